@@ -1,0 +1,183 @@
+"""Identity: people, the organisations they act for and the roles they hold there."""
+
+from auditlog.registry import auditlog
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+kvk_number_validator = RegexValidator(
+    r"^\d{8}$", _("A KvK number consists of exactly 8 digits."), code="invalid_kvk"
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        # E-mail addresses are stored lower-case; logging in is case-insensitive.
+        return self.get(**{self.model.USERNAME_FIELD: username.lower()})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an e-mail address; acts through memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    is_staff = models.BooleanField(
+        _("portal administrator"),
+        default=False,
+        help_text=_("May use the administration, the audit trail and the system status."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", _("contracting authority")
+        COMPANY = "company", _("company")
+        MINISTRY = "ministry", _("ministry or agency")
+
+    class AuthorityTier(models.TextChoices):
+        CENTRAL_GOVERNMENT = "central_government", _("central government")
+        PROVINCE = "province", _("province")
+        MUNICIPALITY = "municipality", _("municipality")
+        WATER_BOARD = "water_board", _("water board")
+        OTHER_PUBLIC_BODY = "other_public_body", _("other public body")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    authority_tier = models.CharField(
+        _("tier"), max_length=30, choices=AuthorityTier.choices, blank=True
+    )
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[kvk_number_validator],
+        help_text=_("Chamber of Commerce registration number: 8 digits."),
+    )
+    is_sme = models.BooleanField(_("SME"), default=False)
+    is_startup = models.BooleanField(_("start-up"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~Q(kvk_number=""),
+                name="organisation_unique_kvk_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="company") | Q(kvk_number__regex=r"^[0-9]{8}$"),
+                name="organisation_company_has_kvk_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="authority") | ~Q(authority_tier=""),
+                name="organisation_authority_has_tier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PROCUREMENT_OFFICER = "procurement_officer", _("procurement officer")
+    APPLICANT = "applicant", _("applicant")
+    ASSESSOR = "assessor", _("assessor")
+    COMMITTEE_CHAIR = "committee_chair", _("committee chair")
+    MINISTRY_STAFF = "ministry_staff", _("ministry staff")
+
+
+# Which kinds of organisation a role can be held in. Assessors and chairs sit on committees
+# for authorities and ministries alike; independent experts join committees directly.
+ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
+    Role.PROCUREMENT_OFFICER: {Organisation.Kind.AUTHORITY},
+    Role.APPLICANT: {Organisation.Kind.COMPANY},
+    Role.ASSESSOR: {Organisation.Kind.AUTHORITY, Organisation.Kind.MINISTRY},
+    Role.COMMITTEE_CHAIR: {Organisation.Kind.AUTHORITY, Organisation.Kind.MINISTRY},
+    Role.MINISTRY_STAFF: {Organisation.Kind.MINISTRY},
+}
+
+# Roles that decide about other people's money or proposals must log in with a second factor.
+ROLES_REQUIRING_TWO_FACTOR = frozenset(
+    {Role.PROCUREMENT_OFFICER, Role.ASSESSOR, Role.COMMITTEE_CHAIR, Role.MINISTRY_STAFF}
+)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+auditlog.register(User, exclude_fields=["password", "last_login"])
+auditlog.register(Organisation)
+auditlog.register(Membership)

@@ -1,0 +1,38 @@
+"""The one place that answers "may this person do X (to this object)?".
+
+Rules are registered with django-rules, so ``user.has_perm("portal.view_audit_trail")``,
+``{% if perms.portal.view_audit_trail %}``, DRF permission classes and Celery tasks all ask
+the same predicates. Each app adds its own rules in its ``permissions.py``.
+"""
+
+import rules
+
+from .models import Role
+from .selectors import roles_of
+
+
+@rules.predicate
+def is_portal_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def has_role(role: str):
+    @rules.predicate(name=f"has_role:{role}")
+    def predicate(user) -> bool:
+        return role in roles_of(user)
+
+    return predicate
+
+
+is_procurement_officer = has_role(Role.PROCUREMENT_OFFICER)
+is_applicant = has_role(Role.APPLICANT)
+is_assessor = has_role(Role.ASSESSOR) | has_role(Role.COMMITTEE_CHAIR)
+is_ministry_staff = has_role(Role.MINISTRY_STAFF)
+
+rules.add_perm("portal.view_audit_trail", is_portal_staff)
+rules.add_perm("portal.view_system_status", is_portal_staff)
+
+
+def can(user, permission: str, obj=None) -> bool:
+    """Ask a rule directly; the same answer ``user.has_perm`` gives."""
+    return rules.has_perm(permission, user, obj)

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularSwaggerSplitView,
+)
+
+from . import views
+
+auth_patterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.CompanyRegistrationView.as_view(), name="register"),
+    path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/backup-codes/", views.BackupCodesRenewView.as_view(), name="backup_codes"),
+    path("two-factor/disable/", views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
+    path("", views.AccountView.as_view(), name="account"),
+    path("api-token/", views.ApiTokenView.as_view(), name="api_token"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/password_reset.html",
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("health/", views.health, name="health"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("account/", include(auth_patterns)),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("staff/audit-trail/", views.AuditTrailView.as_view(), name="audit_trail"),
+    path("staff/status/", views.SystemStatusView.as_view(), name="system_status"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

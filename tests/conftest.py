@@ -1,0 +1,117 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from portal.celery import app as celery_app
+
+from .factories import confirmed_totp_device
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" in item.nodeid.split("/"):
+            item.add_marker(pytest.mark.browser)
+        # Named in the JUnit report, so that CI can prove these ran instead of skipping.
+        for marker in ("browser", "live_worker"):
+            if item.get_closest_marker(marker):
+                item.user_properties.append(("marker", marker))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def login_verified(client, user):
+    """Log in as someone who also passed the second factor (for roles that need it)."""
+    client.force_login(user)
+    device = user.totpdevice_set.filter(confirmed=True).first() or confirmed_totp_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_client(client):
+    return lambda user: login_verified(client, user)
+
+
+# --- A real Celery worker over Redis ----------------------------------------------------
+# Tests marked live_worker run their tasks in a separate worker process, against the same
+# test database. Without REDIS_URL they are skipped, except in CI where that is an error.
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the live-worker tests: {reason}")
+    pytest.skip(reason)
+
+
+def _database_url_of_test_db() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"postgres://{credentials}{db['HOST']}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    _require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    node = f"{queue}@{os.uname().nodename}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DEBUG": "false",
+        "DATABASE_URL": _database_url_of_test_db(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "portal", "worker",
+        "--pool=solo", "--queues", queue, "--hostname", node,
+        "--without-gossip", "--without-mingle", "--loglevel=WARNING",
+    ]  # fmt: skip
+    log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[node], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start; see {log.name}")
+    yield {"node": node, "pid": process.pid, "mail_dir": mail_dir}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture
+def live_worker(celery_worker_process, transactional_db):
+    """Send tasks to the real worker for this test instead of running them in-process."""
+    celery_app.conf.task_always_eager = False
+    try:
+        yield celery_worker_process
+    finally:
+        celery_app.conf.task_always_eager = True

@@ -1,0 +1,70 @@
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.models import Membership, Organisation, Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="nl_NL")
+    password = factory.django.Password(PASSWORD)
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Gemeente Testdorp {n}")
+    kind = Organisation.Kind.AUTHORITY
+    authority_tier = Organisation.AuthorityTier.MUNICIPALITY
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Innovatie {n} B.V.")
+    kind = Organisation.Kind.COMPANY
+    kvk_number = factory.Sequence(lambda n: f"{60000000 + n:08d}")
+    is_sme = True
+
+
+class MinistryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Ministerie {n}")
+    kind = Organisation.Kind.MINISTRY
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(AuthorityFactory)
+    role = Role.PROCUREMENT_OFFICER
+
+
+def person_with_role(role: str, organisation: Organisation | None = None, **user_fields) -> User:
+    """A person holding one role, in a fresh organisation of the right kind by default."""
+    if organisation is None:
+        organisation = {
+            Role.PROCUREMENT_OFFICER: AuthorityFactory,
+            Role.APPLICANT: CompanyFactory,
+            Role.ASSESSOR: AuthorityFactory,
+            Role.COMMITTEE_CHAIR: AuthorityFactory,
+            Role.MINISTRY_STAFF: MinistryFactory,
+        }[role]()
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="test app", confirmed=True)

@@ -1,0 +1,79 @@
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dutch_by_default_even_when_the_browser_asks_english(client):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = page.content.decode()
+    assert '<html lang="nl"' in html
+    assert "Publieke organisaties als eerste klant van innovatie" in html
+
+
+def test_language_switch_without_javascript(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en"' in html
+    assert "Public bodies as launching customer for innovation" in html
+
+
+def test_language_switch_refuses_an_offsite_next(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr (plural forms joined by NUL, as in .mo files); fuzzy entries dropped."""
+    entries, current, key, fuzzy = {}, {}, None, False
+
+    def flush():
+        nonlocal current, fuzzy
+        if "msgid" in current and not fuzzy:
+            msgid = current["msgid"]
+            if "msgid_plural" in current:
+                msgid += "\x00" + current["msgid_plural"]
+                forms = sorted(k for k in current if k.startswith("msgstr["))
+                entries[msgid] = "\x00".join(current[k] for k in forms)
+            else:
+                entries[msgid] = current.get("msgstr", "")
+        current, fuzzy = {}, False
+
+    for line in [*path.read_text().splitlines(), ""]:
+        if not line.strip():
+            flush()
+        elif line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            current[key] += ast.literal_eval(line)
+        else:
+            key, _space, value = line.partition(" ")
+            current[key] = ast.literal_eval(value)
+    return entries
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_catalogues_are_compiled_from_the_current_sources(language):
+    po = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    with po.with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    translated = {k: v for k, v in read_po(po).items() if k and v}
+    assert {k: v for k, v in compiled.items() if k} == translated, "run `make messages`"
+
+
+def test_dutch_catalogue_is_complete():
+    entries = read_po(ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po")
+    missing = [msgid for msgid, msgstr in entries.items() if msgid and not msgstr.strip("\x00")]
+    assert missing == []
