@@ -32,16 +32,8 @@ RUN pip install . && rm -rf build *.egg-info
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
-# An explicit list rather than `COPY . .`: there is no .dockerignore, and this keeps
-# .env, .venv, .git, var/ and a host node_modules out of the image.
-COPY manage.py ./
-COPY portal ./portal
-COPY calls ./calls
-COPY proposals ./proposals
-COPY funding ./funding
-COPY reporting ./reporting
-COPY templates ./templates
-COPY static ./static
+# .dockerignore keeps .env, .venv, .git, var/ and a host node_modules out of the image.
+COPY . .
 
 # production.py refuses to load without a 50+ character SECRET_KEY; this one exists only
 # for this build step and is never used to sign anything.
