@@ -27,7 +27,9 @@ def test_home_page_in_dutch_then_english_via_the_switch(page):
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_home_page_passes_axe(page, live_server, language):
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == language
     assert axe_violations(page) == []

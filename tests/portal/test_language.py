@@ -33,8 +33,11 @@ def test_language_switch_refuses_an_offsite_next(client):
     assert response["Location"] == "/"
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr (plural forms joined by NUL, as in .mo files); fuzzy entries dropped."""
+def read_po(path: Path) -> dict:
+    """The catalogue as gettext holds it: msgid -> msgstr, (msgid, n) -> plural form n.
+
+    Fuzzy and untranslated entries are left out, as msgfmt leaves them out.
+    """
     entries, current, key, fuzzy = {}, {}, None, False
 
     def flush():
@@ -42,11 +45,12 @@ def read_po(path: Path) -> dict[str, str]:
         if "msgid" in current and not fuzzy:
             msgid = current["msgid"]
             if "msgid_plural" in current:
-                msgid += "\x00" + current["msgid_plural"]
-                forms = sorted(k for k in current if k.startswith("msgstr["))
-                entries[msgid] = "\x00".join(current[k] for k in forms)
-            else:
-                entries[msgid] = current.get("msgstr", "")
+                forms = [k for k in current if k.startswith("msgstr[")]
+                if all(current[k] for k in forms):
+                    for k in forms:
+                        entries[(msgid, int(k[7:-1]))] = current[k]
+            elif current.get("msgstr"):
+                entries[msgid] = current["msgstr"]
         current, fuzzy = {}, False
 
     for line in [*path.read_text().splitlines(), ""]:
@@ -69,11 +73,12 @@ def test_catalogues_are_compiled_from_the_current_sources(language):
     po = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
     with po.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)._catalog
-    translated = {k: v for k, v in read_po(po).items() if k and v}
+    translated = {k: v for k, v in read_po(po).items() if k}
     assert {k: v for k, v in compiled.items() if k} == translated, "run `make messages`"
 
 
 def test_dutch_catalogue_is_complete():
-    entries = read_po(ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po")
-    missing = [msgid for msgid, msgstr in entries.items() if msgid and not msgstr.strip("\x00")]
-    assert missing == []
+    po = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+    entry_count = po.read_text().count("\nmsgid ") - 1  # minus the header
+    translated = {key if isinstance(key, str) else key[0] for key in read_po(po) if key}
+    assert len(translated) == entry_count, "untranslated or fuzzy entries in the nl catalogue"

@@ -51,7 +51,7 @@ def test_kvk_number_of_a_registered_company_is_refused(client):
     response = register(client)
 
     assert response.status_code == 200
-    assert "already registered" in str(response.context["form"].errors["kvk_number"])
+    assert "al een bedrijf met dit KvK-nummer" in str(response.context["form"].errors["kvk_number"])
     assert not User.objects.filter(email="eva@slimmesluizen.example").exists()
 
 
