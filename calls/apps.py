@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

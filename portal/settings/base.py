@@ -222,7 +222,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "close-expired-calls": {"task": "calls.close_expired_calls", "schedule": 60.0},
+}
 
 # --- Caches ---------------------------------------------------------------------------------
 if REDIS_URL:

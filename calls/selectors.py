@@ -1,0 +1,94 @@
+"""Reads of calls shared by the public pages, the officer pages, the API and the feed."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from portal.models import Membership, Role
+
+from .models import Call, ClarificationQuestion, Criterion, Phase
+
+
+def calls_public() -> QuerySet[Call]:
+    """Every call the public may see (all but drafts), ready for a list page."""
+    return (
+        Call.objects.exclude(status=Call.Status.DRAFT)
+        .select_related("authority")
+        .prefetch_related("missions")
+    )
+
+
+def calls_managed_by(user) -> QuerySet[Call]:
+    """The calls of the authorities this person is a procurement officer of, drafts included."""
+    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
+        "organisation_id"
+    )
+    return (
+        Call.objects.filter(authority_id__in=authorities)
+        .select_related("authority")
+        .prefetch_related("missions")
+        .annotate(
+            open_questions=Count(
+                "clarification_questions",
+                filter=Q(clarification_questions__status=ClarificationQuestion.Status.ASKED),
+                distinct=True,
+            )
+        )
+    )
+
+
+def call_search(queryset: QuerySet[Call], text: str) -> QuerySet[Call]:
+    """Full-text search in title and challenge: PostgreSQL's Dutch stemming, else contains."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="dutch")
+            + SearchVector("title_en", weight="A", config="english")
+            + SearchVector("challenge", weight="B", config="dutch")
+            + SearchVector("challenge_en", weight="B", config="english")
+        )
+        query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
+            text, config="english", search_type="websearch"
+        )
+        return (
+            queryset.annotate(search_rank=SearchRank(vector, query))
+            .filter(search_rank__gt=0)
+            .order_by("-search_rank", "deadline")
+        )
+    words = text.split()
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(challenge__icontains=word)
+            | Q(challenge_en__icontains=word)
+        )
+    return queryset
+
+
+def call_detail(queryset: QuerySet[Call]) -> QuerySet[Call]:
+    """Everything a call's page shows, in a fixed number of queries."""
+    return queryset.select_related("authority").prefetch_related(
+        "missions",
+        Prefetch(
+            "phases",
+            queryset=Phase.objects.prefetch_related(
+                Prefetch("criteria", queryset=Criterion.objects.order_by("order")),
+                "required_documents",
+                "prizes",
+            ),
+        ),
+        "documents",
+        "amendments",
+        "questions",
+        Prefetch(
+            "clarification_questions",
+            queryset=ClarificationQuestion.objects.filter(
+                status=ClarificationQuestion.Status.PUBLISHED
+            ).select_related("release"),
+            to_attr="published_clarifications",
+        ),
+        "clarification_releases",
+    )

@@ -1,0 +1,65 @@
+"""Calls for tests, built through the services so they obey the same rules as real ones."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from calls.models import Call, Mission, Prize
+from calls.services import call_create, call_publish
+from portal.models import Organisation, Role
+from tests.factories import AuthorityFactory, person_with_role
+
+
+def officer_of(authority: Organisation | None = None):
+    return person_with_role(Role.PROCUREMENT_OFFICER, organisation=authority or AuthorityFactory())
+
+
+def draft_call(
+    *,
+    officer=None,
+    instrument: str = Call.Instrument.SBIR,
+    complete: bool = True,
+    **fields,
+) -> Call:
+    """A draft call; `complete` fills in the phase budgets so that it can be published."""
+    officer = officer or officer_of()
+    authority = officer.memberships.get(role=Role.PROCUREMENT_OFFICER).organisation
+    now = timezone.now()
+    values = {
+        "title": "Circulaire viaducten",
+        "challenge": "Viaducten die na hun eerste leven opnieuw gebruikt kunnen worden.",
+        "contact_name": "Sanne de Vries",
+        "contact_email": "sanne@rws.example",
+        "total_budget": Decimal("3000000.00"),
+        "deadline": now + timedelta(days=60),
+        "questions_deadline": now + timedelta(days=40),
+        **fields,
+    }
+    if instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        values.setdefault("participation_deadline", now + timedelta(days=31))
+        values.setdefault("max_partners", 3)
+    call = call_create(actor=officer, authority=authority, instrument=instrument, **values)
+    if complete:
+        phases = list(call.phases.all())
+        share = (call.total_budget / len(phases)).quantize(Decimal("0.01"))
+        for phase in phases:
+            phase.budget = share
+            phase.max_per_award = (share / 4).quantize(Decimal("0.01"))
+            phase.save()
+            if instrument in (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON):
+                Prize.objects.create(phase=phase, rank=1, amount=share / 2)
+    call.officer = officer  # handy in tests
+    return call
+
+
+def published_call(**kwargs) -> Call:
+    call = draft_call(**kwargs)
+    officer = call.officer
+    call = call_publish(call=call, actor=officer)
+    call.officer = officer
+    return call
+
+
+def mission(code: str = "energy") -> Mission:
+    return Mission.objects.get(code=code)
