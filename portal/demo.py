@@ -118,6 +118,11 @@ def _provision_two_factor(user: User) -> None:
     )
 
 
+def load() -> str:
+    organisations = load_demo_identity()
+    return f"{len(organisations)} organisations, {len(PEOPLE)} people"
+
+
 @transaction.atomic
 def load_demo_identity() -> dict[str, Organisation]:
     organisations = {}
