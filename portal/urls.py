@@ -75,7 +75,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("calls.api.urls")),
+    path("api/v1/", include("proposals.api.urls")),
     path("", include("calls.urls")),
+    path("", include("proposals.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -168,17 +168,29 @@ STATICFILES_DIRS = [
 # An operator's own static files, e.g. the token stylesheet of another house style.
 if env("EXTRA_STATIC_DIR"):
     STATICFILES_DIRS.insert(0, Path(env("EXTRA_STATIC_DIR")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploaded proposal documents live outside MEDIA_ROOT and are only served through a view
 # that checks permissions.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Proposal documents: largest accepted upload, and the ClamAV daemon that scans each one.
+UPLOAD_MAX_SIZE = int(env("UPLOAD_MAX_SIZE_MB", "20")) * 1024 * 1024
+CLAMD_SOCKET = env("CLAMD_SOCKET")
+CLAMD_HOST = env("CLAMD_HOST")
+CLAMD_PORT = int(env("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(env("CLAMD_TIMEOUT", "30"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Whole request bodies with files may be larger than the form fields' limit above.
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # The look: NL Design System component CSS plus one theme file with our design tokens.
 # An operator entitled to another house style points THEME_STYLESHEET at its token file

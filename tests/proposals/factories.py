@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from calls.models import Call
+from portal.models import Role
+from proposals.models import Proposal
+from proposals.services import attachment_add, proposal_save_draft, proposal_start
+from tests.calls.factories import published_call
+from tests.factories import CompanyFactory, person_with_role
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "projectplan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def applicant(company=None):
+    return person_with_role(Role.APPLICANT, organisation=company or CompanyFactory())
+
+
+def complete_draft(*, call: Call | None = None, person=None, phase=None) -> Proposal:
+    """A draft with every field filled in and every required document uploaded."""
+    call = call or published_call()
+    phase = phase or call.phases.get(order=1)
+    person = person or applicant()
+    proposal = proposal_start(phase=phase, actor=person, title="Demontabel viaduct")
+    proposal = proposal_save_draft(
+        proposal=proposal,
+        actor=person,
+        fields={
+            "summary": "Een viaduct van herbruikbare elementen.",
+            "approach": "Ontwerp, rekenmodel en proefopstelling.",
+            "team": "Twee constructeurs en een materiaalkundige.",
+            "planning": "Vier maanden.",
+            "requested_amount": Decimal("20000.00"),
+        },
+    )
+    for document in phase.required_documents.all():
+        attachment_add(
+            proposal=proposal,
+            actor=person,
+            upload=pdf_upload(f"{document.name}.pdf"),
+            required_document=document,
+        )
+    proposal.person = person
+    return proposal
