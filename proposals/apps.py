@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals and assessment")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -41,7 +41,8 @@ def _moment(value: datetime) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
-def _move(proposal: Proposal, to_state: str) -> None:
+def proposal_transition(proposal: Proposal, to_state: str) -> None:
+    """Set the new status if the state machine allows it; the caller saves."""
     if to_state not in PROPOSAL_TRANSITIONS[proposal.status]:
         raise IllegalTransition(
             model=_("proposal"),
@@ -272,7 +273,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
             raise DomainError(problem, code="deadline")
         if missing := proposal_missing(proposal):
             raise DomainError(" ".join(missing), code="incomplete")
-        _move(proposal, Proposal.Status.SUBMITTED)
+        proposal_transition(proposal, Proposal.Status.SUBMITTED)
         proposal.submitted_at = now
         proposal.submission_number = (
             f"{proposal.call.reference}-{proposal.phase.order}-{proposal.pk:04d}"
@@ -303,7 +304,7 @@ def proposal_withdraw(*, proposal: Proposal, actor: User) -> Proposal:
         if proposal.status == Proposal.Status.DRAFT:
             proposal.delete()
             return proposal
-        _move(proposal, Proposal.Status.WITHDRAWN)
+        proposal_transition(proposal, Proposal.Status.WITHDRAWN)
         if problem := phase_open_problem(proposal.phase):
             raise DomainError(problem, code="deadline")
         proposal.withdrawn_at = timezone.now()

@@ -61,3 +61,81 @@ def send_receipt(proposal_id: int) -> str:
         proposal.receipt.close()
     message.send()
     return proposal.receipt.name
+
+
+@shared_task(name="proposals.send_decision", **RETRY)
+def send_decision(proposal_id: int) -> int:
+    """Tell the company the decision on its proposal, with the motivation."""
+    proposal = Proposal.objects.select_related("call__authority", "phase", "company").get(
+        pk=proposal_id
+    )
+    recipients = sorted(
+        set(
+            proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    context = {"proposal": proposal, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("proposals/email/decision_subject.txt", context).strip()
+        body = render_to_string("proposals/email/decision_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+
+
+@shared_task(name="proposals.send_expert_invitation", **RETRY)
+def send_expert_invitation(member_id: int, token: str) -> int:
+    """Invite an independent expert: a link to choose a password, then two-factor set-up."""
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import CommitteeMember
+
+    member = CommitteeMember.objects.select_related(
+        "user", "committee__phase__call__authority"
+    ).get(pk=member_id)
+    uid = urlsafe_base64_encode(force_bytes(member.user.pk))
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
+    context = {"member": member, "call": member.committee.phase.call, "link": link}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("proposals/email/invitation_subject.txt", context).strip()
+        body = render_to_string("proposals/email/invitation_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [member.user.email]).send()
+
+
+@shared_task(name="proposals.render_advice_pdf", **RETRY)
+def render_advice_pdf(advice_id: int) -> str:
+    """The committee's signed advice (ranking and selection) as a PDF."""
+    from weasyprint import HTML
+
+    from .models import Advice
+
+    advice = Advice.objects.select_related("committee__phase__call__authority", "signed_by").get(
+        pk=advice_id
+    )
+    phase = advice.committee.phase
+    criteria = list(phase.criteria.all())
+    rows = []
+    for row in advice.ranking:
+        rows.append(
+            {**row, "criterion_scores": [row["scores"].get(str(c.pk), "–") for c in criteria]}
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "proposals/pdf/advice.html",
+            {
+                "advice": advice,
+                "phase": phase,
+                "call": phase.call,
+                "criteria": criteria,
+                "rows": rows,
+                "selected": set(advice.selected.values_list("pk", flat=True)),
+                "members": advice.committee.members.select_related("user"),
+            },
+        )
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    advice.pdf.save(f"advies-{phase.call.reference}-fase-{phase.order}.pdf", ContentFile(pdf))
+    return advice.pdf.name

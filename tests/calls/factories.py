@@ -46,6 +46,7 @@ def draft_call(
         for phase in phases:
             phase.budget = share
             phase.max_per_award = (share / 4).quantize(Decimal("0.01"))
+            phase.planned_awards = 4
             phase.save()
             if instrument in (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON):
                 Prize.objects.create(phase=phase, rank=1, amount=share / 2)

@@ -46,3 +46,15 @@ def complete_draft(*, call: Call | None = None, person=None, phase=None) -> Prop
         )
     proposal.person = person
     return proposal
+
+
+def submitted_proposals(call: Call, count: int) -> list[Proposal]:
+    from proposals.services import proposal_submit
+
+    proposals = []
+    for _ in range(count):
+        draft = complete_draft(call=call)
+        proposal = proposal_submit(proposal=draft, actor=draft.person)
+        proposal.person = draft.person
+        proposals.append(proposal)
+    return proposals

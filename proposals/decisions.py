@@ -1,0 +1,181 @@
+"""The officer's decisions per proposal, the contracts they create, and deliverables.
+
+Awards of one phase are serialised by locking the phase row: two officers awarding the
+last place or the last euro at the same moment cannot both succeed.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.models import Call, Phase
+from calls.services import call_mark_awarded
+from portal.exceptions import DomainError, NotAllowed
+from portal.models import Role, User
+
+from .models import Contract, Deliverable, Proposal
+from .services import proposal_transition
+from .uploads import PDF_ONLY, check_upload
+
+ZERO = Decimal("0.00")
+
+
+def _require_officer(actor: User, proposal: Proposal) -> None:
+    if not actor.has_perm("calls.manage_call", proposal.call):
+        raise NotAllowed()
+
+
+def phase_committed(phase: Phase) -> Decimal:
+    """What the phase's contracts take of its budget."""
+    return (
+        Contract.objects.filter(proposal__phase=phase)
+        .exclude(status=Contract.Status.TERMINATED)
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+
+
+def _first_deliverable(phase: Phase) -> tuple[str, str]:
+    if phase.kind == Phase.Kind.FEASIBILITY:
+        return Deliverable.Kind.FEASIBILITY_REPORT, _("Feasibility report")
+    if phase.kind == Phase.Kind.PROTOTYPE:
+        return Deliverable.Kind.PROTOTYPE, _("Prototype demonstration and final report")
+    return Deliverable.Kind.FINAL_REPORT, _("Final report")
+
+
+def proposal_award(
+    *, proposal: Proposal, actor: User, motivation: str, amount: Decimal | None = None
+) -> Contract:
+    """Award within the phase's budget and planned number of awards; creates the contract."""
+    _require_officer(actor, proposal)
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        amount = amount if amount is not None else proposal.requested_amount
+        if amount is None or amount <= 0:
+            raise DomainError(_("The contract amount must be more than zero."), code="amount")
+        if amount > phase.max_per_award:
+            raise DomainError(
+                _("The amount exceeds the maximum of € %(max)s per award.")
+                % {"max": phase.max_per_award},
+                code="amount",
+            )
+        awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
+        if awarded >= phase.planned_awards:
+            raise DomainError(
+                _("All %(n)d planned awards of this phase have been made.")
+                % {"n": phase.planned_awards},
+                code="awards_full",
+            )
+        remaining = phase.budget - phase_committed(phase)
+        if amount > remaining:
+            raise DomainError(
+                _("The phase has € %(left)s left; € %(amount)s does not fit.")
+                % {"left": remaining, "amount": amount},
+                code="budget",
+            )
+        proposal_transition(proposal, Proposal.Status.AWARDED)
+        _decide(proposal, actor, motivation)
+        start = timezone.localdate()
+        end = _add_months(start, phase.duration_months)
+        contract = Contract.objects.create(
+            proposal=proposal, amount=amount, start_date=start, end_date=end
+        )
+        kind, name = _first_deliverable(phase)
+        Deliverable.objects.create(
+            contract=contract, kind=kind, name=name, due_date=end, amount=amount
+        )
+        _finish_phase_if_decided(phase, actor)
+        _tell_company_on_commit(proposal)
+    return contract
+
+
+def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Proposal:
+    _require_officer(actor, proposal)
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal_transition(proposal, Proposal.Status.REJECTED)
+        _decide(proposal, actor, motivation)
+        _finish_phase_if_decided(phase, actor)
+        _tell_company_on_commit(proposal)
+    return proposal
+
+
+def _decide(proposal: Proposal, actor: User, motivation: str) -> None:
+    proposal.decision_motivation = motivation.strip()
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(
+        update_fields=["status", "decision_motivation", "decided_by", "decided_at", "updated_at"]
+    )
+
+
+def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
+    """Once every proposal of the first phase is decided, the call is awarded."""
+    undecided = Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT)
+    call = Call.objects.get(pk=phase.call_id)
+    if phase.order == 1 and not undecided.exists() and call.status == Call.Status.UNDER_ASSESSMENT:
+        call_mark_awarded(call=call, actor=actor)
+
+
+def _tell_company_on_commit(proposal: Proposal) -> None:
+    from .tasks import send_decision
+
+    transaction.on_commit(lambda: send_decision.delay(proposal.pk))
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return date(start.year + year, month + 1, min(start.day, 28))
+
+
+# --- Deliverables ------------------------------------------------------------------------------
+
+
+def deliverable_deliver(
+    *, deliverable: Deliverable, actor: User, upload: UploadedFile
+) -> Deliverable:
+    """The company hands in a deliverable (e.g. its feasibility report) as PDF."""
+    company_id = deliverable.contract.proposal.company_id
+    if not actor.memberships.filter(organisation_id=company_id, role=Role.APPLICANT).exists():
+        raise NotAllowed()
+    check_upload(upload, allowed=PDF_ONLY)
+    with transaction.atomic():
+        deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if deliverable.status == Deliverable.Status.ACCEPTED:
+            raise DomainError(_("This deliverable has been accepted already."))
+        deliverable.file = upload
+        deliverable.status = Deliverable.Status.DELIVERED
+        deliverable.delivered_at = timezone.now()
+        deliverable.save(update_fields=["file", "status", "delivered_at"])
+    return deliverable
+
+
+def deliverable_review(
+    *, deliverable: Deliverable, actor: User, accept: bool, remarks: str = ""
+) -> Deliverable:
+    """The officer accepts a delivered deliverable, or sends it back with remarks."""
+    if not actor.has_perm("calls.manage_call", deliverable.contract.proposal.call):
+        raise NotAllowed()
+    if not accept and not remarks.strip():
+        raise DomainError(_("Explain what must be improved."), code="remarks")
+    with transaction.atomic():
+        deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if deliverable.status != Deliverable.Status.DELIVERED:
+            raise DomainError(_("Only a delivered deliverable can be reviewed."))
+        deliverable.status = Deliverable.Status.ACCEPTED if accept else Deliverable.Status.REJECTED
+        deliverable.reviewed_by = actor
+        deliverable.reviewed_at = timezone.now()
+        deliverable.review_remarks = remarks.strip()
+        deliverable.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_remarks"])
+    return deliverable

@@ -1,0 +1,76 @@
+"""Who may see and do what with proposals and assessments; pages, API and tasks ask these.
+
+A company sees only its own organisation's proposals. Officers of the call's authority see
+submitted proposals of their calls, never drafts. A committee member sees a proposal only
+after accepting the code of conduct and declaring no conflict of interest for it, and then
+only if assigned to it (the chair: every proposal of the phase). A declared conflict hides
+the proposal entirely.
+"""
+
+import rules
+
+from calls.permissions import is_officer_of
+from portal.models import Role
+
+from .models import CommitteeMember, ConflictDeclaration, Proposal
+
+
+def is_company_member(user, company_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_applicant_of", None)
+    if cache is None:
+        cache = set(
+            user.memberships.filter(role=Role.APPLICANT).values_list("organisation_id", flat=True)
+        )
+        user._applicant_of = cache
+    return company_id in cache
+
+
+def seat_for(user, proposal: Proposal) -> CommitteeMember | None:
+    if not user.is_authenticated:
+        return None
+    return CommitteeMember.objects.filter(committee__phase_id=proposal.phase_id, user=user).first()
+
+
+@rules.predicate
+def of_own_company(user, proposal) -> bool:
+    return proposal is not None and is_company_member(user, proposal.company_id)
+
+
+@rules.predicate
+def is_call_officer_for_submitted(user, proposal) -> bool:
+    return (
+        proposal is not None
+        and proposal.status != Proposal.Status.DRAFT
+        and is_officer_of(user, proposal.call.authority_id)
+    )
+
+
+@rules.predicate
+def is_cleared_assessor(user, proposal) -> bool:
+    if proposal is None or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN):
+        return False
+    seat = seat_for(user, proposal)
+    if seat is None or seat.code_accepted_at is None:
+        return False
+    if not ConflictDeclaration.objects.filter(
+        member=seat, proposal=proposal, has_conflict=False
+    ).exists():
+        return False
+    return seat.role == CommitteeMember.Role.CHAIR or seat.assignments.filter(
+        proposal=proposal
+    ).exists()
+
+
+@rules.predicate
+def is_draft(user, proposal) -> bool:
+    return proposal is not None and proposal.status == Proposal.Status.DRAFT
+
+
+rules.add_perm(
+    "proposals.view_proposal",
+    of_own_company | is_call_officer_for_submitted | is_cleared_assessor,
+)
+rules.add_perm("proposals.change_proposal", of_own_company & is_draft)
+rules.add_perm("proposals.decide_proposal", is_call_officer_for_submitted)
