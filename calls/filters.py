@@ -52,7 +52,7 @@ class CallFilter(django_filters.FilterSet):
         field_labels={
             "deadline": _("deadline (soonest first)"),
             "-deadline": _("deadline (latest first)"),
-            "-publication_date": _("newest first"),
+            "-published": _("newest first"),
             "publication_date": _("oldest first"),
             "title": _("title (A–Z)"),
             "-title": _("title (Z–A)"),

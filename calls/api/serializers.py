@@ -1,0 +1,336 @@
+"""How calls look in the REST API, and what an officer may send to draft one.
+
+Serializers only read and validate: every write goes through calls.services.
+"""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.models import Organisation
+
+from ..models import (
+    Amendment,
+    Call,
+    CallDocument,
+    ClarificationQuestion,
+    Criterion,
+    Mission,
+    Phase,
+    Prize,
+    Question,
+)
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+class AuthorityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+class CallSummarySerializer(serializers.ModelSerializer):
+    """A call in a list: enough to find it and decide whether to read on."""
+
+    reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
+    url = serializers.SerializerMethodField(help_text=_("The call's public page."))
+    authority = AuthorityRefSerializer(read_only=True)
+    missions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "reference",
+            "url",
+            "title",
+            "title_en",
+            "authority",
+            "instrument",
+            "status",
+            "missions",
+            "total_budget",
+            "publication_date",
+            "deadline",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, call: Call) -> str:
+        return _absolute(self.context.get("request"), call.get_absolute_url())
+
+
+class ManagedCallSerializer(CallSummarySerializer):
+    """A call in an officer's own list: also drafts, with the questions waiting for an answer."""
+
+    open_questions = serializers.IntegerField(
+        read_only=True, help_text=_("Clarification questions not yet answered.")
+    )
+
+    class Meta(CallSummarySerializer.Meta):
+        fields = [*CallSummarySerializer.Meta.fields, "open_questions"]
+        read_only_fields = fields
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "scale_min", "scale_max", "threshold"]
+        read_only_fields = fields
+
+
+class PrizeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Prize
+        fields = ["rank", "amount", "description"]
+        read_only_fields = fields
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    required_documents = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    prizes = PrizeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Phase
+        fields = [
+            "id",
+            "order",
+            "kind",
+            "name",
+            "budget",
+            "max_per_award",
+            "planned_awards",
+            "duration_months",
+            "deadline",
+            "interim_targets",
+            "overall_threshold",
+            "criteria",
+            "required_documents",
+            "prizes",
+        ]
+        read_only_fields = fields
+
+
+class FormQuestionSerializer(serializers.ModelSerializer):
+    """A call-specific question of the proposal form."""
+
+    choices = serializers.ListField(
+        source="choice_list", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = Question
+        fields = ["id", "text", "help_text", "kind", "choices", "required", "phase"]
+        read_only_fields = fields
+        extra_kwargs = {"phase": {"help_text": _("Empty: asked in every phase.")}}
+
+
+class CallDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CallDocument
+        fields = ["title", "url", "size"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, document: CallDocument) -> str:
+        path = reverse(
+            "calls:document", kwargs={"pk": document.call_id, "document_pk": document.pk}
+        )
+        return _absolute(self.context.get("request"), path)
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
+        read_only=True,
+        help_text=_("Per changed field: [old value, new value]."),
+    )
+
+    class Meta:
+        model = Amendment
+        fields = ["number", "reason", "changes", "created_at"]
+        read_only_fields = fields
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    """A published question and its answer, as it appears in the nota van inlichtingen."""
+
+    release = serializers.IntegerField(source="release.number", read_only=True)
+    published_at = serializers.DateTimeField(source="release.published_at", read_only=True)
+    question = serializers.CharField(source="public_text", read_only=True)
+
+    class Meta:
+        model = ClarificationQuestion
+        fields = ["release", "published_at", "question", "answer"]
+        read_only_fields = fields
+
+
+class CallDetailSerializer(CallSummarySerializer):
+    """Everything the call's public page shows. Expects a queryset from call_detail()."""
+
+    phases = PhaseSerializer(many=True, read_only=True)
+    questions = FormQuestionSerializer(many=True, read_only=True)
+    documents = CallDocumentSerializer(many=True, read_only=True)
+    amendments = AmendmentSerializer(many=True, read_only=True)
+    clarifications = serializers.SerializerMethodField()
+
+    class Meta(CallSummarySerializer.Meta):
+        fields = [
+            *CallSummarySerializer.Meta.fields,
+            "challenge",
+            "challenge_en",
+            "contact_name",
+            "contact_email",
+            "questions_deadline",
+            "participation_deadline",
+            "max_partners",
+            "reserves_right_to_stop",
+            "blind_assessment",
+            "tie_break",
+            "cancellation_reason",
+            "phases",
+            "questions",
+            "documents",
+            "amendments",
+            "clarifications",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ClarificationSerializer(many=True))
+    def get_clarifications(self, call: Call) -> list[dict]:
+        published = sorted(
+            call.published_clarifications, key=lambda q: (q.release.number, q.asked_at, q.pk)
+        )
+        return ClarificationSerializer(published, many=True, context=self.context).data
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+class RejectUnknownFieldsMixin:
+    """Name a field the client may not send instead of silently ignoring it."""
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = {
+                name: [_("This field cannot be set here.")]
+                for name in sorted(set(data.keys()) - writable)
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """The main fields of a draft call (PATCH changes any of them)."""
+
+    missions = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Mission.objects.all(),
+        required=False,
+        help_text=_("Mission codes, e.g. energy, health-care."),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "title_en",
+            "challenge",
+            "challenge_en",
+            "missions",
+            "contact_name",
+            "contact_email",
+            "total_budget",
+            "deadline",
+            "questions_deadline",
+            "participation_deadline",
+            "max_partners",
+            "blind_assessment",
+            "tie_break",
+        ]
+        extra_kwargs = {"max_partners": {"min_value": 1}}
+
+    def validate_total_budget(self, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise serializers.ValidationError(_("The budget must be more than zero."))
+        return value
+
+    def validate_deadline(self, value):
+        if value <= timezone.now():
+            raise serializers.ValidationError(_("The deadline must lie in the future."))
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        def current(name):
+            if name in attrs:
+                return attrs[name]
+            return getattr(self.instance, name, None)
+
+        errors = {}
+        deadline, questions_deadline = current("deadline"), current("questions_deadline")
+        if deadline and questions_deadline and questions_deadline > deadline:
+            errors["questions_deadline"] = [
+                _("The deadline for questions must not lie after the deadline.")
+            ]
+        participation_deadline = current("participation_deadline")
+        if deadline and participation_deadline and participation_deadline >= deadline:
+            errors["participation_deadline"] = [
+                _("Requests to participate must close before the deadline for tenders.")
+            ]
+        instrument = self.instance.instrument if self.instance else attrs.get("instrument")
+        if instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+            for name in ("participation_deadline", "max_partners"):
+                if not current(name) and name not in errors:
+                    errors[name] = [_("An innovation partnership needs this.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class CallCreateSerializer(CallDraftSerializer):
+    """A new draft: its main fields plus the authority and instrument, fixed from then on."""
+
+    authority = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY),
+        required=False,
+        help_text=_("Needed only if you are an officer of several authorities."),
+    )
+
+    class Meta(CallDraftSerializer.Meta):
+        fields = ["authority", "instrument", *CallDraftSerializer.Meta.fields]
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text=_("Why the call is cancelled; published with the call.")
+    )
+
+
+class CallErrorSerializer(serializers.Serializer):
+    """A refused action: the rule's message and a stable code."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()

@@ -1,0 +1,273 @@
+"""The calls API: the public list and detail, and an officer's drafting and lifecycle actions.
+
+Thin on purpose: visibility and rights come from calls.permissions, reads from
+calls.selectors, every write from calls.services; domain errors become JSON through
+portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
+"""
+
+import contextlib
+
+import django_filters
+from auditlog.context import auditlog_value
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal.exceptions import DomainError
+from portal.models import Role
+from portal.permissions import can
+from portal.selectors import organisations_of
+
+from .. import services
+from ..filters import CallFilter
+from ..models import Call
+from ..selectors import call_detail, calls_managed_by, calls_public
+from .serializers import (
+    CallCreateSerializer,
+    CallDetailSerializer,
+    CallDraftSerializer,
+    CallErrorSerializer,
+    CallSummarySerializer,
+    CancelSerializer,
+    ManagedCallSerializer,
+)
+
+
+class ManagedCallFilter(CallFilter):
+    """The public filters, plus the draft status an officer's own list also holds."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, empty_label=_("All statuses")
+    )
+
+
+class IsProcurementOfficer(permissions.BasePermission):
+    message = _("Only procurement officers of a contracting authority can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and can(request.user, "calls.add_call")
+
+
+class ManagesCall(permissions.BasePermission):
+    message = _("Only procurement officers of the call's contracting authority can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated
+
+    def has_object_permission(self, request, view, call) -> bool:
+        return can(request.user, "calls.manage_call", call)
+
+
+class Conflict(DomainError):
+    """The call is in a state that refuses this change (e.g. editing a published call)."""
+
+    status_code = 409
+
+
+ERRORS = {
+    code: OpenApiResponse(CallErrorSerializer, description=description)
+    for code, description in [
+        (400, _("Refused by a rule or invalid input.")),
+        (401, _("Not logged in.")),
+        (403, _("Not allowed.")),
+        (404, _("No such call, or not visible to you.")),
+        (409, _("Not possible in the call's status.")),
+    ]
+}
+
+
+CALL_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The call's id.")
+)
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+def _transition(summary: str, request=None):
+    return extend_schema(
+        summary=summary,
+        parameters=[CALL_ID],
+        request=request,
+        responses={200: CallDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Public calls (all but drafts), filtered and paginated")),
+    retrieve=extend_schema(
+        summary=_("One call with its phases, criteria, documents and published answers"),
+        parameters=[CALL_ID],
+        responses={200: CallDetailSerializer, **_errors(404)},
+    ),
+    create=extend_schema(
+        summary=_("Create a draft call"),
+        request=CallCreateSerializer,
+        responses={201: CallDetailSerializer, **_errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change a draft's main fields"),
+        parameters=[CALL_ID],
+        request=CallDraftSerializer,
+        responses={200: CallDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    ),
+)
+@extend_schema(tags=["calls"])
+class CallViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CallFilter
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        if self.action in ("create", "mine"):
+            return [IsProcurementOfficer()]
+        return [ManagesCall()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return Call.objects.none()
+        if self.action == "list":
+            return calls_public().order_by("deadline", "pk")
+        if self.action == "mine":
+            return calls_managed_by(self.request.user).order_by("deadline", "pk")
+        if self.action == "retrieve":
+            return call_detail(Call.objects.all())
+        return Call.objects.select_related("authority")
+
+    def get_serializer_class(self):
+        return {
+            "list": CallSummarySerializer,
+            "mine": ManagedCallSerializer,
+            "create": CallCreateSerializer,
+            "partial_update": CallDraftSerializer,
+            "cancel": CancelSerializer,
+        }.get(self.action, CallDetailSerializer)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A token is checked only now, after the audit log's middleware looked for a user:
+        # tell the audit log who acts, so that API changes are attributed like page changes.
+        if request.user.is_authenticated:
+            with contextlib.suppress(LookupError):  # no middleware: nothing to tell
+                auditlog_value.get()["actor"] = request.user
+
+    def get_object(self) -> Call:
+        """The call if this person may see it; someone else's draft does not exist (404)."""
+        queryset = self.get_queryset()
+        try:
+            call = queryset.get(pk=self.kwargs["pk"])
+        except Call.DoesNotExist:
+            raise Http404 from None
+        if not can(self.request.user, "calls.view_call", call):
+            raise Http404
+        self.check_object_permissions(self.request, call)
+        return call
+
+    def _detail(self, call: Call, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = call_detail(Call.objects.all()).get(pk=call.pk)
+        context = self.get_serializer_context()
+        return Response(CallDetailSerializer(fresh, context=context).data, status=status_code)
+
+    # --- Reading -------------------------------------------------------------------------------
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary=_("The calls of my authorities, drafts included"),
+        responses={200: ManagedCallSerializer(many=True), **_errors(401, 403)},
+    )
+    @action(detail=False, methods=["get"], filterset_class=ManagedCallFilter)
+    def mine(self, request):
+        return self.list(request)
+
+    # --- Drafting ------------------------------------------------------------------------------
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        authority = data.pop("authority", None) or self._only_authority(request.user)
+        call = services.call_create(
+            actor=request.user, authority=authority, instrument=data.pop("instrument"), **data
+        )
+        return self._detail(call, status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _only_authority(user):
+        authorities = list(organisations_of(user, role=Role.PROCUREMENT_OFFICER)[:2])
+        if len(authorities) != 1:
+            raise serializers.ValidationError(
+                {"authority": [_("You are an officer of several authorities: choose one.")]}
+            )
+        return authorities[0]
+
+    def partial_update(self, request, pk=None):
+        call = self.get_object()
+        serializer = self.get_serializer(call, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        missions = changes.pop("missions", None)
+
+        def save():
+            for field, value in changes.items():
+                setattr(call, field, value)
+            if changes:
+                call.save(update_fields=[*changes, "updated_at"])
+            if missions is not None:
+                call.missions.set(missions)
+
+        try:
+            services.call_edit_draft(call=call, actor=request.user, save=save)
+        except DomainError as error:
+            if error.code == "frozen":
+                raise Conflict(error.message, code=error.code) from error
+            raise
+        return self._detail(call)
+
+    # --- The lifecycle -------------------------------------------------------------------------
+
+    @_transition(_("Publish a complete draft"))
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._detail(services.call_publish(call=self.get_object(), actor=request.user))
+
+    @_transition(_("Close a call whose deadline has passed"))
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._detail(services.call_close(call=self.get_object(), actor=request.user))
+
+    @_transition(_("Start assessing a closed call"))
+    @action(detail=True, methods=["post"], url_path="start-assessment")
+    def start_assessment(self, request, pk=None):
+        call = services.call_start_assessment(call=self.get_object(), actor=request.user)
+        return self._detail(call)
+
+    @_transition(_("Cancel a call, with the reason"), CancelSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        call = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call = services.call_cancel(
+            call=call, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return self._detail(call)
