@@ -58,6 +58,8 @@ def proposal_award(
     with transaction.atomic():
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        # The state first: a double click on the last award reads "already awarded".
+        proposal_transition(proposal, Proposal.Status.AWARDED)
         amount = amount if amount is not None else proposal.requested_amount
         if amount is None or amount <= 0:
             raise DomainError(_("The contract amount must be more than zero."), code="amount")
@@ -81,7 +83,6 @@ def proposal_award(
                 % {"left": remaining, "amount": amount},
                 code="budget",
             )
-        proposal_transition(proposal, Proposal.Status.AWARDED)
         _decide(proposal, actor, motivation)
         start = timezone.localdate()
         end = _add_months(start, phase.duration_months)

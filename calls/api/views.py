@@ -5,10 +5,7 @@ calls.selectors, every write from calls.services; domain errors become JSON thro
 portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
 """
 
-import contextlib
-
 import django_filters
-from auditlog.context import auditlog_value
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,6 +20,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.permissions import can
@@ -124,7 +122,7 @@ def _transition(summary: str, request=None):
     ),
 )
 @extend_schema(tags=["calls"])
-class CallViewSet(viewsets.GenericViewSet):
+class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = CallFilter
@@ -155,14 +153,6 @@ class CallViewSet(viewsets.GenericViewSet):
             "partial_update": CallDraftSerializer,
             "cancel": CancelSerializer,
         }.get(self.action, CallDetailSerializer)
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # A token is checked only now, after the audit log's middleware looked for a user:
-        # tell the audit log who acts, so that API changes are attributed like page changes.
-        if request.user.is_authenticated:
-            with contextlib.suppress(LookupError):  # no middleware: nothing to tell
-                auditlog_value.get()["actor"] = request.user
 
     def get_object(self) -> Call:
         """The call if this person may see it; someone else's draft does not exist (404)."""
