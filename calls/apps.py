@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,10 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+
+    def navigation(self, user) -> list[dict]:
+        """The header's entries for calls: the public overview, and an officer's own calls."""
+        items = [{"label": _("Calls"), "url": reverse("calls:list")}]
+        if user.is_authenticated and user.has_perm("calls.add_call"):
+            items.append({"label": _("My calls"), "url": reverse("calls:officer_list")})
+        return items

@@ -1,4 +1,5 @@
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -53,7 +54,21 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.request.user.memberships.select_related("organisation")
+        context["tasks"] = self.tasks()
         return context
+
+    def tasks(self) -> list[dict]:
+        """What waits for this person, soonest deadline first (none last).
+
+        An app adds tasks by giving its AppConfig a ``tasks_for(user)`` method returning dicts
+        with title, url, deadline (datetime or None) and kind, so the portal needs to know
+        nothing about the apps built on it.
+        """
+        tasks = []
+        for config in apps.get_app_configs():
+            if hasattr(config, "tasks_for"):
+                tasks += config.tasks_for(self.request.user)
+        return sorted(tasks, key=lambda task: (task["deadline"] is None, task["deadline"] or 0))
 
 
 class LoginView(auth_views.LoginView):

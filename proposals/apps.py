@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,30 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+
+    def navigation(self, user) -> list[dict]:
+        """Header entries: a company's proposals, committee work, an officer's contracts."""
+        from portal.models import Role
+        from portal.selectors import roles_of
+
+        from .models import CommitteeMember
+
+        if not user.is_authenticated:
+            return []
+        roles = roles_of(user)
+        items = []
+        if Role.APPLICANT in roles:
+            items.append({"label": _("My proposals"), "url": reverse("proposals:mine")})
+        if roles & {Role.ASSESSOR, Role.COMMITTEE_CHAIR} or (
+            CommitteeMember.objects.filter(user=user).exists()
+        ):
+            items.append({"label": _("Assessment"), "url": reverse("proposals:committee_home")})
+        if Role.PROCUREMENT_OFFICER in roles:
+            items.append({"label": _("Contracts"), "url": reverse("proposals:officer_contracts")})
+        return items
+
+    def tasks_for(self, user) -> list[dict]:
+        """What waits for this person, for the dashboard (calls' and proposals' tasks)."""
+        from .tasks_dashboard import tasks_for
+
+        return tasks_for(user)

@@ -58,9 +58,10 @@ def is_cleared_assessor(user, proposal) -> bool:
         member=seat, proposal=proposal, has_conflict=False
     ).exists():
         return False
-    return seat.role == CommitteeMember.Role.CHAIR or seat.assignments.filter(
-        proposal=proposal
-    ).exists()
+    return (
+        seat.role == CommitteeMember.Role.CHAIR
+        or seat.assignments.filter(proposal=proposal).exists()
+    )
 
 
 @rules.predicate

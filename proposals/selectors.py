@@ -1,7 +1,13 @@
 """Reads of proposals and assessments shared by pages, API and the dashboard."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from contextlib import suppress
+from decimal import Decimal
 
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from calls.models import Question
 from portal.models import Membership, Role
 
 from .models import (
@@ -17,9 +23,7 @@ from .models import (
 
 def proposals_of_company_member(user) -> QuerySet[Proposal]:
     """A company member's view: every proposal of their companies, drafts included."""
-    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values(
-        "organisation_id"
-    )
+    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
     return Proposal.objects.filter(company_id__in=companies).select_related(
         "call__authority", "phase", "company"
     )
@@ -73,9 +77,7 @@ def assignments_of(seat: CommitteeMember) -> QuerySet[Assignment]:
 
 
 def deliverables_due_for_company_member(user) -> QuerySet[Deliverable]:
-    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values(
-        "organisation_id"
-    )
+    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
     return Deliverable.objects.filter(
         contract__proposal__company_id__in=companies,
         status__in=[Deliverable.Status.PENDING, Deliverable.Status.REJECTED],
@@ -96,6 +98,34 @@ def contracts_for_officer(user) -> QuerySet[Contract]:
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )
-    return Contract.objects.filter(
-        proposal__call__authority_id__in=authorities
-    ).select_related("proposal__call", "proposal__company", "proposal__phase")
+    return Contract.objects.filter(proposal__call__authority_id__in=authorities).select_related(
+        "proposal__call", "proposal__company", "proposal__phase"
+    )
+
+
+def answers_for_display(proposal: Proposal) -> list[dict]:
+    """The answers as they were given, with each question's wording at that time (snapshots).
+
+    Yes/no answers read as words and numbers in the active language's notation; the live
+    questions are never read, so a later edit of the call does not change what is shown.
+    """
+    shown = []
+    for entry in proposal.answers or []:
+        question = entry.get("question") or {}
+        answer = entry.get("answer")
+        kind = question.get("kind")
+        if answer is True or (kind == Question.Kind.YES_NO and answer in ("yes", "true")):
+            answer = gettext("Yes")
+        elif answer is False or (kind == Question.Kind.YES_NO and answer in ("no", "false")):
+            answer = gettext("No")
+        elif kind == Question.Kind.NUMBER and answer not in (None, ""):
+            with suppress(ArithmeticError):
+                answer = number_format(Decimal(str(answer)))
+        shown.append(
+            {
+                "id": question.get("id"),
+                "text": question.get("text", ""),
+                "answer": "" if answer is None else str(answer),
+            }
+        )
+    return shown

@@ -10,6 +10,7 @@ from django.utils import translation
 from portal.models import Role
 
 from .models import Proposal
+from .selectors import answers_for_display
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -24,7 +25,11 @@ def render_receipt_pdf(proposal: Proposal) -> bytes:
 
     html = render_to_string(
         "proposals/pdf/receipt.html",
-        {"proposal": proposal, "attachments": proposal.attachments.all()},
+        {
+            "proposal": proposal,
+            "attachments": proposal.attachments.all(),
+            "answers": answers_for_display(proposal),
+        },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 

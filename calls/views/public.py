@@ -1,1 +1,177 @@
-urlpatterns: list = []
+"""The public pages of calls: no login needed, drafts only for their own authority's officers.
+
+A call nobody may see is a 404 (never a 403), so that outsiders cannot even learn
+that another authority's draft exists.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.exceptions import DomainError
+
+from ..feeds import LatestCallsFeed, call_calendar
+from ..filters import CallFilter
+from ..models import Call, CallDocument, Follower
+from ..selectors import call_detail, calls_public
+from ..services import call_follow, call_unfollow
+
+PAGE_SIZE = 20
+
+
+def _open_first(queryset: QuerySet[Call]) -> QuerySet[Call]:
+    """Open calls first, soonest deadline on top; then the others, latest deadline first."""
+    is_open = Q(status=Call.Status.PUBLISHED, deadline__gt=timezone.now())
+    return queryset.annotate(
+        open_rank=Case(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by(
+        "open_rank",
+        Case(When(is_open, then=F("deadline"))).asc(nulls_last=True),
+        F("deadline").desc(),
+        "-pk",
+    )
+
+
+def _visible_call(request, pk: int, queryset: QuerySet[Call] | None = None) -> Call:
+    """The call if this person may see it; a 404 otherwise, also for drafts of others."""
+    if queryset is None:
+        queryset = Call.objects.select_related("authority")
+    call = get_object_or_404(queryset, pk=pk)
+    if not request.user.has_perm("calls.view_call", call):
+        raise Http404
+    return call
+
+
+@require_GET
+def call_list(request):
+    filterset = CallFilter(request.GET or None, queryset=_open_first(calls_public()))
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    # The active filters, kept in the pagination links.
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key in [key for key, values in params.lists() if not any(values)]:
+        del params[key]
+    return render(
+        request,
+        "calls/list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page_obj": page_obj,
+            "querystring_base": params.urlencode(),
+            "is_filtered": bool(params),
+        },
+    )
+
+
+@require_GET
+def call_detail_page(request, pk: int, slug: str):
+    call = _visible_call(request, pk, call_detail(Call.objects.all()))
+    if slug != call.slug:
+        return redirect(call, permanent=True)
+    user = request.user
+    phases = list(call.phases.all())
+    questions = list(call.questions.all())
+    phases_by_pk = {phase.pk: phase for phase in phases}
+    for question in questions:
+        # Use the prefetched phases instead of one query per question.
+        if question.phase_id in phases_by_pk:
+            question.phase = phases_by_pk[question.phase_id]
+    response = render(
+        request,
+        "calls/detail.html",
+        {
+            "call": call,
+            "phases": phases,
+            "questions": questions,
+            "is_preview": call.status == Call.Status.DRAFT,
+            "can_follow": user.has_perm("calls.follow_call", call),
+            "is_following": user.is_authenticated
+            and Follower.objects.filter(call=call, user=user).exists(),
+            "can_ask_question": user.has_perm("calls.ask_question", call),
+        },
+    )
+    if not call.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+def follow(request, pk: int):
+    call = _visible_call(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(call.get_absolute_url())
+    try:
+        call_follow(call=call, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "You follow this call. We will e-mail you when answers to questions or "
+                "amendments are published."
+            ),
+        )
+    return redirect(call)
+
+
+@require_POST
+def unfollow(request, pk: int):
+    call = _visible_call(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(call.get_absolute_url())
+    call_unfollow(call=call, actor=request.user)
+    messages.success(request, _("You no longer follow this call."))
+    return redirect(call)
+
+
+@require_GET
+def document(request, pk: int, document_pk: int):
+    call = _visible_call(request, pk)
+    document = get_object_or_404(CallDocument, pk=document_pk, call=call)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    filename = f"{slugify(document.title)[:80] or 'document'}.pdf"
+    response = FileResponse(handle, content_type="application/pdf", filename=filename)
+    if not call.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def ical(request, pk: int):
+    call = _visible_call(
+        request, pk, Call.objects.select_related("authority").prefetch_related("phases")
+    )
+    url = request.build_absolute_uri(call.get_absolute_url())
+    response = HttpResponse(
+        call_calendar(call, url=url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{call.reference}-deadlines.ics"'
+    if not call.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+urlpatterns = [
+    path("", call_list, name="list"),
+    path("feed/", LatestCallsFeed(), name="feed"),
+    path("<int:pk>-<slug:slug>/", call_detail_page, name="detail"),
+    path("<int:pk>/follow/", follow, name="follow"),
+    path("<int:pk>/unfollow/", unfollow, name="unfollow"),
+    path("<int:pk>/documents/<int:document_pk>/", document, name="document"),
+    path("<int:pk>/deadlines.ics", ical, name="ical"),
+]

@@ -285,6 +285,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" or "kind": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "calls.models.Call.Status",
+        "PhaseKindEnum": "calls.models.Phase.Kind",
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
+    },
 }
 
 # --- Security headers (tightened further in production.py) ---------------------------------

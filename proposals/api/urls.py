@@ -1,1 +1,15 @@
-urlpatterns: list = []
+"""The proposals API, mounted under /api/v1/ by portal/urls.py.
+
+URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
+api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail.
+"""
+
+from rest_framework.routers import SimpleRouter
+
+from .views import AssessmentViewSet, ProposalViewSet
+
+router = SimpleRouter()
+router.register("proposals", ProposalViewSet, basename="api-proposal")
+router.register("assessments", AssessmentViewSet, basename="api-assessment")
+
+urlpatterns = router.urls

@@ -1,1 +1,704 @@
-urlpatterns: list = []
+"""The committee's pages: the code of conduct, declarations of interest, scoring, and for the
+chair the ranking, consensus, reopening of scores and the signed advice.
+
+Every page belongs to one seat (a CommitteeMember) and answers 404 to anyone but the seat's
+own person: officers, companies and other members learn nothing from guessing numbers. A
+proposal opens only for a member cleared for it (proposals.permissions.is_cleared_assessor:
+code of conduct accepted, no conflict declared, assigned — the chair: every proposal), so a
+conflicted or undeclared member gets 404 too. Committee members always need the second
+factor, also independent experts who hold no role that would require it.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.exceptions import DomainError
+from portal.permissions import is_assessor
+
+from ..assessment import (
+    advice_sign,
+    assessment_reopen,
+    assessment_save,
+    code_of_conduct_accept,
+    committee_advice_signed,
+    conflict_declare,
+    consensus_record,
+)
+from ..forms_assessment import (
+    AdviceForm,
+    CodeOfConductForm,
+    ConsensusForm,
+    DeclarationForm,
+    ReopenForm,
+    ScoringForm,
+)
+from ..models import (
+    Advice,
+    Assessment,
+    Assignment,
+    Attachment,
+    CommitteeMember,
+    ConflictDeclaration,
+    ConsensusScore,
+    Proposal,
+)
+from ..permissions import is_cleared_assessor
+from ..ranking import RANKED_STATUSES, ranking_for
+from ..selectors import answers_for_display, seats_of
+from ..tasks import render_advice_pdf
+
+DECLARATIONS_PAGE_SIZE = 50
+SEATS = CommitteeMember.objects.select_related("committee__phase__call__authority", "user")
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def committee_page(view):
+    """Logged in, and — for anyone who sits on a committee — past the second factor."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_verified() and CommitteeMember.objects.filter(user=user).exists():
+            has_device = user.totpdevice_set.filter(confirmed=True).exists()
+            target = reverse("two_factor_verify" if has_device else "two_factor_setup")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _seat(request, seat_pk: int, *, chair: bool = False) -> CommitteeMember:
+    """The person's own seat; someone else's seat does not exist for them."""
+    seat = get_object_or_404(SEATS, pk=seat_pk, user=request.user)
+    if chair and seat.role != CommitteeMember.Role.CHAIR:
+        raise Http404
+    return seat
+
+
+def _cleared_proposal(request, seat: CommitteeMember, proposal_pk: int) -> Proposal:
+    """A proposal of the seat's phase that this member may open; 404 otherwise."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("company", "phase", "call"),
+        pk=proposal_pk,
+        phase_id=seat.committee.phase_id,
+    )
+    # The member's own clearance, not any other reason someone might see the proposal
+    # (an officer who also sits on the committee and declared a conflict stays out here).
+    if not is_cleared_assessor.test(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _posted(request):
+    """The form data of a POST (even an empty one, which must fail validation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _field_for(error: DomainError, form) -> str | None:
+    return error.code if error.code in form.fields else None
+
+
+# --- The member's committees ------------------------------------------------------------------
+
+
+def _seat_overview(seats: list[CommitteeMember]) -> None:
+    """Per seat: declarations pending and assignments with their state, in four queries."""
+    seat_ids = [seat.pk for seat in seats]
+    phase_ids = {seat.committee.phase_id for seat in seats}
+    open_per_phase = dict(
+        Proposal.objects.filter(phase_id__in=phase_ids, status=Proposal.Status.UNDER_ASSESSMENT)
+        .order_by()
+        .values("phase_id")
+        .annotate(n=Count("pk"))
+        .values_list("phase_id", "n")
+    )
+    declarations = ConflictDeclaration.objects.filter(member_id__in=seat_ids).values_list(
+        "member_id", "proposal_id", "has_conflict", "proposal__status"
+    )
+    declared = defaultdict(dict)
+    for member_id, proposal_id, has_conflict, status in declarations:
+        declared[member_id][proposal_id] = (has_conflict, status)
+    conflicted = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
+    )
+    assignments = defaultdict(list)
+    for assignment in (
+        Assignment.objects.filter(member_id__in=seat_ids)
+        .exclude(Exists(conflicted))
+        .select_related("proposal", "assessment")
+        .order_by("proposal__submission_number", "pk")
+    ):
+        assignments[assignment.member_id].append(assignment)
+    for seat in seats:
+        mine = declared[seat.pk]
+        declared_open = sum(
+            1 for _c, status in mine.values() if status == Proposal.Status.UNDER_ASSESSMENT
+        )
+        seat.pending_declarations = open_per_phase.get(seat.committee.phase_id, 0) - declared_open
+        seat.assignment_rows = []
+        for assignment in assignments[seat.pk]:
+            assessment = getattr(assignment, "assessment", None)
+            assignment.state = assessment.status if assessment else "todo"
+            assignment.cleared = assignment.proposal_id in mine
+            seat.assignment_rows.append(assignment)
+        seat.assignments_total = len(seat.assignment_rows)
+        seat.assignments_done = sum(
+            1 for a in seat.assignment_rows if a.state == Assessment.Status.SUBMITTED
+        )
+
+
+@committee_page
+def committee_home(request):
+    seats = list(seats_of(request.user).order_by("-committee__created_at", "-pk"))
+    if not seats and not is_assessor.test(request.user):
+        raise Http404
+    _seat_overview(seats)
+    return render(request, "proposals/assessment/home.html", {"seats": seats})
+
+
+# --- Code of conduct and declarations ---------------------------------------------------------
+
+
+@committee_page
+def code_of_conduct(request, seat_pk: int):
+    seat = _seat(request, seat_pk)
+    form = CodeOfConductForm(_posted(request))
+    if request.method == "POST" and seat.code_accepted_at is None and form.is_valid():
+        code_of_conduct_accept(member=seat, actor=request.user)
+        messages.success(
+            request,
+            _("You accepted the code of conduct. Now declare your interests per proposal."),
+        )
+        return redirect("proposals:declarations", seat_pk=seat.pk)
+    if request.method == "POST" and seat.code_accepted_at is not None:
+        return redirect("proposals:declarations", seat_pk=seat.pk)
+    return render(
+        request,
+        "proposals/assessment/code_of_conduct.html",
+        {"seat": seat, "committee": seat.committee, "form": form},
+    )
+
+
+def _code_first(request, seat: CommitteeMember):
+    messages.warning(
+        request, _("Accept the code of conduct first; then the proposals open for you.")
+    )
+    return redirect("proposals:code_of_conduct", seat_pk=seat.pk)
+
+
+def _declarable(seat: CommitteeMember):
+    return Proposal.objects.filter(
+        phase_id=seat.committee.phase_id, status__in=RANKED_STATUSES
+    ).select_related("company")
+
+
+def _own_declarations(seat: CommitteeMember) -> Prefetch:
+    return Prefetch(
+        "declarations",
+        queryset=ConflictDeclaration.objects.filter(member=seat),
+        to_attr="own_declarations",
+    )
+
+
+@committee_page
+def declarations(request, seat_pk: int):
+    seat = _seat(request, seat_pk)
+    if seat.code_accepted_at is None:
+        return _code_first(request, seat)
+    proposals = (
+        _declarable(seat)
+        .prefetch_related(_own_declarations(seat))
+        .annotate(assigned=Exists(Assignment.objects.filter(member=seat, proposal=OuterRef("pk"))))
+        .order_by("submission_number", "pk")
+    )
+    page = Paginator(proposals, DECLARATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for proposal in page:
+        proposal.declaration = next(iter(proposal.own_declarations), None)
+        proposal.form = None if proposal.declaration else DeclarationForm(prefix=f"p{proposal.pk}")
+        proposal.can_open = (
+            proposal.declaration is not None
+            and not proposal.declaration.has_conflict
+            and (proposal.assigned or seat.role == CommitteeMember.Role.CHAIR)
+        )
+    return render(
+        request,
+        "proposals/assessment/declarations.html",
+        {"seat": seat, "committee": seat.committee, "page_obj": page},
+    )
+
+
+@committee_page
+def declare(request, seat_pk: int, proposal_pk: int):
+    """One proposal's declaration; the list page posts here, and errors show here."""
+    seat = _seat(request, seat_pk)
+    if seat.code_accepted_at is None:
+        return _code_first(request, seat)
+    proposal = get_object_or_404(
+        _declarable(seat).prefetch_related(_own_declarations(seat)), pk=proposal_pk
+    )
+    declaration = next(iter(proposal.own_declarations), None)
+    form = DeclarationForm(_posted(request), prefix=f"p{proposal.pk}")
+    if request.method == "POST" and declaration is not None:
+        messages.error(request, _("You already declared for this proposal."))
+        return redirect("proposals:declarations", seat_pk=seat.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conflict_declare(
+                member=seat,
+                proposal=proposal,
+                actor=request.user,
+                has_conflict=form.has_conflict,
+                explanation=form.cleaned_data["explanation"],
+            )
+        except DomainError as error:
+            form.add_error(_field_for(error, form), error.message)
+        else:
+            if form.has_conflict:
+                message = _("Your conflict of interest for %(number)s is recorded.")
+            else:
+                message = _("You declared no conflict of interest for %(number)s.")
+            messages.success(request, message % {"number": proposal.submission_number})
+            url = reverse("proposals:declarations", kwargs={"seat_pk": seat.pk})
+            page = request.POST.get("page", "")
+            return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return render(
+        request,
+        "proposals/assessment/declare.html",
+        {
+            "seat": seat,
+            "committee": seat.committee,
+            "proposal": proposal,
+            "declaration": declaration,
+            "form": form,
+        },
+    )
+
+
+# --- Scoring ----------------------------------------------------------------------------------
+
+
+def _score_table(assessments, criteria) -> list[dict]:
+    """Per assessment: the member and their score and motivation per criterion, in order."""
+    rows = []
+    for assessment in assessments:
+        by_criterion = {score.criterion_id: score for score in assessment.scores.all()}
+        scores = [by_criterion.get(c.pk) for c in criteria]
+        rows.append(
+            {
+                "assessment": assessment,
+                "member": assessment.assignment.member,
+                "scores": scores,
+                "pairs": list(zip(criteria, scores, strict=True)),
+            }
+        )
+    return rows
+
+
+def _submitted_assessments(proposal: Proposal):
+    return (
+        Assessment.objects.filter(assignment__proposal=proposal, status=Assessment.Status.SUBMITTED)
+        .select_related("assignment__member__user")
+        .prefetch_related("scores")
+        .order_by("assignment__member__role", "assignment__member_id")
+    )
+
+
+@committee_page
+def assess(request, seat_pk: int, proposal_pk: int):
+    seat = _seat(request, seat_pk)
+    proposal = _cleared_proposal(request, seat, proposal_pk)
+    call = proposal.call
+    criteria = list(proposal.phase.criteria.all())
+    assignment = Assignment.objects.filter(member=seat, proposal=proposal).first()
+    assessment = (
+        Assessment.objects.filter(assignment=assignment).prefetch_related("scores").first()
+        if assignment
+        else None
+    )
+    own_scores = list(assessment.scores.all()) if assessment else []
+    locked = assessment is not None and assessment.status == Assessment.Status.SUBMITTED
+    url = reverse("proposals:assess", kwargs={"seat_pk": seat.pk, "proposal_pk": proposal.pk})
+
+    form = None
+    if request.method == "POST" and (assignment is None or locked):
+        if locked:
+            messages.error(
+                request, _("Your scores are submitted and locked; the chair can reopen them.")
+            )
+        else:
+            messages.error(request, _("You are not assigned to score this proposal."))
+        return redirect(url)
+    if assignment is not None and not locked:
+        submit = request.method == "POST" and "submit" in request.POST
+        form = ScoringForm(
+            _posted(request),
+            criteria=criteria,
+            submit=submit,
+            initial=ScoringForm.initial_from(own_scores),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                assessment_save(
+                    assignment=assignment, actor=request.user, scores=form.scores(), submit=submit
+                )
+            except DomainError as error:
+                if error.code == "locked":  # submitted meanwhile, e.g. in another tab
+                    messages.error(request, error.message)
+                    return redirect(url)
+                form.add_error(None, error.message)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _("Your scores are submitted and locked. The others' scores are shown."),
+                    )
+                else:
+                    messages.success(request, _("Your scores are saved as a draft."))
+                return redirect(url)
+
+    own_by_criterion = {score.criterion_id: score for score in own_scores}
+    context = {
+        "seat": seat,
+        "committee": seat.committee,
+        "call": call,
+        "proposal": proposal,
+        "blind": call.blind_assessment,
+        "answers": answers_for_display(proposal),
+        "attachments": proposal.attachments.select_related("required_document", "question"),
+        "criteria": criteria,
+        "assignment": assignment,
+        "assessment": assessment,
+        "locked": locked,
+        "form": form,
+        "own_scores": [(c, own_by_criterion.get(c.pk)) for c in criteria],
+        # Only once one's own scores are locked in: the others' never sway them.
+        "others": (
+            _score_table(_submitted_assessments(proposal).exclude(assignment=assignment), criteria)
+            if locked
+            else []
+        ),
+    }
+    return render(request, "proposals/assessment/assess.html", context)
+
+
+@committee_page
+def assessment_attachment(request, seat_pk: int, proposal_pk: int, attachment_pk: int):
+    seat = _seat(request, seat_pk)
+    proposal = _cleared_proposal(request, seat, proposal_pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("required_document"), pk=attachment_pk, proposal=proposal
+    )
+    filename = attachment.original_name
+    if proposal.call.blind_assessment:
+        # A file name may carry the company's name; blind assessors get a neutral one.
+        extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+        filename = f"{proposal.submission_number}-{attachment.pk}.{extension}"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The chair: ranking, consensus, reopening -------------------------------------------------
+
+
+def _ranking_rows(rows, criteria) -> list[dict]:
+    return [
+        {
+            "row": row,
+            "cells": [
+                {
+                    "criterion": criterion,
+                    "score": row.scores.get(criterion.pk),
+                    "consensus": criterion.pk in row.consensus,
+                    "spread": criterion.pk in row.large_spread,
+                }
+                for criterion in criteria
+            ],
+        }
+        for row in rows
+    ]
+
+
+@committee_page
+def ranking(request, seat_pk: int):
+    seat = _seat(request, seat_pk, chair=True)
+    phase = seat.committee.phase
+    criteria = list(phase.criteria.all())
+    return render(
+        request,
+        "proposals/assessment/ranking.html",
+        {
+            "seat": seat,
+            "committee": seat.committee,
+            "phase": phase,
+            "call": phase.call,
+            "blind": phase.call.blind_assessment,
+            "criteria": criteria,
+            "rows": _ranking_rows(ranking_for(phase), criteria),
+            "signed": committee_advice_signed(seat.committee),
+        },
+    )
+
+
+def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reopen=None):
+    criteria = list(proposal.phase.criteria.all())
+    assessments = list(_submitted_assessments(proposal))
+    table = _score_table(assessments, criteria)
+    agreed = {
+        c.criterion_id: c
+        for c in ConsensusScore.objects.filter(proposal=proposal).select_related("recorded_by")
+    }
+    signed = committee_advice_signed(seat.committee)
+    sections = []
+    for index, criterion in enumerate(criteria):
+        current = agreed.get(criterion.pk)
+        if bound_consensus is not None and bound_consensus.criterion.pk == criterion.pk:
+            form = bound_consensus
+        else:
+            initial = (
+                {
+                    "score": current.score,
+                    "motivation": current.motivation,
+                    "minority_view": current.minority_view,
+                }
+                if current
+                else {}
+            )
+            form = ConsensusForm(criterion=criterion, initial=initial)
+        given = [row["scores"][index] for row in table if row["scores"][index] is not None]
+        sections.append(
+            {
+                "criterion": criterion,
+                "given": [
+                    (row["member"], row["scores"][index])
+                    for row in table
+                    if row["scores"][index] is not None
+                ],
+                "spread": (max(s.score for s in given) - min(s.score for s in given))
+                if len(given) > 1
+                else None,
+                "current": current,
+                "form": None if signed else form,
+            }
+        )
+    for row in table:
+        assessment = row["assessment"]
+        if bound_reopen is not None and bound_reopen[0] == assessment.pk:
+            row["reopen_form"] = bound_reopen[1]
+        else:
+            row["reopen_form"] = ReopenForm(assessment_pk=assessment.pk)
+    assigned = Assignment.objects.filter(proposal=proposal).count()
+    return render(
+        request,
+        "proposals/assessment/consensus.html",
+        {
+            "seat": seat,
+            "committee": seat.committee,
+            "call": proposal.call,
+            "proposal": proposal,
+            "blind": proposal.call.blind_assessment,
+            "criteria": criteria,
+            "table": table,
+            "sections": sections,
+            "assigned": assigned,
+            "submitted": len(assessments),
+            "signed": signed,
+        },
+    )
+
+
+@committee_page
+def consensus(request, seat_pk: int, proposal_pk: int):
+    seat = _seat(request, seat_pk, chair=True)
+    proposal = _cleared_proposal(request, seat, proposal_pk)
+    if request.method != "POST":
+        return _consensus_page(request, seat, proposal)
+    criterion = proposal.phase.criteria.filter(pk=_int(request.POST.get("criterion"))).first()
+    if criterion is None:
+        raise Http404
+    form = ConsensusForm(request.POST, criterion=criterion)
+    if form.is_valid():
+        try:
+            consensus_record(
+                proposal=proposal,
+                actor=request.user,
+                criterion_id=criterion.pk,
+                score=form.cleaned_data["score"],
+                motivation=form.cleaned_data["motivation"],
+                minority_view=form.cleaned_data["minority_view"],
+            )
+        except DomainError as error:
+            form.add_error(_field_for(error, form), error.message)
+        else:
+            messages.success(
+                request,
+                _("The consensus score for “%(name)s” is recorded.") % {"name": criterion.name},
+            )
+            return redirect("proposals:consensus", seat_pk=seat.pk, proposal_pk=proposal.pk)
+    return _consensus_page(request, seat, proposal, bound_consensus=form)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@committee_page
+@require_POST
+def reopen(request, seat_pk: int, assessment_pk: int):
+    seat = _seat(request, seat_pk, chair=True)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("assignment__member__committee"),
+        pk=assessment_pk,
+        assignment__member__committee_id=seat.committee_id,
+    )
+    proposal = _cleared_proposal(request, seat, assessment.assignment.proposal_id)
+    form = ReopenForm(request.POST, assessment_pk=assessment.pk)
+    if form.is_valid():
+        try:
+            assessment_reopen(
+                assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            if _field_for(error, form) is None:
+                messages.error(request, error.message)
+                return redirect("proposals:consensus", seat_pk=seat.pk, proposal_pk=proposal.pk)
+            form.add_error(_field_for(error, form), error.message)
+        else:
+            messages.success(
+                request,
+                _("The scores of %(name)s are reopened; they can change them again.")
+                % {"name": assessment.assignment.member.user.full_name},
+            )
+            return redirect("proposals:consensus", seat_pk=seat.pk, proposal_pk=proposal.pk)
+    return _consensus_page(request, seat, proposal, bound_reopen=(assessment.pk, form))
+
+
+# --- The chair: the advice --------------------------------------------------------------------
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _signed_rows(advice: Advice, criteria) -> list[dict]:
+    """The ranking as it was signed (a snapshot in JSON), with numbers back as Decimals."""
+    selected = set(advice.selected.values_list("pk", flat=True))
+    return [
+        {
+            **row,
+            "weighted": _decimal(row["weighted"]),
+            "criterion_scores": [_decimal(row["scores"].get(str(c.pk))) for c in criteria],
+            "selected": row["proposal"] in selected,
+        }
+        for row in advice.ranking
+    ]
+
+
+@committee_page
+def advice(request, seat_pk: int):
+    seat = _seat(request, seat_pk, chair=True)
+    committee = seat.committee
+    phase = committee.phase
+    criteria = list(phase.criteria.all())
+    context = {
+        "seat": seat,
+        "committee": committee,
+        "phase": phase,
+        "call": phase.call,
+        "blind": phase.call.blind_assessment,
+        "criteria": criteria,
+    }
+    signed = Advice.objects.filter(committee=committee).select_related("signed_by").first()
+    if signed is not None:
+        if request.method == "POST":
+            messages.error(request, _("The advice has been signed already."))
+            return redirect("proposals:advice", seat_pk=seat.pk)
+        context.update({"advice": signed, "signed_rows": _signed_rows(signed, criteria)})
+        return render(request, "proposals/assessment/advice.html", context)
+
+    rows = ranking_for(phase)
+    form = AdviceForm(_posted(request), rows=rows, planned_awards=phase.planned_awards)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["selected"])
+        try:
+            advice_sign(
+                committee=committee,
+                actor=request.user,
+                selected=[row.proposal for row in rows if row.proposal.pk in chosen],
+                remarks=form.cleaned_data["remarks"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("The advice is signed and goes to the contracting authority.")
+            )
+            return redirect("proposals:advice", seat_pk=seat.pk)
+    ticked = form.selected_pks()
+    context.update(
+        {
+            "form": form,
+            "rows": _ranking_rows(rows, criteria),
+            "ticked": ticked,
+        }
+    )
+    return render(request, "proposals/assessment/advice.html", context)
+
+
+@committee_page
+def advice_pdf(request, seat_pk: int):
+    """The signed advice: for the chair, and for the officers of the call's authority."""
+    seat = get_object_or_404(SEATS, pk=seat_pk, role=CommitteeMember.Role.CHAIR)
+    call = seat.committee.phase.call
+    if seat.user_id != request.user.pk and not request.user.has_perm("calls.manage_call", call):
+        raise Http404
+    signed = get_object_or_404(Advice, committee_id=seat.committee_id)
+    if not signed.pdf:
+        render_advice_pdf(signed.pk)  # the task had not run yet: render it now, in-process
+        signed.refresh_from_db()
+    response = FileResponse(
+        signed.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=signed.pdf.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("", committee_home, name="committee_home"),
+    path("<int:seat_pk>/code/", code_of_conduct, name="code_of_conduct"),
+    path("<int:seat_pk>/declarations/", declarations, name="declarations"),
+    path("<int:seat_pk>/declarations/<int:proposal_pk>/", declare, name="declare"),
+    path("<int:seat_pk>/proposals/<int:proposal_pk>/", assess, name="assess"),
+    path(
+        "<int:seat_pk>/proposals/<int:proposal_pk>/documents/<int:attachment_pk>/",
+        assessment_attachment,
+        name="assessment_attachment",
+    ),
+    path("<int:seat_pk>/ranking/", ranking, name="ranking"),
+    path("<int:seat_pk>/proposals/<int:proposal_pk>/consensus/", consensus, name="consensus"),
+    path("<int:seat_pk>/assessments/<int:assessment_pk>/reopen/", reopen, name="reopen"),
+    path("<int:seat_pk>/advice/", advice, name="advice"),
+    path("<int:seat_pk>/advice.pdf", advice_pdf, name="advice_pdf"),
+]

@@ -1,1 +1,601 @@
-urlpatterns: list = []
+"""The procurement officer's pages: a call's proposals, a phase's committee, decisions, contracts.
+
+Every page is only for the officers of the call's authority; anyone else gets a 404, so
+nobody learns what exists (an anonymous visitor is sent to the login page first). Views stay
+thin: they find the object, ask the permission rule, validate the form and call a service.
+A service's refusal (a DomainError) goes back on the form with everything that was typed,
+or into a message: never a 500.
+"""
+
+import os
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from calls.models import Call, Phase
+from portal.exceptions import DomainError
+from portal.permissions import can
+
+from ..assessment import (
+    assessment_open,
+    assignment_add,
+    assignments_balance,
+    committee_create,
+    committee_invite_expert,
+    committee_member_add,
+)
+from ..decisions import deliverable_review, phase_committed, proposal_award, proposal_reject
+from ..forms_officer import (
+    AssignmentForm,
+    CommitteeForm,
+    DecisionForm,
+    ExpertInviteForm,
+    MemberAddForm,
+    ProposalFilterForm,
+    ReviewForm,
+)
+from ..models import (
+    Advice,
+    Assessment,
+    Assignment,
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    Contract,
+    Deliverable,
+    Proposal,
+)
+from ..ranking import ranking_for
+from ..selectors import contracts_for_officer, proposals_for_officer
+from ..services import phase_deadline
+
+PAGE_SIZE = 25
+# Service refusals that belong to one field of the decision form.
+DECISION_ERROR_FIELDS = {"motivation": "motivation", "amount": "amount", "budget": "amount"}
+
+
+# --- Finding the object, or a 404 --------------------------------------------------------------
+
+
+def _require_manages(request, call: Call) -> None:
+    if not can(request.user, "calls.manage_call", call):
+        raise Http404
+
+
+def _managed_call(request, call_pk: int) -> Call:
+    call = get_object_or_404(Call.objects.select_related("authority"), pk=call_pk)
+    _require_manages(request, call)
+    return call
+
+
+def _managed_phase(request, phase_pk: int) -> Phase:
+    phase = get_object_or_404(Phase.objects.select_related("call__authority"), pk=phase_pk)
+    _require_manages(request, phase.call)
+    return phase
+
+
+def _managed_proposal(request, pk: int) -> Proposal:
+    """A submitted (never draft) proposal of a call this person manages."""
+    proposal = get_object_or_404(
+        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related(
+            "call__authority", "phase", "company"
+        ),
+        pk=pk,
+    )
+    _require_manages(request, proposal.call)
+    return proposal
+
+
+def _managed_deliverable(request, deliverable_pk: int) -> Deliverable:
+    deliverable = get_object_or_404(
+        Deliverable.objects.select_related(
+            "contract__proposal__call__authority",
+            "contract__proposal__company",
+            "contract__proposal__phase",
+        ),
+        pk=deliverable_pk,
+    )
+    _require_manages(request, deliverable.contract.proposal.call)
+    return deliverable
+
+
+def _committee_of(request, phase: Phase):
+    committee = Committee.objects.filter(phase=phase).first()
+    if committee is None:
+        messages.error(request, _("Set up the committee first."))
+    return committee
+
+
+def _put_on_form(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """A service's refusal on the field it names (by its code), else on the whole form."""
+    field = (fields or {}).get(error.code)
+    if field is None and error.code in form.fields:
+        field = error.code
+    form.add_error(field, ValidationError(error.message, code=error.code))
+
+
+def _phase_url(phase: Phase, anchor: str = "") -> str:
+    url = reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- The proposals of a call -------------------------------------------------------------------
+
+
+def _status_counts(**filters) -> dict:
+    """{phase_id: {status: n}} for the submitted (never draft) proposals, in one query."""
+    counts: dict = {}
+    rows = (
+        Proposal.objects.filter(**filters)
+        .exclude(status=Proposal.Status.DRAFT)
+        .values_list("phase_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for phase_id, status, n in rows:
+        counts.setdefault(phase_id, {})[status] = n
+    return counts
+
+
+def _status_table(counts: dict) -> list[dict]:
+    return [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Proposal.Status.choices
+        if value != Proposal.Status.DRAFT
+    ]
+
+
+@login_required
+def officer_proposals(request, call_pk: int):
+    call = _managed_call(request, call_pk)
+    phases = list(call.phases.all())
+    filter_form = ProposalFilterForm(request.GET or None, phases=phases)
+    filters = filter_form.filters()
+    proposals = (
+        proposals_for_officer(request.user)
+        .filter(call=call, **filters)
+        .select_related("contract")
+        .order_by("phase__order", "submitted_at", "pk")
+    )
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = _status_counts(call=call)
+    query = {name: request.GET[name] for name in ("phase", "status") if request.GET.get(name)}
+    context = {
+        "call": call,
+        "phases": [
+            {"phase": phase, "statuses": _status_table(counts.get(phase.pk, {}))}
+            for phase in phases
+        ],
+        "filter_form": filter_form,
+        "is_filtered": bool(filters),
+        "page_obj": page,
+        "querystring_base": urlencode(query),
+    }
+    return render(request, "proposals/officer/proposals.html", context)
+
+
+# --- A phase: the assessment set-up, the committee and the ranking ------------------------------
+
+
+def _matrix(committee: Committee, members: list[CommitteeMember], proposals: list[Proposal]):
+    """Rows of proposals, columns of members: assigned (and scored), conflict, or nothing."""
+    assigned = {
+        (member_id, proposal_id): status
+        for member_id, proposal_id, status in Assignment.objects.filter(
+            member__committee=committee
+        ).values_list("member_id", "proposal_id", "assessment__status")
+    }
+    conflicts = set(
+        ConflictDeclaration.objects.filter(
+            member__committee=committee, has_conflict=True
+        ).values_list("member_id", "proposal_id")
+    )
+    rows = []
+    for proposal in proposals:
+        cells = []
+        for member in members:
+            key = (member.pk, proposal.pk)
+            if key in conflicts:
+                state = "conflict"
+            elif key in assigned:
+                state = "scored" if assigned[key] == Assessment.Status.SUBMITTED else "assigned"
+            else:
+                state = "none"
+            cells.append({"member": member, "state": state})
+        rows.append({"proposal": proposal, "cells": cells})
+    return rows
+
+
+def _phase_page(request, phase: Phase, **bound_forms):
+    """The phase's page; a form that was posted with errors comes back as it was typed."""
+    call = phase.call
+    deadline = phase_deadline(phase)
+    counts = _status_counts(phase=phase).get(phase.pk, {})
+    committee = Committee.objects.filter(phase=phase).first()
+    ranking = ranking_for(phase)
+    members: list[CommitteeMember] = []
+    matrix: list[dict] = []
+    advice = None
+    selected: set[int] = set()
+    if committee is not None:
+        members = list(
+            committee.members.select_related("user")
+            .annotate(
+                declared=Count("declarations", distinct=True),
+                assigned=Count("assignments", distinct=True),
+            )
+            .order_by("role", "pk")
+        )
+        by_number = sorted(
+            (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
+        )
+        matrix = _matrix(committee, members, by_number)
+        advice = Advice.objects.filter(committee=committee).select_related("signed_by").first()
+        if advice is not None:
+            selected = set(advice.selected.values_list("pk", flat=True))
+    awarded = counts.get(Proposal.Status.AWARDED, 0)
+    forms = {
+        "committee_form": CommitteeForm() if committee is None else None,
+        "member_form": MemberAddForm(committee=committee) if committee else None,
+        "expert_form": ExpertInviteForm() if committee else None,
+        "assign_form": AssignmentForm(committee=committee) if committee else None,
+    }
+    forms.update(bound_forms)
+    context = {
+        "call": call,
+        "phase": phase,
+        "deadline": deadline,
+        "deadline_passed": deadline is not None and timezone.now() >= deadline,
+        "statuses": _status_table(counts),
+        "submitted": counts.get(Proposal.Status.SUBMITTED, 0),
+        "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
+        "committee": committee,
+        "members": members,
+        "matrix": matrix,
+        "ranking": ranking,
+        "ranked": len(ranking),
+        "advice": advice,
+        "selected": selected,
+        "budget_left": phase.budget - phase_committed(phase),
+        "awarded": awarded,
+        "awards_left": max(phase.planned_awards - awarded, 0),
+        **forms,
+    }
+    return render(request, "proposals/officer/phase.html", context)
+
+
+@login_required
+def officer_phase(request, phase_pk: int):
+    return _phase_page(request, _managed_phase(request, phase_pk))
+
+
+@login_required
+@require_POST
+def officer_open_assessment(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    try:
+        opened = assessment_open(phase=phase, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if opened:
+            messages.success(
+                request,
+                ngettext(
+                    "The assessment has started: %(count)d proposal goes to the committee.",
+                    "The assessment has started: %(count)d proposals go to the committee.",
+                    opened,
+                )
+                % {"count": opened},
+            )
+        else:
+            messages.info(request, _("No submitted proposals were waiting for the assessment."))
+    return redirect(_phase_url(phase, "assessment"))
+
+
+@login_required
+@require_POST
+def officer_committee_create(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    form = CommitteeForm(request.POST)
+    if form.is_valid():
+        try:
+            committee_create(phase=phase, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            if Committee.objects.filter(phase=phase).exists():
+                # A double click: the committee is there, the page shows it.
+                messages.error(request, error.message)
+                return redirect(_phase_url(phase, "committee"))
+            _put_on_form(form, error)
+        else:
+            messages.success(request, _("The committee is set up. Now add its members."))
+            return redirect(_phase_url(phase, "committee"))
+    return _phase_page(request, phase, committee_form=form)
+
+
+@login_required
+@require_POST
+def officer_member_add(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    form = MemberAddForm(request.POST, committee=committee)
+    if form.is_valid():
+        try:
+            seat = committee_member_add(
+                committee=committee,
+                actor=request.user,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                expertise=form.cleaned_data["expertise"],
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added to the committee as %(role)s.")
+                % {"name": seat.user.full_name or seat.user.email, "role": seat.get_role_display()},
+            )
+            return redirect(_phase_url(phase, "members"))
+    return _phase_page(request, phase, member_form=form)
+
+
+@login_required
+@require_POST
+def officer_expert_invite(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    form = ExpertInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            seat = committee_invite_expert(
+                committee=committee, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added as an independent expert; an invitation is sent to %(email)s.")
+                % {"name": seat.user.full_name, "email": seat.user.email},
+            )
+            return redirect(_phase_url(phase, "members"))
+    return _phase_page(request, phase, expert_form=form)
+
+
+@login_required
+@require_POST
+def officer_assign(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    form = AssignmentForm(request.POST, committee=committee)
+    if form.is_valid():
+        member, proposal = form.cleaned_data["member"], form.cleaned_data["proposal"]
+        try:
+            assignment_add(member=member, proposal=proposal, actor=request.user)
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s assesses %(proposal)s.")
+                % {
+                    "name": member.user.full_name or member.user.email,
+                    "proposal": proposal.submission_number,
+                },
+            )
+            return redirect(_phase_url(phase, "assignments"))
+    return _phase_page(request, phase, assign_form=form)
+
+
+@login_required
+@require_POST
+def officer_assign_auto(request, phase_pk: int):
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    try:
+        added = assignments_balance(committee=committee, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d assignment is added.", "%(count)d assignments are added.", added)
+            % {"count": added},
+        )
+    return redirect(_phase_url(phase, "assignments"))
+
+
+# --- The decision on one proposal --------------------------------------------------------------
+
+
+@login_required
+def officer_decide(request, pk: int):
+    proposal = _managed_proposal(request, pk)
+    phase = proposal.phase
+    form = DecisionForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        motivation = form.cleaned_data["motivation"]
+        try:
+            if form.is_award:
+                proposal_award(
+                    proposal=proposal,
+                    actor=request.user,
+                    motivation=motivation,
+                    amount=form.cleaned_data["amount"],
+                )
+            else:
+                proposal_reject(proposal=proposal, actor=request.user, motivation=motivation)
+        except DomainError as error:
+            _put_on_form(form, error, DECISION_ERROR_FIELDS)
+        else:
+            if form.is_award:
+                text = _("%(number)s is awarded; the company is informed by e-mail.")
+            else:
+                text = _("%(number)s is not awarded; the company is informed by e-mail.")
+            messages.success(request, text % {"number": proposal.submission_number})
+            return redirect(_phase_url(phase, "decisions"))
+    ranking = ranking_for(phase)
+    row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
+    advice = Advice.objects.filter(committee__phase=phase).first()
+    awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
+    context = {
+        "proposal": proposal,
+        "call": proposal.call,
+        "phase": phase,
+        "row": row,
+        "ranked": sum(1 for r in ranking if r.eligible),
+        "criterion_scores": [
+            {
+                "criterion": criterion,
+                "score": row.scores.get(criterion.pk) if row else None,
+                "consensus": bool(row and criterion.pk in row.consensus),
+            }
+            for criterion in phase.criteria.all()
+        ],
+        "advice": advice,
+        "advice_selected": advice is not None and advice.selected.filter(pk=proposal.pk).exists(),
+        "budget_left": phase.budget - phase_committed(phase),
+        "awards_left": max(phase.planned_awards - awarded, 0),
+        "contract": Contract.objects.filter(proposal=proposal).first(),
+        "show_form": proposal.status == Proposal.Status.UNDER_ASSESSMENT or form.is_bound,
+        "form": form,
+    }
+    return render(request, "proposals/officer/decide.html", context)
+
+
+# --- Contracts and deliverables ----------------------------------------------------------------
+
+
+@login_required
+def officer_contracts(request):
+    if not can(request.user, "calls.add_call"):
+        raise Http404
+    to_review = Deliverable.objects.filter(
+        contract=OuterRef("pk"), status=Deliverable.Status.DELIVERED
+    )
+    contracts = (
+        contracts_for_officer(request.user)
+        .annotate(to_review=Exists(to_review))
+        .prefetch_related(
+            Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "pk"))
+        )
+        .order_by("-created_at", "-pk")
+    )
+    only_to_review = request.GET.get("to_review") == "1"
+    if only_to_review:
+        contracts = contracts.filter(to_review=True)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "only_to_review": only_to_review,
+        "querystring_base": "to_review=1" if only_to_review else "",
+    }
+    return render(request, "proposals/officer/contracts.html", context)
+
+
+@login_required
+def officer_review(request, deliverable_pk: int):
+    deliverable = _managed_deliverable(request, deliverable_pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliverable_review(
+                deliverable=deliverable,
+                actor=request.user,
+                accept=form.accepts,
+                remarks=form.cleaned_data["remarks"],
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            if form.accepts:
+                text = _("“%(name)s” of %(company)s is accepted.")
+            else:
+                text = _("“%(name)s” is sent back to %(company)s with your remarks.")
+            messages.success(
+                request,
+                text % {"name": deliverable.name, "company": deliverable.contract.proposal.company},
+            )
+            return redirect("proposals:officer_contracts")
+    context = {
+        "deliverable": deliverable,
+        "contract": deliverable.contract,
+        "proposal": deliverable.contract.proposal,
+        "call": deliverable.contract.proposal.call,
+        "show_form": deliverable.status == Deliverable.Status.DELIVERED or form.is_bound,
+        "form": form,
+    }
+    return render(request, "proposals/officer/review.html", context)
+
+
+@login_required
+def officer_deliverable_file(request, deliverable_pk: int):
+    """The delivered file, only through this permission check (never via MEDIA_URL)."""
+    deliverable = _managed_deliverable(request, deliverable_pk)
+    if not deliverable.file:
+        raise Http404
+    response = FileResponse(
+        deliverable.file.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(deliverable.file.name),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns = [
+    path("calls/<int:call_pk>/", officer_proposals, name="officer_proposals"),
+    path("phases/<int:phase_pk>/", officer_phase, name="officer_phase"),
+    path("phases/<int:phase_pk>/open/", officer_open_assessment, name="officer_open_assessment"),
+    path(
+        "phases/<int:phase_pk>/committee/",
+        officer_committee_create,
+        name="officer_committee_create",
+    ),
+    path(
+        "phases/<int:phase_pk>/committee/members/",
+        officer_member_add,
+        name="officer_member_add",
+    ),
+    path(
+        "phases/<int:phase_pk>/committee/experts/",
+        officer_expert_invite,
+        name="officer_expert_invite",
+    ),
+    path("phases/<int:phase_pk>/assignments/", officer_assign, name="officer_assign"),
+    path(
+        "phases/<int:phase_pk>/assignments/auto/",
+        officer_assign_auto,
+        name="officer_assign_auto",
+    ),
+    path("<int:pk>/decide/", officer_decide, name="officer_decide"),
+    path("contracts/", officer_contracts, name="officer_contracts"),
+    path("deliverables/<int:deliverable_pk>/review/", officer_review, name="officer_review"),
+    path(
+        "deliverables/<int:deliverable_pk>/file/",
+        officer_deliverable_file,
+        name="officer_deliverable_file",
+    ),
+]

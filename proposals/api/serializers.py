@@ -1,0 +1,409 @@
+"""How proposals and assessments look in the REST API, and what clients may send.
+
+Serializers only read and validate: every write goes through proposals.services,
+proposals.assessment and proposals.decisions.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from calls.api.serializers import RejectUnknownFieldsMixin
+from calls.models import Call, Criterion, Phase, Question
+
+from ..models import Assessment, Assignment, Attachment, Proposal
+from ..services import phase_deadline, questions_for
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+class ProposalCallSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
+    authority = serializers.CharField(source="authority.name", read_only=True)
+
+    class Meta:
+        model = Call
+        fields = ["id", "reference", "title", "authority", "blind_assessment"]
+        read_only_fields = fields
+
+
+class ProposalPhaseSerializer(serializers.ModelSerializer):
+    deadline = serializers.SerializerMethodField(
+        help_text=_("When proposals for this phase must be in (Europe/Amsterdam).")
+    )
+
+    class Meta:
+        model = Phase
+        fields = ["id", "order", "kind", "name", "deadline"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_deadline(self, phase: Phase) -> str | None:
+        deadline = phase_deadline(phase)
+        return serializers.DateTimeField().to_representation(deadline) if deadline else None
+
+
+class CompanyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kvk_number = serializers.CharField(read_only=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[Proposal.Status.AWARDED, Proposal.Status.REJECTED], read_only=True
+    )
+    motivation = serializers.CharField(source="decision_motivation", read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True)
+
+
+class ProposalSummarySerializer(serializers.ModelSerializer):
+    """A proposal in a list: where it belongs, whose it is, where it stands."""
+
+    url = serializers.SerializerMethodField(help_text=_("The proposal's page."))
+    call = ProposalCallSerializer(read_only=True)
+    phase = ProposalPhaseSerializer(read_only=True)
+    company = CompanyRefSerializer(read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "url",
+            "title",
+            "status",
+            "call",
+            "phase",
+            "company",
+            "requested_amount",
+            "submission_number",
+            "submitted_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, proposal: Proposal) -> str:
+        path = reverse("proposals:detail", kwargs={"pk": proposal.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class QuestionSnapshotSerializer(serializers.Serializer):
+    """The call's question as it was when the company answered it."""
+
+    id = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    choices = serializers.ListField(child=serializers.CharField(), read_only=True)
+    required = serializers.BooleanField(read_only=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    question = QuestionSnapshotSerializer(read_only=True)
+    answer = serializers.JSONField(read_only=True, allow_null=True)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    required_document = serializers.CharField(
+        source="required_document.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "required_document", "question"]
+        read_only_fields = fields
+
+
+class ProposalDetailSerializer(ProposalSummarySerializer):
+    """The whole proposal. For committee members of a blind call: no company, no team."""
+
+    answers = AnswerSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    BLIND_HIDDEN = ("company", "team", "consortium_partners")
+
+    class Meta(ProposalSummarySerializer.Meta):
+        fields = [
+            *ProposalSummarySerializer.Meta.fields,
+            "summary",
+            "approach",
+            "team",
+            "planning",
+            "consortium_partners",
+            "answers",
+            "attachments",
+            "content_hash",
+            "withdrawn_at",
+            "decision",
+        ]
+        read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.context.get("blind"):
+            for name in self.BLIND_HIDDEN:
+                fields.pop(name, None)
+        return fields
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, proposal: Proposal) -> dict | None:
+        if proposal.status not in (Proposal.Status.AWARDED, Proposal.Status.REJECTED):
+            return None
+        return DecisionSerializer(proposal).data
+
+
+# --- Writing proposals -------------------------------------------------------------------------
+
+
+class ProposalCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    phase = serializers.PrimaryKeyRelatedField(
+        queryset=Phase.objects.select_related("call").exclude(call__status=Call.Status.DRAFT),
+        help_text=_("The id of the call's phase the proposal is for."),
+    )
+    title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    question = serializers.IntegerField(help_text=_("The id of one of the call's questions."))
+    answer = serializers.JSONField(allow_null=True)
+
+
+class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """What a draft may change (PATCH: any of these; answers are merged by question)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(allow_blank=True, required=False)
+    approach = serializers.CharField(allow_blank=True, required=False)
+    team = serializers.CharField(allow_blank=True, required=False)
+    planning = serializers.CharField(allow_blank=True, required=False)
+    requested_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        allow_null=True,
+        required=False,
+        help_text=_('In euro, e.g. "20000.00".'),
+    )
+    consortium_partners = serializers.CharField(allow_blank=True, required=False)
+    answers = AnswerInputSerializer(
+        many=True,
+        required=False,
+        help_text=_("Answers to the call's own questions; files are uploaded on the page."),
+    )
+
+    def validate_answers(self, answers: list[dict]) -> dict[int, object]:
+        """Each answer must fit its question; returns {question_id: value}."""
+        proposal: Proposal = self.context["proposal"]
+        questions = {q.pk: q for q in questions_for(proposal.phase)}
+        errors, values = {}, {}
+        for index, item in enumerate(answers):
+            question = questions.get(item["question"])
+            if question is None or question.kind == Question.Kind.FILE:
+                errors[index] = {"question": [_("Not a question of this phase's form.")]}
+                continue
+            try:
+                values[question.pk] = _answer_value(question, item["answer"])
+            except serializers.ValidationError as error:
+                errors[index] = {"answer": error.detail}
+        if errors:  # keyed by position, like DRF's own errors in a list
+            raise serializers.ValidationError(errors)
+        return values
+
+
+def _answer_value(question: Question, value):
+    if value in (None, ""):
+        return None
+    if question.kind == Question.Kind.NUMBER:
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise serializers.ValidationError(_("Answer with a number."))
+        return str(number)
+    if question.kind == Question.Kind.YES_NO:
+        if not isinstance(value, bool):
+            raise serializers.ValidationError(_("Answer true or false."))
+        return value
+    if not isinstance(value, str):
+        raise serializers.ValidationError(_("Answer with text."))
+    if question.kind == Question.Kind.CHOICE and value not in question.choice_list:
+        raise serializers.ValidationError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(question.choice_list)}
+        )
+    return value
+
+
+class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("award", _("award")), ("reject", _("reject"))])
+    motivation = serializers.CharField(
+        help_text=_("Why; the company reads it in the decision e-mail.")
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text=_("Contract amount in euro for an award; default the requested amount."),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["decision"] == "reject" and attrs.get("amount") is not None:
+            raise serializers.ValidationError({"amount": [_("A rejection has no amount.")]})
+        return attrs
+
+
+# --- Assessment --------------------------------------------------------------------------------
+
+
+class AssessmentCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "name", "description", "weight", "scale_min", "scale_max", "threshold"]
+        read_only_fields = fields
+
+
+class OwnScoreSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id", read_only=True)
+    score = serializers.IntegerField(read_only=True)
+    motivation = serializers.CharField(read_only=True)
+
+
+class AssignedProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "submission_number", "status"]
+        read_only_fields = fields
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A proposal the member is to score, with the phase's criteria and the own scores so far."""
+
+    proposal = AssignedProposalSerializer(read_only=True)
+    call = serializers.SerializerMethodField()
+    phase = serializers.SerializerMethodField()
+    role = serializers.CharField(source="member.role", read_only=True)
+    cleared = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "Code of conduct accepted and no conflict of interest declared: "
+            "the proposal can be read and scored."
+        ),
+    )
+    criteria = serializers.SerializerMethodField()
+    assessment_status = serializers.SerializerMethodField()
+    submitted_at = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "proposal",
+            "call",
+            "phase",
+            "role",
+            "cleared",
+            "criteria",
+            "assessment_status",
+            "submitted_at",
+            "scores",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ProposalCallSerializer)
+    def get_call(self, assignment: Assignment) -> dict:
+        return ProposalCallSerializer(assignment.proposal.call).data
+
+    @extend_schema_field(ProposalPhaseSerializer)
+    def get_phase(self, assignment: Assignment) -> dict:
+        return ProposalPhaseSerializer(assignment.proposal.phase).data
+
+    @extend_schema_field(AssessmentCriterionSerializer(many=True))
+    def get_criteria(self, assignment: Assignment) -> list[dict]:
+        return AssessmentCriterionSerializer(
+            assignment.proposal.phase.criteria.all(), many=True
+        ).data
+
+    @staticmethod
+    def _assessment(assignment: Assignment) -> Assessment | None:
+        return getattr(assignment, "assessment", None)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["not_started", *Assessment.Status.values])
+    )
+    def get_assessment_status(self, assignment: Assignment) -> str:
+        assessment = self._assessment(assignment)
+        return assessment.status if assessment else "not_started"
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_submitted_at(self, assignment: Assignment) -> str | None:
+        assessment = self._assessment(assignment)
+        if assessment is None or assessment.submitted_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(assessment.submitted_at)
+
+    @extend_schema_field(OwnScoreSerializer(many=True))
+    def get_scores(self, assignment: Assignment) -> list[dict]:
+        assessment = self._assessment(assignment)
+        if assessment is None:
+            return []
+        scores = sorted(assessment.scores.all(), key=lambda s: s.criterion_id)
+        return OwnScoreSerializer(scores, many=True).data
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    score = serializers.IntegerField(allow_null=True)
+    motivation = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class AssessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    scores = ScoreInputSerializer(many=True)
+    submit = serializers.BooleanField(
+        default=False, help_text=_("Submit: the scores are locked; only the chair can reopen.")
+    )
+
+    def validate_scores(self, scores: list[dict]) -> dict[int, tuple]:
+        """Each score on its criterion's scale; returns {criterion_id: (score, motivation)}."""
+        assignment: Assignment = self.context["assignment"]
+        criteria = {c.pk: c for c in assignment.proposal.phase.criteria.all()}
+        errors, values = {}, {}
+        for index, item in enumerate(scores):
+            criterion = criteria.get(item["criterion"])
+            error = {}
+            if criterion is None:
+                error["criterion"] = [_("Not a criterion of this phase.")]
+            elif item["criterion"] in values:
+                error["criterion"] = [_("This criterion is scored twice.")]
+            elif item["score"] is not None and not (
+                criterion.scale_min <= item["score"] <= criterion.scale_max
+            ):
+                error["score"] = [
+                    _("The score must lie between %(min)d and %(max)d.")
+                    % {"min": criterion.scale_min, "max": criterion.scale_max}
+                ]
+            else:
+                values[criterion.pk] = (item["score"], item["motivation"])
+            if error:
+                errors[index] = error
+        if errors:  # keyed by position, like DRF's own errors in a list
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refused action: the rule's message and a stable code."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()

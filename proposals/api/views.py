@@ -1,0 +1,400 @@
+"""The proposals API: a company's drafts and submissions, the committee's scores, decisions.
+
+Thin on purpose: who may see what comes from proposals.permissions (the same rules as the
+pages), reads from proposals.selectors, every write from the services; domain errors become
+JSON through portal.api.exception_handler (DomainError 400, NotAllowed 403,
+IllegalTransition 409). A proposal someone may not see does not exist for them (404).
+"""
+
+import contextlib
+import operator
+from functools import reduce
+
+import django_filters
+from auditlog.context import auditlog_value
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from calls.models import Criterion
+from calls.permissions import is_officer_of
+from portal.exceptions import DomainError
+from portal.models import Role
+from portal.permissions import can
+from portal.selectors import roles_of
+
+from .. import assessment as assessment_services
+from .. import decisions, services
+from ..models import Assignment, Attachment, ConflictDeclaration, Proposal
+from ..permissions import is_company_member
+from ..selectors import (
+    assignments_of,
+    proposals_for_officer,
+    proposals_of_company_member,
+    seats_of,
+)
+from .serializers import (
+    AssessmentInputSerializer,
+    AssignmentSerializer,
+    DecisionInputSerializer,
+    ErrorSerializer,
+    ProposalCreateSerializer,
+    ProposalDetailSerializer,
+    ProposalDraftSerializer,
+    ProposalSummarySerializer,
+)
+
+
+class Conflict(DomainError):
+    """The object is in a state that refuses this change (submitted, locked)."""
+
+    status_code = 409
+
+
+# Domain error codes that mean "not in this state" rather than "bad input".
+CONFLICT_CODES = {"frozen", "locked"}
+
+
+def _as_conflict(error: DomainError) -> DomainError:
+    if error.code in CONFLICT_CODES and error.status_code == 400:
+        return Conflict(error.message, code=error.code)
+    return error
+
+
+ERRORS = {
+    code: OpenApiResponse(ErrorSerializer, description=description)
+    for code, description in [
+        (400, _("Refused by a rule or invalid input; the field is named.")),
+        (401, _("Not logged in.")),
+        (403, _("Not allowed.")),
+        (404, _("No such object, or not visible to you.")),
+        (409, _("Not possible in the current status.")),
+    ]
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+PROPOSAL_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The proposal's id.")
+)
+ASSIGNMENT_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The assignment's id.")
+)
+
+
+class AuditActorMixin:
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A token is checked only now, after the audit log's middleware looked for a user:
+        # tell the audit log who acts, so that API changes are attributed like page changes.
+        if request.user.is_authenticated:
+            with contextlib.suppress(LookupError):
+                auditlog_value.get()["actor"] = request.user
+
+
+class ProposalFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="call_id", label=_("Call id"))
+    phase = django_filters.NumberFilter(field_name="phase_id", label=_("Phase id"))
+    status = django_filters.ChoiceFilter(choices=Proposal.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Proposal
+        fields = ["call", "phase", "status"]
+
+
+def proposals_visible_in_list(user):
+    """A company member's own proposals, an officer's submitted ones; both for someone both."""
+    roles = roles_of(user)
+    sources = []
+    if Role.APPLICANT in roles:
+        sources.append(proposals_of_company_member(user))
+    if Role.PROCUREMENT_OFFICER in roles:
+        sources.append(proposals_for_officer(user))
+    if not sources:
+        return Proposal.objects.none()
+    if len(sources) == 1:
+        return sources[0]
+    either = reduce(operator.or_, (Q(pk__in=source.values("pk")) for source in sources))
+    return Proposal.objects.filter(either).select_related("call__authority", "phase", "company")
+
+
+def _detail_queryset():
+    return Proposal.objects.select_related(
+        "call__authority", "phase__call", "company"
+    ).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("required_document"))
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("My proposals: my company's, or the submitted ones of my calls"),
+        responses={200: ProposalSummarySerializer(many=True), **_errors(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary=_("One proposal with its answers, documents and decision"),
+        parameters=[PROPOSAL_ID],
+        responses={200: ProposalDetailSerializer, **_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary=_("Start a draft proposal for a phase of an open call"),
+        request=ProposalCreateSerializer,
+        responses={201: ProposalDetailSerializer, **_errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary=_("Save a draft: any of its fields and answers"),
+        parameters=[PROPOSAL_ID],
+        request=ProposalDraftSerializer,
+        responses={200: ProposalDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    ),
+)
+@extend_schema(tags=["proposals"])
+class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProposalFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return Proposal.objects.none()
+        if self.action == "list":
+            return proposals_visible_in_list(self.request.user).order_by("-created_at", "-pk")
+        return _detail_queryset()
+
+    def get_serializer_class(self):
+        return {
+            "list": ProposalSummarySerializer,
+            "create": ProposalCreateSerializer,
+            "partial_update": ProposalDraftSerializer,
+            "decision": DecisionInputSerializer,
+        }.get(self.action, ProposalDetailSerializer)
+
+    def get_object(self) -> Proposal:
+        """The proposal if this person may see it; anyone else's does not exist (404)."""
+        try:
+            proposal = _detail_queryset().get(pk=self.kwargs["pk"])
+        except Proposal.DoesNotExist:
+            raise Http404 from None
+        if not can(self.request.user, "proposals.view_proposal", proposal):
+            raise Http404
+        return proposal
+
+    def _detail(self, proposal: Proposal, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = _detail_queryset().get(pk=proposal.pk)
+        user = self.request.user
+        blind = (
+            fresh.call.blind_assessment
+            and not is_company_member(user, fresh.company_id)
+            and not is_officer_of(user, fresh.call.authority_id)
+        )
+        context = {**self.get_serializer_context(), "blind": blind}
+        return Response(ProposalDetailSerializer(fresh, context=context).data, status=status_code)
+
+    # --- Reading -------------------------------------------------------------------------------
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(self.get_object())
+
+    # --- The company's writes ------------------------------------------------------------------
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        proposal = services.proposal_start(
+            phase=data["phase"], actor=request.user, title=data["title"]
+        )
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        proposal = self.get_object()
+        serializer = self.get_serializer(
+            data=request.data,
+            partial=True,
+            context={**self.get_serializer_context(), "proposal": proposal},
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        answers = fields.pop("answers", None)
+        if answers is not None:
+            # PATCH: the answers sent replace those to the same questions, the rest stay.
+            kept = {entry["question"]["id"]: entry.get("answer") for entry in proposal.answers}
+            answers = {**kept, **answers}
+        try:
+            proposal = services.proposal_save_draft(
+                proposal=proposal, actor=request.user, fields=fields, answers=answers
+            )
+        except DomainError as error:
+            raise _as_conflict(error) from error
+        return self._detail(proposal)
+
+    @extend_schema(
+        summary=_("Submit a complete draft before the deadline (a repeat changes nothing)"),
+        parameters=[PROPOSAL_ID],
+        request=None,
+        responses={200: ProposalDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        proposal = services.proposal_submit(proposal=self.get_object(), actor=request.user)
+        return self._detail(proposal)
+
+    @extend_schema(
+        summary=_("Withdraw: a draft is deleted (204), a submission withdrawn before the deadline"),
+        parameters=[PROPOSAL_ID],
+        request=None,
+        responses={
+            200: ProposalDetailSerializer,
+            204: OpenApiResponse(description=_("The draft is deleted.")),
+            **_errors(400, 401, 403, 404, 409),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        proposal = self.get_object()
+        was_draft = proposal.status == Proposal.Status.DRAFT
+        proposal = services.proposal_withdraw(proposal=proposal, actor=request.user)
+        if was_draft:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._detail(proposal)
+
+    # --- The officer's decision ----------------------------------------------------------------
+
+    @extend_schema(
+        summary=_("Award (with a contract) or reject a proposal under assessment"),
+        parameters=[PROPOSAL_ID],
+        request=DecisionInputSerializer,
+        responses={200: ProposalDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        proposal = self.get_object()
+        if not can(request.user, "proposals.decide_proposal", proposal):
+            self.permission_denied(
+                request, message=_("Only officers of the call's authority decide.")
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["decision"] == "award":
+            decisions.proposal_award(
+                proposal=proposal,
+                actor=request.user,
+                motivation=data["motivation"],
+                amount=data.get("amount"),
+            )
+        else:
+            decisions.proposal_reject(
+                proposal=proposal, actor=request.user, motivation=data["motivation"]
+            )
+        return self._detail(proposal)
+
+
+# --- Assessment --------------------------------------------------------------------------------
+
+
+def assignments_for_member(user):
+    """Every assignment of the person's committee seats (never a conflicted one)."""
+    seats = list(seats_of(user))
+    if not seats:
+        return Assignment.objects.none()
+    declared_free = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=False
+    )
+    return (
+        reduce(operator.or_, (assignments_of(seat) for seat in seats))
+        .select_related("member", "proposal__call__authority", "proposal__phase__call")
+        .prefetch_related(
+            Prefetch("proposal__phase__criteria", queryset=Criterion.objects.order_by("order")),
+            Prefetch("assessment__scores"),
+        )
+        .annotate(
+            cleared=Case(
+                When(
+                    Q(member__code_accepted_at__isnull=False) & Exists(declared_free),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("proposal__phase_id", "proposal__submission_number", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("My assignments: proposals to score, the criteria and my scores so far"),
+        responses={200: AssignmentSerializer(many=True), **_errors(401)},
+    ),
+    update=extend_schema(
+        summary=_("Save my scores for an assignment; with submit, lock them"),
+        parameters=[ASSIGNMENT_ID],
+        request=AssessmentInputSerializer,
+        responses={200: AssignmentSerializer, **_errors(400, 401, 403, 404, 409)},
+    ),
+)
+@extend_schema(tags=["assessment"])
+class AssessmentViewSet(AuditActorMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return assignments_for_member(self.request.user)
+
+    def get_serializer_class(self):
+        return AssessmentInputSerializer if self.action == "update" else AssignmentSerializer
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
+
+    def update(self, request, pk=None):
+        assignment = (
+            Assignment.objects.filter(pk=pk, member__user=request.user)
+            .select_related("member__committee", "proposal__call", "proposal__phase")
+            .first()
+        )
+        # Not one's own, not cleared (code, declaration) or conflicted: it does not exist.
+        if assignment is None or not can(
+            request.user, "proposals.view_proposal", assignment.proposal
+        ):
+            raise Http404
+        serializer = AssessmentInputSerializer(
+            data=request.data, context={**self.get_serializer_context(), "assignment": assignment}
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            assessment_services.assessment_save(
+                assignment=assignment,
+                actor=request.user,
+                scores=serializer.validated_data["scores"],
+                submit=serializer.validated_data["submit"],
+            )
+        except DomainError as error:
+            raise _as_conflict(error) from error
+        fresh = self.get_queryset().get(pk=assignment.pk)
+        return Response(AssignmentSerializer(fresh, context=self.get_serializer_context()).data)

@@ -1,0 +1,144 @@
+"""The demo funnel of SBIR Circulaire Viaducten: 32 proposals → 10 feasibility → 3 prototypes."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from calls.models import Call
+from portal.models import Organisation, User
+from proposals.models import (
+    Advice,
+    Assessment,
+    Assignment,
+    Attachment,
+    CommitteeMember,
+    ConflictDeclaration,
+    Contract,
+    CriterionScore,
+    Deliverable,
+    Proposal,
+)
+from proposals.ranking import ranking_for
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> float:
+    started = time.monotonic()
+    call_command("demo_data", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return time.monotonic() - started
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count()
+        for model in (
+            Organisation,
+            User,
+            Proposal,
+            Attachment,
+            CommitteeMember,
+            ConflictDeclaration,
+            Assignment,
+            Assessment,
+            CriterionScore,
+            Advice,
+            Contract,
+            Deliverable,
+        )
+    )
+
+
+@pytest.fixture
+def viaducts() -> Call:
+    load()
+    return Call.objects.get(title="SBIR Circulaire Viaducten")
+
+
+def test_the_funnel_narrows_from_32_to_10_to_3(viaducts):
+    feasibility, prototype = viaducts.phases.order_by("order")
+
+    first = Proposal.objects.filter(phase=feasibility)
+    second = Proposal.objects.filter(phase=prototype)
+    assert first.count() == 32
+    assert first.values("company").distinct().count() == 32
+    assert first.filter(status=Proposal.Status.AWARDED).count() == 10
+    assert first.filter(status=Proposal.Status.REJECTED).count() == 22
+    assert second.count() == second.filter(status=Proposal.Status.AWARDED).count() == 3
+    winners = set(first.filter(status="awarded").values_list("company", flat=True))
+    assert set(second.values_list("company", flat=True)) <= winners
+
+    for proposal in [*first, *second]:
+        assert proposal.submitted_at < (proposal.phase.deadline or viaducts.deadline)
+        assert proposal.submission_number.startswith(viaducts.reference)
+        assert proposal.decision_motivation
+        assert proposal.attachments.count() == proposal.phase.required_documents.count()
+    companies = Organisation.objects.filter(proposals__call=viaducts).distinct()
+    assert all(c.kvk_number.startswith("71") and len(c.kvk_number) == 8 for c in companies)
+
+
+def test_every_award_has_a_contract_and_each_feasibility_report_was_accepted(viaducts):
+    contracts = Contract.objects.filter(proposal__call=viaducts)
+    assert contracts.count() == 13
+    assert all(c.proposal.status == Proposal.Status.AWARDED for c in contracts)
+    assert sum(c.amount for c in contracts.filter(proposal__phase__order=1)) <= 500000
+    reports = Deliverable.objects.filter(
+        contract__proposal__call=viaducts, kind=Deliverable.Kind.FEASIBILITY_REPORT
+    )
+    assert reports.count() == 10
+    assert set(reports.values_list("status", flat=True)) == {Deliverable.Status.ACCEPTED}
+    report = reports.first()
+    with report.file.open("rb") as handle:
+        assert len(PdfReader(handle).pages) == 1
+
+
+def test_the_committee_of_five_assessed_every_proposal_three_times(viaducts):
+    feasibility = viaducts.phases.get(order=1)
+    members = CommitteeMember.objects.filter(committee__phase=feasibility)
+
+    assert members.count() == 5
+    assert members.filter(role=CommitteeMember.Role.CHAIR).get().user.email == (
+        "voorzitter@rws.example"
+    )
+    assert members.filter(is_independent=True).count() == 2
+    assert members.filter(user__email="beoordelaar@rws.example").exists()
+    assert all(m.code_accepted_at for m in members)
+    declarations = ConflictDeclaration.objects.filter(member__committee__phase=feasibility)
+    assert declarations.count() == 5 * 32
+    (conflict,) = declarations.filter(has_conflict=True)
+    assert conflict.explanation
+    assert not Assignment.objects.filter(member=conflict.member, proposal=conflict.proposal)
+    for proposal in Proposal.objects.filter(phase=feasibility):
+        assignments = Assignment.objects.filter(proposal=proposal)
+        assert assignments.count() == 3
+        assert all(a.assessment.status == Assessment.Status.SUBMITTED for a in assignments)
+    assert CriterionScore.objects.filter(motivation="").count() == 0
+
+
+def test_the_ranking_puts_the_ten_selected_proposals_on_places_1_to_10(viaducts):
+    feasibility = viaducts.phases.get(order=1)
+    advice = Advice.objects.get(committee__phase=feasibility)
+    selected = set(advice.selected.values_list("pk", flat=True))
+
+    rows = ranking_for(feasibility)
+
+    top = [row for row in rows if row.rank is not None and row.rank <= 10]
+    assert [row.rank for row in top] == list(range(1, 11))
+    assert all(row.eligible and row.assessments == 3 for row in top)
+    assert {row.proposal.pk for row in top} == selected
+    awarded = Proposal.objects.filter(phase=feasibility, status=Proposal.Status.AWARDED)
+    assert set(awarded.values_list("pk", flat=True)) == selected
+    assert advice.signed_by.email == "voorzitter@rws.example"
+    assert [entry["proposal"] for entry in advice.ranking] == [row.proposal.pk for row in rows]
+    assert any(row.large_spread for row in rows)  # one proposal for the chair to discuss
+
+
+def test_loading_again_adds_nothing_and_it_is_quick(viaducts):
+    before = counts()
+
+    seconds = load()
+
+    assert counts() == before
+    assert seconds < 10
