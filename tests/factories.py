@@ -11,7 +11,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name", locale="nl_NL")
+    # Plain names: no apostrophes (’s-Gravenhage) that HTML escapes and assertions trip over.
+    full_name = factory.Iterator(
+        [
+            "Sanne de Vries",
+            "Daan Bakker",
+            "Fatima El Idrissi",
+            "Jeroen Visser",
+            "Lotte Smit",
+            "Mohamed Yilmaz",
+            "Eva Mulder",
+            "Bram de Jong",
+            "Noor Hendriks",
+            "Pieter van Dijk",
+        ]
+    )
     password = factory.django.Password(PASSWORD)
 
 

@@ -9,8 +9,7 @@ from tests.calls.factories import published_call
 
 from .conftest import axe_violations
 
-# serialized_rollback: seeded rows (the KIA missions) survive the flush of earlier tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from django_otp.oath import totp
 
 from calls.models import Call
 from portal.models import Role
+from tests.calls.factories import ensure_missions
 from tests.factories import PASSWORD, confirmed_totp_device, person_with_role
 
 from .conftest import axe_violations
 
-# serialized_rollback: seeded rows (the KIA missions) survive the flush of earlier tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in_as_officer(page):
@@ -37,6 +37,7 @@ def local(days: int) -> str:
 
 
 def test_officer_creates_a_draft_sbir_call_through_accessible_forms(page):
+    ensure_missions()
     officer = log_in_as_officer(page)
     assert axe_violations(page) == []  # "My calls", still empty
 

@@ -6,8 +6,7 @@ from tests.factories import PASSWORD, confirmed_totp_device, person_with_role
 
 from .conftest import axe_violations
 
-# serialized_rollback: seeded rows (the KIA missions) survive the flush of earlier tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_home_page_in_dutch_then_english_via_the_switch(page):

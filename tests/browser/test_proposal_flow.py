@@ -12,8 +12,7 @@ from tests.proposals.test_company_pages import awarded_with_deliverable_for
 
 from .conftest import axe_violations
 
-# serialized_rollback: seeded rows (the KIA missions) survive the flush of earlier tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500
 

@@ -10,8 +10,7 @@ from tests.proposals.test_assessment_pages import build_committee, cleared, scor
 
 from .conftest import axe_violations
 
-# serialized_rollback: seeded rows (the KIA missions) survive the flush of earlier tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, user, target: str) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.utils import timezone
 
@@ -62,5 +63,15 @@ def published_call(**kwargs) -> Call:
     return call
 
 
+def ensure_missions() -> None:
+    """The KIA missions a migration seeds; transactional tests flush them, so seed again."""
+    seed = import_module("calls.migrations.0002_missions").MISSIONS
+    for order, (code, name_nl, name_en) in enumerate(seed, 1):
+        Mission.objects.update_or_create(
+            code=code, defaults={"name_nl": name_nl, "name_en": name_en, "order": order}
+        )
+
+
 def mission(code: str = "energy") -> Mission:
+    ensure_missions()
     return Mission.objects.get(code=code)
