@@ -8,13 +8,14 @@ The rules live in calls/services.py; these views only translate HTTP to service 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.exceptions import DomainError
+from portal.files import file_response
 from portal.permissions import can, is_applicant
 
 from ..forms_clarifications import AnswerForm, AskQuestionForm
@@ -66,10 +67,10 @@ def clarification_pdf(request, pk: int, number: int):
     if not release.pdf:
         render_clarification_pdf(release.pk)  # in this process, as the reader is waiting
         release.refresh_from_db(fields=["pdf"])
-    return FileResponse(
-        release.pdf.open("rb"),
-        content_type="application/pdf",
+    return file_response(
+        release.pdf,
         filename=f"nota-van-inlichtingen-{call.reference}-{release.number}.pdf",
+        private=False,
     )
 
 

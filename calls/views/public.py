@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
+from portal.files import file_response
 
 from ..feeds import LatestCallsFeed, call_calendar
 from ..filters import CallFilter
@@ -140,14 +141,8 @@ def unfollow(request, pk: int):
 def document(request, pk: int, document_pk: int):
     call = _visible_call(request, pk)
     document = get_object_or_404(CallDocument, pk=document_pk, call=call)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
     filename = f"{slugify(document.title)[:80] or 'document'}.pdf"
-    response = FileResponse(handle, content_type="application/pdf", filename=filename)
-    if not call.is_public:
-        patch_cache_control(response, private=True, no_store=True)
+    response = file_response(document.file, filename=filename, private=not call.is_public)
     return response
 
 

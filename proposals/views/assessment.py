@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.files import file_response
 from portal.permissions import is_assessor
 
 from ..assessment import (
@@ -408,14 +409,12 @@ def assessment_attachment(request, seat_pk: int, proposal_pk: int, attachment_pk
         # A file name may carry the company's name; blind assessors get a neutral one.
         extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
         filename = f"{proposal.submission_number}-{attachment.pk}.{extension}"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        attachment.file,
         filename=filename,
         content_type=attachment.content_type,
+        as_attachment=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The chair: ranking, consensus, reopening -------------------------------------------------
@@ -676,13 +675,7 @@ def advice_pdf(request, seat_pk: int):
     if not signed.pdf:
         render_advice_pdf(signed.pk)  # the task had not run yet: render it now, in-process
         signed.refresh_from_db()
-    response = FileResponse(
-        signed.pdf.open("rb"),
-        content_type="application/pdf",
-        filename=signed.pdf.name.rsplit("/", 1)[-1],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(signed.pdf, filename=signed.pdf.name)
 
 
 urlpatterns = [

@@ -12,17 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from calls.models import Phase
 from portal.exceptions import DomainError
+from portal.files import file_response, safe_filename
 from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
@@ -73,18 +73,6 @@ def _proposal(request, pk: int, *, own: bool = False) -> Proposal:
     if not allowed:
         raise Http404
     return proposal
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _safe_filename(name: str, fallback: str) -> str:
-    """A file name that cannot break out of the header or name a path."""
-    cleaned = get_valid_filename(name.replace("\\", "/").rsplit("/", 1)[-1]) if name else ""
-    return cleaned or fallback
 
 
 def _attachments(proposal: Proposal) -> list[Attachment]:
@@ -339,14 +327,15 @@ def receipt(request, pk: int):
         raise Http404
     filename = f"ontvangstbevestiging-{proposal.submission_number}.pdf"
     if proposal.receipt:
-        response = FileResponse(proposal.receipt.open("rb"), content_type=PDF, filename=filename)
-    else:
-        # The task keeps a copy once it has run; until then, render the same PDF on the spot.
-        with translation.override(settings.LANGUAGE_CODE):
-            pdf = render_receipt_pdf(proposal)
-        response = HttpResponse(pdf, content_type=PDF)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _private(response)
+        return file_response(proposal.receipt, filename=filename)
+    # The task keeps a copy once it has run; until then, render the same PDF on the spot.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_receipt_pdf(proposal)
+    response = HttpResponse(pdf, content_type=PDF)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required
@@ -354,17 +343,12 @@ def receipt(request, pk: int):
 def attachment(request, pk: int, attachment_pk: int):
     proposal = _proposal(request, pk)
     document = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
+    return file_response(
+        document.file,
+        filename=safe_filename(document.original_name, f"document-{document.pk}"),
+        content_type=document.content_type,
         as_attachment=True,
-        filename=_safe_filename(document.original_name, f"document-{document.pk}"),
-        content_type=document.content_type or "application/octet-stream",
     )
-    return _private(response)
 
 
 @login_required

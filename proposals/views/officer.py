@@ -7,7 +7,6 @@ A service's refusal (a DomainError) goes back on the form with everything that w
 or into a message: never a 500.
 """
 
-import os
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
 from portal.exceptions import DomainError
+from portal.files import file_response
 from portal.permissions import can
 
 from ..assessment import (
@@ -554,15 +554,7 @@ def officer_deliverable_file(request, deliverable_pk: int):
     deliverable = _managed_deliverable(request, deliverable_pk)
     if not deliverable.file:
         raise Http404
-    response = FileResponse(
-        deliverable.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(deliverable.file.name),
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(deliverable.file, filename=deliverable.file.name, as_attachment=True)
 
 
 urlpatterns = [

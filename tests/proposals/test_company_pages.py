@@ -540,11 +540,11 @@ def test_an_attachment_is_not_served_through_another_proposal(client):
 
 
 def test_a_hostile_file_name_is_made_safe_in_the_download():
-    from proposals.views.company import _safe_filename
+    from portal.files import safe_filename
 
-    assert _safe_filename('../../etc/"passwd\r\n.pdf', "x") == "passwd.pdf"
-    assert _safe_filename("C:\\Users\\plan v2.pdf", "x") == "plan_v2.pdf"
-    assert _safe_filename("", "document-1") == "document-1"
+    assert safe_filename('../../etc/"passwd\r\n.pdf', "x") == "passwd.pdf"
+    assert safe_filename("C:\\Users\\plan v2.pdf", "x") == "plan_v2.pdf"
+    assert safe_filename("", "document-1") == "document-1"
 
 
 # --- Deliverables -----------------------------------------------------------------------------
