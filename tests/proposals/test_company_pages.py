@@ -843,3 +843,14 @@ def test_my_proposals_shows_status_number_and_deadline_with_zone(client):
     assert url("detail", proposal.pk) in page
     assert f'data-testid="status-{proposal.pk}"' in page
     assert ("CET" in page) or ("CEST" in page)
+
+
+@pytest.mark.django_db
+def test_call_page_offers_a_proposal_only_while_the_first_phase_is_open(client):
+    call = published_call()
+    feasibility = call.phases.get(order=1)
+    start = reverse("proposals:start", args=[feasibility.pk])
+
+    assert start in client.get(call.get_absolute_url()).content.decode()
+    with time_machine.travel(call.deadline + timedelta(seconds=1)):
+        assert start not in client.get(call.get_absolute_url()).content.decode()

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development; pass --force to load it anyway.")
         for label, load in demo_loaders():
-            with transaction.atomic():
+            # Names the services take from translations (phases, criteria) in Dutch.
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
                 summary = load()
             self.stdout.write(f"{label}: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
