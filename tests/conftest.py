@@ -77,6 +77,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     node = f"{queue}@{os.uname().nodename}"
     mail_dir = tmp_path_factory.mktemp("worker-mail")
+    files_dir = tmp_path_factory.mktemp("worker-files")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
@@ -85,6 +86,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(files_dir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(files_dir / "private"),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker",
@@ -98,7 +101,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"The Celery worker did not start; see {log.name}")
-    yield {"node": node, "pid": process.pid, "mail_dir": mail_dir}
+    yield {"node": node, "pid": process.pid, "mail_dir": mail_dir, "files_dir": files_dir}
     process.terminate()
     try:
         process.wait(timeout=20)

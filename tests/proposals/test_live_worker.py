@@ -1,0 +1,40 @@
+"""The receipt of a submission, made by a real Celery worker process over Redis."""
+
+import email
+import time
+from email import policy
+
+import pytest
+
+from proposals.services import proposal_submit
+
+from .factories import complete_draft
+
+
+def wait_for_mail(folder, seconds: float = 60):
+    """The first e-mail the worker wrote to its file backend, once it is complete."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in folder.iterdir():
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if any(True for _ in message.iter_attachments()):
+                return message
+        time.sleep(0.25)
+    raise AssertionError("the worker sent no complete e-mail within a minute")
+
+
+@pytest.mark.live_worker
+def test_worker_renders_the_receipt_pdf_and_mails_it(live_worker):
+    draft = complete_draft()
+
+    proposal = proposal_submit(proposal=draft, actor=draft.person)
+
+    message = wait_for_mail(live_worker["mail_dir"])
+    assert proposal.submission_number in message["Subject"]
+    assert message["To"] == draft.person.email
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    proposal.refresh_from_db()
+    assert proposal.receipt.name.endswith(".pdf")
+    assert (live_worker["files_dir"] / "private" / proposal.receipt.name).exists()
