@@ -25,7 +25,7 @@ def proposals_of_company_member(user) -> QuerySet[Proposal]:
     """A company member's view: every proposal of their companies, drafts included."""
     companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
     return Proposal.objects.filter(company_id__in=companies).select_related(
-        "call__authority", "phase", "company"
+        "call__authority", "phase__call", "company"
     )
 
 
@@ -37,7 +37,7 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(call__authority_id__in=authorities)
         .exclude(status=Proposal.Status.DRAFT)
-        .select_related("call__authority", "phase", "company")
+        .select_related("call__authority", "phase__call", "company")
         .annotate(
             attachment_count=Count("attachments", distinct=True),
             assessments_done=Count(

@@ -129,7 +129,9 @@ def proposals_visible_in_list(user):
     if len(sources) == 1:
         return sources[0]
     either = reduce(operator.or_, (Q(pk__in=source.values("pk")) for source in sources))
-    return Proposal.objects.filter(either).select_related("call__authority", "phase", "company")
+    return Proposal.objects.filter(either).select_related(
+        "call__authority", "phase__call", "company"
+    )
 
 
 def _detail_queryset():
