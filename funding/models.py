@@ -1,0 +1,279 @@
+"""The budget ledger: funds, accounts, balanced transactions, co-financing, authority targets.
+
+Double entry: every transaction moves money between accounts of one fund and its entries sum
+to zero. Each account keeps its balance, updated in the same database transaction as its
+entries, so a balance is one row read however many transactions there are. The database
+itself refuses a negative balance on an "available" or "committed" account: no fund commits
+more than it has, and no payment exceeds its commitment, whatever code writes.
+"""
+
+from decimal import Decimal
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call
+from portal.models import Organisation
+from proposals.models import Contract, Proposal
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Fund(models.Model):
+    class Kind(models.TextChoices):
+        EZK = "ezk", _("EZK co-financing budget")
+        AUTHORITY = "authority", _("contracting authority's own budget")
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="funds", verbose_name=_("owner")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["period_start", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="fund_period_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        # Where appropriated money comes from; its balance is minus what was appropriated.
+        APPROPRIATION = "appropriation", _("appropriation")
+        AVAILABLE = "available", _("available")
+        COMMITTED = "committed", _("committed")
+        PAID = "paid", _("paid")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # A committed account belongs to what the money is committed to.
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    application = models.ForeignKey(
+        "CoFinancingApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    balance = models.DecimalField(_("balance"), default=ZERO, **MONEY)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["available", "committed", "paid"]) | Q(balance__gte=0),
+                name="account_balance_never_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "kind"],
+                condition=Q(kind__in=["appropriation", "available", "paid"]),
+                name="account_one_per_fund_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "application"],
+                condition=Q(kind="committed", application__isnull=False),
+                name="account_one_commitment_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "contract"],
+                condition=Q(kind="committed", contract__isnull=False),
+                name="account_one_commitment_per_contract",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund.code}:{self.kind}:{self.pk}"
+
+
+class Transaction(models.Model):
+    class Kind(models.TextChoices):
+        APPROPRIATION = "appropriation", _("appropriation")
+        COMMITMENT = "commitment", _("commitment")
+        PAYMENT = "payment", _("payment")
+        RELEASE = "release", _("release")
+        REVERSAL = "reversal", _("reversal")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    description = models.CharField(_("why"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    application = models.ForeignKey(
+        "CoFinancingApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transactions",
+    )
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+
+    class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Entry(models.Model):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="entry_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount}"
+
+
+class FundingRound(models.Model):
+    """An application window for EZK co-financing, with its own limits."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(_("name"), max_length=200)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    max_share = models.DecimalField(
+        _("maximum share of the trajectory's cost"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    max_amount = models.DecimalField(
+        _("maximum per trajectory (€)"), default=Decimal("500000.00"), **MONEY
+    )
+
+    class Meta:
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+        ordering = ["opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="round_window_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoFinancingApplication(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="applications")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="cofinancing")
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    trajectory_cost = models.DecimalField(_("total cost of the trajectory (€)"), **MONEY)
+    requested = models.DecimalField(_("requested co-financing (€)"), **MONEY)
+    motivation = models.TextField(_("motivation"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("co-financing application")
+        verbose_name_plural = _("co-financing applications")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested__gt=0), name="application_positive"),
+            models.CheckConstraint(
+                condition=Q(requested__lte=models.F("trajectory_cost")),
+                name="application_within_cost",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "call"],
+                condition=~Q(status="rejected"),
+                name="application_once_per_call_and_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} ({self.get_status_display()})"
+
+
+class AuthorityTarget(models.Model):
+    """A target agreed with a contracting authority for a year (motie Bruins)."""
+
+    class Measure(models.TextChoices):
+        SHARE = "share", _("share of the procurement budget (%)")
+        TRAJECTORIES = "trajectories", _("number of trajectories")
+        AMOUNT = "amount", _("amount (€)")
+
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    target = models.DecimalField(_("target"), **MONEY)
+    procurement_budget = models.DecimalField(
+        _("procurement budget (€)"), null=True, blank=True, **MONEY
+    )
+
+    class Meta:
+        verbose_name = _("authority target")
+        verbose_name_plural = _("authority targets")
+        ordering = ["year", "authority__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "year", "measure"], name="target_once_per_measure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.year}: {self.target}"
+
+
+# The ledger's own rows record who, when and why, and are never changed: no audit copies.
+for model in (Fund, FundingRound, CoFinancingApplication, AuthorityTarget):
+    auditlog.register(model)

@@ -1,0 +1,343 @@
+"""The one writer of the ledger, and the money flow built on it.
+
+`transaction_post` is the only function that creates transactions: it checks that the entries
+balance, locks the accounts involved (always in id order, so two writers never deadlock),
+adds the entries and updates each account's balance in the same database transaction. A
+negative balance on an available or committed account is refused by a database constraint,
+so two officers committing the last euro at once cannot both succeed: the second waits for
+the first's row lock, then finds too little left.
+"""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.models import Call
+from portal.exceptions import DomainError, NotAllowed
+from portal.models import Organisation, Role, User
+
+from .models import Account, CoFinancingApplication, Entry, Fund, FundingRound, Transaction
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """The one rounding rule: two decimals, half up."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _positive(amount) -> Decimal:
+    try:
+        amount = money(amount)
+    except (ArithmeticError, TypeError, ValueError) as error:
+        raise DomainError(_("The amount is not a number."), code="amount") from error
+    if amount <= ZERO:
+        raise DomainError(_("The amount must be more than zero."), code="amount")
+    return amount
+
+
+def _is_ministry_staff(user: User) -> bool:
+    return user.memberships.filter(role=Role.MINISTRY_STAFF).exists()
+
+
+# --- Accounts and the single writer --------------------------------------------------------
+
+
+def fund_account(fund: Fund, kind: str) -> Account:
+    account, _created = Account.objects.get_or_create(fund=fund, kind=kind)
+    return account
+
+
+def transaction_post(
+    *,
+    fund: Fund,
+    kind: str,
+    actor: User,
+    description: str,
+    entries: list[tuple[Account, Decimal]],
+    **links,
+) -> Transaction:
+    """Record one balanced transaction and update the balances; refuses what does not fit."""
+    if not description.strip():
+        raise DomainError(_("Say why: every transaction records its reason."), code="why")
+    amounts = [money(amount) for _account, amount in entries]
+    if len(entries) < 2 or any(a == ZERO for a in amounts):
+        raise DomainError(_("A transaction moves a non-zero amount between accounts."))
+    if sum(amounts, ZERO) != ZERO:
+        raise DomainError(_("The entries of a transaction must add up to zero."), code="unbalanced")
+    if any(account.fund_id != fund.pk for account, _amount in entries):
+        raise DomainError(_("All entries must be in the same fund."), code="wrong_fund")
+    try:
+        with transaction.atomic():
+            ids = sorted({account.pk for account, _amount in entries})
+            list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            record = Transaction.objects.create(
+                fund=fund, kind=kind, description=description.strip(), created_by=actor, **links
+            )
+            Entry.objects.bulk_create(
+                Entry(transaction=record, account=account, amount=amount)
+                for (account, _raw), amount in zip(entries, amounts, strict=True)
+            )
+            for (account, _raw), amount in zip(entries, amounts, strict=True):
+                Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+    except IntegrityError as error:
+        # The balance constraint: an available or committed account would go below zero.
+        raise DomainError(
+            _("Not enough money left for this in %(fund)s.") % {"fund": fund.name},
+            code="insufficient",
+        ) from error
+    return record
+
+
+def transaction_reverse(*, original: Transaction, actor: User, reason: str) -> Transaction:
+    """The only correction: a new transaction with every entry negated."""
+    if not _is_ministry_staff(actor):
+        raise NotAllowed()
+    if original.kind == Transaction.Kind.REVERSAL:
+        raise DomainError(_("A reversal cannot itself be reversed; post a new transaction."))
+    if Transaction.objects.filter(reverses=original).exists():
+        raise DomainError(_("This transaction has been reversed already."), code="reversed")
+    entries = [
+        (entry.account, -entry.amount) for entry in original.entries.select_related("account")
+    ]
+    try:
+        return transaction_post(
+            fund=original.fund,
+            kind=Transaction.Kind.REVERSAL,
+            actor=actor,
+            description=reason,
+            entries=entries,
+            reverses=original,
+            call=original.call,
+            proposal=original.proposal,
+            contract=original.contract,
+            application=original.application,
+        )
+    except IntegrityError as error:  # two reversals at once: the one-to-one link refuses
+        raise DomainError(_("This transaction has been reversed already.")) from error
+
+
+# --- Funds ------------------------------------------------------------------------------------
+
+
+def fund_open(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    owner: Organisation,
+    period_start: date,
+    period_end: date,
+    amount,
+    actor: User,
+) -> Fund:
+    """A fund with its appropriated amount made available."""
+    amount = _positive(amount)
+    with transaction.atomic():
+        fund = Fund.objects.create(
+            code=code,
+            name=name,
+            kind=kind,
+            owner=owner,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        fund_appropriate(fund=fund, amount=amount, actor=actor, description=name)
+    return fund
+
+
+def fund_appropriate(*, fund: Fund, amount, actor: User, description: str) -> Transaction:
+    amount = _positive(amount)
+    return transaction_post(
+        fund=fund,
+        kind=Transaction.Kind.APPROPRIATION,
+        actor=actor,
+        description=description,
+        entries=[
+            (fund_account(fund, Account.Kind.APPROPRIATION), -amount),
+            (fund_account(fund, Account.Kind.AVAILABLE), amount),
+        ],
+    )
+
+
+# --- Co-financing of trajectories by EZK -----------------------------------------------------
+
+
+def cofinancing_apply(
+    *,
+    funding_round: FundingRound,
+    call: Call,
+    actor: User,
+    trajectory_cost,
+    requested,
+    motivation: str,
+) -> CoFinancingApplication:
+    """An authority asks EZK to co-finance a trajectory, within the round's window and limits."""
+    if not actor.has_perm("calls.manage_call", call):
+        raise NotAllowed(_("Only officers of the call's authority can apply for it."))
+    now = timezone.now()
+    if not funding_round.opens_at <= now < funding_round.closes_at:
+        raise DomainError(
+            _("Applications for %(round)s are accepted from %(opens)s until %(closes)s.")
+            % {
+                "round": funding_round.name,
+                "opens": timezone.localtime(funding_round.opens_at).strftime("%d-%m-%Y %H:%M"),
+                "closes": timezone.localtime(funding_round.closes_at).strftime("%d-%m-%Y %H:%M"),
+            },
+            code="window",
+        )
+    if call.status in (Call.Status.DRAFT, Call.Status.CANCELLED, Call.Status.COMPLETED):
+        raise DomainError(_("Only a published trajectory can be co-financed."), code="call")
+    cost = _positive(trajectory_cost)
+    requested = _positive(requested)
+    limit = min(money(cost * funding_round.max_share), funding_round.max_amount)
+    if requested > limit:
+        raise DomainError(
+            _(
+                "At most € %(limit)s can be requested for this trajectory (%(share)s%% of its "
+                "cost, and no more than € %(max)s)."
+            )
+            % {
+                "limit": limit,
+                "share": (funding_round.max_share * 100).normalize(),
+                "max": funding_round.max_amount,
+            },
+            code="limit",
+        )
+    if not motivation.strip():
+        raise DomainError(_("Explain how the trajectory fits the missions."), code="motivation")
+    try:
+        with transaction.atomic():
+            return CoFinancingApplication.objects.create(
+                round=funding_round,
+                call=call,
+                authority=call.authority,
+                trajectory_cost=cost,
+                requested=requested,
+                motivation=motivation.strip(),
+                submitted_by=actor,
+            )
+    except IntegrityError as error:
+        raise DomainError(
+            _("This trajectory has applied in this round already."), code="duplicate"
+        ) from error
+
+
+def cofinancing_approve(
+    *, application: CoFinancingApplication, actor: User, motivation: str = ""
+) -> Transaction:
+    """Ministry staff approve: the amount is committed from the round's fund.
+
+    First come, first served: approving a later application while an earlier one in the same
+    round still waits is refused, so the order of submission decides who gets the last euro.
+    """
+    if not _is_ministry_staff(actor):
+        raise NotAllowed(_("Only ministry staff decide on co-financing."))
+    with transaction.atomic():
+        application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != CoFinancingApplication.Status.SUBMITTED:
+            raise DomainError(_("This application has been decided already."), code="decided")
+        earlier = CoFinancingApplication.objects.filter(
+            round=application.round,
+            status=CoFinancingApplication.Status.SUBMITTED,
+            submitted_at__lt=application.submitted_at,
+        )
+        if earlier.exists():
+            raise DomainError(
+                _(
+                    "Decide on the earlier applications of this round first (first come, first "
+                    "served)."
+                ),
+                code="order",
+            )
+        fund = application.round.fund
+        committed = Account.objects.create(
+            fund=fund, kind=Account.Kind.COMMITTED, call=application.call, application=application
+        )
+        record = transaction_post(
+            fund=fund,
+            kind=Transaction.Kind.COMMITMENT,
+            actor=actor,
+            description=_("Co-financing of %(call)s") % {"call": application.call.title},
+            entries=[
+                (fund_account(fund, Account.Kind.AVAILABLE), -application.requested),
+                (committed, application.requested),
+            ],
+            call=application.call,
+            application=application,
+        )
+        application.status = CoFinancingApplication.Status.APPROVED
+        application.decided_by = actor
+        application.decided_at = timezone.now()
+        application.decision_motivation = motivation.strip()
+        application.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_motivation"]
+        )
+    return record
+
+
+def cofinancing_reject(
+    *, application: CoFinancingApplication, actor: User, motivation: str
+) -> CoFinancingApplication:
+    if not _is_ministry_staff(actor):
+        raise NotAllowed(_("Only ministry staff decide on co-financing."))
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+    with transaction.atomic():
+        application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != CoFinancingApplication.Status.SUBMITTED:
+            raise DomainError(_("This application has been decided already."), code="decided")
+        application.status = CoFinancingApplication.Status.REJECTED
+        application.decided_by = actor
+        application.decided_at = timezone.now()
+        application.decision_motivation = motivation.strip()
+        application.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_motivation"]
+        )
+    return application
+
+
+def commitment_pay(
+    *, account: Account, amount, actor: User, description: str, **links
+) -> Transaction:
+    """Pay out of a commitment (after an accepted milestone); never more than committed."""
+    if account.kind != Account.Kind.COMMITTED:
+        raise DomainError(_("Payments are made from a commitment."))
+    amount = _positive(amount)
+    fund = account.fund
+    return transaction_post(
+        fund=fund,
+        kind=Transaction.Kind.PAYMENT,
+        actor=actor,
+        description=description,
+        entries=[(account, -amount), (fund_account(fund, Account.Kind.PAID), amount)],
+        **links,
+    )
+
+
+def commitment_release(*, account: Account, actor: User, description: str) -> Transaction | None:
+    """Return what is left of a commitment to the fund (ended under budget, or stopped)."""
+    if account.kind != Account.Kind.COMMITTED:
+        raise DomainError(_("Only a commitment can be released."))
+    account.refresh_from_db(fields=["balance"])
+    if account.balance == ZERO:
+        return None
+    fund = account.fund
+    return transaction_post(
+        fund=fund,
+        kind=Transaction.Kind.RELEASE,
+        actor=actor,
+        description=description,
+        entries=[
+            (account, -account.balance),
+            (fund_account(fund, Account.Kind.AVAILABLE), account.balance),
+        ],
+        call=account.call,
+        application=account.application,
+        contract=account.contract,
+    )

@@ -1,0 +1,116 @@
+"""Benchmark: balances and posting with many ledger transactions; prints figures.
+
+Seeds the history in bulk (transactions with balanced entries, balances set from their sums
+once), then times `fund_balances` (the dashboard's read) and `transaction_post` (a write) at
+1,000 and at 100,000 transactions. Balances are maintained per account, so the read should
+not grow with the number of transactions.
+
+    DATABASE_URL=postgres://... .venv/bin/python tests/perf/bench_ledger.py [--max 100000]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def seed_history(fund, actor, count: int) -> None:
+    from funding.models import Account, Entry, Transaction
+
+    available = Account.objects.get(fund=fund, kind=Account.Kind.AVAILABLE)
+    paid = Account.objects.get(fund=fund, kind=Account.Kind.PAID)
+    batch = 5000
+    for start in range(0, count, batch):
+        records = Transaction.objects.bulk_create(
+            Transaction(fund=fund, kind="payment", description="history", created_by=actor)
+            for _ in range(min(batch, count - start))
+        )
+        Entry.objects.bulk_create(
+            entry
+            for record in records
+            for entry in (
+                Entry(transaction=record, account=available, amount=Decimal("-1.00")),
+                Entry(transaction=record, account=paid, amount=Decimal("1.00")),
+            )
+        )
+    for account in (available, paid):
+        total = account.entries.aggregate(total=Sum("amount"))["total"]
+        Account.objects.filter(pk=account.pk).update(balance=total)
+
+
+def timed(action, repeat: int) -> tuple[float, int]:
+    timings = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            action()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max", type=int, default=100_000)
+    args = parser.parse_args()
+
+    from funding.models import Account, Fund, Transaction
+    from funding.selectors import fund_balances
+    from funding.services import fund_account, fund_open, transaction_post
+    from portal.models import Membership, Organisation, Role, User
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        staff = User.objects.create_user("bench@example.org", "x", full_name="Bench")
+        ezk = Organisation.objects.create(name="EZK", kind="ministry")
+        Membership.objects.create(user=staff, organisation=ezk, role=Role.MINISTRY_STAFF)
+        fund = fund_open(
+            code="bench", name="Bench fund", kind=Fund.Kind.EZK, owner=ezk,
+            period_start=date(2021, 1, 1), period_end=date(2025, 12, 31),
+            amount=Decimal("100000000.00"), actor=staff,
+        )  # fmt: skip
+        fund_account(fund, Account.Kind.PAID)
+        committed = Account.objects.create(fund=fund, kind=Account.Kind.COMMITTED)
+        available = fund_account(fund, Account.Kind.AVAILABLE)
+
+        def post():
+            transaction_post(
+                fund=fund, kind="commitment", actor=staff, description="bench",
+                entries=[(available, Decimal("-1.00")), (committed, Decimal("1.00"))],
+            )  # fmt: skip
+
+        print(f"database: {connection.vendor}")
+        print(
+            f"{'transactions':>12} {'balances ms':>12} {'queries':>8} {'post ms':>8} {'queries':>8}"
+        )
+        seeded = 0
+        for target in sorted({1_000, args.max}):
+            seed_history(fund, staff, target - seeded)
+            seeded = target
+            read_ms, read_q = timed(lambda: fund_balances([fund]), 20)
+            post_ms, post_q = timed(post, 20)
+            total = Transaction.objects.count()
+            print(f"{total:12d} {read_ms:12.2f} {read_q:8d} {post_ms:8.2f} {post_q:8d}")
+        (balance,) = fund_balances([fund])
+        assert balance.available + balance.committed + balance.paid == balance.appropriated
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
