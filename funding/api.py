@@ -1,0 +1,293 @@
+"""The funding API: funds with their balances and transactions, and co-financing applications.
+
+Thin on purpose: reads come from funding.selectors and querysets shaped for one query per list,
+every write from funding.services; domain errors become JSON through
+portal.api.exception_handler (DomainError 400, NotAllowed 403).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from calls.models import Call
+from portal.api import AuditActorMixin
+from portal.models import Role
+from portal.selectors import organisations_of, roles_of
+
+from . import services
+from .models import CoFinancingApplication, Entry, Fund, FundingRound, Transaction
+from .selectors import fund_balances
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def _is_staff(user) -> bool:
+    return Role.MINISTRY_STAFF in roles_of(user)
+
+
+def _is_officer(user) -> bool:
+    return Role.PROCUREMENT_OFFICER in roles_of(user)
+
+
+class IsStaffOrOfficer(permissions.BasePermission):
+    message = _("Only ministry staff and procurement officers can see funding.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return user.is_authenticated and (_is_staff(user) or _is_officer(user))
+
+
+class IsMinistryStaff(permissions.BasePermission):
+    message = _("Only ministry staff decide on co-financing.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and _is_staff(request.user)
+
+
+class IsOfficer(permissions.BasePermission):
+    message = _("Only procurement officers of a contracting authority can apply.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and _is_officer(request.user)
+
+
+# --- Serializers ---------------------------------------------------------------------------------
+
+
+class FundSerializer(serializers.Serializer):
+    code = serializers.SlugField(source="fund.code")
+    name = serializers.CharField(source="fund.name")
+    kind = serializers.CharField(source="fund.kind")
+    owner = serializers.CharField(source="fund.owner.name")
+    period_start = serializers.DateField(source="fund.period_start")
+    period_end = serializers.DateField(source="fund.period_end")
+    appropriated = serializers.DecimalField(**MONEY)
+    available = serializers.DecimalField(**MONEY)
+    committed = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    account_kind = serializers.CharField(source="account.kind")
+
+    class Meta:
+        model = Entry
+        fields = ["account", "account_kind", "amount"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.full_name")
+    entries = EntrySerializer(many=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "created_by",
+            "created_at",
+            "call",
+            "application",
+            "contract",
+            "reverses",
+            "entries",
+        ]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    round_name = serializers.CharField(source="round.name")
+    call_reference = serializers.CharField(source="call.reference")
+    call_title = serializers.CharField(source="call.title")
+    authority = serializers.CharField(source="authority.name")
+
+    class Meta:
+        model = CoFinancingApplication
+        fields = [
+            "id",
+            "round",
+            "round_name",
+            "call",
+            "call_reference",
+            "call_title",
+            "authority",
+            "trajectory_cost",
+            "requested",
+            "motivation",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "decision_motivation",
+        ]
+
+
+class ApplyRequestSerializer(serializers.Serializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.all())
+    # Only calls this person manages: someone else's call does not exist here (no IDOR).
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    trajectory_cost = serializers.DecimalField(**MONEY)
+    requested = serializers.DecimalField(**MONEY)
+    motivation = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["call"].queryset = Call.objects.filter(
+                authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+            )
+
+
+class DecisionSerializer(serializers.Serializer):
+    motivation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    motivation = serializers.CharField()
+
+
+# --- Views ----------------------------------------------------------------------------------------
+
+
+def _visible_funds(user):
+    funds = Fund.objects.select_related("owner")
+    if _is_staff(user):
+        return funds
+    return funds.filter(owner__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Funds with their appropriated, available, committed and paid amounts"),
+        responses={200: FundSerializer(many=True)},
+    ),
+)
+@extend_schema(tags=["funding"])
+class FundViewSet(viewsets.GenericViewSet):
+    lookup_field = "code"
+    permission_classes = [IsStaffOrOfficer]
+    serializer_class = FundSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Fund.objects.none()
+        return _visible_funds(self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = FundSerializer(fund_balances(page), many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary=_("A fund's transactions with their entries, newest first"),
+        responses={200: TransactionSerializer(many=True), 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["get"], serializer_class=TransactionSerializer)
+    def transactions(self, request, code=None):
+        fund = self.get_queryset().filter(code=code).first()
+        if fund is None:
+            raise Http404
+        queryset = (
+            Transaction.objects.filter(fund=fund)
+            .select_related("created_by")
+            .prefetch_related("entries__account")
+            .order_by("-created_at", "-pk")
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(TransactionSerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Co-financing applications: your authority's, or all for ministry staff")
+    ),
+    create=extend_schema(
+        summary=_("Apply for EZK co-financing of a trajectory in an open round"),
+        request=ApplyRequestSerializer,
+        responses={201: ApplicationSerializer},
+    ),
+)
+@extend_schema(tags=["funding"])
+class CoFinancingApplicationViewSet(
+    AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    lookup_value_regex = r"\d+"
+    serializer_class = ApplicationSerializer
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsOfficer()]
+        if self.action in ("approve", "reject"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
+
+    def get_queryset(self):
+        applications = CoFinancingApplication.objects.select_related(
+            "round", "call", "authority"
+        ).order_by("submitted_at", "pk")
+        if getattr(self, "swagger_fake_view", False):
+            return applications.none()
+        user = self.request.user
+        if _is_staff(user):
+            return applications
+        return applications.filter(
+            authority__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER)
+        )
+
+    def create(self, request):
+        serializer = ApplyRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        application = services.cofinancing_apply(
+            funding_round=data["round"],
+            call=data["call"],
+            actor=request.user,
+            trajectory_cost=data["trajectory_cost"],
+            requested=data["requested"],
+            motivation=data["motivation"],
+        )
+        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+    def _decided(self, application) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(fresh).data)
+
+    @extend_schema(
+        summary=_("Approve: commit the requested amount from the round's fund"),
+        request=DecisionSerializer,
+        responses={200: ApplicationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        application = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.cofinancing_approve(
+            application=application,
+            actor=request.user,
+            motivation=serializer.validated_data["motivation"],
+        )
+        return self._decided(application)
+
+    @extend_schema(
+        summary=_("Reject, with the motivation"),
+        request=RejectSerializer,
+        responses={200: ApplicationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.cofinancing_reject(
+            application=application,
+            actor=request.user,
+            motivation=serializer.validated_data["motivation"],
+        )
+        return self._decided(application)

@@ -1,0 +1,386 @@
+"""The ministry's money pages and the authority targets: figures, speed, and who sees what."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.models import Call
+from funding.models import Account, AuthorityTarget, Fund, FundingRound, Transaction
+from funding.services import (
+    cofinancing_apply,
+    cofinancing_approve,
+    commitment_pay,
+    fund_appropriate,
+    fund_open,
+)
+from portal.models import Role
+from proposals.models import Contract
+from tests.calls.factories import mission, officer_of, published_call
+from tests.factories import (
+    AuthorityFactory,
+    CompanyFactory,
+    MinistryFactory,
+    person_with_role,
+)
+from tests.proposals.factories import complete_draft
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("funding:dashboard")
+TARGETS = reverse("funding:targets")
+
+
+@pytest.fixture
+def staff():
+    return person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
+
+
+@pytest.fixture
+def fund(staff):
+    return fund_open(
+        code="ezk-2021",
+        name="EZK 2021 eenmalig",
+        kind=Fund.Kind.EZK,
+        owner=staff.memberships.get().organisation,
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        amount="1500000.00",
+        actor=staff,
+    )
+
+
+def commit(fund, staff, *, requested="400000.00", call=None) -> Account:
+    """An approved co-financing application: money committed from the fund to a call."""
+    now = timezone.now()
+    funding_round = FundingRound.objects.create(
+        fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+    )
+    call = call or published_call()
+    application = cofinancing_apply(
+        funding_round=funding_round,
+        call=call,
+        actor=call.officer,
+        trajectory_cost="1000000.00",
+        requested=requested,
+        motivation="Past bij de missie.",
+    )
+    cofinancing_approve(application=application, actor=staff)
+    return Account.objects.get(application=application)
+
+
+def others(authority=None):
+    """Everyone who is not ministry staff: (name, user, needs the second factor)."""
+    return [
+        ("applicant", person_with_role(Role.APPLICANT, organisation=CompanyFactory()), False),
+        ("officer", officer_of(authority), True),
+    ]
+
+
+# --- Budget dashboard --------------------------------------------------------------------
+
+
+def test_dashboard_shows_each_fund_with_its_amounts_chart_and_breakdowns(
+    client, verified_client, staff, fund
+):
+    energy_call = published_call(title="Slimme warmtenetten")
+    energy_call.missions.add(mission("energy"))
+    account = commit(fund, staff, requested="400000.00", call=energy_call)
+    commitment_pay(account=account, amount="150000.00", actor=staff, description="Mijlpaal 1")
+    commit(fund, staff, requested="100000.00", call=published_call(instrument=Call.Instrument.SBIR))
+
+    response = verified_client(staff).get(DASHBOARD)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Committed 500.000 minus 150.000 paid; paid 150.000; available 1.000.000.
+    assert "350.000,00" in html
+    assert "150.000,00" in html
+    assert "1.000.000,00" in html
+    assert "1.500.000,00" in html
+    # The chart is inline SVG drawn on the server, with a text alternative.
+    assert f'id="fund-chart-{fund.pk}"' in html
+    assert f'<title id="fund-chart-{fund.pk}-title">' in html
+    assert f'<desc id="fund-chart-{fund.pk}-desc">' in html
+    assert "<script" not in html.split("</header>")[-1]
+    assert 'data-testid="per-year"' in html
+    assert str(timezone.now().year) in html
+    assert energy_call.authority.name in html
+    assert mission("energy").name_nl in html
+    assert reverse("funding:transactions", args=[fund.code]) in html
+
+
+def test_dashboard_amounts_per_breakdown_are_sums_of_commitments(verified_client, staff, fund):
+    call = published_call()
+    call.missions.add(mission("energy"), mission("health-care"))
+    commit(fund, staff, requested="200000.00", call=call)
+
+    response = verified_client(staff).get(DASHBOARD)
+
+    per_mission = {row["label"]: row["total"] for row in response.context["per_mission"]}
+    assert per_mission == {
+        str(mission("energy")): Decimal("200000.00"),
+        str(mission("health-care")): Decimal("200000.00"),
+    }
+    per_authority = response.context["per_authority"]
+    assert [(row["label"], row["total"]) for row in per_authority] == [
+        (call.authority.name, Decimal("200000.00"))
+    ]
+    assert [row["total"] for row in response.context["per_instrument"]] == [Decimal("200000.00")]
+    assert [row["total"] for row in response.context["per_year"]] == [Decimal("200000.00")]
+
+
+def test_dashboard_is_for_ministry_staff_only(client, verified_client, staff, fund):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+    for _name, user, needs_second_factor in others():
+        client.logout()
+        if needs_second_factor:
+            verified_client(user)
+        else:
+            client.force_login(user)
+        assert client.get(DASHBOARD).status_code == 403
+
+
+def test_dashboard_needs_the_second_factor(client, staff, fund):
+    client.force_login(staff)
+    assert client.get(DASHBOARD).status_code != 200
+
+
+def _transactions(fund, staff, count):
+    for number in range(count):
+        fund_appropriate(fund=fund, amount="10.00", actor=staff, description=f"Aanvulling {number}")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_queries_do_not_grow_with_the_transactions(verified_client, staff, fund):
+    client = verified_client(staff)
+    commit(fund, staff, requested="1000.00")
+    _transactions(fund, staff, 10)
+    few = _queries(client, DASHBOARD)
+    _transactions(fund, staff, 190)
+    commit(fund, staff, requested="1000.00")
+    assert _queries(client, DASHBOARD) == few
+
+
+# --- A fund's transactions ---------------------------------------------------------------
+
+
+def test_transactions_newest_first_paginated_and_filtered_by_kind(verified_client, staff, fund):
+    client = verified_client(staff)
+    _transactions(fund, staff, 55)
+    account = commit(fund, staff, requested="1000.00")
+    url = reverse("funding:transactions", args=[fund.code])
+
+    response = client.get(url)
+
+    page = list(response.context["page_obj"])
+    assert len(page) == 50
+    assert response.context["page_obj"].paginator.count == 57
+    assert page[0].kind == Transaction.Kind.COMMITMENT
+    assert page[0].amount == Decimal("1000.00")
+    html = response.content.decode()
+    assert staff.full_name in html
+    assert account.call.title in html
+
+    second = client.get(url, {"page": 2})
+    assert len(second.context["page_obj"]) == 7
+
+    commitments = client.get(url, {"kind": "commitment"})
+    assert [record.kind for record in commitments.context["page_obj"]] == ["commitment"]
+
+
+def test_transactions_of_an_unknown_fund_is_404_and_bad_filter_shows_all(
+    verified_client, staff, fund
+):
+    client = verified_client(staff)
+    assert client.get(reverse("funding:transactions", args=["nope"])).status_code == 404
+    response = client.get(reverse("funding:transactions", args=[fund.code]), {"kind": "bogus"})
+    assert response.status_code == 200
+    assert response.context["filters"].errors
+    assert response.context["page_obj"].paginator.count == 1
+
+
+def test_transactions_queries_do_not_grow(verified_client, staff, fund):
+    client = verified_client(staff)
+    url = reverse("funding:transactions", args=[fund.code])
+    commit(fund, staff, requested="1000.00")
+    _transactions(fund, staff, 10)
+    few = _queries(client, url)
+    _transactions(fund, staff, 190)
+    assert _queries(client, url) == few
+
+
+def test_transactions_are_for_ministry_staff_only(client, verified_client, fund):
+    url = reverse("funding:transactions", args=[fund.code])
+    assert client.get(url).status_code == 302
+    for _name, user, needs_second_factor in others():
+        client.logout()
+        if needs_second_factor:
+            verified_client(user)
+        else:
+            client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+# --- Authority targets ---------------------------------------------------------------------
+
+
+def _contract(call, amount, start):
+    proposal = complete_draft(call=call)
+    return Contract.objects.create(
+        proposal=proposal, amount=amount, start_date=start, end_date=start + timedelta(days=180)
+    )
+
+
+def test_targets_show_progress_per_measure(verified_client, staff):
+    year = timezone.now().year
+    authority = AuthorityFactory(name="Gemeente Utrecht")
+    officer = officer_of(authority)
+    sbir = published_call(officer=officer)
+    published_call(officer=officer, instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
+    published_call(officer=officer, instrument=Call.Instrument.HACKATHON)  # does not count
+    Call.objects.filter(pk=published_call(officer=officer).pk).update(  # another year
+        publication_date=timezone.now().replace(year=year - 1)
+    )
+    _contract(sbir, Decimal("300000.00"), date(year, 3, 1))
+    _contract(sbir, Decimal("100000.00"), date(year - 1, 3, 1))  # another year
+    trajectories = AuthorityTarget.objects.create(
+        authority=authority, year=year, measure="trajectories", target=4
+    )
+    amount = AuthorityTarget.objects.create(
+        authority=authority, year=year, measure="amount", target=Decimal("600000.00")
+    )
+    share = AuthorityTarget.objects.create(
+        authority=authority,
+        year=year,
+        measure="share",
+        target=Decimal("2.5"),
+        procurement_budget=Decimal("20000000.00"),
+    )
+
+    response = verified_client(staff).get(TARGETS)
+
+    rows = {row["target"].pk: row for row in response.context["rows"]}
+    assert rows[trajectories.pk]["achieved"] == 2
+    assert rows[trajectories.pk]["percent"] == 50
+    assert rows[amount.pk]["achieved"] == Decimal("300000.00")
+    assert rows[amount.pk]["percent"] == 50
+    assert rows[share.pk]["achieved"] == Decimal("1.5")
+    assert rows[share.pk]["percent"] == 60
+    assert "300.000,00" in response.content.decode()
+
+
+def test_targets_queries_do_not_grow(verified_client, staff):
+    client = verified_client(staff)
+    for _ in range(2):
+        AuthorityTarget.objects.create(
+            authority=AuthorityFactory(), year=2026, measure="trajectories", target=1
+        )
+    few = _queries(client, TARGETS)
+    for _ in range(10):
+        AuthorityTarget.objects.create(
+            authority=AuthorityFactory(), year=2026, measure="amount", target=1
+        )
+    assert _queries(client, TARGETS) == few
+
+
+def test_targets_each_authority_sees_only_its_own(client, verified_client, staff):
+    a, b = AuthorityFactory(), AuthorityFactory()
+    target_a = AuthorityTarget.objects.create(authority=a, year=2026, measure="amount", target=1)
+    target_b = AuthorityTarget.objects.create(authority=b, year=2026, measure="amount", target=1)
+
+    assert client.get(TARGETS).status_code == 302  # anonymous: log in first
+
+    client.force_login(person_with_role(Role.APPLICANT, organisation=CompanyFactory()))
+    assert client.get(TARGETS).status_code == 403
+
+    client.logout()
+    officer_a = officer_of(a)
+    response = verified_client(officer_a).get(TARGETS)
+    assert response.status_code == 200
+    assert [row["target"].pk for row in response.context["rows"]] == [target_a.pk]
+    assert response.context["form"] is None  # read-only
+    assert b.name not in response.content.decode()
+    before = AuthorityTarget.objects.count()
+    posted = client.post(
+        TARGETS, {"authority": a.pk, "year": 2027, "measure": "amount", "target": "5"}
+    )
+    assert posted.status_code == 403
+    assert AuthorityTarget.objects.count() == before
+
+    client.logout()
+    response = verified_client(staff).get(TARGETS)
+    assert {row["target"].pk for row in response.context["rows"]} == {target_a.pk, target_b.pk}
+    assert response.context["form"] is not None
+
+
+def test_ministry_staff_add_a_target(verified_client, staff):
+    authority = AuthorityFactory()
+    response = verified_client(staff).post(
+        TARGETS,
+        {"authority": authority.pk, "year": 2026, "measure": "trajectories", "target": "3"},
+    )
+    assert response.status_code == 302
+    target = AuthorityTarget.objects.get()
+    assert (target.authority, target.year, target.measure, target.target) == (
+        authority,
+        2026,
+        "trajectories",
+        Decimal("3.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"target": "-5"}, "target"),
+        ({"target": "abc"}, "target"),
+        ({"measure": "share", "target": "150", "procurement_budget": "1000000"}, "target"),
+        ({"measure": "share", "target": "2"}, "procurement_budget"),
+        ({"year": "1900"}, "year"),
+    ],
+)
+def test_bad_target_input_is_refused_and_kept(verified_client, staff, overrides, field):
+    authority = AuthorityFactory()
+    data = {"authority": authority.pk, "year": 2026, "measure": "amount", "target": "1000"}
+    data.update(overrides)
+    response = verified_client(staff).post(TARGETS, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert form.data["target"] == data["target"]
+    assert not AuthorityTarget.objects.exists()
+
+
+def test_a_second_target_for_the_same_measure_and_year_is_refused(verified_client, staff):
+    authority = AuthorityFactory()
+    AuthorityTarget.objects.create(authority=authority, year=2026, measure="amount", target=1)
+    response = verified_client(staff).post(
+        TARGETS, {"authority": authority.pk, "year": 2026, "measure": "amount", "target": "9"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert AuthorityTarget.objects.count() == 1
+
+
+def test_navigation_offers_budget_to_staff_and_targets_to_officers(verified_client, client, staff):
+    response = verified_client(staff).get(reverse("home"))
+    urls = [item["url"] for item in response.context["navigation"]]
+    assert DASHBOARD in urls
+    assert TARGETS not in urls
+    client.logout()
+    response = verified_client(officer_of()).get(reverse("home"))
+    urls = [item["url"] for item in response.context["navigation"]]
+    assert TARGETS in urls
+    assert DASHBOARD not in urls
