@@ -247,6 +247,10 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
 
+    @property
+    def deadline_ahead(self) -> bool:
+        return self.deadline is not None and timezone.now() < self.deadline
+
 
 class Prize(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="prizes")

@@ -472,3 +472,33 @@ def _notify_followers_on_commit(call: Call, event: str, **ids) -> None:
 
 def phase_budget_total(call: Call) -> Decimal:
     return call.phases.aggregate(total=Sum("budget"))["total"] or Decimal("0.00")
+
+
+def phase_deadline_set(*, phase: Phase, actor: User, deadline: datetime) -> Phase:
+    """Give a later phase (e.g. the prototype phase) its deadline once the call is running.
+
+    Once set it may be extended, never brought forward: companies plan on it.
+    """
+    _require(actor, "calls.manage_call", phase.call)
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().select_related("call").get(pk=phase.pk)
+        call = phase.call
+        if phase.order == 1:
+            raise DomainError(
+                _("The first phase follows the call's deadline; amend the call to change it."),
+                code="first_phase",
+            )
+        if call.status in (Call.Status.DRAFT, Call.Status.CANCELLED, Call.Status.COMPLETED):
+            raise DomainError(_("Set phase deadlines of a draft on its phases page."), code="state")
+        if deadline <= timezone.now() or deadline <= call.deadline:
+            raise DomainError(
+                _("The deadline must lie in the future and after the call's deadline."),
+                code="deadline",
+            )
+        if phase.deadline and deadline < phase.deadline:
+            raise DomainError(
+                _("A phase deadline may be extended, never brought forward."), code="deadline"
+            )
+        phase.deadline = deadline
+        phase.save(update_fields=["deadline"])
+    return phase

@@ -16,8 +16,16 @@ class FundingConfig(AppConfig):
         from portal.selectors import roles_of
 
         roles = roles_of(user)
+        items = []
         if Role.MINISTRY_STAFF in roles:
-            return [{"label": _("Budget"), "url": reverse("funding:dashboard")}]
-        if Role.PROCUREMENT_OFFICER in roles:
-            return [{"label": _("Targets"), "url": reverse("funding:targets")}]
-        return []
+            items += [
+                {"label": _("Budget"), "url": reverse("funding:dashboard")},
+                {"label": _("Co-financing"), "url": reverse("cofinancing:review")},
+                {"label": _("Targets"), "url": reverse("funding:targets")},
+            ]
+        elif Role.PROCUREMENT_OFFICER in roles:
+            items += [
+                {"label": _("Co-financing"), "url": reverse("cofinancing:mine")},
+                {"label": _("Targets"), "url": reverse("funding:targets")},
+            ]
+        return items

@@ -108,7 +108,8 @@ class CompanyRegistrationView(FormView):
             return self.form_invalid(form)
         auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            self.request, _("Welcome! Your company %(name)s is registered.") % {"name": user}
+            self.request,
+            _("Welcome! Your company %(name)s is registered.") % {"name": data["company_name"]},
         )
         return redirect("dashboard")
 

@@ -262,3 +262,12 @@ class ReviewForm(forms.Form):
     @property
     def accepts(self) -> bool:
         return self.cleaned_data.get("outcome") == self.ACCEPT
+
+
+class PhaseDeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Deadline for proposals"),
+        help_text=_("Date and time in Europe/Amsterdam."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )

@@ -11,6 +11,7 @@ import rules
 
 from calls.permissions import is_officer_of
 from portal.models import Role
+from portal.permissions import is_applicant
 
 from .models import CommitteeMember, ConflictDeclaration, Proposal
 
@@ -74,4 +75,5 @@ rules.add_perm(
     of_own_company | is_call_officer_for_submitted | is_cleared_assessor,
 )
 rules.add_perm("proposals.change_proposal", of_own_company & is_draft)
+rules.add_perm("proposals.start_proposal", is_applicant)
 rules.add_perm("proposals.decide_proposal", is_call_officer_for_submitted)

@@ -70,6 +70,15 @@ def _proposal(request, pk: int, *, own: bool = False) -> Proposal:
         allowed = is_company_member(request.user, proposal.company_id)
     else:
         allowed = request.user.has_perm("proposals.view_proposal", proposal)
+        if (
+            allowed
+            and proposal.call.blind_assessment
+            and not is_company_member(request.user, proposal.company_id)
+            and not request.user.has_perm("calls.manage_call", proposal.call)
+        ):
+            # Blind assessment: the committee reads proposals only on its scoring pages,
+            # which leave out the company and its people; this page shows them.
+            allowed = False
     if not allowed:
         raise Http404
     return proposal

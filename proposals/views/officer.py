@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
+from calls.services import phase_deadline_set
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import can
@@ -42,6 +43,7 @@ from ..forms_officer import (
     DecisionForm,
     ExpertInviteForm,
     MemberAddForm,
+    PhaseDeadlineForm,
     ProposalFilterForm,
     ReviewForm,
 )
@@ -253,6 +255,9 @@ def _phase_page(request, phase: Phase, **bound_forms):
     }
     forms.update(bound_forms)
     context = {
+        "deadline_form": PhaseDeadlineForm(
+            initial={"deadline": timezone.localtime(phase.deadline) if phase.deadline else None}
+        ),
         "call": call,
         "phase": phase,
         "deadline": deadline,
@@ -302,6 +307,24 @@ def officer_open_assessment(request, phase_pk: int):
         else:
             messages.info(request, _("No submitted proposals were waiting for the assessment."))
     return redirect(_phase_url(phase, "assessment"))
+
+
+@login_required
+@require_POST
+def officer_phase_deadline(request, phase_pk: int):
+    """A later phase gets (or extends) its deadline, so that companies can apply for it."""
+    phase = _managed_phase(request, phase_pk)
+    form = PhaseDeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a date and time."))
+        return redirect(_phase_url(phase, "deadline"))
+    try:
+        phase_deadline_set(phase=phase, actor=request.user, deadline=form.cleaned_data["deadline"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The deadline of this phase is set."))
+    return redirect(_phase_url(phase, "deadline"))
 
 
 @login_required
@@ -561,6 +584,7 @@ urlpatterns = [
     path("calls/<int:call_pk>/", officer_proposals, name="officer_proposals"),
     path("phases/<int:phase_pk>/", officer_phase, name="officer_phase"),
     path("phases/<int:phase_pk>/open/", officer_open_assessment, name="officer_open_assessment"),
+    path("phases/<int:phase_pk>/deadline/", officer_phase_deadline, name="officer_phase_deadline"),
     path(
         "phases/<int:phase_pk>/committee/",
         officer_committee_create,

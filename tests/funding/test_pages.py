@@ -378,9 +378,10 @@ def test_navigation_offers_budget_to_staff_and_targets_to_officers(verified_clie
     response = verified_client(staff).get(reverse("home"))
     urls = [item["url"] for item in response.context["navigation"]]
     assert DASHBOARD in urls
-    assert TARGETS not in urls
+    assert reverse("cofinancing:review") in urls
     client.logout()
     response = verified_client(officer_of()).get(reverse("home"))
     urls = [item["url"] for item in response.context["navigation"]]
     assert TARGETS in urls
+    assert reverse("cofinancing:mine") in urls
     assert DASHBOARD not in urls

@@ -833,3 +833,46 @@ def test_an_unused_user_is_not_offered_as_member(submitted):
     )
     assert stranger not in queryset
     assert other_assessor not in queryset
+
+
+@pytest.mark.django_db
+def test_officer_gives_the_prototype_phase_its_deadline_then_only_extends_it(verified_client):
+    from calls.models import Call
+    from tests.calls.factories import published_call
+
+    call = published_call()
+    prototype = call.phases.get(order=2)
+    client = verified_client(call.officer)
+    url = reverse("proposals:officer_phase_deadline", args=[prototype.pk])
+    later = timezone.localtime(call.deadline + timedelta(days=120)).replace(second=0, microsecond=0)
+
+    assert (
+        "deadline_form"
+        in client.get(reverse("proposals:officer_phase", args=[prototype.pk])).context
+    )
+    client.post(url, {"deadline": later.strftime("%Y-%m-%dT%H:%M")})
+    prototype.refresh_from_db()
+    assert prototype.deadline == later
+
+    earlier = later - timedelta(days=1)
+    response = client.post(url, {"deadline": earlier.strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    prototype.refresh_from_db()
+    assert prototype.deadline == later
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_phase_deadline_is_the_owning_officers_alone(verified_client, client):
+    from tests.calls.factories import officer_of, published_call
+
+    call = published_call()
+    prototype = call.phases.get(order=2)
+    url = reverse("proposals:officer_phase_deadline", args=[prototype.pk])
+    moment = timezone.localtime(call.deadline + timedelta(days=90)).strftime("%Y-%m-%dT%H:%M")
+
+    assert client.post(url, {"deadline": moment}).status_code == 302  # to login
+    response = verified_client(officer_of()).post(url, {"deadline": moment})
+    assert response.status_code == 404
+    prototype.refresh_from_db()
+    assert prototype.deadline is None
