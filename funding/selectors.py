@@ -3,9 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext as _
 
-from .models import Account, Fund
+from calls.models import Call, Mission
+from proposals.models import Contract
+
+from .models import Account, AuthorityTarget, CoFinancingApplication, Entry, Fund
+
+MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
+TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
 
 ZERO = Decimal("0.00")
 
@@ -43,3 +51,113 @@ def fund_balances(funds=None) -> list[FundBalance]:
         )
         for fund in funds
     ]
+
+
+def _committed_entries():
+    """Entries on commitment accounts: their sum is what is committed and not yet paid."""
+    return Entry.objects.filter(account__kind=Account.Kind.COMMITTED).order_by()
+
+
+def committed_by(key: str) -> list[dict]:
+    """The committed amount grouped by one field (of the entry's transaction): one query."""
+    return list(
+        _committed_entries()
+        .values(key)
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+        .order_by(key)
+    )
+
+
+def committed_per_year() -> list[dict]:
+    rows = (
+        _committed_entries()
+        .annotate(year=ExtractYear("transaction__created_at"))
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by("year")
+    )
+    return [{"label": row["year"], "total": row["total"]} for row in rows if row["total"]]
+
+
+def committed_per_instrument() -> list[dict]:
+    names = dict(Call.Instrument.choices)
+    key = "transaction__call__instrument"
+    return [
+        {"label": names.get(row[key], _("no call")), "total": row["total"]}
+        for row in committed_by(key)
+    ]
+
+
+def committed_per_mission() -> list[dict]:
+    """Per mission of the call; a call with two missions counts for both."""
+    missions = {mission.pk: str(mission) for mission in Mission.objects.all()}
+    key = "transaction__call__missions"
+    return [
+        {"label": missions.get(row[key], _("no mission")), "total": row["total"]}
+        for row in committed_by(key)
+    ]
+
+
+def committed_per_authority() -> list[dict]:
+    key = "transaction__call__authority__name"
+    return [{"label": row[key] or _("no call"), "total": row["total"]} for row in committed_by(key)]
+
+
+def applications_per_status() -> list[dict]:
+    names = dict(CoFinancingApplication.Status.choices)
+    rows = (
+        CoFinancingApplication.objects.order_by()
+        .values("status")
+        .annotate(count=Count("pk"), total=Sum("requested"))
+        .order_by("status")
+    )
+    return [{"label": names[row["status"]], **row} for row in rows]
+
+
+def targets_with_progress(targets):
+    """Each target with what the authority achieved in its year, as annotations."""
+    trajectories = (
+        Call.objects.filter(
+            authority=OuterRef("authority"),
+            publication_date__year=OuterRef("year"),
+            instrument__in=TRAJECTORY_INSTRUMENTS,
+        )
+        .exclude(status=Call.Status.DRAFT)
+        .order_by()
+        .values("authority")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    contracted = (
+        Contract.objects.filter(
+            proposal__call__authority=OuterRef("authority"),
+            start_date__year=OuterRef("year"),
+        )
+        .order_by()
+        .values("proposal__call__authority")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return targets.select_related("authority").annotate(
+        trajectories=Coalesce(Subquery(trajectories), Value(0)),
+        contracted=Coalesce(Subquery(contracted), Value(ZERO), output_field=MONEY_FIELD),
+    )
+
+
+def progress_of(target: AuthorityTarget) -> dict:
+    """What counts for the target's measure, and how much of the target that is (in %)."""
+    if target.measure == AuthorityTarget.Measure.TRAJECTORIES:
+        achieved = Decimal(target.trajectories)
+    elif target.measure == AuthorityTarget.Measure.AMOUNT:
+        achieved = Decimal(target.contracted)
+    elif target.procurement_budget:
+        achieved = (Decimal(target.contracted) / target.procurement_budget * 100).quantize(
+            Decimal("0.1")
+        )
+    else:
+        achieved = None
+    percent = None
+    if achieved is not None and target.target > 0:
+        percent = min(int(achieved / target.target * 100), 999)
+    return {"target": target, "achieved": achieved, "percent": percent}

@@ -20,7 +20,15 @@ from calls.models import Call
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, Role, User
 
-from .models import Account, CoFinancingApplication, Entry, Fund, FundingRound, Transaction
+from .models import (
+    Account,
+    AuthorityTarget,
+    CoFinancingApplication,
+    Entry,
+    Fund,
+    FundingRound,
+    Transaction,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -341,3 +349,11 @@ def commitment_release(*, account: Account, actor: User, description: str) -> Tr
         application=account.application,
         contract=account.contract,
     )
+
+
+def target_add(*, actor, data: dict) -> AuthorityTarget:
+    """Ministry staff record a target agreed with an authority."""
+    if not actor.has_perm("funding.view_ledger"):
+        raise NotAllowed()
+    with transaction.atomic():
+        return AuthorityTarget.objects.create(**data)
