@@ -34,5 +34,6 @@ rules.add_perm("portal.view_system_status", is_portal_staff)
 
 
 def can(user, permission: str, obj=None) -> bool:
-    """Ask a rule directly; the same answer ``user.has_perm`` gives."""
+    """Ask a rule directly. Unlike ``user.has_perm`` this gives a superuser no blanket yes:
+    services and views answer by the rules alone."""
     return rules.has_perm(permission, user, obj)
