@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal.celery import app as celery_app
@@ -24,6 +25,18 @@ def pytest_collection_modifyitems(config, items):
         for marker in ("browser", "live_worker"):
             if item.get_closest_marker(marker):
                 item.user_properties.append(("marker", marker))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language (Dutch), as a fresh thread would.
+
+    A request activates its page's language for the whole thread, so without this a test
+    that asked for English would decide the language of the next test in that process.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
