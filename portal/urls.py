@@ -77,10 +77,13 @@ urlpatterns = [
     path("api/v1/", include("calls.api.urls")),
     path("api/v1/", include("proposals.api.urls")),
     path("api/v1/", include("funding.api_urls")),
+    path("api/v1/", include("reporting.api_urls")),
     path("", include("calls.urls")),
     path("", include("proposals.urls")),
     path("", include("funding.urls")),
     path("", include("funding.urls_cofinancing")),
+    path("", include("reporting.urls")),
+    path("", include("reporting.urls_opendata")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,7 @@
+"""Reports for parliament and exports (ministry staff and officers)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "reporting"
+
+urlpatterns: list = []
