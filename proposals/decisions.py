@@ -18,7 +18,7 @@ from calls.services import call_mark_awarded
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
-from .models import Contract, Deliverable, Proposal
+from .models import Advice, Contract, Deliverable, Proposal
 from .services import proposal_transition
 from .uploads import PDF_ONLY, check_upload
 
@@ -38,6 +38,37 @@ def phase_committed(phase: Phase) -> Decimal:
         .aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
+
+
+def _signed_advice(phase: Phase) -> Advice:
+    """Decisions follow the committee: its chair must have signed the phase's advice."""
+    advice = Advice.objects.filter(committee__phase=phase).first()
+    if advice is None:
+        raise DomainError(
+            _(
+                "The committee's advice for this phase has not been signed yet. Decide once "
+                "the chair has signed the ranking and selection."
+            ),
+            code="advice",
+        )
+    return advice
+
+
+def _require_eligible(advice: Advice, proposal: Proposal) -> None:
+    """Only a proposal the signed ranking found eligible can be awarded."""
+    row = next((row for row in advice.ranking if row.get("proposal") == proposal.pk), None)
+    if row is None:
+        raise DomainError(
+            _("%(proposal)s is not in the committee's signed advice and cannot be awarded.")
+            % {"proposal": proposal},
+            code="advice",
+        )
+    if not row.get("eligible"):
+        raise DomainError(
+            _("The committee's advice marks %(proposal)s as not eligible; it cannot be awarded.")
+            % {"proposal": proposal},
+            code="not_eligible",
+        )
 
 
 def _first_deliverable(phase: Phase) -> tuple[str, str]:
@@ -60,6 +91,7 @@ def proposal_award(
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         # The state first: a double click on the last award reads "already awarded".
         proposal_transition(proposal, Proposal.Status.AWARDED)
+        _require_eligible(_signed_advice(phase), proposal)
         amount = amount if amount is not None else proposal.requested_amount
         if amount is None or amount <= 0:
             raise DomainError(_("The contract amount must be more than zero."), code="amount")
@@ -106,6 +138,7 @@ def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Prop
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         proposal_transition(proposal, Proposal.Status.REJECTED)
+        _signed_advice(phase)
         _decide(proposal, actor, motivation)
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)

@@ -58,3 +58,48 @@ def submitted_proposals(call: Call, count: int) -> list[Proposal]:
         proposal.person = draft.person
         proposals.append(proposal)
     return proposals
+
+
+def signed_advice(phase, *, not_eligible=(), selected=None):
+    """The phase's committee signs its advice, so the officer may decide.
+
+    Stands in for the scoring (tested in test_assessment.py): every proposal under assessment
+    is ranked eligible except those in `not_eligible`. A phase without a committee gets one.
+    """
+    from django.utils import timezone
+
+    from proposals.models import Advice, Committee, CommitteeMember
+
+    existing = Advice.objects.filter(committee__phase=phase).first()
+    if existing is not None:
+        return existing
+    committee, _created = Committee.objects.get_or_create(
+        phase=phase, defaults={"code_of_conduct": "Vertrouwelijk."}
+    )
+    seat = committee.members.filter(role=CommitteeMember.Role.CHAIR).first()
+    if seat is None:
+        chair = person_with_role(Role.COMMITTEE_CHAIR, organisation=phase.call.authority)
+        seat = CommitteeMember.objects.create(
+            committee=committee, user=chair, role=CommitteeMember.Role.CHAIR
+        )
+    excluded = {p.pk for p in not_eligible}
+    ranked = list(
+        Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT).order_by("pk")
+    )
+    ranking = [
+        {
+            "proposal": p.pk,
+            "submission_number": p.submission_number,
+            "title": p.title,
+            "eligible": p.pk not in excluded,
+            "rank": None if p.pk in excluded else rank,
+        }
+        for rank, p in enumerate(ranked, start=1)
+    ]
+    advice = Advice.objects.create(
+        committee=committee, ranking=ranking, signed_by=seat.user, signed_at=timezone.now()
+    )
+    advice.selected.set(
+        selected if selected is not None else [p for p in ranked if p.pk not in excluded]
+    )
+    return advice

@@ -31,7 +31,13 @@ from proposals.services import attachment_add
 from tests.calls.factories import officer_of, published_call
 from tests.factories import person_with_role
 
-from .factories import applicant, complete_draft, pdf_upload, submitted_proposals
+from .factories import (
+    applicant,
+    complete_draft,
+    pdf_upload,
+    signed_advice,
+    submitted_proposals,
+)
 from .test_assessment import declare_all
 
 pytestmark = pytest.mark.django_db
@@ -690,6 +696,7 @@ def test_the_officer_awards_with_a_contract_and_the_company_reads_the_decision(
     django_capture_on_commit_callbacks,
 ):
     proposal = setting["proposals"][0]
+    signed_advice(proposal.phase)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = decide(
@@ -711,6 +718,7 @@ def test_the_officer_awards_with_a_contract_and_the_company_reads_the_decision(
 def test_a_rejection_needs_a_motivation_and_a_double_award_is_409(setting):
     first, second = setting["proposals"][:2]
     officer = setting["officer"]
+    signed_advice(first.phase)
 
     no_reason = decide(officer, second, {"decision": "reject", "motivation": " "})
     assert no_reason.status_code == 400

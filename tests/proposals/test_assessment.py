@@ -22,12 +22,12 @@ from proposals.assessment import (
     consensus_record,
 )
 from proposals.decisions import proposal_award, proposal_reject
-from proposals.models import Assignment, CommitteeMember, Proposal
+from proposals.models import Assignment, CommitteeMember, Contract, Proposal
 from proposals.ranking import ranking_for
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 
-from .factories import submitted_proposals
+from .factories import signed_advice, submitted_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +285,7 @@ def test_awards_within_budget_and_planned_number(setting):
     phase.planned_awards = 2
     phase.save()
     a, b, c, d = setting["proposals"]
+    signed_advice(phase)
 
     contract = proposal_award(proposal=a, actor=officer, motivation="Beste plan")
     assert contract.amount == a.requested_amount
@@ -309,10 +310,76 @@ def test_award_beyond_the_phase_budget_is_refused(setting):
     phase.max_per_award = Decimal("25000.00")
     phase.save()
     a, b = setting["proposals"][:2]
+    signed_advice(phase)
     proposal_award(proposal=a, actor=setting["officer"], motivation="ok")  # 20.000
     with pytest.raises(DomainError) as refused:
         proposal_award(proposal=b, actor=setting["officer"], motivation="ok")
     assert refused.value.code == "budget"
+
+
+def test_no_decision_before_the_chair_signs_the_advice(setting):
+    officer = setting["officer"]
+    a, b = setting["proposals"][:2]
+
+    with pytest.raises(DomainError) as award:
+        proposal_award(proposal=a, actor=officer, motivation="Beste plan")
+    with pytest.raises(DomainError) as reject:
+        proposal_reject(proposal=b, actor=officer, motivation="Zwak")
+
+    assert award.value.code == reject.value.code == "advice"
+    assert "signed" in award.value.message
+    assert set(Proposal.objects.values_list("status", flat=True)) == {"under_assessment"}
+    assert not Contract.objects.exists()
+
+    signed_advice(setting["phase"])
+    assert proposal_award(proposal=a, actor=officer, motivation="Beste plan").amount > 0
+    assert proposal_reject(proposal=b, actor=officer, motivation="Zwak").status == "rejected"
+
+
+def test_a_phase_without_a_committee_cannot_be_decided():
+    call = published_call()
+    proposal = submitted_proposals(call, 1)[0]
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        from calls.services import call_close
+
+        call_close(call=call, actor=call.officer)
+        assessment_open(phase=proposal.phase, actor=call.officer)
+        with pytest.raises(DomainError) as refused:
+            proposal_award(proposal=proposal, actor=call.officer, motivation="Beste")
+    assert refused.value.code == "advice"
+
+
+def test_a_proposal_the_advice_found_not_eligible_cannot_be_awarded_but_can_be_rejected(setting):
+    officer = setting["officer"]
+    weak, strong = setting["proposals"][:2]
+    signed_advice(setting["phase"], not_eligible=[weak])
+
+    with pytest.raises(DomainError) as refused:
+        proposal_award(proposal=weak, actor=officer, motivation="Toch")
+    assert refused.value.code == "not_eligible"
+    assert Proposal.objects.get(pk=weak.pk).status == Proposal.Status.UNDER_ASSESSMENT
+    proposal_award(proposal=strong, actor=officer, motivation="Beste")
+    proposal_reject(proposal=weak, actor=officer, motivation="Onder de drempel")
+
+
+def test_the_real_advice_ranks_unscored_proposals_not_eligible(setting):
+    """Signed through the chair's service: the ranking it stores decides eligibility."""
+    chair = setting["chair"].user
+    scored, unscored = setting["proposals"][:2]
+    for criterion in setting["phase"].criteria.all():
+        consensus_record(
+            proposal=scored,
+            actor=chair,
+            criterion_id=criterion.pk,
+            score=criterion.scale_max,
+            motivation="Sterk",
+        )
+    advice_sign(committee=setting["committee"], actor=chair, selected=[scored])
+
+    with pytest.raises(DomainError) as refused:
+        proposal_award(proposal=unscored, actor=setting["officer"], motivation="ok")
+    assert refused.value.code == "not_eligible"
+    assert proposal_award(proposal=scored, actor=setting["officer"], motivation="ok")
 
 
 def test_only_the_owning_officer_decides(setting):
@@ -338,6 +405,7 @@ def test_two_officers_awarding_the_last_place_at_once_make_one_award():
 
         call_close(call=call, actor=officer)
         assessment_open(phase=phase, actor=officer)
+        signed_advice(phase)
         actions = iter([(a, officer), (b, colleague)])
 
         def award():

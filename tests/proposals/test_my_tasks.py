@@ -21,6 +21,7 @@ from proposals.assessment import (
     committee_create,
     committee_member_add,
     conflict_declare,
+    consensus_record,
 )
 from proposals.decisions import deliverable_deliver, proposal_award
 from proposals.models import Assignment, CommitteeMember, Contract, Deliverable, Proposal
@@ -372,7 +373,15 @@ def test_an_officer_decides_after_the_advice_and_reviews_deliverables(verified_c
         client = verified_client(officer)
         assert "decide" not in kinds(client)
 
-        advice_sign(committee=world["committee"], actor=chair.user, selected=[])
+        for criterion in world["phase"].criteria.all():
+            consensus_record(
+                proposal=first,
+                actor=chair.user,
+                criterion_id=criterion.pk,
+                score=criterion.scale_max,
+                motivation="Sterk",
+            )
+        advice_sign(committee=world["committee"], actor=chair.user, selected=[first])
         rows = [row for row in dashboard(client).rows if row["kind"] == "decide"]
         assert len(rows) == 1
         assert rows[0]["url"].startswith(

@@ -47,7 +47,14 @@ from tests.calls.factories import officer_of, published_call
 from tests.conftest import login_verified
 from tests.factories import AuthorityFactory, UserFactory, person_with_role
 
-from .factories import PDF, applicant, complete_draft, pdf_upload, submitted_proposals
+from .factories import (
+    PDF,
+    applicant,
+    complete_draft,
+    pdf_upload,
+    signed_advice,
+    submitted_proposals,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +138,16 @@ def assessing(submitted):
 
 
 @pytest.fixture
-def delivered(assessing):
+def advised(assessing):
+    """The committee's chair has signed the advice: every proposal eligible."""
+    assessing.advice = signed_advice(assessing.phase)
+    return assessing
+
+
+@pytest.fixture
+def delivered(advised):
     """The first proposal awarded and its feasibility report delivered by the company."""
+    assessing = advised
     proposal = assessing.proposals[0]
     contract = proposal_award(proposal=proposal, actor=assessing.officer, motivation="Sterk plan")
     deliverable = contract.deliverables.get()
@@ -303,7 +318,8 @@ def test_the_list_shows_submitted_proposals_never_drafts(submitted):
     assert "20.000,00" in row  # the requested amount, in Dutch notation
 
 
-def test_the_list_filters_by_phase_and_status(assessing):
+def test_the_list_filters_by_phase_and_status(advised):
+    assessing = advised
     proposal_award(
         proposal=assessing.proposals[0], actor=assessing.officer, motivation="Beste plan"
     )
@@ -596,8 +612,9 @@ def decide(client, proposal, **data):
 
 
 def test_awarding_within_the_budget_makes_a_contract_and_mails_the_company(
-    assessing, django_capture_on_commit_callbacks
+    advised, django_capture_on_commit_callbacks
 ):
+    assessing = advised
     proposal = assessing.proposals[0]
     client = officer_client(assessing.officer)
     page = client.get(url("officer_decide", pk=proposal.pk))
@@ -623,7 +640,21 @@ def test_awarding_within_the_budget_makes_a_contract_and_mails_the_company(
     assert 'data-testid="contract-amount"' in page.content.decode()
 
 
-def test_an_award_over_the_phase_budget_is_refused_on_the_form(assessing):
+def test_deciding_before_the_advice_is_signed_is_refused_on_the_form(assessing):
+    proposal = assessing.proposals[0]
+    client = officer_client(assessing.officer)
+
+    response = decide(client, proposal, decision="award", motivation="Sterk", amount="15000.00")
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error(NON_FIELD_ERRORS, "advice")
+    assert "Sterk" in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
+    assert not Contract.objects.exists()
+
+
+def test_an_award_over_the_phase_budget_is_refused_on_the_form(advised):
+    assessing = advised
     Phase.objects.filter(pk=assessing.phase.pk).update(
         budget=Decimal("30000.00"), max_per_award=Decimal("25000.00")
     )
@@ -641,7 +672,8 @@ def test_an_award_over_the_phase_budget_is_refused_on_the_form(assessing):
     assert Contract.objects.count() == 1
 
 
-def test_an_award_beyond_the_planned_number_is_refused_on_the_form(assessing):
+def test_an_award_beyond_the_planned_number_is_refused_on_the_form(advised):
+    assessing = advised
     Phase.objects.filter(pk=assessing.phase.pk).update(planned_awards=1)
     first, second = assessing.proposals[:2]
     proposal_award(proposal=first, actor=assessing.officer, motivation="Beste")
@@ -654,7 +686,8 @@ def test_an_award_beyond_the_planned_number_is_refused_on_the_form(assessing):
     assert Proposal.objects.get(pk=second.pk).status == Proposal.Status.UNDER_ASSESSMENT
 
 
-def test_rejecting_requires_a_motivation(assessing, django_capture_on_commit_callbacks):
+def test_rejecting_requires_a_motivation(advised, django_capture_on_commit_callbacks):
+    assessing = advised
     proposal = assessing.proposals[2]
     client = officer_client(assessing.officer)
 
@@ -671,8 +704,9 @@ def test_rejecting_requires_a_motivation(assessing, django_capture_on_commit_cal
 
 
 def test_a_double_post_of_an_award_shows_the_illegal_transition(
-    assessing, django_capture_on_commit_callbacks
+    advised, django_capture_on_commit_callbacks
 ):
+    assessing = advised
     proposal = assessing.proposals[0]
     client = officer_client(assessing.officer)
     data = {"decision": "award", "motivation": "Beste plan", "amount": "20000.00"}
@@ -689,7 +723,8 @@ def test_a_double_post_of_an_award_shows_the_illegal_transition(
     assert len(mail.outbox) == 1
 
 
-def test_the_phase_page_shows_the_ranking_budget_and_awards_left(assessing):
+def test_the_phase_page_shows_the_ranking_budget_and_awards_left(advised):
+    assessing = advised
     proposal_award(
         proposal=assessing.proposals[0],
         actor=assessing.officer,
@@ -752,7 +787,8 @@ def test_sending_a_deliverable_back_needs_remarks(delivered):
     assert again.context["form"].non_field_errors()
 
 
-def test_no_file_no_download(assessing):
+def test_no_file_no_download(advised):
+    assessing = advised
     contract = proposal_award(
         proposal=assessing.proposals[0], actor=assessing.officer, motivation="Beste"
     )
