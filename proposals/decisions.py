@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
-from calls.services import call_mark_awarded
+from calls.services import call_cancel, call_mark_awarded
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
@@ -155,11 +155,23 @@ def _decide(proposal: Proposal, actor: User, motivation: str) -> None:
 
 
 def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
-    """Once every proposal of the first phase is decided, the call is awarded."""
-    undecided = Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT)
+    """Once every proposal of the first phase is decided, the call is awarded.
+
+    When none of them could be awarded the call has no result: it is cancelled with that
+    reason (and its followers are told), rather than reading as awarded.
+    """
+    if phase.order != 1:
+        return
+    decided = Proposal.objects.filter(phase=phase)
+    if decided.filter(status=Proposal.Status.UNDER_ASSESSMENT).exists():
+        return
     call = Call.objects.get(pk=phase.call_id)
-    if phase.order == 1 and not undecided.exists() and call.status == Call.Status.UNDER_ASSESSMENT:
+    if call.status != Call.Status.UNDER_ASSESSMENT:
+        return
+    if decided.filter(status=Proposal.Status.AWARDED).exists():
         call_mark_awarded(call=call, actor=actor)
+    else:
+        call_cancel(call=call, actor=actor, reason=_("No proposal could be awarded."))
 
 
 def _tell_company_on_commit(proposal: Proposal) -> None:

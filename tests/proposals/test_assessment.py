@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils.translation import gettext
 
 from calls.models import Call
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
@@ -302,6 +303,25 @@ def test_awards_within_budget_and_planned_number(setting):
         proposal_reject(proposal=a, actor=officer, motivation="toch niet")
     setting["call"].refresh_from_db()
     assert setting["call"].status == Call.Status.AWARDED
+
+
+def test_a_call_whose_first_phase_is_all_rejected_is_cancelled_not_awarded(
+    setting, django_capture_on_commit_callbacks
+):
+    officer, call = setting["officer"], setting["call"]
+    signed_advice(setting["phase"])
+    *first, last = setting["proposals"]
+    for proposal in first:
+        proposal_reject(proposal=proposal, actor=officer, motivation="Onvoldoende")
+    call.refresh_from_db()
+    assert call.status == Call.Status.UNDER_ASSESSMENT  # one still waits for a decision
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_reject(proposal=last, actor=officer, motivation="Onvoldoende")
+
+    call.refresh_from_db()
+    assert call.status == Call.Status.CANCELLED
+    assert call.cancellation_reason == gettext("No proposal could be awarded.")
 
 
 def test_award_beyond_the_phase_budget_is_refused(setting):
