@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from calls.models import Call, Phase
 from calls.services import call_cancel, call_mark_awarded
@@ -19,6 +20,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
 from .models import Advice, Contract, Deliverable, Proposal
+from .ranking import money_round
 from .services import proposal_transition
 from .uploads import PDF_ONLY, check_upload
 
@@ -71,12 +73,52 @@ def _require_eligible(advice: Advice, proposal: Proposal) -> None:
         )
 
 
-def _first_deliverable(phase: Phase) -> tuple[str, str]:
-    if phase.kind == Phase.Kind.FEASIBILITY:
-        return Deliverable.Kind.FEASIBILITY_REPORT, _("Feasibility report")
-    if phase.kind == Phase.Kind.PROTOTYPE:
-        return Deliverable.Kind.PROTOTYPE, _("Prototype demonstration and final report")
-    return Deliverable.Kind.FINAL_REPORT, _("Final report")
+# The payment schedule per kind of phase: (deliverable kind, name, share of the contract).
+# The shares of a schedule add up to one; the last milestone is due at the contract's end.
+MILESTONES: dict[str, list[tuple[str, object, Decimal]]] = {
+    Phase.Kind.FEASIBILITY: [
+        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Plan of approach"), Decimal("0.30")),
+        # The report the prototype phase's funnel asks for: keep this kind on it.
+        (Deliverable.Kind.FEASIBILITY_REPORT, _lazy("Feasibility report"), Decimal("0.70")),
+    ],
+    Phase.Kind.PROTOTYPE: [
+        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Interim report"), Decimal("0.40")),
+        (
+            Deliverable.Kind.PROTOTYPE,
+            _lazy("Prototype demonstration and final report"),
+            Decimal("0.60"),
+        ),
+    ],
+    Phase.Kind.RD: [
+        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Interim target reached"), Decimal("0.50")),
+        (Deliverable.Kind.FINAL_REPORT, _lazy("Final report"), Decimal("0.50")),
+    ],
+}
+SINGLE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, _lazy("Final result"), Decimal("1"))]
+
+
+def milestone_schedule(
+    phase: Phase, amount: Decimal, start: date, end: date
+) -> list[tuple[str, str, date, Decimal]]:
+    """(kind, name, due date, amount) per milestone; the amounts add up to the cent.
+
+    Each share is rounded half up to whole cents and the rounding remainder goes on the
+    last milestone, so the schedule always pays exactly the contract amount.
+    """
+    steps = MILESTONES.get(phase.kind, SINGLE_PAYMENT)
+    rows = []
+    paid = ZERO
+    for index, (kind, name, share) in enumerate(steps):
+        last = index == len(steps) - 1
+        part = amount - paid if last else money_round(amount * share)
+        paid += part
+        if last:
+            due = end
+        else:
+            months = phase.duration_months * (index + 1) // len(steps)
+            due = min(_add_months(start, max(months, 1)), end)
+        rows.append((kind, str(name), due, part))
+    return rows
 
 
 def proposal_award(
@@ -121,10 +163,11 @@ def proposal_award(
         contract = Contract.objects.create(
             proposal=proposal, amount=amount, start_date=start, end_date=end
         )
-        kind, name = _first_deliverable(phase)
-        Deliverable.objects.create(
-            contract=contract, kind=kind, name=name, due_date=end, amount=amount
-        )
+        for kind, name, due, part in milestone_schedule(phase, amount, start, end):
+            # One by one, not in bulk: each milestone gets its entry in the audit trail.
+            Deliverable.objects.create(
+                contract=contract, kind=kind, name=name, due_date=due, amount=part
+            )
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)
     return contract

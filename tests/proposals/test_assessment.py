@@ -290,7 +290,10 @@ def test_awards_within_budget_and_planned_number(setting):
 
     contract = proposal_award(proposal=a, actor=officer, motivation="Beste plan")
     assert contract.amount == a.requested_amount
-    assert contract.deliverables.get().kind == "feasibility_report"
+    assert [(d.kind, d.amount) for d in contract.deliverables.order_by("due_date", "pk")] == [
+        ("progress_report", Decimal("6000.00")),
+        ("feasibility_report", Decimal("14000.00")),
+    ]
     proposal_award(proposal=b, actor=officer, motivation="Tweede")
     with pytest.raises(DomainError) as full:
         proposal_award(proposal=c, actor=officer, motivation="Derde")

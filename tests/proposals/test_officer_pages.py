@@ -150,7 +150,7 @@ def delivered(advised):
     assessing = advised
     proposal = assessing.proposals[0]
     contract = proposal_award(proposal=proposal, actor=assessing.officer, motivation="Sterk plan")
-    deliverable = contract.deliverables.get()
+    deliverable = contract.deliverables.get(kind=Deliverable.Kind.FEASIBILITY_REPORT)
     deliverable_deliver(
         deliverable=deliverable, actor=proposal.person, upload=pdf_upload("haalbaarheid.pdf")
     )
@@ -792,7 +792,7 @@ def test_no_file_no_download(advised):
     contract = proposal_award(
         proposal=assessing.proposals[0], actor=assessing.officer, motivation="Beste"
     )
-    deliverable = contract.deliverables.get()
+    deliverable = contract.deliverables.get(kind=Deliverable.Kind.FEASIBILITY_REPORT)
     client = officer_client(assessing.officer)
     assert client.get(url("officer_review", deliverable_pk=deliverable.pk)).status_code == 200
     file_url = url("officer_deliverable_file", deliverable_pk=deliverable.pk)
