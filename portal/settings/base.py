@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -236,7 +237,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_BEAT_SCHEDULE = {
     "close-expired-calls": {"task": "calls.close_expired_calls", "schedule": 60.0},
+    # The progress report for parliament over the quarter that just ended, at 06:00 on the
+    # first day of each quarter; ministry staff get an e-mail when it is ready.
+    "quarterly-parliament-report": {
+        "task": "reporting.quarterly_report",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
+# Exports up to this many rows are built while the person waits; larger ones in Celery.
+EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # --- Caches ---------------------------------------------------------------------------------
 if REDIS_URL:

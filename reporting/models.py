@@ -1,0 +1,158 @@
+"""Reports for parliament and exports: records of work a Celery worker does in the background.
+
+Each record is the single source of truth for its job: the page polls it for progress, the
+worker writes progress, the finished file, its checksum and, on failure, the reason. A worker
+that dies mid-job leaves the record "running"; the broker redelivers the task (acks late) and
+the next worker simply starts the job again from the record.
+"""
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+# The worker records a step's code; the page shows it in the reader's language.
+STEP_LABELS = {
+    "ledger": _("Reading the ledger"),
+    "trajectories": _("Reading the trajectories and their funnel"),
+    "charts": _("Drawing the charts"),
+    "layout": _("Laying out the pages"),
+    "saving": _("Saving the PDF"),
+    "rows": _("Writing the rows"),
+}
+
+
+class Job(models.Model):
+    """What reports and exports share: who asked, the state of the work, and its result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    progress_message = models.CharField(_("step"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    file = models.FileField(_("file"), storage=_private_storage, blank=True)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def step_label(self) -> str:
+        return str(STEP_LABELS.get(self.progress_message, ""))
+
+
+class ParliamentReport(Job):
+    """A progress report for parliament (voortgangsrapportage) over a period."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    scheduled = models.BooleanField(_("made by the schedule"), default=False)
+    highlighted_calls = models.ManyToManyField(
+        "calls.Call", blank=True, related_name="+", verbose_name=_("highlighted trajectories")
+    )
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="report_period_ordered",
+            ),
+            # Asking twice while one is being made never makes a second one.
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "language"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_one_active_per_period_and_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%d-%m-%Y} – {self.period_end:%d-%m-%Y} ({self.language})"
+
+
+class Export(Job):
+    """A CSV or XLSX download too large to build while the user waits."""
+
+    class Kind(models.TextChoices):
+        CALLS = "calls", _("calls")
+        PROPOSALS = "proposals", _("proposals")
+        AWARDS = "awards", _("awards and contracts")
+        TRANSACTIONS = "transactions", _("ledger transactions")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX (Excel)"
+
+    kind = models.CharField(_("data"), max_length=20, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # Whose data: an officer's export holds only their authority's rows; None is everything
+    # (ministry staff).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.format})"
+
+
+auditlog.register(ParliamentReport, exclude_fields=["progress", "progress_message"])
+auditlog.register(Export, exclude_fields=["progress", "progress_message"])

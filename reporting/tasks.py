@@ -1,0 +1,121 @@
+"""Celery tasks for reports and exports: thin, they take ids and let services move the job.
+
+A failed attempt is retried with growing pauses; the record says why it failed each time, and
+only after the last attempt does it read "failed" (a person can then try again). A worker that
+dies mid-job loses nothing: the message is acknowledged only after the work (acks late), so
+the broker hands it to the next worker, which starts the job again from its record.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from portal.models import Membership, Role
+
+from .models import Export, ParliamentReport
+from .services import job_begin, job_fail, job_finish, job_progress, report_schedule_quarterly
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+REPORT_LIMITS = {"soft_time_limit": 1500, "time_limit": 1560}
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next attempt: 30 s, 2 min, 8 min."""
+    return 30 * 4**retries
+
+
+@shared_task(bind=True, name="reporting.generate_parliament_report", max_retries=MAX_RETRIES,
+             acks_late=True, **REPORT_LIMITS)  # fmt: skip
+def generate_parliament_report(self, report_id: int) -> str | None:
+    from .rendering import html_to_pdf, report_html
+
+    report = job_begin(ParliamentReport, report_id)
+    if report is None:  # already done, or a duplicate message
+        return None
+    try:
+        html = report_html(report, lambda percent, step: job_progress(report, percent, step))
+        job_progress(report, 60, "layout")
+        rendered = html_to_pdf(html)
+        job_progress(report, 95, "saving")
+        name = f"voortgangsrapportage-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        job_finish(
+            report,
+            filename=f"{name}-{report.language}.pdf",
+            content=rendered.pdf,
+            page_count=rendered.pages,
+        )
+    except Exception as exc:
+        return _failed(self, report, exc)
+    announce_report.delay(report.pk)
+    return report.file.name
+
+
+@shared_task(bind=True, name="reporting.build_export", max_retries=MAX_RETRIES, acks_late=True,
+             **REPORT_LIMITS)  # fmt: skip
+def build_export(self, export_id: int) -> str | None:
+    from .exports import build
+
+    export = job_begin(Export, export_id)
+    if export is None:
+        return None
+    try:
+        built = build(
+            kind=export.kind,
+            file_format=export.format,
+            user=export.requested_by,
+            progress=lambda percent: job_progress(export, percent, "rows"),
+        )
+        job_finish(export, filename=built.filename, content=built.content, row_count=built.rows)
+    except Exception as exc:
+        return _failed(self, export, exc)
+    return export.file.name
+
+
+@shared_task(name="reporting.quarterly_report")
+def quarterly_report() -> int:
+    """Run by Celery beat at the start of each quarter: the report over the quarter before."""
+    return report_schedule_quarterly().pk
+
+
+def _failed(task, job, exc: Exception) -> None:
+    final = task.request.retries >= task.max_retries
+    logger.warning("%s %s attempt %s failed: %r", type(job).__name__, job.pk, job.attempts, exc)
+    job_fail(job, error=f"{type(exc).__name__}: {exc}", final=final)
+    if not final:
+        raise task.retry(exc=exc, countdown=backoff(task.request.retries))
+    return None
+
+
+@shared_task(name="reporting.announce_report", autoretry_for=(Exception,), retry_backoff=30,
+             max_retries=5)  # fmt: skip
+def announce_report(report_id: int) -> int:
+    """A scheduled report goes to all ministry staff; an asked-for one to whoever asked."""
+    report = ParliamentReport.objects.select_related("requested_by").get(pk=report_id)
+    if report.scheduled:
+        recipients = list(
+            Membership.objects.filter(role=Role.MINISTRY_STAFF, user__is_active=True)
+            .values_list("user__email", flat=True)
+            .distinct()
+        )
+    else:
+        recipients = [report.requested_by.email] if report.requested_by else []
+    if not recipients:
+        return 0
+    context = {
+        "report": report,
+        "url": settings.SITE_URL + reverse("reporting:report", kwargs={"pk": report.pk}),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("reporting/email/report_ready_subject.txt", context).strip()
+        body = render_to_string("reporting/email/report_ready_body.txt", context)
+    # One message each: ministry staff need not see each other's addresses.
+    for email in recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    return len(recipients)
