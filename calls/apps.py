@@ -16,3 +16,9 @@ class CallsConfig(AppConfig):
         if user.is_authenticated and user.has_perm("calls.add_call"):
             items.append({"label": _("My calls"), "url": reverse("calls:officer_list")})
         return items
+
+    def tasks_for(self, user) -> list[dict]:
+        """My tasks: requests to participate to review, invitations to tender to act on."""
+        from .dashboard import tasks_for
+
+        return tasks_for(user)

@@ -35,8 +35,16 @@ def call_accepts_questions(user, call) -> bool:
     return call is not None and call.accepts_questions
 
 
+@rules.predicate
+def call_takes_participation_requests(user, call) -> bool:
+    from .participation import participation_open_problem
+
+    return call is not None and participation_open_problem(call) is None
+
+
 rules.add_perm("calls.view_call", call_is_public | manages_call)
 rules.add_perm("calls.add_call", is_procurement_officer)
 rules.add_perm("calls.manage_call", manages_call)
 rules.add_perm("calls.ask_question", is_applicant & call_accepts_questions)
 rules.add_perm("calls.follow_call", rules.is_authenticated & call_is_public)
+rules.add_perm("calls.request_participation", is_applicant & call_takes_participation_requests)

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from .models import Call, ClarificationRelease
+from .models import Call, ClarificationRelease, ParticipationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +72,40 @@ def notify_followers(call_id: int, event: str, **ids) -> int:
     # One message per person: followers must not see each other's addresses.
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
     return send_mass_mail(messages, fail_silently=False)
+
+
+@shared_task(name="calls.send_participation_decisions", **RETRY)
+def send_participation_decisions(call_id: int) -> int:
+    """Innovation partnership: the invitation to tender, or the rejection with its motivation.
+
+    Every company member (applicant) of each company that asked to participate gets one
+    message of their own.
+    """
+    from portal.models import Membership, Role
+
+    call = Call.objects.select_related("authority").get(pk=call_id)
+    decided = call.participation_requests.filter(
+        status__in=[ParticipationRequest.Status.SELECTED, ParticipationRequest.Status.REJECTED]
+    ).select_related("company")
+    members = Membership.objects.filter(
+        organisation_id__in=decided.values("company_id"), role=Role.APPLICANT
+    ).values_list("organisation_id", "user__email")
+    recipients: dict[int, list[str]] = {}
+    for company_id, email in members:
+        recipients.setdefault(company_id, []).append(email)
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for participation in decided:
+            context = {
+                "call": call,
+                "participation": participation,
+                "site_url": settings.SITE_URL,
+                "requests_url": reverse("calls:participation_mine"),
+            }
+            subject = render_to_string("calls/email/participation_subject.txt", context).strip()
+            body = render_to_string("calls/email/participation_body.txt", context)
+            messages += [
+                (subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+                for email in recipients.get(participation.company_id, [])
+            ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

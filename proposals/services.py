@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
+from calls.participation import tender_invitation_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, Role, User
 from portal.selectors import organisations_of
@@ -96,7 +97,8 @@ def funnel_problem(*, phase: Phase, company: Organisation) -> str | None:
     feasibility report the officer accepted.
     """
     if phase.order == 1:
-        return None
+        # Innovation partnership: only companies invited after stage 1 may tender.
+        return tender_invitation_problem(call=phase.call, company=company)
     previous = Proposal.objects.filter(
         call_id=phase.call_id,
         phase__order=phase.order - 1,

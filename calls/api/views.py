@@ -29,6 +29,7 @@ from portal.selectors import organisations_of
 from .. import services
 from ..filters import CallFilter
 from ..models import Call
+from ..participation import participation_invitations_send
 from ..selectors import call_detail, calls_managed_by, calls_public
 from .serializers import (
     CallCreateSerializer,
@@ -249,6 +250,18 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="start-assessment")
     def start_assessment(self, request, pk=None):
         call = services.call_start_assessment(call=self.get_object(), actor=request.user)
+        return self._detail(call)
+
+    @extend_schema(
+        summary=_("Innovation partnership: invite the selected companies to tender"),
+        parameters=[CALL_ID],
+        request=None,
+        responses={200: CallDetailSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="send-invitations")
+    def send_invitations(self, request, pk=None):
+        call = self.get_object()
+        participation_invitations_send(call=call, actor=request.user)
         return self._detail(call)
 
     @_transition(_("Cancel a call, with the reason"), CancelSerializer)

@@ -22,7 +22,12 @@ from portal.files import file_response
 
 from ..feeds import LatestCallsFeed, call_calendar
 from ..filters import CallFilter
-from ..models import Call, CallDocument, Follower
+from ..models import Call, CallDocument, Follower, ParticipationRequest
+from ..participation import (
+    is_partnership,
+    participation_open_problem,
+    participation_requests_of_company_member,
+)
 from ..selectors import call_detail, calls_public
 from ..services import call_follow, call_unfollow
 
@@ -100,11 +105,34 @@ def call_detail_page(request, pk: int, slug: str):
             "is_following": user.is_authenticated
             and Follower.objects.filter(call=call, user=user).exists(),
             "can_ask_question": user.has_perm("calls.ask_question", call),
+            **_partnership_context(call, user),
         },
     )
     if not call.is_public:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _partnership_context(call: Call, user) -> dict:
+    """Innovation partnership: the two stages, and where this company stands in them."""
+    if not is_partnership(call):
+        return {"is_partnership": False}
+    own = None
+    if user.is_authenticated:
+        own = (
+            participation_requests_of_company_member(user)
+            .filter(call=call)
+            .exclude(status=ParticipationRequest.Status.WITHDRAWN)
+            .first()
+        )
+    return {
+        "is_partnership": True,
+        "participation_open": participation_open_problem(call) is None,
+        "can_request_participation": own is None
+        and (not user.is_authenticated or user.has_perm("calls.request_participation", call)),
+        "own_participation": own,
+        "invited_to_tender": own is not None and own.is_invited,
+    }
 
 
 @require_POST
