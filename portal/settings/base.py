@@ -37,6 +37,10 @@ DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Open data (OCDS): every ocid starts with this prefix. The default is a placeholder; a real
+# publisher registers its own prefix ("ocds-" and six characters) with the Open Contracting
+# Partnership and sets it here before publishing.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-innovatieloket")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
