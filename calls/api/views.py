@@ -252,6 +252,11 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         call = services.call_start_assessment(call=self.get_object(), actor=request.user)
         return self._detail(call)
 
+    @_transition(_("Complete an awarded call"))
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._detail(services.call_complete(call=self.get_object(), actor=request.user))
+
     @extend_schema(
         summary=_("Innovation partnership: invite the selected companies to tender"),
         parameters=[CALL_ID],

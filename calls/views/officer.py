@@ -40,6 +40,7 @@ from ..services import (
     call_amend,
     call_cancel,
     call_close,
+    call_complete,
     call_create,
     call_document_add,
     call_edit_draft,
@@ -120,6 +121,7 @@ def officer_manage(request, pk: int):
         "can_close": Call.Status.CLOSED in next_states,
         "can_start_assessment": Call.Status.UNDER_ASSESSMENT in next_states,
         "can_cancel": Call.Status.CANCELLED in next_states,
+        "can_complete": Call.Status.COMPLETED in next_states,
         "can_amend": call.status == Call.Status.PUBLISHED,
         "deadline_passed": not call.is_open and call.status == Call.Status.PUBLISHED,
     }
@@ -154,6 +156,18 @@ def officer_close(request, pk: int):
 def officer_start_assessment(request, pk: int):
     return _transition(
         request, pk, call_start_assessment, _("The assessment of the proposals has started.")
+    )
+
+
+@login_required
+def officer_complete(request, pk: int):
+    """Complete an awarded call: asked for on a page first, since it cannot be undone."""
+    if request.method == "POST":
+        return _transition(request, pk, call_complete, _("The call is completed."))
+    call = _managed_call(request, pk)
+    can_complete = Call.Status.COMPLETED in CALL_TRANSITIONS[call.status]
+    return render(
+        request, "calls/officer/complete.html", {"call": call, "can_complete": can_complete}
     )
 
 
@@ -381,6 +395,7 @@ urlpatterns = [
     path("<int:pk>/publish/", officer_publish, name="officer_publish"),
     path("<int:pk>/close/", officer_close, name="officer_close"),
     path("<int:pk>/start-assessment/", officer_start_assessment, name="officer_start_assessment"),
+    path("<int:pk>/complete/", officer_complete, name="officer_complete"),
     path("<int:pk>/cancel/", officer_cancel, name="officer_cancel"),
     path("<int:pk>/amend/", officer_amend, name="officer_amend"),
     path("<int:pk>/phases/", officer_phases, name="officer_phases"),

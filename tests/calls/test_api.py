@@ -21,7 +21,10 @@ from calls.services import (
     call_amend,
     call_cancel,
     call_close,
+    call_complete,
     call_document_add,
+    call_mark_awarded,
+    call_start_assessment,
     clarification_answer,
     clarification_ask,
     clarification_publish,
@@ -856,6 +859,7 @@ WRITES = {
     "close": ("post", "api-call-close", None),
     "cancel": ("post", "api-call-cancel", {"reason": "Zomaar"}),
     "start-assessment": ("post", "api-call-start-assessment", None),
+    "complete": ("post", "api-call-complete", None),
 }
 
 
@@ -923,6 +927,52 @@ def test_the_owner_may_change_a_published_call(endpoint, status):
     assert Call.objects.get(pk=call.pk).status == status
 
 
+def awarded(call: Call) -> Call:
+    """Through the services: closed at the deadline, assessed, awarded."""
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+    call_start_assessment(call=call, actor=call.officer)
+    return call_mark_awarded(call=call, actor=call.officer)
+
+
+def test_the_owner_completes_an_awarded_call():
+    call = published_call()
+    awarded(call)
+    response = client_for(call.officer).post(reverse("api-call-complete", args=[call.pk]))
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "completed"
+    assert Call.objects.get(pk=call.pk).status == Call.Status.COMPLETED
+
+
+@pytest.mark.parametrize("state", ["draft", "published", "closed", "under_assessment", "completed"])
+def test_only_an_awarded_call_can_be_completed_409(state):
+    call = draft_call() if state == "draft" else published_call()
+    if state != "draft" and state != "published":
+        with time_machine.travel(call.deadline + timedelta(minutes=1)):
+            call_close(call=call, actor=call.officer)
+    if state in ("under_assessment", "completed"):
+        call_start_assessment(call=call, actor=call.officer)
+    if state == "completed":
+        call_mark_awarded(call=call, actor=call.officer)
+        call_complete(call=call, actor=call.officer)
+    response = client_for(call.officer).post(reverse("api-call-complete", args=[call.pk]))
+    assert response.status_code == 409
+    assert response.json()["code"] == "illegal_transition"
+    assert Call.objects.get(pk=call.pk).status == state
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 401), ("applicant", 403), ("ministry_staff", 403), ("other_officer", 403)],
+)
+def test_outsiders_may_not_complete_an_awarded_call(role, expected):
+    call = published_call()
+    awarded(call)
+    response = client_for(person(role, call)).post(reverse("api-call-complete", args=[call.pk]))
+    assert response.status_code == expected
+    assert Call.objects.get(pk=call.pk).status == Call.Status.AWARDED
+
+
 # --- The OpenAPI schema ------------------------------------------------------------------------
 
 
@@ -940,6 +990,7 @@ def test_the_schema_is_valid_without_warnings_and_documents_the_calls(tmp_path):
         "/api/v1/calls/{id}/publish/",
         "/api/v1/calls/{id}/close/",
         "/api/v1/calls/{id}/cancel/",
+        "/api/v1/calls/{id}/complete/",
         "/api/v1/calls/{id}/start-assessment/",
     ):
         assert path in paths

@@ -29,7 +29,13 @@ from calls.models import (
     Follower,
     Phase,
 )
-from calls.services import call_document_add, call_publication_problems
+from calls.services import (
+    call_close,
+    call_document_add,
+    call_mark_awarded,
+    call_publication_problems,
+    call_start_assessment,
+)
 from portal.models import Membership, Role
 from tests.conftest import login_verified
 from tests.factories import AuthorityFactory, person_with_role
@@ -127,6 +133,7 @@ def call_pages(call: Call) -> list[str]:
         url("officer_manage", call),
         url("officer_edit", call),
         url("officer_cancel", call),
+        url("officer_complete", call),
         url("officer_amend", call),
         url("officer_phases", call),
         url("officer_criteria", call, phase_pk=phase.pk),
@@ -142,6 +149,7 @@ def call_actions(call: Call) -> list[str]:
         url("officer_publish", call),
         url("officer_close", call),
         url("officer_start_assessment", call),
+        url("officer_complete", call),
         url("officer_document_delete", call, document_pk=document.pk),
     ]
 
@@ -840,6 +848,68 @@ def test_start_assessment_of_an_open_call_is_an_illegal_transition():
     assert any("cannot go from" in m for m in messages_of(response))
     call.refresh_from_db()
     assert call.status == Call.Status.PUBLISHED
+
+
+def awarded_call() -> Call:
+    """Through the services: published, closed at the deadline, assessed, awarded."""
+    call = published_call()
+    officer = call.officer
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=officer)
+    call_start_assessment(call=call, actor=officer)
+    call = call_mark_awarded(call=call, actor=officer)
+    call.officer = officer
+    return call
+
+
+def test_the_owner_completes_an_awarded_call_after_confirming():
+    call = awarded_call()
+    client = officer_client(call.officer)
+    manage = client.get(url("officer_manage", call)).content.decode()
+    assert 'data-testid="complete"' in manage
+    confirm = client.get(url("officer_complete", call))
+    assert confirm.status_code == 200
+    assert 'data-testid="confirm-complete"' in confirm.content.decode()
+    call.refresh_from_db()
+    assert call.status == Call.Status.AWARDED  # looking at the question changes nothing
+
+    response = client.post(url("officer_complete", call))
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.status == Call.Status.COMPLETED
+    after = client.get(url("officer_manage", call)).content.decode()
+    assert 'data-testid="complete"' not in after
+
+
+def test_only_an_awarded_call_can_be_completed():
+    call = published_call()
+    client = officer_client(call.officer, english=True)
+    assert 'data-testid="complete"' not in client.get(url("officer_manage", call)).content.decode()
+    page = client.get(url("officer_complete", call)).content.decode()
+    assert 'data-testid="not-completable"' in page
+    assert 'data-testid="confirm-complete"' not in page
+    response = client.post(url("officer_complete", call), follow=True)
+    assert any("cannot go from" in m for m in messages_of(response))
+    call.refresh_from_db()
+    assert call.status == Call.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "ministry_staff", "other_officer"])
+def test_outsiders_cannot_complete_an_awarded_call(who):
+    call = awarded_call()
+    client = Client()
+    if who != "anonymous":
+        role = {
+            "applicant": Role.APPLICANT,
+            "ministry_staff": Role.MINISTRY_STAFF,
+            "other_officer": Role.PROCUREMENT_OFFICER,
+        }[who]
+        client = officer_client(person_with_role(role))
+    response = client.post(url("officer_complete", call))
+    assert response.status_code in ((302,) if who == "anonymous" else (404,))
+    call.refresh_from_db()
+    assert call.status == Call.Status.AWARDED
 
 
 def test_cancel_needs_a_reason_and_tells_the_followers(django_capture_on_commit_callbacks):
