@@ -295,6 +295,8 @@ def _simple_transition(call: Call, actor: User, to_state: str) -> Call:
 
 
 def call_start_assessment(*, call: Call, actor: User) -> Call:
+    """Moved by proposals' assessment_open with the first phase's proposals, never alone:
+    a call under assessment must have its proposals with the committee."""
     return _simple_transition(call, actor, Call.Status.UNDER_ASSESSMENT)
 
 

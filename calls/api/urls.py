@@ -1,7 +1,7 @@
 """The calls API, mounted under /api/v1/ by portal/urls.py.
 
 URL names: api-call-list, api-call-detail, api-call-mine, api-call-publish, api-call-close,
-api-call-cancel, api-call-complete, api-call-start-assessment, api-call-send-invitations;
+api-call-cancel, api-call-complete, api-call-send-invitations;
 api-participation-list, api-participation-withdraw, api-participation-decide.
 """
 

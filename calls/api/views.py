@@ -246,12 +246,6 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     def close(self, request, pk=None):
         return self._detail(services.call_close(call=self.get_object(), actor=request.user))
 
-    @_transition(_("Start assessing a closed call"))
-    @action(detail=True, methods=["post"], url_path="start-assessment")
-    def start_assessment(self, request, pk=None):
-        call = services.call_start_assessment(call=self.get_object(), actor=request.user)
-        return self._detail(call)
-
     @_transition(_("Complete an awarded call"))
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):

@@ -46,7 +46,6 @@ from ..services import (
     call_edit_draft,
     call_publication_problems,
     call_publish,
-    call_start_assessment,
     phase_budget_total,
 )
 
@@ -149,14 +148,6 @@ def officer_publish(request, pk: int):
 @require_POST
 def officer_close(request, pk: int):
     return _transition(request, pk, call_close, _("The call is closed."))
-
-
-@login_required
-@require_POST
-def officer_start_assessment(request, pk: int):
-    return _transition(
-        request, pk, call_start_assessment, _("The assessment of the proposals has started.")
-    )
 
 
 @login_required
@@ -394,7 +385,6 @@ urlpatterns = [
     path("<int:pk>/edit/", officer_edit, name="officer_edit"),
     path("<int:pk>/publish/", officer_publish, name="officer_publish"),
     path("<int:pk>/close/", officer_close, name="officer_close"),
-    path("<int:pk>/start-assessment/", officer_start_assessment, name="officer_start_assessment"),
     path("<int:pk>/complete/", officer_complete, name="officer_complete"),
     path("<int:pk>/cancel/", officer_cancel, name="officer_cancel"),
     path("<int:pk>/amend/", officer_amend, name="officer_amend"),

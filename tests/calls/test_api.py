@@ -790,8 +790,8 @@ def test_publishing_twice_is_an_illegal_transition_409():
     assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
 
 
-@pytest.mark.parametrize("name", ["api-call-close", "api-call-start-assessment"])
-def test_a_draft_cannot_be_closed_or_assessed_409(name):
+@pytest.mark.parametrize("name", ["api-call-close", "api-call-complete"])
+def test_a_draft_cannot_be_closed_or_completed_409(name):
     call = draft_call()
     response = client_for(call.officer).post(reverse(name, args=[call.pk]))
     assert response.status_code == 409
@@ -815,15 +815,14 @@ def test_closing_before_the_deadline_is_refused_then_allowed_after_it():
     assert response.json()["status"] == "closed"
 
 
-def test_the_owner_starts_the_assessment_of_a_closed_call():
+def test_the_api_has_no_calls_level_start_of_the_assessment():
+    """It moved the call without its proposals; proposals start per phase."""
     call = published_call()
     with time_machine.travel(call.deadline + timedelta(minutes=1)):
         call_close(call=call, actor=call.officer)
-
-    response = client_for(call.officer).post(reverse("api-call-start-assessment", args=[call.pk]))
-
-    assert response.status_code == 200
-    assert response.json()["status"] == "under_assessment"
+    response = client_for(call.officer).post(f"/api/v1/calls/{call.pk}/start-assessment/")
+    assert response.status_code == 404
+    assert Call.objects.get(pk=call.pk).status == Call.Status.CLOSED
 
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reden": "x"}])
@@ -858,7 +857,6 @@ WRITES = {
     "publish": ("post", "api-call-publish", None),
     "close": ("post", "api-call-close", None),
     "cancel": ("post", "api-call-cancel", {"reason": "Zomaar"}),
-    "start-assessment": ("post", "api-call-start-assessment", None),
     "complete": ("post", "api-call-complete", None),
 }
 
@@ -991,7 +989,6 @@ def test_the_schema_is_valid_without_warnings_and_documents_the_calls(tmp_path):
         "/api/v1/calls/{id}/close/",
         "/api/v1/calls/{id}/cancel/",
         "/api/v1/calls/{id}/complete/",
-        "/api/v1/calls/{id}/start-assessment/",
     ):
         assert path in paths
     assert {"get", "post"} <= set(paths["/api/v1/calls/"])

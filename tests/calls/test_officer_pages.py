@@ -148,7 +148,6 @@ def call_actions(call: Call) -> list[str]:
     return [
         url("officer_publish", call),
         url("officer_close", call),
-        url("officer_start_assessment", call),
         url("officer_complete", call),
         url("officer_document_delete", call, document_pk=document.pk),
     ]
@@ -818,7 +817,7 @@ def test_publish_through_the_page_after_completing_the_phases_then_a_double_clic
     assert 'data-testid="publish"' not in followed.content.decode()
 
 
-def test_closing_before_the_deadline_is_refused_then_after_it_the_assessment_starts():
+def test_closing_before_the_deadline_is_refused_then_the_assessment_starts_per_phase():
     now = timezone.now()
     call = published_call(
         deadline=now + timedelta(hours=2), questions_deadline=now + timedelta(hours=1)
@@ -836,16 +835,21 @@ def test_closing_before_the_deadline_is_refused_then_after_it_the_assessment_sta
         client.post(url("officer_close", call))
         call.refresh_from_db()
         assert call.status == Call.Status.CLOSED
-        client.post(url("officer_start_assessment", call))
+        # The assessment starts on the first phase's page, which moves its proposals too.
+        manage = client.get(url("officer_manage", call)).content.decode()
+        first_phase = call.phases.get(order=1)
+        assert reverse("proposals:officer_phase", args=[first_phase.pk]) in manage
+        client.post(reverse("proposals:officer_open_assessment", args=[first_phase.pk]))
     call.refresh_from_db()
     assert call.status == Call.Status.UNDER_ASSESSMENT
 
 
-def test_start_assessment_of_an_open_call_is_an_illegal_transition():
+def test_the_calls_level_start_of_the_assessment_is_gone():
+    """It moved the call without its proposals; the per-phase start does both."""
     call = published_call()
-    client = officer_client(call.officer, english=True)
-    response = client.post(url("officer_start_assessment", call), follow=True)
-    assert any("cannot go from" in m for m in messages_of(response))
+    client = officer_client(call.officer)
+    response = client.post(f"/officer/calls/{call.pk}/start-assessment/")
+    assert response.status_code == 404
     call.refresh_from_db()
     assert call.status == Call.Status.PUBLISHED
 
