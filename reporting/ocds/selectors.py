@@ -1,0 +1,143 @@
+"""What open data may show, read in a fixed number of queries however many calls there are.
+
+Only calls that were really published: never a draft, nor a draft cancelled before it was
+ever published (no publication date). Of the proposals only the awarded ones are read, with
+their company, contract, deliverables and the payments made on that contract; the names of
+companies whose proposal is a draft, withdrawn, under assessment or rejected are never read.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from calls.models import Call, Criterion, Phase
+from funding.models import Account, CoFinancingApplication, Transaction
+from proposals.models import Deliverable, Proposal
+
+# Proposals that count as a tender received once the deadline has passed.
+RECEIVED = (
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.UNDER_ASSESSMENT,
+    Proposal.Status.AWARDED,
+    Proposal.Status.REJECTED,
+)
+UNDECIDED = (Proposal.Status.SUBMITTED, Proposal.Status.UNDER_ASSESSMENT)
+
+
+def open_data_calls() -> QuerySet[Call]:
+    """Every call open data may show, oldest first."""
+    return (
+        Call.objects.exclude(status=Call.Status.DRAFT)
+        .filter(publication_date__isnull=False)
+        .order_by("pk")
+    )
+
+
+def open_data_call(pk: int) -> Call | None:
+    return open_data_calls().filter(pk=pk).first()
+
+
+@dataclass
+class CallData:
+    """One call with everything its releases need, loaded up front."""
+
+    call: Call
+    phases: list[Phase]
+    awarded: list[Proposal]  # with .contract (or None) and .contract.deliverables
+    payments: dict[int, list[Transaction]] = field(default_factory=dict)  # per contract id
+    cofinancing: list[CoFinancingApplication] = field(default_factory=list)
+
+
+def load_calls(calls: QuerySet[Call]) -> list[CallData]:
+    """The calls with phases, awards, contracts, milestones, payments and co-financing.
+
+    Ten queries in all, for one call or for thousands.
+    """
+    phases = Phase.objects.select_related("committee__advice").annotate(
+        tenders=Count("proposals", filter=Q(proposals__status__in=RECEIVED)),
+        undecided=Count("proposals", filter=Q(proposals__status__in=UNDECIDED)),
+        awarded_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.AWARDED)),
+    )
+    awarded = (
+        Proposal.objects.filter(status=Proposal.Status.AWARDED)
+        .select_related("company", "contract")
+        .prefetch_related(
+            Prefetch(
+                "contract__deliverables", queryset=Deliverable.objects.order_by("due_date", "pk")
+            )
+        )
+        .order_by("decided_at", "pk")
+    )
+    loaded = list(
+        calls.select_related("authority").prefetch_related(
+            Prefetch(
+                "phases",
+                queryset=phases.prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk"))
+                ).order_by("order"),
+            ),
+            "documents",
+            "amendments",
+            "clarification_releases",
+            Prefetch("proposals", queryset=awarded, to_attr="awarded_proposals"),
+            Prefetch(
+                "cofinancing",
+                queryset=CoFinancingApplication.objects.filter(
+                    status=CoFinancingApplication.Status.APPROVED
+                ).select_related("round__fund__owner"),
+                to_attr="approved_cofinancing",
+            ),
+        )
+    )
+    data = [
+        CallData(
+            call=call,
+            phases=list(call.phases.all()),
+            awarded=call.awarded_proposals,
+            cofinancing=call.approved_cofinancing,
+        )
+        for call in loaded
+    ]
+    contract_ids = [
+        proposal.contract.pk
+        for item in data
+        for proposal in item.awarded
+        if contract_of(proposal) is not None
+    ]
+    payments = _payments(contract_ids)
+    for item in data:
+        item.payments = {
+            proposal.contract.pk: payments.get(proposal.contract.pk, [])
+            for proposal in item.awarded
+            if contract_of(proposal) is not None
+        }
+    return data
+
+
+def contract_of(proposal: Proposal):
+    try:
+        return proposal.contract
+    except Proposal.contract.RelatedObjectDoesNotExist:
+        return None
+
+
+def _payments(contract_ids: list[int]) -> dict[int, list[Transaction]]:
+    """Payments made on these contracts and not reversed, with the amount paid, oldest first."""
+    if not contract_ids:
+        return {}
+    rows = (
+        Transaction.objects.filter(
+            kind=Transaction.Kind.PAYMENT,
+            contract_id__in=contract_ids,
+            reversed_by__isnull=True,
+        )
+        .select_related("fund__owner")
+        .annotate(paid=Sum("entries__amount", filter=Q(entries__account__kind=Account.Kind.PAID)))
+        .order_by("created_at", "pk")
+    )
+    result: dict[int, list[Transaction]] = {}
+    for row in rows:
+        if row.paid and row.paid > Decimal("0"):
+            result.setdefault(row.contract_id, []).append(row)
+    return result
