@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call
-from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, Role, User
 from portal.permissions import can
 from portal.selectors import organisations_of
@@ -22,8 +22,7 @@ from portal.selectors import organisations_of
 from .models import Export, Job, ParliamentReport
 
 MAX_HIGHLIGHTS = 5
-# The worker's steps and what they count for in the progress bar.
-ERROR_LIMIT = 2000
+ERROR_LIMIT = 2000  # characters of a failure's reason kept on the record
 
 
 # --- Parliament reports: the request side -------------------------------------------------
@@ -86,7 +85,7 @@ def report_retry(*, report: ParliamentReport, actor: User) -> ParliamentReport:
     with transaction.atomic():
         report = ParliamentReport.objects.select_for_update().get(pk=report.pk)
         if report.status != Job.Status.FAILED:
-            raise IllegalTransition(_("Only a failed report can be tried again."))
+            raise DomainError(_("Only a failed report can be tried again."), code="not_failed")
         report.status = Job.Status.QUEUED
         report.progress = 0
         report.progress_message = ""

@@ -88,9 +88,13 @@ def _failed(task, job, exc: Exception) -> None:
     final = task.request.retries >= task.max_retries
     logger.warning("%s %s attempt %s failed: %r", type(job).__name__, job.pk, job.attempts, exc)
     job_fail(job, error=f"{type(exc).__name__}: {exc}", final=final)
-    if not final:
-        raise task.retry(exc=exc, countdown=backoff(task.request.retries))
-    return None
+    if final:
+        return None
+    if task.request.is_eager:
+        # In-process, without a broker (development, tests): Celery's retry would only raise,
+        # so try again straight away as a worker would after the pause.
+        return task.apply(args=task.request.args, retries=task.request.retries + 1).result
+    raise task.retry(exc=exc, countdown=backoff(task.request.retries))
 
 
 @shared_task(name="reporting.announce_report", autoretry_for=(Exception,), retry_backoff=30,
