@@ -321,6 +321,7 @@ class PhaseForm(forms.ModelForm):
         model = Phase
         fields = [
             "name",
+            "name_en",
             "kind",
             "budget",
             "max_per_award",
@@ -413,8 +414,20 @@ PrizeFormSet = inlineformset_factory(
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ["name", "description", "weight", "scale_min", "scale_max", "threshold"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "threshold",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean(self):
         cleaned = super().clean()

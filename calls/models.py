@@ -208,6 +208,7 @@ class Phase(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     budget = models.DecimalField(_("budget (€)"), **MONEY)
     max_per_award = models.DecimalField(_("maximum per award (€)"), **MONEY)
     planned_awards = models.PositiveSmallIntegerField(
@@ -252,6 +253,11 @@ class Phase(models.Model):
         return f"{self.order}. {self.name}"
 
     @property
+    def display_name(self) -> str:
+        """The English name on English pages when there is one; the Dutch name otherwise."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
     def deadline_ahead(self) -> bool:
         return self.deadline is not None and timezone.now() < self.deadline
 
@@ -278,7 +284,9 @@ class Criterion(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -311,6 +319,16 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight}%)"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description
 
 
 class RequiredDocument(models.Model):

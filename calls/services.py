@@ -4,10 +4,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -100,13 +101,21 @@ def call_create(*, actor: User, authority: Organisation, instrument: str, **fiel
     return call
 
 
+def _in(language: str, text) -> str:
+    with translation.override(language):
+        return str(text)
+
+
 def _apply_structure(call: Call) -> None:
+    """The instrument's phases and criteria, named in Dutch and in English."""
+    nl, en = settings.LANGUAGE_CODE, "en"
     for order, (kind, name, criteria, documents) in enumerate(STRUCTURES[call.instrument], 1):
         phase = Phase.objects.create(
             call=call,
             order=order,
             kind=kind,
-            name=str(name),
+            name=_in(nl, name),
+            name_en=_in(en, name),
             budget=Decimal("0.00"),
             max_per_award=Decimal("0.00"),
             planned_awards=1,
@@ -114,7 +123,15 @@ def _apply_structure(call: Call) -> None:
             deadline=call.deadline if order == 1 else None,
         )
         Criterion.objects.bulk_create(
-            Criterion(phase=phase, order=i, name=str(n), description=str(d), weight=w)
+            Criterion(
+                phase=phase,
+                order=i,
+                name=_in(nl, n),
+                name_en=_in(en, n),
+                description=_in(nl, d),
+                description_en=_in(en, d),
+                weight=w,
+            )
             for i, (n, d, w) in enumerate(criteria, 1)
         )
         RequiredDocument.objects.bulk_create(

@@ -81,7 +81,16 @@ class ManagedCallSerializer(CallSummarySerializer):
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
-        fields = ["name", "description", "weight", "scale_min", "scale_max", "threshold"]
+        fields = [
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "threshold",
+        ]
         read_only_fields = fields
 
 
@@ -104,6 +113,7 @@ class PhaseSerializer(serializers.ModelSerializer):
             "order",
             "kind",
             "name",
+            "name_en",
             "budget",
             "max_per_award",
             "planned_awards",
