@@ -36,7 +36,10 @@ def co_financed(fund: Fund, staff: User, *, title: str, requested: str, funnel=(
     in its first phase; the prototype count needs a second phase and is left to the caller."""
     now = timezone.now()
     funding_round = FundingRound.objects.create(
-        fund=fund, name=f"Ronde {title}", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+        fund=fund,
+        name=f"Ronde {title}",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
     )
     call = published_call(title=title)
     call.missions.set([mission("energy")])

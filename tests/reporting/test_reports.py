@@ -120,7 +120,9 @@ def test_the_funnel_and_targets_are_in_the_report(django_capture_on_commit_callb
         )
     report.refresh_from_db()
     context = rendering.report_context(report, lambda percent, step: None)
-    funnel = {t.call.title: (t.responses, t.feasibility, t.prototype) for t in context["trajectories"]}
+    funnel = {
+        t.call.title: (t.responses, t.feasibility, t.prototype) for t in context["trajectories"]
+    }
     assert funnel == {"Trajectory 0": (3, 2, 0), "Trajectory 1": (0, 0, 0)}
     (target,) = context["targets"]
     assert target["achieved"] == 1
@@ -191,7 +193,8 @@ def test_a_report_being_made_is_never_made_twice_even_with_regenerate():
     again, created_again = report_request(
         actor=staff, period_start=today, period_end=today, regenerate=True
     )
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again == first
 
 
@@ -231,7 +234,8 @@ def test_a_failing_render_is_retried_then_reported_and_can_be_tried_again(
     page = client.get(reverse("reporting:report", kwargs={"pk": report.pk})).content.decode()
     assert "font cache unavailable" in page
     assert reverse("reporting:report_retry", kwargs={"pk": report.pk}) in page
-    assert client.get(reverse("reporting:report_download", kwargs={"pk": report.pk})).status_code == 404
+    download = reverse("reporting:report_download", kwargs={"pk": report.pk})
+    assert client.get(download).status_code == 404
 
     monkeypatch.setattr(rendering, "html_to_pdf", real_render)
     with django_capture_on_commit_callbacks(execute=True):
@@ -382,7 +386,8 @@ def test_only_ministry_staff_ask_for_see_and_download_reports(client, verified_c
     for url in urls:
         assert client.get(url).status_code == 403, url
     assert ask(client).status_code == 403
-    assert client.post(reverse("reporting:report_retry", kwargs={"pk": report.pk})).status_code == 403
+    retry = reverse("reporting:report_retry", kwargs={"pk": report.pk})
+    assert client.post(retry).status_code == 403
     assert ParliamentReport.objects.count() == 1
     # Ministry staff, but without the second factor: not yet.
     client.logout()
@@ -423,13 +428,17 @@ def test_beat_makes_the_quarterly_report_and_mails_all_ministry_staff(
     entry = settings.CELERY_BEAT_SCHEDULE["quarterly-parliament-report"]
     assert entry["task"] == quarterly_report.name
 
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 10, 1, 6, 0)), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            quarterly_report.delay()
+    first_of_quarter = timezone.make_aware(timezone.datetime(2026, 10, 1, 6, 0))
+    with (
+        time_machine.travel(first_of_quarter, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        quarterly_report.delay()
 
     report = ParliamentReport.objects.get()
     assert (report.period_start, report.period_end) == (date(2026, 7, 1), date(2026, 9, 30))
-    assert report.scheduled and report.requested_by is None
+    assert report.scheduled
+    assert report.requested_by is None
     assert report.status == ParliamentReport.Status.DONE
     assert sorted(message.to[0] for message in mail.outbox) == sorted([first.email, second.email])
     (message, _other) = mail.outbox
