@@ -8,7 +8,18 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from proposals import signals
+
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            receivers,
+        )
+
+        signals.contract_awarded.connect(receivers.commit_on_award, dispatch_uid="funding.commit")
+        signals.deliverable_accepted.connect(
+            receivers.pay_on_acceptance, dispatch_uid="funding.pay"
+        )
+        signals.contract_ended.connect(receivers.release_on_end, dispatch_uid="funding.release")
 
     def navigation(self, user) -> list[dict]:
         """The ministry's budget pages; an officer's view of their authority's targets."""

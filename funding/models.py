@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Call
+from calls.models import Call, Phase
 from portal.models import Organisation
 from proposals.models import Contract, Proposal
 
@@ -37,6 +37,15 @@ class Fund(models.Model):
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
+    # An authority's budget for one phase of its call: awards commit it, milestones pay it.
+    phase = models.OneToOneField(
+        Phase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phase"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,7 +55,11 @@ class Fund(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="fund_period_ordered"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__isnull=True) | Q(kind="authority"),
+                name="fund_phase_only_for_authority",
+            ),
         ]
 
     def __str__(self) -> str:

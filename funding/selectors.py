@@ -54,8 +54,14 @@ def fund_balances(funds=None) -> list[FundBalance]:
 
 
 def _committed_entries():
-    """Entries on commitment accounts: their sum is what is committed and not yet paid."""
-    return Entry.objects.filter(account__kind=Account.Kind.COMMITTED).order_by()
+    """Entries on EZK's commitment accounts: their sum is what EZK committed and not yet paid.
+
+    The authorities' own phase funds (which follow their contracts) are left out: the
+    ministry's figures are about the EZK budget.
+    """
+    return Entry.objects.filter(
+        account__kind=Account.Kind.COMMITTED, account__fund__kind=Fund.Kind.EZK
+    ).order_by()
 
 
 def committed_by(key: str) -> list[dict]:

@@ -8,6 +8,7 @@ so two officers committing the last euro at once cannot both succeed: the second
 the first's row lock, then finds too little left.
 """
 
+import logging
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,9 +17,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import Call
+from calls.models import Call, Phase
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, Role, User
+from proposals.models import Contract, Deliverable
 
 from .models import (
     Account,
@@ -30,6 +32,7 @@ from .models import (
     Transaction,
 )
 
+logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -143,6 +146,8 @@ def fund_open(
     period_end: date,
     amount,
     actor: User,
+    phase: Phase | None = None,
+    call: Call | None = None,
 ) -> Fund:
     """A fund with its appropriated amount made available."""
     amount = _positive(amount)
@@ -154,12 +159,13 @@ def fund_open(
             owner=owner,
             period_start=period_start,
             period_end=period_end,
+            phase=phase,
         )
-        fund_appropriate(fund=fund, amount=amount, actor=actor, description=name)
+        fund_appropriate(fund=fund, amount=amount, actor=actor, description=name, call=call)
     return fund
 
 
-def fund_appropriate(*, fund: Fund, amount, actor: User, description: str) -> Transaction:
+def fund_appropriate(*, fund: Fund, amount, actor: User, description: str, **links) -> Transaction:
     amount = _positive(amount)
     return transaction_post(
         fund=fund,
@@ -170,6 +176,7 @@ def fund_appropriate(*, fund: Fund, amount, actor: User, description: str) -> Tr
             (fund_account(fund, Account.Kind.APPROPRIATION), -amount),
             (fund_account(fund, Account.Kind.AVAILABLE), amount),
         ],
+        **links,
     )
 
 
@@ -328,26 +335,198 @@ def commitment_pay(
     )
 
 
-def commitment_release(*, account: Account, actor: User, description: str) -> Transaction | None:
+def commitment_release(
+    *, account: Account, actor: User, description: str, **links
+) -> Transaction | None:
     """Return what is left of a commitment to the fund (ended under budget, or stopped)."""
     if account.kind != Account.Kind.COMMITTED:
         raise DomainError(_("Only a commitment can be released."))
-    account.refresh_from_db(fields=["balance"])
-    if account.balance == ZERO:
+    with transaction.atomic():
+        # Locked before reading, so a payment cannot slip in between reading and releasing.
+        account = Account.objects.select_for_update().select_related("fund").get(pk=account.pk)
+        if account.balance == ZERO:
+            return None
+        fund = account.fund
+        return transaction_post(
+            fund=fund,
+            kind=Transaction.Kind.RELEASE,
+            actor=actor,
+            description=description,
+            entries=[
+                (account, -account.balance),
+                (fund_account(fund, Account.Kind.AVAILABLE), account.balance),
+            ],
+            **{
+                "call": account.call,
+                "application": account.application,
+                "contract": account.contract,
+                **links,
+            },
+        )
+
+
+# --- An authority's phase budgets and its contracts -------------------------------------------
+#
+# Each phase of a call has its own fund of the authority (kind AUTHORITY), opened with the
+# phase's budget at the phase's first award: an award commits the contract amount from it, an
+# accepted milestone pays from that commitment, and the end of a contract releases what it did
+# not pay. The ledger then refuses, on its own, any award beyond the phase's budget and any
+# payment beyond the contract. The proposals app sends signals for each step
+# (proposals/signals.py); funding/receivers.py calls these services.
+
+
+def phase_fund(*, phase: Phase, actor: User) -> Fund:
+    """The authority's fund for a phase, opened with the phase's budget when first needed.
+
+    A phase budget raised since (an amendment) is appropriated on top; a lowered budget is
+    left as it is (the award check in proposals still keeps to the lower phase budget).
+    """
+    fund = Fund.objects.filter(phase=phase).first()
+    call = phase.call
+    if fund is None:
+        start = timezone.localdate(call.publication_date) if call.publication_date else None
+        start = min(start or timezone.localdate(), timezone.localdate())
+        fund = fund_open(
+            code=f"call-{call.pk}-phase-{phase.order}",
+            name=_("%(call)s – %(phase)s") % {"call": call.title[:150], "phase": phase.name},
+            kind=Fund.Kind.AUTHORITY,
+            owner=call.authority,
+            period_start=start,
+            period_end=_months_after(timezone.localdate(), phase.duration_months + 12),
+            amount=phase.budget,
+            actor=actor,
+            phase=phase,
+            call=call,
+        )
+        return fund
+    appropriated = -fund_account(fund, Account.Kind.APPROPRIATION).balance
+    if phase.budget > appropriated:
+        fund_appropriate(
+            fund=fund,
+            amount=phase.budget - appropriated,
+            actor=actor,
+            description=_("Phase budget raised to € %(budget)s") % {"budget": phase.budget},
+            call=call,
+        )
+    return fund
+
+
+def _months_after(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return date(start.year + year, month + 1, min(start.day, 28))
+
+
+def contract_commit(*, contract: Contract, actor: User) -> Transaction:
+    """An award commits the contract amount from its phase's fund."""
+    proposal = contract.proposal
+    phase = proposal.phase
+    call = proposal.call
+    with transaction.atomic():
+        fund = phase_fund(phase=phase, actor=actor)
+        committed = Account.objects.create(
+            fund=fund, kind=Account.Kind.COMMITTED, call=call, contract=contract
+        )
+        return transaction_post(
+            fund=fund,
+            kind=Transaction.Kind.COMMITMENT,
+            actor=actor,
+            description=_("Award of %(number)s to %(company)s")
+            % {"number": proposal.submission_number, "company": proposal.company.name},
+            entries=[
+                (fund_account(fund, Account.Kind.AVAILABLE), -contract.amount),
+                (committed, contract.amount),
+            ],
+            call=call,
+            proposal=proposal,
+            contract=contract,
+        )
+
+
+def contract_commitment(contract: Contract) -> Account | None:
+    return (
+        Account.objects.filter(
+            kind=Account.Kind.COMMITTED, contract=contract, fund__kind=Fund.Kind.AUTHORITY
+        )
+        .select_related("fund")
+        .first()
+    )
+
+
+def milestone_pay(*, deliverable: Deliverable, actor: User) -> list[Transaction]:
+    """An accepted milestone pays its amount from the contract's commitment.
+
+    When EZK co-finances the call (an approved application), EZK pays its share of the same
+    payment from its commitment to the call: the share it granted of the trajectory's cost,
+    never more than is left of that commitment.
+    """
+    contract = deliverable.contract
+    proposal = contract.proposal
+    if deliverable.amount <= ZERO:
+        return []
+    account = contract_commitment(contract)
+    if account is None:
+        # A contract from before awards were booked in the ledger: it has nothing to pay from.
+        logger.warning(
+            "Contract %s has no commitment; milestone %s not paid.", contract.pk, deliverable.pk
+        )
+        return []
+    links = {"call": proposal.call, "proposal": proposal, "contract": contract}
+    description = _("Milestone “%(name)s” of %(number)s accepted") % {
+        "name": deliverable.name,
+        "number": proposal.submission_number,
+    }
+    with transaction.atomic():
+        records = [
+            commitment_pay(
+                account=account,
+                amount=deliverable.amount,
+                actor=actor,
+                description=description,
+                **links,
+            )
+        ]
+        records += _ezk_share_pay(
+            deliverable=deliverable, actor=actor, description=description, links=links
+        )
+    return records
+
+
+def _ezk_share_pay(*, deliverable, actor, description, links) -> list[Transaction]:
+    records = []
+    accounts = Account.objects.filter(
+        kind=Account.Kind.COMMITTED,
+        application__call=links["call"],
+        application__status=CoFinancingApplication.Status.APPROVED,
+        balance__gt=0,
+    ).select_related("fund", "application")
+    for account in accounts:
+        application = account.application
+        share = money(deliverable.amount * application.requested / application.trajectory_cost)
+        amount = min(share, account.balance)
+        if amount > ZERO:
+            records.append(
+                commitment_pay(
+                    account=account,
+                    amount=amount,
+                    actor=actor,
+                    description=_("EZK share of: %(what)s") % {"what": description},
+                    application=application,
+                    **links,
+                )
+            )
+    return records
+
+
+def contract_release(*, contract: Contract, actor: User, reason: str) -> Transaction | None:
+    """A completed or terminated contract gives back what it did not pay."""
+    account = contract_commitment(contract)
+    if account is None:
         return None
-    fund = account.fund
-    return transaction_post(
-        fund=fund,
-        kind=Transaction.Kind.RELEASE,
+    return commitment_release(
+        account=account,
         actor=actor,
-        description=description,
-        entries=[
-            (account, -account.balance),
-            (fund_account(fund, Account.Kind.AVAILABLE), account.balance),
-        ],
-        call=account.call,
-        application=account.application,
-        contract=account.contract,
+        description=reason,
+        proposal=contract.proposal,
     )
 
 

@@ -53,7 +53,8 @@ def _require(request, permission: str, obj=None) -> None:
 @login_required
 def dashboard(request):
     _require(request, "funding.view_ledger")
-    balances = fund_balances(Fund.objects.select_related("owner"))
+    # EZK's budgets; the authorities' phase funds have their own page per call.
+    balances = fund_balances(Fund.objects.filter(kind=Fund.Kind.EZK).select_related("owner"))
     recent = CoFinancingApplication.objects.select_related("call", "authority", "round").order_by(
         "-submitted_at", "-pk"
     )[:RECENT_APPLICATIONS]

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from calls.models import Call, Phase
 from calls.services import call_cancel, call_mark_awarded
-from portal.exceptions import DomainError, NotAllowed
+from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
 
-from .models import Advice, Contract, Deliverable, Proposal
+from .models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
 from .ranking import money_round
 from .services import proposal_transition
+from .signals import contract_awarded, contract_ended, deliverable_accepted
 from .uploads import PDF_ONLY, check_upload
 
 ZERO = Decimal("0.00")
@@ -33,13 +34,25 @@ def _require_officer(actor: User, proposal: Proposal) -> None:
 
 
 def phase_committed(phase: Phase) -> Decimal:
-    """What the phase's contracts take of its budget."""
-    return (
-        Contract.objects.filter(proposal__phase=phase)
-        .exclude(status=Contract.Status.TERMINATED)
+    """What the phase's contracts take of its budget.
+
+    A running contract takes its whole amount; an ended one (completed or terminated) only
+    what its accepted milestones paid, since the rest was released.
+    """
+    running = (
+        Contract.objects.filter(proposal__phase=phase, status=Contract.Status.ACTIVE)
+        .order_by()
         .aggregate(total=Sum("amount"))["total"]
-        or ZERO
     )
+    paid_by_ended = (
+        Deliverable.objects.filter(
+            contract__proposal__phase=phase, status=Deliverable.Status.ACCEPTED
+        )
+        .exclude(contract__status=Contract.Status.ACTIVE)
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return (running or ZERO) + (paid_by_ended or ZERO)
 
 
 def _signed_advice(phase: Phase) -> Advice:
@@ -168,6 +181,8 @@ def proposal_award(
             Deliverable.objects.create(
                 contract=contract, kind=kind, name=name, due_date=due, amount=part
             )
+        # The ledger commits the amount in this same transaction; a refusal undoes the award.
+        contract_awarded.send(sender=Contract, contract=contract, actor=actor)
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)
     return contract
@@ -267,4 +282,49 @@ def deliverable_review(
         deliverable.reviewed_at = timezone.now()
         deliverable.review_remarks = remarks.strip()
         deliverable.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_remarks"])
+        if accept:
+            deliverable_accepted.send(sender=Deliverable, deliverable=deliverable, actor=actor)
     return deliverable
+
+
+# --- Ending a contract -------------------------------------------------------------------------
+
+
+def _end_contract(*, contract: Contract, actor: User, to_state: str, reason: str) -> Contract:
+    if not actor.has_perm("calls.manage_call", contract.proposal.call):
+        raise NotAllowed()
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if to_state not in CONTRACT_TRANSITIONS[contract.status]:
+            raise IllegalTransition(
+                model=_("contract"),
+                from_state=Contract.Status(contract.status).label,
+                to_state=Contract.Status(to_state).label,
+            )
+        if contract.deliverables.filter(status=Deliverable.Status.DELIVERED).exists():
+            raise DomainError(
+                _("Review the delivered milestones first: accept them or send them back."),
+                code="to_review",
+            )
+        contract.status = to_state
+        contract.save(update_fields=["status"])
+        # The ledger gives back what the contract did not pay, in this same transaction.
+        contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+    return contract
+
+
+def contract_complete(*, contract: Contract, actor: User, reason: str = "") -> Contract:
+    """The work is done; milestones not accepted are not paid, and that money is released."""
+    reason = reason.strip() or _("Contract completed")
+    return _end_contract(
+        contract=contract, actor=actor, to_state=Contract.Status.COMPLETED, reason=reason
+    )
+
+
+def contract_terminate(*, contract: Contract, actor: User, reason: str) -> Contract:
+    """Stop a contract early, with a reason; what it did not pay is released."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for terminating the contract."), code="reason")
+    return _end_contract(
+        contract=contract, actor=actor, to_state=Contract.Status.TERMINATED, reason=reason.strip()
+    )

@@ -271,3 +271,36 @@ class PhaseDeadlineForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+
+
+class ContractEndForm(forms.Form):
+    """Complete a contract, or terminate it early with a reason; unpaid money is released."""
+
+    COMPLETE = "complete"
+    TERMINATE = "terminate"
+
+    outcome = forms.ChoiceField(
+        label=_("How does the contract end?"),
+        choices=[
+            (COMPLETE, _("Completed: the work is done")),
+            (TERMINATE, _("Terminated early")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the contract ends.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=400,
+        help_text=_("Required when you terminate: it is recorded with the release of the money."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "end-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].template_name = FIELDSET_TEMPLATE
+
+    @property
+    def terminates(self) -> bool:
+        return self.cleaned_data.get("outcome") == self.TERMINATE

@@ -375,6 +375,13 @@ class Contract(models.Model):
         return f"{self.proposal} – {self.amount}"
 
 
+CONTRACT_TRANSITIONS: dict[str, set[str]] = {
+    Contract.Status.ACTIVE: {Contract.Status.COMPLETED, Contract.Status.TERMINATED},
+    Contract.Status.COMPLETED: set(),
+    Contract.Status.TERMINATED: set(),
+}
+
+
 class Deliverable(models.Model):
     """A milestone's deliverable, e.g. the feasibility report; payments follow acceptance."""
 

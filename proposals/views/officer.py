@@ -36,10 +36,18 @@ from ..assessment import (
     committee_invite_expert,
     committee_member_add,
 )
-from ..decisions import deliverable_review, phase_committed, proposal_award, proposal_reject
+from ..decisions import (
+    contract_complete,
+    contract_terminate,
+    deliverable_review,
+    phase_committed,
+    proposal_award,
+    proposal_reject,
+)
 from ..forms_officer import (
     AssignmentForm,
     CommitteeForm,
+    ContractEndForm,
     DecisionForm,
     ExpertInviteForm,
     MemberAddForm,
@@ -572,6 +580,44 @@ def officer_review(request, deliverable_pk: int):
 
 
 @login_required
+def officer_contract_end(request, contract_pk: int):
+    """Complete or terminate a contract; what its milestones did not pay is released."""
+    contract = get_object_or_404(
+        Contract.objects.select_related(
+            "proposal__call__authority", "proposal__company", "proposal__phase"
+        ),
+        pk=contract_pk,
+    )
+    _require_manages(request, contract.proposal.call)
+    form = ContractEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if form.terminates:
+                contract_terminate(contract=contract, actor=request.user, reason=reason)
+            else:
+                contract_complete(contract=contract, actor=request.user, reason=reason)
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The contract of %(number)s has ended; what it did not pay is released.")
+                % {"number": contract.proposal.submission_number},
+            )
+            return redirect("proposals:officer_contracts")
+    context = {
+        "contract": contract,
+        "proposal": contract.proposal,
+        "call": contract.proposal.call,
+        "milestones": contract.deliverables.order_by("due_date", "pk"),
+        "show_form": contract.status == Contract.Status.ACTIVE or form.is_bound,
+        "form": form,
+    }
+    return render(request, "proposals/officer/contract_end.html", context)
+
+
+@login_required
 def officer_deliverable_file(request, deliverable_pk: int):
     """The delivered file, only through this permission check (never via MEDIA_URL)."""
     deliverable = _managed_deliverable(request, deliverable_pk)
@@ -608,6 +654,7 @@ urlpatterns = [
     ),
     path("<int:pk>/decide/", officer_decide, name="officer_decide"),
     path("contracts/", officer_contracts, name="officer_contracts"),
+    path("contracts/<int:contract_pk>/end/", officer_contract_end, name="officer_contract_end"),
     path("deliverables/<int:deliverable_pk>/review/", officer_review, name="officer_review"),
     path(
         "deliverables/<int:deliverable_pk>/file/",

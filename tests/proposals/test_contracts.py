@@ -5,10 +5,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Phase
 from calls.services import call_close
+from portal.models import Role
 from proposals.assessment import assessment_open
 from proposals.decisions import (
     deliverable_deliver,
@@ -16,9 +19,10 @@ from proposals.decisions import (
     milestone_schedule,
     proposal_award,
 )
-from proposals.models import Deliverable
+from proposals.models import Contract, Deliverable
 from proposals.services import funnel_problem
 from tests.calls.factories import published_call
+from tests.factories import person_with_role
 
 from .factories import pdf_upload, signed_advice, submitted_proposals
 
@@ -99,3 +103,71 @@ def test_an_award_creates_the_schedule_and_only_the_accepted_report_opens_the_ne
     deliverable_deliver(deliverable=report, actor=person, upload=pdf_upload("rapport.pdf"))
     deliverable_review(deliverable=report, actor=call.officer, accept=True)
     assert funnel_problem(phase=prototype, company=company) is None
+
+
+# --- Ending a contract through the officer's page -------------------------------------------
+
+
+@pytest.fixture
+def awarded():
+    call = published_call()
+    proposal = submitted_proposals(call, 1)[0]
+    with time_machine.travel(call.deadline + timezone.timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+        assessment_open(phase=proposal.phase, actor=call.officer)
+        signed_advice(proposal.phase)
+        contract = proposal_award(proposal=proposal, actor=call.officer, motivation="Goed")
+    contract.person = proposal.person
+    contract.officer = call.officer
+    return contract
+
+
+def end_url(contract) -> str:
+    return reverse("proposals:officer_contract_end", kwargs={"contract_pk": contract.pk})
+
+
+@pytest.mark.django_db
+def test_who_may_end_a_contract(client, verified_client, awarded):
+    url = end_url(awarded)
+    data = {"outcome": "terminate", "reason": "Weg ermee"}
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    assert "login" in client.get(url).url
+    client.force_login(awarded.person)  # the company itself
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    other = verified_client(person_with_role(Role.PROCUREMENT_OFFICER))
+    assert other.get(url).status_code == 404
+    assert other.post(url, data).status_code == 404
+    ministry = verified_client(person_with_role(Role.MINISTRY_STAFF))
+    assert ministry.get(url).status_code == 404
+    assert Contract.objects.get(pk=awarded.pk).status == Contract.Status.ACTIVE
+
+    owner = verified_client(awarded.officer)
+    page = owner.get(url)
+    assert page.status_code == 200
+    assert 'data-testid="end-form"' in page.content.decode()
+    listing = owner.get(reverse("proposals:officer_contracts")).content.decode()
+    assert url in listing
+
+
+@pytest.mark.django_db
+def test_terminating_on_the_page_needs_a_reason_and_then_ends_the_contract(
+    verified_client, awarded
+):
+    owner = verified_client(awarded.officer)
+    url = end_url(awarded)
+
+    response = owner.post(url, {"outcome": "terminate", "reason": " "})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("reason", "reason")
+    response = owner.post(url, {"reason": "Iets"})
+    assert response.context["form"].has_error("outcome")
+    assert Contract.objects.get(pk=awarded.pk).status == Contract.Status.ACTIVE
+
+    response = owner.post(url, {"outcome": "terminate", "reason": "Bedrijf gestopt"})
+    assert response.status_code == 302
+    assert Contract.objects.get(pk=awarded.pk).status == Contract.Status.TERMINATED
+
+    again = owner.post(url, {"outcome": "complete", "reason": ""})
+    assert again.status_code == 200  # ended already: refused on the form, no 500
+    assert again.context["form"].has_error(NON_FIELD_ERRORS, "illegal_transition")

@@ -1,0 +1,20 @@
+"""The ledger follows the contracts: receivers of the proposals app's signals.
+
+Connected in FundingConfig.ready. Each runs inside the sending service's database
+transaction and lets a refusal (DomainError) through, so the award, acceptance or ending is
+undone with it: money and contracts never disagree.
+"""
+
+from .services import contract_commit, contract_release, milestone_pay
+
+
+def commit_on_award(sender, *, contract, actor, **kwargs) -> None:
+    contract_commit(contract=contract, actor=actor)
+
+
+def pay_on_acceptance(sender, *, deliverable, actor, **kwargs) -> None:
+    milestone_pay(deliverable=deliverable, actor=actor)
+
+
+def release_on_end(sender, *, contract, actor, reason, **kwargs) -> None:
+    contract_release(contract=contract, actor=actor, reason=reason)

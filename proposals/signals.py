@@ -1,0 +1,16 @@
+"""What proposals tells the apps built on it, without importing them.
+
+Each signal is sent inside the database transaction of the service that sends it, with
+`send` (not `send_robust`): a receiver that raises rolls the whole action back. The funding
+app listens to post the money of each step in its ledger (funding/receivers.py).
+"""
+
+from django.dispatch import Signal
+
+# An award made a contract. Arguments: contract, actor.
+contract_awarded = Signal()
+# The officer accepted a milestone's deliverable; its amount is due. Arguments: deliverable, actor.
+deliverable_accepted = Signal()
+# A contract was completed or terminated; what it did not pay is free again.
+# Arguments: contract, actor, reason.
+contract_ended = Signal()

@@ -1,0 +1,336 @@
+"""The money of contracts: awards commit the phase's budget, milestones pay, ends release.
+
+Through the proposals app's services (award, review, complete, terminate), which signal the
+ledger inside their own transaction; the ledger's refusal undoes the step.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.services import call_close
+from funding.models import Account, CoFinancingApplication, Fund, FundingRound, Transaction
+from funding.selectors import fund_balances
+from funding.services import (
+    cofinancing_approve,
+    contract_commitment,
+    fund_account,
+    fund_open,
+    phase_fund,
+    transaction_post,
+)
+from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.models import Role
+from proposals.assessment import assessment_open
+from proposals.decisions import (
+    contract_complete,
+    contract_terminate,
+    deliverable_deliver,
+    deliverable_review,
+    phase_committed,
+    proposal_award,
+)
+from proposals.models import Contract, Deliverable, Proposal
+from tests.calls.factories import published_call
+from tests.factories import MinistryFactory, person_with_role
+from tests.proposals.factories import pdf_upload, signed_advice, submitted_proposals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """A closed SBIR call whose 3 feasibility proposals wait for a decision; advice signed."""
+    call = published_call()
+    proposals = submitted_proposals(call, 3)
+    phase = call.phases.get(order=1)
+    traveller = time_machine.travel(call.deadline + timedelta(minutes=1))
+    traveller.start()
+    call_close(call=call, actor=call.officer)
+    assessment_open(phase=phase, actor=call.officer)
+    signed_advice(phase)
+    persons = {p.pk: p.person for p in proposals}
+    fresh = []
+    for p in proposals:
+        proposal = Proposal.objects.get(pk=p.pk)
+        proposal.person = persons[p.pk]
+        fresh.append(proposal)
+    yield SimpleNamespace(call=call, officer=call.officer, phase=phase, proposals=fresh)
+    traveller.stop()
+
+
+def award(world, index=0, amount="20000.00") -> Contract:
+    return proposal_award(
+        proposal=world.proposals[index],
+        actor=world.officer,
+        motivation="Beste plan",
+        amount=Decimal(amount),
+    )
+
+
+def accept(world, deliverable: Deliverable, index=0) -> Deliverable:
+    deliverable_deliver(
+        deliverable=deliverable, actor=world.proposals[index].person, upload=pdf_upload()
+    )
+    return deliverable_review(deliverable=deliverable, actor=world.officer, accept=True)
+
+
+def milestones(contract: Contract) -> list[Deliverable]:
+    return list(contract.deliverables.order_by("due_date", "pk"))
+
+
+def balance(fund: Fund):
+    return fund_balances([fund])[0]
+
+
+def test_an_award_commits_the_contract_from_the_phases_own_fund(world):
+    contract = award(world, amount="20000.00")
+
+    fund = Fund.objects.get(phase=world.phase)
+    assert (fund.kind, fund.owner) == (Fund.Kind.AUTHORITY, world.call.authority)
+    figures = balance(fund)
+    assert figures.appropriated == world.phase.budget
+    assert figures.committed == Decimal("20000.00")
+    assert figures.available == world.phase.budget - Decimal("20000.00")
+    assert contract_commitment(contract).balance == Decimal("20000.00")
+    commitment = Transaction.objects.get(kind=Transaction.Kind.COMMITMENT, contract=contract)
+    assert (commitment.call, commitment.proposal, commitment.created_by) == (
+        world.call,
+        world.proposals[0],
+        world.officer,
+    )
+    assert world.proposals[0].submission_number in commitment.description
+    opening = Transaction.objects.get(fund=fund, kind=Transaction.Kind.APPROPRIATION)
+    assert (opening.call, opening.created_by) == (world.call, world.officer)
+
+    award(world, 1, amount="15000.00")
+    assert Fund.objects.filter(phase=world.phase).count() == 1
+    assert balance(fund).committed == Decimal("35000.00")
+
+
+def test_a_raised_phase_budget_is_appropriated_on_top_at_the_next_award(world):
+    award(world)
+    fund = Fund.objects.get(phase=world.phase)
+    world.phase.budget += Decimal("50000.00")
+    world.phase.save(update_fields=["budget"])
+    award(world, 1)
+    assert balance(fund).appropriated == world.phase.budget
+
+
+def test_a_refused_ledger_posting_undoes_the_award(world):
+    """The phase's fund holds less than the phase budget says: the ledger refuses."""
+    fund = phase_fund(phase=world.phase, actor=world.officer)
+    elsewhere = Account.objects.create(fund=fund, kind=Account.Kind.COMMITTED, call=world.call)
+    left = Decimal("5000.00")
+    transaction_post(
+        fund=fund,
+        kind=Transaction.Kind.COMMITMENT,
+        actor=world.officer,
+        description="Eerder toegezegd",
+        entries=[
+            (fund_account(fund, Account.Kind.AVAILABLE), -(world.phase.budget - left)),
+            (elsewhere, world.phase.budget - left),
+        ],
+    )
+    transactions = Transaction.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        award(world, amount="20000.00")
+
+    assert refused.value.code == "insufficient"
+    proposal = Proposal.objects.get(pk=world.proposals[0].pk)
+    assert proposal.status == Proposal.Status.UNDER_ASSESSMENT
+    assert not Contract.objects.exists()
+    assert not Deliverable.objects.exists()
+    assert Transaction.objects.count() == transactions
+    assert not Account.objects.filter(contract__isnull=False).exists()
+
+
+def test_a_refused_award_through_the_page_shows_the_reason_and_keeps_nothing(
+    world, verified_client, monkeypatch
+):
+    def refuse(*, contract, actor):
+        raise DomainError("Het grootboek weigert.", code="insufficient")
+
+    monkeypatch.setattr("funding.receivers.contract_commit", refuse)
+    proposal = world.proposals[0]
+    client = verified_client(world.officer)
+    url = reverse("proposals:officer_decide", kwargs={"pk": proposal.pk})
+    response = client.post(url, {"decision": "award", "motivation": "Goed", "amount": "1000"})
+
+    assert response.status_code == 200
+    assert "Het grootboek weigert." in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
+    assert not Contract.objects.exists()
+
+
+def test_accepted_milestones_pay_from_the_commitment(world):
+    contract = award(world, amount="33333.33")
+    plan, report = milestones(contract)
+    fund = Fund.objects.get(phase=world.phase)
+
+    accept(world, plan)
+    assert contract_commitment(contract).balance == Decimal("23333.33")
+    assert balance(fund).paid == Decimal("10000.00")
+    payment = Transaction.objects.get(kind=Transaction.Kind.PAYMENT, contract=contract)
+    assert (payment.call, payment.proposal, payment.created_by) == (
+        world.call,
+        world.proposals[0],
+        world.officer,
+    )
+    assert plan.name in payment.description
+
+    accept(world, report)
+    assert contract_commitment(contract).balance == Decimal("0.00")
+    assert balance(fund).paid == Decimal("33333.33")
+
+
+def test_a_rejected_deliverable_pays_nothing(world):
+    contract = award(world)
+    plan = milestones(contract)[0]
+    deliverable_deliver(deliverable=plan, actor=world.proposals[0].person, upload=pdf_upload())
+    deliverable_review(deliverable=plan, actor=world.officer, accept=False, remarks="Te summier")
+    assert not Transaction.objects.filter(kind=Transaction.Kind.PAYMENT).exists()
+
+
+def test_a_milestone_never_pays_more_than_is_committed(world):
+    contract = award(world, amount="20000.00")
+    plan = milestones(contract)[0]
+    Deliverable.objects.filter(pk=plan.pk).update(amount=Decimal("20000.01"))  # a broken row
+    plan.refresh_from_db()
+    deliverable_deliver(deliverable=plan, actor=world.proposals[0].person, upload=pdf_upload())
+
+    with pytest.raises(DomainError):
+        deliverable_review(deliverable=plan, actor=world.officer, accept=True)
+
+    assert Deliverable.objects.get(pk=plan.pk).status == Deliverable.Status.DELIVERED
+    assert contract_commitment(contract).balance == Decimal("20000.00")
+
+
+def test_terminating_releases_what_was_not_paid(world):
+    contract = award(world, amount="20000.00")
+    accept(world, milestones(contract)[0])  # 30%: 6,000 paid
+    fund = Fund.objects.get(phase=world.phase)
+
+    with pytest.raises(DomainError) as no_reason:
+        contract_terminate(contract=contract, actor=world.officer, reason="  ")
+    assert no_reason.value.code == "reason"
+
+    contract_terminate(contract=contract, actor=world.officer, reason="Bedrijf failliet")
+
+    figures = balance(fund)
+    assert (figures.committed, figures.paid) == (Decimal("0.00"), Decimal("6000.00"))
+    assert figures.available == world.phase.budget - Decimal("6000.00")
+    assert phase_committed(world.phase) == Decimal("6000.00")
+    release = Transaction.objects.get(kind=Transaction.Kind.RELEASE)
+    assert (release.description, release.contract, release.proposal, release.created_by) == (
+        "Bedrijf failliet",
+        contract,
+        world.proposals[0],
+        world.officer,
+    )
+    assert release.entries.filter(amount__gt=0).get().amount == Decimal("14000.00")
+    with pytest.raises(IllegalTransition):
+        contract_complete(contract=contract, actor=world.officer)
+
+
+def test_completing_under_budget_releases_the_rest_and_a_full_payment_releases_nothing(world):
+    under = award(world, 0, amount="20000.00")
+    full = award(world, 1, amount="10000.00")
+    accept(world, milestones(under)[1], index=0)  # the report (70%) only
+    for deliverable in milestones(full):
+        accept(world, deliverable, index=1)
+
+    contract_complete(contract=under, actor=world.officer)
+    contract_complete(contract=full, actor=world.officer)
+
+    releases = Transaction.objects.filter(kind=Transaction.Kind.RELEASE)
+    assert [r.contract for r in releases] == [under]
+    assert releases.get().entries.filter(amount__gt=0).aggregate(s=Sum("amount"))["s"] == Decimal(
+        "6000.00"
+    )
+    assert phase_committed(world.phase) == Decimal("24000.00")
+
+
+def test_a_contract_with_a_delivery_waiting_for_review_cannot_end(world):
+    contract = award(world)
+    plan = milestones(contract)[0]
+    deliverable_deliver(deliverable=plan, actor=world.proposals[0].person, upload=pdf_upload())
+    with pytest.raises(DomainError) as refused:
+        contract_complete(contract=contract, actor=world.officer)
+    assert refused.value.code == "to_review"
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.ACTIVE
+
+
+def test_only_the_owning_officer_ends_a_contract(world):
+    contract = award(world)
+    outsider = person_with_role(Role.PROCUREMENT_OFFICER)
+    with pytest.raises(NotAllowed):
+        contract_terminate(contract=contract, actor=outsider, reason="Weg ermee")
+    assert not Transaction.objects.filter(kind=Transaction.Kind.RELEASE).exists()
+
+
+def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
+    staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
+    ezk = fund_open(
+        code="ezk",
+        name="EZK",
+        kind=Fund.Kind.EZK,
+        owner=staff.memberships.get().organisation,
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate() + timedelta(days=365),
+        amount="1000000.00",
+        actor=staff,
+    )
+    funding_round = FundingRound.objects.create(
+        fund=ezk,
+        name="Ronde",
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=1),
+    )
+    application = CoFinancingApplication.objects.create(
+        round=funding_round,
+        call=world.call,
+        authority=world.call.authority,
+        trajectory_cost=Decimal("10000.00"),
+        requested=Decimal("5000.00"),  # half of the trajectory's cost
+        motivation="Past bij de missies.",
+        submitted_by=world.officer,
+    )
+    cofinancing_approve(application=application, actor=staff)
+    contract = award(world, amount="20000.00")
+    plan, report = milestones(contract)
+
+    accept(world, plan)  # 6,000: EZK's half is 3,000
+    ezk_account = Account.objects.get(application=application)
+    assert ezk_account.balance == Decimal("2000.00")
+    share = Transaction.objects.get(fund=ezk, kind=Transaction.Kind.PAYMENT)
+    assert (share.application, share.contract, share.proposal, share.call) == (
+        application,
+        contract,
+        world.proposals[0],
+        world.call,
+    )
+    assert balance(ezk).paid == Decimal("3000.00")
+
+    accept(world, report)  # half of 14,000 is 7,000, but only 2,000 is left of the grant
+    assert Account.objects.get(pk=ezk_account.pk).balance == Decimal("0.00")
+    assert balance(ezk).paid == Decimal("5000.00")
+    assert balance(Fund.objects.get(phase=world.phase)).paid == Decimal("20000.00")
+
+
+def test_the_ministrys_figures_leave_the_authorities_phase_funds_out(world, verified_client):
+    from funding.selectors import committed_per_authority, committed_per_year
+
+    award(world)
+    assert committed_per_authority() == []
+    assert committed_per_year() == []
+    staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
+    page = verified_client(staff).get(reverse("funding:dashboard"))
+    assert [row["balance"].fund.kind for row in page.context["funds"]] == []
