@@ -167,6 +167,20 @@ def _tender_status(call: Call, phase: Phase, now: datetime) -> str:
     return "active"
 
 
+def _tenders_known(call: Call, phase: Phase, deadline: datetime | None, now: datetime) -> bool:
+    """The number of proposals received is public once no more can come in."""
+    if deadline is not None and now >= deadline:
+        return True
+    if phase.awarded_count:
+        return True
+    return phase.order == 1 and call.status in (
+        Call.Status.CLOSED,
+        Call.Status.UNDER_ASSESSMENT,
+        Call.Status.AWARDED,
+        Call.Status.COMPLETED,
+    )
+
+
 def _deadline(call: Call, phase: Phase) -> datetime | None:
     return phase.deadline or (call.deadline if phase.order == 1 else None)
 
@@ -266,7 +280,7 @@ def _tender(call: Call, phase: Phase, phases: int, now: datetime) -> dict:
         period["endDate"] = moment(deadline)
     if period:
         tender["tenderPeriod"] = period
-    if deadline is not None and now >= deadline:
+    if _tenders_known(call, phase, deadline, now):
         tender["numberOfTenderers"] = phase.tenders
     advice = _advice(phase)
     if advice is not None:

@@ -123,13 +123,19 @@ def contract_of(proposal: Proposal):
 
 
 def _payments(contract_ids: list[int]) -> dict[int, list[Transaction]]:
-    """Payments made on these contracts and not reversed, with the amount paid, oldest first."""
+    """Payments to the supplier on these contracts, not reversed, with the amount, oldest first.
+
+    EZK's share of a milestone payment (a payment from a co-financing commitment, linked to
+    its application) reimburses the authority, which pays the supplier in full: it is a flow
+    between funder and buyer, not a contract transaction, and counting it would pay twice.
+    """
     if not contract_ids:
         return {}
     rows = (
         Transaction.objects.filter(
             kind=Transaction.Kind.PAYMENT,
             contract_id__in=contract_ids,
+            application__isnull=True,
             reversed_by__isnull=True,
         )
         .select_related("fund__owner")
