@@ -400,6 +400,11 @@ class Question(models.Model):
         }
 
 
+def private_storage():
+    """Files only some people may read; served by views after a permission check."""
+    return storages["private"]
+
+
 def call_document_path(instance: "CallDocument", filename: str) -> str:
     return f"calls/{instance.call_id}/{slugify(instance.title)[:50] or 'document'}.pdf"
 
@@ -407,8 +412,10 @@ def call_document_path(instance: "CallDocument", filename: str) -> str:
 class CallDocument(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
+    # Private: a draft's documents are for its officers only; calls:document serves them.
     file = models.FileField(
         _("file (PDF)"),
+        storage=private_storage,
         upload_to=call_document_path,
         validators=[FileExtensionValidator(["pdf"])],
     )
@@ -544,11 +551,6 @@ class ClarificationQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
-
-
-def private_storage():
-    """Files only some people may read; served by views after a permission check."""
-    return storages["private"]
 
 
 def participation_document_path(instance: "ParticipationRequest", filename: str) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, User
 from portal.permissions import can
+from portal.uploads import PDF_ONLY, check_upload
 
 from .models import (
     CALL_TRANSITIONS,
@@ -31,7 +32,6 @@ from .models import (
 from .structures import STRUCTURES
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
-MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
 AMENDABLE_FIELDS = (
@@ -159,15 +159,14 @@ def call_edit_draft(*, call: Call, actor: User, save: Callable[[], object]) -> N
 
 
 def call_document_add(*, call: Call, actor: User, title: str, file: UploadedFile) -> CallDocument:
+    """A PDF for everyone to read with the call; checked like proposal uploads.
+
+    Extension, declared type and content (libmagic) must agree on PDF, and clamd scans it
+    when configured. It is stored privately and served by calls:document, which shows a
+    draft's documents only to the authority's officers.
+    """
     _require(actor, "calls.manage_call", call)
-    if file.size == 0:
-        raise DomainError(_("The file is empty."), code="file")
-    if file.size > MAX_DOCUMENT_SIZE:
-        raise DomainError(_("The file is larger than 20 MB."), code="file")
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise DomainError(_("The file is not a PDF document."), code="file")
+    check_upload(file, allowed=PDF_ONLY)
     if call.status not in (Call.Status.DRAFT, Call.Status.PUBLISHED):
         raise DomainError(_("Documents can only be added before the deadline."), code="frozen")
     return CallDocument.objects.create(

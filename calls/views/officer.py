@@ -339,7 +339,9 @@ def officer_documents(request, pk: int):
                 file=form.cleaned_data["file"],
             )
         except DomainError as error:
-            form.add_error(_field_for(error, form), error.message)
+            # Refusals of the file itself (type, size, virus) belong at the file field.
+            field = None if error.code == "frozen" else "file"
+            form.add_error(field, error.message)
         else:
             messages.success(
                 request, _("The document “%(title)s” is added.") % {"title": document.title}

@@ -1050,7 +1050,7 @@ def test_a_pdf_is_uploaded_and_deleted_while_draft():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"PK\x03\x04 a zip file in disguise", "not a PDF"), (b"", "empty")],
+    [(b"PK\x03\x04 a zip file in disguise", "not really a .pdf"), (b"", "empty")],
     ids=["renamed-zip", "empty"],
 )
 def test_bad_uploads_are_refused_with_the_reason(content, message):
