@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_money
 
 app_name = "funding"
 
@@ -12,4 +12,5 @@ urlpatterns = [
         name="transactions",
     ),
     path("ministry/targets/", views.targets, name="targets"),
+    path("calls/<int:call_pk>/money/", views_money.call_money, name="call_money"),
 ]
