@@ -2,6 +2,7 @@
 here; tests/reporting/test_worker.py uses a real worker), opened and checked against the ledger."""
 
 import hashlib
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -314,7 +315,7 @@ def test_the_page_polls_while_the_report_is_made_and_refreshes_without_javascrip
     assert f'hx-get="{status_url}"' in page
     assert '<meta http-equiv="refresh" content="5">' in page  # inside <noscript>
     assert "60%" in page
-    assert "De pagina's worden opgemaakt" in page
+    assert "De pagina's worden opgemaakt" in html.unescape(page)
 
     fragment = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment
