@@ -6,7 +6,6 @@ query, so a page costs the same number of queries for ten transactions or ten th
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,13 +13,14 @@ from django.core.paginator import Paginator
 from django.db.models import DecimalField, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from calls.models import Call
-from portal.models import Organisation, Role
+from portal.exceptions import DomainError
+from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
 from .charts import fund_bar
+from .forms import TargetForm, TransactionFilter
 from .models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
 from .selectors import (
     applications_per_status,
@@ -76,14 +76,6 @@ def dashboard(request):
 # --- A fund's transactions -----------------------------------------------------------------
 
 
-class TransactionFilter(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        required=False,
-        choices=[("", gettext_lazy("All")), *list(Transaction.Kind.choices)],
-    )
-
-
 @login_required
 def transactions(request, fund_code: str):
     _require(request, "funding.view_ledger")
@@ -110,53 +102,6 @@ def transactions(request, fund_code: str):
 # --- Authority targets ---------------------------------------------------------------------
 
 
-class TargetForm(forms.ModelForm):
-    class Meta:
-        model = AuthorityTarget
-        fields = ["authority", "year", "measure", "target", "procurement_budget"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = Organisation.objects.filter(
-            kind=Organisation.Kind.AUTHORITY
-        ).order_by("name")
-        self.fields["year"].min_value = 2000
-        self.fields["year"].widget.attrs["min"] = 2000
-        self.fields["target"].min_value = 0
-        self.fields["target"].widget.attrs["min"] = 0
-        self.fields["procurement_budget"].widget.attrs["min"] = 0
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year < 2000 or year > 2100:
-            raise forms.ValidationError(_("Give a year between 2000 and 2100."))
-        return year
-
-    def clean_target(self):
-        target = self.cleaned_data["target"]
-        if target < 0:
-            raise forms.ValidationError(_("A target cannot be negative."))
-        return target
-
-    def clean_procurement_budget(self):
-        budget = self.cleaned_data.get("procurement_budget")
-        if budget is not None and budget <= 0:
-            raise forms.ValidationError(_("The procurement budget must be more than zero."))
-        return budget
-
-    def clean(self):
-        data = super().clean()
-        if data.get("measure") == AuthorityTarget.Measure.SHARE:
-            if not data.get("procurement_budget"):
-                self.add_error(
-                    "procurement_budget",
-                    _("A target as a share needs the authority's procurement budget."),
-                )
-            if data.get("target") is not None and data["target"] > 100:
-                self.add_error("target", _("A share is at most 100%."))
-        return data
-
-
 @login_required
 def targets(request):
     roles = roles_of(request.user)
@@ -174,9 +119,13 @@ def targets(request):
     if is_ministry:
         form = TargetForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            target_add(actor=request.user, data=form.cleaned_data)
-            messages.success(request, _("The target is saved."))
-            return redirect("funding:targets")
+            try:
+                target_add(actor=request.user, data=form.cleaned_data)
+            except DomainError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The target is saved."))
+                return redirect("funding:targets")
     elif request.method == "POST":
         raise PermissionDenied
     rows = targets_with_progress(visible.order_by("-year", "authority__name", "measure"))

@@ -258,3 +258,58 @@ def test_two_commitments_of_the_last_euros_at_once_cannot_both_succeed():
     (balance,) = fund_balances([fund])
     assert balance.available == Decimal("200000.00")
     assert balance.committed == Decimal("300000.00")
+
+
+# --- Authority targets through the service ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"year": 1999}, "year"),
+        ({"year": 2101}, "year"),
+        ({"target": Decimal("-1")}, "target"),
+        ({"procurement_budget": Decimal("0")}, "procurement_budget"),
+        ({"measure": "share", "target": Decimal("2")}, "procurement_budget"),
+        (
+            {"measure": "share", "target": Decimal("100.01"), "procurement_budget": Decimal("9")},
+            "target",
+        ),
+    ],
+)
+def test_target_add_refuses_what_cannot_be_a_target(ministry_staff, overrides, code):
+    from funding.models import AuthorityTarget
+    from funding.services import target_add
+    from tests.factories import AuthorityFactory
+
+    data = {
+        "authority": AuthorityFactory(),
+        "year": 2026,
+        "measure": "amount",
+        "target": Decimal("1000"),
+        "procurement_budget": None,
+    }
+    with pytest.raises(DomainError) as refused:
+        target_add(actor=ministry_staff, data={**data, **overrides})
+    assert refused.value.code == code
+    assert not AuthorityTarget.objects.exists()
+
+
+def test_target_add_is_for_ministry_staff_and_once_per_measure_and_year(ministry_staff):
+    from funding.services import target_add
+    from tests.factories import AuthorityFactory
+
+    authority = AuthorityFactory()
+    data = {
+        "authority": authority,
+        "year": 2026,
+        "measure": "share",
+        "target": Decimal("100"),
+        "procurement_budget": Decimal("5000000"),
+    }
+    with pytest.raises(NotAllowed):
+        target_add(actor=person_with_role(Role.PROCUREMENT_OFFICER), data=data)
+    assert target_add(actor=ministry_staff, data=data).target == Decimal("100")
+    with pytest.raises(DomainError) as twice:
+        target_add(actor=ministry_staff, data=data)
+    assert twice.value.code == "duplicate"

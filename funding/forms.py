@@ -1,0 +1,42 @@
+"""Forms of the funding pages: they read and type what was posted; the rules are services'."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.exceptions import DomainError
+from portal.models import Organisation
+
+from .models import AuthorityTarget, Transaction
+
+
+class TransactionFilter(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *list(Transaction.Kind.choices)],
+    )
+
+
+class TargetForm(forms.ModelForm):
+    """A target agreed with an authority; `target_add` decides whether it holds."""
+
+    class Meta:
+        model = AuthorityTarget
+        fields = ["authority", "year", "measure", "target", "procurement_budget"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.AUTHORITY
+        ).order_by("name")
+        for name in ("year", "target", "procurement_budget"):
+            self.fields[name].widget.attrs["min"] = 2000 if name == "year" else 0
+
+    def validate_unique(self):
+        """The service refuses a duplicate with a clear message; no second check here."""
+
+    def add_service_error(self, error: DomainError) -> None:
+        """A refusal of the service on the field it names (its code), else on the form."""
+        field = error.code if error.code in self.fields else None
+        self.add_error(field, ValidationError(error.message, code=error.code))
