@@ -1,8 +1,9 @@
 """Reads of calls shared by the public pages, the officer pages, the API and the feed."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import Expression
 
 from portal.models import Membership, Role
 
@@ -37,24 +38,34 @@ def calls_managed_by(user) -> QuerySet[Call]:
     )
 
 
+class StoredSearchVector(Expression):
+    """PostgreSQL only: the call's generated ``search_vector`` column (migration 0006).
+
+    The model does not declare the column, since SQLite cannot have it.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(Call._meta.db_table)
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
+
+
 def call_search(queryset: QuerySet[Call], text: str) -> QuerySet[Call]:
     """Full-text search in title and challenge: PostgreSQL's Dutch stemming, else contains."""
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config="dutch")
-            + SearchVector("title_en", weight="A", config="english")
-            + SearchVector("challenge", weight="B", config="dutch")
-            + SearchVector("challenge_en", weight="B", config="english")
-        )
         query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
             text, config="english", search_type="websearch"
         )
+        # Match the stored, generated vector (title and challenge in Dutch and English,
+        # titles weighing more); its GIN index serves the @@ match.
         return (
-            queryset.annotate(search_rank=SearchRank(vector, query))
-            .filter(search_rank__gt=0)
+            queryset.annotate(search_vector=StoredSearchVector())
+            .filter(search_vector=query)
+            .annotate(search_rank=SearchRank(F("search_vector"), query))
             .order_by("-search_rank", "deadline")
         )
     words = text.split()
