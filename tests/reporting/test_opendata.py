@@ -579,3 +579,35 @@ def test_the_schema_documents_the_open_data_endpoints(tmp_path):
 
 def test_the_footer_links_to_open_data(client):
     assert f'href="{PAGE}"' in client.get("/").content.decode()
+
+
+def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
+    from funding.services import transaction_reverse
+
+    payment = Transaction.objects.get(
+        kind=Transaction.Kind.PAYMENT, contract=demo["contract"], application__isnull=True
+    )
+    transaction_reverse(original=payment, actor=demo["staff"], reason="Dubbel geboekt")
+    package = package_from(client.get(one(demo["call"].pk)))
+    assert validate_package(package) == []
+    entry = next(
+        c
+        for c in release(package, "phase-1")["contracts"]
+        if c["id"] == f"contract-{demo['contract'].pk}"
+    )
+    assert "implementation" not in entry
+    paid = next(m for m in entry["milestones"] if m["id"] == f"payment-{demo['milestone'].pk}")
+    assert paid["status"] == "scheduled"
+
+
+def test_the_demo_data_validates(client):
+    from django.core.management import call_command
+
+    with open("/dev/null", "w") as quiet:
+        call_command("demo_data", "--force", stdout=quiet)
+    package = package_from(client.get(ALL))
+    assert validate_package(package) == []
+    titles = {r["tender"]["title"].split(" – ")[0] for r in package["releases"]}
+    assert "SBIR Circulaire Viaducten" in titles
+    viaducts = [r for r in package["releases"] if r["tender"]["title"].startswith("SBIR Circ")]
+    assert [len(r.get("awards", [])) for r in viaducts] == [10, 3]
