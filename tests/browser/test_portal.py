@@ -63,7 +63,9 @@ def test_officer_logs_in_with_password_and_authenticator_code(page):
     assert officer.full_name.split(" ")[0] in page.get_by_role("heading", level=1).inner_text()
 
 
-@pytest.mark.parametrize("path", ["/account/login/", "/account/register/", "/accessibility/"])
+@pytest.mark.parametrize(
+    "path", ["/account/login/", "/account/register/", "/accessibility/", "/open-data/"]
+)
 def test_public_forms_and_pages_pass_axe(page, path):
     page.goto(path)
     assert axe_violations(page) == []
