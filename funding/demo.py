@@ -17,15 +17,26 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
 
 from calls.models import Call, Mission, Phase
 from portal.models import Membership, Organisation, Role, User
 from portal.services import membership_grant
+from proposals.models import Contract, Deliverable
 
 from .models import Account, CoFinancingApplication, Fund, FundingRound, Transaction
 from .selectors import fund_balances
-from .services import cofinancing_approve, commitment_pay, fund_open, money
+from .services import (
+    cofinancing_approve,
+    commitment_pay,
+    contract_commit,
+    contract_release,
+    fund_open,
+    milestone_pay,
+    money,
+    phase_fund,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EZK = "Ministerie van Economische Zaken en Klimaat"
@@ -341,9 +352,62 @@ def _check(funds: list[Fund]) -> None:
             raise RuntimeError(f"The demo ledger of {balance.fund.code} does not add up.")
 
 
+def _book_contracts() -> str:
+    """The ledger of the authorities' contracts that the proposals demo wrote directly.
+
+    Each contract's award commits its amount from its phase's fund (opened with the phase's
+    budget), each accepted milestone pays, and each ended contract releases what it did not
+    pay: all through the services, then dated back to the award and the reviews. Idempotent:
+    a contract whose commitment exists is skipped. Runs after the co-financing above, whose
+    EZK payments for the funnel's call were made by hand (so no EZK share is added twice).
+    """
+    booked = Account.objects.filter(contract=OuterRef("pk"), kind=Account.Kind.COMMITTED)
+    contracts = (
+        Contract.objects.filter(~Exists(booked))
+        .select_related("proposal__call", "proposal__phase", "proposal__company")
+        .order_by("proposal__phase__order", "proposal__submission_number")
+    )
+    count = 0
+    for contract in contracts:
+        proposal = contract.proposal
+        officer = proposal.decided_by or proposal.call.created_by
+        phase_fund(phase=proposal.phase, actor=officer)
+        commitment = contract_commit(contract=contract, actor=officer)
+        decided = proposal.decided_at or commitment.created_at
+        Transaction.objects.filter(pk=commitment.pk).update(created_at=decided)
+        Transaction.objects.filter(
+            fund__phase=proposal.phase, kind=Transaction.Kind.APPROPRIATION, created_at__gt=decided
+        ).update(created_at=decided)
+        accepted = contract.deliverables.filter(status=Deliverable.Status.ACCEPTED)
+        for deliverable in accepted.order_by("due_date", "pk"):
+            for payment in milestone_pay(deliverable=deliverable, actor=officer):
+                when = deliverable.reviewed_at or payment.created_at
+                Transaction.objects.filter(pk=payment.pk).update(created_at=when)
+        if contract.status != Contract.Status.ACTIVE:
+            release = contract_release(contract=contract, actor=officer, reason="Opdracht afgerond")
+            if release is not None:
+                Transaction.objects.filter(pk=release.pk).update(
+                    created_at=timezone.make_aware(
+                        datetime.combine(contract.end_date, datetime.min.time())
+                    )
+                )
+        count += 1
+    # A phase's fund runs until its last contract ends.
+    for fund in Fund.objects.filter(phase__isnull=False, kind=Fund.Kind.AUTHORITY):
+        last = (
+            Contract.objects.filter(proposal__phase_id=fund.phase_id)
+            .order_by("-end_date")
+            .values_list("end_date", flat=True)
+            .first()
+        )
+        if last and last >= fund.period_start:
+            Fund.objects.filter(pk=fund.pk).update(period_end=last)
+    return f"{count} contracts booked"
+
+
 def load() -> str:
     if Fund.objects.filter(code=CABINET_FUND).exists():
-        return "funds loaded already"
+        return f"funds loaded already; {_book_contracts()}"
     owner = Organisation.objects.get(name=EZK)
     actor = User.objects.get(email=ACTOR)
     cabinet = _open(
@@ -386,4 +450,6 @@ def load() -> str:
     paid += sum((_support(t, round_2021, actor) for t in ROUND_2021), Decimal("0.00"))
     _check([cabinet, one_off])
     count = len(CABINET) + len(ROUND_2021)
-    return f"2 funds, {count} co-financed trajectories, € {paid} paid"
+    contracts = _book_contracts()
+    _check(list(Fund.objects.filter(kind=Fund.Kind.AUTHORITY)))
+    return f"2 funds, {count} co-financed trajectories, € {paid} paid; {contracts}"

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from calls.models import Call, Phase, Question
 from portal.models import Membership, Organisation, Role, User
 
+from .decisions import milestone_schedule
 from .models import (
     Advice,
     Assessment,
@@ -474,14 +475,17 @@ def _assess(phase: Phase, members: list[CommitteeMember], proposals: list[Propos
 def _contracts(
     proposals: list[Proposal],
     *,
+    phase: Phase,
     start: date,
     end: date,
-    kind: str,
-    name: str,
     officer: User,
     delivered: datetime,
     reviewed: datetime,
 ) -> None:
+    """Completed contracts whose milestones (the award's payment schedule) were all accepted.
+
+    The money of these contracts is booked in the ledger by funding/demo.py.
+    """
     contracts = Contract.objects.bulk_create(
         Contract(
             proposal=proposal,
@@ -494,26 +498,31 @@ def _contracts(
     )
     deliverables = []
     for contract, proposal in zip(contracts, proposals, strict=True):
-        stored, _content = _store(
-            "deliverables/demo",
-            f"{slugify(name)}-{slugify(proposal.company.name)[:40]}.pdf",
-            [name, proposal.title, proposal.company.name, "Eindrapportage"],
-        )
-        deliverables.append(
-            Deliverable(
-                contract=contract,
-                kind=kind,
-                name=name,
-                due_date=end,
-                amount=contract.amount,
-                status=Deliverable.Status.ACCEPTED,
-                file=stored,
-                delivered_at=delivered,
-                reviewed_by=officer,
-                reviewed_at=reviewed,
-                review_remarks="Voldoet aan de opdracht; akkoord.",
+        schedule = milestone_schedule(phase, contract.amount, start, end)
+        for number, (kind, name, due, amount) in enumerate(schedule, 1):
+            last = number == len(schedule)
+            stored, _content = _store(
+                "deliverables/demo",
+                f"{slugify(name)}-{slugify(proposal.company.name)[:40]}.pdf",
+                [name, proposal.title, proposal.company.name, "Eindrapportage" if last else ""],
             )
-        )
+            # The milestone before the last was delivered and accepted halfway.
+            shift = timedelta(days=0 if last else (end - due).days)
+            deliverables.append(
+                Deliverable(
+                    contract=contract,
+                    kind=kind,
+                    name=name,
+                    due_date=due,
+                    amount=amount,
+                    status=Deliverable.Status.ACCEPTED,
+                    file=stored,
+                    delivered_at=delivered - shift,
+                    reviewed_by=officer,
+                    reviewed_at=reviewed - shift,
+                    review_remarks="Voldoet aan de opdracht; akkoord.",
+                )
+            )
     Deliverable.objects.bulk_create(deliverables)
 
 
@@ -593,10 +602,9 @@ def load() -> str:
     _decide(rest, Proposal.Status.REJECTED, REJECTED, officer, decided)
     _contracts(
         best,
+        phase=feasibility,
         start=date(2021, 1, 4),
         end=date(2021, 5, 4),
-        kind=Deliverable.Kind.FEASIBILITY_REPORT,
-        name="Haalbaarheidsrapport",
         officer=officer,
         delivered=_at(2021, 4, 28, 16),
         reviewed=_at(2021, 5, 12, 11),
@@ -620,10 +628,9 @@ def load() -> str:
     )
     _contracts(
         second,
+        phase=prototype,
         start=date(2021, 10, 1),
         end=date(2022, 12, 31),
-        kind=Deliverable.Kind.PROTOTYPE,
-        name="Prototype en eindrapport",
         officer=officer,
         delivered=_at(2022, 12, 15, 16),
         reviewed=_at(2023, 1, 20, 11),

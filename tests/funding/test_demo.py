@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from funding.demo import CABINET_FUND, ONE_OFF_FUND
 from funding.models import Account, CoFinancingApplication, Entry, Fund, FundingRound, Transaction
 from funding.selectors import fund_balances
+from proposals.models import Contract, Deliverable
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,48 @@ def test_demo_data_commits_both_ezk_budgets_and_is_idempotent():
     before = _state()
     call_command("demo_data", "--force")
     assert _state() == before
+
+
+def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_paid():
+    call_command("demo_data", "--force")
+
+    contracts = Contract.objects.filter(proposal__call__title="SBIR Circulaire Viaducten")
+    assert contracts.count() == 13
+    for contract in contracts.prefetch_related("deliverables"):
+        milestones = list(contract.deliverables.all())
+        assert sum(d.amount for d in milestones) == contract.amount
+        assert Transaction.objects.filter(
+            kind=Transaction.Kind.COMMITMENT, contract=contract, created_by__isnull=False
+        ).exists()
+        paid = Entry.objects.filter(
+            transaction__kind=Transaction.Kind.PAYMENT,
+            transaction__contract=contract,
+            account__kind=Account.Kind.PAID,
+            account__fund__kind=Fund.Kind.AUTHORITY,
+        ).aggregate(total=Sum("amount"))["total"]
+        accepted = sum(d.amount for d in milestones if d.status == Deliverable.Status.ACCEPTED)
+        assert paid == accepted
+    report = Deliverable.objects.filter(
+        contract__in=contracts, kind=Deliverable.Kind.FEASIBILITY_REPORT
+    ).first()
+    payment = Transaction.objects.get(
+        kind=Transaction.Kind.PAYMENT, contract=report.contract, description__contains=report.name
+    )
+    assert payment.created_at == report.reviewed_at
+    funds = fund_balances(Fund.objects.filter(kind=Fund.Kind.AUTHORITY))
+    assert len(funds) == 2  # the call's two phases
+    for figures in funds:
+        assert figures.fund.phase.call.title == "SBIR Circulaire Viaducten"
+        assert figures.appropriated == figures.fund.phase.budget
+        assert figures.available + figures.committed + figures.paid == figures.appropriated
+        assert figures.fund.period_end.year <= 2023
+    # EZK's own payments for this call were made once, by the co-financing above.
+    ezk_paid = Entry.objects.filter(
+        transaction__call__title="SBIR Circulaire Viaducten",
+        account__kind=Account.Kind.PAID,
+        account__fund__kind=Fund.Kind.EZK,
+    ).aggregate(total=Sum("amount"))["total"]
+    assert (
+        ezk_paid
+        == CoFinancingApplication.objects.get(call__title="SBIR Circulaire Viaducten").requested
+    )

@@ -89,6 +89,11 @@ def test_every_award_has_a_contract_and_each_feasibility_report_was_accepted(via
     )
     assert reports.count() == 10
     assert set(reports.values_list("status", flat=True)) == {Deliverable.Status.ACCEPTED}
+    for contract in contracts.prefetch_related("deliverables"):
+        milestones = list(contract.deliverables.all())
+        assert len(milestones) == 2  # the payment schedule of the award
+        assert sum(d.amount for d in milestones) == contract.amount
+        assert all(d.status == Deliverable.Status.ACCEPTED for d in milestones)
     report = reports.first()
     with report.file.open("rb") as handle:
         assert len(PdfReader(handle).pages) == 1
