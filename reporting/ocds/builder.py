@@ -266,8 +266,10 @@ def _tender(call: Call, phase: Phase, phases: int, now: datetime) -> dict:
         tender["awardCriteriaDetails"] = "; ".join(
             f"{criterion.name} ({criterion.weight}%)" for criterion in criteria
         )
-    if phase.interim_targets:
-        tender["eligibilityCriteria"] = phase.interim_targets
+    if phase.order > 1:
+        tender["eligibilityCriteria"] = _(
+            "Only companies whose proposal for the previous phase was awarded may apply."
+        )
     period: dict = {}
     if phase.order == 1:
         period["startDate"] = moment(call.publication_date)
