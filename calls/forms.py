@@ -55,6 +55,7 @@ CALL_FIELDS = [
     "questions_deadline",
     "participation_deadline",
     "max_partners",
+    "consortium_allowed",
     "blind_assessment",
     "tie_break",
 ]

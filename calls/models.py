@@ -102,6 +102,11 @@ class Call(models.Model):
         default=False,
         help_text=_("An innovation partnership must state this in advance."),
     )
+    consortium_allowed = models.BooleanField(
+        _("consortium partners allowed"),
+        default=True,
+        help_text=_("Whether a company may submit a proposal together with partners."),
+    )
     blind_assessment = models.BooleanField(
         _("blind assessment"),
         default=False,

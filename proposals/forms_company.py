@@ -151,6 +151,8 @@ class ProposalDraftForm(forms.Form):
         self.fields["requested_amount"].help_text = _(
             "In euro, excluding VAT; at most %(max)s per award."
         ) % {"max": euro(proposal.phase.max_per_award)}
+        if not proposal.call.consortium_allowed:
+            del self.fields["consortium_partners"]  # this call takes no consortia
         for name in self.NEEDED_TO_SUBMIT:
             self.fields[name].needed = True
         # In the order of the page, so that the error summary follows it too.
@@ -169,7 +171,7 @@ class ProposalDraftForm(forms.Form):
     # --- groups for the template -------------------------------------------------------------
 
     def content_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in EDITABLE_FIELDS]
+        return [self[name] for name in EDITABLE_FIELDS if name in self.fields]
 
     def question_fields(self) -> list[forms.BoundField]:
         return [

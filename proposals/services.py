@@ -154,6 +154,10 @@ def proposal_save_draft(
             if name not in EDITABLE_FIELDS:
                 raise DomainError(f"Unknown field {name}")
             setattr(proposal, name, value)
+        if proposal.consortium_partners.strip() and not proposal.call.consortium_allowed:
+            raise DomainError(
+                _("This call does not allow consortium partners."), code="consortium_partners"
+            )
         if answers is not None:
             proposal.answers = _answers_with_snapshots(proposal, answers)
         proposal.save()

@@ -204,6 +204,7 @@ class CallDetailSerializer(CallSummarySerializer):
             "participation_deadline",
             "max_partners",
             "reserves_right_to_stop",
+            "consortium_allowed",
             "blind_assessment",
             "tie_break",
             "cancellation_reason",
@@ -278,6 +279,7 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
             "questions_deadline",
             "participation_deadline",
             "max_partners",
+            "consortium_allowed",
             "blind_assessment",
             "tie_break",
         ]
