@@ -63,6 +63,44 @@ def timed(action, repeat: int) -> tuple[float, int]:
     return statistics.median(timings), len(queries)
 
 
+def contract_figures() -> None:
+    """A call's money page reads (20 and 200 contracts), and the ledger's work per award
+    (contract rows plus its commitment) and per accepted milestone (its payment)."""
+    from calls.models import Phase
+    from funding.selectors import call_contracts_money, call_phase_money
+    from funding.services import milestone_pay
+    from proposals.models import Deliverable
+    from tests.calls.factories import published_call
+    from tests.funding.test_call_money import contracts
+
+    call = published_call()
+    officer = call.officer
+    Phase.objects.filter(call=call, order=1).update(budget=Decimal("100000000.00"))
+    print()
+    heading = ("contracts", "money page ms", "queries", "award+commit ms", "pay ms")
+    print("{:>12} {:>14} {:>8} {:>16} {:>7}".format(*heading))
+    made = 0
+    for target in (20, 200):
+        contracts(call, target - made, start=made)
+        made = target
+
+        def read():
+            list(call_phase_money(call))
+            list(call_contracts_money(call)[:50])
+
+        read_ms, read_q = timed(read, 10)
+        started = time.perf_counter()
+        fresh = contracts(call, 10, start=made)  # rows in bulk, then one commitment each
+        made += 10
+        award_ms = (time.perf_counter() - started) * 1000 / 10
+        milestones = Deliverable.objects.filter(contract__in=fresh)[:10]
+        started = time.perf_counter()
+        for deliverable in milestones:
+            milestone_pay(deliverable=deliverable, actor=officer)
+        pay_ms = (time.perf_counter() - started) * 1000 / 10
+        print(f"{target:12d} {read_ms:14.2f} {read_q:8d} {award_ms:16.2f} {pay_ms:7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max", type=int, default=100_000)
@@ -108,6 +146,7 @@ def main() -> None:
             print(f"{total:12d} {read_ms:12.2f} {read_q:8d} {post_ms:8.2f} {post_q:8d}")
         (balance,) = fund_balances([fund])
         assert balance.available + balance.committed + balance.paid == balance.appropriated
+        contract_figures()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
