@@ -178,7 +178,8 @@ class Call(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status != self.Status.DRAFT
+        """Published at some point: a draft cancelled before publication stays private."""
+        return self.status != self.Status.DRAFT and self.publication_date is not None
 
     @property
     def is_open(self) -> bool:

@@ -11,9 +11,11 @@ from .models import Call, ClarificationQuestion, Criterion, Phase
 
 
 def calls_public() -> QuerySet[Call]:
-    """Every call the public may see (all but drafts), ready for a list page."""
+    """Every call the public may see, ready for a list page: all that were ever published (a
+    draft cancelled before publication never was)."""
     return (
         Call.objects.exclude(status=Call.Status.DRAFT)
+        .exclude(publication_date__isnull=True)
         .select_related("authority")
         .prefetch_related("missions")
     )

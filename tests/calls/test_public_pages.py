@@ -113,6 +113,16 @@ def test_list_shows_published_and_closed_calls_but_never_drafts(client):
     assert re.search(r"\b(CET|CEST)\b", content)  # deadlines carry their time zone
 
 
+def test_a_draft_cancelled_before_publication_stays_private(client, verified_client):
+    draft = draft_call(title="Ingetrokken concept")
+    call_cancel(call=draft, actor=draft.officer, reason="Budget ging naar een ander project.")
+
+    assert draft.pk not in call_ids(client.get(LIST_URL))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    officer = verified_client(draft.officer)
+    assert officer.get(draft.get_absolute_url()).status_code == 200  # its officers still do
+
+
 def test_list_links_to_the_atom_feed(client):
     content = client.get(LIST_URL).content.decode()
 
