@@ -62,12 +62,19 @@ def report_context(report: ParliamentReport, progress: Progress) -> dict:
         "prototype": sum(t.prototype for t in trajectories),
     }
     per_mission = use_per_mission(ezk_funds, until)
+    # The authorities' own budgets are a fund per call phase: one line for all of them.
+    own = [position for position in positions if position.fund.kind == Fund.Kind.AUTHORITY]
     return {
         "report": report,
         "made_at": timezone.now(),
-        "positions": [
-            {"position": position, "chart": fund_bar(position)} for position in positions
-        ],
+        "positions": [{"position": position, "chart": fund_bar(position)} for position in ezk],
+        "authority_funds": {
+            "count": len(own),
+            **{
+                kind: sum((getattr(position, kind) for position in own), ZERO)
+                for kind in ("appropriated", "committed", "paid", "available")
+            },
+        },
         "totals": totals,
         "used": totals["committed"] + totals["paid"],
         "trajectories": trajectories,
