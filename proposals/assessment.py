@@ -7,6 +7,7 @@ shows the others' scores. The chair may reopen a submitted assessment, with a re
 """
 
 from collections import Counter
+from datetime import datetime
 
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
@@ -52,17 +53,27 @@ def _require_seat(actor: User, member: CommitteeMember) -> None:
 
 
 def committee_create(
-    *, phase: Phase, actor: User, code_of_conduct: str, assessors_per_proposal: int = 3
+    *,
+    phase: Phase,
+    actor: User,
+    code_of_conduct: str,
+    assessors_per_proposal: int = 3,
+    assessment_deadline: datetime | None = None,
 ) -> Committee:
     _require_officer(actor, phase)
     if not code_of_conduct.strip():
         raise DomainError(_("Write the code of conduct the members must accept."))
+    if assessment_deadline is not None and assessment_deadline <= timezone.now():
+        raise DomainError(
+            _("The assessment deadline must lie in the future."), code="assessment_deadline"
+        )
     try:
         with transaction.atomic():
             return Committee.objects.create(
                 phase=phase,
                 code_of_conduct=code_of_conduct.strip(),
                 assessors_per_proposal=assessors_per_proposal,
+                assessment_deadline=assessment_deadline,
             )
     except IntegrityError as error:
         raise DomainError(_("This phase already has a committee.")) from error

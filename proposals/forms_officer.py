@@ -82,6 +82,16 @@ class CommitteeForm(forms.Form):
         help_text=_("How many members score each proposal; the chair sees every proposal."),
         widget=forms.NumberInput(attrs={"min": "1", "max": "20", "step": "1"}),
     )
+    assessment_deadline = forms.DateTimeField(
+        label=_("Assessment deadline"),
+        required=False,
+        help_text=_(
+            "When declarations, scores and the advice are due (Europe/Amsterdam); members see "
+            "it in their tasks."
+        ),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "committee-%s")

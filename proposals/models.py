@@ -165,6 +165,12 @@ class Committee(models.Model):
     assessors_per_proposal = models.PositiveSmallIntegerField(
         _("assessors per proposal"), default=3, validators=[MinValueValidator(1)]
     )
+    assessment_deadline = models.DateTimeField(
+        _("assessment deadline"),
+        null=True,
+        blank=True,
+        help_text=_("When declarations, scores and the advice are due; shown in My tasks."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

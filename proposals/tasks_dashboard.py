@@ -154,6 +154,7 @@ def committee_tasks(user) -> list[dict]:
         if seat.advice_signed or call.status in (Call.Status.COMPLETED, Call.Status.CANCELLED):
             continue  # the committee's work is done
         context = {"call": call.display_title, "phase": seat.committee.phase.name}
+        due = seat.committee.assessment_deadline
         if seat.code_accepted_at is None:
             tasks.append(
                 task(
@@ -161,6 +162,7 @@ def committee_tasks(user) -> list[dict]:
                     _("Accept the code of conduct of the committee for %(call)s, %(phase)s")
                     % context,
                     reverse("proposals:code_of_conduct", kwargs={"seat_pk": seat.pk}),
+                    due,
                 )
             )
             continue
@@ -175,6 +177,7 @@ def committee_tasks(user) -> list[dict]:
                     )
                     % {**context, "count": seat.undeclared},
                     reverse("proposals:declarations", kwargs={"seat_pk": seat.pk}),
+                    due,
                 )
             )
         if seat.role == CommitteeMember.Role.CHAIR and seat.assigned and not seat.assessments_open:
@@ -183,6 +186,7 @@ def committee_tasks(user) -> list[dict]:
                     "advice",
                     _("All assessments are in: sign the advice for %(call)s, %(phase)s") % context,
                     reverse("proposals:advice", kwargs={"seat_pk": seat.pk}),
+                    due,
                 )
             )
 
@@ -197,7 +201,7 @@ def committee_tasks(user) -> list[dict]:
             proposal__status=Proposal.Status.UNDER_ASSESSMENT,
         )
         .exclude(assessment__status=Assessment.Status.SUBMITTED)
-        .select_related("proposal")
+        .select_related("proposal", "member__committee")
         .order_by("proposal__submission_number", "pk")
     )
     for assignment in to_score:
@@ -211,6 +215,7 @@ def committee_tasks(user) -> list[dict]:
                     "proposals:assess",
                     kwargs={"seat_pk": assignment.member_id, "proposal_pk": proposal.pk},
                 ),
+                assignment.member.committee.assessment_deadline,
             )
         )
     return tasks

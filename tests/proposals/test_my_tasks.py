@@ -441,3 +441,24 @@ def test_only_the_own_seat_counts_for_committee_tasks(verified_client):
         outsider = person_with_role(Role.ASSESSOR, organisation=world["call"].authority)
         assert kinds(verified_client(outsider)) == []
         assert CommitteeMember.objects.filter(user=outsider).count() == 0
+
+
+def test_committee_tasks_carry_the_assessment_deadline(verified_client):
+    with assessment_under_way(proposals=1) as world:
+        due = timezone.now() + timedelta(days=14)
+        type(world["committee"]).objects.filter(pk=world["committee"].pk).update(
+            assessment_deadline=due
+        )
+        member = world["members"][0]
+        (proposal,) = world["proposals"]
+
+        (declare,) = dashboard(verified_client(member.user)).rows
+        assert declare["kind"] == "declarations"
+        assert timezone.localtime(due).strftime("%Y") in declare["deadline"]
+        assert "CET" in declare["deadline"] or "CEST" in declare["deadline"]
+
+        conflict_declare(member=member, proposal=proposal, actor=member.user, has_conflict=False)
+        assignment_add(member=member, proposal=proposal, actor=world["officer"])
+        (score,) = dashboard(verified_client(member.user)).rows
+        assert score["kind"] == "assessment"
+        assert score["deadline"] == declare["deadline"]

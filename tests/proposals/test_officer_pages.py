@@ -415,6 +415,23 @@ def test_starting_the_assessment_after_the_deadline(submitted):
 # --- The committee ------------------------------------------------------------------------
 
 
+def test_the_committee_gets_an_assessment_deadline_in_the_future_only(submitted):
+    client = officer_client(submitted.officer)
+    create = url("officer_committee_create", phase_pk=submitted.phase.pk)
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+    client.post(create, {"code_of_conduct": "Code", "assessors_per_proposal": "2",
+                         "assessment_deadline": past})  # fmt: skip
+    assert not Committee.objects.filter(phase=submitted.phase).exists()
+
+    client.post(create, {"code_of_conduct": "Code", "assessors_per_proposal": "2",
+                         "assessment_deadline": "2099-03-01T17:00"})  # fmt: skip
+    committee = Committee.objects.get(phase=submitted.phase)
+    assert timezone.localtime(committee.assessment_deadline).strftime("%Y-%m-%d %H:%M") == (
+        "2099-03-01 17:00"
+    )
+
+
 def test_setting_up_the_committee(submitted):
     client = officer_client(submitted.officer)
     page = client.get(url("officer_phase", phase_pk=submitted.phase.pk))
