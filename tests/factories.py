@@ -14,7 +14,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     # Plain names: no apostrophes (’s-Gravenhage) that HTML escapes and assertions trip over.
     full_name = factory.Iterator(
         [
-            "Sanne de Vries",
+            # Never a call's contact person in tests/calls/factories.py ("Sanne de Vries"):
+            # pages show that name, and tests check an asker's name is not shown.
+            "Anouk Jansen",
             "Daan Bakker",
             "Fatima El Idrissi",
             "Jeroen Visser",
