@@ -84,7 +84,8 @@ def quarterly_report() -> int:
     return report_schedule_quarterly().pk
 
 
-def _failed(task, job, exc: Exception) -> None:
+def _failed(task, job, exc: Exception) -> str | None:
+    """Record the failure; retry (in-process without a broker), or give up after the last."""
     final = task.request.retries >= task.max_retries
     logger.warning("%s %s attempt %s failed: %r", type(job).__name__, job.pk, job.attempts, exc)
     job_fail(job, error=f"{type(exc).__name__}: {exc}", final=final)
