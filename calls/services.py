@@ -29,6 +29,7 @@ from .models import (
     Phase,
     RequiredDocument,
 )
+from .signals import call_ended
 from .structures import STRUCTURES
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
@@ -321,7 +322,17 @@ def call_mark_awarded(*, call: Call, actor: User) -> Call:
 
 
 def call_complete(*, call: Call, actor: User) -> Call:
-    return _simple_transition(call, actor, Call.Status.COMPLETED)
+    """The trajectory is done. Refused while contracts still run (the proposals app says so);
+    what EZK granted and did not pay goes back to its fund (the funding app books it)."""
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, Call.Status.COMPLETED)
+        call.save(update_fields=["status", "updated_at"])
+        call_ended.send(
+            sender=Call, call=call, actor=actor, reason=_("The trajectory was completed.")
+        )
+    return call
 
 
 def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
@@ -333,6 +344,7 @@ def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
         _move(call, Call.Status.CANCELLED)
         call.cancellation_reason = reason.strip()
         call.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        call_ended.send(sender=Call, call=call, actor=actor, reason=call.cancellation_reason)
         _notify_followers_on_commit(call, "cancelled")
     return call
 

@@ -7,7 +7,12 @@ portal.api.exception_handler (DomainError 400, NotAllowed 403).
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,7 +24,7 @@ from portal.selectors import organisations_of, roles_of
 
 from . import services
 from .models import CoFinancingApplication, Entry, Fund, FundingRound, Transaction
-from .selectors import fund_balances
+from .selectors import ZERO, fund_balances, supported_trajectories
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -99,6 +104,12 @@ class TransactionSerializer(serializers.ModelSerializer):
         ]
 
 
+class TransactionQuerySerializer(serializers.Serializer):
+    call = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Only the transactions of this call.")
+    )
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     round_name = serializers.CharField(source="round.name")
     call_reference = serializers.CharField(source="call.reference")
@@ -123,6 +134,47 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_motivation",
         ]
+
+
+class FundShareSerializer(serializers.Serializer):
+    fund = serializers.SlugField()
+    granted = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+
+
+class TrajectorySerializer(serializers.Serializer):
+    """A co-financed call with what EZK granted and paid (in all and per fund) and its funnel."""
+
+    call = serializers.IntegerField(source="call.pk")
+    reference = serializers.CharField(source="call.reference")
+    title = serializers.CharField(source="call.title")
+    authority = serializers.CharField(source="call.authority.name")
+    instrument = serializers.CharField(source="call.instrument")
+    status = serializers.CharField(source="call.status")
+    missions = serializers.SerializerMethodField()
+    granted = serializers.DecimalField(source="ezk_amount", **MONEY)
+    paid = serializers.DecimalField(source="ezk_paid", **MONEY)
+    funds = serializers.SerializerMethodField()
+    responses = serializers.IntegerField(help_text=_("Proposals received in the first phase."))
+    feasibility = serializers.IntegerField(help_text=_("Awards in the first phase."))
+    prototype = serializers.IntegerField(help_text=_("Awards in the later phases."))
+
+    def get_missions(self, trajectory) -> list[str]:
+        return [mission.code for mission in trajectory.missions]
+
+    @extend_schema_field(FundShareSerializer(many=True))
+    def get_funds(self, trajectory) -> list[dict]:
+        codes = self.context["fund_codes"]
+        shares = [
+            {
+                "fund": codes[fund_pk],
+                "granted": granted,
+                "paid": trajectory.paid_per_fund.get(fund_pk, ZERO),
+            }
+            for fund_pk, granted in sorted(trajectory.granted_per_fund.items())
+        ]
+        # Through the serializer, so amounts are strings like everywhere else, never floats.
+        return FundShareSerializer(shares, many=True).data
 
 
 class ApplyRequestSerializer(serializers.Serializer):
@@ -185,6 +237,7 @@ class FundViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("A fund's transactions with their entries, newest first"),
+        parameters=[TransactionQuerySerializer],
         responses={200: TransactionSerializer(many=True), 404: OpenApiResponse()},
     )
     @action(detail=True, methods=["get"], serializer_class=TransactionSerializer)
@@ -192,14 +245,43 @@ class FundViewSet(viewsets.GenericViewSet):
         fund = self.get_queryset().filter(code=code).first()
         if fund is None:
             raise Http404
+        query = TransactionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         queryset = (
             Transaction.objects.filter(fund=fund)
             .select_related("created_by")
             .prefetch_related("entries__account")
             .order_by("-created_at", "-pk")
         )
+        if query.validated_data.get("call"):
+            queryset = queryset.filter(call_id=query.validated_data["call"])
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(TransactionSerializer(page, many=True).data)
+
+
+@extend_schema(
+    tags=["funding"],
+    summary=_("The trajectories EZK co-finances, with their money and phase funnel"),
+    responses={200: TrajectorySerializer(many=True)},
+)
+class TrajectoryViewSet(viewsets.GenericViewSet):
+    """Ministry staff see every trajectory; an officer only their own authority's."""
+
+    permission_classes = [IsStaffOrOfficer]
+    serializer_class = TrajectorySerializer
+    filter_backends: list = []
+    pagination_class = None  # a few dozen per cabinet period: one list, as on the dashboard
+
+    def list(self, request):
+        trajectories = supported_trajectories()
+        if not _is_staff(request.user):
+            own = set(organisations_of(request.user, role=Role.PROCUREMENT_OFFICER))
+            trajectories = [t for t in trajectories if t.call.authority in own]
+        codes = dict(Fund.objects.filter(kind=Fund.Kind.EZK).values_list("pk", "code"))
+        serializer = TrajectorySerializer(
+            trajectories, many=True, context={"request": request, "fund_codes": codes}
+        )
+        return Response(serializer.data)
 
 
 @extend_schema_view(

@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
+        from calls.signals import call_ended
         from proposals import signals
 
         from . import (
@@ -20,6 +21,7 @@ class FundingConfig(AppConfig):
             receivers.pay_on_acceptance, dispatch_uid="funding.pay"
         )
         signals.contract_ended.connect(receivers.release_on_end, dispatch_uid="funding.release")
+        call_ended.connect(receivers.release_on_call_end, dispatch_uid="funding.release_call")
 
     def navigation(self, user) -> list[dict]:
         """The ministry's budget pages; an officer's view of their authority's targets."""

@@ -80,3 +80,52 @@ def fund_bar(balance) -> SafeString:
             Segment(_("Available"), balance.available, "#b2d7ee"),
         ],
     )
+
+
+FUNNEL_ROW = 30
+FUNNEL_LABEL = 210
+
+
+def funnel(*, chart_id: str, title: str, steps: list[tuple[str, int]]) -> SafeString:
+    """Horizontal bars that narrow from step to step: how many proposals went on."""
+    widest = max((count for _label, count in steps), default=0) or 1
+    space = WIDTH - FUNNEL_LABEL - 60
+    description = "; ".join(
+        _("%(label)s: %(count)s") % {"label": label, "count": count} for label, count in steps
+    )
+    rows = []
+    for row, (label, count) in enumerate(steps):
+        # A step with any proposals gets at least a sliver, so that it never reads as none.
+        width = max(round(count / widest * space), 1) if count else 0
+        baseline = row * FUNNEL_ROW + 19
+        rows.append(
+            {
+                "baseline": baseline,
+                "label": label,
+                "x": FUNNEL_LABEL,
+                "y": row * FUNNEL_ROW + 4,
+                "width": width,
+                "height": FUNNEL_ROW - 8,
+                "count_x": FUNNEL_LABEL + width + 6,
+                "count": count,
+            }
+        )
+    bars = format_html_join(
+        "",
+        '<text x="0" y="{baseline}" font-size="13" fill="#1a1a1a">{label}</text>'
+        '<rect x="{x}" y="{y}" width="{width}" height="{height}" fill="#01689b"/>'
+        '<text x="{count_x}" y="{baseline}" font-size="13" fill="#1a1a1a">{count}</text>',
+        rows,
+    )
+    return format_html(
+        '<svg class="funding-chart funding-chart--funnel" id="{id}" role="img" '
+        'viewBox="0 0 {w} {h}" width="100%" aria-labelledby="{id}-title {id}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{bars}</svg>',
+        id=chart_id,
+        w=WIDTH,
+        h=FUNNEL_ROW * len(steps),
+        title=title,
+        desc=description,
+        bars=bars,
+    )

@@ -179,6 +179,40 @@ class Entry(models.Model):
         return f"{self.account}: {self.amount}"
 
 
+class CallUse(models.Model):
+    """What a fund committed (and still holds) and paid for one call in one year.
+
+    Kept by every posting that names a call, in the same database transaction, like the
+    account balances: the dashboard's breakdowns per year, instrument, mission and authority
+    read a few rows per call, however many transactions there are. The amounts are the sums of
+    the entries on committed and paid accounts, so they can be rebuilt from the ledger
+    (`call_use_rebuild`) and the tests compare both.
+    """
+
+    USED_KINDS = ("committed", "paid")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Account.Kind.choices)
+    amount = models.DecimalField(_("amount"), default=ZERO, **MONEY)
+
+    class Meta:
+        verbose_name = _("use per call")
+        verbose_name_plural = _("use per call")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "call", "year", "kind"], name="call_use_once_per_year_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["committed", "paid"]), name="call_use_kind_used"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}:{self.call_id}:{self.year}:{self.kind} {self.amount}"
+
+
 class FundingRound(models.Model):
     """An application window for EZK co-financing, with its own limits."""
 

@@ -1,11 +1,11 @@
-"""The ledger follows the contracts: receivers of the proposals app's signals.
+"""The ledger follows the contracts and calls: receivers of proposals' and calls' signals.
 
 Connected in FundingConfig.ready. Each runs inside the sending service's database
 transaction and lets a refusal (DomainError) through, so the award, acceptance or ending is
 undone with it: money and contracts never disagree.
 """
 
-from .services import contract_commit, contract_release, milestone_pay
+from .services import call_release, contract_commit, contract_release, milestone_pay
 
 
 def commit_on_award(sender, *, contract, actor, **kwargs) -> None:
@@ -18,3 +18,7 @@ def pay_on_acceptance(sender, *, deliverable, actor, **kwargs) -> None:
 
 def release_on_end(sender, *, contract, actor, reason, **kwargs) -> None:
     contract_release(contract=contract, actor=actor, reason=reason)
+
+
+def release_on_call_end(sender, *, call, actor, reason, **kwargs) -> None:
+    call_release(call=call, actor=actor, reason=reason)

@@ -1,16 +1,19 @@
 """Reads of the ledger: balances from the maintained account balances, one query for all."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Mission
-from proposals.models import Contract, Deliverable
+from proposals.models import Contract, Deliverable, Proposal
 
-from .models import Account, AuthorityTarget, CoFinancingApplication, Entry, Fund
+from .models import Account, AuthorityTarget, CallUse, CoFinancingApplication, Entry, Fund
 
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
@@ -53,61 +56,57 @@ def fund_balances(funds=None) -> list[FundBalance]:
     ]
 
 
-def _committed_entries():
-    """Entries on EZK's commitment accounts: their sum is what EZK committed and not yet paid.
+def use_by(key: str) -> list[dict]:
+    """What EZK still holds (committed) and paid, grouped by a field of CallUse: one query
+    over the maintained totals, a few rows per call, whatever the number of transactions.
 
     The authorities' own phase funds (which follow their contracts) are left out: the
-    ministry's figures are about the EZK budget.
+    ministry's figures are about the EZK budget. Rows are {"key", "committed", "paid"} in the
+    order of the key; a group with neither is left out.
     """
-    return Entry.objects.filter(
-        account__kind=Account.Kind.COMMITTED, account__fund__kind=Fund.Kind.EZK
-    ).order_by()
-
-
-def committed_by(key: str) -> list[dict]:
-    """The committed amount grouped by one field (of the entry's transaction): one query."""
-    return list(
-        _committed_entries()
-        .values(key)
-        .annotate(total=Sum("amount"))
-        .exclude(total=0)
-        .order_by(key)
-    )
-
-
-def committed_per_year() -> list[dict]:
+    grouped: dict = {}
     rows = (
-        _committed_entries()
-        .annotate(year=ExtractYear("transaction__created_at"))
-        .values("year")
+        CallUse.objects.filter(fund__kind=Fund.Kind.EZK)
+        .order_by()
+        .values(key, "kind")
         .annotate(total=Sum("amount"))
-        .order_by("year")
     )
-    return [{"label": row["year"], "total": row["total"]} for row in rows if row["total"]]
+    for row in rows:
+        figures = grouped.setdefault(row[key], {"key": row[key], "committed": ZERO, "paid": ZERO})
+        figures[row["kind"]] = row["total"]
+    used = [row for row in grouped.values() if row["committed"] or row["paid"]]
+    return sorted(used, key=lambda row: (row["key"] is None, row["key"] or 0))
 
 
-def committed_per_instrument() -> list[dict]:
-    names = dict(Call.Instrument.choices)
-    key = "transaction__call__instrument"
+def use_per_year() -> list[dict]:
+    """What was committed (less what was released) and what was paid in each year.
+
+    A year's flows rather than what is held now: a payment moves money from committed to
+    paid, so the year's net change of the commitments plus its payments is what it newly
+    committed.
+    """
     return [
-        {"label": names.get(row[key], _("no call")), "total": row["total"]}
-        for row in committed_by(key)
+        {**row, "label": row["key"], "committed": row["committed"] + row["paid"]}
+        for row in use_by("year")
     ]
 
 
-def committed_per_mission() -> list[dict]:
+def use_per_instrument() -> list[dict]:
+    names = dict(Call.Instrument.choices)
+    return [{**row, "label": names[row["key"]]} for row in use_by("call__instrument")]
+
+
+def use_per_mission() -> list[dict]:
     """Per mission of the call; a call with two missions counts for both."""
     missions = {mission.pk: str(mission) for mission in Mission.objects.all()}
-    key = "transaction__call__missions"
     return [
-        {"label": missions.get(row[key], _("no mission")), "total": row["total"]}
-        for row in committed_by(key)
+        {**row, "label": missions.get(row["key"], _("no mission"))}
+        for row in use_by("call__missions")
     ]
 
 
-def committed_per_authority() -> list[dict]:
-    key = "transaction__call__authority__name"
-    return [{"label": row[key] or _("no call"), "total": row["total"]} for row in committed_by(key)]
+def use_per_authority() -> list[dict]:
+    return [{**row, "label": row["key"]} for row in use_by("call__authority__name")]
 
 
 def applications_per_status() -> list[dict]:
@@ -269,3 +268,132 @@ def call_cofinancing_money(call: Call) -> list[dict]:
         )
         .order_by("submitted_at", "pk")
     )
+
+
+# --- The trajectories EZK co-finances, with their phase funnel ---------------------------------
+
+# A proposal that reached the committee: submitted, and whatever was decided after.
+RESPONDED = (
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.UNDER_ASSESSMENT,
+    Proposal.Status.AWARDED,
+    Proposal.Status.REJECTED,
+)
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after a day in the portal's time zone: 'until and including'."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+@dataclass
+class Trajectory:
+    """A call EZK co-finances: what EZK granted (in all and per fund), what it paid, and the
+    funnel of its phases (responses to the first phase, awards in the first and later ones)."""
+
+    call: Call
+    ezk_amount: Decimal
+    ezk_paid: Decimal
+    granted_per_fund: dict[int, Decimal]
+    paid_per_fund: dict[int, Decimal]
+    responses: int
+    feasibility: int
+    prototype: int
+    awarded_companies: list[str] = field(default_factory=list)
+
+    @property
+    def missions(self) -> list[Mission]:
+        return list(self.call.missions.all())
+
+
+def _ezk_paid_per_call(calls, until: date | None):
+    """(call, fund, paid) rows: today's from the maintained totals, an earlier day's (for a
+    report over a past period) from the entries up to that day."""
+    if until is None:
+        return (
+            CallUse.objects.filter(call__in=calls, kind=Account.Kind.PAID, fund__kind=Fund.Kind.EZK)
+            .order_by()
+            .values("call", "fund")
+            .annotate(total=Sum("amount"))
+            .values_list("call", "fund", "total")
+        )
+    return (
+        Entry.objects.filter(
+            account__kind=Account.Kind.PAID,
+            account__fund__kind=Fund.Kind.EZK,
+            transaction__call__in=calls,
+            transaction__created_at__lt=end_of(until),
+        )
+        .order_by()
+        .values("transaction__call", "account__fund")
+        .annotate(total=Sum("amount"))
+        .values_list("transaction__call", "account__fund", "total")
+    )
+
+
+def supported_trajectories(until: date | None = None) -> list[Trajectory]:
+    """Calls with approved EZK co-financing by the end of a day (up to now when not given).
+
+    Four queries however many trajectories: the calls with their missions, the granted
+    amounts per fund, the funnel counts and what EZK paid by then.
+    """
+    day = until or timezone.localdate()
+    approved = CoFinancingApplication.objects.filter(
+        status=CoFinancingApplication.Status.APPROVED, decided_at__lt=end_of(day)
+    ).order_by()
+    calls = (
+        Call.objects.filter(pk__in=approved.values("call"))
+        .select_related("authority")
+        .prefetch_related(Prefetch("missions", queryset=Mission.objects.order_by("order")))
+        .order_by("publication_date", "pk")
+    )
+    granted: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for call_pk, fund_pk, total in (
+        approved.values("call", "round__fund")
+        .annotate(total=Sum("requested"))
+        .values_list("call", "round__fund", "total")
+    ):
+        granted[call_pk][fund_pk] = total
+    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for call_pk, fund_pk, total in _ezk_paid_per_call(approved.values("call"), until):
+        paid[call_pk][fund_pk] = total
+    responded = Q(proposals__status__in=RESPONDED)
+    awarded = Q(proposals__status=Proposal.Status.AWARDED)
+    funnel = {
+        row["pk"]: row
+        for row in Call.objects.filter(pk__in=approved.values("call"))
+        .order_by()
+        .values("pk")
+        .annotate(
+            responses=Count("proposals", filter=responded & Q(proposals__phase__order=1)),
+            feasibility=Count("proposals", filter=awarded & Q(proposals__phase__order=1)),
+            prototype=Count("proposals", filter=awarded & Q(proposals__phase__order__gte=2)),
+        )
+    }
+    return [
+        Trajectory(
+            call=call,
+            ezk_amount=sum(granted[call.pk].values(), ZERO),
+            ezk_paid=sum(paid[call.pk].values(), ZERO),
+            granted_per_fund=granted[call.pk],
+            paid_per_fund=paid[call.pk],
+            responses=funnel[call.pk]["responses"],
+            feasibility=funnel[call.pk]["feasibility"],
+            prototype=funnel[call.pk]["prototype"],
+        )
+        for call in calls
+    ]
+
+
+def add_awarded_companies(trajectories: list[Trajectory]) -> None:
+    """For highlighted cases: which companies won the last phase that has awards."""
+    by_call = {trajectory.call.pk: trajectory for trajectory in trajectories}
+    rows = (
+        Proposal.objects.filter(call__in=by_call, status=Proposal.Status.AWARDED)
+        .order_by("call", "-phase__order", "company__name")
+        .values_list("call", "phase__order", "company__name")
+    )
+    last_phase: dict[int, int] = {}
+    for call_pk, order, company in rows:
+        if last_phase.setdefault(call_pk, order) == order:
+            by_call[call_pk].awarded_companies.append(company)

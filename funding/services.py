@@ -9,12 +9,15 @@ the first's row lock, then finds too little left.
 """
 
 import logging
+from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -25,6 +28,7 @@ from proposals.models import Contract, Deliverable
 from .models import (
     Account,
     AuthorityTarget,
+    CallUse,
     CoFinancingApplication,
     Entry,
     Fund,
@@ -96,6 +100,7 @@ def transaction_post(
             )
             for (account, _raw), amount in zip(entries, amounts, strict=True):
                 Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+            _add_call_use(record, list(zip((a for a, _raw in entries), amounts, strict=True)))
     except IntegrityError as error:
         # The balance constraint: an available or committed account would go below zero.
         raise DomainError(
@@ -103,6 +108,50 @@ def transaction_post(
             code="insufficient",
         ) from error
     return record
+
+
+def _add_call_use(record: Transaction, entries: list[tuple[Account, Decimal]]) -> None:
+    """Keep CallUse up to date: what this posting moved on committed and paid accounts."""
+    if record.call_id is None:
+        return
+    moved: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for account, amount in entries:
+        if account.kind in CallUse.USED_KINDS:
+            moved[account.kind] += amount
+    year = timezone.localtime(record.created_at).year
+    for kind, amount in moved.items():
+        if amount == ZERO:
+            continue
+        use, _created = CallUse.objects.get_or_create(
+            fund_id=record.fund_id, call_id=record.call_id, year=year, kind=kind
+        )
+        CallUse.objects.filter(pk=use.pk).update(amount=F("amount") + amount)
+
+
+def call_use_rebuild() -> int:
+    """Recompute CallUse from the entries, e.g. after transactions were dated back (the demo).
+    Returns the number of rows."""
+    rows = (
+        Entry.objects.filter(transaction__call__isnull=False, account__kind__in=CallUse.USED_KINDS)
+        .annotate(year=ExtractYear("transaction__created_at"))
+        .order_by()
+        .values("account__fund", "transaction__call", "year", "account__kind")
+        .annotate(total=Sum("amount"))
+    )
+    with transaction.atomic():
+        CallUse.objects.all().delete()
+        made = CallUse.objects.bulk_create(
+            CallUse(
+                fund_id=row["account__fund"],
+                call_id=row["transaction__call"],
+                year=row["year"],
+                kind=row["account__kind"],
+                amount=row["total"],
+            )
+            for row in rows
+            if row["total"]
+        )
+    return len(made)
 
 
 def transaction_reverse(*, original: Transaction, actor: User, reason: str) -> Transaction:
@@ -257,6 +306,15 @@ def cofinancing_approve(
         application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
         if application.status != CoFinancingApplication.Status.SUBMITTED:
             raise DomainError(_("This application has been decided already."), code="decided")
+        # Locked like call_cancel and call_complete lock it: a trajectory that ends at this
+        # moment either sees this commitment and releases it, or this approval sees it ended.
+        call = Call.objects.select_for_update().get(pk=application.call_id)
+        if call.status in (Call.Status.CANCELLED, Call.Status.COMPLETED):
+            raise DomainError(
+                _("The trajectory has ended (%(status)s): reject the application instead.")
+                % {"status": call.get_status_display()},
+                code="call",
+            )
         earlier = CoFinancingApplication.objects.filter(
             round=application.round,
             status=CoFinancingApplication.Status.SUBMITTED,
@@ -272,18 +330,18 @@ def cofinancing_approve(
             )
         fund = application.round.fund
         committed = Account.objects.create(
-            fund=fund, kind=Account.Kind.COMMITTED, call=application.call, application=application
+            fund=fund, kind=Account.Kind.COMMITTED, call=call, application=application
         )
         record = transaction_post(
             fund=fund,
             kind=Transaction.Kind.COMMITMENT,
             actor=actor,
-            description=_("Co-financing of %(call)s") % {"call": application.call.title},
+            description=_("Co-financing of %(call)s") % {"call": call.title},
             entries=[
                 (fund_account(fund, Account.Kind.AVAILABLE), -application.requested),
                 (committed, application.requested),
             ],
-            call=application.call,
+            call=call,
             application=application,
         )
         application.status = CoFinancingApplication.Status.APPROVED
@@ -363,6 +421,24 @@ def commitment_release(
                 **links,
             },
         )
+
+
+def call_release(*, call: Call, actor: User, reason: str) -> list[Transaction]:
+    """A trajectory stopped (completed or cancelled): what EZK still holds for it goes back to
+    the fund it came from, one release per approved application."""
+    accounts = Account.objects.filter(
+        kind=Account.Kind.COMMITTED, application__call=call, balance__gt=0
+    ).order_by("pk")
+    description = Truncator(
+        _("%(call)s ended: %(reason)s") % {"call": call.title, "reason": reason}
+    ).chars(Transaction._meta.get_field("description").max_length)
+    releases = []
+    with transaction.atomic():
+        for account in accounts:
+            record = commitment_release(account=account, actor=actor, description=description)
+            if record is not None:
+                releases.append(record)
+    return releases
 
 
 # --- An authority's phase budgets and its contracts -------------------------------------------

@@ -5,6 +5,7 @@ query, so a page costs the same number of queries for ten transactions or ten th
 """
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,18 +20,19 @@ from portal.exceptions import DomainError
 from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
-from .charts import fund_bar
+from .charts import fund_bar, funnel
 from .forms import TargetForm, TransactionFilter
 from .models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
 from .selectors import (
     applications_per_status,
-    committed_per_authority,
-    committed_per_instrument,
-    committed_per_mission,
-    committed_per_year,
     fund_balances,
     progress_of,
+    supported_trajectories,
     targets_with_progress,
+    use_per_authority,
+    use_per_instrument,
+    use_per_mission,
+    use_per_year,
 )
 from .services import target_add
 
@@ -63,14 +65,55 @@ def dashboard(request):
         "funding/dashboard.html",
         {
             "funds": [{"balance": balance, "chart": fund_bar(balance)} for balance in balances],
-            "per_year": committed_per_year(),
-            "per_instrument": committed_per_instrument(),
-            "per_mission": committed_per_mission(),
-            "per_authority": committed_per_authority(),
+            "trajectories": _trajectories_per_fund(balances),
+            "per_year": use_per_year(),
+            "per_instrument": use_per_instrument(),
+            "per_mission": use_per_mission(),
+            "per_authority": use_per_authority(),
             "applications_per_status": applications_per_status(),
             "applications": recent,
         },
     )
+
+
+def _trajectories_per_fund(balances) -> list[dict]:
+    """Per EZK fund the trajectories it co-finances, their totals and the funnel as a chart."""
+    trajectories = supported_trajectories()
+    groups = []
+    for balance in balances:
+        fund = balance.fund
+        rows = [
+            {
+                "trajectory": trajectory,
+                "granted": trajectory.granted_per_fund[fund.pk],
+                "paid": trajectory.paid_per_fund.get(fund.pk, ZERO),
+            }
+            for trajectory in trajectories
+            if fund.pk in trajectory.granted_per_fund
+        ]
+        if not rows:
+            continue
+        steps = [
+            (_("Proposals received"), sum(row["trajectory"].responses for row in rows)),
+            (_("Feasibility studies"), sum(row["trajectory"].feasibility for row in rows)),
+            (_("Prototypes"), sum(row["trajectory"].prototype for row in rows)),
+        ]
+        groups.append(
+            {
+                "fund": fund,
+                "rows": rows,
+                "granted": sum((row["granted"] for row in rows), ZERO),
+                "paid": sum((row["paid"] for row in rows), ZERO),
+                "steps": steps,
+                "chart": funnel(
+                    chart_id=f"funnel-{fund.pk}",
+                    title=_("From proposal to prototype in the trajectories of %(fund)s")
+                    % {"fund": fund.name},
+                    steps=steps,
+                ),
+            }
+        )
+    return groups
 
 
 # --- A fund's transactions -----------------------------------------------------------------
@@ -80,17 +123,22 @@ def dashboard(request):
 def transactions(request, fund_code: str):
     _require(request, "funding.view_ledger")
     fund = get_object_or_404(Fund, code=fund_code)
-    filters = TransactionFilter(request.GET or None)
+    filters = TransactionFilter(request.GET or None, fund=fund)
     records = (
         Transaction.objects.filter(fund=fund)
         .select_related("created_by", "call")
         .annotate(amount=Sum("entries__amount", filter=Q(entries__amount__gt=0)))
         .order_by("-created_at", "-pk")
     )
-    querystring = ""
-    if filters.is_valid() and filters.cleaned_data["kind"]:
-        records = records.filter(kind=filters.cleaned_data["kind"])
-        querystring = f"kind={filters.cleaned_data['kind']}"
+    chosen = {}
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            records = records.filter(kind=filters.cleaned_data["kind"])
+            chosen["kind"] = filters.cleaned_data["kind"]
+        if filters.cleaned_data["call"]:
+            records = records.filter(call=filters.cleaned_data["call"])
+            chosen["call"] = filters.cleaned_data["call"].pk
+    querystring = urlencode(chosen)
     page = Paginator(records, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

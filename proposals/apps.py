@@ -8,7 +8,14 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals and assessment")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from calls.signals import call_ended
+
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            receivers,
+        )
+
+        call_ended.connect(receivers.refuse_while_contracts_run, dispatch_uid="proposals.ended")
 
     def navigation(self, user) -> list[dict]:
         """Header entries: a company's proposals, committee work, an officer's contracts."""

@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from calls.models import Call
 from funding.models import CoFinancingApplication
@@ -25,11 +26,6 @@ class ReportRequestForm(forms.Form):
     )
     highlighted = forms.ModelMultipleChoiceField(
         label=_("Highlighted trajectories"),
-        help_text=_(
-            "At most %(n)d. Without a choice the report highlights the trajectories that went "
-            "furthest."
-        )
-        % {"n": MAX_HIGHLIGHTS},
         queryset=Call.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -41,6 +37,12 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, not in the class body: a lazy string formatted at import is fixed in
+        # the language active then, whatever the visitor's language.
+        self.fields["highlighted"].help_text = _(
+            "At most %(n)d. Without a choice the report highlights the trajectories that went "
+            "furthest."
+        ) % {"n": MAX_HIGHLIGHTS}
         start, end = previous_quarter(timezone.localdate())
         self.fields["period_start"].initial = start
         self.fields["period_end"].initial = end
@@ -66,7 +68,12 @@ class ReportRequestForm(forms.Form):
         if len(cleaned.get("highlighted") or []) > MAX_HIGHLIGHTS:
             self.add_error(
                 "highlighted",
-                _("Highlight at most %(n)d trajectories.") % {"n": MAX_HIGHLIGHTS},
+                ngettext(
+                    "Highlight at most %(n)d trajectory.",
+                    "Highlight at most %(n)d trajectories.",
+                    MAX_HIGHLIGHTS,
+                )
+                % {"n": MAX_HIGHLIGHTS},
             )
         return cleaned
 

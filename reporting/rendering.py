@@ -9,14 +9,13 @@ from django.utils import timezone, translation
 
 from funding.charts import fund_bar
 from funding.models import Fund
+from funding.selectors import add_awarded_companies, supported_trajectories
 
 from . import charts
 from .models import ParliamentReport
 from .selectors import (
     ZERO,
-    add_awarded_companies,
     fund_positions,
-    supported_trajectories,
     targets_in,
     use_over_time,
     use_per_mission,

@@ -2,33 +2,20 @@
 aggregate queries, however many transactions or trajectories there are."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from calls.models import Call, Mission
-from funding.models import Account, AuthorityTarget, CoFinancingApplication, Entry, Fund
-from funding.selectors import progress_of, targets_with_progress
-from proposals.models import Proposal
+from calls.models import Mission
+from funding.models import Account, AuthorityTarget, Entry, Fund
+from funding.selectors import end_of, progress_of, targets_with_progress
 
 ZERO = Decimal("0.00")
 # The money a fund has put to use: still committed plus already paid.
 USED_KINDS = (Account.Kind.COMMITTED, Account.Kind.PAID)
-RESPONDED = (
-    Proposal.Status.SUBMITTED,
-    Proposal.Status.UNDER_ASSESSMENT,
-    Proposal.Status.AWARDED,
-    Proposal.Status.REJECTED,
-)
-
-
-def end_of(day: date) -> datetime:
-    """The first moment after a day in the portal's time zone: 'until and including'."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 @dataclass(frozen=True)
@@ -122,74 +109,6 @@ def use_per_mission(funds: list[Fund], until: date) -> list[tuple[str, Decimal]]
     )
     totals = [(names[row["transaction__call__missions"]], row["total"]) for row in rows]
     return sorted((item for item in totals if item[1]), key=lambda item: (-item[1], item[0]))
-
-
-@dataclass
-class Trajectory:
-    call: Call
-    ezk_amount: Decimal
-    responses: int
-    feasibility: int
-    prototype: int
-    awarded_companies: list[str] = field(default_factory=list)
-
-    @property
-    def missions(self) -> list[Mission]:
-        return list(self.call.missions.all())
-
-
-def supported_trajectories(until: date) -> list[Trajectory]:
-    """Calls with approved EZK co-financing by the end of the period, with their funnel:
-    responses to the first phase, awards in the first and in the second phase."""
-    approved = CoFinancingApplication.objects.filter(
-        status=CoFinancingApplication.Status.APPROVED, decided_at__lt=end_of(until)
-    ).order_by()
-    responded = Q(proposals__status__in=RESPONDED)
-    awarded = Q(proposals__status=Proposal.Status.AWARDED)
-    calls = (
-        Call.objects.filter(pk__in=approved.values("call"))
-        .select_related("authority")
-        .prefetch_related(Prefetch("missions", queryset=Mission.objects.order_by("order")))
-        .order_by("publication_date", "pk")
-    )
-    amounts = dict(
-        approved.values("call").annotate(total=Sum("requested")).values_list("call", "total")
-    )
-    funnel = {
-        row["pk"]: row
-        for row in Call.objects.filter(pk__in=approved.values("call"))
-        .order_by()
-        .values("pk")
-        .annotate(
-            responses=Count("proposals", filter=responded & Q(proposals__phase__order=1)),
-            feasibility=Count("proposals", filter=awarded & Q(proposals__phase__order=1)),
-            prototype=Count("proposals", filter=awarded & Q(proposals__phase__order__gte=2)),
-        )
-    }
-    return [
-        Trajectory(
-            call=call,
-            ezk_amount=amounts.get(call.pk, ZERO),
-            responses=funnel[call.pk]["responses"],
-            feasibility=funnel[call.pk]["feasibility"],
-            prototype=funnel[call.pk]["prototype"],
-        )
-        for call in calls
-    ]
-
-
-def add_awarded_companies(trajectories: list[Trajectory]) -> None:
-    """For highlighted cases: which companies won the last phase that has awards."""
-    by_call = {trajectory.call.pk: trajectory for trajectory in trajectories}
-    rows = (
-        Proposal.objects.filter(call__in=by_call, status=Proposal.Status.AWARDED)
-        .order_by("call", "-phase__order", "company__name")
-        .values_list("call", "phase__order", "company__name")
-    )
-    last_phase: dict[int, int] = {}
-    for call_pk, order, company in rows:
-        if last_phase.setdefault(call_pk, order) == order:
-            by_call[call_pk].awarded_companies.append(company)
 
 
 def targets_in(period_start: date, period_end: date) -> list[dict]:

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calls.models import Call
 from portal.exceptions import DomainError, NotAllowed
@@ -50,7 +51,13 @@ def report_request(
         raise DomainError(_("Choose Dutch or English."), code="language")
     if len(highlighted) > MAX_HIGHLIGHTS:
         raise DomainError(
-            _("Highlight at most %(n)d trajectories.") % {"n": MAX_HIGHLIGHTS}, code="highlighted"
+            ngettext(
+                "Highlight at most %(n)d trajectory.",
+                "Highlight at most %(n)d trajectories.",
+                MAX_HIGHLIGHTS,
+            )
+            % {"n": MAX_HIGHLIGHTS},
+            code="highlighted",
         )
     same = ParliamentReport.objects.filter(
         period_start=period_start, period_end=period_end, language=language

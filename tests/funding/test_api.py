@@ -17,6 +17,7 @@ from funding.services import cofinancing_apply, cofinancing_approve, commitment_
 from portal.models import Role
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, MinistryFactory, person_with_role
+from tests.funding.factories import co_financed
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,69 @@ def test_lists_run_a_constant_number_of_queries(staff, fund, funding_round):
     assert (count(FUNDS), count(transactions), count(APPLICATIONS)) == few
 
 
+# --- Trajectories ---------------------------------------------------------------------------------
+
+TRAJECTORIES = "/api/v1/trajectories/"
+
+
+def test_trajectories_with_their_money_and_funnel_per_role(staff, fund):
+    ours = co_financed(fund, staff, title="Slimme dijken", requested="300000.00", funnel=(4, 2, 1))
+    theirs = co_financed(fund, staff, title="Stille bruggen", requested="200000.00")
+    commitment_pay(
+        account=Account.objects.get(application__call=ours),
+        amount="60000.00",
+        actor=staff,
+        description="Mijlpaal 1",
+        call=ours,
+    )
+
+    rows = {row["title"]: row for row in client_for(staff).get(TRAJECTORIES).json()}
+
+    assert set(rows) == {"Slimme dijken", "Stille bruggen"}
+    row = rows["Slimme dijken"]
+    assert (row["reference"], row["authority"]) == (ours.reference, ours.authority.name)
+    assert (row["granted"], row["paid"]) == ("300000.00", "60000.00")
+    assert row["funds"] == [{"fund": fund.code, "granted": "300000.00", "paid": "60000.00"}]
+    assert (row["responses"], row["feasibility"], row["prototype"]) == (4, 2, 1)
+    assert row["missions"] == ["energy"]
+    # An authority sees only its own trajectories; others see none or may not ask.
+    own = client_for(ours.officer).get(TRAJECTORIES).json()
+    assert [row["title"] for row in own] == ["Slimme dijken"]
+    assert theirs.authority != ours.authority
+    assert client_for(officer_of()).get(TRAJECTORIES).json() == []
+    applicant = person_with_role(Role.APPLICANT, organisation=CompanyFactory())
+    assert client_for(applicant).get(TRAJECTORIES).status_code == 403
+    assert client_for(None).get(TRAJECTORIES).status_code == 401
+
+
+def test_trajectories_cost_the_same_queries_for_2_or_8(staff, fund):
+    client = client_for(staff)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(TRAJECTORIES).status_code == 200
+        return len(queries.captured_queries)
+
+    for number in range(2):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 1))
+    few = count()
+    for number in range(2, 8):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 1))
+    assert count() == few
+
+
+def test_a_funds_transactions_of_one_call(staff, fund):
+    first = co_financed(fund, staff, title="Eerste", requested="1000.00")
+    co_financed(fund, staff, title="Tweede", requested="2000.00")
+    url = f"{FUNDS}{fund.code}/transactions/"
+
+    body = client_for(staff).get(url, {"call": first.pk}).json()
+
+    assert [row["call"] for row in body["results"]] == [first.pk]
+    assert client_for(staff).get(url, {"call": "abc"}).status_code == 400
+    assert client_for(staff).get(url, {"call": 0}).status_code == 400
+
+
 # --- Applications -------------------------------------------------------------------------------
 
 
@@ -281,3 +345,6 @@ def test_the_schema_documents_the_funding_endpoints(tmp_path):
     assert {"get", "post"} <= set(paths["/api/v1/cofinancing-applications/"])
     assert "post" in paths["/api/v1/cofinancing-applications/{id}/approve/"]
     assert "post" in paths["/api/v1/cofinancing-applications/{id}/reject/"]
+    assert paths["/api/v1/trajectories/"]["get"]["tags"] == ["funding"]
+    parameters = paths["/api/v1/funds/{code}/transactions/"]["get"]["parameters"]
+    assert "call" in {parameter["name"] for parameter in parameters}

@@ -4,6 +4,7 @@ Through the proposals app's services (award, review, complete, terminate), which
 ledger inside their own transaction; the ledger's refusal undoes the step.
 """
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -14,16 +15,26 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.services import call_close
-from funding.models import Account, CoFinancingApplication, Fund, FundingRound, Transaction
+from calls.models import Call
+from calls.services import call_cancel, call_close, call_complete
+from funding.models import (
+    Account,
+    CallUse,
+    CoFinancingApplication,
+    Fund,
+    FundingRound,
+    Transaction,
+)
 from funding.selectors import fund_balances
 from funding.services import (
+    call_use_rebuild,
     cofinancing_approve,
     contract_commitment,
     fund_account,
     fund_open,
     phase_fund,
     transaction_post,
+    transaction_reverse,
 )
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
@@ -35,9 +46,11 @@ from proposals.decisions import (
     deliverable_review,
     phase_committed,
     proposal_award,
+    proposal_reject,
 )
 from proposals.models import Contract, Deliverable, Proposal
 from tests.calls.factories import published_call
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role
 from tests.proposals.factories import pdf_upload, signed_advice, submitted_proposals
 
@@ -276,7 +289,8 @@ def test_only_the_owning_officer_ends_a_contract(world):
     assert not Transaction.objects.filter(kind=Transaction.Kind.RELEASE).exists()
 
 
-def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
+def ezk_cofinances(call, requested="5000.00", cost="10000.00") -> CoFinancingApplication:
+    """EZK approved co-financing of the call from a fund of its own; returns the application."""
     staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
     ezk = fund_open(
         code="ezk",
@@ -296,14 +310,21 @@ def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
     )
     application = CoFinancingApplication.objects.create(
         round=funding_round,
-        call=world.call,
-        authority=world.call.authority,
-        trajectory_cost=Decimal("10000.00"),
-        requested=Decimal("5000.00"),  # half of the trajectory's cost
+        call=call,
+        authority=call.authority,
+        trajectory_cost=Decimal(cost),
+        requested=Decimal(requested),
         motivation="Past bij de missies.",
-        submitted_by=world.officer,
+        submitted_by=call.officer,
     )
     cofinancing_approve(application=application, actor=staff)
+    application.staff = staff  # handy in tests
+    return application
+
+
+def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
+    application = ezk_cofinances(world.call)  # half of the trajectory's cost
+    ezk = application.round.fund
     contract = award(world, amount="20000.00")
     plan, report = milestones(contract)
 
@@ -326,11 +347,237 @@ def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
 
 
 def test_the_ministrys_figures_leave_the_authorities_phase_funds_out(world, verified_client):
-    from funding.selectors import committed_per_authority, committed_per_year
+    from funding.selectors import use_per_authority, use_per_year
 
     award(world)
-    assert committed_per_authority() == []
-    assert committed_per_year() == []
+    assert use_per_authority() == []
+    assert use_per_year() == []
     staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
     page = verified_client(staff).get(reverse("funding:dashboard"))
     assert [row["balance"].fund.kind for row in page.context["funds"]] == []
+
+
+# --- The end of a trajectory: what EZK did not pay goes back ---------------------------------
+
+
+def decide_all(world, amount="20000.00") -> Contract:
+    """Award the first proposal and reject the others: the call is awarded."""
+    contract = award(world, 0, amount=amount)
+    for proposal in world.proposals[1:]:
+        proposal_reject(proposal=proposal, actor=world.officer, motivation="Minder sterk")
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+    return contract
+
+
+def test_completing_a_cofinanced_call_under_budget_gives_ezk_back_what_it_did_not_pay(world):
+    application = ezk_cofinances(world.call, requested="8000.00", cost="16000.00")
+    ezk = application.round.fund
+    contract = decide_all(world, amount="10000.00")
+    plan, _report = milestones(contract)
+    accept(world, plan)  # 3,000 paid; EZK pays half: 1,500
+    contract_terminate(contract=contract, actor=world.officer, reason="Doel bereikt")
+
+    call_complete(call=world.call, actor=world.officer)
+
+    assert Account.objects.get(application=application).balance == Decimal("0.00")
+    figures = balance(ezk)
+    assert (figures.committed, figures.paid) == (Decimal("0.00"), Decimal("1500.00"))
+    assert figures.available == Decimal("1000000.00") - Decimal("1500.00")
+    release = Transaction.objects.get(fund=ezk, kind=Transaction.Kind.RELEASE)
+    assert (release.call, release.application, release.created_by) == (
+        world.call,
+        application,
+        world.officer,
+    )
+    assert release.entries.get(amount__gt=0).amount == Decimal("6500.00")
+    assert world.call.title in release.description
+    assert sum(entry.amount for entry in release.entries.all()) == 0
+
+
+def test_a_call_whose_contracts_still_run_cannot_be_completed(world):
+    application = ezk_cofinances(world.call)
+    decide_all(world)
+    transactions = Transaction.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        call_complete(call=world.call, actor=world.officer)
+
+    assert refused.value.code == "contracts_running"
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+    assert Account.objects.get(application=application).balance == Decimal("5000.00")
+    assert Transaction.objects.count() == transactions
+
+
+def test_the_complete_page_says_why_a_call_with_running_contracts_stays_open(
+    world, verified_client
+):
+    decide_all(world)
+    client = verified_client(world.officer)
+
+    response = client.post(reverse("calls:officer_complete", args=[world.call.pk]), follow=True)
+
+    assert "1 opdracht van deze oproep loopt nog" in response.content.decode()
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+
+
+def test_cancelling_a_cofinanced_call_releases_all_ezk_committed(world, verified_client):
+    application = ezk_cofinances(world.call, requested="5000.00")
+    client = verified_client(world.officer)
+
+    response = client.post(
+        reverse("calls:officer_cancel", args=[world.call.pk]),
+        {"reason": "De markt bleek er nog niet klaar voor."},
+    )
+
+    assert response.status_code == 302
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.CANCELLED
+    ezk = application.round.fund
+    assert (balance(ezk).committed, balance(ezk).available) == (
+        Decimal("0.00"),
+        Decimal("1000000.00"),
+    )
+    release = Transaction.objects.get(fund=ezk, kind=Transaction.Kind.RELEASE)
+    assert "De markt bleek er nog niet klaar voor." in release.description
+
+
+def test_a_call_with_an_awarded_contract_cannot_be_cancelled_until_it_ends(world):
+    application = ezk_cofinances(world.call)
+    contract = award(world)  # the other two still wait: the call is under assessment
+
+    with pytest.raises(DomainError) as refused:
+        call_cancel(call=world.call, actor=world.officer, reason="Toch niet")
+
+    assert refused.value.code == "contracts_running"
+    assert Account.objects.get(application=application).balance == Decimal("5000.00")
+    contract_terminate(contract=contract, actor=world.officer, reason="Gestopt")
+    call_cancel(call=world.call, actor=world.officer, reason="Toch niet")
+    assert Account.objects.get(application=application).balance == Decimal("0.00")
+
+
+def test_ezk_cannot_approve_co_financing_of_an_ended_trajectory(world):
+    staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
+    application = ezk_cofinances(published_call())  # opens the fund and a round
+    waiting = CoFinancingApplication.objects.create(
+        round=application.round,
+        call=world.call,
+        authority=world.call.authority,
+        trajectory_cost=Decimal("10000.00"),
+        requested=Decimal("1000.00"),
+        motivation="Past bij de missies.",
+        submitted_by=world.officer,
+    )
+    call_cancel(call=world.call, actor=world.officer, reason="Toch niet")
+
+    with pytest.raises(DomainError) as refused:
+        cofinancing_approve(application=waiting, actor=staff)
+
+    assert refused.value.code == "call"
+    waiting.refresh_from_db()
+    assert waiting.status == CoFinancingApplication.Status.SUBMITTED
+    assert not Account.objects.filter(application=waiting).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_and_a_cancellation_at_once_never_leave_money_on_a_cancelled_call():
+    require_postgresql()
+    call = published_call()
+    application = ezk_cofinances(published_call())
+    waiting = CoFinancingApplication.objects.create(
+        round=application.round,
+        call=call,
+        authority=call.authority,
+        trajectory_cost=Decimal("10000.00"),
+        requested=Decimal("2000.00"),
+        motivation="Past bij de missies.",
+        submitted_by=call.officer,
+    )
+    steps = iter(
+        [
+            lambda: cofinancing_approve(application=waiting, actor=application.staff),
+            lambda: call_cancel(call=call, actor=call.officer, reason="Toch niet"),
+        ]
+    )
+    lock = threading.Lock()
+
+    def one_of_both():
+        with lock:
+            step = next(steps)
+        return step()
+
+    results = run_at_once(one_of_both, 2)
+
+    assert not any(isinstance(r, Exception) and not isinstance(r, DomainError) for r in results)
+    call.refresh_from_db()
+    assert call.status == Call.Status.CANCELLED
+    waiting.refresh_from_db()
+    held = Account.objects.filter(application=waiting).values_list("balance", flat=True)
+    # Either the approval came first and the cancellation released it, or it was refused.
+    assert list(held) in ([Decimal("0.00")], [])
+    assert (waiting.status == CoFinancingApplication.Status.APPROVED) == bool(list(held))
+
+
+# --- The maintained totals per call agree with the entries ------------------------------------
+
+
+def _call_use() -> set[tuple]:
+    """The totals that are not zero (the rebuild leaves zeros out; postings may leave them)."""
+    rows = CallUse.objects.exclude(amount=0)
+    return set(rows.values_list("fund", "call", "year", "kind", "amount"))
+
+
+def test_the_totals_per_call_follow_every_kind_of_posting(world):
+    application = ezk_cofinances(world.call, requested="8000.00", cost="16000.00")
+    contract = decide_all(world, amount="10000.00")
+    plan, _report = milestones(contract)
+    accept(world, plan)
+    payment = Transaction.objects.get(kind=Transaction.Kind.PAYMENT, fund=application.round.fund)
+    transaction_reverse(original=payment, actor=application.staff, reason="Dubbel geboekt")
+    contract_terminate(contract=contract, actor=world.officer, reason="Doel bereikt")
+    call_complete(call=world.call, actor=world.officer)
+
+    ezk = CallUse.objects.filter(fund=application.round.fund)
+    # EZK paid 1,500, took it back by reversal, and released the 8,000 at the end.
+    assert {use.kind: use.amount for use in ezk} == {
+        "committed": Decimal("0.00"),
+        "paid": Decimal("0.00"),
+    }
+    maintained = _call_use()
+    call_use_rebuild()
+
+    assert maintained == _call_use()
+    # The authority's phase fund: 3,000 paid for the accepted plan, the rest released.
+    assert (Fund.objects.get(phase=world.phase).pk, world.call.pk) in {
+        (fund, call) for fund, call, _year, _kind, _amount in maintained
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_postings_for_one_call_at_once_both_count():
+    require_postgresql()
+    application = ezk_cofinances(published_call())
+    fund = application.round.fund
+    call = application.call
+    targets = iter([Account.objects.create(fund=fund, kind=Account.Kind.COMMITTED) for _ in "ab"])
+    lock = threading.Lock()
+
+    def commit_100():
+        with lock:
+            target = next(targets)
+        return transaction_post(
+            fund=fund,
+            kind=Transaction.Kind.COMMITMENT,
+            actor=application.staff,
+            description="Tegelijk",
+            entries=[(fund_account(fund, Account.Kind.AVAILABLE), -100), (target, 100)],
+            call=call,
+        )
+
+    results = run_at_once(commit_100, 2)
+
+    assert all(isinstance(result, Transaction) for result in results), results
+    use = CallUse.objects.get(fund=fund, call=call, kind=Account.Kind.COMMITTED)
+    assert use.amount == Decimal("5200.00")  # the approval's 5,000 and both postings

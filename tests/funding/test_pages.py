@@ -27,6 +27,7 @@ from tests.factories import (
     MinistryFactory,
     person_with_role,
 )
+from tests.funding.factories import co_financed
 from tests.proposals.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -114,24 +115,32 @@ def test_dashboard_shows_each_fund_with_its_amounts_chart_and_breakdowns(
     assert reverse("funding:transactions", args=[fund.code]) in html
 
 
-def test_dashboard_amounts_per_breakdown_are_sums_of_commitments(verified_client, staff, fund):
+def test_dashboard_amounts_per_breakdown_are_sums_of_commitments_and_payments(
+    verified_client, staff, fund
+):
     call = published_call()
     call.missions.add(mission("energy"), mission("health-care"))
-    commit(fund, staff, requested="200000.00", call=call)
+    account = commit(fund, staff, requested="200000.00", call=call)
+    commitment_pay(
+        account=account, amount="50000.00", actor=staff, description="Mijlpaal 1", call=call
+    )
 
     response = verified_client(staff).get(DASHBOARD)
 
-    per_mission = {row["label"]: row["total"] for row in response.context["per_mission"]}
-    assert per_mission == {
-        str(mission("energy")): Decimal("200000.00"),
-        str(mission("health-care")): Decimal("200000.00"),
+    def figures(key):
+        return {row["label"]: (row["committed"], row["paid"]) for row in response.context[key]}
+
+    held_and_paid = (Decimal("150000.00"), Decimal("50000.00"))
+    assert figures("per_mission") == {
+        str(mission("energy")): held_and_paid,
+        str(mission("health-care")): held_and_paid,
     }
-    per_authority = response.context["per_authority"]
-    assert [(row["label"], row["total"]) for row in per_authority] == [
-        (call.authority.name, Decimal("200000.00"))
-    ]
-    assert [row["total"] for row in response.context["per_instrument"]] == [Decimal("200000.00")]
-    assert [row["total"] for row in response.context["per_year"]] == [Decimal("200000.00")]
+    assert figures("per_authority") == {call.authority.name: held_and_paid}
+    assert list(figures("per_instrument").values()) == [held_and_paid]
+    # Per year the flows: 200,000 committed and 50,000 of it paid in this year.
+    assert figures("per_year") == {
+        timezone.localdate().year: (Decimal("200000.00"), Decimal("50000.00"))
+    }
 
 
 def test_dashboard_is_for_ministry_staff_only(client, verified_client, staff, fund):
@@ -171,6 +180,112 @@ def test_dashboard_queries_do_not_grow_with_the_transactions(verified_client, st
     _transactions(fund, staff, 190)
     commit(fund, staff, requested="1000.00")
     assert _queries(client, DASHBOARD) == few
+
+
+# --- The supported trajectories on the dashboard -----------------------------------------
+
+
+def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_client, staff, fund):
+    other = fund_open(
+        code="ezk-kabinet",
+        name="EZK kabinetsperiode",
+        kind=Fund.Kind.EZK,
+        owner=fund.owner,
+        period_start=date(2018, 1, 1),
+        period_end=date(2021, 12, 31),
+        amount="10000000.00",
+        actor=staff,
+    )
+    furthest = co_financed(
+        fund, staff, title="Slimme dijken", requested="300000.00", funnel=(4, 2, 1)
+    )
+    co_financed(fund, staff, title="Stille bruggen", requested="200000.00", funnel=(1, 0, 0))
+    elsewhere = co_financed(other, staff, title="Schone zorg", requested="500000.00")
+    account = Account.objects.get(application__call=furthest)
+    commitment_pay(
+        account=account, amount="60000.00", actor=staff, description="Mijlpaal", call=furthest
+    )
+
+    response = verified_client(staff).get(DASHBOARD)
+
+    groups = {group["fund"].code: group for group in response.context["trajectories"]}
+    one_off = groups["ezk-2021"]
+    assert [row["trajectory"].call.title for row in one_off["rows"]] == [
+        "Slimme dijken",
+        "Stille bruggen",
+    ]
+    assert [(row["granted"], row["paid"]) for row in one_off["rows"]] == [
+        (Decimal("300000.00"), Decimal("60000.00")),
+        (Decimal("200000.00"), Decimal("0.00")),
+    ]
+    assert one_off["steps"] == [
+        ("Ingediende voorstellen", 5),
+        ("Haalbaarheidsstudies", 2),
+        ("Prototypes", 1),
+    ]
+    assert [row["trajectory"].call for row in groups["ezk-kabinet"]["rows"]] == [elsewhere]
+    html = response.content.decode()
+    row = html.split(f'data-testid="trajectory-{furthest.pk}"')[1].split("</tr>")[0]
+    assert 'data-testid="responses">4<' in row
+    assert 'data-testid="feasibility">2<' in row
+    assert 'data-testid="prototype">1<' in row
+    assert "300.000,00" in row
+    assert "60.000,00" in row
+    assert furthest.get_absolute_url() in row
+    drill_down = reverse("funding:transactions", args=[fund.code]) + f"?call={furthest.pk}"
+    assert drill_down in row
+    # The funnel is drawn too, with its numbers in words for those who cannot see it.
+    assert f'id="funnel-{fund.pk}"' in html
+    assert "Ingediende voorstellen: 5; Haalbaarheidsstudies: 2; Prototypes: 1" in html
+
+
+def test_a_call_without_approved_cofinancing_is_no_trajectory(verified_client, staff, fund):
+    now = timezone.now()
+    funding_round = FundingRound.objects.create(
+        fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+    )
+    waiting = published_call(title="Wacht op besluit")
+    cofinancing_apply(
+        funding_round=funding_round,
+        call=waiting,
+        actor=waiting.officer,
+        trajectory_cost="100000.00",
+        requested="50000.00",
+        motivation="Past bij de missie.",
+    )
+
+    response = verified_client(staff).get(DASHBOARD)
+
+    assert response.context["trajectories"] == []
+    assert "EZK cofinanciert nog geen traject." in response.content.decode()
+
+
+def test_the_trajectories_cost_the_same_queries_for_2_or_8(verified_client, staff, fund):
+    client = verified_client(staff)
+    for number in range(2):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 1))
+    few = _queries(client, DASHBOARD)
+    for number in range(2, 8):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 1))
+    response = client.get(DASHBOARD)
+    assert len(response.context["trajectories"][0]["rows"]) == 8
+    assert _queries(client, DASHBOARD) == few
+
+
+def test_the_drill_down_shows_one_trajectorys_transactions(verified_client, staff, fund):
+    first = co_financed(fund, staff, title="Eerste", requested="1000.00")
+    second = co_financed(fund, staff, title="Tweede", requested="2000.00")
+    url = reverse("funding:transactions", args=[fund.code])
+
+    response = verified_client(staff).get(url, {"call": first.pk})
+
+    assert [record.call for record in response.context["page_obj"]] == [first]
+    assert response.context["querystring_base"] == f"call={first.pk}"
+    assert second.title not in response.content.decode().split("<tbody")[1]
+    # A call this fund never paid for is not a choice: the filter falls back to everything.
+    stranger = published_call(title="Niet gefinancierd")
+    everything = verified_client(staff).get(url, {"call": stranger.pk})
+    assert everything.context["page_obj"].paginator.count == 3  # opening + 2 commitments
 
 
 # --- A fund's transactions ---------------------------------------------------------------
@@ -385,3 +500,17 @@ def test_navigation_offers_budget_to_staff_and_targets_to_officers(verified_clie
     assert TARGETS in urls
     assert reverse("cofinancing:mine") in urls
     assert DASHBOARD not in urls
+
+
+def test_filters_do_not_call_each_field_optional_but_a_form_does(verified_client, staff, fund):
+    """Every filter is optional, so the marker would only be noise there."""
+    client = verified_client(staff)
+    filters = client.get(reverse("funding:transactions", args=[fund.code])).content.decode()
+    public_filters = client.get(reverse("calls:list")).content.decode()
+    target_form = client.get(TARGETS).content.decode()
+
+    assert 'for="id_kind"' in filters
+    assert "(niet verplicht)" not in filters
+    assert "(niet verplicht)" not in public_filters
+    # The target form's procurement budget is optional, and says so.
+    assert "(niet verplicht)" in target_form.split('for="id_procurement_budget"')[1][:200]

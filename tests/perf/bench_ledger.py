@@ -1,9 +1,10 @@
-"""Benchmark: balances and posting with many ledger transactions; prints figures.
+"""Benchmark: balances, the ministry dashboard and posting with many ledger transactions.
 
 Seeds the history in bulk (transactions with balanced entries, balances set from their sums
-once), then times `fund_balances` (the dashboard's read) and `transaction_post` (a write) at
-1,000 and at 100,000 transactions. Balances are maintained per account, so the read should
-not grow with the number of transactions.
+once), then times `fund_balances` (the balances' read), the whole dashboard page (as ministry
+staff, through the test client) and `transaction_post` (a write) at 1,000 and at 100,000
+transactions. Balances are maintained per account, so neither read should grow with the
+number of transactions.
 
     DATABASE_URL=postgres://... .venv/bin/python tests/perf/bench_ledger.py [--max 100000]
 """
@@ -26,19 +27,32 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from tests.conftest import login_verified  # noqa: E402
 
 
-def seed_history(fund, actor, count: int) -> None:
+def seed_history(fund, actor, count: int, calls) -> None:
+    """Payments spread over the co-financed calls, so that the dashboard's per-call figures
+    have every one of them to count; the maintained totals are rebuilt once afterwards."""
     from funding.models import Account, Entry, Transaction
+    from funding.services import call_use_rebuild
 
     available = Account.objects.get(fund=fund, kind=Account.Kind.AVAILABLE)
     paid = Account.objects.get(fund=fund, kind=Account.Kind.PAID)
     batch = 5000
     for start in range(0, count, batch):
         records = Transaction.objects.bulk_create(
-            Transaction(fund=fund, kind="payment", description="history", created_by=actor)
-            for _ in range(min(batch, count - start))
+            Transaction(
+                fund=fund,
+                kind="payment",
+                description="history",
+                created_by=actor,
+                call=calls[number % len(calls)],
+            )
+            for number in range(start, min(start + batch, count))
         )
         Entry.objects.bulk_create(
             entry
@@ -51,6 +65,17 @@ def seed_history(fund, actor, count: int) -> None:
     for account in (available, paid):
         total = account.entries.aggregate(total=Sum("amount"))["total"]
         Account.objects.filter(pk=account.pk).update(balance=total)
+    call_use_rebuild()
+
+
+def trajectories(fund, staff, count: int) -> list:
+    """Co-financed calls with a small funnel each, as the demo has (13 of them)."""
+    from tests.funding.factories import co_financed
+
+    return [
+        co_financed(fund, staff, title=f"Traject {n}", requested="100000.00", funnel=(3, 2, 1))
+        for n in range(count)
+    ]
 
 
 def timed(action, repeat: int) -> tuple[float, int]:
@@ -132,18 +157,28 @@ def main() -> None:
                 entries=[(available, Decimal("-1.00")), (committed, Decimal("1.00"))],
             )  # fmt: skip
 
+        calls = trajectories(fund, staff, 13)
+        client = login_verified(Client(), staff)
+
+        def dashboard():
+            response = client.get(reverse("funding:dashboard"))
+            assert response.status_code == 200, response.status_code
+
         print(f"database: {connection.vendor}")
-        print(
-            f"{'transactions':>12} {'balances ms':>12} {'queries':>8} {'post ms':>8} {'queries':>8}"
-        )
+        heading = ("transactions", "balances ms", "queries", "dashboard ms", "queries", "post ms")
+        print("{:>12} {:>12} {:>8} {:>13} {:>8} {:>8}".format(*heading))
         seeded = 0
         for target in sorted({1_000, args.max}):
-            seed_history(fund, staff, target - seeded)
+            seed_history(fund, staff, target - seeded, calls)
             seeded = target
             read_ms, read_q = timed(lambda: fund_balances([fund]), 20)
-            post_ms, post_q = timed(post, 20)
+            page_ms, page_q = timed(dashboard, 10)
+            post_ms, _post_q = timed(post, 20)
             total = Transaction.objects.count()
-            print(f"{total:12d} {read_ms:12.2f} {read_q:8d} {post_ms:8.2f} {post_q:8d}")
+            print(
+                f"{total:12d} {read_ms:12.2f} {read_q:8d} {page_ms:13.2f} {page_q:8d} "
+                f"{post_ms:8.2f}"
+            )
         (balance,) = fund_balances([fund])
         assert balance.available + balance.committed + balance.paid == balance.appropriated
         contract_figures()

@@ -2,19 +2,17 @@
 trajectories with a phase funnel, a payment and an authority target."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
 from calls.models import Call
-from funding.models import Account, AuthorityTarget, Fund, FundingRound
-from funding.services import cofinancing_apply, cofinancing_approve, commitment_pay, fund_open
+from funding.models import Account, AuthorityTarget, Fund
+from funding.services import commitment_pay, fund_open
 from portal.models import Role, User
-from proposals.models import Proposal
-from tests.calls.factories import mission, published_call
 from tests.factories import MinistryFactory, person_with_role
-from tests.proposals.factories import submitted_proposals
+from tests.funding.factories import co_financed
 
 
 @dataclass
@@ -29,35 +27,6 @@ class Scenario:
 
 def ministry_staff() -> User:
     return person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
-
-
-def co_financed(fund: Fund, staff: User, *, title: str, requested: str, funnel=(0, 0, 0)) -> Call:
-    """A published call whose co-financing was approved, with (responses, feasibility awards)
-    in its first phase; the prototype count needs a second phase and is left to the caller."""
-    now = timezone.now()
-    funding_round = FundingRound.objects.create(
-        fund=fund,
-        name=f"Ronde {title}",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=1),
-    )
-    call = published_call(title=title)
-    call.missions.set([mission("energy")])
-    application = cofinancing_apply(
-        funding_round=funding_round,
-        call=call,
-        actor=call.officer,
-        trajectory_cost=Decimal(requested) * 2,
-        requested=requested,
-        motivation="Past bij de missie.",
-    )
-    cofinancing_approve(application=application, actor=staff)
-    responses, feasibility, _prototype = funnel
-    proposals = submitted_proposals(call, responses) if responses else []
-    Proposal.objects.filter(pk__in=[p.pk for p in proposals[:feasibility]]).update(
-        status=Proposal.Status.AWARDED
-    )
-    return call
 
 
 def scenario(trajectories: int = 2) -> Scenario:

@@ -112,6 +112,27 @@ def test_the_report_in_english_on_request(verified_client, django_capture_on_com
     assert "Geachte" not in text
 
 
+def test_a_funnel_of_one_reads_in_the_singular(django_capture_on_commit_callbacks):
+    story = scenario(trajectories=1)  # its funnel: 3 proposals, 2 studies, no prototype
+    co_financed(story.fund, story.staff, title="Single", requested="100000.00", funnel=(1, 1, 1))
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _created = report_request(
+            actor=story.staff,
+            period_start=today.replace(month=1, day=1),
+            period_end=today,
+            language=ParliamentReport.Language.ENGLISH,
+        )
+    report.refresh_from_db()
+    _reader, text = pdf_text(report.file.read())
+    assert "with 4 proposals. 3 feasibility studies were contracted." in text
+    assert "1 prototype was contracted." in text
+    assert (
+        "1 proposal was received. 1 company carried out a feasibility study. "
+        "1 company went on to build a prototype."
+    ) in text
+
+
 def test_the_funnel_and_targets_are_in_the_report(django_capture_on_commit_callbacks):
     story = scenario(trajectories=2)
     today = timezone.localdate()

@@ -1,0 +1,23 @@
+"""Proposals' answers to the calls app's signals. Connected in ProposalsConfig.ready."""
+
+from django.utils.translation import ngettext
+
+from portal.exceptions import DomainError
+
+from .models import Contract
+
+
+def refuse_while_contracts_run(sender, *, call, **kwargs) -> None:
+    """A trajectory ends only when its contracts have: a company keeps its signed contract,
+    and EZK's share of the milestones still to come must stay committed."""
+    running = Contract.objects.filter(proposal__call=call, status=Contract.Status.ACTIVE).count()
+    if running:
+        raise DomainError(
+            ngettext(
+                "%(count)d contract of this call still runs; complete or terminate it first.",
+                "%(count)d contracts of this call still run; complete or terminate them first.",
+                running,
+            )
+            % {"count": running},
+            code="contracts_running",
+        )

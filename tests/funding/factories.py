@@ -1,0 +1,60 @@
+"""Co-financed trajectories for the funding and reporting tests."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from calls.models import Call
+from funding.models import Fund, FundingRound
+from funding.services import cofinancing_apply, cofinancing_approve
+from portal.models import User
+from proposals.models import Proposal
+from tests.calls.factories import mission, published_call
+from tests.proposals.factories import submitted_proposals
+
+
+def co_financed(
+    fund: Fund, staff: User, *, title: str, requested: str, funnel=(0, 0, 0), call=None
+) -> Call:
+    """A published call whose co-financing from `fund` was approved, with a phase funnel:
+    (responses to the first phase, awards in it, awards in the second phase, at most as many
+    as in the first).
+
+    The awards are written straight to the proposals' status: what the funnel counts, not
+    how a decision is made (that is tested with the proposals app).
+    """
+    now = timezone.now()
+    funding_round = FundingRound.objects.create(
+        fund=fund,
+        name=f"Ronde {title}",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    if call is None:
+        call = published_call(title=title)
+        call.missions.set([mission("energy")])
+    application = cofinancing_apply(
+        funding_round=funding_round,
+        call=call,
+        actor=call.officer,
+        trajectory_cost=Decimal(requested) * 2,
+        requested=requested,
+        motivation="Past bij de missie.",
+    )
+    cofinancing_approve(application=application, actor=staff)
+    responses, feasibility, prototype = funnel
+    proposals = submitted_proposals(call, responses) if responses else []
+    winners = proposals[:feasibility]
+    Proposal.objects.filter(pk__in=[p.pk for p in winners]).update(status=Proposal.Status.AWARDED)
+    second = call.phases.get(order=2) if prototype else None
+    for winner in winners[:prototype]:
+        Proposal.objects.create(
+            call=call,
+            phase=second,
+            company=winner.company,
+            created_by=winner.person,
+            title=winner.title,
+            status=Proposal.Status.AWARDED,
+        )
+    return call
