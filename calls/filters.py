@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import FilterForm
 from portal.models import Organisation
 
 from .models import Call, Mission
@@ -62,6 +63,7 @@ class CallFilter(django_filters.FilterSet):
 
     class Meta:
         model = Call
+        form = FilterForm
         fields = ["q", "instrument", "status", "authority", "mission"]
 
     def search(self, queryset, name, value):

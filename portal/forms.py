@@ -14,6 +14,13 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+class FilterForm(forms.Form):
+    """A form that narrows a list. Every field of it is optional, so no field is marked
+    "(optional)": the marker would be noise on each one."""
+
+    marks_optional_fields = False
+
+
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .celery import app
 from .tasks import ping
@@ -44,7 +45,8 @@ def check_workers(timeout: float = 1.0) -> Check:
     return Check(
         _("Celery workers"),
         True,
-        _("%(count)d worker(s) answering") % {"count": len(names)},
+        ngettext("%(count)d worker answering", "%(count)d workers answering", len(names))
+        % {"count": len(names)},
         names,
     )
 

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Phase
+from portal.forms import FilterForm
 from portal.models import Role, User
 
 from .models import Committee, CommitteeMember, Proposal
@@ -35,7 +36,7 @@ DEFAULT_CODE_OF_CONDUCT = _(
 )
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(FilterForm):
     """Narrow the officer's list of a call's proposals by phase and status (GET)."""
 
     phase = forms.TypedChoiceField(label=_("Phase"), required=False, coerce=int, empty_value=None)

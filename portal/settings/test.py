@@ -26,6 +26,8 @@ CELERY_TASK_DEFAULT_QUEUE = f"innovatieloket-test-{os.environ.get('PYTEST_XDIST_
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that a live worker process can open the same test database.
     # One file per test process, so that parallel runs never share (and lock) a database.
+    # var/ is not in git: a fresh checkout has to make it.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
     }

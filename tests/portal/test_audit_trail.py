@@ -53,3 +53,19 @@ def test_audit_trail_page_costs_the_same_queries_for_few_and_many_entries(
     with django_assert_max_num_queries(12) as many:
         client.get(reverse("audit_trail"))
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_the_trail_names_records_and_fields_as_people_do(verified_client):
+    staff = UserFactory(is_staff=True)
+    applicant = person_with_role(Role.APPLICANT, full_name="Oude Naam")
+    applicant.full_name = "Nieuwe Naam"
+    applicant.save()
+
+    html = verified_client(staff).get(reverse("audit_trail")).content.decode()
+
+    # Verbose names in the portal's language, not "portal · user" and "full_name".
+    assert "Gebruiker: " in html
+    assert "<strong>Volledige naam</strong>: Oude Naam → Nieuwe Naam" in html
+    assert "full_name" not in html
+    assert "portal · " not in html
+    assert ">Organisatie</option>" in html
