@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Membership, Organisation, Role, User
@@ -172,7 +173,11 @@ def participation_invitations_send(*, call: Call, actor: User) -> int:
         )
         if counts["undecided"]:
             raise DomainError(
-                _("Decide on every request to participate first (%(count)d left).")
+                ngettext(
+                    "Decide on every request to participate first (%(count)d request left).",
+                    "Decide on every request to participate first (%(count)d requests left).",
+                    counts["undecided"],
+                )
                 % {"count": counts["undecided"]},
                 code="undecided",
             )

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
 from calls.services import call_cancel, call_mark_awarded
@@ -159,7 +160,11 @@ def proposal_award(
         awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
         if awarded >= phase.planned_awards:
             raise DomainError(
-                _("All %(n)d planned awards of this phase have been made.")
+                ngettext(
+                    "The %(n)d planned award of this phase has been made.",
+                    "All %(n)d planned awards of this phase have been made.",
+                    phase.planned_awards,
+                )
                 % {"n": phase.planned_awards},
                 code="awards_full",
             )

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from calls.models import Criterion
 
@@ -220,7 +221,11 @@ class AdviceForm(forms.Form):
         selected = self.cleaned_data["selected"]
         if len(selected) > self.planned_awards:
             raise forms.ValidationError(
-                _("The phase plans %(n)d awards; select at most that many.")
+                ngettext(
+                    "The phase plans %(n)d award; select at most one.",
+                    "The phase plans %(n)d awards; select at most that many.",
+                    self.planned_awards,
+                )
                 % {"n": self.planned_awards}
             )
         return selected

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
@@ -219,9 +220,12 @@ def officer_participation_invite(request, pk: int):
     else:
         messages.success(
             request,
-            _(
+            ngettext(
+                "%(count)d company is invited to tender; every company that asked to "
+                "participate gets an e-mail with your decision.",
                 "%(count)d companies are invited to tender; every company that asked to "
-                "participate gets an e-mail with your decision."
+                "participate gets an e-mail with your decision.",
+                invited,
             )
             % {"count": invited},
         )

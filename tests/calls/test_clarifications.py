@@ -28,7 +28,7 @@ from calls.services import (
 )
 from portal.models import Role
 from tests.conftest import login_verified
-from tests.factories import person_with_role
+from tests.factories import UserFactory, person_with_role
 
 from .factories import draft_call, officer_of, published_call
 
@@ -633,3 +633,18 @@ def test_call_page_with_answers_runs_a_constant_number_of_queries(call):
     assert published > 20
     assert response.content.decode().count('data-testid="clarification"') == published
     assert len(many) == len(few)
+
+
+def test_the_call_page_offers_answering_only_to_whoever_may_answer(call, client):
+    """The link follows the same rules as the page it opens: a superuser, who has no blanket
+    yes there, is not sent to a 404."""
+    link = reverse("calls:officer_clarifications", kwargs={"pk": call.pk})
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    officer_page = login_verified(Client(), call.officer).get(call.get_absolute_url())
+    superuser_client = login_verified(Client(), superuser)
+    superuser_page = superuser_client.get(call.get_absolute_url())
+
+    assert link in officer_page.content.decode()
+    assert link not in superuser_page.content.decode()
+    assert superuser_client.get(link).status_code == 404
