@@ -18,7 +18,13 @@ class CallsConfig(AppConfig):
         return items
 
     def tasks_for(self, user) -> list[dict]:
-        """My tasks: requests to participate to review, invitations to tender to act on."""
+        """My tasks: requests to participate to review, invitations to tender to send."""
         from .dashboard import tasks_for
 
         return tasks_for(user)
+
+    def home_sections(self, request) -> list[dict]:
+        """The home page: the calls open for proposals now."""
+        from .home import home_sections
+
+        return home_sections(request)

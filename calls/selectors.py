@@ -2,8 +2,9 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.expressions import Expression
+from django.utils import timezone
 
 from portal.models import Membership, Role
 
@@ -18,6 +19,28 @@ def calls_public() -> QuerySet[Call]:
         .exclude(publication_date__isnull=True)
         .select_related("authority")
         .prefetch_related("missions")
+    )
+
+
+def calls_open_now() -> QuerySet[Call]:
+    """The public calls a company can still take part in, the soonest to close first.
+
+    Published, its deadline still ahead and its publication date not in the future. An
+    innovation partnership is open to a new company only until its deadline for requests to
+    participate (after that only the invited tender); `open_until` is the moment that counts.
+    """
+    now = timezone.now()
+    partnership = Q(instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
+    return (
+        calls_public()
+        .filter(status=Call.Status.PUBLISHED, deadline__gt=now, publication_date__lte=now)
+        .exclude(partnership & Q(participation_deadline__lte=now))
+        .annotate(
+            open_until=Case(
+                When(partnership, then=F("participation_deadline")), default=F("deadline")
+            )
+        )
+        .order_by("open_until", "pk")
     )
 
 

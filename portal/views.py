@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
@@ -42,6 +44,22 @@ def health(request):
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sections": self.sections()}
+
+    def sections(self) -> list[dict]:
+        """What the apps show on the home page, below the introduction.
+
+        An app adds a section by giving its AppConfig a ``home_sections(request)`` method
+        returning dicts with a template name and the context for it, so the portal needs to
+        know nothing about the apps built on it.
+        """
+        sections = []
+        for config in apps.get_app_configs():
+            if hasattr(config, "home_sections"):
+                sections += config.home_sections(self.request)
+        return sections
 
 
 class AccessibilityStatementView(TemplateView):
@@ -240,6 +258,14 @@ class ApiTokenView(LoginRequiredMixin, View):
         return redirect("account")
 
 
+def _record_type(content_type: ContentType) -> str:
+    """The record's kind as people call it (its verbose name), e.g. "Oproep", not "call"."""
+    model = content_type.model_class()
+    if model is None:  # a model that no longer exists
+        return content_type.model
+    return capfirst(model._meta.verbose_name)
+
+
 class AuditTrailView(PermissionRequiredMixin, TemplateView):
     permission_required = "portal.view_audit_trail"
     template_name = "portal/audit_trail.html"
@@ -254,15 +280,16 @@ class AuditTrailView(PermissionRequiredMixin, TemplateView):
         if actor:
             entries = entries.filter(actor__email__icontains=actor)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
-        models = (
-            LogEntry.objects.order_by()
-            .values_list("content_type_id", "content_type__app_label", "content_type__model")
-            .distinct()
+        for entry in page:
+            entry.record_type = _record_type(entry.content_type)
+        types = ContentType.objects.filter(
+            pk__in=LogEntry.objects.order_by().values("content_type").distinct()
         )
+        models = [(content_type.pk, _record_type(content_type)) for content_type in types]
         return {
             **super().get_context_data(**kwargs),
             "page_obj": page,
-            "models": sorted(models, key=lambda m: (m[1], m[2])),
+            "models": sorted(models, key=lambda m: m[1]),
             "selected_model": model,
             "actor": actor,
         }
