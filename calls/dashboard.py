@@ -1,7 +1,8 @@
 """What calls put on the dashboard's "My tasks" (portal asks each AppConfig's tasks_for).
 
 Innovation partnership, stage 1: officers review requests to participate once their deadline
-has passed; invited companies submit their tender. Two queries per role at most.
+has passed and send the invitations to tender. One query at most. The invited company's
+task to tender is the proposals app's: only it knows whether the tender is started.
 """
 
 from django.db.models import Count, Q
@@ -14,7 +15,6 @@ from portal.models import Role
 from portal.selectors import roles_of
 
 from .models import Call, ParticipationRequest
-from .participation import participation_requests_of_company_member
 from .selectors import calls_managed_by
 
 
@@ -71,21 +71,4 @@ def tasks_for(user) -> list[dict]:
                     "call": call.display_title
                 }
                 tasks.append(task("send_invitations", title, url, call.deadline))
-    if Role.APPLICANT in roles:
-        invited = participation_requests_of_company_member(user).filter(
-            invited_at__isnull=False,
-            call__status=Call.Status.PUBLISHED,
-            call__deadline__gt=now,
-        )
-        for participation in invited:
-            call = participation.call
-            tasks.append(
-                task(
-                    "submit_tender",
-                    _("You are invited: submit your tender for %(call)s")
-                    % {"call": call.display_title},
-                    reverse("calls:participation_mine"),
-                    call.deadline,
-                )
-            )
     return tasks

@@ -13,9 +13,10 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
-from calls.services import call_start_assessment
+from calls.services import call_close, call_start_assessment
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
@@ -143,16 +144,41 @@ def code_of_conduct_accept(*, member: CommitteeMember, actor: User) -> Committee
     return member
 
 
+# A call in one of these states has no assessment to start: not yet out, or over.
+CALL_STATUSES_WITHOUT_ASSESSMENT = (
+    Call.Status.DRAFT,
+    Call.Status.CANCELLED,
+    Call.Status.COMPLETED,
+)
+
+
 def assessment_open(*, phase: Phase, actor: User) -> int:
-    """After the deadline: the phase's submitted proposals go to the committee."""
+    """After the deadline: the phase's submitted proposals go to the committee.
+
+    With the first phase the call moves along: closed (if the automatic closing at the
+    deadline has not come round yet), then under assessment. Returns how many proposals
+    went to the committee; a repeat sends none and changes nothing.
+    """
     _require_officer(actor, phase)
     from .services import phase_deadline
 
     deadline = phase_deadline(phase)
     if deadline is None or timezone.now() < deadline:
-        raise DomainError(_("The assessment can start once the deadline has passed."))
+        raise DomainError(
+            _("The assessment can start once the deadline has passed."),
+            code="deadline_not_passed",
+        )
     with transaction.atomic():
-        call = Call.objects.get(pk=phase.call_id)
+        # Locked: two officers starting at once move the call once.
+        call = Call.objects.select_for_update().get(pk=phase.call_id)
+        if call.status in CALL_STATUSES_WITHOUT_ASSESSMENT:
+            raise DomainError(
+                _("The assessment cannot start: the call is %(status)s.")
+                % {"status": call.get_status_display()},
+                code="call_status",
+            )
+        if phase.order == 1 and call.status == Call.Status.PUBLISHED:
+            call = call_close(call=call, actor=actor)
         if phase.order == 1 and call.status == Call.Status.CLOSED:
             call_start_assessment(call=call, actor=actor)
         return Proposal.objects.filter(phase=phase, status=Proposal.Status.SUBMITTED).update(
@@ -387,7 +413,11 @@ def advice_sign(
             )
     if len(selected) > committee.phase.planned_awards:
         raise DomainError(
-            _("The phase plans %(n)d awards; select at most that many.")
+            ngettext(
+                "The phase plans %(n)d award; select at most one.",
+                "The phase plans %(n)d awards; select at most that many.",
+                committee.phase.planned_awards,
+            )
             % {"n": committee.phase.planned_awards}
         )
     try:

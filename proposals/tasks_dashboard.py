@@ -5,7 +5,7 @@ for ``tasks_for(user)``. This app answers for calls and proposals alike (it may 
 calls; the portal may not). Each task is a dict: title, url, deadline (an aware datetime or
 None) and kind (a stable name for tests and styling).
 
-Queries are per role, never per item: a company member costs three, a committee member two,
+Queries are per role, never per item: a company member costs four, a committee member two,
 an officer five, whatever the number of calls, proposals or assignments.
 """
 
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
+from calls.participation import participation_requests_of_company_member
 from calls.selectors import calls_managed_by
 from portal.models import Membership, Role
 from portal.selectors import roles_of
@@ -78,6 +79,13 @@ def _deadline_passed(now: datetime) -> Q:
 # --- Companies ---------------------------------------------------------------------------------
 
 
+def _is_tender(proposal: Proposal) -> bool:
+    """In an innovation partnership, a proposal for the first phase is the invited tender."""
+    return proposal.phase.order == 1 and (
+        proposal.call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
+    )
+
+
 def company_tasks(user, now: datetime) -> list[dict]:
     tasks = []
     drafts = (
@@ -86,13 +94,42 @@ def company_tasks(user, now: datetime) -> list[dict]:
         .select_related("phase__call")
     )
     for proposal in drafts:
+        context = {"title": proposal.title, "call": proposal.call.display_title}
+        if _is_tender(proposal):
+            kind, title = "finish_tender", _("Finish your tender “%(title)s” for %(call)s")
+        else:
+            kind, title = (
+                "proposal_draft",
+                _("Complete and submit your proposal “%(title)s” (%(call)s)"),
+            )
         tasks.append(
             task(
-                "proposal_draft",
-                _("Complete and submit your proposal “%(title)s” (%(call)s)")
-                % {"title": proposal.title, "call": proposal.call.display_title},
+                kind,
+                title % context,
                 reverse("proposals:edit", kwargs={"pk": proposal.pk}),
                 phase_deadline(proposal.phase),
+            )
+        )
+    # Invited to tender and not started yet (a draft is finished above; a submitted tender,
+    # or one further on, leaves nothing to do). A withdrawn tender may be replaced.
+    tender = Proposal.objects.filter(
+        call_id=OuterRef("call_id"), company_id=OuterRef("company_id"), phase__order=1
+    ).exclude(status=Proposal.Status.WITHDRAWN)
+    invited = participation_requests_of_company_member(user).filter(
+        ~Exists(tender),
+        invited_at__isnull=False,
+        call__status=Call.Status.PUBLISHED,
+        call__deadline__gt=now,
+    )
+    for participation in invited:
+        call = participation.call
+        tasks.append(
+            task(
+                "submit_tender",
+                _("You are invited: submit your tender for %(call)s")
+                % {"call": call.display_title},
+                reverse("calls:participation_mine"),
+                call.deadline,
             )
         )
     for deliverable in deliverables_due_for_company_member(user):

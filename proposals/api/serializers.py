@@ -402,6 +402,30 @@ class AssessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         return values
 
 
+# --- Starting a phase's assessment -------------------------------------------------------------
+
+
+class AssessmentStartCallSerializer(ProposalCallSerializer):
+    class Meta(ProposalCallSerializer.Meta):
+        fields = [*ProposalCallSerializer.Meta.fields, "status"]
+        read_only_fields = fields
+
+
+class AssessmentStartSerializer(serializers.Serializer):
+    """What starting a phase's assessment did, and where the phase and its call now stand."""
+
+    detail = serializers.CharField(read_only=True, help_text=_("What happened, in words."))
+    sent_to_committee = serializers.IntegerField(
+        read_only=True,
+        help_text=_("Submitted proposals this request gave to the committee; 0 if none waited."),
+    )
+    under_assessment = serializers.IntegerField(
+        read_only=True, help_text=_("The phase's proposals now with the committee, in all.")
+    )
+    phase = ProposalPhaseSerializer(read_only=True)
+    call = AssessmentStartCallSerializer(read_only=True)
+
+
 class ErrorSerializer(serializers.Serializer):
     """A refused action: the rule's message and a stable code."""
 

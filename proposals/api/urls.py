@@ -1,15 +1,17 @@
 """The proposals API, mounted under /api/v1/ by portal/urls.py.
 
 URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
-api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail.
+api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail,
+api-phase-start-assessment.
 """
 
 from rest_framework.routers import SimpleRouter
 
-from .views import AssessmentViewSet, ProposalViewSet
+from .views import AssessmentViewSet, PhaseViewSet, ProposalViewSet
 
 router = SimpleRouter()
 router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
+router.register("phases", PhaseViewSet, basename="api-phase")
 
 urlpatterns = router.urls

@@ -1,4 +1,5 @@
-"""The proposals API: a company's drafts and submissions, the committee's scores, decisions.
+"""The proposals API: a company's drafts and submissions, the start of a phase's assessment,
+the committee's scores, decisions.
 
 Thin on purpose: who may see what comes from proposals.permissions (the same rules as the
 pages), reads from proposals.selectors, every write from the services; domain errors become
@@ -6,15 +7,14 @@ JSON through portal.api.exception_handler (DomainError 400, NotAllowed 403,
 IllegalTransition 409). A proposal someone may not see does not exist for them (404).
 """
 
-import contextlib
 import operator
 from functools import reduce
 
 import django_filters
-from auditlog.context import auditlog_value
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,8 +27,9 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from calls.models import Criterion
+from calls.models import Call, Criterion, Phase
 from calls.permissions import is_officer_of
+from portal.api import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.permissions import can
@@ -46,6 +47,7 @@ from ..selectors import (
 )
 from .serializers import (
     AssessmentInputSerializer,
+    AssessmentStartSerializer,
     AssignmentSerializer,
     DecisionInputSerializer,
     ErrorSerializer,
@@ -63,7 +65,7 @@ class Conflict(DomainError):
 
 
 # Domain error codes that mean "not in this state" rather than "bad input".
-CONFLICT_CODES = {"frozen", "locked"}
+CONFLICT_CODES = {"frozen", "locked", "deadline_not_passed", "call_status"}
 
 
 def _as_conflict(error: DomainError) -> DomainError:
@@ -94,16 +96,9 @@ PROPOSAL_ID = OpenApiParameter(
 ASSIGNMENT_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The assignment's id.")
 )
-
-
-class AuditActorMixin:
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # A token is checked only now, after the audit log's middleware looked for a user:
-        # tell the audit log who acts, so that API changes are attributed like page changes.
-        if request.user.is_authenticated:
-            with contextlib.suppress(LookupError):
-                auditlog_value.get()["actor"] = request.user
+PHASE_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The id of the call's phase.")
+)
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -400,3 +395,75 @@ class AssessmentViewSet(AuditActorMixin, viewsets.GenericViewSet):
             raise _as_conflict(error) from error
         fresh = self.get_queryset().get(pk=assignment.pk)
         return Response(AssignmentSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+# --- A phase: starting its assessment ----------------------------------------------------------
+
+
+@extend_schema(tags=["assessment"])
+class PhaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
+    """A call's phase, by the id the calls and proposals give it; only the assessment's start.
+
+    A phase of a call someone may not see (another authority's draft) does not exist for
+    them (404); a visible one that they do not manage is refused (403), as for calls.
+    """
+
+    lookup_value_regex = r"\d+"
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = AssessmentStartSerializer
+
+    def get_queryset(self):
+        return Phase.objects.select_related("call__authority")
+
+    def get_object(self) -> Phase:
+        try:
+            phase = self.get_queryset().get(pk=self.kwargs["pk"])
+        except Phase.DoesNotExist:
+            raise Http404 from None
+        if not can(self.request.user, "calls.view_call", phase.call):
+            raise Http404
+        if not can(self.request.user, "calls.manage_call", phase.call):
+            self.permission_denied(
+                self.request,
+                message=_(
+                    "Only procurement officers of the call's contracting authority can do this."
+                ),
+            )
+        return phase
+
+    @extend_schema(
+        summary=_(
+            "After the deadline: give the phase's submitted proposals to the committee "
+            "(with the first phase, the call goes under assessment; a repeat changes nothing)"
+        ),
+        parameters=[PHASE_ID],
+        request=None,
+        responses={200: AssessmentStartSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="start-assessment")
+    def start_assessment(self, request, pk=None):
+        phase = self.get_object()
+        try:
+            sent = assessment_services.assessment_open(phase=phase, actor=request.user)
+        except DomainError as error:
+            raise _as_conflict(error) from error
+        if sent:
+            detail = ngettext(
+                "The assessment has started: %(count)d proposal goes to the committee.",
+                "The assessment has started: %(count)d proposals go to the committee.",
+                sent,
+            ) % {"count": sent}
+        else:
+            detail = _("No submitted proposals were waiting for the assessment.")
+        result = {
+            "detail": detail,
+            "sent_to_committee": sent,
+            "under_assessment": Proposal.objects.filter(
+                phase=phase, status=Proposal.Status.UNDER_ASSESSMENT
+            ).count(),
+            "phase": phase,
+            "call": Call.objects.select_related("authority").get(pk=phase.call_id),
+        }
+        return Response(
+            AssessmentStartSerializer(result, context=self.get_serializer_context()).data
+        )

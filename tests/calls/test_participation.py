@@ -384,6 +384,25 @@ def test_invitations_mail_each_company_its_decision_and_open_the_tender_only_to_
             participation_invitations_send(call=call, actor=call.officer)
 
 
+def test_one_request_and_one_invited_company_read_in_the_singular(
+    call, django_capture_on_commit_callbacks
+):
+    participation = ask(call)
+    with after_requests(call):
+        client = client_of(call.officer)
+        client.cookies["django_language"] = "en"
+        url = reverse("calls:officer_participation", args=[call.pk])
+        assert "1 request: 0 selected" in client.get(url).content.decode()
+        decide(call, participation, True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("calls:officer_participation_invite", args=[call.pk]), follow=True
+            )
+    html = response.content.decode()
+    assert "1 company is invited to tender;" in html
+    assert "companies are" not in html
+
+
 def test_an_sbir_first_phase_needs_no_invitation():
     sbir = published_call()
     proposal = proposal_start(phase=sbir.phases.get(order=1), actor=company_member(), title="X")

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from calls.models import Call, Question
-from calls.services import call_close
+from calls.services import call_cancel, call_close
 from portal.models import Organisation, Role
 from proposals.assessment import (
     assessment_open,
@@ -28,7 +28,7 @@ from proposals.assessment import (
 )
 from proposals.models import Assessment, Assignment, CommitteeMember, Contract, Proposal
 from proposals.services import attachment_add
-from tests.calls.factories import officer_of, published_call
+from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import person_with_role
 
 from .factories import (
@@ -967,6 +967,200 @@ def test_only_the_cleared_member_scores_an_assignment(setting, who):
     assert not Assessment.objects.exists()
 
 
+# --- Starting a phase's assessment -------------------------------------------------------------
+
+
+def start(user, phase):
+    return client_for(user).post(reverse("api-phase-start-assessment", args=[phase.pk]))
+
+
+@pytest.fixture
+def waiting():
+    """A published call with 3 submitted proposals and a draft in its first phase."""
+    call = published_call()
+    submitted = submitted_proposals(call, 3)
+    draft = complete_draft(call=call)
+    return {"call": call, "phase": call.phases.get(order=1), "submitted": submitted, "draft": draft}
+
+
+def statuses(phase) -> dict[int, str]:
+    return dict(Proposal.objects.filter(phase=phase).values_list("pk", "status"))
+
+
+def test_the_officer_starts_the_first_phase_and_the_call_goes_under_assessment(waiting):
+    call, phase = waiting["call"], waiting["phase"]
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+        response = start(call.officer, phase)
+        again = start(call.officer, phase)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["sent_to_committee"] == 3
+    assert body["under_assessment"] == 3
+    assert "3" in body["detail"]
+    assert body["phase"]["id"] == phase.pk
+    assert body["phase"]["order"] == 1
+    assert body["call"]["id"] == call.pk
+    assert body["call"]["status"] == "under_assessment"
+    assert Call.objects.get(pk=call.pk).status == Call.Status.UNDER_ASSESSMENT
+    assert {p.pk for p in waiting["submitted"]} == {
+        pk for pk, status in statuses(phase).items() if status == "under_assessment"
+    }
+    assert Proposal.objects.get(pk=waiting["draft"].pk).status == Proposal.Status.DRAFT
+    # A repeat (a double click, a retried request) sends nothing and says so.
+    assert again.status_code == 200, again.content
+    assert again.json()["sent_to_committee"] == 0
+    assert again.json()["under_assessment"] == 3
+    assert again.json()["call"]["status"] == "under_assessment"
+
+
+def test_a_call_past_its_deadline_not_yet_closed_by_the_clock_is_closed_on_the_way(waiting):
+    call, phase = waiting["call"], waiting["phase"]
+    with time_machine.travel(call.deadline + timedelta(seconds=5)):
+        response = start(call.officer, phase)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["sent_to_committee"] == 3
+    call = Call.objects.get(pk=call.pk)
+    assert call.status == Call.Status.UNDER_ASSESSMENT
+    assert call.closed_at is not None
+
+
+def test_a_phase_without_submitted_proposals_starts_with_none_and_says_so():
+    call = published_call()
+    complete_draft(call=call)  # a draft never goes to the committee
+    phase = call.phases.get(order=1)
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+        response = start(call.officer, phase)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["sent_to_committee"] == 0
+    assert body["under_assessment"] == 0
+    assert body["detail"]
+    # The service moves the call on regardless: its first phase is with the committee, empty.
+    assert body["call"]["status"] == "under_assessment"
+    assert Call.objects.get(pk=call.pk).status == Call.Status.UNDER_ASSESSMENT
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 401),
+        ("company", 403),
+        ("other_applicant", 403),
+        ("other_officer", 403),
+        ("ministry_staff", 403),
+    ],
+)
+def test_only_the_calls_own_officers_start_the_assessment(waiting, role, expected):
+    call, phase = waiting["call"], waiting["phase"]
+    user = {
+        "anonymous": None,
+        "company": waiting["submitted"][0].person,
+        "other_applicant": applicant(),
+        "other_officer": officer_of(),
+        "ministry_staff": person_with_role(Role.MINISTRY_STAFF),
+    }[role]
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+        before = statuses(phase)
+        response = start(user, phase)
+
+    assert response.status_code == expected
+    if expected == 403:
+        assert response.json()["detail"]
+    assert statuses(phase) == before
+    assert Call.objects.get(pk=call.pk).status == Call.Status.CLOSED
+
+
+def test_a_colleague_at_the_same_authority_may_start_it(waiting):
+    call, phase = waiting["call"], waiting["phase"]
+    colleague = officer_of(call.authority)
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        response = start(colleague, phase)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["sent_to_committee"] == 3
+
+
+def test_an_unknown_phase_or_one_of_someone_elses_draft_call_is_404():
+    draft = draft_call()
+    outsider = officer_of()
+
+    assert client_for(outsider).post("/api/v1/phases/999999/start-assessment/").status_code == 404
+    assert start(outsider, draft.phases.get(order=1)).status_code == 404
+    assert start(applicant(), draft.phases.get(order=1)).status_code == 404
+
+
+def test_before_the_deadline_it_is_409_and_nothing_moves(waiting):
+    call, phase = waiting["call"], waiting["phase"]
+    before = statuses(phase)
+
+    response = start(call.officer, phase)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_not_passed"
+    assert response.json()["detail"]
+    assert statuses(phase) == before
+    assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
+
+
+def test_a_later_phase_without_a_deadline_is_409(waiting):
+    call = waiting["call"]
+    later = call.phases.get(order=2)
+    assert later.deadline is None
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        response = start(call.officer, later)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_not_passed"
+
+
+def test_a_cancelled_call_has_no_assessment_to_start_409(waiting):
+    call, phase = waiting["call"], waiting["phase"]
+    call_cancel(call=call, actor=call.officer, reason="Budget ingetrokken")
+    before = statuses(phase)
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        response = start(call.officer, phase)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "call_status"
+    assert statuses(phase) == before
+    assert Call.objects.get(pk=call.pk).status == Call.Status.CANCELLED
+
+
+def test_a_draft_call_has_no_assessment_to_start_409():
+    call = draft_call()
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        response = start(call.officer, call.phases.get(order=1))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "call_status"
+    assert Call.objects.get(pk=call.pk).status == Call.Status.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_starting_at_once_send_each_proposal_once_and_move_the_call_once():
+    from tests.concurrency import require_postgresql, run_at_once
+
+    require_postgresql()
+    call = published_call()
+    submitted_proposals(call, 3)
+    phase = call.phases.get(order=1)
+    clients = iter([client_for(call.officer), client_for(officer_of(call.authority))])
+    url = reverse("api-phase-start-assessment", args=[phase.pk])
+    with time_machine.travel(call.deadline + timedelta(minutes=1)):
+        call_close(call=call, actor=call.officer)
+        results = run_at_once(lambda: next(clients).post(url), 2)
+
+    assert [result.status_code for result in results] == [200, 200], results
+    assert sorted(result.json()["sent_to_committee"] for result in results) == [0, 3]
+    assert Call.objects.get(pk=call.pk).status == Call.Status.UNDER_ASSESSMENT
+
+
 # --- Sessions and the schema -------------------------------------------------------------------
 
 
@@ -993,3 +1187,12 @@ def test_the_schema_is_valid_without_warnings_and_documents_proposals(tmp_path):
     assert paths["/api/v1/assessments/"]["get"]["tags"] == ["assessment"]
     assert {"put"} == set(paths["/api/v1/assessments/{id}/"]) - {"parameters"}
     assert "409" in paths["/api/v1/assessments/{id}/"]["put"]["responses"]
+    start = paths["/api/v1/phases/{id}/start-assessment/"]
+    assert set(start) - {"parameters"} == {"post"}
+    assert start["post"]["tags"] == ["assessment"]
+    assert {"200", "401", "403", "404", "409"} <= set(start["post"]["responses"])
+    assert not [
+        path
+        for path in paths
+        if path.startswith("/api/v1/phases/") and path != ("/api/v1/phases/{id}/start-assessment/")
+    ]

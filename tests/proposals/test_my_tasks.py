@@ -12,6 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
+from calls.participation import (
+    participation_invitations_send,
+    participation_request_decide,
+    participation_request_submit,
+)
 from calls.services import clarification_ask
 from portal.models import Role
 from proposals.assessment import (
@@ -25,7 +30,7 @@ from proposals.assessment import (
 )
 from proposals.decisions import deliverable_deliver, proposal_award
 from proposals.models import Assignment, CommitteeMember, Contract, Deliverable, Proposal
-from proposals.services import proposal_start
+from proposals.services import proposal_start, proposal_submit, proposal_withdraw
 from tests.calls.factories import officer_of, published_call
 from tests.factories import person_with_role
 
@@ -201,6 +206,65 @@ def test_a_company_members_tasks_cost_the_same_queries_for_2_or_20_drafts(client
 
     assert queries(client) == few
     assert kinds(client).count("proposal_draft") == 20
+
+
+def invited_to_tender(person) -> Call:
+    """An innovation partnership whose officer selected this person's company and sent the
+    invitations to tender; the tender deadline lies ahead."""
+    call = published_call(instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
+    request = participation_request_submit(
+        call=call, actor=person, motivation="Ervaring met veerponten.", document=pdf_upload()
+    )
+    with time_machine.travel(call.participation_deadline + timedelta(minutes=1)):
+        participation_request_decide(
+            request=request, actor=call.officer, selected=True, motivation="Geschikt."
+        )
+        participation_invitations_send(call=call, actor=call.officer)
+    return call
+
+
+def test_an_invited_company_is_asked_to_tender_then_to_finish_it_then_nothing(client):
+    person = applicant()
+    call = invited_to_tender(person)
+    client.force_login(applicant(company=person.memberships.get().organisation))
+
+    (invitation,) = dashboard(client).rows
+    assert invitation["kind"] == "submit_tender"
+    assert invitation["url"] == reverse("calls:participation_mine")
+
+    tender = complete_draft(call=call, person=person)
+    (finish,) = dashboard(client).rows  # neither the invitation nor a second draft task
+    assert finish["kind"] == "finish_tender"
+    assert finish["url"] == reverse("proposals:edit", args=[tender.pk])
+    assert tender.title in finish["title"]
+    assert finish["deadline"] == invitation["deadline"]
+    assert_links_open(client, [finish])
+
+    proposal_submit(proposal=tender, actor=person)
+    assert kinds(client) == []
+
+    # A withdrawn tender may be replaced before the deadline: the invitation is back.
+    proposal_withdraw(proposal=tender, actor=person)
+    assert kinds(client) == ["submit_tender"]
+
+
+def test_an_invited_companys_tasks_cost_the_same_queries_for_3_or_30_invitations(client):
+    person = applicant()
+    client.force_login(person)
+
+    def invite(count):
+        for _ in range(count):
+            _untouched, drafted, submitted = (invited_to_tender(person) for _ in range(3))
+            proposal_start(phase=drafted.phases.get(order=1), actor=person, title="Inschrijving")
+            proposal_submit(proposal=complete_draft(call=submitted, person=person), actor=person)
+
+    invite(1)
+    few = queries(client)
+    invite(9)
+
+    assert queries(client) == few
+    found = kinds(client)
+    assert (found.count("submit_tender"), found.count("finish_tender"), len(found)) == (10, 10, 20)
 
 
 # --- Committee members -------------------------------------------------------------------------
