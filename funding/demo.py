@@ -5,11 +5,17 @@
 - The one-off EZK budget of 2021 (€ 1.5 million), handed out in the round of 17–31 May 2021
   (first come, first served, at most 50% and € 500,000 per trajectory) to three trajectories
   tied to the missions.
+- Targets agreed with seven authorities for 2019–2021 (motie Bruins), in each of the three
+  measures.
 
 Every ledger transaction goes through the services (so each balances and every balance
 follows); only their dates are moved into the past afterwards. Applications of past rounds
 are written with the ORM, since the service rightly refuses a window that has closed.
-Idempotent: once the cabinet fund exists, nothing is added.
+
+The nine calls created here get their funnel (demo_funnels.py: proposals, the committee's
+advice, awards and contracts); every contract of the demo is then booked in its phase's
+fund. Idempotent: once the cabinet fund exists, only a missing funnel and unbooked
+contracts are added.
 """
 
 from dataclasses import dataclass
@@ -17,25 +23,43 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from calls.models import Call, Mission, Phase
+from calls.models import Call, Criterion, Mission, Phase
+from calls.structures import (
+    PARTNERSHIP_CRITERIA,
+    SBIR_FEASIBILITY_CRITERIA,
+    SBIR_PROTOTYPE_CRITERIA,
+)
 from portal.models import Membership, Organisation, Role, User
 from portal.services import membership_grant
+from proposals.demo_funnel import history_load
 from proposals.models import Contract, Deliverable
 
-from .models import Account, CoFinancingApplication, Fund, FundingRound, Transaction
+from .demo_funnels import FUNNELS
+from .models import (
+    Account,
+    AuthorityTarget,
+    CoFinancingApplication,
+    Fund,
+    FundingRound,
+    Transaction,
+)
 from .selectors import fund_balances
 from .services import (
+    call_use_rebuild,
     cofinancing_approve,
     commitment_pay,
     contract_commit,
+    contract_commitment,
     contract_release,
     fund_open,
-    milestone_pay,
     money,
     phase_fund,
+    target_add,
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -253,6 +277,15 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
         closed_at=deadline,
         created_by=officer,
     )
+    if instrument == IP:
+        # Requests to participate in the first weeks, tenders by invitation after them.
+        Call.objects.filter(pk=call.pk).update(
+            participation_deadline=(published + (deadline - published) / 3).replace(
+                hour=17, minute=0
+            ),
+            max_partners=2,
+            reserves_right_to_stop=True,
+        )
     Call.objects.filter(pk=call.pk).update(created_at=published)
     call.missions.set(Mission.objects.filter(code__in=missions))
     if instrument == SBIR:
@@ -260,14 +293,16 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
             (Phase.Kind.FEASIBILITY, "Haalbaarheidsonderzoek", Decimal("0.20"), 5, 4),
             (Phase.Kind.PROTOTYPE, "Prototype", Decimal("0.80"), 2, 12),
         ]
+        criteria = [SBIR_FEASIBILITY_CRITERIA, SBIR_PROTOTYPE_CRITERIA]
     else:
         phases = [
             (Phase.Kind.RD, "Onderzoek en ontwikkeling", Decimal("0.40"), 2, 12),
             (Phase.Kind.PURCHASE, "Aankoop", Decimal("0.60"), 1, 24),
         ]
+        criteria = [PARTNERSHIP_CRITERIA, PARTNERSHIP_CRITERIA]
     for order, (kind, name, share, awards, months) in enumerate(phases, 1):
         budget = money(cost * share)
-        Phase.objects.create(
+        phase = Phase.objects.create(
             call=call,
             order=order,
             kind=kind,
@@ -277,7 +312,21 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
             planned_awards=awards,
             duration_months=months,
         )
+        _criteria(phase, criteria[order - 1])
     return call
+
+
+def _criteria(phase: Phase, criteria) -> None:
+    """The instrument's standard criteria (calls/structures.py), in Dutch and in English."""
+    rows = []
+    for order, (name, description, weight) in enumerate(criteria, 1):
+        texts = {}
+        for suffix, language in (("", settings.LANGUAGE_CODE), ("_en", "en")):
+            with translation.override(language):
+                texts[f"name{suffix}"] = str(name)
+                texts[f"description{suffix}"] = str(description)
+        rows.append(Criterion(phase=phase, order=order, weight=weight, **texts))
+    Criterion.objects.bulk_create(rows)
 
 
 def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -> Decimal:
@@ -299,9 +348,13 @@ def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -
         submitted_by=officer,
     )
     decided = trajectory.submitted + timedelta(days=10)
+    # History: the approval came while the call still ran, whatever its status is today.
+    status_today = call.status
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.PUBLISHED)
     commitment = cofinancing_approve(
         application=application, actor=actor, motivation="Past binnen de regeling."
     )
+    Call.objects.filter(pk=call.pk).update(status=status_today)
     CoFinancingApplication.objects.filter(pk=application.pk).update(
         submitted_at=trajectory.submitted, decided_at=decided
     )
@@ -352,14 +405,49 @@ def _check(funds: list[Fund]) -> None:
             raise RuntimeError(f"The demo ledger of {balance.fund.code} does not add up.")
 
 
+def _funnels() -> list[str]:
+    """The proposals, awards and contracts of the calls created here, where still missing."""
+    said = []
+    for trajectory in CABINET + ROUND_2021:
+        if trajectory.new_call is None:
+            continue
+        call = (
+            Call.objects.filter(title=trajectory.title, authority__name=trajectory.authority)
+            .select_related("authority", "created_by")
+            .first()
+        )
+        if call is not None and not call.proposals.exists():
+            said.append(history_load(call, FUNNELS[trajectory.title]))
+    return said
+
+
+def _pay(deliverable: Deliverable, account: Account, officer: User) -> Transaction:
+    """An accepted milestone paid from the contract's commitment, as milestone_pay does,
+    but without EZK's share of it: _support paid EZK's part of these trajectories by hand."""
+    proposal = deliverable.contract.proposal
+    return commitment_pay(
+        account=account,
+        amount=deliverable.amount,
+        actor=officer,
+        description=gettext("Milestone “%(name)s” of %(number)s accepted")
+        % {"name": deliverable.name, "number": proposal.submission_number},
+        call=proposal.call,
+        proposal=proposal,
+        contract=deliverable.contract,
+    )
+
+
 def _book_contracts() -> str:
-    """The ledger of the authorities' contracts that the proposals demo wrote directly.
+    """The ledger of the authorities' contracts that the proposals demos wrote directly.
 
     Each contract's award commits its amount from its phase's fund (opened with the phase's
     budget), each accepted milestone pays, and each ended contract releases what it did not
     pay: all through the services, then dated back to the award and the reviews. Idempotent:
-    a contract whose commitment exists is skipped. Runs after the co-financing above, whose
-    EZK payments for the funnel's call were made by hand (so no EZK share is added twice).
+    a contract whose commitment exists is skipped.
+
+    EZK's share is not added: _support paid EZK's part of every co-financed trajectory by
+    hand, in tranches, so a milestone pays only from the authority's commitment (milestone_pay
+    would pay EZK's share of it as well, from what is left of EZK's commitment).
     """
     booked = Account.objects.filter(contract=OuterRef("pk"), kind=Account.Kind.COMMITTED)
     contracts = (
@@ -378,11 +466,12 @@ def _book_contracts() -> str:
         Transaction.objects.filter(
             fund__phase=proposal.phase, kind=Transaction.Kind.APPROPRIATION, created_at__gt=decided
         ).update(created_at=decided)
+        account = contract_commitment(contract)
         accepted = contract.deliverables.filter(status=Deliverable.Status.ACCEPTED)
         for deliverable in accepted.order_by("due_date", "pk"):
-            for payment in milestone_pay(deliverable=deliverable, actor=officer):
-                when = deliverable.reviewed_at or payment.created_at
-                Transaction.objects.filter(pk=payment.pk).update(created_at=when)
+            payment = _pay(deliverable, account, officer)
+            when = deliverable.reviewed_at or payment.created_at
+            Transaction.objects.filter(pk=payment.pk).update(created_at=when)
         if contract.status != Contract.Status.ACTIVE:
             release = contract_release(contract=contract, actor=officer, reason="Opdracht afgerond")
             if release is not None:
@@ -405,11 +494,57 @@ def _book_contracts() -> str:
     return f"{count} contracts booked"
 
 
+Measure = AuthorityTarget.Measure
+# Targets agreed with authorities (motie Bruins): (authority, year, measure, target, budget).
+# Years without a current year, so the demo reads the same next year; progress is computed.
+TARGETS = [
+    ("Ministerie van Defensie", 2019, Measure.SHARE, "2.50", "120000000.00"),
+    ("Gemeente Rotterdam", 2019, Measure.TRAJECTORIES, "1", None),
+    ("Rijkswaterstaat", 2020, Measure.TRAJECTORIES, "2", None),
+    ("Rijkswaterstaat", 2021, Measure.AMOUNT, "2500000.00", None),
+    ("Provincie Gelderland", 2021, Measure.TRAJECTORIES, "2", None),
+    ("Provincie Zuid-Holland", 2021, Measure.TRAJECTORIES, "1", None),
+    ("ZonMw", 2021, Measure.SHARE, "3.00", "40000000.00"),
+]
+
+
+def _targets(actor: User) -> int:
+    """Through the service, as ministry staff record them; a target that exists is kept."""
+    added = 0
+    for name, year, measure, target, budget in TARGETS:
+        authority = Organisation.objects.filter(name=name).first()
+        if (
+            authority is None
+            or AuthorityTarget.objects.filter(
+                authority=authority, year=year, measure=measure
+            ).exists()
+        ):
+            continue
+        target_add(
+            actor=actor,
+            data={
+                "authority": authority,
+                "year": year,
+                "measure": measure,
+                "target": Decimal(target),
+                "procurement_budget": Decimal(budget) if budget else None,
+            },
+        )
+        added += 1
+    return added
+
+
 def load() -> str:
-    if Fund.objects.filter(code=CABINET_FUND).exists():
-        return f"funds loaded already; {_book_contracts()}"
-    owner = Organisation.objects.get(name=EZK)
     actor = User.objects.get(email=ACTOR)
+    if Fund.objects.filter(code=CABINET_FUND).exists():
+        funnels = _funnels()
+        contracts = _book_contracts()
+        call_use_rebuild()
+        return (
+            f"funds loaded already; {len(funnels)} funnels added; {contracts}; "
+            f"{_targets(actor)} targets added"
+        )
+    owner = Organisation.objects.get(name=EZK)
     cabinet = _open(
         CABINET_FUND,
         "EZK launching customer kabinetsperiode 2018–2021",
@@ -450,6 +585,13 @@ def load() -> str:
     paid += sum((_support(t, round_2021, actor) for t in ROUND_2021), Decimal("0.00"))
     _check([cabinet, one_off])
     count = len(CABINET) + len(ROUND_2021)
+    funnels = _funnels()
     contracts = _book_contracts()
     _check(list(Fund.objects.filter(kind=Fund.Kind.AUTHORITY)))
-    return f"2 funds, {count} co-financed trajectories, € {paid} paid; {contracts}"
+    # The postings were dated back after they were made: their years per call follow.
+    call_use_rebuild()
+    targets = _targets(actor)
+    return (
+        f"2 funds, {count} co-financed trajectories, € {paid} paid; {'; '.join(funnels)}; "
+        f"{contracts}; {targets} authority targets"
+    )

@@ -1,4 +1,5 @@
-"""The funding demo data: the EZK budgets of the cabinet period and of 2021, fully committed."""
+"""The funding demo data: the EZK budgets of the cabinet period and of 2021, fully committed,
+and a plausible funnel (proposals, awards, contracts) behind every co-financed trajectory."""
 
 from decimal import Decimal
 
@@ -6,10 +7,25 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
-from funding.demo import CABINET_FUND, ONE_OFF_FUND
-from funding.models import Account, CoFinancingApplication, Entry, Fund, FundingRound, Transaction
-from funding.selectors import fund_balances
-from proposals.models import Contract, Deliverable
+from calls.models import Call, ParticipationRequest
+from funding.demo import CABINET, CABINET_FUND, ONE_OFF_FUND, ROUND_2021
+from funding.models import (
+    Account,
+    AuthorityTarget,
+    CoFinancingApplication,
+    Entry,
+    Fund,
+    FundingRound,
+    Transaction,
+)
+from funding.selectors import (
+    fund_balances,
+    progress_of,
+    supported_trajectories,
+    targets_with_progress,
+)
+from funding.services import money
+from proposals.models import Advice, Contract, Deliverable, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +38,22 @@ def _state():
         Transaction.objects.count(),
         Entry.objects.count(),
         list(Account.objects.order_by("pk").values_list("pk", "balance")),
+        Proposal.objects.count(),
+        Contract.objects.count(),
+        Deliverable.objects.count(),
+        ParticipationRequest.objects.count(),
     )
+
+
+def _paid_by_hand() -> dict[str, Decimal]:
+    """What _support paid of each trajectory's grant, by its call's title."""
+    return {
+        t.title: sum(
+            (money(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
+            Decimal("0.00"),
+        )
+        for t in CABINET + ROUND_2021
+    }
 
 
 def test_demo_data_commits_both_ezk_budgets_and_is_idempotent():
@@ -71,8 +102,9 @@ def test_demo_data_commits_both_ezk_budgets_and_is_idempotent():
 def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_paid():
     call_command("demo_data", "--force")
 
-    contracts = Contract.objects.filter(proposal__call__title="SBIR Circulaire Viaducten")
-    assert contracts.count() == 13
+    assert Contract.objects.filter(proposal__call__title="SBIR Circulaire Viaducten").count() == 13
+    contracts = Contract.objects.all()
+    assert contracts.count() > 13  # every co-financed trajectory's, not only the viaducts'
     for contract in contracts.prefetch_related("deliverables"):
         milestones = list(contract.deliverables.all())
         assert sum(d.amount for d in milestones) == contract.amount
@@ -84,30 +116,108 @@ def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_
             transaction__contract=contract,
             account__kind=Account.Kind.PAID,
             account__fund__kind=Fund.Kind.AUTHORITY,
-        ).aggregate(total=Sum("amount"))["total"]
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
         accepted = sum(d.amount for d in milestones if d.status == Deliverable.Status.ACCEPTED)
         assert paid == accepted
     report = Deliverable.objects.filter(
-        contract__in=contracts, kind=Deliverable.Kind.FEASIBILITY_REPORT
+        contract__proposal__call__title="SBIR Circulaire Viaducten",
+        kind=Deliverable.Kind.FEASIBILITY_REPORT,
     ).first()
     payment = Transaction.objects.get(
         kind=Transaction.Kind.PAYMENT, contract=report.contract, description__contains=report.name
     )
     assert payment.created_at == report.reviewed_at
     funds = fund_balances(Fund.objects.filter(kind=Fund.Kind.AUTHORITY))
-    assert len(funds) == 2  # the call's two phases
+    phases_with_contracts = {c.proposal.phase_id for c in contracts.select_related("proposal")}
+    assert {figures.fund.phase_id for figures in funds} == phases_with_contracts
     for figures in funds:
-        assert figures.fund.phase.call.title == "SBIR Circulaire Viaducten"
         assert figures.appropriated == figures.fund.phase.budget
         assert figures.available + figures.committed + figures.paid == figures.appropriated
-        assert figures.fund.period_end.year <= 2023
-    # EZK's own payments for this call were made once, by the co-financing above.
-    ezk_paid = Entry.objects.filter(
-        transaction__call__title="SBIR Circulaire Viaducten",
-        account__kind=Account.Kind.PAID,
-        account__fund__kind=Fund.Kind.EZK,
-    ).aggregate(total=Sum("amount"))["total"]
-    assert (
-        ezk_paid
-        == CoFinancingApplication.objects.get(call__title="SBIR Circulaire Viaducten").requested
-    )
+        if figures.fund.phase.call.title == "SBIR Circulaire Viaducten":
+            assert figures.fund.period_end.year <= 2023
+    # EZK's own payments for each trajectory were made once, by the co-financing above: the
+    # milestones of its contracts did not pay EZK's share a second time.
+    for title, by_hand in _paid_by_hand().items():
+        ezk_paid = Entry.objects.filter(
+            transaction__call__title=title,
+            account__kind=Account.Kind.PAID,
+            account__fund__kind=Fund.Kind.EZK,
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        assert ezk_paid == by_hand, title
+    assert not Transaction.objects.filter(
+        kind=Transaction.Kind.PAYMENT, fund__kind=Fund.Kind.EZK, contract__isnull=False
+    ).exists()
+
+
+def test_every_co_financed_trajectory_has_a_funnel_that_narrows():
+    call_command("demo_data", "--force")
+
+    trajectories = supported_trajectories()
+    assert len(trajectories) == 13
+    for trajectory in trajectories:
+        call = trajectory.call
+        assert trajectory.responses >= 4, call.title
+        assert trajectory.responses > trajectory.feasibility > 0, call.title
+        assert trajectory.feasibility > trajectory.prototype, call.title
+        # The second phase has happened for the completed calls and for those of 2019–2020.
+        later = call.status == Call.Status.COMPLETED or call.publication_date.year <= 2020
+        assert (trajectory.prototype > 0) == later, call.title
+        for phase in call.phases.all():
+            proposals = Proposal.objects.filter(phase=phase)
+            awarded = proposals.filter(status=Proposal.Status.AWARDED)
+            assert awarded.count() <= phase.planned_awards
+            assert set(proposals.values_list("status", flat=True)) <= {
+                Proposal.Status.AWARDED,
+                Proposal.Status.REJECTED,
+            }
+            assert all(p.decision_motivation and p.decided_at for p in proposals)
+            amounts = list(Contract.objects.filter(proposal__phase=phase).values_list("amount"))
+            assert len(amounts) == awarded.count()
+            assert sum((a for (a,) in amounts), Decimal("0.00")) <= phase.budget
+            assert all(a <= phase.max_per_award for (a,) in amounts)
+            if proposals.exists() and call.title != "SBIR Circulaire Viaducten":
+                advice = Advice.objects.get(committee__phase=phase)
+                assert set(advice.selected.all()) == set(awarded)
+        first = Proposal.objects.filter(call=call, phase__order=1)
+        assert all(
+            call.publication_date < p.submitted_at < call.deadline
+            and p.submission_number.startswith(f"{call.reference}-1-")
+            for p in first
+        ), call.title
+        assert all(p.company.kvk_number for p in first)
+        winners = set(first.filter(status=Proposal.Status.AWARDED).values_list("company"))
+        later_ones = Proposal.objects.filter(call=call, phase__order=2).values_list("company")
+        assert set(later_ones) <= winners, call.title
+        contracts = Contract.objects.filter(proposal__call=call)
+        if call.status == Call.Status.COMPLETED:
+            assert set(contracts.values_list("status", flat=True)) == {Contract.Status.COMPLETED}
+            assert not Deliverable.objects.filter(contract__in=contracts).exclude(
+                status=Deliverable.Status.ACCEPTED
+            )
+    partnerships = [t.call for t in trajectories if t.call.instrument == "innovation_partnership"]
+    for call in partnerships:
+        invited = ParticipationRequest.objects.filter(call=call, invited_at__isnull=False)
+        tenderers = Proposal.objects.filter(call=call, phase__order=1).values_list("company")
+        assert set(tenderers) <= set(invited.values_list("company"))
+        assert all(r.invited_at < call.deadline for r in invited)
+
+
+def test_the_demo_has_targets_of_each_measure_and_its_ended_trajectories_hold_nothing():
+    call_command("demo_data", "--force")
+
+    targets = AuthorityTarget.objects.all()
+    assert {target.measure for target in targets} == set(AuthorityTarget.Measure.values)
+    assert targets.count() >= 7
+    progress = [progress_of(target) for target in targets_with_progress(targets)]
+    # Some targets are met, others not: the table has something to tell.
+    assert any(row["percent"] and row["percent"] >= 100 for row in progress)
+    assert any(row["percent"] is not None and row["percent"] < 100 for row in progress)
+
+    ended = Call.objects.filter(status__in=[Call.Status.COMPLETED, Call.Status.CANCELLED])
+    assert ended.exists()
+    assert not Contract.objects.filter(
+        proposal__call__in=ended, status=Contract.Status.ACTIVE
+    ).exists()
+    assert not Account.objects.filter(
+        kind=Account.Kind.COMMITTED, application__call__in=ended, balance__gt=0
+    ).exists()

@@ -4,9 +4,11 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
-from calls.models import Call
+from calls.models import Call, ParticipationRequest
 from portal.models import Organisation, User
 from proposals.models import (
     Advice,
@@ -21,6 +23,7 @@ from proposals.models import (
     Proposal,
 )
 from proposals.ranking import ranking_for
+from tests.conftest import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,7 @@ def counts() -> tuple[int, ...]:
             Advice,
             Contract,
             Deliverable,
+            ParticipationRequest,
         )
     )
 
@@ -147,3 +151,46 @@ def test_loading_again_adds_nothing_and_it_is_quick(viaducts):
 
     assert counts() == before
     assert seconds < 10
+
+
+DECIDED = [
+    "SBIR Energie-autonome legerplaats",  # created by the funding demo, completed
+    "Innovatiepartnerschap emissievrije bouwlogistiek",  # its purchase is running
+    "SBIR Duurzame persoonlijke beschermingsmiddelen in de zorg",  # only its first phase
+]
+
+
+def test_the_officer_pages_of_decided_demo_calls_follow_their_committees_advice():
+    load()
+    calls = list(Call.objects.filter(title__in=DECIDED))
+    assert len(calls) == len(DECIDED)
+    for call in calls:
+        client = login_verified(Client(), call.created_by)
+        _check_officer_pages(client, call)
+
+
+def _check_officer_pages(client, call):
+    assert client.get(reverse("proposals:officer_proposals", args=[call.pk])).status_code == 200
+    for phase in call.phases.all():
+        response = client.get(reverse("proposals:officer_phase", args=[phase.pk]))
+        assert response.status_code == 200
+        if not Proposal.objects.filter(phase=phase).exists():
+            continue  # a second phase that has not happened yet
+        awarded = set(Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED))
+        advice = response.context["advice"]
+        chair = advice.committee.members.get(role=CommitteeMember.Role.CHAIR)
+        assert advice.signed_by == chair.user
+        assert {row.proposal for row in response.context["ranking"] if row.eligible} == set(
+            Proposal.objects.filter(phase=phase)
+        )
+        assert set(advice.selected.all()) == awarded
+        assert response.context["budget_left"] >= 0
+        for proposal in awarded:
+            page = client.get(reverse("proposals:officer_decide", args=[proposal.pk]))
+            assert page.status_code == 200
+            assert page.context["advice_selected"]
+            assert page.context["contract"] is not None
+    assert client.get(reverse("proposals:officer_contracts")).status_code == 200
+    if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        page = client.get(reverse("calls:officer_participation", args=[call.pk]))
+        assert page.status_code == 200
