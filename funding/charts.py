@@ -69,16 +69,30 @@ def stacked_bar(*, chart_id: str, title: str, segments: list[Segment]) -> SafeSt
     )
 
 
+# The fund bar's colours, also shown beside each amount as the chart's legend.
+FUND_COLOURS = {"committed": "#01689b", "paid": "#39870c", "available": "#b2d7ee"}
+
+
 def fund_bar(balance) -> SafeString:
     """A fund's money: committed, paid and still available, side by side."""
     return stacked_bar(
         chart_id=f"fund-chart-{balance.fund.pk}",
         title=_("Budget of %(fund)s") % {"fund": balance.fund.name},
         segments=[
-            Segment(_("Committed"), balance.committed, "#01689b"),
-            Segment(_("Paid"), balance.paid, "#39870c"),
-            Segment(_("Available"), balance.available, "#b2d7ee"),
+            Segment(_("Committed"), balance.committed, FUND_COLOURS["committed"]),
+            Segment(_("Paid"), balance.paid, FUND_COLOURS["paid"]),
+            Segment(_("Available"), balance.available, FUND_COLOURS["available"]),
         ],
+    )
+
+
+def swatch(colour: str) -> SafeString:
+    """A legend's coloured square; decoration only, the label beside it says what it is."""
+    return format_html(
+        '<svg class="funding-swatch" aria-hidden="true" focusable="false" width="14" height="14" '
+        'viewBox="0 0 14 14"><rect width="14" height="14" fill="{}" stroke="#1a1a1a" '
+        'stroke-width="0.5"/></svg>',
+        colour,
     )
 
 

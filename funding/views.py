@@ -20,7 +20,7 @@ from portal.exceptions import DomainError
 from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
-from .charts import fund_bar, funnel
+from .charts import FUND_COLOURS, fund_bar, funnel, swatch
 from .forms import TargetForm, TransactionFilter
 from .models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
 from .selectors import (
@@ -65,6 +65,7 @@ def dashboard(request):
         "funding/dashboard.html",
         {
             "funds": [{"balance": balance, "chart": fund_bar(balance)} for balance in balances],
+            "swatches": {kind: swatch(colour) for kind, colour in FUND_COLOURS.items()},
             "trajectories": _trajectories_per_fund(balances),
             "per_year": use_per_year(),
             "per_instrument": use_per_instrument(),
@@ -95,8 +96,8 @@ def _trajectories_per_fund(balances) -> list[dict]:
             continue
         steps = [
             (_("Proposals received"), sum(row["trajectory"].responses for row in rows)),
-            (_("Feasibility studies"), sum(row["trajectory"].feasibility for row in rows)),
-            (_("Prototypes"), sum(row["trajectory"].prototype for row in rows)),
+            (_("Awarded in phase 1"), sum(row["trajectory"].feasibility for row in rows)),
+            (_("Awarded in phase 2"), sum(row["trajectory"].prototype for row in rows)),
         ]
         groups.append(
             {
@@ -107,7 +108,7 @@ def _trajectories_per_fund(balances) -> list[dict]:
                 "steps": steps,
                 "chart": funnel(
                     chart_id=f"funnel-{fund.pk}",
-                    title=_("From proposal to prototype in the trajectories of %(fund)s")
+                    title=_("From proposal to award in the trajectories of %(fund)s")
                     % {"fund": fund.name},
                     steps=steps,
                 ),

@@ -57,7 +57,7 @@ def test_the_ministry_dashboard_with_its_trajectories_is_accessible_and_drills_d
 
     log_in(page, staff, reverse("funding:dashboard"))
     group = page.get_by_test_id(f"trajectories-{fund.code}")
-    assert group.get_by_role("img", name="Van voorstel tot prototype").is_visible()
+    assert group.get_by_role("img", name="Van voorstel tot gunning").is_visible()
     row = page.get_by_test_id(f"trajectory-{call.pk}")
     assert row.get_by_test_id("responses").inner_text() == "3"
     assert axe_violations(page) == []

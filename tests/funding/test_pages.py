@@ -110,6 +110,10 @@ def test_dashboard_shows_each_fund_with_its_amounts_chart_and_breakdowns(
     assert "<script" not in html.split("</header>")[-1]
     assert 'data-testid="per-year"' in html
     assert str(timezone.now().year) in html
+    # Only the per-year table speaks of a year; the others show what is committed today.
+    for testid, heading in (("per-year", "Verplicht in het jaar"), ("per-mission", "Verplicht")):
+        table = html.split(f'data-testid="{testid}"')[1].split("</thead>")[0]
+        assert f">{heading}</th>" in table
     assert energy_call.authority.name in html
     assert mission("energy").name_nl in html
     assert reverse("funding:transactions", args=[fund.code]) in html
@@ -220,8 +224,8 @@ def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_clie
     ]
     assert one_off["steps"] == [
         ("Ingediende voorstellen", 5),
-        ("Haalbaarheidsstudies", 2),
-        ("Prototypes", 1),
+        ("Gegund in fase 1", 2),
+        ("Gegund in fase 2", 1),
     ]
     assert [row["trajectory"].call for row in groups["ezk-kabinet"]["rows"]] == [elsewhere]
     html = response.content.decode()
@@ -236,7 +240,7 @@ def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_clie
     assert drill_down in row
     # The funnel is drawn too, with its numbers in words for those who cannot see it.
     assert f'id="funnel-{fund.pk}"' in html
-    assert "Ingediende voorstellen: 5; Haalbaarheidsstudies: 2; Prototypes: 1" in html
+    assert "Ingediende voorstellen: 5; Gegund in fase 1: 2; Gegund in fase 2: 1" in html
 
 
 def test_a_call_without_approved_cofinancing_is_no_trajectory(verified_client, staff, fund):
