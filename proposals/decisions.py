@@ -12,8 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase
 from calls.services import call_cancel, call_mark_awarded
@@ -91,24 +90,24 @@ def _require_eligible(advice: Advice, proposal: Proposal) -> None:
 # The shares of a schedule add up to one; the last milestone is due at the contract's end.
 MILESTONES: dict[str, list[tuple[str, object, Decimal]]] = {
     Phase.Kind.FEASIBILITY: [
-        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Plan of approach"), Decimal("0.30")),
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Plan of approach"), Decimal("0.30")),
         # The report the prototype phase's funnel asks for: keep this kind on it.
-        (Deliverable.Kind.FEASIBILITY_REPORT, _lazy("Feasibility report"), Decimal("0.70")),
+        (Deliverable.Kind.FEASIBILITY_REPORT, gettext_lazy("Feasibility report"), Decimal("0.70")),
     ],
     Phase.Kind.PROTOTYPE: [
-        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Interim report"), Decimal("0.40")),
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Interim report"), Decimal("0.40")),
         (
             Deliverable.Kind.PROTOTYPE,
-            _lazy("Prototype demonstration and final report"),
+            gettext_lazy("Prototype demonstration and final report"),
             Decimal("0.60"),
         ),
     ],
     Phase.Kind.RD: [
-        (Deliverable.Kind.PROGRESS_REPORT, _lazy("Interim target reached"), Decimal("0.50")),
-        (Deliverable.Kind.FINAL_REPORT, _lazy("Final report"), Decimal("0.50")),
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Interim target reached"), Decimal("0.50")),
+        (Deliverable.Kind.FINAL_REPORT, gettext_lazy("Final report"), Decimal("0.50")),
     ],
 }
-SINGLE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, _lazy("Final result"), Decimal("1"))]
+SINGLE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, gettext_lazy("Final result"), Decimal("1"))]
 
 
 def milestone_schedule(

@@ -1,5 +1,6 @@
 import ast
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,16 @@ def test_dutch_catalogue_is_complete():
     entry_count = po.read_text().count("\nmsgid ") - 1  # minus the header
     translated = {key if isinstance(key, str) else key[0] for key in read_po(po) if key}
     assert len(translated) == entry_count, "untranslated or fuzzy entries in the nl catalogue"
+
+
+def test_translation_functions_go_by_names_makemessages_extracts():
+    """xgettext finds gettext, gettext_lazy, ngettext, … and `_`; a string marked through
+    any other alias (say `gettext_lazy as _lazy`) never reaches the catalogues."""
+    aliased = re.compile(r"from django\.utils\.translation import .*\b\w*gettext\w* as (?!_\b)\w+")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for app in ("portal", "calls", "proposals", "funding", "reporting")
+        for path in (ROOT / app).rglob("*.py")
+        for match in aliased.finditer(path.read_text())
+    ]
+    assert offenders == []
