@@ -37,6 +37,16 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = AuthorityTarget
         fields = ["authority", "year", "measure", "target", "procurement_budget"]
+        labels = {"authority": _("Contracting authority")}
+        help_texts = {
+            "target": _(
+                "In the unit of the measure: a share in percent (e.g. 2.5), a number of "
+                "trajectories, or an amount in euros."
+            ),
+            "procurement_budget": _(
+                "Only for a share: the authority's procurement budget in that year, in euros."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
