@@ -85,6 +85,10 @@ def test_officer_applies_and_sees_the_application_in_the_list(verified_client, f
     page = client.get(reverse("cofinancing:mine"))
     assert f'data-testid="application-{application.pk}"' in page.content.decode()
     assert call.title in page.content.decode()
+    # From the application to the call's money, where the co-financing shows once approved.
+    money = reverse("funding:call_money", kwargs={"call_pk": call.pk})
+    assert f'href="{money}"' in page.content.decode()
+    assert client.get(money).status_code == 200
 
 
 def test_refusal_of_the_service_shows_on_the_form_and_keeps_what_was_typed(
@@ -206,6 +210,9 @@ def test_only_ministry_staff_review_and_decide(client, verified_client, staff, f
     response = verified_client(staff).get(review)
     assert response.status_code == 200
     assert f"application-{application.pk}" in response.content.decode()
+    money = reverse("funding:call_money", kwargs={"call_pk": application.call.pk})
+    assert f'href="{money}"' in response.content.decode()
+    assert verified_client(staff).get(money).status_code == 200
 
 
 # --- Deciding ------------------------------------------------------------------------------------
