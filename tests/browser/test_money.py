@@ -6,10 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from funding.models import Fund
-from funding.services import fund_open
 from tests.calls.factories import published_call
-from tests.funding.factories import co_financed
+from tests.funding.factories import co_financed, ezk_fund
 from tests.funding.test_call_money import contracts
 from tests.reporting.scenario import ministry_staff
 
@@ -42,16 +40,7 @@ def test_the_money_page_and_ending_a_contract_are_accessible(page):
 
 def test_the_ministry_dashboard_with_its_trajectories_is_accessible_and_drills_down(page):
     staff = ministry_staff()
-    fund = fund_open(
-        code="ezk-2021",
-        name="EZK 2021 eenmalig",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2027, 12, 31),
-        amount="1500000.00",
-        actor=staff,
-    )
+    fund = ezk_fund(staff, period_end=date(2027, 12, 31))
     call = co_financed(fund, staff, title="Slimme dijken", requested="300000.00", funnel=(3, 2, 1))
     co_financed(fund, staff, title="Stille bruggen", requested="200000.00")
 

@@ -1,17 +1,39 @@
 """Co-financed trajectories for the funding and reporting tests."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Fund, FundingRound
-from funding.services import cofinancing_apply, cofinancing_approve
+from funding.services import cofinancing_apply, cofinancing_approve, fund_open
 from portal.models import User
 from proposals.models import Proposal
 from tests.calls.factories import mission, published_call
 from tests.proposals.factories import submitted_proposals
+
+
+def ezk_fund(
+    staff: User,
+    *,
+    code: str = "ezk-2021",
+    name: str = "EZK 2021 eenmalig",
+    amount: str = "1500000.00",
+    period_start: date = date(2021, 1, 1),
+    period_end: date = date(2021, 12, 31),
+) -> Fund:
+    """An EZK fund owned by the staff member's ministry, opened through the service."""
+    return fund_open(
+        code=code,
+        name=name,
+        kind=Fund.Kind.EZK,
+        owner=staff.memberships.get().organisation,
+        period_start=period_start,
+        period_end=period_end,
+        amount=amount,
+        actor=staff,
+    )
 
 
 def co_financed(

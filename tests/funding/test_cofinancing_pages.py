@@ -1,6 +1,6 @@
 """Co-financing pages: an officer applies, the ministry decides, and who may see what."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import Account, CoFinancingApplication, Fund, FundingRound
-from funding.services import cofinancing_apply, fund_open
+from funding.models import Account, CoFinancingApplication, FundingRound
+from funding.services import cofinancing_apply
 from portal.models import Role
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, MinistryFactory, person_with_role
+from tests.funding.factories import ezk_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +26,7 @@ def staff():
 
 @pytest.fixture
 def funding_round(staff):
-    fund = fund_open(
-        code="ezk-2021",
-        name="EZK 2021 eenmalig",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2021, 12, 31),
-        amount="1000000.00",
-        actor=staff,
-    )
+    fund = ezk_fund(staff, amount="1000000.00")
     now = timezone.now()
     return FundingRound.objects.create(
         fund=fund,

@@ -31,7 +31,6 @@ from funding.services import (
     cofinancing_approve,
     contract_commitment,
     fund_account,
-    fund_open,
     phase_fund,
     transaction_post,
     transaction_reverse,
@@ -52,6 +51,7 @@ from proposals.models import Contract, Deliverable, Proposal
 from tests.calls.factories import published_call
 from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role
+from tests.funding.factories import ezk_fund
 from tests.proposals.factories import pdf_upload, signed_advice, submitted_proposals
 
 pytestmark = pytest.mark.django_db
@@ -292,15 +292,13 @@ def test_only_the_owning_officer_ends_a_contract(world):
 def ezk_cofinances(call, requested="5000.00", cost="10000.00") -> CoFinancingApplication:
     """EZK approved co-financing of the call from a fund of its own; returns the application."""
     staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
-    ezk = fund_open(
+    ezk = ezk_fund(
+        staff,
         code="ezk",
         name="EZK",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
+        amount="1000000.00",
         period_start=timezone.localdate(),
         period_end=timezone.localdate() + timedelta(days=365),
-        amount="1000000.00",
-        actor=staff,
     )
     funding_round = FundingRound.objects.create(
         fund=ezk,

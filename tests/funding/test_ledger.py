@@ -1,6 +1,6 @@
 """The ledger through its services: balance, reversal, invariants, concurrency."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,6 @@ from funding.services import (
     commitment_pay,
     commitment_release,
     fund_account,
-    fund_open,
     transaction_post,
     transaction_reverse,
 )
@@ -26,6 +25,7 @@ from portal.models import Role
 from tests.calls.factories import published_call
 from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role
+from tests.funding.factories import ezk_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,7 @@ def ministry_staff():
 
 
 def open_fund(staff, amount="1500000.00", code="ezk-2021") -> Fund:
-    return fund_open(
-        code=code,
-        name="EZK 2021 eenmalig",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2021, 12, 31),
-        amount=amount,
-        actor=staff,
-    )
+    return ezk_fund(staff, code=code, amount=amount)
 
 
 def open_round(fund, **limits) -> FundingRound:

@@ -10,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from funding.models import Account, AuthorityTarget, Fund, FundingRound, Transaction
+from funding.models import Account, AuthorityTarget, FundingRound, Transaction
 from funding.services import (
     cofinancing_apply,
     cofinancing_approve,
     commitment_pay,
     fund_appropriate,
-    fund_open,
 )
 from portal.models import Role
 from proposals.models import Contract
@@ -27,7 +26,7 @@ from tests.factories import (
     MinistryFactory,
     person_with_role,
 )
-from tests.funding.factories import co_financed
+from tests.funding.factories import co_financed, ezk_fund
 from tests.proposals.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -43,16 +42,7 @@ def staff():
 
 @pytest.fixture
 def fund(staff):
-    return fund_open(
-        code="ezk-2021",
-        name="EZK 2021 eenmalig",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2021, 12, 31),
-        amount="1500000.00",
-        actor=staff,
-    )
+    return ezk_fund(staff)
 
 
 def commit(fund, staff, *, requested="400000.00", call=None) -> Account:
@@ -190,15 +180,12 @@ def test_dashboard_queries_do_not_grow_with_the_transactions(verified_client, st
 
 
 def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_client, staff, fund):
-    other = fund_open(
+    other = ezk_fund(
+        staff,
         code="ezk-kabinet",
         name="EZK kabinetsperiode",
-        kind=Fund.Kind.EZK,
-        owner=fund.owner,
-        period_start=date(2018, 1, 1),
-        period_end=date(2021, 12, 31),
         amount="10000000.00",
-        actor=staff,
+        period_start=date(2018, 1, 1),
     )
     furthest = co_financed(
         fund, staff, title="Slimme dijken", requested="300000.00", funnel=(4, 2, 1)

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Account, AuthorityTarget, Fund
-from funding.services import commitment_pay, fund_open
+from funding.services import commitment_pay
 from portal.models import Role, User
 from tests.factories import MinistryFactory, person_with_role
-from tests.funding.factories import co_financed
+from tests.funding.factories import co_financed, ezk_fund
 
 
 @dataclass
@@ -31,16 +31,7 @@ def ministry_staff() -> User:
 
 def scenario(trajectories: int = 2) -> Scenario:
     staff = ministry_staff()
-    fund = fund_open(
-        code="ezk-2021",
-        name="EZK 2021 eenmalig",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2027, 12, 31),
-        amount="1500000.00",
-        actor=staff,
-    )
+    fund = ezk_fund(staff, period_end=date(2027, 12, 31))
     calls = [
         co_financed(
             fund,

@@ -46,6 +46,7 @@ from proposals.models import Advice, CommitteeMember, Proposal
 from reporting.ocds.validation import codelist, validate_package
 from tests.calls.factories import draft_call, officer_of
 from tests.factories import AuthorityFactory, CompanyFactory, MinistryFactory, person_with_role
+from tests.funding.factories import ezk_fund
 from tests.proposals.factories import applicant, complete_draft, pdf_upload, submitted_proposals
 
 pytestmark = pytest.mark.django_db
@@ -140,16 +141,7 @@ def demo_like() -> dict:
     staff = person_with_role(
         Role.MINISTRY_STAFF, organisation=MinistryFactory(name="Ministerie van EZK")
     )
-    fund = fund_open(
-        code="ezk-2021",
-        name="EZK 2021",
-        kind=Fund.Kind.EZK,
-        owner=staff.memberships.get().organisation,
-        period_start=date(2021, 1, 1),
-        period_end=date(2035, 12, 31),
-        amount="1500000.00",
-        actor=staff,
-    )
+    fund = ezk_fund(staff, name="EZK 2021", period_end=date(2035, 12, 31))
     now = timezone.now()
     funding_round = FundingRound.objects.create(
         fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
