@@ -244,7 +244,13 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @_transition(_("Close a call whose deadline has passed"))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._detail(services.call_close(call=self.get_object(), actor=request.user))
+        try:
+            call = services.call_close(call=self.get_object(), actor=request.user)
+        except DomainError as error:
+            if error.code == "open":  # the deadline has not passed: a state, not bad input
+                raise Conflict(error.message, code=error.code) from error
+            raise
+        return self._detail(call)
 
     @_transition(_("Complete an awarded call"))
     @action(detail=True, methods=["post"])

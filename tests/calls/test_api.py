@@ -804,7 +804,8 @@ def test_closing_before_the_deadline_is_refused_then_allowed_after_it():
     url = reverse("api-call-close", args=[call.pk])
 
     early = client.post(url)
-    assert early.status_code == 400
+    # As the phase's start-assessment before its deadline: the call's state refuses it.
+    assert early.status_code == 409
     assert early.json()["code"] == "open"
     assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
 
