@@ -273,10 +273,10 @@ class TrajectoryViewSet(viewsets.GenericViewSet):
     pagination_class = None  # a few dozen per cabinet period: one list, as on the dashboard
 
     def list(self, request):
-        trajectories = supported_trajectories()
+        own = None
         if not _is_staff(request.user):
-            own = set(organisations_of(request.user, role=Role.PROCUREMENT_OFFICER))
-            trajectories = [t for t in trajectories if t.call.authority in own]
+            own = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+        trajectories = supported_trajectories(authorities=own)
         codes = dict(Fund.objects.filter(kind=Fund.Kind.EZK).values_list("pk", "code"))
         serializer = TrajectorySerializer(
             trajectories, many=True, context={"request": request, "fund_codes": codes}

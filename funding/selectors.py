@@ -1,6 +1,7 @@
 """Reads of the ledger: balances from the maintained account balances, one query for all."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Mission
+from portal.models import Organisation
 from proposals.models import Contract, Deliverable, Proposal
 
 from .models import Account, AuthorityTarget, CallUse, CoFinancingApplication, Entry, Fund
@@ -331,8 +333,11 @@ def _ezk_paid_per_call(calls, until: date | None):
     )
 
 
-def supported_trajectories(until: date | None = None) -> list[Trajectory]:
-    """Calls with approved EZK co-financing by the end of a day (up to now when not given).
+def supported_trajectories(
+    until: date | None = None, authorities: Iterable[Organisation] | None = None
+) -> list[Trajectory]:
+    """Calls with approved EZK co-financing by the end of a day (up to now when not given),
+    of the given contracting authorities only when those are given.
 
     Four queries however many trajectories: the calls with their missions, the granted
     amounts per fund, the funnel counts and what EZK paid by then.
@@ -341,6 +346,8 @@ def supported_trajectories(until: date | None = None) -> list[Trajectory]:
     approved = CoFinancingApplication.objects.filter(
         status=CoFinancingApplication.Status.APPROVED, decided_at__lt=end_of(day)
     ).order_by()
+    if authorities is not None:
+        approved = approved.filter(call__authority__in=authorities)
     calls = (
         Call.objects.filter(pk__in=approved.values("call"))
         .select_related("authority")
