@@ -1,5 +1,6 @@
 """Settings for the test suite: the base settings, made fast and hermetic."""
 
+import hashlib
 import os
 
 from .base import *  # noqa: F403
@@ -20,9 +21,13 @@ STORAGES = {
 }
 # Tasks run in-process unless a test asks for the live worker (see tests/conftest.py).
 # Each pytest-xdist process gets its own queue and its own worker, since each has its own
-# test database.
+# test database. The checkout's path is part of the name, so that two checkouts testing on
+# one machine against the same Redis never take each other's tasks.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_TASK_DEFAULT_QUEUE = f"innovatieloket-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+_CHECKOUT = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+CELERY_TASK_DEFAULT_QUEUE = (
+    f"innovatieloket-test-{_CHECKOUT}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that a live worker process can open the same test database.
     # One file per test process, so that parallel runs never share (and lock) a database.
