@@ -22,6 +22,17 @@ def organisations_of(user: User, *, role: str | None = None):
 
 
 def requires_two_factor(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or bool(roles_of(user) & ROLES_REQUIRING_TWO_FACTOR)
+    """Whether this person must pass a second factor: roles that decide, staff, and whatever
+    an app adds through its AppConfig's ``requires_two_factor(user)`` (committee seats of
+    independent experts, who hold no role)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or roles_of(user) & ROLES_REQUIRING_TWO_FACTOR:
+        return True
+    from django.apps import apps
+
+    return any(
+        config.requires_two_factor(user)
+        for config in apps.get_app_configs()
+        if hasattr(config, "requires_two_factor")
     )

@@ -38,6 +38,12 @@ class ProposalsConfig(AppConfig):
             items.append({"label": _("Contracts"), "url": reverse("proposals:officer_contracts")})
         return items
 
+    def requires_two_factor(self, user) -> bool:
+        """A committee seat needs the second factor, also an independent expert's."""
+        from .models import CommitteeMember
+
+        return CommitteeMember.objects.filter(user=user).exists()
+
     def tasks_for(self, user) -> list[dict]:
         """What waits for this person, for the dashboard (calls' and proposals' tasks)."""
         from .tasks_dashboard import tasks_for

@@ -1,0 +1,36 @@
+"""The real eHerkenning flow through django-digid-eherkenning (SAML, artifact binding)."""
+
+from digid_eherkenning.exceptions import CertificateProblem
+from digid_eherkenning.forms import SAML2Form
+from digid_eherkenning.models import EherkenningConfiguration
+from digid_eherkenning.saml2.eherkenning import eHerkenningClient
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def saml_login_response(request, *, eidas: bool):
+    """A page that posts the signed AuthnRequest to the broker (a button without JavaScript;
+    the package's script presses it otherwise)."""
+    config = EherkenningConfiguration.get_solo()
+    index = (
+        config.eidas_attribute_consuming_service_index
+        if eidas
+        else config.eh_attribute_consuming_service_index
+    )
+    try:
+        location, parameters = eHerkenningClient().create_authn_request(
+            request, attr_consuming_service_index=index or None
+        )
+    except (CertificateProblem, ValueError, KeyError, OSError):
+        messages.error(request, _("eHerkenning is not available right now. Try again later."))
+        return redirect("login")
+    form = SAML2Form(initial={"SAMLRequest": parameters["SAMLRequest"], "RelayState": ""})
+    return render(request, "identity/eherkenning_post.html", {"url": location, "form": form})
+
+
+def resolve_artifact(request) -> tuple[dict, str]:
+    """The assertion's attributes and level of assurance, from the artifact in the URL."""
+    response = eHerkenningClient().artifact_resolve(request, request.GET.get("SAMLart", ""))
+    contexts = response.get_authn_contexts()
+    return response.get_attributes(), (contexts[0] if contexts else "")
