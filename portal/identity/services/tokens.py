@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -123,9 +124,11 @@ def api_token_authenticate(*, key: str, ip: str | None) -> ApiToken | None:
     if ids and Membership.objects.filter(pk__in=ids, user=user).count() != len(ids):
         api_tokens_revoke_all(user=user, reason=ApiToken.RevokeReason.MEMBERSHIP_ENDED)
         return None
+    # Noted at most once a minute, so a busy integration does not write on every read; the
+    # condition sits in the UPDATE itself, so every request costs the same queries.
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
-        token.last_used_at = now
-        token.last_used_ip = ip
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USE_RESOLUTION),
+        pk=token.pk,
+    ).update(last_used_at=now, last_used_ip=ip)
     return token

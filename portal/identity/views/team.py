@@ -1,5 +1,6 @@
 """A company's team: every member sees it; administrators invite, change roles and remove."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -51,6 +52,7 @@ def _team_page(request, company: Organisation, *, invite_form=None, status=200):
         "can_manage": manage,
         "invite_form": invite_form or InvitationForm(),
         "role_form": TeamRoleForm(),
+        "invitation_days": settings.TEAM_INVITATION_DAYS,
     }
     return render(request, "identity/team.html", context, status=status)
 

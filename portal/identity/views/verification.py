@@ -54,7 +54,6 @@ def _company_page(request, company, *, form=None, status=200):
             "claims": IdentifierClaim.objects.filter(taken_from=company)
             | IdentifierClaim.objects.filter(claimed_by=company),
             "form": form or RegisterCheckForm(),
-            "revoke_form": RevokeVerificationForm(),
         },
         status=status,
     )

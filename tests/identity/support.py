@@ -1,0 +1,22 @@
+"""Helpers for the identity tests: a realistically slow password hasher and mail server."""
+
+import time
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.mail.backends.locmem import EmailBackend
+
+
+class SlowHasher(PBKDF2PasswordHasher):
+    """Costs tens of milliseconds, like production's hasher does hundreds: enough for a
+    missing hash to show in the response time."""
+
+    algorithm = "pbkdf2_sha256_tests"
+    iterations = 60_000
+
+
+class SlowMailBackend(EmailBackend):
+    """An SMTP server that takes its time: mail sent during a request shows in its timing."""
+
+    def send_messages(self, messages):
+        time.sleep(0.04)
+        return super().send_messages(messages)
