@@ -37,7 +37,7 @@ class SignIn:
     claims: list[IdentifierClaim] = field(default_factory=list)
 
 
-def _identifier(identity: EherkenningIdentity) -> CompanyIdentifier:
+def identifier_of(identity: EherkenningIdentity) -> CompanyIdentifier:
     return CompanyIdentifier(
         country=identity.country,
         kvk_number=identity.kvk_number,
@@ -51,7 +51,7 @@ def eherkenning_sign_in(
 ) -> SignIn:
     """Who this login is: the person linked to the pseudonym earlier, or the person logged in
     now (linking their account), or someone new (``needs_account``)."""
-    identifier = _identifier(identity)
+    identifier = identifier_of(identity)
     with transaction.atomic():
         holder = company_holding(identifier, lock=True)
         link = None
@@ -66,6 +66,10 @@ def eherkenning_sign_in(
         elif current_user is not None and current_user.is_authenticated:
             person = current_user
         else:
+            if holder is not None and holder.verified_at is None and not identity.verifies:
+                # A newcomer could only take the number over, which needs EH3: say so now,
+                # before asking who they are.
+                raise _loa_too_low()
             return SignIn(needs_account=True)
         if not person.is_active:
             raise DomainError(_("This account is blocked."), code="inactive")
@@ -88,7 +92,7 @@ def eherkenning_account_create(
         )
     if company_name.strip() and not identity.company_name:
         identity = EherkenningIdentity(**{**identity.as_session(), "company_name": company_name})
-    identifier = _identifier(identity)
+    identifier = identifier_of(identity)
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
         EmailConfirmation.objects.create(user=user, email=email)
@@ -136,13 +140,7 @@ def _sign_in(
         verify(company)
     else:
         if not identity.verifies:
-            raise DomainError(
-                _(
-                    "A company that is not verified registered this number earlier. To take "
-                    "it over, log in with eHerkenning at level EH3 or higher."
-                ),
-                code="loa_too_low",
-            )
+            raise _loa_too_low()
         company = Organisation.objects.create(
             name=_company_name(identity, identifier),
             kind=Organisation.Kind.COMPANY,
@@ -161,6 +159,16 @@ def _sign_in(
     )
     result.company = company
     return result
+
+
+def _loa_too_low() -> DomainError:
+    return DomainError(
+        _(
+            "A company that is not verified registered this number earlier. To take it "
+            "over, log in with eHerkenning at level EH3 or higher."
+        ),
+        code="loa_too_low",
+    )
 
 
 def _company_name(identity: EherkenningIdentity, identifier: CompanyIdentifier) -> str:

@@ -18,7 +18,13 @@ from portal.views import safe_next_url
 
 from ..eherkenning import AssertionProblem, EherkenningIdentity, identity_from_attributes
 from ..forms.eherkenning import EherkenningDetailsForm, MockEherkenningForm
-from ..services.eherkenning import SignIn, eherkenning_account_create, eherkenning_sign_in
+from ..services.companies import company_holding
+from ..services.eherkenning import (
+    SignIn,
+    eherkenning_account_create,
+    eherkenning_sign_in,
+    identifier_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +187,10 @@ class EherkenningDetailsView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _form(self, data=None):
-        return EherkenningDetailsForm(data, ask_company_name=not self.identity.company_name)
+        # A name is needed only for a company that is made now (new, or taking a number back).
+        holder = company_holding(identifier_of(self.identity))
+        ask = not self.identity.company_name and (holder is None or holder.verified_at is None)
+        return EherkenningDetailsForm(data, ask_company_name=ask)
 
     def _render(self, request, form, status=200):
         return render(
