@@ -79,8 +79,11 @@ def providers() -> list[Provider]:
     for config in configured:
         organisation = organisations.get(config.get("organisation"))
         if organisation is None:
-            logger.warning("OIDC provider %s: no organisation named %r", config.get("slug"),
-                           config.get("organisation"))  # fmt: skip
+            logger.warning(
+                "OIDC provider %s: no organisation named %r",
+                config.get("slug"),
+                config.get("organisation"),
+            )
             continue
         found.append(
             Provider(

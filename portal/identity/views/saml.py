@@ -7,6 +7,10 @@ from digid_eherkenning.saml2.eherkenning import eHerkenningClient
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from lxml import etree
+from requests import RequestException
+
+from ..eherkenning import AssertionProblem
 
 
 def saml_login_response(request, *, eidas: bool):
@@ -30,7 +34,15 @@ def saml_login_response(request, *, eidas: bool):
 
 
 def resolve_artifact(request) -> tuple[dict, str]:
-    """The assertion's attributes and level of assurance, from the artifact in the URL."""
-    response = eHerkenningClient().artifact_resolve(request, request.GET.get("SAMLart", ""))
-    contexts = response.get_authn_contexts()
-    return response.get_attributes(), (contexts[0] if contexts else "")
+    """The assertion's attributes and level of assurance, from the artifact in the URL.
+
+    python3-saml raises its own errors for what it checks (signatures, audience, times), and
+    plain ones (IndexError, XML errors) when the broker's answer lacks parts it assumes, e.g.
+    an ArtifactResponse without a Response for an artifact used before.
+    """
+    try:
+        response = eHerkenningClient().artifact_resolve(request, request.GET.get("SAMLart", ""))
+        contexts = response.get_authn_contexts()
+        return response.get_attributes(), (contexts[0] if contexts else "")
+    except (IndexError, KeyError, AttributeError, etree.XMLSyntaxError, RequestException) as error:
+        raise AssertionProblem(f"{type(error).__name__}: {error}") from error
