@@ -11,12 +11,14 @@ class SlowHasher(PBKDF2PasswordHasher):
     missing hash to show in the response time."""
 
     algorithm = "pbkdf2_sha256_tests"
-    iterations = 60_000
+    iterations = 200_000
 
 
 class SlowMailBackend(EmailBackend):
     """An SMTP server that takes its time: mail sent during a request shows in its timing."""
 
+    DELAY = 0.15
+
     def send_messages(self, messages):
-        time.sleep(0.04)
+        time.sleep(self.DELAY)
         return super().send_messages(messages)
