@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from portal.files import StoredFile, orphan_files, orphan_files_delete
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         orphans = orphan_files(older_than=timedelta(minutes=older_than))
         for orphan in orphans:
             self.stdout.write(
-                f"{orphan.storage}\t{orphan.name}\t{orphan.size}\t{orphan.modified:%Y-%m-%d %H:%M}"
+                f"{orphan.storage}\t{orphan.name}\t{orphan.size}\t{timezone.localtime(orphan.modified):%Y-%m-%d %H:%M}"
             )
         if not delete:
             self.stdout.write(
