@@ -31,8 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, delete: bool, older_than: int, **options):
         orphans = orphan_files(older_than=timedelta(minutes=older_than))
         for orphan in orphans:
+            modified = timezone.localtime(orphan.modified)
             self.stdout.write(
-                f"{orphan.storage}\t{orphan.name}\t{orphan.size}\t{timezone.localtime(orphan.modified):%Y-%m-%d %H:%M}"
+                f"{orphan.storage}\t{orphan.name}\t{orphan.size}\t{modified:%Y-%m-%d %H:%M}"
             )
         if not delete:
             self.stdout.write(
