@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from funding.models import Entry
@@ -338,7 +339,7 @@ def test_a_background_csv_keeps_the_dialect_chosen(
         content = b"".join(download.streaming_content).decode("utf-8")
         assert expected in content
     page = client.get(reverse("reporting:export", kwargs={"pk": dutch.pk})).content.decode()
-    assert str(Export.CsvDialect.DUTCH.label) in page
+    assert escape(str(Export.CsvDialect.DUTCH.label)) in page
 
 
 # --- Large exports in the background --------------------------------------------------------
