@@ -60,6 +60,7 @@ auth_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("account/", include(auth_patterns)),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),

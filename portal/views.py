@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView, UpdateView
 from django_otp import login as otp_login
 
@@ -37,6 +40,19 @@ def health(request):
     return JsonResponse(
         {"status": "ok" if database.ok else "error"}, status=200 if database.ok else 503
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links to; answer with the real icon.
+
+    Found like any static file, so an operator's EXTRA_STATIC_DIR may hold its own.
+    """
+    path = finders.find("img/favicon.ico")
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/vnd.microsoft.icon")
 
 
 class HomeView(TemplateView):

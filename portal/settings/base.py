@@ -72,8 +72,11 @@ INSTALLED_APPS = [
     "proposals",
     "funding",
     "reporting",
-    # Last: its header entries (company team, company verification) come after the apps'.
+    # After the apps: its header entries (company team, companies to verify) come last.
     "portal.identity",
+    # Last, so that it sees every FileField: a replaced or deleted file leaves storage once
+    # the transaction commits (never before, so a rollback keeps the old file).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
