@@ -67,6 +67,7 @@ def test_me_with_token(api):
     assert body["email"] == "lotte@example.org"
     assert body["memberships"][0]["role"] == Role.APPLICANT
     assert body["memberships"][0]["organisation"]["kind"] == Organisation.Kind.COMPANY
+    assert body["memberships"][0]["team_role"] == "member"
 
 
 def test_me_needs_authentication(api):
