@@ -65,25 +65,41 @@ def send_registration_mail(kind: str, user_id: int, company_id: int | None = Non
     return sent + _send(f"registration_{kind}", context, [user.email])
 
 
+@shared_task(name="identity.process_registration", **RETRY)
+def process_registration(payload: dict) -> str:
+    """A sign-up from the form, queued by the page so that it answers alike for everyone."""
+    from .services.accounts import registration_process
+
+    return registration_process(payload=payload)
+
+
 @shared_task(name="identity.send_password_reset", **RETRY)
-def send_password_reset(email: str, *, user_id: int | None, domain: str, use_https: bool) -> int:
-    """The reset link for an account, or, for an address without one, a note saying so."""
+def send_password_reset(email: str, *, domain: str, use_https: bool) -> int:
+    """The reset link for each active account with this address, or, for an address without
+    one, a note saying so (at most once a quarter of an hour)."""
+    from .services.accounts import password_reset_mail_unknown_allowed
+
     protocol = "https" if use_https else "http"
-    if user_id is None:
+    users = list(User.objects.filter(email=email, is_active=True))
+    if not users:
+        if not password_reset_mail_unknown_allowed(email):
+            return 0
         return _send(
             "password_reset_unknown",
             {"email": email, "register_link": f"{protocol}://{domain}{reverse('register')}"},
             [email],
         )
-    user = User.objects.get(pk=user_id)
-    link = f"{protocol}://{domain}" + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return _send("password_reset", {"user": user, "link": link}, [user.email])
+    sent = 0
+    for user in users:
+        link = f"{protocol}://{domain}" + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        sent += _send("password_reset", {"user": user, "link": link}, [user.email])
+    return sent
 
 
 @shared_task(name="identity.send_identifier_lost", **RETRY)

@@ -2,9 +2,10 @@
 addresses, password resets that answer alike, and who may use a password at all.
 
 Registration and password reset give the same answer, after the same work, whether or not
-the address or the company's number is known: the password is hashed in every case and
-exactly one e-mail goes to the address typed, which tells its owner what happened. A
-stranger learns nothing from the page or from how long it took.
+the address or the company's number is known. The request itself looks nothing up: it checks
+the form, hashes the password (registration) and queues one task; the worker finds out what
+exists, makes what is new and sends exactly one e-mail to the address typed, which tells its
+owner what happened. Neither the page nor the time it took tells a stranger anything.
 """
 
 from dataclasses import dataclass
@@ -45,7 +46,30 @@ def _normalise_email(email: str) -> str:
 
 
 def company_register(*, registration: Registration) -> None:
-    """Sign a company up from the form; says nothing about what existed already.
+    """Queue a company's sign-up from the form; the same work whatever exists already.
+
+    The password travels to the worker hashed (the hash is what the account keeps anyway).
+    """
+    from ..tasks import process_registration
+
+    identifier = registration.identifier
+    payload = {
+        "company_name": registration.company_name.strip(),
+        "country": identifier.country,
+        "kvk_number": identifier.kvk_number,
+        "vat_number": identifier.vat_number,
+        "euid": identifier.euid,
+        "is_sme": registration.is_sme,
+        "is_startup": registration.is_startup,
+        "full_name": registration.full_name.strip(),
+        "email": _normalise_email(registration.email),
+        "password_hash": make_password(registration.password),
+    }
+    transaction.on_commit(lambda: process_registration.delay(payload))
+
+
+def registration_process(*, payload: dict) -> str:
+    """What the worker does with a sign-up; returns which e-mail it sent.
 
     New address, new number: the company, its first person (administrator of its team) and
     an e-mail with the confirmation link. Known address: no account is made; its owner gets
@@ -53,24 +77,36 @@ def company_register(*, registration: Registration) -> None:
     (they may be a colleague), the e-mail explains how to join or claim the company, and the
     company's administrators hear that someone tried.
     """
-    email = _normalise_email(registration.email)
+    from ..tasks import send_registration_mail
+
+    email = payload["email"]
+    identifier = CompanyIdentifier(
+        country=payload["country"],
+        kvk_number=payload["kvk_number"],
+        vat_number=payload["vat_number"],
+        euid=payload["euid"],
+    )
     if User.objects.filter(email=email).exists():
-        _registration_refused(registration, email)
-        return
+        return _tell_the_owner(email)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email=email, password=registration.password, full_name=registration.full_name
+            user = User.objects.create(
+                email=email, password=payload["password_hash"], full_name=payload["full_name"]
             )
             EmailConfirmation.objects.create(user=user, email=email)
-            holder = company_holding(registration.identifier)
+            holder = company_holding(identifier)
+            company = None
             if holder is None:
-                company = company_create(
-                    name=registration.company_name,
-                    identifier=registration.identifier,
-                    is_sme=registration.is_sme,
-                    is_startup=registration.is_startup,
-                )
+                try:
+                    company = company_create(
+                        name=payload["company_name"],
+                        identifier=identifier,
+                        is_sme=payload["is_sme"],
+                        is_startup=payload["is_startup"],
+                    )
+                except DomainError:  # someone registered the number a moment ago
+                    holder = company_holding(identifier)
+            if company is not None:
                 Membership.objects.create(
                     user=user,
                     organisation=company,
@@ -80,25 +116,20 @@ def company_register(*, registration: Registration) -> None:
                 kind, company_id = "confirm", company.pk
             else:
                 kind, company_id = "confirm_company_known", holder.pk
-            from ..tasks import send_registration_mail
-
             transaction.on_commit(
                 lambda: send_registration_mail.delay(kind, user.pk, company_id=company_id)
             )
-    except (IntegrityError, DomainError):
-        # Someone registered this address or number at the same moment: answer as for a
-        # known address, so even a race tells a stranger nothing.
-        _registration_refused(registration, email)
+            return kind
+    except IntegrityError:  # someone registered this address a moment ago
+        return _tell_the_owner(email)
 
 
-def _registration_refused(registration: Registration, email: str) -> None:
+def _tell_the_owner(email: str) -> str:
     from ..tasks import send_registration_mail
 
-    # As costly as making the account would have been.
-    make_password(registration.password)
-    user = User.objects.filter(email=email).first()
-    if user is not None:
-        transaction.on_commit(lambda: send_registration_mail.delay("account_exists", user.pk))
+    owner = User.objects.get(email=email)
+    transaction.on_commit(lambda: send_registration_mail.delay("account_exists", owner.pk))
+    return "account_exists"
 
 
 def email_confirmation_token(confirmation: EmailConfirmation) -> str:
@@ -148,28 +179,19 @@ def email_confirmation_resend(*, user: User) -> bool:
 
 
 def password_reset_request(*, email: str, domain: str, use_https: bool) -> None:
-    """Ask for a password reset link. The page answers the same whatever exists; the e-mail
-    (sent by a worker, so its cost never shows in the response time) tells the truth."""
+    """Ask for a password reset link: queue it, whoever the address belongs to."""
     from ..tasks import send_password_reset
 
     email = _normalise_email(email)
-    user_ids = list(User.objects.filter(email=email, is_active=True).values_list("pk", flat=True))
-    if user_ids:
-        for user_id in user_ids:
-            transaction.on_commit(
-                lambda pk=user_id: send_password_reset.delay(
-                    email, user_id=pk, domain=domain, use_https=use_https
-                )
-            )
-    elif cache.add(f"identity:reset-unknown:{email}", 1, MAIL_THROTTLE_SECONDS):
-        transaction.on_commit(
-            lambda: send_password_reset.delay(
-                email, user_id=None, domain=domain, use_https=use_https
-            )
-        )
-    else:
-        # Throttled: enqueue nothing, but do what enqueueing costs (one cache round trip).
-        cache.get(f"identity:reset-unknown:{email}")
+    transaction.on_commit(
+        lambda: send_password_reset.delay(email, domain=domain, use_https=use_https)
+    )
+
+
+def password_reset_mail_unknown_allowed(email: str) -> bool:
+    """At most one "there is no account" e-mail per address per quarter of an hour, so the
+    form cannot be used to flood someone's mailbox."""
+    return cache.add(f"identity:reset-unknown:{email}", 1, MAIL_THROTTLE_SECONDS)
 
 
 def password_login_problem(user: User) -> str | None:
