@@ -222,3 +222,13 @@ def test_the_configuration_command_reads_the_environment(
     config = EherkenningConfiguration.get_solo()
     assert (config.entity_id, config.base_url) == (SP_ENTITY, "https://innovatieloket.example")
     assert config.idp_service_entity_id.startswith("urn:etoegang:HM:")
+
+
+def test_without_a_configuration_the_login_says_eherkenning_is_unavailable(client, settings):
+    settings.EHERKENNING_MODE = "saml"
+
+    response = client.get(reverse("identity:eherkenning_login"), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "eHerkenning" in response.content.decode()
+    assert response.status_code == 200

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from lxml import etree
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 from requests import RequestException
 
 from ..eherkenning import AssertionProblem
@@ -26,7 +27,7 @@ def saml_login_response(request, *, eidas: bool):
         location, parameters = eHerkenningClient().create_authn_request(
             request, attr_consuming_service_index=index or None
         )
-    except (CertificateProblem, ValueError, KeyError, OSError):
+    except (CertificateProblem, OneLogin_Saml2_Error, ValueError, KeyError, OSError):
         messages.error(request, _("eHerkenning is not available right now. Try again later."))
         return redirect("login")
     form = SAML2Form(initial={"SAMLRequest": parameters["SAMLRequest"], "RelayState": ""})
