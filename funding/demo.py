@@ -1,7 +1,7 @@
 """Demo funding: the EZK launching-customer budgets of Kamerbrief 33 009 nr. 98.
 
 - The budget of the cabinet period 2018–2021 (€ 10 million), fully committed to ten
-  trajectories: the four historical calls of calls/demo.py and six more of 2019–2020.
+  trajectories: the four historical calls of calls/demo/calls.py and six more of 2019–2020.
 - The one-off EZK budget of 2021 (€ 1.5 million), handed out in the round of 17–31 May 2021
   (first come, first served, at most 50% and € 500,000 per trajectory) to three trajectories
   tied to the missions.
@@ -161,7 +161,7 @@ CABINET = [
         (("0.40", _at(2021, 1, 15)),),
         (SBIR, ["energy", "key-technologies"], _at(2020, 6, 1), _at(2020, 8, 3, 17), AWARDED),
     ),
-    # The four historical calls of calls/demo.py.
+    # The four historical calls of calls/demo/calls.py.
     Trajectory(
         "Rijkswaterstaat",
         "SBIR Circulaire Viaducten",

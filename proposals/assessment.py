@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
-from calls.services import call_close, call_start_assessment
+from calls.services.lifecycle import call_close, call_start_assessment
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase
-from calls.services import call_cancel, call_mark_awarded
+from calls.services.lifecycle import call_cancel, call_mark_awarded
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
 

@@ -1,5 +1,5 @@
 """Demo funnels: SBIR Circulaire Viaducten (Rijkswaterstaat, 2020–2022), 32 → 10 → 3, and
-the other decided calls of calls/demo.py.
+the other decided calls of calls/demo/calls.py.
 
 Thirty-two companies sent in a feasibility study; an independent committee of five (a
 professor as chair, a lawyer, a sector expert and two Rijkswaterstaat staff) scored each
@@ -7,7 +7,7 @@ proposal with three assessors and advised the ten best; those ten got a feasibil
 contract and delivered their report; three of them then built a prototype.
 
 The call's deadlines lie in 2020, so the services (which rightly check deadlines) cannot
-replay this: the historical state is written directly, in bulk, like calls/demo.py does for
+replay this: the historical state is written directly, in bulk, like calls/demo/calls.py does for
 the history of its calls (with the pieces of proposals/demo_history.py). The ranking and the
 advice are computed by the real ranking code from the scores written here. Companies, people
 and KvK numbers are made up.
@@ -169,7 +169,7 @@ REJECTED = (
     "De motivering per criterium staat in het advies."
 )
 
-# --- The other decided calls of calls/demo.py --------------------------------------------------
+# --- The other decided calls of calls/demo/calls.py -------------------------------------------
 
 HISTORIES = {
     ("Provincie Zuid-Holland", "SBIR CO2-neutrale provinciale vaarwegen"): History(

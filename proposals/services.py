@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
-from calls.participation import tender_invitation_problem
+from calls.selectors.participation import tender_invitation_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, Role, User
 from portal.selectors import organisations_of

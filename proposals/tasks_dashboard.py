@@ -1,12 +1,13 @@
 """What waits for whom: the "My tasks" list on the dashboard.
 
 The portal knows nothing of calls or proposals; its dashboard asks every app's AppConfig
-for ``tasks_for(user)``. This app answers for calls and proposals alike (it may import
-calls; the portal may not). Each task is a dict: title, url, deadline (an aware datetime or
-None) and kind (a stable name for tests and styling).
+for ``tasks_for(user)``. This app answers for its own objects (proposals, committees,
+contracts); calls answers for clarification questions and closing calls. Each task is a
+dict: title, url, deadline (an aware datetime or None) and kind (a stable name for tests
+and styling).
 
 Queries are per role, never per item: a company member costs four, a committee member two,
-an officer five, whatever the number of calls, proposals or assignments.
+an officer three, whatever the number of calls, proposals or assignments.
 """
 
 from datetime import datetime, time, timedelta
@@ -19,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
-from calls.participation import participation_requests_of_company_member
-from calls.selectors import calls_managed_by
+from calls.selectors.participation import participation_requests_of_company_member
 from portal.models import Membership, Role
 from portal.selectors import roles_of
 
@@ -263,31 +263,6 @@ def committee_tasks(user) -> list[dict]:
 
 def officer_tasks(user, now: datetime) -> list[dict]:
     tasks = []
-    calls = calls_managed_by(user).prefetch_related(None)
-    for call in calls.filter(open_questions__gt=0):
-        tasks.append(
-            task(
-                "clarification_questions",
-                ngettext(
-                    "Answer %(count)d clarification question about %(call)s",
-                    "Answer %(count)d clarification questions about %(call)s",
-                    call.open_questions,
-                )
-                % {"count": call.open_questions, "call": call.display_title},
-                reverse("calls:officer_clarifications", kwargs={"pk": call.pk}),
-                call.deadline,
-            )
-        )
-    for call in calls.filter(status=Call.Status.PUBLISHED, deadline__lte=now):
-        tasks.append(
-            task(
-                "close_call",
-                _("The deadline has passed: close %(call)s") % {"call": call.display_title},
-                reverse("calls:officer_manage", kwargs={"pk": call.pk}),
-                call.deadline,
-            )
-        )
-
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
-from calls.services import phase_deadline_set
+from calls.services.lifecycle import phase_deadline_set
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import can

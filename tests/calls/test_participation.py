@@ -18,12 +18,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from calls.models import Call, ParticipationRequest
-from calls.participation import (
+from calls.services.lifecycle import call_publish
+from calls.services.participation import (
     participation_invitations_send,
     participation_request_decide,
     participation_request_submit,
 )
-from calls.services import call_publish
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Role
 from proposals.models import Proposal

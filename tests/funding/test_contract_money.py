@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from calls.services import call_cancel, call_close, call_complete
+from calls.services.lifecycle import call_cancel, call_close, call_complete
 from funding.models import (
     Account,
     CallUse,

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from calls.models import Call, Question
-from calls.services import call_cancel, call_close
+from calls.services.lifecycle import call_cancel, call_close
 from portal.models import Organisation, Role
 from proposals.assessment import (
     assessment_open,

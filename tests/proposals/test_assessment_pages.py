@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Role
 from proposals.assessment import (
     assessment_open,

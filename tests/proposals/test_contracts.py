@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Phase
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Role
 from proposals.assessment import assessment_open
 from proposals.decisions import (

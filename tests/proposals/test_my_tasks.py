@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from calls.participation import (
+from calls.services.clarifications import clarification_ask
+from calls.services.participation import (
     participation_invitations_send,
     participation_request_decide,
     participation_request_submit,
 )
-from calls.services import clarification_ask
 from portal.models import Role
 from proposals.assessment import (
     advice_sign,

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call, Phase
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Organisation, Role
 from proposals.assessment import (
     assessment_open,

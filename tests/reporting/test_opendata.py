@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from calls.models import Call
-from calls.services import (
+from calls.services.lifecycle import (
     call_cancel,
     call_close,
     call_document_add,

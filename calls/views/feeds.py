@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
-from .models import Call
-from .selectors import calls_public
+from ..models import Call
+from ..selectors.calls import calls_public
 
 FEED_SIZE = 30
 SUMMARY_LENGTH = 300

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.models import Membership, Role
 
-from .models import Call, ClarificationQuestion, Criterion, Phase
+from ..models import Call, ClarificationQuestion, Criterion, Phase
 
 
 def calls_public() -> QuerySet[Call]:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import FilterForm
 from portal.models import Organisation
 
-from .models import Call, Mission
-from .selectors import call_search
+from ..models import Call, Mission
+from ..selectors.calls import call_search
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in Call.Status.choices if value != Call.Status.DRAFT
@@ -68,3 +68,11 @@ class CallFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return call_search(queryset, value)
+
+
+class ManagedCallFilter(CallFilter):
+    """The public filters, plus the draft status an officer's own list also holds."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, empty_label=_("All statuses")
+    )

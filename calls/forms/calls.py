@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Organisation, Role
 from portal.templatetags.portal import euro
 
-from .models import Call, Criterion, Phase, Prize, Question, RequiredDocument
-from .services import AMENDABLE_FIELDS
+from ..models import Call, Criterion, Phase, Prize, Question, RequiredDocument
+from ..services.lifecycle import AMENDABLE_FIELDS
 
 FIELDSET_TEMPLATE = "calls/officer/field_fieldset.html"
 

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.core.files.storage import storages
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -190,7 +189,7 @@ class Call(models.Model):
         return self.status == self.Status.PUBLISHED and timezone.now() < self.questions_deadline
 
 
-# Each status's allowed next statuses; calls/services.py refuses any other move.
+# Each status's allowed next statuses; calls/services/lifecycle.py refuses any other move.
 CALL_TRANSITIONS: dict[str, set[str]] = {
     Call.Status.DRAFT: {Call.Status.PUBLISHED, Call.Status.CANCELLED},
     Call.Status.PUBLISHED: {Call.Status.CLOSED, Call.Status.CANCELLED},
@@ -406,73 +405,6 @@ class Question(models.Model):
         }
 
 
-def private_storage():
-    """Files only some people may read; served by views after a permission check."""
-    return storages["private"]
-
-
-def call_document_path(instance: "CallDocument", filename: str) -> str:
-    return f"calls/{instance.call_id}/{slugify(instance.title)[:50] or 'document'}.pdf"
-
-
-class CallDocument(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=200)
-    # Private: a draft's documents are for its officers only; calls:document serves them.
-    file = models.FileField(
-        _("file (PDF)"),
-        storage=private_storage,
-        upload_to=call_document_path,
-        validators=[FileExtensionValidator(["pdf"])],
-    )
-    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("call document")
-        verbose_name_plural = _("call documents")
-        ordering = ["call", "uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Amendment(models.Model):
-    """A recorded change to a published call (rectificatie), announced to its followers."""
-
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="amendments")
-    number = models.PositiveSmallIntegerField(_("number"))
-    reason = models.TextField(_("reason"))
-    changes = models.JSONField(_("changes"), default=dict)
-    previous_deadline = models.DateTimeField(_("previous deadline"), null=True, blank=True)
-    new_deadline = models.DateTimeField(_("new deadline"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("amendment")
-        verbose_name_plural = _("amendments")
-        ordering = ["call", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "number"], name="amendment_unique_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.call.reference} #{self.number}"
-
-    def described_changes(self) -> list[tuple[str, str, str]]:
-        """(label of the field, old value, new value) for each change, in this language."""
-        return [
-            (str(Call._meta.get_field(field).verbose_name), old, new)
-            for field, (old, new) in self.changes.items()
-        ]
-
-
 class Follower(models.Model):
     """Someone who wants an e-mail when a call's Q&A or amendments are published."""
 
@@ -493,171 +425,9 @@ class Follower(models.Model):
         return f"{self.user} → {self.call.reference}"
 
 
-class ClarificationRelease(models.Model):
-    """A nota van inlichtingen: every answered question published at once, also as PDF."""
-
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="clarification_releases")
-    number = models.PositiveSmallIntegerField(_("number"))
-    published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    pdf = models.FileField(_("PDF"), upload_to="calls/clarifications/", blank=True)
-
-    class Meta:
-        verbose_name = _("clarification release")
-        verbose_name_plural = _("clarification releases")
-        ordering = ["call", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "number"], name="release_unique_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.call.reference} NvI {self.number}"
-
-
-class ClarificationQuestion(models.Model):
-    class Status(models.TextChoices):
-        ASKED = "asked", _("asked")
-        ANSWERED = "answered", _("answered")
-        PUBLISHED = "published", _("published")
-
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="clarification_questions")
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("question"))
-    public_text = models.TextField(
-        _("question as published"),
-        blank=True,
-        help_text=_("Anonymised wording: no names of companies or people."),
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ASKED, db_index=True
-    )
-    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    release = models.ForeignKey(
-        ClarificationRelease,
-        on_delete=models.PROTECT,
-        related_name="questions",
-        null=True,
-        blank=True,
-    )
-
-    class Meta:
-        verbose_name = _("clarification question")
-        verbose_name_plural = _("clarification questions")
-        ordering = ["call", "asked_at"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
-
-
-def participation_document_path(instance: "ParticipationRequest", filename: str) -> str:
-    return f"participation/{instance.call_id}/{instance.company_id}-suitability.pdf"
-
-
-class ParticipationRequest(models.Model):
-    """Innovation partnership, stage 1: a company asks to be invited to tender.
-
-    The authority selects on suitability (experience, capacity) after the deadline for
-    requests to participate; only selected companies are invited to submit a tender.
-    """
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        SELECTED = "selected", _("selected")
-        REJECTED = "rejected", _("not selected")
-
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="participation_requests")
-    company = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="participation_requests",
-        verbose_name=_("company"),
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    motivation = models.TextField(
-        _("experience and capacity"),
-        help_text=_("Briefly: comparable work you did, and the people and means you have."),
-    )
-    document = models.FileField(
-        _("suitability document (PDF)"),
-        storage=private_storage,
-        upload_to=participation_document_path,
-        max_length=200,
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
-    )
-    decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    invited_at = models.DateTimeField(_("invited to tender at"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("request to participate")
-        verbose_name_plural = _("requests to participate")
-        ordering = ["call", "submitted_at", "pk"]
-        constraints = [
-            # One live request per company per call; after withdrawing it may ask again.
-            models.UniqueConstraint(
-                fields=["call", "company"],
-                condition=~Q(status="withdrawn"),
-                name="participation_one_per_company",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.call.reference} {self.company}"
-
-    @property
-    def is_invited(self) -> bool:
-        return self.invited_at is not None
-
-
-# Each status's allowed next statuses; calls/participation.py refuses any other move.
-# Selections can be changed until the invitations to tender are sent.
-PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
-    ParticipationRequest.Status.SUBMITTED: {
-        ParticipationRequest.Status.WITHDRAWN,
-        ParticipationRequest.Status.SELECTED,
-        ParticipationRequest.Status.REJECTED,
-    },
-    ParticipationRequest.Status.SELECTED: {ParticipationRequest.Status.REJECTED},
-    ParticipationRequest.Status.REJECTED: {ParticipationRequest.Status.SELECTED},
-    ParticipationRequest.Status.WITHDRAWN: set(),
-}
-
-
-for model in (
-    ParticipationRequest,
-    Phase,
-    Prize,
-    Criterion,
-    RequiredDocument,
-    Question,
-    CallDocument,
-    Amendment,
-    ClarificationRelease,
-    ClarificationQuestion,
-):
-    auditlog.register(model)
+auditlog.register(Phase)
+auditlog.register(Prize)
+auditlog.register(Criterion)
+auditlog.register(RequiredDocument)
+auditlog.register(Question)
 auditlog.register(Call, m2m_fields={"missions"})

@@ -15,14 +15,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.permissions import can
 
-from ..forms import (
+from ...forms.calls import (
     CallAmendForm,
     CallCreateForm,
     CallDocumentForm,
@@ -34,9 +33,9 @@ from ..forms import (
     QuestionFormSet,
     RequiredDocumentFormSet,
 )
-from ..models import CALL_TRANSITIONS, Call
-from ..selectors import call_detail, calls_managed_by
-from ..services import (
+from ...models import CALL_TRANSITIONS, Call
+from ...selectors.calls import call_detail, calls_managed_by
+from ...services.lifecycle import (
     call_amend,
     call_cancel,
     call_close,
@@ -378,26 +377,3 @@ def officer_document_delete(request, pk: int, document_pk: int):
             request, _("The document “%(title)s” is deleted.") % {"title": document.title}
         )
     return redirect("calls:officer_documents", pk=call.pk)
-
-
-urlpatterns = [
-    path("", officer_list, name="officer_list"),
-    path("new/", officer_create, name="officer_create"),
-    path("<int:pk>/", officer_manage, name="officer_manage"),
-    path("<int:pk>/edit/", officer_edit, name="officer_edit"),
-    path("<int:pk>/publish/", officer_publish, name="officer_publish"),
-    path("<int:pk>/close/", officer_close, name="officer_close"),
-    path("<int:pk>/complete/", officer_complete, name="officer_complete"),
-    path("<int:pk>/cancel/", officer_cancel, name="officer_cancel"),
-    path("<int:pk>/amend/", officer_amend, name="officer_amend"),
-    path("<int:pk>/phases/", officer_phases, name="officer_phases"),
-    path("<int:pk>/phases/<int:phase_pk>/criteria/", officer_criteria, name="officer_criteria"),
-    path("<int:pk>/phases/<int:phase_pk>/prizes/", officer_prizes, name="officer_prizes"),
-    path("<int:pk>/questions/", officer_form_questions, name="officer_form_questions"),
-    path("<int:pk>/documents/", officer_documents, name="officer_documents"),
-    path(
-        "<int:pk>/documents/<int:document_pk>/delete/",
-        officer_document_delete,
-        name="officer_document_delete",
-    ),
-]

@@ -1,77 +1,23 @@
-"""Clarification questions (nota van inlichtingen).
-
-Companies ask, the call's procurement officers answer with an anonymised wording of the
-question and publish all answered questions at once, on the call's page and as one PDF.
-The rules live in calls/services.py; these views only translate HTTP to service calls.
+"""The officer's clarification desk (nota van inlichtingen): answer with an anonymised
+wording of the question, then publish all answered questions at once, on the call's page
+and as one PDF. The rules live in calls/services/clarifications.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from calls.views.public import _call_or_404
 from portal.exceptions import DomainError
-from portal.files import file_response
-from portal.permissions import can, is_applicant
 
-from ..forms_clarifications import AnswerForm, AskQuestionForm
-from ..models import Call, ClarificationQuestion, ClarificationRelease
-from ..services import clarification_answer, clarification_ask, clarification_publish
-from ..tasks import render_clarification_pdf
+from ...forms.clarifications import AnswerForm
+from ...models import Call, ClarificationQuestion
+from ...services.clarifications import clarification_answer, clarification_publish
 
 Status = ClarificationQuestion.Status
-
-
-def _call_or_404(user, pk: int, permission: str) -> Call:
-    """The call, if this person may see it; 404 otherwise, so outsiders learn nothing."""
-    call = Call.objects.select_related("authority").filter(pk=pk).first()
-    if call is None or not can(user, permission, call):
-        raise Http404
-    return call
-
-
-# --- Companies ---------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def ask(request, pk: int):
-    """A company's question; the call's page posts here too, GET shows the form alone."""
-    call = _call_or_404(request.user, pk, "calls.view_call")
-    if not is_applicant.test(request.user):
-        raise PermissionDenied(_("Only companies can ask questions about a call."))
-    form = AskQuestionForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            clarification_ask(call=call, actor=request.user, text=form.cleaned_data["text"])
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("Your question was received; the answer will be published for everyone."),
-            )
-            return redirect(f"{call.get_absolute_url()}#questions")
-    return render(request, "calls/clarifications/ask.html", {"call": call, "form": form})
-
-
-@require_GET
-def clarification_pdf(request, pk: int, number: int):
-    """A nota van inlichtingen as PDF, rendered now if the background task has not yet."""
-    call = _call_or_404(request.user, pk, "calls.view_call")
-    release = get_object_or_404(ClarificationRelease, call=call, number=number)
-    if not release.pdf:
-        render_clarification_pdf(release.pk)  # in this process, as the reader is waiting
-        release.refresh_from_db(fields=["pdf"])
-    return file_response(
-        release.pdf,
-        filename=f"nota-van-inlichtingen-{call.reference}-{release.number}.pdf",
-        private=False,
-    )
 
 
 # --- The call's procurement officers ------------------------------------------------------
@@ -160,12 +106,3 @@ def officer_publish_answers(request, pk: int):
         % {"number": release.number},
     )
     return redirect(_manage_url(call, "published"))
-
-
-urlpatterns = [
-    path("<int:pk>/questions/ask/", ask, name="ask"),
-    path("<int:pk>/questions/<int:number>.pdf", clarification_pdf, name="clarification_pdf"),
-    path("<int:pk>/questions/manage/", officer_clarifications, name="officer_clarifications"),
-    path("<int:pk>/questions/<int:question_pk>/answer/", officer_answer, name="officer_answer"),
-    path("<int:pk>/questions/publish/", officer_publish_answers, name="officer_publish_answers"),
-]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClarificationQuestion
+from ..models import ClarificationQuestion
 
 MAX_QUESTION_LENGTH = 5000
 MAX_ANSWER_LENGTH = 20000

@@ -10,18 +10,19 @@ from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from calls.selectors.participation import is_partnership, participation_open_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
 from portal.selectors import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
-from .models import PARTICIPATION_TRANSITIONS, Call, ParticipationRequest
+from ..models import PARTICIPATION_TRANSITIONS, Call, ParticipationRequest
 
 Status = ParticipationRequest.Status
 
@@ -55,22 +56,6 @@ def _require_member(actor: User, request: ParticipationRequest) -> None:
 def _require_manager(actor: User, call: Call) -> None:
     if not can(actor, "calls.manage_call", call):
         raise NotAllowed()
-
-
-def is_partnership(call: Call) -> bool:
-    return call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
-
-
-def participation_open_problem(call: Call, *, now: datetime | None = None) -> str | None:
-    """Why no request to participate can be made or withdrawn now, or None if it can."""
-    now = now or timezone.now()
-    if not is_partnership(call):
-        return _("Only an innovation partnership takes requests to participate.")
-    if call.status != Call.Status.PUBLISHED or call.participation_deadline is None:
-        return _("This call does not take requests to participate.")
-    if now >= call.participation_deadline:
-        return _("The deadline for requests to participate has passed.")
-    return None
 
 
 def participation_request_submit(
@@ -191,48 +176,7 @@ def participation_invitations_send(*, call: Call, actor: User) -> int:
         call.participation_requests.filter(status=Status.SELECTED).update(invited_at=now)
         call.invitations_sent_at = now
         call.save(update_fields=["invitations_sent_at", "updated_at"])
-        from .tasks import send_participation_decisions
+        from ..tasks import send_participation_decisions
 
         transaction.on_commit(lambda: send_participation_decisions.delay(call.pk))
     return counts["selected"]
-
-
-def tender_invitation_problem(*, call: Call, company: Organisation) -> str | None:
-    """Innovation partnership: only invited companies may tender for the first phase."""
-    if not is_partnership(call):
-        return None
-    invited = ParticipationRequest.objects.filter(
-        call=call, company=company, status=Status.SELECTED, invited_at__isnull=False
-    ).exists()
-    if not invited:
-        return _(
-            "Only companies invited to tender after the selection of requests to participate "
-            "can submit a tender."
-        )
-    return None
-
-
-# --- Reads -------------------------------------------------------------------------------------
-
-
-def participation_requests_of_company_member(user: User) -> QuerySet[ParticipationRequest]:
-    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
-    return ParticipationRequest.objects.filter(company_id__in=companies).select_related(
-        "call__authority", "company"
-    )
-
-
-def participation_requests_for_officer(
-    user: User, *, now: datetime | None = None
-) -> QuerySet[ParticipationRequest]:
-    """Requests of the calls this officer manages, once their deadline has passed.
-
-    Like sealed tenders, requests are opened only after the deadline for requests.
-    """
-    now = now or timezone.now()
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
-    return ParticipationRequest.objects.filter(
-        call__authority_id__in=authorities, call__participation_deadline__lte=now
-    ).select_related("call__authority", "company")
