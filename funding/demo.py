@@ -36,7 +36,7 @@ from calls.structures import (
 )
 from portal.models import Membership, Organisation, Role, User
 from portal.services import membership_grant
-from proposals.demo_funnel import history_load
+from proposals.demo.funnel import history_load
 from proposals.models import Contract, Deliverable
 
 from .demo_funnels import FUNNELS

@@ -6,7 +6,7 @@ the purchase). The calls of 2021 are still in their first phase. Written by
 `proposals.demo_funnel.history_load`; companies, people and KvK numbers are made up.
 """
 
-from proposals.demo_funnel import History
+from proposals.demo.funnel import History
 
 # Committees: (e-mail, name, expertise, staff of the authority?), the chair first.
 DEFENSIE = [

@@ -1,7 +1,6 @@
 """How proposals and assessments look in the REST API, and what clients may send.
 
-Serializers only read and validate: every write goes through proposals.services,
-proposals.assessment and proposals.decisions.
+Serializers only read and validate: every write goes through proposals.services.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from calls.api.serializers import RejectUnknownFieldsMixin
 from calls.models import Call, Criterion, Phase, Question
 
 from ..models import Assessment, Assignment, Attachment, Proposal
-from ..services import phase_deadline, questions_for
+from ..services.submission import phase_deadline, questions_for
 
 # --- Reading -----------------------------------------------------------------------------------
 

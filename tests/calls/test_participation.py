@@ -27,7 +27,7 @@ from calls.services.participation import (
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Role
 from proposals.models import Proposal
-from proposals.services import proposal_start
+from proposals.services.submission import proposal_start
 from tests.conftest import login_verified
 from tests.factories import CompanyFactory, person_with_role
 

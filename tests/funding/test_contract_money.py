@@ -37,8 +37,9 @@ from funding.services import (
 )
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
-from proposals.assessment import assessment_open
-from proposals.decisions import (
+from proposals.models import Contract, Deliverable, Proposal
+from proposals.services.assessment import assessment_open
+from proposals.services.decisions import (
     contract_complete,
     contract_terminate,
     deliverable_deliver,
@@ -47,7 +48,6 @@ from proposals.decisions import (
     proposal_award,
     proposal_reject,
 )
-from proposals.models import Contract, Deliverable, Proposal
 from tests.calls.factories import published_call
 from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role

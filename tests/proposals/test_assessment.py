@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from calls.models import Call
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
-from proposals.assessment import (
+from proposals.models import Assignment, CommitteeMember, Contract, Proposal
+from proposals.selectors.ranking import ranking_for
+from proposals.services.assessment import (
     advice_sign,
     assessment_open,
     assessment_reopen,
@@ -22,9 +24,7 @@ from proposals.assessment import (
     conflict_declare,
     consensus_record,
 )
-from proposals.decisions import proposal_award, proposal_reject
-from proposals.models import Assignment, CommitteeMember, Contract, Proposal
-from proposals.ranking import ranking_for
+from proposals.services.decisions import proposal_award, proposal_reject
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 

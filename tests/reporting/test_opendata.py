@@ -35,14 +35,14 @@ from funding.services import (
     transaction_post,
 )
 from portal.models import Role
-from proposals.assessment import assessment_open, committee_create
-from proposals.decisions import (
+from proposals.models import Advice, CommitteeMember, Proposal
+from proposals.services.assessment import assessment_open, committee_create
+from proposals.services.decisions import (
     deliverable_deliver,
     deliverable_review,
     proposal_award,
     proposal_reject,
 )
-from proposals.models import Advice, CommitteeMember, Proposal
 from reporting.ocds.validation import codelist, validate_package
 from tests.calls.factories import draft_call, officer_of
 from tests.factories import AuthorityFactory, CompanyFactory, MinistryFactory, person_with_role

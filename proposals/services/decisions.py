@@ -18,12 +18,12 @@ from calls.models import Call, Phase
 from calls.services.lifecycle import call_cancel, call_mark_awarded
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
+from portal.uploads import PDF_ONLY, check_upload
 
-from .models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
-from .ranking import money_round
-from .services import proposal_transition
-from .signals import contract_awarded, contract_ended, deliverable_accepted
-from .uploads import PDF_ONLY, check_upload
+from ..models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
+from ..selectors.ranking import money_round
+from ..signals import contract_awarded, contract_ended, deliverable_accepted
+from .submission import proposal_transition
 
 ZERO = Decimal("0.00")
 
@@ -237,7 +237,7 @@ def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
 
 
 def _tell_company_on_commit(proposal: Proposal) -> None:
-    from .tasks import send_decision
+    from ..tasks import send_decision
 
     transaction.on_commit(lambda: send_decision.delay(proposal.pk))
 

@@ -20,7 +20,7 @@ from calls.services.lifecycle import call_close, call_start_assessment
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
-from .models import (
+from ..models import (
     Advice,
     Assessment,
     Assignment,
@@ -129,7 +129,7 @@ def committee_invite_expert(
         member = committee_member_add(
             committee=committee, actor=actor, user=user, role="member", expertise=expertise
         )
-        from .tasks import send_expert_invitation
+        from ..tasks import send_expert_invitation
 
         token = default_token_generator.make_token(user)
         transaction.on_commit(lambda: send_expert_invitation.delay(member.pk, token))
@@ -160,7 +160,7 @@ def assessment_open(*, phase: Phase, actor: User) -> int:
     went to the committee; a repeat sends none and changes nothing.
     """
     _require_officer(actor, phase)
-    from .services import phase_deadline
+    from .submission import phase_deadline
 
     deadline = phase_deadline(phase)
     if deadline is None or timezone.now() < deadline:
@@ -401,7 +401,7 @@ def advice_sign(
     *, committee: Committee, actor: User, selected: list[Proposal], remarks: str = ""
 ) -> Advice:
     """The chair signs the ranking and the selection; it is frozen from then on."""
-    from .ranking import ranking_for
+    from ..selectors.ranking import ranking_for
 
     _require_chair(actor, committee)
     rows = ranking_for(committee.phase)
@@ -430,7 +430,7 @@ def advice_sign(
                 signed_at=timezone.now(),
             )
             advice.selected.set(selected)
-            from .tasks import render_advice_pdf
+            from ..tasks import render_advice_pdf
 
             transaction.on_commit(lambda: render_advice_pdf.delay(advice.pk))
     except IntegrityError as error:

@@ -1,10 +1,11 @@
-"""What waits for whom: the "My tasks" list on the dashboard.
+"""What proposals add to the portal's pages through ProposalsConfig (the portal asks every app).
 
-The portal knows nothing of calls or proposals; its dashboard asks every app's AppConfig
-for ``tasks_for(user)``. This app answers for its own objects (proposals, committees,
-contracts); calls answers for clarification questions and closing calls. Each task is a
-dict: title, url, deadline (an aware datetime or None) and kind (a stable name for tests
-and styling).
+- ``navigation(user)``: the header's entries: a company's proposals, committee work, an
+  officer's contracts.
+- ``tasks_for(user)``: "My tasks" on the dashboard for proposals' own objects (proposals,
+  committees, contracts); calls answers for clarification questions and closing calls.
+  Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
+  name for tests and styling).
 
 Queries are per role, never per item: a company member costs four, a committee member two,
 an officer three, whatever the number of calls, proposals or assignments.
@@ -17,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase
 from calls.selectors.participation import participation_requests_of_company_member
@@ -25,17 +26,35 @@ from portal.models import Membership, Role
 from portal.selectors import roles_of
 
 from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
-from .selectors import (
+from .selectors.assessment import seats_of
+from .selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_to_review_for_officer,
-    proposals_of_company_member,
-    seats_of,
 )
-from .services import phase_deadline
+from .selectors.proposals import proposals_of_company_member
+from .services.submission import phase_deadline
 
 # How long an award or rejection stays on the company's list, to be read.
 RECENT_DECISIONS = timedelta(days=30)
 COMMITTEE_ROLES = {Role.ASSESSOR, Role.COMMITTEE_CHAIR}
+
+
+def navigation(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    items = []
+    if Role.APPLICANT in roles:
+        items.append({"label": gettext_lazy("My proposals"), "url": reverse("proposals:mine")})
+    if roles & COMMITTEE_ROLES or CommitteeMember.objects.filter(user=user).exists():
+        items.append(
+            {"label": gettext_lazy("Assessment"), "url": reverse("proposals:committee_home")}
+        )
+    if Role.PROCUREMENT_OFFICER in roles:
+        items.append(
+            {"label": gettext_lazy("Contracts"), "url": reverse("proposals:officer_contracts")}
+        )
+    return items
 
 
 def task(kind: str, title: str, url: str, deadline: datetime | None = None) -> dict:

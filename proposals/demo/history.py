@@ -5,8 +5,8 @@ cannot replay them: the historical state is written directly, in bulk. The ranki
 advice are computed by the real ranking code from the scores written here. Companies,
 people and KvK numbers are made up.
 
-proposals/demo.py writes its funnel of SBIR Circulaire Viaducten with these pieces;
-proposals/demo_funnel.py writes a whole funnel with them from a short description.
+proposals/demo/viaducts.py writes its funnel of SBIR Circulaire Viaducten with these pieces;
+proposals/demo/funnel.py writes a whole funnel with them from a short description.
 """
 
 import hashlib
@@ -27,8 +27,7 @@ from django.utils.text import slugify
 from calls.models import Call, Phase, Question
 from portal.models import Membership, Organisation, Role, User
 
-from .decisions import milestone_schedule
-from .models import (
+from ..models import (
     Advice,
     Assessment,
     Assignment,
@@ -41,8 +40,9 @@ from .models import (
     Deliverable,
     Proposal,
 )
-from .ranking import ranking_for
-from .services import questions_for
+from ..selectors.ranking import ranking_for
+from ..services.decisions import milestone_schedule
+from ..services.submission import questions_for
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

@@ -21,9 +21,9 @@ from calls.selectors.participation import tender_invitation_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, Role, User
 from portal.selectors import organisations_of
+from portal.uploads import PDF_ONLY, check_upload
 
-from .models import PROPOSAL_TRANSITIONS, Attachment, Deliverable, Proposal
-from .uploads import PDF_ONLY, check_upload
+from ..models import PROPOSAL_TRANSITIONS, Attachment, Deliverable, Proposal
 
 EDITABLE_FIELDS = (
     "title",
@@ -294,7 +294,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
                 "updated_at",
             ]
         )
-        from .tasks import send_receipt
+        from ..tasks import send_receipt
 
         transaction.on_commit(lambda: send_receipt.delay(proposal.pk))
     return proposal

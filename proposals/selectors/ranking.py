@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 
-from .models import Assessment, ConsensusScore, CriterionScore, Proposal
+from ..models import Assessment, ConsensusScore, CriterionScore, Proposal
 
 CENT = Decimal("0.01")
 # Assessors further apart than this share of the scale on a criterion need to talk.

@@ -1,5 +1,5 @@
 """Forms of the committee's pages. They check what was typed; the rules live in the services
-(proposals/assessment.py), whose refusals the views put back on these forms."""
+(proposals/services/assessment.py), whose refusals the views put back on these forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,10 +1,10 @@
 """A decided call's whole funnel for the demo, from a short description (a `History`).
 
-For the decided calls of proposals/demo.py and funding/demo.py that have no proposals yet:
+For the decided calls of proposals/demo/viaducts.py and funding/demo.py that have no proposals yet:
 the companies' proposals, a committee's assessment and signed advice per phase, the awards
 (the best of the ranking, within the planned number, the budget and the maximum per award),
 and the winners' contracts with their milestones. Innovation partnerships first select and
-invite the companies that tender. Written with the pieces of proposals/demo_history.py.
+invite the companies that tender. Written with the pieces of proposals/demo/history.py.
 """
 
 import hashlib
@@ -17,7 +17,8 @@ from django.core.files.base import ContentFile
 from calls.models import Call, ParticipationRequest, Phase
 from portal.models import Organisation, User
 
-from .demo_history import (
+from ..models import CommitteeMember, Proposal
+from .history import (
     AMSTERDAM,
     CODE_OF_CONDUCT,
     Texts,
@@ -33,7 +34,6 @@ from .demo_history import (
     planning_in,
     proposals,
 )
-from .models import CommitteeMember, Proposal
 
 NUMBERS = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
 

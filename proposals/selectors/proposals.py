@@ -1,24 +1,16 @@
-"""Reads of proposals and assessments shared by pages, API and the dashboard."""
+"""Reads of proposals shared by pages, API and the dashboard."""
 
 from contextlib import suppress
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from calls.models import Question
 from portal.models import Membership, Role
 
-from .models import (
-    Assessment,
-    Assignment,
-    CommitteeMember,
-    ConflictDeclaration,
-    Contract,
-    Deliverable,
-    Proposal,
-)
+from ..models import Assessment, Proposal
 
 
 def proposals_of_company_member(user) -> QuerySet[Proposal]:
@@ -46,60 +38,6 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
                 distinct=True,
             ),
         )
-    )
-
-
-def seats_of(user) -> QuerySet[CommitteeMember]:
-    return CommitteeMember.objects.filter(user=user).select_related(
-        "committee__phase__call__authority"
-    )
-
-
-def declarations_pending(seat: CommitteeMember) -> QuerySet[Proposal]:
-    """Proposals of the seat's phase the member has not declared about yet."""
-    declared = ConflictDeclaration.objects.filter(member=seat, proposal=OuterRef("pk"))
-    return Proposal.objects.filter(
-        phase_id=seat.committee.phase_id, status=Proposal.Status.UNDER_ASSESSMENT
-    ).exclude(Exists(declared))
-
-
-def assignments_of(seat: CommitteeMember) -> QuerySet[Assignment]:
-    """The member's assignments without a declared conflict, with their assessment."""
-    conflicted = ConflictDeclaration.objects.filter(
-        member=seat, proposal=OuterRef("proposal_id"), has_conflict=True
-    )
-    return (
-        Assignment.objects.filter(member=seat)
-        .exclude(Exists(conflicted))
-        .select_related("proposal__company", "proposal__phase")
-        .prefetch_related(Prefetch("assessment", queryset=Assessment.objects.all()))
-    )
-
-
-def deliverables_due_for_company_member(user) -> QuerySet[Deliverable]:
-    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
-    return Deliverable.objects.filter(
-        contract__proposal__company_id__in=companies,
-        status__in=[Deliverable.Status.PENDING, Deliverable.Status.REJECTED],
-    ).select_related("contract__proposal__call")
-
-
-def deliverables_to_review_for_officer(user) -> QuerySet[Deliverable]:
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
-    return Deliverable.objects.filter(
-        contract__proposal__call__authority_id__in=authorities,
-        status=Deliverable.Status.DELIVERED,
-    ).select_related("contract__proposal__call", "contract__proposal__company")
-
-
-def contracts_for_officer(user) -> QuerySet[Contract]:
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
-    return Contract.objects.filter(proposal__call__authority_id__in=authorities).select_related(
-        "proposal__call", "proposal__company", "proposal__phase"
     )
 
 

@@ -15,7 +15,7 @@ from calls.models import Phase
 from portal.forms import FilterForm
 from portal.models import Role, User
 
-from .models import Committee, CommitteeMember, Proposal
+from ..models import Committee, CommitteeMember, Proposal
 
 FIELDSET_TEMPLATE = "proposals/officer/_fieldset.html"
 MAX_MOTIVATION_LENGTH = 20000

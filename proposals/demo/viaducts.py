@@ -8,7 +8,7 @@ contract and delivered their report; three of them then built a prototype.
 
 The call's deadlines lie in 2020, so the services (which rightly check deadlines) cannot
 replay this: the historical state is written directly, in bulk, like calls/demo/calls.py does for
-the history of its calls (with the pieces of proposals/demo_history.py). The ranking and the
+the history of its calls (with the pieces of proposals/demo/history.py). The ranking and the
 advice are computed by the real ranking code from the scores written here. Companies, people
 and KvK numbers are made up.
 
@@ -21,8 +21,9 @@ from decimal import Decimal
 
 from calls.models import Call, Phase
 
-from .demo_funnel import History, history_load
-from .demo_history import (
+from ..models import CommitteeMember, Proposal
+from .funnel import History, history_load
+from .history import (
     CODE_OF_CONDUCT,
     Conflict,
     Texts,
@@ -35,7 +36,6 @@ from .demo_history import (
     decide,
     proposals,
 )
-from .models import CommitteeMember, Proposal
 
 CALL_TITLE = "SBIR Circulaire Viaducten"
 AUTHORITY = "Rijkswaterstaat"

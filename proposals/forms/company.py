@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Question, RequiredDocument
 from portal.templatetags.portal import euro
 
-from .models import Attachment, Proposal
-from .services import EDITABLE_FIELDS, FILE_QUESTION_TYPES
+from ..models import Attachment, Proposal
+from ..services.submission import EDITABLE_FIELDS, FILE_QUESTION_TYPES
 
 YES, NO = "yes", "no"
 GROUPED = {".": re.compile(r"-?\d{1,3}(\.\d{3})+"), ",": re.compile(r"-?\d{1,3}(,\d{3})+")}
