@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from funding.charts import fund_bar
 from funding.models import Fund
-from funding.selectors import add_awarded_companies, supported_trajectories
+from funding.selectors.trajectories import add_awarded_companies, supported_trajectories
 
 from . import charts
 from .models import ParliamentReport

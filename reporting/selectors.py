@@ -11,7 +11,8 @@ from django.db.models.functions import TruncMonth
 
 from calls.models import Mission
 from funding.models import Account, AuthorityTarget, Entry, Fund
-from funding.selectors import end_of, progress_of, targets_with_progress
+from funding.selectors.targets import progress_of, targets_with_progress
+from funding.selectors.trajectories import end_of
 
 ZERO = Decimal("0.00")
 # The money a fund has put to use: still committed plus already paid.

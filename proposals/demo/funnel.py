@@ -1,10 +1,11 @@
 """A decided call's whole funnel for the demo, from a short description (a `History`).
 
-For the decided calls of proposals/demo/viaducts.py and funding/demo.py that have no proposals yet:
-the companies' proposals, a committee's assessment and signed advice per phase, the awards
-(the best of the ranking, within the planned number, the budget and the maximum per award),
-and the winners' contracts with their milestones. Innovation partnerships first select and
-invite the companies that tender. Written with the pieces of proposals/demo/history.py.
+For the decided calls of proposals/demo/viaducts.py and funding/demo/trajectories.py that
+have no proposals yet: the companies' proposals, a committee's assessment and signed advice
+per phase, the awards (the best of the ranking, within the planned number, the budget and
+the maximum per award), and the winners' contracts with their milestones. Innovation
+partnerships first select and invite the companies that tender. Written with the pieces of
+proposals/demo/history.py.
 """
 
 import hashlib

@@ -527,7 +527,7 @@ def contracts(
 
     Ended contracts had every milestone accepted. A running one had all but its last
     accepted; the first running contract delivered its last one, which awaits review.
-    The money of these contracts is booked in the ledger by funding/demo.py.
+    The money of these contracts is booked in the ledger by funding/demo/trajectories.py.
     """
     made = Contract.objects.bulk_create(
         Contract(

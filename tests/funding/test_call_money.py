@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from funding.services import contract_commit, milestone_pay
+from funding.services.contracts import contract_commit, milestone_pay
 from portal.models import Organisation, Role
 from proposals.models import Contract, Deliverable, Proposal
 from proposals.services.decisions import contract_terminate

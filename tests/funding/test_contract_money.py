@@ -25,13 +25,12 @@ from funding.models import (
     FundingRound,
     Transaction,
 )
-from funding.selectors import fund_balances
-from funding.services import (
+from funding.selectors.budget import fund_balances
+from funding.services.cofinancing import cofinancing_approve
+from funding.services.contracts import contract_commitment, phase_fund
+from funding.services.ledger import (
     call_use_rebuild,
-    cofinancing_approve,
-    contract_commitment,
     fund_account,
-    phase_fund,
     transaction_post,
     transaction_reverse,
 )
@@ -345,7 +344,7 @@ def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
 
 
 def test_the_ministrys_figures_leave_the_authorities_phase_funds_out(world, verified_client):
-    from funding.selectors import use_per_authority, use_per_year
+    from funding.selectors.budget import use_per_authority, use_per_year
 
     award(world)
     assert use_per_authority() == []

@@ -111,7 +111,7 @@ def main() -> None:
 
     from calls.models import Mission
     from funding.models import Fund
-    from funding.services import fund_open
+    from funding.services.ledger import fund_open
     from portal.models import Membership, Organisation, Role, User
     from reporting.models import ParliamentReport
     from reporting.rendering import html_to_pdf, report_html

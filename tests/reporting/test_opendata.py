@@ -27,13 +27,8 @@ from calls.services.lifecycle import (
     phase_deadline_set,
 )
 from funding.models import Account, Fund, FundingRound, Transaction
-from funding.services import (
-    cofinancing_apply,
-    cofinancing_approve,
-    commitment_pay,
-    fund_open,
-    transaction_post,
-)
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
+from funding.services.ledger import fund_open, transaction_post
 from portal.models import Role
 from proposals.models import Advice, CommitteeMember, Proposal
 from proposals.services.assessment import assessment_open, committee_create
@@ -574,7 +569,7 @@ def test_the_footer_links_to_open_data(client):
 
 
 def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
-    from funding.services import transaction_reverse
+    from funding.services.ledger import transaction_reverse
 
     payment = Transaction.objects.get(
         kind=Transaction.Kind.PAYMENT, contract=demo["contract"], application__isnull=True

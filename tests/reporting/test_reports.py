@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from funding.selectors import fund_balances
+from funding.selectors.budget import fund_balances
 from portal.models import Role
 from portal.templatetags.portal import euro
 from reporting import rendering

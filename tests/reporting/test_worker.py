@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from funding.selectors import fund_balances
+from funding.selectors.budget import fund_balances
 from reporting.models import ParliamentReport
 from reporting.services import report_request
 

@@ -10,23 +10,30 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from calls.models import Call
+from funding.api.serializers import (
+    ApplicationSerializer,
+    ApplyRequestSerializer,
+    DecisionSerializer,
+    FundSerializer,
+    RejectSerializer,
+    TrajectorySerializer,
+    TransactionQuerySerializer,
+    TransactionSerializer,
+)
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
 from portal.api import AuditActorMixin
 from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
-from . import services
-from .models import CoFinancingApplication, Entry, Fund, FundingRound, Transaction
-from .selectors import ZERO, fund_balances, supported_trajectories
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
+from ..models import CoFinancingApplication, Fund, Transaction
+from ..selectors.budget import fund_balances
+from ..selectors.trajectories import supported_trajectories
 
 
 def _is_staff(user) -> bool:
@@ -57,149 +64,6 @@ class IsOfficer(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.user.is_authenticated and _is_officer(request.user)
-
-
-# --- Serializers ---------------------------------------------------------------------------------
-
-
-class FundSerializer(serializers.Serializer):
-    code = serializers.SlugField(source="fund.code")
-    name = serializers.CharField(source="fund.name")
-    kind = serializers.CharField(source="fund.kind")
-    owner = serializers.CharField(source="fund.owner.name")
-    period_start = serializers.DateField(source="fund.period_start")
-    period_end = serializers.DateField(source="fund.period_end")
-    appropriated = serializers.DecimalField(**MONEY)
-    available = serializers.DecimalField(**MONEY)
-    committed = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
-
-
-class EntrySerializer(serializers.ModelSerializer):
-    account = serializers.IntegerField(source="account_id")
-    account_kind = serializers.CharField(source="account.kind")
-
-    class Meta:
-        model = Entry
-        fields = ["account", "account_kind", "amount"]
-
-
-class TransactionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.full_name")
-    entries = EntrySerializer(many=True)
-
-    class Meta:
-        model = Transaction
-        fields = [
-            "id",
-            "kind",
-            "description",
-            "created_by",
-            "created_at",
-            "call",
-            "application",
-            "contract",
-            "reverses",
-            "entries",
-        ]
-
-
-class TransactionQuerySerializer(serializers.Serializer):
-    call = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Only the transactions of this call.")
-    )
-
-
-class ApplicationSerializer(serializers.ModelSerializer):
-    round_name = serializers.CharField(source="round.name")
-    call_reference = serializers.CharField(source="call.reference")
-    call_title = serializers.CharField(source="call.title")
-    authority = serializers.CharField(source="authority.name")
-
-    class Meta:
-        model = CoFinancingApplication
-        fields = [
-            "id",
-            "round",
-            "round_name",
-            "call",
-            "call_reference",
-            "call_title",
-            "authority",
-            "trajectory_cost",
-            "requested",
-            "motivation",
-            "status",
-            "submitted_at",
-            "decided_at",
-            "decision_motivation",
-        ]
-
-
-class FundShareSerializer(serializers.Serializer):
-    fund = serializers.SlugField()
-    granted = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
-
-
-class TrajectorySerializer(serializers.Serializer):
-    """A co-financed call with what EZK granted and paid (in all and per fund) and its funnel."""
-
-    call = serializers.IntegerField(source="call.pk")
-    reference = serializers.CharField(source="call.reference")
-    title = serializers.CharField(source="call.title")
-    authority = serializers.CharField(source="call.authority.name")
-    instrument = serializers.CharField(source="call.instrument")
-    status = serializers.CharField(source="call.status")
-    missions = serializers.SerializerMethodField()
-    granted = serializers.DecimalField(source="ezk_amount", **MONEY)
-    paid = serializers.DecimalField(source="ezk_paid", **MONEY)
-    funds = serializers.SerializerMethodField()
-    responses = serializers.IntegerField(help_text=_("Proposals received in the first phase."))
-    feasibility = serializers.IntegerField(help_text=_("Awards in the first phase."))
-    prototype = serializers.IntegerField(help_text=_("Awards in the later phases."))
-
-    def get_missions(self, trajectory) -> list[str]:
-        return [mission.code for mission in trajectory.missions]
-
-    @extend_schema_field(FundShareSerializer(many=True))
-    def get_funds(self, trajectory) -> list[dict]:
-        codes = self.context["fund_codes"]
-        shares = [
-            {
-                "fund": codes[fund_pk],
-                "granted": granted,
-                "paid": trajectory.paid_per_fund.get(fund_pk, ZERO),
-            }
-            for fund_pk, granted in sorted(trajectory.granted_per_fund.items())
-        ]
-        # Through the serializer, so amounts are strings like everywhere else, never floats.
-        return FundShareSerializer(shares, many=True).data
-
-
-class ApplyRequestSerializer(serializers.Serializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.all())
-    # Only calls this person manages: someone else's call does not exist here (no IDOR).
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
-    trajectory_cost = serializers.DecimalField(**MONEY)
-    requested = serializers.DecimalField(**MONEY)
-    motivation = serializers.CharField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["call"].queryset = Call.objects.filter(
-                authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
-            )
-
-
-class DecisionSerializer(serializers.Serializer):
-    motivation = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RejectSerializer(serializers.Serializer):
-    motivation = serializers.CharField()
 
 
 # --- Views ----------------------------------------------------------------------------------------
@@ -326,7 +190,7 @@ class CoFinancingApplicationViewSet(
         serializer = ApplyRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        application = services.cofinancing_apply(
+        application = cofinancing_apply(
             funding_round=data["round"],
             call=data["call"],
             actor=request.user,
@@ -350,7 +214,7 @@ class CoFinancingApplicationViewSet(
         application = self.get_object()
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.cofinancing_approve(
+        cofinancing_approve(
             application=application,
             actor=request.user,
             motivation=serializer.validated_data["motivation"],
@@ -367,7 +231,7 @@ class CoFinancingApplicationViewSet(
         application = self.get_object()
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.cofinancing_reject(
+        cofinancing_reject(
             application=application,
             actor=request.user,
             motivation=serializer.validated_data["motivation"],

@@ -1,4 +1,5 @@
-"""The funnels of the nine trajectories that funding/demo.py creates as calls of its own.
+"""The funnels of the nine trajectories that funding/demo/trajectories.py creates as calls of
+its own.
 
 Who answered each call, who assessed it, and how far it got: the feasibility studies (or
 an innovation partnership's R&D phase), then for the calls of 2019–2020 the prototypes (or

@@ -39,8 +39,7 @@ from portal.services import membership_grant
 from proposals.demo.funnel import history_load
 from proposals.models import Contract, Deliverable
 
-from .demo_funnels import FUNNELS
-from .models import (
+from ..models import (
     Account,
     AuthorityTarget,
     CoFinancingApplication,
@@ -48,19 +47,12 @@ from .models import (
     FundingRound,
     Transaction,
 )
-from .selectors import fund_balances
-from .services import (
-    call_use_rebuild,
-    cofinancing_approve,
-    commitment_pay,
-    contract_commit,
-    contract_commitment,
-    contract_release,
-    fund_open,
-    money,
-    phase_fund,
-    target_add,
-)
+from ..selectors.budget import fund_balances
+from ..services.cofinancing import cofinancing_approve, commitment_pay
+from ..services.contracts import contract_commit, contract_commitment, contract_release, phase_fund
+from ..services.ledger import call_use_rebuild, fund_open, money
+from ..services.targets import target_add
+from .funnels import FUNNELS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EZK = "Ministerie van Economische Zaken en Klimaat"

@@ -6,7 +6,7 @@ api-cofinancing-approve, api-cofinancing-reject.
 
 from rest_framework.routers import SimpleRouter
 
-from .api import CoFinancingApplicationViewSet, FundViewSet, TrajectoryViewSet
+from .views import CoFinancingApplicationViewSet, FundViewSet, TrajectoryViewSet
 
 router = SimpleRouter()
 router.register("funds", FundViewSet, basename="api-fund")

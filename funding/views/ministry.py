@@ -1,4 +1,5 @@
-"""The ministry's money pages (budget dashboard, a fund's transactions) and authority targets.
+"""The ministry's money pages: the budget dashboard, a fund's transactions, the decisions on
+co-financing applications, and authority targets (which officers see for their authority).
 
 Thin views: who may see a page comes from funding.permissions; every figure is an aggregate
 query, so a page costs the same number of queries for ten transactions or ten thousand.
@@ -13,34 +14,39 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from calls.models import Call
+from funding.forms.cofinancing import RejectForm
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.selectors import organisations_of, roles_of
 
-from .charts import FUND_COLOURS, fund_bar, funnel, swatch
-from .forms import TargetForm, TransactionFilter
-from .models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
-from .selectors import (
+from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
+from ..forms.ledger import TransactionFilter
+from ..forms.targets import TargetForm
+from ..models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
+from ..selectors.budget import (
     applications_per_status,
     fund_balances,
-    progress_of,
-    supported_trajectories,
-    targets_with_progress,
     use_per_authority,
     use_per_instrument,
     use_per_mission,
     use_per_year,
 )
-from .services import target_add
+from ..selectors.targets import progress_of, targets_with_progress
+from ..selectors.trajectories import supported_trajectories
+from ..services.cofinancing import cofinancing_approve, cofinancing_reject
+from ..services.targets import target_add
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 TRANSACTIONS_PER_PAGE = 50
 TARGETS_PER_PAGE = 50
 RECENT_APPLICATIONS = 20
+PAGE_SIZE = 25
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
 
 
@@ -189,3 +195,73 @@ def targets(request):
             "measures": AuthorityTarget.Measure,
         },
     )
+
+
+def _require_ministry_staff(request) -> None:
+    if Role.MINISTRY_STAFF not in roles_of(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review(request):
+    _require_ministry_staff(request)
+    applications = CoFinancingApplication.objects.filter(
+        round__opens_at__lte=timezone.now()
+    ).select_related("round", "round__fund", "call", "authority", "submitted_by", "decided_by")
+    page = Paginator(applications.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "cofinancing/review.html", {"page_obj": page, "reject_form": RejectForm()}
+    )
+
+
+def _application(pk: int) -> CoFinancingApplication:
+    return get_object_or_404(CoFinancingApplication.objects.select_related("call"), pk=pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    _require_ministry_staff(request)
+    application = _application(pk)
+    try:
+        cofinancing_approve(
+            application=application,
+            actor=request.user,
+            motivation=request.POST.get("motivation", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Co-financing of %(call)s is approved and committed.")
+            % {"call": application.call.title},
+        )
+    return redirect("cofinancing:review")
+
+
+@login_required
+@require_POST
+def reject(request, pk: int):
+    _require_ministry_staff(request)
+    application = _application(pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Motivate the decision."))
+        return redirect("cofinancing:review")
+    try:
+        cofinancing_reject(
+            application=application,
+            actor=request.user,
+            motivation=form.cleaned_data["motivation"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The application for %(call)s is rejected.") % {"call": application.call.title},
+        )
+    return redirect("cofinancing:review")
