@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.models import Role
-from portal.selectors import roles_of
+from portal.selectors.identity import roles_of
 
 from .models import Call, ParticipationRequest
 from .selectors.calls import calls_managed_by, calls_open_now

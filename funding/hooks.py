@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role
-from portal.selectors import roles_of
+from portal.selectors.identity import roles_of
 
 
 def navigation(user) -> list[dict]:

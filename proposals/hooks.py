@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from calls.models import Call, Phase
 from calls.selectors.participation import participation_requests_of_company_member
 from portal.models import Membership, Role
-from portal.selectors import roles_of
+from portal.selectors.identity import roles_of
 
 from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
 from .selectors.assessment import seats_of

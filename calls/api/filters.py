@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import FilterForm
+from portal.forms.base import FilterForm
 from portal.models import Organisation
 
 from ..models import Call, Mission

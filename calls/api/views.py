@@ -28,11 +28,11 @@ from calls.api.serializers import (
     ParticipationDecisionSerializer,
     ParticipationRequestSerializer,
 )
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Membership, Role
 from portal.permissions import can
-from portal.selectors import organisations_of
+from portal.selectors.identity import organisations_of
 
 from ..models import Call, ParticipationRequest
 from ..selectors.calls import call_detail, calls_managed_by, calls_public

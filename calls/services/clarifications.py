@@ -26,7 +26,7 @@ def clarification_ask(*, call: Call, actor: User, text: str) -> ClarificationQue
                 code="closed",
             )
         raise NotAllowed(_("Only companies can ask questions about an open call."))
-    from portal.selectors import organisations_of
+    from portal.selectors.identity import organisations_of
 
     organisation = organisations_of(actor, role="applicant").first()
     with transaction.atomic():

@@ -19,7 +19,7 @@ from calls.selectors.participation import is_partnership, participation_open_pro
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
-from portal.selectors import organisations_of
+from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import PARTICIPATION_TRANSITIONS, Call, ParticipationRequest

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from calls.models import Call
 from portal.models import Role
-from portal.selectors import organisations_of
+from portal.selectors.identity import organisations_of
 
 from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
 from ..selectors.budget import ZERO

@@ -27,9 +27,9 @@ from funding.api.serializers import (
     TransactionSerializer,
 )
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 from portal.models import Role
-from portal.selectors import organisations_of, roles_of
+from portal.selectors.identity import organisations_of, roles_of
 
 from ..models import CoFinancingApplication, Fund, Transaction
 from ..selectors.budget import fund_balances

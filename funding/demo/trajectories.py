@@ -12,7 +12,7 @@ Every ledger transaction goes through the services (so each balances and every b
 follows); only their dates are moved into the past afterwards. Applications of past rounds
 are written with the ORM, since the service rightly refuses a window that has closed.
 
-The nine calls created here get their funnel (demo_funnels.py: proposals, the committee's
+The nine calls created here get their funnel (funnels.py: proposals, the committee's
 advice, awards and contracts); every contract of the demo is then booked in its phase's
 fund. Idempotent: once the cabinet fund exists, only a missing funnel and unbooked
 contracts are added.
@@ -35,7 +35,7 @@ from calls.structures import (
     SBIR_PROTOTYPE_CRITERIA,
 )
 from portal.models import Membership, Organisation, Role, User
-from portal.services import membership_grant
+from portal.services.identity import membership_grant
 from proposals.demo.funnel import history_load
 from proposals.models import Contract, Deliverable
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
-from portal.forms import FilterForm
+from portal.forms.base import FilterForm
 
 from ..models import Fund, Transaction
 

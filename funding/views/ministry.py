@@ -22,7 +22,7 @@ from calls.models import Call
 from funding.forms.cofinancing import RejectForm
 from portal.exceptions import DomainError
 from portal.models import Role
-from portal.selectors import organisations_of, roles_of
+from portal.selectors.identity import organisations_of, roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
 from ..forms.ledger import TransactionFilter

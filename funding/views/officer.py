@@ -23,7 +23,7 @@ from funding.selectors.cofinancing import open_rounds
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.permissions import can
-from portal.selectors import organisations_of, roles_of
+from portal.selectors.identity import organisations_of, roles_of
 
 from ..models import CoFinancingApplication
 from ..selectors.budget import ZERO

@@ -29,11 +29,11 @@ from rest_framework.response import Response
 
 from calls.models import Call, Criterion, Phase
 from calls.permissions import is_officer_of
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.permissions import can
-from portal.selectors import roles_of
+from portal.selectors.identity import roles_of
 
 from ..models import Assignment, Attachment, ConflictDeclaration, Proposal
 from ..permissions import is_company_member

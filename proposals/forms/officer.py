@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Phase
-from portal.forms import FilterForm
+from portal.forms.base import FilterForm
 from portal.models import Role, User
 
 from ..models import Committee, CommitteeMember, Proposal

@@ -20,7 +20,7 @@ from calls.models import Call, Phase, Question, RequiredDocument
 from calls.selectors.participation import tender_invitation_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, Role, User
-from portal.selectors import organisations_of
+from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import PROPOSAL_TRANSITIONS, Attachment, Deliverable, Proposal

@@ -23,7 +23,7 @@ from calls.models import Phase
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
 from portal.models import Role
-from portal.selectors import organisations_of, roles_of
+from portal.selectors.identity import organisations_of, roles_of
 
 from ..forms.company import DeliverableForm, ProposalDraftForm, ProposalStartForm
 from ..models import Attachment, Contract, Deliverable, Proposal

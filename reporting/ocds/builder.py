@@ -38,7 +38,7 @@ from calls.models import Call, Phase
 from portal.models import Organisation
 from proposals.models import Contract, Deliverable
 
-from .selectors import CallData, contract_of, load_calls
+from ..selectors.opendata import CallData, contract_of, load_calls
 
 OCDS_VERSION = "1.1"
 CURRENCY = "EUR"
