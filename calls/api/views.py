@@ -22,12 +22,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from calls.api.filters import ManagedCallFilter
-from calls.api.serializers import (
-    ParticipationCreateSerializer,
-    ParticipationDecisionSerializer,
-    ParticipationRequestSerializer,
-)
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Membership, Role
@@ -50,7 +44,7 @@ from ..services.participation import (
     participation_request_submit,
     participation_request_withdraw,
 )
-from .filters import CallFilter
+from .filters import CallFilter, ManagedCallFilter
 from .serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
@@ -59,6 +53,9 @@ from .serializers import (
     CallSummarySerializer,
     CancelSerializer,
     ManagedCallSerializer,
+    ParticipationCreateSerializer,
+    ParticipationDecisionSerializer,
+    ParticipationRequestSerializer,
 )
 
 

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 
-from calls.demo.calls import _officer_of
 from portal.models import Membership, Organisation, Role
 
 from ..models import Call, ParticipationRequest
+from .calls import _officer_of
 
 # The smallest PDF a viewer opens: one empty page.
 DEMO_PDF = (

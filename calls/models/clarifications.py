@@ -6,8 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.models.call import Call
 from portal.models import Organisation
+
+from .call import Call
 
 
 class ClarificationRelease(models.Model):

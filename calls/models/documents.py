@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from calls.models.call import Call
+from .call import Call
 
 
 def private_storage():

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from calls.models.call import Call
-from calls.models.documents import private_storage
 from portal.models import Organisation
+
+from .call import Call
+from .documents import private_storage
 
 
 def participation_document_path(instance: "ParticipationRequest", filename: str) -> str:

@@ -7,12 +7,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.services.lifecycle import _locked, _moment, _notify_followers_on_commit, _require
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
 
 from ..models import Call, ClarificationQuestion, ClarificationRelease, Follower
+from .lifecycle import _locked, _moment, _notify_followers_on_commit, _require
 
 
 def clarification_ask(*, call: Call, actor: User, text: str) -> ClarificationQuestion:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from calls.selectors.participation import is_partnership, participation_open_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
@@ -23,6 +22,7 @@ from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import PARTICIPATION_TRANSITIONS, Call, ParticipationRequest
+from ..selectors.participation import is_partnership, participation_open_problem
 
 Status = ParticipationRequest.Status
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calls.views.public import _call_or_404, _partnership
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import is_applicant
@@ -30,6 +29,7 @@ from ..selectors.participation import (
 )
 from ..services.clarifications import clarification_ask
 from ..services.participation import participation_request_submit, participation_request_withdraw
+from .public import _call_or_404, _partnership
 
 # --- Companies ---------------------------------------------------------------------------
 

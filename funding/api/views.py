@@ -16,7 +16,15 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from funding.api.serializers import (
+from portal.api.views import AuditActorMixin
+from portal.models import Role
+from portal.selectors.identity import organisations_of, roles_of
+
+from ..models import CoFinancingApplication, Fund, Transaction
+from ..selectors.budget import fund_balances
+from ..selectors.trajectories import supported_trajectories
+from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
+from .serializers import (
     ApplicationSerializer,
     ApplyRequestSerializer,
     DecisionSerializer,
@@ -26,14 +34,6 @@ from funding.api.serializers import (
     TransactionQuerySerializer,
     TransactionSerializer,
 )
-from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
-from portal.api.views import AuditActorMixin
-from portal.models import Role
-from portal.selectors.identity import organisations_of, roles_of
-
-from ..models import CoFinancingApplication, Fund, Transaction
-from ..selectors.budget import fund_balances
-from ..selectors.trajectories import supported_trajectories
 
 
 def _is_staff(user) -> bool:

@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from funding.selectors.cofinancing import open_rounds
-
 from ..models import FundingRound
+from ..selectors.cofinancing import open_rounds
 
 
 class ApplyForm(forms.Form):

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
-from funding.models.ledger import MONEY, Fund
 from portal.models import Organisation
+
+from .ledger import MONEY, Fund
 
 
 class FundingRound(models.Model):

@@ -4,8 +4,9 @@ from auditlog.registry import auditlog
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from funding.models.ledger import MONEY
 from portal.models import Organisation
+
+from .ledger import MONEY
 
 
 class AuthorityTarget(models.Model):

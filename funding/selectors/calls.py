@@ -7,10 +7,10 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from calls.models import Call
-from funding.selectors.budget import MONEY_FIELD, ZERO
 from proposals.models import Contract, Deliverable
 
 from ..models import Account, CoFinancingApplication, Entry, Fund
+from .budget import MONEY_FIELD, ZERO
 
 # --- One call's money: its phases' funds and its contracts ------------------------------------
 

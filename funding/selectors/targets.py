@@ -6,10 +6,10 @@ from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from calls.models import Call
-from funding.selectors.budget import MONEY_FIELD, TRAJECTORY_INSTRUMENTS, ZERO
 from proposals.models import Contract
 
 from ..models import AuthorityTarget
+from .budget import MONEY_FIELD, TRAJECTORY_INSTRUMENTS, ZERO
 
 
 def targets_with_progress(targets):

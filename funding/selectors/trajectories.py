@@ -10,11 +10,11 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from calls.models import Call, Mission
-from funding.selectors.budget import ZERO
 from portal.models import Organisation
 from proposals.models import Proposal
 
 from ..models import Account, CallUse, CoFinancingApplication, Entry, Fund
+from .budget import ZERO
 
 # --- The trajectories EZK co-finances, with their phase funnel ---------------------------------
 

@@ -9,7 +9,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from calls.models import Call
-from funding.services.ledger import (
+from portal.exceptions import DomainError, NotAllowed
+from portal.models import User
+
+from ..models import Account, CoFinancingApplication, FundingRound, Transaction
+from .ledger import (
     ZERO,
     _is_ministry_staff,
     _positive,
@@ -17,10 +21,6 @@ from funding.services.ledger import (
     money,
     transaction_post,
 )
-from portal.exceptions import DomainError, NotAllowed
-from portal.models import User
-
-from ..models import Account, CoFinancingApplication, FundingRound, Transaction
 
 # --- Co-financing of trajectories by EZK -----------------------------------------------------
 

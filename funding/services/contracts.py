@@ -10,8 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Phase
-from funding.services.cofinancing import commitment_pay, commitment_release
-from funding.services.ledger import (
+from portal.models import User
+from proposals.models import Contract, Deliverable
+
+from ..models import Account, CoFinancingApplication, Fund, Transaction
+from .cofinancing import commitment_pay, commitment_release
+from .ledger import (
     ZERO,
     fund_account,
     fund_appropriate,
@@ -20,10 +24,6 @@ from funding.services.ledger import (
     money,
     transaction_post,
 )
-from portal.models import User
-from proposals.models import Contract, Deliverable
-
-from ..models import Account, CoFinancingApplication, Fund, Transaction
 
 # --- An authority's phase budgets and its contracts -------------------------------------------
 #

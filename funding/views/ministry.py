@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calls.models import Call
-from funding.forms.cofinancing import RejectForm
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
+from ..forms.cofinancing import RejectForm
 from ..forms.ledger import TransactionFilter
 from ..forms.targets import TargetForm
 from ..models import AuthorityTarget, CoFinancingApplication, Fund, Transaction

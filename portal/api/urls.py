@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.api.views import MeView, PublicOrganisationList
+from .views import MeView, PublicOrganisationList
 
 urlpatterns = [
     path("organisations/", PublicOrganisationList.as_view(), name="api-organisation-list"),

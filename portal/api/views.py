@@ -10,10 +10,9 @@ from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.api.filters import OrganisationFilter
-
 from ..exceptions import DomainError
 from ..models import Organisation
+from .filters import OrganisationFilter
 from .serializers import MeSerializer, OrganisationSerializer
 
 

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Criterion, Phase
-from proposals.models.proposal import Proposal, private_storage
+
+from .proposal import Proposal, private_storage
 
 # --- Assessment -------------------------------------------------------------------------------
 

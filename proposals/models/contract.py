@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models.proposal import Proposal, private_storage
+from .proposal import Proposal, private_storage
 
 # --- Contracts --------------------------------------------------------------------------------
 

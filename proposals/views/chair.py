@@ -14,16 +14,6 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
-from proposals.views.assessor import (
-    SEATS,
-    _cleared_proposal,
-    _field_for,
-    _posted,
-    _score_table,
-    _seat,
-    _submitted_assessments,
-    committee_page,
-)
 
 from ..forms.assessment import AdviceForm, ConsensusForm, ReopenForm
 from ..models import (
@@ -41,6 +31,16 @@ from ..services.assessment import (
     consensus_record,
 )
 from ..tasks import render_advice_pdf
+from .assessor import (
+    SEATS,
+    _cleared_proposal,
+    _field_for,
+    _posted,
+    _score_table,
+    _seat,
+    _submitted_assessments,
+    committee_page,
+)
 
 # --- The chair: ranking, consensus, reopening -------------------------------------------------
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from calls.views.public import _call_or_404
 from portal.exceptions import DomainError
 
 from ...forms.clarifications import AnswerForm
 from ...models import Call, ClarificationQuestion
 from ...services.clarifications import clarification_answer, clarification_publish
+from ..public import _call_or_404
 
 Status = ClarificationQuestion.Status
 

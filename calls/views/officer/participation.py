@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from calls.views.officer.calls import _field_for
-from calls.views.public import _partnership
 from portal.exceptions import DomainError
 
 from ...forms.participation import ParticipationDecisionForm
 from ...models import ParticipationRequest
 from ...selectors.participation import participation_requests_for_officer
 from ...services.participation import participation_invitations_send, participation_request_decide
+from ..public import _partnership
+from .calls import _field_for
 
 # --- Procurement officers --------------------------------------------------------------------
 
