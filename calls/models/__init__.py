@@ -6,7 +6,6 @@ imports them from `calls.models`.
 
 from .call import (
     CALL_TRANSITIONS,
-    MONEY,
     Call,
     Criterion,
     Follower,
@@ -26,7 +25,6 @@ from .participation import (
 
 __all__ = [
     "CALL_TRANSITIONS",
-    "MONEY",
     "PARTICIPATION_TRANSITIONS",
     "Amendment",
     "Call",

@@ -14,8 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation
+from portal.money import MoneyField
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
 class Mission(models.Model):
@@ -77,7 +78,7 @@ class Call(models.Model):
     )
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail address"))
-    total_budget = models.DecimalField(_("total budget (€)"), **MONEY)
+    total_budget = MoneyField(_("total budget (€)"), validators=NOT_NEGATIVE)
     publication_date = models.DateTimeField(_("publication date"), null=True, blank=True)
     deadline = models.DateTimeField(
         _("deadline"), help_text=_("Date and time in Europe/Amsterdam.")
@@ -214,8 +215,8 @@ class Phase(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    budget = models.DecimalField(_("budget (€)"), **MONEY)
-    max_per_award = models.DecimalField(_("maximum per award (€)"), **MONEY)
+    budget = MoneyField(_("budget (€)"), validators=NOT_NEGATIVE)
+    max_per_award = MoneyField(_("maximum per award (€)"), validators=NOT_NEGATIVE)
     planned_awards = models.PositiveSmallIntegerField(
         _("planned number of awards"), validators=[MinValueValidator(1)]
     )
@@ -270,7 +271,7 @@ class Phase(models.Model):
 class Prize(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="prizes")
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
-    amount = models.DecimalField(_("amount (€)"), **MONEY)
+    amount = MoneyField(_("amount (€)"), validators=NOT_NEGATIVE)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:

@@ -10,13 +10,10 @@ from rest_framework import serializers
 
 from calls.models import Call
 from portal.models import Role
+from portal.money import MONEY_DIGITS, ZERO
 from portal.selectors.identity import organisations_of
 
 from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
-from ..selectors.budget import ZERO
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -28,10 +25,10 @@ class FundSerializer(serializers.Serializer):
     owner = serializers.CharField(source="fund.owner.name")
     period_start = serializers.DateField(source="fund.period_start")
     period_end = serializers.DateField(source="fund.period_end")
-    appropriated = serializers.DecimalField(**MONEY)
-    available = serializers.DecimalField(**MONEY)
-    committed = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
+    appropriated = serializers.DecimalField(**MONEY_DIGITS)
+    available = serializers.DecimalField(**MONEY_DIGITS)
+    committed = serializers.DecimalField(**MONEY_DIGITS)
+    paid = serializers.DecimalField(**MONEY_DIGITS)
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -97,8 +94,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class FundShareSerializer(serializers.Serializer):
     fund = serializers.SlugField()
-    granted = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
+    granted = serializers.DecimalField(**MONEY_DIGITS)
+    paid = serializers.DecimalField(**MONEY_DIGITS)
 
 
 class TrajectorySerializer(serializers.Serializer):
@@ -111,8 +108,8 @@ class TrajectorySerializer(serializers.Serializer):
     instrument = serializers.CharField(source="call.instrument")
     status = serializers.CharField(source="call.status")
     missions = serializers.SerializerMethodField()
-    granted = serializers.DecimalField(source="ezk_amount", **MONEY)
-    paid = serializers.DecimalField(source="ezk_paid", **MONEY)
+    granted = serializers.DecimalField(source="ezk_amount", **MONEY_DIGITS)
+    paid = serializers.DecimalField(source="ezk_paid", **MONEY_DIGITS)
     funds = serializers.SerializerMethodField()
     responses = serializers.IntegerField(help_text=_("Proposals received in the first phase."))
     feasibility = serializers.IntegerField(help_text=_("Awards in the first phase."))
@@ -140,8 +137,8 @@ class ApplyRequestSerializer(serializers.Serializer):
     round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.all())
     # Only calls this person manages: someone else's call does not exist here (no IDOR).
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
-    trajectory_cost = serializers.DecimalField(**MONEY)
-    requested = serializers.DecimalField(**MONEY)
+    trajectory_cost = serializers.DecimalField(**MONEY_DIGITS)
+    requested = serializers.DecimalField(**MONEY_DIGITS)
     motivation = serializers.CharField()
 
     def __init__(self, *args, **kwargs):

@@ -35,6 +35,7 @@ from calls.structures import (
     SBIR_PROTOTYPE_CRITERIA,
 )
 from portal.models import Membership, Organisation, Role, User
+from portal.money import round_cents
 from portal.services.identity import membership_grant
 from proposals.demo.funnel import history_load
 from proposals.models import Contract, Deliverable
@@ -50,7 +51,7 @@ from ..models import (
 from ..selectors.budget import fund_balances
 from ..services.cofinancing import cofinancing_approve, commitment_pay
 from ..services.contracts import contract_commit, contract_commitment, contract_release, phase_fund
-from ..services.ledger import call_use_rebuild, fund_open, money
+from ..services.ledger import call_use_rebuild, fund_open
 from ..services.targets import target_add
 from .funnels import FUNNELS
 
@@ -293,14 +294,14 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
         ]
         criteria = [PARTNERSHIP_CRITERIA, PARTNERSHIP_CRITERIA]
     for order, (kind, name, share, awards, months) in enumerate(phases, 1):
-        budget = money(cost * share)
+        budget = round_cents(cost * share)
         phase = Phase.objects.create(
             call=call,
             order=order,
             kind=kind,
             name=name,
             budget=budget,
-            max_per_award=money(budget / awards),
+            max_per_award=round_cents(budget / awards),
             planned_awards=awards,
             duration_months=months,
         )
@@ -354,7 +355,7 @@ def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -
     account = Account.objects.get(application=application)
     paid = Decimal("0.00")
     for number, (fraction, when) in enumerate(trajectory.payments, 1):
-        amount = money(application.requested * Decimal(fraction))
+        amount = round_cents(application.requested * Decimal(fraction))
         payment = commitment_pay(
             account=account,
             amount=amount,

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from portal.money import MONEY_DIGITS
+
 from ..models import FundingRound
 from ..selectors.cofinancing import open_rounds
 
@@ -13,14 +15,12 @@ class ApplyForm(forms.Form):
     )
     trajectory_cost = forms.DecimalField(
         label=gettext_lazy("Total cost of the trajectory (€)"),
-        max_digits=16,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=0,
     )
     requested = forms.DecimalField(
         label=gettext_lazy("Requested co-financing (€)"),
-        max_digits=16,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=0,
         help_text=gettext_lazy("At most the round's share of the cost and its maximum amount."),
     )

@@ -6,12 +6,10 @@ imports them from `funding.models`.
 """
 
 from .cofinancing import CoFinancingApplication, FundingRound
-from .ledger import MONEY, ZERO, Account, CallUse, Entry, Fund, Transaction
+from .ledger import Account, CallUse, Entry, Fund, Transaction
 from .targets import AuthorityTarget
 
 __all__ = [
-    "MONEY",
-    "ZERO",
     "Account",
     "AuthorityTarget",
     "CallUse",

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from portal.models import Organisation
+from portal.money import MoneyField
 
-from .ledger import MONEY, Fund
+from .ledger import Fund
 
 
 class FundingRound(models.Model):
@@ -29,9 +30,7 @@ class FundingRound(models.Model):
         default=Decimal("0.500"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
-    max_amount = models.DecimalField(
-        _("maximum per trajectory (€)"), default=Decimal("500000.00"), **MONEY
-    )
+    max_amount = MoneyField(_("maximum per trajectory (€)"), default=Decimal("500000.00"))
 
     class Meta:
         verbose_name = _("funding round")
@@ -56,8 +55,8 @@ class CoFinancingApplication(models.Model):
     round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="applications")
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="cofinancing")
     authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    trajectory_cost = models.DecimalField(_("total cost of the trajectory (€)"), **MONEY)
-    requested = models.DecimalField(_("requested co-financing (€)"), **MONEY)
+    trajectory_cost = MoneyField(_("total cost of the trajectory (€)"))
+    requested = MoneyField(_("requested co-financing (€)"))
     motivation = models.TextField(_("motivation"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED

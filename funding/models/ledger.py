@@ -7,8 +7,6 @@ itself refuses a negative balance on an "available" or "committed" account: no f
 more than it has, and no payment exceeds its commitment, whatever code writes.
 """
 
-from decimal import Decimal
-
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
@@ -17,10 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Phase
 from portal.models import Organisation
+from portal.money import ZERO, MoneyField
 from proposals.models import Contract, Proposal
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-ZERO = Decimal("0.00")
 
 
 class Fund(models.Model):
@@ -89,7 +85,7 @@ class Account(models.Model):
         blank=True,
         related_name="+",
     )
-    balance = models.DecimalField(_("balance"), default=ZERO, **MONEY)
+    balance = MoneyField(_("balance"), default=ZERO)
 
     class Meta:
         verbose_name = _("account")
@@ -167,7 +163,7 @@ class Transaction(models.Model):
 class Entry(models.Model):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
 
     class Meta:
         verbose_name = _("entry")
@@ -194,7 +190,7 @@ class CallUse(models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Account.Kind.choices)
-    amount = models.DecimalField(_("amount"), default=ZERO, **MONEY)
+    amount = MoneyField(_("amount"), default=ZERO)
 
     class Meta:
         verbose_name = _("use per call")

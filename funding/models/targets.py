@@ -5,8 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation
-
-from .ledger import MONEY
+from portal.money import MONEY_DIGITS, MoneyField
 
 
 class AuthorityTarget(models.Model):
@@ -20,10 +19,9 @@ class AuthorityTarget(models.Model):
     authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
-    target = models.DecimalField(_("target"), **MONEY)
-    procurement_budget = models.DecimalField(
-        _("procurement budget (€)"), null=True, blank=True, **MONEY
-    )
+    # A percentage, a number of trajectories or an amount: as wide as money.
+    target = models.DecimalField(_("target"), **MONEY_DIGITS)
+    procurement_budget = MoneyField(_("procurement budget (€)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("authority target")

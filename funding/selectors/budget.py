@@ -3,17 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Mission
+from portal.money import ZERO
 
 from ..models import Account, CallUse, CoFinancingApplication, Fund
 
-MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

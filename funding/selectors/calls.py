@@ -7,10 +7,10 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from calls.models import Call
+from portal.money import ZERO, MoneyField
 from proposals.models import Contract, Deliverable
 
 from ..models import Account, CoFinancingApplication, Entry, Fund
-from .budget import MONEY_FIELD, ZERO
 
 # --- One call's money: its phases' funds and its contracts ------------------------------------
 
@@ -79,8 +79,8 @@ def call_contracts_money(call: Call):
             Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "pk"))
         )
         .annotate(
-            held=Coalesce(Subquery(held), Value(ZERO), output_field=MONEY_FIELD),
-            paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY_FIELD),
+            held=Coalesce(Subquery(held), Value(ZERO), output_field=MoneyField()),
+            paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MoneyField()),
         )
         .order_by("proposal__phase__order", "proposal__submission_number", "pk")
     )
@@ -107,8 +107,8 @@ def call_cofinancing_money(call: Call) -> list[dict]:
         )
         .select_related("round")
         .annotate(
-            held=Coalesce(Subquery(held), Value(ZERO), output_field=MONEY_FIELD),
-            paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY_FIELD),
+            held=Coalesce(Subquery(held), Value(ZERO), output_field=MoneyField()),
+            paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MoneyField()),
         )
         .order_by("submitted_at", "pk")
     )

@@ -6,10 +6,11 @@ from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from calls.models import Call
+from portal.money import ZERO, MoneyField
 from proposals.models import Contract
 
 from ..models import AuthorityTarget
-from .budget import MONEY_FIELD, TRAJECTORY_INSTRUMENTS, ZERO
+from .budget import TRAJECTORY_INSTRUMENTS
 
 
 def targets_with_progress(targets):
@@ -38,7 +39,7 @@ def targets_with_progress(targets):
     )
     return targets.select_related("authority").annotate(
         trajectories=Coalesce(Subquery(trajectories), Value(0)),
-        contracted=Coalesce(Subquery(contracted), Value(ZERO), output_field=MONEY_FIELD),
+        contracted=Coalesce(Subquery(contracted), Value(ZERO), output_field=MoneyField()),
     )
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from calls.models import Call, Mission
 from portal.models import Organisation
+from portal.money import ZERO
 from proposals.models import Proposal
 
 from ..models import Account, CallUse, CoFinancingApplication, Entry, Fund
-from .budget import ZERO
 
 # --- The trajectories EZK co-finances, with their phase funnel ---------------------------------
 

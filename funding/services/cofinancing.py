@@ -11,16 +11,10 @@ from django.utils.translation import gettext as _
 from calls.models import Call
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
+from portal.money import ZERO, round_cents
 
 from ..models import Account, CoFinancingApplication, FundingRound, Transaction
-from .ledger import (
-    ZERO,
-    _is_ministry_staff,
-    _positive,
-    fund_account,
-    money,
-    transaction_post,
-)
+from .ledger import _is_ministry_staff, _positive, fund_account, transaction_post
 
 # --- Co-financing of trajectories by EZK -----------------------------------------------------
 
@@ -52,7 +46,7 @@ def cofinancing_apply(
         raise DomainError(_("Only a published trajectory can be co-financed."), code="call")
     cost = _positive(trajectory_cost)
     requested = _positive(requested)
-    limit = min(money(cost * funding_round.max_share), funding_round.max_amount)
+    limit = min(round_cents(cost * funding_round.max_share), funding_round.max_amount)
     if requested > limit:
         raise DomainError(
             _(

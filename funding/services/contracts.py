@@ -11,19 +11,12 @@ from django.utils.translation import gettext as _
 
 from calls.models import Phase
 from portal.models import User
+from portal.money import ZERO, round_cents
 from proposals.models import Contract, Deliverable
 
 from ..models import Account, CoFinancingApplication, Fund, Transaction
 from .cofinancing import commitment_pay, commitment_release
-from .ledger import (
-    ZERO,
-    fund_account,
-    fund_appropriate,
-    fund_open,
-    logger,
-    money,
-    transaction_post,
-)
+from .ledger import fund_account, fund_appropriate, fund_open, logger, transaction_post
 
 # --- An authority's phase budgets and its contracts -------------------------------------------
 #
@@ -161,7 +154,9 @@ def _ezk_share_pay(*, deliverable, actor, description, links) -> list[Transactio
     ).select_related("fund", "application")
     for account in accounts:
         application = account.application
-        share = money(deliverable.amount * application.requested / application.trajectory_cost)
+        share = round_cents(
+            deliverable.amount * application.requested / application.trajectory_cost
+        )
         amount = min(share, account.balance)
         if amount > ZERO:
             records.append(

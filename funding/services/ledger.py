@@ -11,7 +11,7 @@ the first's row lock, then finds too little left.
 import logging
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -22,22 +22,16 @@ from django.utils.translation import gettext as _
 from calls.models import Call, Phase
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, Role, User
+from portal.money import ZERO, round_cents
 
 from ..models import Account, CallUse, Entry, Fund, Transaction
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def money(value) -> Decimal:
-    """The one rounding rule: two decimals, half up."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _positive(amount) -> Decimal:
     try:
-        amount = money(amount)
+        amount = round_cents(amount)
     except (ArithmeticError, TypeError, ValueError) as error:
         raise DomainError(_("The amount is not a number."), code="amount") from error
     if amount <= ZERO:
@@ -69,7 +63,7 @@ def transaction_post(
     """Record one balanced transaction and update the balances; refuses what does not fit."""
     if not description.strip():
         raise DomainError(_("Say why: every transaction records its reason."), code="why")
-    amounts = [money(amount) for _account, amount in entries]
+    amounts = [round_cents(amount) for _account, amount in entries]
     if len(entries) < 2 or any(a == ZERO for a in amounts):
         raise DomainError(_("A transaction moves a non-zero amount between accounts."))
     if sum(amounts, ZERO) != ZERO:

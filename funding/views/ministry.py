@@ -5,14 +5,13 @@ Thin views: who may see a page comes from funding.permissions; every figure is a
 query, so a page costs the same number of queries for ten transactions or ten thousand.
 """
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from calls.models import Call
 from portal.exceptions import DomainError
 from portal.models import Role
+from portal.money import ZERO
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
@@ -41,8 +41,6 @@ from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_approve, cofinancing_reject
 from ..services.targets import target_add
 
-ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 TRANSACTIONS_PER_PAGE = 50
 TARGETS_PER_PAGE = 50
 RECENT_APPLICATIONS = 20

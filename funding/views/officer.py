@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from calls.models import Call
 from portal.exceptions import DomainError
 from portal.models import Role
+from portal.money import ZERO
 from portal.permissions import can
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..forms.cofinancing import ApplyForm
 from ..models import CoFinancingApplication
-from ..selectors.budget import ZERO
 from ..selectors.calls import call_cofinancing_money, call_contracts_money, call_phase_money
 from ..selectors.cofinancing import open_rounds
 from ..services.cofinancing import cofinancing_apply

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from calls.api.serializers import RejectUnknownFieldsMixin
 from calls.models import Call, Criterion, Phase, Question
+from portal.money import MONEY_DIGITS
 
 from ..models import Assessment, Assignment, Attachment, Proposal
 from ..services.submission import phase_deadline, questions_for
@@ -183,8 +184,7 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     team = serializers.CharField(allow_blank=True, required=False)
     planning = serializers.CharField(allow_blank=True, required=False)
     requested_amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
         allow_null=True,
         required=False,
@@ -248,8 +248,7 @@ class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         help_text=_("Why; the company reads it in the decision e-mail.")
     )
     amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,

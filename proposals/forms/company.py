@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Question, RequiredDocument
+from portal.money import MONEY_DIGITS
 from portal.templatetags.portal import euro
 
 from ..models import Attachment, Proposal
@@ -113,8 +114,7 @@ class ProposalDraftForm(forms.Form):
     requested_amount = LenientDecimalField(
         label=_("Requested amount (€)"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
     )
     consortium_partners = forms.CharField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Phase
 from portal.forms.base import FilterForm
 from portal.models import Role, User
+from portal.money import MONEY_DIGITS
 
 from ..models import Committee, CommitteeMember, Proposal
 
@@ -227,8 +228,7 @@ class DecisionForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Contract amount (€)"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
         help_text=_("Only for an award. Leave empty for the requested amount."),
         widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),

@@ -1,12 +1,12 @@
 """Contracts of awarded proposals and their deliverables (milestones)."""
 
-from decimal import Decimal
-
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from portal.money import ZERO, MoneyField
 
 from .proposal import Proposal, private_storage
 
@@ -20,7 +20,7 @@ class Contract(models.Model):
         TERMINATED = "terminated", _("terminated")
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="contract")
-    amount = models.DecimalField(_("contract amount (€)"), max_digits=14, decimal_places=2)
+    amount = MoneyField(_("contract amount (€)"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     status = models.CharField(
@@ -68,9 +68,7 @@ class Deliverable(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     due_date = models.DateField(_("due date"))
-    amount = models.DecimalField(
-        _("payment on acceptance (€)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
-    )
+    amount = MoneyField(_("payment on acceptance (€)"), default=ZERO)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
 from portal.models import Organisation
+from portal.money import MoneyField
 
 
 def private_storage():
@@ -44,10 +45,8 @@ class Proposal(models.Model):
     approach = models.TextField(_("approach"), blank=True)
     team = models.TextField(_("team"), blank=True)
     planning = models.TextField(_("planning"), blank=True)
-    requested_amount = models.DecimalField(
+    requested_amount = MoneyField(
         _("requested amount (€)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],

@@ -15,7 +15,8 @@ from calls.models import Call, Phase
 
 from ..models import Assessment, ConsensusScore, CriterionScore, Proposal
 
-CENT = Decimal("0.01")
+# Scores (means and weighted totals) are shown and compared with two decimals.
+SCORE_PLACES = Decimal("0.01")
 # Assessors further apart than this share of the scale on a criterion need to talk.
 SPREAD_SHARE = Decimal("0.3")
 RANKED_STATUSES = (
@@ -25,8 +26,9 @@ RANKED_STATUSES = (
 )
 
 
-def money_round(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def score_round(value: Decimal) -> Decimal:
+    """A score to two decimals, half up (a mean of 7, 8 and 8 is 7.67)."""
+    return value.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -95,7 +97,7 @@ def _row(proposal, criteria, given, agreed, assessments, phase) -> RankingRow:
             row.consensus.add(criterion.pk)
         elif given.get(criterion.pk):
             values = given[criterion.pk]
-            score = money_round(Decimal(sum(values)) / len(values))
+            score = score_round(Decimal(sum(values)) / len(values))
             scale = Decimal(criterion.scale_max - criterion.scale_min)
             if len(values) > 1 and max(values) - min(values) >= SPREAD_SHARE * scale:
                 row.large_spread.append(criterion.pk)
@@ -112,7 +114,7 @@ def _row(proposal, criteria, given, agreed, assessments, phase) -> RankingRow:
     if not complete:
         row.reasons.append(_("Not yet scored on every criterion."))
         return row
-    row.weighted = money_round(total / 100)
+    row.weighted = score_round(total / 100)
     if phase.overall_threshold is not None and row.weighted < phase.overall_threshold:
         row.reasons.append(
             _("Below the minimum weighted score of %(min)s.") % {"min": phase.overall_threshold}

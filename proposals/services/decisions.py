@@ -18,14 +18,12 @@ from calls.models import Call, Phase
 from calls.services.lifecycle import call_cancel, call_mark_awarded
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
+from portal.money import ZERO, round_cents
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
-from ..selectors.ranking import money_round
 from ..signals import contract_awarded, contract_ended, deliverable_accepted
 from .submission import proposal_transition
-
-ZERO = Decimal("0.00")
 
 
 def _require_officer(actor: User, proposal: Proposal) -> None:
@@ -123,7 +121,7 @@ def milestone_schedule(
     paid = ZERO
     for index, (kind, name, share) in enumerate(steps):
         last = index == len(steps) - 1
-        part = amount - paid if last else money_round(amount * share)
+        part = amount - paid if last else round_cents(amount * share)
         paid += part
         if last:
             due = end

@@ -10,9 +10,10 @@ from django.utils import timezone, translation
 from funding.charts import fund_bar
 from funding.models import Fund
 from funding.selectors.trajectories import add_awarded_companies, supported_trajectories
+from portal.money import ZERO
 
 from ..models import ParliamentReport
-from ..selectors.report import ZERO, fund_positions, targets_in, use_over_time, use_per_mission
+from ..selectors.report import fund_positions, targets_in, use_over_time, use_per_mission
 from . import charts
 
 Progress = Callable[[int, str], None]

@@ -13,8 +13,8 @@ from calls.models import Mission
 from funding.models import Account, AuthorityTarget, Entry, Fund
 from funding.selectors.targets import progress_of, targets_with_progress
 from funding.selectors.trajectories import end_of
+from portal.money import ZERO
 
-ZERO = Decimal("0.00")
 # The money a fund has put to use: still committed plus already paid.
 USED_KINDS = (Account.Kind.COMMITTED, Account.Kind.PAID)
 

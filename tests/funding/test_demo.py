@@ -21,7 +21,7 @@ from funding.models import (
 from funding.selectors.budget import fund_balances
 from funding.selectors.targets import progress_of, targets_with_progress
 from funding.selectors.trajectories import supported_trajectories
-from funding.services.ledger import money
+from portal.money import round_cents
 from proposals.models import Advice, Contract, Deliverable, Proposal
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def _paid_by_hand() -> dict[str, Decimal]:
     """What _support paid of each trajectory's grant, by its call's title."""
     return {
         t.title: sum(
-            (money(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
+            (round_cents(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
             Decimal("0.00"),
         )
         for t in CABINET + ROUND_2021
