@@ -66,6 +66,7 @@ auth_patterns = [
 urlpatterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("health/", public.health, name="health"),
+    path("favicon.ico", public.favicon, name="favicon"),
     path("dashboard/", account.DashboardView.as_view(), name="dashboard"),
     path("account/", include(auth_patterns)),
     path("accessibility/", public.AccessibilityStatementView.as_view(), name="accessibility"),

@@ -44,8 +44,12 @@ def send_receipt(proposal_id: int) -> str:
         if not proposal.receipt:
             pdf = render_receipt_pdf(proposal)
             proposal.receipt.save(
-                f"ontvangstbevestiging-{proposal.submission_number}.pdf", ContentFile(pdf)
+                f"ontvangstbevestiging-{proposal.submission_number}.pdf",
+                ContentFile(pdf),
+                save=False,
             )
+            # Only the receipt: an officer may be changing the proposal's status meanwhile.
+            proposal.save(update_fields=["receipt"])
         context = {"proposal": proposal, "site_url": settings.SITE_URL}
         subject = render_to_string("proposals/email/receipt_subject.txt", context).strip()
         body = render_to_string("proposals/email/receipt_body.txt", context)
@@ -142,5 +146,8 @@ def render_advice_pdf(advice_id: int) -> str:
             },
         )
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
-    advice.pdf.save(f"advies-{phase.call.reference}-fase-{phase.order}.pdf", ContentFile(pdf))
+    advice.pdf.save(
+        f"advies-{phase.call.reference}-fase-{phase.order}.pdf", ContentFile(pdf), save=False
+    )
+    advice.save(update_fields=["pdf"])
     return advice.pdf.name

@@ -70,6 +70,7 @@ def build_export(self, export_id: int) -> str | None:
         built = build(
             kind=export.kind,
             file_format=export.format,
+            csv_dialect=export.csv_dialect,
             user=export.requested_by,
             progress=lambda percent: job_progress(export, percent, "rows"),
         )

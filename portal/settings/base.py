@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "proposals",
     "funding",
     "reporting",
+    # Last, so that it sees every FileField: a replaced or deleted file leaves storage once
+    # the transaction commits (never before, so a rollback keeps the old file).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language
 
 from portal.permissions import can as can_by_rules
 
@@ -32,3 +35,45 @@ def can(permission: str, user, obj=None) -> bool:
     """`{% can "calls.manage_call" user call as allowed %}`: the rules alone decide, as in the
     views and services, so a superuser is not shown a link that its view would refuse."""
     return can_by_rules(user, permission, obj)
+
+
+# --- The language of what people typed (WCAG 3.1.2, language of parts) ------------------------
+# Calls, proposals, questions and decisions are written in the portal's default language
+# (Dutch). On a page in another language such text is marked with its own language, so that a
+# screen reader pronounces it right. Where an English version exists and is shown, no mark.
+
+
+def _typed_in_another_language(translation) -> bool:
+    page = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return page != settings.LANGUAGE_CODE and not translation
+
+
+def _mark(value, element: str, translation) -> str:
+    if value in (None, ""):
+        return value
+    text = conditional_escape(value)
+    if not _typed_in_another_language(translation):
+        return text
+    return format_html('<{0} lang="{1}">{2}</{0}>', element, settings.LANGUAGE_CODE, text)
+
+
+@register.filter
+def typed(value, translation=""):
+    """`{{ proposal.title|typed }}`: inline text people typed, in a span with its language when
+    the page is in another one. `{{ phase.display_name|typed:phase.name_en }}`: only when no
+    translation was given, i.e. the original is shown."""
+    return _mark(value, "span", translation)
+
+
+@register.filter
+def typed_block(value, translation=""):
+    """As `typed`, for block content such as `{{ question.answer|linebreaks|typed_block }}`."""
+    return _mark(value, "div", translation)
+
+
+@register.simple_tag
+def typed_lang(translation="") -> str:
+    """` lang="nl"` for an element that holds only typed text: `<h1{% typed_lang %}>`."""
+    if not _typed_in_another_language(translation):
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)

@@ -64,6 +64,8 @@ def answers_for_display(proposal: Proposal) -> list[dict]:
                 "id": question.get("id"),
                 "text": question.get("text", ""),
                 "answer": "" if answer is None else str(answer),
+                # Written by a person (in Dutch), not a yes/no or number the page words itself.
+                "typed": kind in (Question.Kind.TEXT, Question.Kind.CHOICE),
             }
         )
     return shown

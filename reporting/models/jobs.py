@@ -131,8 +131,17 @@ class Export(Job):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX (Excel)"
 
+    class CsvDialect(models.TextChoices):
+        # Dutch Excel splits on semicolons and reads a comma as the decimal separator.
+        DUTCH = "nl", _("Dutch: semicolons and a decimal comma (Dutch Excel)")
+        INTERNATIONAL = "international", _("International: commas and a decimal point")
+
     kind = models.CharField(_("data"), max_length=20, choices=Kind.choices)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # Only for CSV; blank for XLSX (and for CSV exports from before the choice: international).
+    csv_dialect = models.CharField(
+        _("CSV dialect"), max_length=13, choices=CsvDialect.choices, blank=True
+    )
     # Whose data: an officer's export holds only their authority's rows; None is everything
     # (ministry staff).
     organisation = models.ForeignKey(

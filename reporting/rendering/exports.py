@@ -1,12 +1,21 @@
 """CSV and XLSX exports of calls, proposals, awards and ledger entries.
 
 Rows are read in chunks, so an export of a hundred thousand ledger entries needs little memory.
-Text that a spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with an
-apostrophe: an export must never execute what a company typed into a title.
+
+CSV comes in two dialects: the Dutch one that Dutch Excel opens in columns (semicolons, decimal
+comma) and the international one (commas, decimal point). Every field is quoted.
+
+An export must never execute what a company typed into a title. In CSV, text that a
+spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets an apostrophe
+before it, and so does such text after any separator a reader might split the cell on (comma,
+semicolon, tab, line break): `x;=1+1;y` opened with the other dialect must not hold a formula
+cell either. In XLSX every text is a string cell; one that would read as a formula is also
+marked "quote prefix", so that Excel keeps it text when someone edits it.
 """
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +35,9 @@ from ..services.exports import export_scope
 
 CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula start at the start of the text, or after a separator a reader might split on (and
+# any spaces it might trim): the apostrophe goes right before where such a cell would begin.
+_FORMULA_AT_CELL_START = re.compile(r"(^|[,;\t\r\n])(?=[ \t]*[=+\-@\t\r])")
 MONEY_FORMAT = '"€" #,##0.00'
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -35,6 +47,20 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 class Column:
     label: str
     kind: str = "text"  # text, money, date, datetime, number
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    delimiter: str
+    decimal_separator: str
+    datetime_format: str | None  # None: ISO 8601 with the offset
+
+
+CSV_FORMATS = {
+    # Dutch Excel reads "2026-05-17 10:00:00" as a date and time, not an ISO string with offset.
+    Export.CsvDialect.DUTCH: CsvFormat(";", ",", "%Y-%m-%d %H:%M:%S"),
+    Export.CsvDialect.INTERNATIONAL: CsvFormat(",", ".", None),
+}
 
 
 @dataclass(frozen=True)
@@ -208,7 +234,12 @@ def count_rows(*, kind: str, user: User) -> int:
 
 
 def build(
-    *, kind: str, file_format: str, user: User, progress: Callable[[int], None] | None = None
+    *,
+    kind: str,
+    file_format: str,
+    user: User,
+    csv_dialect: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> Built:
     queryset, columns, row = SOURCES[kind](user)
     total = queryset.count()
@@ -219,7 +250,8 @@ def build(
         content = _xlsx(columns, rows, sheet=str(Export.Kind(kind).label))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        content = _csv(columns, rows)
+        dialect = CSV_FORMATS[csv_dialect or Export.CsvDialect.INTERNATIONAL]
+        content = _csv(columns, rows, dialect)
         content_type = "text/csv; charset=utf-8"
     return Built(filename=filename, content=content, rows=total, content_type=content_type)
 
@@ -231,28 +263,35 @@ def _rows(queryset: QuerySet, row: Callable, total: int, progress) -> Iterator[l
             progress(min(int(number / max(total, 1) * 100), 99))
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def csv_safe_text(value: str) -> str:
+    """Text that no spreadsheet runs as a formula, however it splits the cell."""
+    return _FORMULA_AT_CELL_START.sub(r"\1'", value)
 
 
-def _csv_value(value, column: Column) -> str:
+def _csv_value(value, dialect: CsvFormat) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, date | Decimal | int):
+        moment = timezone.localtime(value)
+        if dialect.datetime_format is None:
+            return moment.isoformat(timespec="seconds")
+        return moment.strftime(dialect.datetime_format)
+    if isinstance(value, Decimal):
+        # Our own numbers, never text: a negative amount stays a number.
+        return format(value, "f").replace(".", dialect.decimal_separator)
+    if isinstance(value, date | int):
         return str(value)
-    return _safe_text(str(value))
+    return csv_safe_text(str(value))
 
 
-def _csv(columns: list[Column], rows: Iterable[list]) -> bytes:
+def _csv(columns: list[Column], rows: Iterable[list], dialect: CsvFormat) -> bytes:
     # UTF-8 with a byte order mark: Excel then reads accents right; other tools ignore it.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([column.label for column in columns])
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_ALL)
+    writer.writerow([csv_safe_text(str(column.label)) for column in columns])
     for values in rows:
         writer.writerow(
-            [_csv_value(value, column) for value, column in zip(values, columns, strict=True)]
+            [_csv_value(value, dialect) for value, _column in zip(values, columns, strict=True)]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -279,10 +318,13 @@ def _xlsx(columns: list[Column], rows: Iterable[list], *, sheet: str) -> bytes:
             if isinstance(value, datetime):
                 # Spreadsheets know no time zones: write the time as it was in Amsterdam.
                 value = timezone.localtime(value).replace(tzinfo=None)
-            elif isinstance(value, str):
-                # openpyxl would store a string starting with "=" as a formula.
-                value = _safe_text(value)
             cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, str):
+                # openpyxl stores a string starting with "=" as a formula; a string it is, and
+                # the quote prefix keeps Excel from making it one when the cell is edited.
+                cell.data_type = "s"
+                if value.lstrip(" ").startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
             if column.kind in formats and value is not None:
                 cell.number_format = formats[column.kind]
             cells.append(cell)

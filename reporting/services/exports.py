@@ -33,16 +33,27 @@ def export_scope(user: User) -> list[Organisation] | None:
     return list(organisations_of(user, role=Role.PROCUREMENT_OFFICER))
 
 
-def export_check(*, actor: User, kind: str, file_format: str) -> None:
+def export_check(*, actor: User, kind: str, file_format: str, csv_dialect: str = "") -> None:
     if kind not in export_kinds_for(actor):
         raise NotAllowed()
     if file_format not in Export.Format.values:
         raise DomainError(_("Choose CSV or XLSX."), code="format")
+    if csv_dialect and csv_dialect not in Export.CsvDialect.values:
+        raise DomainError(_("Choose the Dutch or the international CSV."), code="csv_dialect")
 
 
-def export_request(*, actor: User, kind: str, file_format: str) -> tuple[Export, bool]:
-    """A background export; the same one while it is still being made is returned as is."""
-    export_check(actor=actor, kind=kind, file_format=file_format)
+def export_request(
+    *, actor: User, kind: str, file_format: str, csv_dialect: str = ""
+) -> tuple[Export, bool]:
+    """A background export; the same one while it is still being made is returned as is.
+
+    `csv_dialect` matters only for CSV; without it a CSV is international.
+    """
+    export_check(actor=actor, kind=kind, file_format=file_format, csv_dialect=csv_dialect)
+    if file_format == Export.Format.CSV:
+        csv_dialect = csv_dialect or Export.CsvDialect.INTERNATIONAL
+    else:
+        csv_dialect = ""
     scope = export_scope(actor)
     organisation = None
     if scope is not None:
@@ -51,12 +62,20 @@ def export_request(*, actor: User, kind: str, file_format: str) -> tuple[Export,
         # One active export per person and kind: lock the person to serialise double clicks.
         User.objects.select_for_update().get(pk=actor.pk)
         existing = Export.objects.filter(
-            requested_by=actor, kind=kind, format=file_format, status__in=Job.ACTIVE
+            requested_by=actor,
+            kind=kind,
+            format=file_format,
+            csv_dialect=csv_dialect,
+            status__in=Job.ACTIVE,
         ).first()
         if existing is not None:
             return existing, False
         export = Export.objects.create(
-            requested_by=actor, kind=kind, format=file_format, organisation=organisation
+            requested_by=actor,
+            kind=kind,
+            format=file_format,
+            csv_dialect=csv_dialect,
+            organisation=organisation,
         )
         from ..tasks import build_export
 

@@ -37,8 +37,7 @@ def job_progress(job: Job, percent: int, message: str) -> None:
 
 def job_finish(job: Job, *, filename: str, content: bytes, **fields) -> None:
     with transaction.atomic():
-        if job.file:
-            job.file.delete(save=False)
+        # A file of an earlier attempt is removed by django-cleanup once this commits.
         job.file.save(filename, ContentFile(content), save=False)
         job.checksum = hashlib.sha256(content).hexdigest()
         job.status = Job.Status.DONE

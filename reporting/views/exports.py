@@ -32,15 +32,22 @@ def export_list(request):
     form = ExportForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         kind, file_format = form.cleaned_data["kind"], form.cleaned_data["file_format"]
-        export_check(actor=request.user, kind=kind, file_format=file_format)
+        csv_dialect = form.cleaned_data["csv_dialect"]
+        export_check(
+            actor=request.user, kind=kind, file_format=file_format, csv_dialect=csv_dialect
+        )
         if exports.count_rows(kind=kind, user=request.user) <= settings.EXPORT_INLINE_MAX_ROWS:
             # Small enough to build while the person waits: the download starts right away.
-            built = exports.build(kind=kind, file_format=file_format, user=request.user)
+            built = exports.build(
+                kind=kind, file_format=file_format, csv_dialect=csv_dialect, user=request.user
+            )
             response = HttpResponse(built.content, content_type=built.content_type)
             response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
             response["Cache-Control"] = "private, no-store"
             return response
-        export, created = export_request(actor=request.user, kind=kind, file_format=file_format)
+        export, created = export_request(
+            actor=request.user, kind=kind, file_format=file_format, csv_dialect=csv_dialect
+        )
         if not created:
             messages.info(request, _("This export is already being made: here it is."))
         return redirect("reporting:export", pk=export.pk)

@@ -3,12 +3,14 @@ made in the background."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from funding.models import Entry
@@ -27,14 +29,20 @@ pytestmark = pytest.mark.django_db
 EXPORTS = reverse("reporting:exports")
 
 
-def rows_of(response) -> list[list[str]]:
+def rows_of(response, delimiter: str = ";") -> list[list[str]]:
+    """The rows of a CSV; Dutch (the default on Dutch pages) unless told otherwise."""
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")  # Excel reads UTF-8 with a byte order mark
-    return list(csv.reader(io.StringIO(content[1:])))
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=delimiter))
 
 
-def export(client, kind, file_format="csv"):
-    return client.post(EXPORTS, {"kind": kind, "file_format": file_format})
+def export(client, kind, file_format="csv", **extra):
+    return client.post(EXPORTS, {"kind": kind, "file_format": file_format, **extra})
+
+
+def amount(text: str) -> Decimal:
+    """A Dutch amount ("-1234,50") as a number."""
+    return Decimal(text.replace(",", "."))
 
 
 def test_an_officer_exports_the_proposals_of_their_own_calls_only_never_drafts(verified_client):
@@ -66,9 +74,11 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_defused(verified_clie
     assert row[4] == '\'=HYPERLINK("http://evil.example","x")'
 
     workbook = load_workbook(io.BytesIO(export(client, "proposals", "xlsx").content))
-    sheet = workbook.active
-    assert sheet.cell(row=2, column=5).value.startswith("'=")
-    assert sheet.cell(row=2, column=5).data_type == "s"
+    title = workbook.active.cell(row=2, column=5)
+    # The text as typed, in a string cell that Excel keeps text when it is edited.
+    assert title.value == '=HYPERLINK("http://evil.example","x")'
+    assert title.data_type == "s"
+    assert title.quotePrefix
 
 
 def test_xlsx_has_numbers_dates_and_a_bold_frozen_header(verified_client):
@@ -97,7 +107,7 @@ def test_ministry_staff_export_the_whole_ledger_and_it_balances(verified_client)
     _header, *rows = rows_of(export(client, "transactions"))
 
     assert len(rows) == Entry.objects.count()
-    assert sum(Decimal(row[8]) for row in rows) == 0
+    assert sum(amount(row[8]) for row in rows) == 0
     assert {row[2] for row in rows} == {story.fund.name}
 
 
@@ -156,6 +166,180 @@ def test_the_inline_export_takes_the_same_queries_for_5_and_50_calls(verified_cl
     for _ in range(45):
         draft_call(officer=officer)
     assert queries() == few
+
+
+# --- CSV that Dutch Excel opens ----------------------------------------------------------------
+
+
+def in_english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def offered_dialect(client) -> str:
+    page = client.get(EXPORTS).content.decode()
+    (checked,) = re.findall(r'name="csv_dialect"[^>]* value="(\w+)" id="[^"]+" checked', page)
+    return checked
+
+
+def raw_lines(response) -> list[str]:
+    return response.content.decode("utf-8").removeprefix("\ufeff").splitlines()
+
+
+def test_the_dutch_page_makes_the_dutch_csv_semicolons_decimal_comma_all_quoted(verified_client):
+    call = published_call(total_budget=Decimal("1234567.89"))
+    client = verified_client(call.officer)
+
+    assert offered_dialect(client) == "nl"
+    response = export(client, "calls")
+
+    header, row = raw_lines(response)
+    assert header.startswith('"Kenmerk";"Titel";')
+    assert row.startswith(f'"{call.reference}";"Circulaire viaducten";')
+    assert '"1234567,89"' in row
+    cells = next(csv.reader([row], delimiter=";"))
+    assert all(line.count('"') % 2 == 0 for line in (header, row))
+    assert len(cells) == len(next(csv.reader([header], delimiter=";")))
+    # Dutch Excel reads this as a date and time.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells[8])
+
+
+def test_the_english_page_makes_the_international_csv(verified_client):
+    call = published_call(total_budget=Decimal("1234567.89"))
+    client = in_english(verified_client(call.officer))
+
+    assert offered_dialect(client) == "international"
+    header, row = raw_lines(export(client, "calls"))
+
+    assert header.startswith('"Reference","Title",')
+    assert '"1234567.89"' in row
+    cells = next(csv.reader([row]))
+    assert cells[6] == "1234567.89"
+
+
+def test_the_dialect_can_be_chosen_on_either_page(verified_client):
+    call = published_call(total_budget=Decimal("10.50"))
+    client = verified_client(call.officer)
+
+    international = export(client, "calls", csv_dialect="international")
+    dutch = export(in_english(client), "calls", csv_dialect="nl")
+
+    assert ',"10.50",' in raw_lines(international)[1]
+    assert ';"10,50";' in raw_lines(dutch)[1]
+    assert export(client, "calls", csv_dialect="semicolon").status_code == 200  # the form again
+    assert Export.objects.count() == 0
+
+
+def test_negative_amounts_stay_numbers_in_both_dialects(verified_client):
+    story = scenario(trajectories=1)
+    client = verified_client(story.staff)
+
+    for dialect, delimiter, separator in (("nl", ";", ","), ("international", ",", ".")):
+        _header, *rows = rows_of(export(client, "transactions", csv_dialect=dialect), delimiter)
+        amounts = [row[8] for row in rows]
+        negative = [text for text in amounts if text.startswith("-")]
+        assert negative, "a ledger has negative entries"
+        assert all(re.fullmatch(rf"-?\d+\{separator}\d\d", text) for text in amounts)
+
+
+INJECTIONS = [
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "x;=1+1;y",
+    "x,=1+1,y",
+    "x\t=1+1\ty",
+    "x; +cmd|' /C calc'!A0",
+    "x\n=1+1",
+]
+
+
+def _cell_starts(text: str) -> list[str]:
+    """Every place a reader could begin a cell in this text, after any split it might make."""
+    starts = [text]
+    for separator in (",", ";", "\t", "\r", "\n"):
+        starts += text.split(separator)[1:]
+    return starts
+
+
+def _formula(cell: str) -> bool:
+    return cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("title", INJECTIONS)
+@pytest.mark.parametrize(("dialect", "delimiter"), [("nl", ";"), ("international", ",")])
+def test_no_piece_of_a_hostile_title_starts_a_formula_in_either_dialect(
+    verified_client, title, dialect, delimiter
+):
+    call = published_call()
+    (proposal,) = submitted_proposals(call, 1)
+    Proposal.objects.filter(pk=proposal.pk).update(title=title)
+    client = verified_client(call.officer)
+
+    response = export(client, "proposals", csv_dialect=dialect)
+    _header, row = rows_of(response, delimiter)
+
+    exported = row[4]
+    # Nothing lost: only apostrophes where a cell could begin.
+    assert re.sub(r"(^|[,;\t\r\n])'", r"\1", exported) == title
+    # Opened with either dialect, or split naively on any separator, no cell is a formula.
+    text = response.content.decode("utf-8")
+    for reading in (",", ";", "\t"):
+        for line in text.splitlines():
+            for cell in line.split(reading):
+                assert not _formula(cell.strip('"')), (reading, cell)
+    assert not any(_formula(start) for start in _cell_starts(exported))
+
+
+def test_the_title_of_the_issue_stays_one_text_cell(verified_client):
+    call = published_call(title="x;=1+1;y")
+    client = verified_client(call.officer)
+
+    _header, dutch = rows_of(export(client, "calls", csv_dialect="nl"))
+    _header, international = rows_of(export(client, "calls", csv_dialect="international"), ",")
+
+    assert dutch[1] == international[1] == "x;'=1+1;y"
+    sheet = load_workbook(io.BytesIO(export(client, "calls", "xlsx").content)).active
+    assert sheet.cell(row=2, column=2).value == "x;=1+1;y"
+    assert sheet.cell(row=2, column=2).data_type == "s"
+
+
+def test_xlsx_keeps_negative_amounts_as_numbers_and_hostile_text_as_text(verified_client):
+    story = scenario(trajectories=1)
+    client = verified_client(story.staff)
+
+    sheet = load_workbook(io.BytesIO(export(client, "transactions", "xlsx").content)).active
+    amounts = [sheet.cell(row=row, column=9) for row in range(2, sheet.max_row + 1)]
+
+    assert any(cell.value < 0 for cell in amounts)
+    assert all(cell.data_type == "n" and "€" in cell.number_format for cell in amounts)
+    assert sum(Decimal(str(cell.value)) for cell in amounts) == 0
+
+
+@override_settings(EXPORT_INLINE_MAX_ROWS=0)
+def test_a_background_csv_keeps_the_dialect_chosen(
+    verified_client, django_capture_on_commit_callbacks
+):
+    call = published_call(total_budget=Decimal("99.90"))
+    client = verified_client(call.officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export(client, "calls", csv_dialect="nl")
+        export(client, "calls", csv_dialect="international")
+
+    dutch, international = Export.objects.order_by("pk")
+    assert (dutch.csv_dialect, international.csv_dialect) == ("nl", "international")
+    assert dutch != international  # a different dialect is a different export
+    for job, expected in ((dutch, ';"99,90";'), (international, ',"99.90",')):
+        download = client.get(reverse("reporting:export_download", kwargs={"pk": job.pk}))
+        content = b"".join(download.streaming_content).decode("utf-8")
+        assert expected in content
+    page = client.get(reverse("reporting:export", kwargs={"pk": dutch.pk})).content.decode()
+    assert escape(str(Export.CsvDialect.DUTCH.label)) in page
 
 
 # --- Large exports in the background --------------------------------------------------------

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -362,14 +361,9 @@ def officer_document_delete(request, pk: int, document_pk: int):
     call = _managed_call(request, pk)
     document = get_object_or_404(call.documents.all(), pk=document_pk)
 
-    def delete() -> None:
-        storage, name = document.file.storage, document.file.name
-        document.delete()
-        # The file goes only once the deletion is committed.
-        transaction.on_commit(lambda: storage.delete(name))
-
     try:
-        call_edit_draft(call=call, actor=request.user, save=delete)
+        # django-cleanup removes the file from storage once the deletion is committed.
+        call_edit_draft(call=call, actor=request.user, save=document.delete)
     except DomainError as error:
         messages.error(request, error.message)
     else:
