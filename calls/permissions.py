@@ -37,7 +37,7 @@ def call_accepts_questions(user, call) -> bool:
 
 @rules.predicate
 def call_takes_participation_requests(user, call) -> bool:
-    from .participation import participation_open_problem
+    from .selectors.participation import participation_open_problem
 
     return call is not None and participation_open_problem(call) is None
 

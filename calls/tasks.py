@@ -25,7 +25,7 @@ RETRY = {
 @shared_task(name="calls.close_expired_calls", soft_time_limit=50, time_limit=60)
 def close_expired_calls() -> int:
     """Run by Celery beat every minute: calls close by themselves at their deadline."""
-    from .services import calls_close_expired
+    from .services.lifecycle import calls_close_expired
 
     return calls_close_expired()
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
 class FundingConfig(AppConfig):
+    """The hooks the portal asks every app for are answered in funding/hooks.py."""
+
     name = "funding"
     verbose_name = _("Funding")
 
@@ -24,21 +25,6 @@ class FundingConfig(AppConfig):
         call_ended.connect(receivers.release_on_call_end, dispatch_uid="funding.release_call")
 
     def navigation(self, user) -> list[dict]:
-        """The ministry's budget pages; an officer's view of their authority's targets."""
-        from portal.models import Role
-        from portal.selectors import roles_of
+        from .hooks import navigation
 
-        roles = roles_of(user)
-        items = []
-        if Role.MINISTRY_STAFF in roles:
-            items += [
-                {"label": _("Budget"), "url": reverse("funding:dashboard")},
-                {"label": _("Co-financing"), "url": reverse("cofinancing:review")},
-                {"label": _("Targets"), "url": reverse("funding:targets")},
-            ]
-        elif Role.PROCUREMENT_OFFICER in roles:
-            items += [
-                {"label": _("Co-financing"), "url": reverse("cofinancing:mine")},
-                {"label": _("Targets"), "url": reverse("funding:targets")},
-            ]
-        return items
+        return navigation(user)

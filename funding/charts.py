@@ -11,11 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from portal.money import ZERO
 from portal.templatetags.portal import euro
 
 WIDTH = 600
 HEIGHT = 28
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ transaction and lets a refusal (DomainError) through, so the award, acceptance o
 undone with it: money and contracts never disagree.
 """
 
-from .services import call_release, contract_commit, contract_release, milestone_pay
+from .services.cofinancing import call_release
+from .services.contracts import contract_commit, contract_release, milestone_pay
 
 
 def commit_on_award(sender, *, contract, actor, **kwargs) -> None:

@@ -1,16 +1,34 @@
-from django.urls import path
+"""Funding's pages, mounted at the root by portal/urls.py, in two namespaces.
 
-from . import views, views_money
+URL names: funding:dashboard, funding:transactions, funding:targets, funding:call_money;
+cofinancing:apply, cofinancing:mine, cofinancing:review, cofinancing:approve,
+cofinancing:reject.
+"""
 
-app_name = "funding"
+from django.urls import include, path
 
-urlpatterns = [
-    path("ministry/budget/", views.dashboard, name="dashboard"),
+from .views import ministry, officer
+
+funding_patterns = [
+    path("ministry/budget/", ministry.dashboard, name="dashboard"),
     path(
         "ministry/budget/<slug:fund_code>/transactions/",
-        views.transactions,
+        ministry.transactions,
         name="transactions",
     ),
-    path("ministry/targets/", views.targets, name="targets"),
-    path("calls/<int:call_pk>/money/", views_money.call_money, name="call_money"),
+    path("ministry/targets/", ministry.targets, name="targets"),
+    path("calls/<int:call_pk>/money/", officer.call_money, name="call_money"),
+]
+
+cofinancing_patterns = [
+    path("officer/cofinancing/", officer.mine, name="mine"),
+    path("officer/cofinancing/<int:call_pk>/apply/", officer.apply, name="apply"),
+    path("ministry/cofinancing/", ministry.review, name="review"),
+    path("ministry/cofinancing/<int:pk>/approve/", ministry.approve, name="approve"),
+    path("ministry/cofinancing/<int:pk>/reject/", ministry.reject, name="reject"),
+]
+
+urlpatterns = [
+    path("", include((funding_patterns, "funding"))),
+    path("", include((cofinancing_patterns, "cofinancing"))),
 ]

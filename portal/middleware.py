@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .selectors import requires_two_factor
+from .selectors.identity import requires_two_factor
 
 # What a half-logged-in person (password given, second factor not yet) may still reach.
 EXEMPT_URL_NAMES = ("two_factor_verify", "two_factor_setup", "logout", "set_language")

@@ -8,7 +8,7 @@ the same predicates. Each app adds its own rules in its ``permissions.py``.
 import rules
 
 from .models import Role
-from .selectors import roles_of
+from .selectors.identity import roles_of
 
 
 @rules.predicate

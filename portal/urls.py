@@ -7,18 +7,18 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import views
 from .identity.views import accounts as identity_accounts
+from .views import account, public, staff
 
 auth_patterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
     path("register/", identity_accounts.CompanyRegistrationView.as_view(), name="register"),
-    path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
-    path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
-    path("two-factor/backup-codes/", views.BackupCodesRenewView.as_view(), name="backup_codes"),
-    path("two-factor/disable/", views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
-    path("", views.AccountView.as_view(), name="account"),
+    path("two-factor/", account.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/setup/", account.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/backup-codes/", account.BackupCodesRenewView.as_view(), name="backup_codes"),
+    path("two-factor/disable/", account.TwoFactorDisableView.as_view(), name="two_factor_disable"),
+    path("", account.AccountView.as_view(), name="account"),
     path(
         "password/change/",
         identity_accounts.PasswordChangeView.as_view(),
@@ -58,30 +58,28 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("health/", views.health, name="health"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("", public.HomeView.as_view(), name="home"),
+    path("health/", public.health, name="health"),
+    path("favicon.ico", public.favicon, name="favicon"),
+    path("dashboard/", account.DashboardView.as_view(), name="dashboard"),
     path("account/", include(auth_patterns)),
-    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
-    path("staff/audit-trail/", views.AuditTrailView.as_view(), name="audit_trail"),
-    path("staff/status/", views.SystemStatusView.as_view(), name="system_status"),
+    path("accessibility/", public.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("staff/audit-trail/", staff.AuditTrailView.as_view(), name="audit_trail"),
+    path("staff/status/", staff.SystemStatusView.as_view(), name="system_status"),
     path("", include("portal.identity.urls")),
     path("eherkenning/", include("portal.identity.saml_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("portal.api_urls")),
+    path("api/v1/", include("portal.api.urls")),
     path("api/v1/", include("portal.identity.api.urls")),
     path("api/v1/", include("calls.api.urls")),
     path("api/v1/", include("proposals.api.urls")),
-    path("api/v1/", include("funding.api_urls")),
-    path("api/v1/", include("reporting.api_urls")),
+    path("api/v1/", include("funding.api.urls")),
+    path("api/v1/", include("reporting.api.urls")),
     path("", include("calls.urls")),
     path("", include("proposals.urls")),
     path("", include("funding.urls")),
-    path("", include("funding.urls_cofinancing")),
     path("", include("reporting.urls")),
-    path("", include("reporting.urls_opendata")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
+    """The hooks the portal asks every app for are answered in proposals/hooks.py."""
+
     name = "proposals"
     verbose_name = _("Proposals and assessment")
 
@@ -18,34 +19,16 @@ class ProposalsConfig(AppConfig):
         call_ended.connect(receivers.refuse_while_contracts_run, dispatch_uid="proposals.ended")
 
     def navigation(self, user) -> list[dict]:
-        """Header entries: a company's proposals, committee work, an officer's contracts."""
-        from portal.models import Role
-        from portal.selectors import roles_of
+        from .hooks import navigation
 
-        from .models import CommitteeMember
-
-        if not user.is_authenticated:
-            return []
-        roles = roles_of(user)
-        items = []
-        if Role.APPLICANT in roles:
-            items.append({"label": _("My proposals"), "url": reverse("proposals:mine")})
-        if roles & {Role.ASSESSOR, Role.COMMITTEE_CHAIR} or (
-            CommitteeMember.objects.filter(user=user).exists()
-        ):
-            items.append({"label": _("Assessment"), "url": reverse("proposals:committee_home")})
-        if Role.PROCUREMENT_OFFICER in roles:
-            items.append({"label": _("Contracts"), "url": reverse("proposals:officer_contracts")})
-        return items
+        return navigation(user)
 
     def requires_two_factor(self, user) -> bool:
-        """A committee seat needs the second factor, also an independent expert's."""
-        from .models import CommitteeMember
+        from .hooks import requires_two_factor
 
-        return CommitteeMember.objects.filter(user=user).exists()
+        return requires_two_factor(user)
 
     def tasks_for(self, user) -> list[dict]:
-        """What waits for this person, for the dashboard (calls' and proposals' tasks)."""
-        from .tasks_dashboard import tasks_for
+        from .hooks import tasks_for
 
         return tasks_for(user)

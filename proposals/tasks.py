@@ -10,7 +10,7 @@ from django.utils import translation
 from portal.models import Role
 
 from .models import Proposal
-from .selectors import answers_for_display
+from .selectors.proposals import answers_for_display
 
 RETRY = {
     "autoretry_for": (Exception,),

@@ -1,13 +1,106 @@
-"""Proposals' pages: the company's own, the committee's, and the officer's."""
+"""Proposals' pages: the company's own, the committee's (assessors and the chair), and the
+procurement officer's.
+"""
 
-from django.urls import include, path
+from django.urls import path
 
-from .views import assessment, company, officer
+from .views import assessor, chair, company, officer
 
 app_name = "proposals"
 
 urlpatterns = [
-    path("proposals/", include(company.urlpatterns)),
-    path("assessment/", include(assessment.urlpatterns)),
-    path("officer/proposals/", include(officer.urlpatterns)),
+    path("proposals/", company.mine, name="mine"),
+    path("proposals/start/<int:phase_pk>/", company.start, name="start"),
+    path("proposals/<int:pk>/", company.detail, name="detail"),
+    path("proposals/<int:pk>/edit/", company.edit, name="edit"),
+    path("proposals/<int:pk>/submit/", company.submit, name="submit"),
+    path("proposals/<int:pk>/receipt.pdf", company.receipt, name="receipt"),
+    path(
+        "proposals/<int:pk>/documents/<int:attachment_pk>/", company.attachment, name="attachment"
+    ),
+    path("proposals/<int:pk>/withdraw/", company.withdraw, name="withdraw"),
+    path("proposals/deliverables/<int:deliverable_pk>/", company.deliver, name="deliver"),
+    path("assessment/", assessor.committee_home, name="committee_home"),
+    path("assessment/<int:seat_pk>/code/", assessor.code_of_conduct, name="code_of_conduct"),
+    path("assessment/<int:seat_pk>/declarations/", assessor.declarations, name="declarations"),
+    path(
+        "assessment/<int:seat_pk>/declarations/<int:proposal_pk>/", assessor.declare, name="declare"
+    ),
+    path("assessment/<int:seat_pk>/proposals/<int:proposal_pk>/", assessor.assess, name="assess"),
+    path(
+        "assessment/<int:seat_pk>/proposals/<int:proposal_pk>/documents/<int:attachment_pk>/",
+        assessor.assessment_attachment,
+        name="assessment_attachment",
+    ),
+    path("assessment/<int:seat_pk>/ranking/", chair.ranking, name="ranking"),
+    path(
+        "assessment/<int:seat_pk>/proposals/<int:proposal_pk>/consensus/",
+        chair.consensus,
+        name="consensus",
+    ),
+    path(
+        "assessment/<int:seat_pk>/assessments/<int:assessment_pk>/reopen/",
+        chair.reopen,
+        name="reopen",
+    ),
+    path("assessment/<int:seat_pk>/advice/", chair.advice, name="advice"),
+    path("assessment/<int:seat_pk>/advice.pdf", chair.advice_pdf, name="advice_pdf"),
+    path(
+        "officer/proposals/calls/<int:call_pk>/",
+        officer.officer_proposals,
+        name="officer_proposals",
+    ),
+    path("officer/proposals/phases/<int:phase_pk>/", officer.officer_phase, name="officer_phase"),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/open/",
+        officer.officer_open_assessment,
+        name="officer_open_assessment",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/deadline/",
+        officer.officer_phase_deadline,
+        name="officer_phase_deadline",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/",
+        officer.officer_committee_create,
+        name="officer_committee_create",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/members/",
+        officer.officer_member_add,
+        name="officer_member_add",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/experts/",
+        officer.officer_expert_invite,
+        name="officer_expert_invite",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/assignments/",
+        officer.officer_assign,
+        name="officer_assign",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/assignments/auto/",
+        officer.officer_assign_auto,
+        name="officer_assign_auto",
+    ),
+    path("officer/proposals/<int:pk>/decide/", officer.officer_decide, name="officer_decide"),
+    path("officer/proposals/contracts/", officer.officer_contracts, name="officer_contracts"),
+    path(
+        "officer/proposals/contracts/<int:contract_pk>/end/",
+        officer.officer_contract_end,
+        name="officer_contract_end",
+    ),
+    path(
+        "officer/proposals/deliverables/<int:deliverable_pk>/review/",
+        officer.officer_review,
+        name="officer_review",
+    ),
+    path(
+        "officer/proposals/deliverables/<int:deliverable_pk>/file/",
+        officer.officer_deliverable_file,
+        name="officer_deliverable_file",
+    ),
 ]

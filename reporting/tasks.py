@@ -18,7 +18,8 @@ from django.utils import translation
 from portal.models import Membership, Role
 
 from .models import Export, ParliamentReport
-from .services import job_begin, job_fail, job_finish, job_progress, report_schedule_quarterly
+from .services.jobs import job_begin, job_fail, job_finish, job_progress
+from .services.reports import report_schedule_quarterly
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def backoff(retries: int) -> int:
 @shared_task(bind=True, name="reporting.generate_parliament_report", max_retries=MAX_RETRIES,
              acks_late=True, **REPORT_LIMITS)  # fmt: skip
 def generate_parliament_report(self, report_id: int) -> str | None:
-    from .rendering import html_to_pdf, report_html
+    from .rendering.report import html_to_pdf, report_html
 
     report = job_begin(ParliamentReport, report_id)
     if report is None:  # already done, or a duplicate message
@@ -60,7 +61,7 @@ def generate_parliament_report(self, report_id: int) -> str | None:
 @shared_task(bind=True, name="reporting.build_export", max_retries=MAX_RETRIES, acks_late=True,
              **REPORT_LIMITS)  # fmt: skip
 def build_export(self, export_id: int) -> str | None:
-    from .exports import build
+    from .rendering.exports import build
 
     export = job_begin(Export, export_id)
     if export is None:

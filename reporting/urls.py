@@ -1,19 +1,30 @@
-"""Reports for parliament and exports (ministry staff and officers)."""
+"""Reporting's pages, mounted at the root by portal/urls.py, in two namespaces: reports for
+parliament and exports (ministry staff and officers), and open data (everyone, no login).
+"""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import exports, ministry, public
 
-app_name = "reporting"
+reporting_patterns = [
+    path("ministry/reports/", ministry.reports, name="reports"),
+    path("ministry/reports/<int:pk>/", ministry.report, name="report"),
+    path("ministry/reports/<int:pk>/status/", ministry.report_status, name="report_status"),
+    path("ministry/reports/<int:pk>/download/", ministry.report_download, name="report_download"),
+    path("ministry/reports/<int:pk>/retry/", ministry.report_retry_view, name="report_retry"),
+    path("exports/", exports.export_list, name="exports"),
+    path("exports/<int:pk>/", exports.export_detail, name="export"),
+    path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+]
+
+opendata_patterns = [
+    path("open-data/", public.index, name="index"),
+    path("open-data/releases.json", public.releases, name="releases"),
+    path("open-data/calls/<int:pk>/releases.json", public.call_releases, name="call"),
+]
 
 urlpatterns = [
-    path("ministry/reports/", views.reports, name="reports"),
-    path("ministry/reports/<int:pk>/", views.report, name="report"),
-    path("ministry/reports/<int:pk>/status/", views.report_status, name="report_status"),
-    path("ministry/reports/<int:pk>/download/", views.report_download, name="report_download"),
-    path("ministry/reports/<int:pk>/retry/", views.report_retry_view, name="report_retry"),
-    path("exports/", views.export_list, name="exports"),
-    path("exports/<int:pk>/", views.export_detail, name="export"),
-    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
-    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("", include((reporting_patterns, "reporting"))),
+    path("", include((opendata_patterns, "opendata"))),
 ]

@@ -21,6 +21,7 @@ from ..models import (
     ClarificationQuestion,
     Criterion,
     Mission,
+    ParticipationRequest,
     Phase,
     Prize,
     Question,
@@ -346,3 +347,66 @@ class CallErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
+
+
+class ParticipationRequestSerializer(serializers.ModelSerializer):
+    call_reference = serializers.CharField(source="call.reference", read_only=True)
+    company = serializers.CharField(source="company.name", read_only=True)
+    document_url = serializers.SerializerMethodField()
+    is_invited = serializers.BooleanField(read_only=True)
+    decision_motivation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ParticipationRequest
+        fields = [
+            "id",
+            "call",
+            "call_reference",
+            "company",
+            "motivation",
+            "document_url",
+            "status",
+            "decision_motivation",
+            "is_invited",
+            "submitted_at",
+            "decided_at",
+            "invited_at",
+            "withdrawn_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_document_url(self, participation) -> str:
+        path = reverse("calls:participation_document", args=[participation.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def _hides_decision(self, participation) -> bool:
+        """A company reads the decision once the invitations are sent, not while drafting."""
+        officer_of = self.context.get("is_officer_of", set())
+        return (
+            participation.call.invitations_sent_at is None
+            and participation.call.authority_id not in officer_of
+        )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_decision_motivation(self, participation) -> str:
+        return "" if self._hides_decision(participation) else participation.decision_motivation
+
+    def to_representation(self, participation):
+        data = super().to_representation(participation)
+        if self._hides_decision(participation) and data["status"] in ("selected", "rejected"):
+            data["status"] = ParticipationRequest.Status.SUBMITTED.value
+            data["decided_at"] = None
+        return data
+
+
+class ParticipationCreateSerializer(serializers.Serializer):
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.exclude(status="draft"))
+    motivation = serializers.CharField(max_length=5000)
+    document = serializers.FileField(allow_empty_file=True)
+
+
+class ParticipationDecisionSerializer(serializers.Serializer):
+    selected = serializers.BooleanField(help_text=_("true: invite to tender; false: reject."))
+    motivation = serializers.CharField(max_length=5000)

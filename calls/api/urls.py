@@ -7,8 +7,7 @@ api-participation-list, api-participation-withdraw, api-participation-decide.
 
 from rest_framework.routers import SimpleRouter
 
-from .participation import ParticipationRequestViewSet
-from .views import CallViewSet
+from .views import CallViewSet, ParticipationRequestViewSet
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="api-call")

@@ -5,8 +5,9 @@ calls.selectors, every write from calls.services; domain errors become JSON thro
 portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
 """
 
-import django_filters
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -16,21 +17,34 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
-from portal.models import Role
+from portal.models import Membership, Role
 from portal.permissions import can
-from portal.selectors import organisations_of
+from portal.selectors.identity import organisations_of
 
-from .. import services
-from ..filters import CallFilter
-from ..models import Call
-from ..participation import participation_invitations_send
-from ..selectors import call_detail, calls_managed_by, calls_public
+from ..models import Call, ParticipationRequest
+from ..selectors.calls import call_detail, calls_managed_by, calls_public
+from ..services.lifecycle import (
+    call_cancel,
+    call_close,
+    call_complete,
+    call_create,
+    call_edit_draft,
+    call_publish,
+)
+from ..services.participation import (
+    participation_invitations_send,
+    participation_request_decide,
+    participation_request_submit,
+    participation_request_withdraw,
+)
+from .filters import CallFilter, ManagedCallFilter
 from .serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
@@ -39,15 +53,10 @@ from .serializers import (
     CallSummarySerializer,
     CancelSerializer,
     ManagedCallSerializer,
+    ParticipationCreateSerializer,
+    ParticipationDecisionSerializer,
+    ParticipationRequestSerializer,
 )
-
-
-class ManagedCallFilter(CallFilter):
-    """The public filters, plus the draft status an officer's own list also holds."""
-
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Call.Status.choices, empty_label=_("All statuses")
-    )
 
 
 class IsProcurementOfficer(permissions.BasePermission):
@@ -197,7 +206,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         authority = data.pop("authority", None) or self._only_authority(request.user)
-        call = services.call_create(
+        call = call_create(
             actor=request.user, authority=authority, instrument=data.pop("instrument"), **data
         )
         return self._detail(call, status.HTTP_201_CREATED)
@@ -227,7 +236,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
                 call.missions.set(missions)
 
         try:
-            services.call_edit_draft(call=call, actor=request.user, save=save)
+            call_edit_draft(call=call, actor=request.user, save=save)
         except DomainError as error:
             if error.code == "frozen":
                 raise Conflict(error.message, code=error.code) from error
@@ -239,13 +248,13 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @_transition(_("Publish a complete draft"))
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._detail(services.call_publish(call=self.get_object(), actor=request.user))
+        return self._detail(call_publish(call=self.get_object(), actor=request.user))
 
     @_transition(_("Close a call whose deadline has passed"))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         try:
-            call = services.call_close(call=self.get_object(), actor=request.user)
+            call = call_close(call=self.get_object(), actor=request.user)
         except DomainError as error:
             if error.code == "open":  # the deadline has not passed: a state, not bad input
                 raise Conflict(error.message, code=error.code) from error
@@ -255,7 +264,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @_transition(_("Complete an awarded call"))
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._detail(services.call_complete(call=self.get_object(), actor=request.user))
+        return self._detail(call_complete(call=self.get_object(), actor=request.user))
 
     @extend_schema(
         summary=_("Innovation partnership: invite the selected companies to tender"),
@@ -275,7 +284,128 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         call = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call = services.call_cancel(
+        call = call_cancel(
             call=call, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return self._detail(call)
+
+
+CALL_FILTER = OpenApiParameter(
+    "call", OpenApiTypes.INT, OpenApiParameter.QUERY, description=_("Only this call's requests.")
+)
+
+
+@extend_schema(tags=["participation"])
+class ParticipationRequestViewSet(
+    AuditActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Requests to participate in an innovation partnership."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ParticipationRequestSerializer
+    lookup_value_regex = r"\d+"
+
+    def _officer_of(self) -> set[int]:
+        if not hasattr(self, "_officer_cache"):
+            self._officer_cache = set(
+                Membership.objects.filter(
+                    user=self.request.user, role=Role.PROCUREMENT_OFFICER
+                ).values_list("organisation_id", flat=True)
+            )
+        return self._officer_cache
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ParticipationRequest.objects.none()
+        user = self.request.user
+        companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values(
+            "organisation_id"
+        )
+        # Officers open requests only after their deadline, like sealed tenders.
+        visible = Q(company_id__in=companies) | Q(
+            call__authority_id__in=self._officer_of(),
+            call__participation_deadline__lte=timezone.now(),
+        )
+        queryset = (
+            ParticipationRequest.objects.filter(visible)
+            .select_related("call", "company")
+            .order_by("-submitted_at", "-pk")
+        )
+        if (call := self.request.query_params.get("call", "")).isdigit():
+            queryset = queryset.filter(call_id=int(call))
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request and self.request.user.is_authenticated:
+            context["is_officer_of"] = self._officer_of()
+        return context
+
+    def get_serializer_class(self):
+        return {
+            "create": ParticipationCreateSerializer,
+            "decide": ParticipationDecisionSerializer,
+        }.get(self.action, ParticipationRequestSerializer)
+
+    def get_parsers(self):
+        if getattr(self, "action", None) == "create":
+            return [MultiPartParser(), FormParser()]
+        return super().get_parsers()
+
+    def _answer(self, participation, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=participation.pk)
+        data = ParticipationRequestSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @extend_schema(
+        summary=_("My company's requests to participate, or those of my calls (officer)"),
+        parameters=[CALL_FILTER],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Ask to participate in an innovation partnership (multipart, PDF)"),
+        request={"multipart/form-data": ParticipationCreateSerializer},
+        responses={201: ParticipationRequestSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        participation = participation_request_submit(
+            call=data["call"],
+            actor=request.user,
+            motivation=data["motivation"],
+            document=data["document"],
+        )
+        return self._answer(participation, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Withdraw my company's request, before the deadline"),
+        request=None,
+        responses={200: ParticipationRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        participation = self.get_object()
+        participation = participation_request_withdraw(request=participation, actor=request.user)
+        return self._answer(participation)
+
+    @extend_schema(
+        summary=_("Select or reject a request on suitability, with a motivation (officer)"),
+        request=ParticipationDecisionSerializer,
+        responses={200: ParticipationRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        participation = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participation = participation_request_decide(
+            request=participation,
+            actor=request.user,
+            selected=serializer.validated_data["selected"],
+            motivation=serializer.validated_data["motivation"],
+        )
+        return self._answer(participation)

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
@@ -19,17 +18,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.permissions import can
 
-from ..feeds import LatestCallsFeed, call_calendar
-from ..filters import CallFilter
-from ..models import Call, CallDocument, Follower, ParticipationRequest
-from ..participation import (
+from ..api.filters import CallFilter
+from ..models import Call, CallDocument, ClarificationRelease, Follower, ParticipationRequest
+from ..selectors.calls import call_detail, calls_public
+from ..selectors.participation import (
     is_partnership,
     participation_open_problem,
     participation_requests_of_company_member,
 )
-from ..selectors import call_detail, calls_public
-from ..services import call_follow, call_unfollow
+from ..services.lifecycle import call_follow, call_unfollow
+from ..tasks import render_clarification_pdf
+from .feeds import call_calendar
 
 PAGE_SIZE = 20
 
@@ -189,12 +190,32 @@ def ical(request, pk: int):
     return response
 
 
-urlpatterns = [
-    path("", call_list, name="list"),
-    path("feed/", LatestCallsFeed(), name="feed"),
-    path("<int:pk>-<slug:slug>/", call_detail_page, name="detail"),
-    path("<int:pk>/follow/", follow, name="follow"),
-    path("<int:pk>/unfollow/", unfollow, name="unfollow"),
-    path("<int:pk>/documents/<int:document_pk>/", document, name="document"),
-    path("<int:pk>/deadlines.ics", ical, name="ical"),
-]
+def _call_or_404(user, pk: int, permission: str) -> Call:
+    """The call, if this person may see it; 404 otherwise, so outsiders learn nothing."""
+    call = Call.objects.select_related("authority").filter(pk=pk).first()
+    if call is None or not can(user, permission, call):
+        raise Http404
+    return call
+
+
+@require_GET
+def clarification_pdf(request, pk: int, number: int):
+    """A nota van inlichtingen as PDF, rendered now if the background task has not yet."""
+    call = _call_or_404(request.user, pk, "calls.view_call")
+    release = get_object_or_404(ClarificationRelease, call=call, number=number)
+    if not release.pdf:
+        render_clarification_pdf(release.pk)  # in this process, as the reader is waiting
+        release.refresh_from_db(fields=["pdf"])
+    return file_response(
+        release.pdf,
+        filename=f"nota-van-inlichtingen-{call.reference}-{release.number}.pdf",
+        private=False,
+    )
+
+
+def _partnership(request, pk: int, *, manage: bool = False) -> Call:
+    call = get_object_or_404(Call.objects.select_related("authority"), pk=pk)
+    permission = "calls.manage_call" if manage else "calls.view_call"
+    if not is_partnership(call) or not can(request.user, permission, call):
+        raise Http404
+    return call

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
+    """The hooks the portal asks every app for are answered in portal/identity/hooks.py."""
+
     name = "portal.identity"
     label = "identity"
     verbose_name = _("Trusted identity")
@@ -12,14 +13,6 @@ class IdentityConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
 
     def navigation(self, user) -> list[dict]:
-        """Header entries: a company's team, and the companies to verify for ministry staff."""
-        from .permissions import can_see_team
+        from .hooks import navigation
 
-        if not user.is_authenticated:
-            return []
-        items = []
-        if can_see_team(user):
-            items.append({"label": _("Company team"), "url": reverse("identity:team")})
-        if user.has_perm("identity.verify_company"):
-            items.append({"label": _("Companies"), "url": reverse("identity:companies")})
-        return items
+        return navigation(user)

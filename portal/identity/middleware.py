@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import email_confirmation_pending
+from .selectors.identity import email_confirmation_pending
 
 # What someone whose address is not yet confirmed may still reach.
 EXEMPT_URL_NAMES = (

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-FORM_RENDERER = "portal.forms.PortalFormRenderer"
+FORM_RENDERER = "portal.forms.base.PortalFormRenderer"
 if not DEBUG:
     # Serves collected static files in production; runserver serves them in development.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
@@ -303,7 +303,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "600/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovatieloket API",

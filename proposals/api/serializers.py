@@ -1,7 +1,6 @@
 """How proposals and assessments look in the REST API, and what clients may send.
 
-Serializers only read and validate: every write goes through proposals.services,
-proposals.assessment and proposals.decisions.
+Serializers only read and validate: every write goes through proposals.services.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -14,9 +13,10 @@ from rest_framework import serializers
 
 from calls.api.serializers import RejectUnknownFieldsMixin
 from calls.models import Call, Criterion, Phase, Question
+from portal.money import MONEY_DIGITS
 
 from ..models import Assessment, Assignment, Attachment, Proposal
-from ..services import phase_deadline, questions_for
+from ..services.submission import phase_deadline, questions_for
 
 # --- Reading -----------------------------------------------------------------------------------
 
@@ -191,8 +191,7 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     team = serializers.CharField(allow_blank=True, required=False)
     planning = serializers.CharField(allow_blank=True, required=False)
     requested_amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
         allow_null=True,
         required=False,
@@ -256,8 +255,7 @@ class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         help_text=_("Why; the company reads it in the decision e-mail.")
     )
     amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        **MONEY_DIGITS,
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,

@@ -29,21 +29,23 @@ from rest_framework.response import Response
 
 from calls.models import Call, Criterion, Phase
 from calls.permissions import is_officer_of
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.permissions import can
-from portal.selectors import roles_of
+from portal.selectors.identity import roles_of
 
-from .. import assessment as assessment_services
-from .. import decisions, services
 from ..models import Assignment, Attachment, ConflictDeclaration, Proposal
 from ..permissions import is_company_member
-from ..selectors import (
-    assignments_of,
-    proposals_for_officer,
-    proposals_of_company_member,
-    seats_of,
+from ..selectors.assessment import assignments_of, seats_of
+from ..selectors.proposals import proposals_for_officer, proposals_of_company_member
+from ..services.assessment import assessment_open, assessment_save
+from ..services.decisions import proposal_award, proposal_reject
+from ..services.submission import (
+    proposal_save_draft,
+    proposal_start,
+    proposal_submit,
+    proposal_withdraw,
 )
 from .serializers import (
     AssessmentInputSerializer,
@@ -218,9 +220,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        proposal = services.proposal_start(
-            phase=data["phase"], actor=request.user, title=data["title"]
-        )
+        proposal = proposal_start(phase=data["phase"], actor=request.user, title=data["title"])
         return self._detail(proposal, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -238,7 +238,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
             kept = {entry["question"]["id"]: entry.get("answer") for entry in proposal.answers}
             answers = {**kept, **answers}
         try:
-            proposal = services.proposal_save_draft(
+            proposal = proposal_save_draft(
                 proposal=proposal, actor=request.user, fields=fields, answers=answers
             )
         except DomainError as error:
@@ -253,7 +253,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        proposal = services.proposal_submit(proposal=self.get_object(), actor=request.user)
+        proposal = proposal_submit(proposal=self.get_object(), actor=request.user)
         return self._detail(proposal)
 
     @extend_schema(
@@ -270,7 +270,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     def withdraw(self, request, pk=None):
         proposal = self.get_object()
         was_draft = proposal.status == Proposal.Status.DRAFT
-        proposal = services.proposal_withdraw(proposal=proposal, actor=request.user)
+        proposal = proposal_withdraw(proposal=proposal, actor=request.user)
         if was_draft:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self._detail(proposal)
@@ -294,16 +294,14 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["decision"] == "award":
-            decisions.proposal_award(
+            proposal_award(
                 proposal=proposal,
                 actor=request.user,
                 motivation=data["motivation"],
                 amount=data.get("amount"),
             )
         else:
-            decisions.proposal_reject(
-                proposal=proposal, actor=request.user, motivation=data["motivation"]
-            )
+            proposal_reject(proposal=proposal, actor=request.user, motivation=data["motivation"])
         return self._detail(proposal)
 
 
@@ -385,7 +383,7 @@ class AssessmentViewSet(AuditActorMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         try:
-            assessment_services.assessment_save(
+            assessment_save(
                 assignment=assignment,
                 actor=request.user,
                 scores=serializer.validated_data["scores"],
@@ -444,7 +442,7 @@ class PhaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
     def start_assessment(self, request, pk=None):
         phase = self.get_object()
         try:
-            sent = assessment_services.assessment_open(phase=phase, actor=request.user)
+            sent = assessment_open(phase=phase, actor=request.user)
         except DomainError as error:
             raise _as_conflict(error) from error
         if sent:

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -24,18 +23,15 @@ from calls.models import Phase
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
 from portal.models import Role
-from portal.selectors import organisations_of, roles_of
+from portal.selectors.identity import organisations_of, roles_of
 
-from ..decisions import deliverable_deliver
-from ..forms_company import DeliverableForm, ProposalDraftForm, ProposalStartForm
+from ..forms.company import DeliverableForm, ProposalDraftForm, ProposalStartForm
 from ..models import Attachment, Contract, Deliverable, Proposal
 from ..permissions import is_company_member
-from ..selectors import (
-    answers_for_display,
-    deliverables_due_for_company_member,
-    proposals_of_company_member,
-)
-from ..services import (
+from ..selectors.contracts import deliverables_due_for_company_member
+from ..selectors.proposals import answers_for_display, proposals_of_company_member
+from ..services.decisions import deliverable_deliver
+from ..services.submission import (
     attachment_add,
     funnel_problem,
     phase_deadline,
@@ -429,16 +425,3 @@ def deliver(request, deliverable_pk: int):
         "form": form,
     }
     return render(request, "proposals/company/deliver.html", context)
-
-
-urlpatterns = [
-    path("", mine, name="mine"),
-    path("start/<int:phase_pk>/", start, name="start"),
-    path("<int:pk>/", detail, name="detail"),
-    path("<int:pk>/edit/", edit, name="edit"),
-    path("<int:pk>/submit/", submit, name="submit"),
-    path("<int:pk>/receipt.pdf", receipt, name="receipt"),
-    path("<int:pk>/documents/<int:attachment_pk>/", attachment, name="attachment"),
-    path("<int:pk>/withdraw/", withdraw, name="withdraw"),
-    path("deliverables/<int:deliverable_pk>/", deliver, name="deliver"),
-]

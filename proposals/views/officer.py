@@ -16,35 +16,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
-from calls.services import phase_deadline_set
+from calls.services.lifecycle import phase_deadline_set
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import can
 
-from ..assessment import (
-    assessment_open,
-    assignment_add,
-    assignments_balance,
-    committee_create,
-    committee_invite_expert,
-    committee_member_add,
-)
-from ..decisions import (
-    contract_complete,
-    contract_terminate,
-    deliverable_review,
-    phase_committed,
-    proposal_award,
-    proposal_reject,
-)
-from ..forms_officer import (
+from ..forms.officer import (
     AssignmentForm,
     CommitteeForm,
     ContractEndForm,
@@ -66,9 +50,26 @@ from ..models import (
     Deliverable,
     Proposal,
 )
-from ..ranking import ranking_for
-from ..selectors import contracts_for_officer, proposals_for_officer
-from ..services import phase_deadline
+from ..selectors.contracts import contracts_for_officer
+from ..selectors.proposals import proposals_for_officer
+from ..selectors.ranking import ranking_for
+from ..services.assessment import (
+    assessment_open,
+    assignment_add,
+    assignments_balance,
+    committee_create,
+    committee_invite_expert,
+    committee_member_add,
+)
+from ..services.decisions import (
+    contract_complete,
+    contract_terminate,
+    deliverable_review,
+    phase_committed,
+    proposal_award,
+    proposal_reject,
+)
+from ..services.submission import phase_deadline
 
 PAGE_SIZE = 25
 # Service refusals that belong to one field of the decision form.
@@ -624,41 +625,3 @@ def officer_deliverable_file(request, deliverable_pk: int):
     if not deliverable.file:
         raise Http404
     return file_response(deliverable.file, filename=deliverable.file.name, as_attachment=True)
-
-
-urlpatterns = [
-    path("calls/<int:call_pk>/", officer_proposals, name="officer_proposals"),
-    path("phases/<int:phase_pk>/", officer_phase, name="officer_phase"),
-    path("phases/<int:phase_pk>/open/", officer_open_assessment, name="officer_open_assessment"),
-    path("phases/<int:phase_pk>/deadline/", officer_phase_deadline, name="officer_phase_deadline"),
-    path(
-        "phases/<int:phase_pk>/committee/",
-        officer_committee_create,
-        name="officer_committee_create",
-    ),
-    path(
-        "phases/<int:phase_pk>/committee/members/",
-        officer_member_add,
-        name="officer_member_add",
-    ),
-    path(
-        "phases/<int:phase_pk>/committee/experts/",
-        officer_expert_invite,
-        name="officer_expert_invite",
-    ),
-    path("phases/<int:phase_pk>/assignments/", officer_assign, name="officer_assign"),
-    path(
-        "phases/<int:phase_pk>/assignments/auto/",
-        officer_assign_auto,
-        name="officer_assign_auto",
-    ),
-    path("<int:pk>/decide/", officer_decide, name="officer_decide"),
-    path("contracts/", officer_contracts, name="officer_contracts"),
-    path("contracts/<int:contract_pk>/end/", officer_contract_end, name="officer_contract_end"),
-    path("deliverables/<int:deliverable_pk>/review/", officer_review, name="officer_review"),
-    path(
-        "deliverables/<int:deliverable_pk>/file/",
-        officer_deliverable_file,
-        name="officer_deliverable_file",
-    ),
-]

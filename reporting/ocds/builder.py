@@ -38,7 +38,7 @@ from calls.models import Call, Phase
 from portal.models import Organisation
 from proposals.models import Contract, Deliverable
 
-from .selectors import CallData, contract_of, load_calls
+from ..selectors.opendata import CallData, contract_of, load_calls
 
 OCDS_VERSION = "1.1"
 CURRENCY = "EUR"
@@ -561,7 +561,7 @@ def package_for(calls, *, uri: str, now: datetime | None = None) -> dict:
 
 def _number(value):
     if isinstance(value, Decimal):
-        # Amounts have at most 14 digits, two after the point (max_digits=14): a double holds them
+        # Amounts have at most 14 digits, two after the point (portal.money): a double holds them
         # exactly as written (json prints the shortest text that reads back the same).
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

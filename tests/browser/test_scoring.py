@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import totp
 
-from proposals.assessment import assignment_add, consensus_record
+from proposals.services.assessment import assignment_add, consensus_record
 from tests.factories import PASSWORD, confirmed_totp_device
 from tests.proposals.test_assessment_pages import build_committee, cleared, scored
 

@@ -7,7 +7,7 @@ from importlib import import_module
 from django.utils import timezone
 
 from calls.models import Call, Mission, Prize
-from calls.services import call_create, call_publish
+from calls.services.lifecycle import call_create, call_publish
 from portal.models import Organisation, Role
 from tests.factories import AuthorityFactory, person_with_role
 

@@ -16,7 +16,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from calls.models import Call, Criterion, Prize, Question
-from calls.services import (
+from calls.services.clarifications import (
+    clarification_answer,
+    clarification_ask,
+    clarification_publish,
+)
+from calls.services.lifecycle import (
     call_amend,
     call_cancel,
     call_close,
@@ -24,9 +29,6 @@ from calls.services import (
     call_document_add,
     call_mark_awarded,
     call_start_assessment,
-    clarification_answer,
-    clarification_ask,
-    clarification_publish,
 )
 from portal.models import Role
 from tests.factories import (

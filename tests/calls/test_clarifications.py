@@ -19,13 +19,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from calls.models import ClarificationQuestion, ClarificationRelease, Follower
-from calls.services import (
-    call_cancel,
-    calls_close_expired,
+from calls.services.clarifications import (
     clarification_answer,
     clarification_ask,
     clarification_publish,
 )
+from calls.services.lifecycle import call_cancel, calls_close_expired
 from portal.models import Role
 from tests.conftest import login_verified
 from tests.factories import UserFactory, person_with_role

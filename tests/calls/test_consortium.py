@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.exceptions import DomainError
-from proposals.services import proposal_save_draft, proposal_start
+from proposals.services.submission import proposal_save_draft, proposal_start
 from tests.conftest import login_verified
 from tests.proposals.factories import applicant
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from calls.models import CallDocument
-from calls.services import call_document_add
+from calls.services.lifecycle import call_document_add
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.uploads import clamd_configured

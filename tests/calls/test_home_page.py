@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from calls.models import Call
-from calls.services import call_cancel, call_close
+from calls.services.lifecycle import call_cancel, call_close
 
 from .factories import draft_call, published_call
 

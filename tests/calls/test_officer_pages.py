@@ -29,7 +29,7 @@ from calls.models import (
     Follower,
     Phase,
 )
-from calls.services import (
+from calls.services.lifecycle import (
     call_close,
     call_document_add,
     call_mark_awarded,

@@ -18,16 +18,16 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from calls.models import Call, ParticipationRequest
-from calls.participation import (
+from calls.services.lifecycle import call_publish
+from calls.services.participation import (
     participation_invitations_send,
     participation_request_decide,
     participation_request_submit,
 )
-from calls.services import call_publish
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Role
 from proposals.models import Proposal
-from proposals.services import proposal_start
+from proposals.services.submission import proposal_start
 from tests.conftest import login_verified
 from tests.factories import CompanyFactory, person_with_role
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from calls.models import Call, Criterion, Follower, Mission, Question
-from calls.services import (
+from calls.services.lifecycle import (
     call_amend,
     call_cancel,
     call_close,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from calls.models import Call
-from calls.selectors import call_search, calls_public
+from calls.selectors.calls import call_search, calls_public
 from tests.concurrency import require_postgresql
 
 from .factories import published_call

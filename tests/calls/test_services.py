@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from calls.models import Call
-from calls.services import (
+from calls.services.lifecycle import (
     call_cancel,
     call_close,
     call_complete,

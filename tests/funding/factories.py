@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Fund, FundingRound
-from funding.services import cofinancing_apply, cofinancing_approve, fund_open
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve
+from funding.services.ledger import fund_open
 from portal.models import User
 from proposals.models import Proposal
 from tests.calls.factories import mission, published_call

@@ -12,7 +12,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from funding.models import Account, CoFinancingApplication, Fund, FundingRound
-from funding.services import cofinancing_apply, cofinancing_approve, commitment_pay, fund_open
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
+from funding.services.ledger import fund_open
 from portal.models import Role
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, MinistryFactory, api_key_for, person_with_role

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from funding.services import contract_commit, milestone_pay
+from funding.services.contracts import contract_commit, milestone_pay
 from portal.models import Organisation, Role
-from proposals.decisions import contract_terminate
 from proposals.models import Contract, Deliverable, Proposal
+from proposals.services.decisions import contract_terminate
 from tests.calls.factories import officer_of, published_call
 from tests.conftest import login_verified
 from tests.factories import MinistryFactory, person_with_role

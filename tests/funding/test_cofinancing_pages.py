@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Account, CoFinancingApplication, FundingRound
-from funding.services import cofinancing_apply
+from funding.services.cofinancing import cofinancing_apply
 from portal.models import Role
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, MinistryFactory, person_with_role

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from calls.services import call_cancel, call_close, call_complete
+from calls.services.lifecycle import call_cancel, call_close, call_complete
 from funding.models import (
     Account,
     CallUse,
@@ -25,20 +25,20 @@ from funding.models import (
     FundingRound,
     Transaction,
 )
-from funding.selectors import fund_balances
-from funding.services import (
+from funding.selectors.budget import fund_balances
+from funding.services.cofinancing import cofinancing_approve
+from funding.services.contracts import contract_commitment, phase_fund
+from funding.services.ledger import (
     call_use_rebuild,
-    cofinancing_approve,
-    contract_commitment,
     fund_account,
-    phase_fund,
     transaction_post,
     transaction_reverse,
 )
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
-from proposals.assessment import assessment_open
-from proposals.decisions import (
+from proposals.models import Contract, Deliverable, Proposal
+from proposals.services.assessment import assessment_open
+from proposals.services.decisions import (
     contract_complete,
     contract_terminate,
     deliverable_deliver,
@@ -47,7 +47,6 @@ from proposals.decisions import (
     proposal_award,
     proposal_reject,
 )
-from proposals.models import Contract, Deliverable, Proposal
 from tests.calls.factories import published_call
 from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role
@@ -345,7 +344,7 @@ def test_ezk_pays_its_share_of_each_milestone_of_a_cofinanced_call(world):
 
 
 def test_the_ministrys_figures_leave_the_authorities_phase_funds_out(world, verified_client):
-    from funding.selectors import use_per_authority, use_per_year
+    from funding.selectors.budget import use_per_authority, use_per_year
 
     award(world)
     assert use_per_authority() == []

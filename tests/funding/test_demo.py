@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from calls.models import Call, ParticipationRequest
-from funding.demo import CABINET, CABINET_FUND, ONE_OFF_FUND, ROUND_2021
+from funding.demo.trajectories import CABINET, CABINET_FUND, ONE_OFF_FUND, ROUND_2021
 from funding.models import (
     Account,
     AuthorityTarget,
@@ -18,13 +18,10 @@ from funding.models import (
     FundingRound,
     Transaction,
 )
-from funding.selectors import (
-    fund_balances,
-    progress_of,
-    supported_trajectories,
-    targets_with_progress,
-)
-from funding.services import money
+from funding.selectors.budget import fund_balances
+from funding.selectors.targets import progress_of, targets_with_progress
+from funding.selectors.trajectories import supported_trajectories
+from portal.money import round_cents
 from proposals.models import Advice, Contract, Deliverable, Proposal
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +46,7 @@ def _paid_by_hand() -> dict[str, Decimal]:
     """What _support paid of each trajectory's grant, by its call's title."""
     return {
         t.title: sum(
-            (money(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
+            (round_cents(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
             Decimal("0.00"),
         )
         for t in CABINET + ROUND_2021

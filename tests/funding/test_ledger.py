@@ -9,17 +9,15 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from funding.models import Account, CoFinancingApplication, Entry, Fund, FundingRound, Transaction
-from funding.selectors import fund_balances
-from funding.services import (
+from funding.selectors.budget import fund_balances
+from funding.services.cofinancing import (
     cofinancing_apply,
     cofinancing_approve,
     cofinancing_reject,
     commitment_pay,
     commitment_release,
-    fund_account,
-    transaction_post,
-    transaction_reverse,
 )
+from funding.services.ledger import fund_account, transaction_post, transaction_reverse
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role
 from tests.calls.factories import published_call
@@ -270,7 +268,7 @@ def test_two_commitments_of_the_last_euros_at_once_cannot_both_succeed():
 )
 def test_target_add_refuses_what_cannot_be_a_target(ministry_staff, overrides, code):
     from funding.models import AuthorityTarget
-    from funding.services import target_add
+    from funding.services.targets import target_add
     from tests.factories import AuthorityFactory
 
     data = {
@@ -287,7 +285,7 @@ def test_target_add_refuses_what_cannot_be_a_target(ministry_staff, overrides, c
 
 
 def test_target_add_is_for_ministry_staff_and_once_per_measure_and_year(ministry_staff):
-    from funding.services import target_add
+    from funding.services.targets import target_add
     from tests.factories import AuthorityFactory
 
     authority = AuthorityFactory()

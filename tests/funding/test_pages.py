@@ -11,12 +11,8 @@ from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Account, AuthorityTarget, FundingRound, Transaction
-from funding.services import (
-    cofinancing_apply,
-    cofinancing_approve,
-    commitment_pay,
-    fund_appropriate,
-)
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
+from funding.services.ledger import fund_appropriate
 from portal.models import Role
 from proposals.models import Contract
 from tests.calls.factories import mission, officer_of, published_call

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.identity.demo import UNVERIFIED, VIADUCT
+from portal.identity.demo.companies import UNVERIFIED, VIADUCT
 from portal.models import Organisation, TeamRole, User
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ def seed_history(fund, actor, count: int, calls) -> None:
     """Payments spread over the co-financed calls, so that the dashboard's per-call figures
     have every one of them to count; the maintained totals are rebuilt once afterwards."""
     from funding.models import Account, Entry, Transaction
-    from funding.services import call_use_rebuild
+    from funding.services.ledger import call_use_rebuild
 
     available = Account.objects.get(fund=fund, kind=Account.Kind.AVAILABLE)
     paid = Account.objects.get(fund=fund, kind=Account.Kind.PAID)
@@ -92,8 +92,8 @@ def contract_figures() -> None:
     """A call's money page reads (20 and 200 contracts), and the ledger's work per award
     (contract rows plus its commitment) and per accepted milestone (its payment)."""
     from calls.models import Phase
-    from funding.selectors import call_contracts_money, call_phase_money
-    from funding.services import milestone_pay
+    from funding.selectors.calls import call_contracts_money, call_phase_money
+    from funding.services.contracts import milestone_pay
     from proposals.models import Deliverable
     from tests.calls.factories import published_call
     from tests.funding.test_call_money import contracts
@@ -132,8 +132,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from funding.models import Account, Fund, Transaction
-    from funding.selectors import fund_balances
-    from funding.services import fund_account, fund_open, transaction_post
+    from funding.selectors.budget import fund_balances
+    from funding.services.ledger import fund_account, fund_open, transaction_post
     from portal.models import Membership, Organisation, Role, User
 
     setup_test_environment()

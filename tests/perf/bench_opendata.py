@@ -174,8 +174,8 @@ def main() -> None:
     from django.test import Client
 
     from reporting.ocds.builder import package_for, package_json
-    from reporting.ocds.selectors import open_data_calls
     from reporting.ocds.validation import validate_package
+    from reporting.selectors.opendata import open_data_calls
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -111,10 +111,10 @@ def main() -> None:
 
     from calls.models import Mission
     from funding.models import Fund
-    from funding.services import fund_open
+    from funding.services.ledger import fund_open
     from portal.models import Membership, Organisation, Role, User
     from reporting.models import ParliamentReport
-    from reporting.rendering import html_to_pdf, report_html
+    from reporting.rendering.report import html_to_pdf, report_html
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

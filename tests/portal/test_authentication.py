@@ -99,7 +99,7 @@ def test_officer_with_device_must_give_code_after_password(client):
 def test_backup_code_works_once(client):
     officer = person_with_role(Role.MINISTRY_STAFF)
     confirmed_totp_device(officer)
-    from portal.twofactor import backup_codes_renew
+    from portal.services.twofactor import backup_codes_renew
 
     code = backup_codes_renew(officer)[0]
     log_in(client, officer)

@@ -20,9 +20,10 @@ import portal.files
 from calls.models import CallDocument, ClarificationRelease
 from portal.files import _file_fields, orphan_files
 from proposals.models import Attachment, Deliverable, Proposal
-from proposals.services import attachment_add, proposal_withdraw
+from proposals.services.submission import attachment_add, proposal_withdraw
 from reporting.models import Export
-from reporting.services import export_request, job_begin, job_finish
+from reporting.services.exports import export_request
+from reporting.services.jobs import job_begin, job_finish
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.conftest import login_verified
 from tests.proposals.factories import PDF, complete_draft, pdf_upload
@@ -191,7 +192,7 @@ def test_an_officer_deleting_a_call_document_removes_its_file(django_capture_on_
 def test_a_redelivered_deliverable_keeps_only_the_new_file(
     client, django_capture_on_commit_callbacks
 ):
-    from proposals.decisions import deliverable_review
+    from proposals.services.decisions import deliverable_review
     from tests.proposals.test_company_pages import awarded_with_deliverable_for
 
     draft = complete_draft()

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from calls.models import Call
 from portal.models import Role
 from proposals.models import Proposal
-from proposals.services import attachment_add, proposal_save_draft, proposal_start
+from proposals.services.submission import attachment_add, proposal_save_draft, proposal_start
 from tests.calls.factories import published_call
 from tests.factories import CompanyFactory, person_with_role
 
@@ -49,7 +49,7 @@ def complete_draft(*, call: Call | None = None, person=None, phase=None) -> Prop
 
 
 def submitted_proposals(call: Call, count: int) -> list[Proposal]:
-    from proposals.services import proposal_submit
+    from proposals.services.submission import proposal_submit
 
     proposals = []
     for _ in range(count):

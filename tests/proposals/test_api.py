@@ -15,9 +15,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from calls.models import Call, Question
-from calls.services import call_cancel, call_close
+from calls.services.lifecycle import call_cancel, call_close
 from portal.models import Organisation, Role
-from proposals.assessment import (
+from proposals.models import Assessment, Assignment, CommitteeMember, Contract, Proposal
+from proposals.services.assessment import (
     assessment_open,
     assignments_balance,
     code_of_conduct_accept,
@@ -25,8 +26,7 @@ from proposals.assessment import (
     committee_member_add,
     conflict_declare,
 )
-from proposals.models import Assessment, Assignment, CommitteeMember, Contract, Proposal
-from proposals.services import attachment_add
+from proposals.services.submission import attachment_add
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import api_key_for, person_with_role
 

@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from calls.models import Call
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
-from proposals.assessment import (
+from proposals.models import Assignment, CommitteeMember, Contract, Proposal
+from proposals.selectors.ranking import ranking_for
+from proposals.services.assessment import (
     advice_sign,
     assessment_open,
     assessment_reopen,
@@ -22,9 +24,7 @@ from proposals.assessment import (
     conflict_declare,
     consensus_record,
 )
-from proposals.decisions import proposal_award, proposal_reject
-from proposals.models import Assignment, CommitteeMember, Contract, Proposal
-from proposals.ranking import ranking_for
+from proposals.services.decisions import proposal_award, proposal_reject
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 
@@ -42,7 +42,7 @@ def setting():
     phase = call.phases.get(order=1)
     traveller = time_machine.travel(call.deadline + timedelta(minutes=1))
     traveller.start()
-    from calls.services import call_close
+    from calls.services.lifecycle import call_close
 
     call_close(call=call, actor=officer)
     assessment_open(phase=phase, actor=officer)
@@ -362,7 +362,7 @@ def test_a_phase_without_a_committee_cannot_be_decided():
     call = published_call()
     proposal = submitted_proposals(call, 1)[0]
     with time_machine.travel(call.deadline + timedelta(minutes=1)):
-        from calls.services import call_close
+        from calls.services.lifecycle import call_close
 
         call_close(call=call, actor=call.officer)
         assessment_open(phase=proposal.phase, actor=call.officer)
@@ -423,7 +423,7 @@ def test_two_officers_awarding_the_last_place_at_once_make_one_award():
     phase.planned_awards = 1
     phase.save()
     with time_machine.travel(call.deadline + timedelta(minutes=1)):
-        from calls.services import call_close
+        from calls.services.lifecycle import call_close
 
         call_close(call=call, actor=officer)
         assessment_open(phase=phase, actor=officer)

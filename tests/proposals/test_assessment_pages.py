@@ -9,18 +9,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Role
-from proposals.assessment import (
-    assessment_open,
-    assessment_save,
-    assignment_add,
-    code_of_conduct_accept,
-    committee_create,
-    committee_member_add,
-    conflict_declare,
-    consensus_record,
-)
 from proposals.models import (
     Advice,
     Assessment,
@@ -30,6 +20,16 @@ from proposals.models import (
     ConsensusScore,
     CriterionScore,
     Proposal,
+)
+from proposals.services.assessment import (
+    assessment_open,
+    assessment_save,
+    assignment_add,
+    code_of_conduct_accept,
+    committee_create,
+    committee_member_add,
+    conflict_declare,
+    consensus_record,
 )
 from tests.calls.factories import officer_of, published_call
 from tests.factories import UserFactory, person_with_role

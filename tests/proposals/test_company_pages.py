@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from calls.models import Phase, Question
 from portal.models import Role
-from proposals.forms_company import LenientDecimalField, normalise_number
+from proposals.forms.company import LenientDecimalField, normalise_number
 from proposals.models import Contract, Deliverable, Proposal
-from proposals.services import proposal_start, proposal_submit
+from proposals.services.submission import proposal_start, proposal_submit
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 

@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Phase
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Role
-from proposals.assessment import assessment_open
-from proposals.decisions import (
+from proposals.models import Contract, Deliverable
+from proposals.services.assessment import assessment_open
+from proposals.services.decisions import (
     deliverable_deliver,
     deliverable_review,
     milestone_schedule,
     proposal_award,
 )
-from proposals.models import Contract, Deliverable
-from proposals.services import funnel_problem
+from proposals.services.submission import funnel_problem
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 

@@ -22,7 +22,7 @@ from proposals.models import (
     Deliverable,
     Proposal,
 )
-from proposals.ranking import ranking_for
+from proposals.selectors.ranking import ranking_for
 from tests.conftest import login_verified
 
 pytestmark = pytest.mark.django_db

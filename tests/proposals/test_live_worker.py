@@ -6,7 +6,7 @@ from email import policy
 
 import pytest
 
-from proposals.services import proposal_submit
+from proposals.services.submission import proposal_submit
 
 from .factories import complete_draft
 

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
-from calls.participation import (
+from calls.services.clarifications import clarification_ask
+from calls.services.participation import (
     participation_invitations_send,
     participation_request_decide,
     participation_request_submit,
 )
-from calls.services import clarification_ask
 from portal.models import Role
-from proposals.assessment import (
+from proposals.models import Assignment, CommitteeMember, Contract, Deliverable, Proposal
+from proposals.services.assessment import (
     advice_sign,
     assessment_save,
     assignment_add,
@@ -28,9 +29,8 @@ from proposals.assessment import (
     conflict_declare,
     consensus_record,
 )
-from proposals.decisions import deliverable_deliver, proposal_award
-from proposals.models import Assignment, CommitteeMember, Contract, Deliverable, Proposal
-from proposals.services import proposal_start, proposal_submit, proposal_withdraw
+from proposals.services.decisions import deliverable_deliver, proposal_award
+from proposals.services.submission import proposal_start, proposal_submit, proposal_withdraw
 from tests.calls.factories import officer_of, published_call
 from tests.factories import person_with_role
 

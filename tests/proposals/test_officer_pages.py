@@ -24,16 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call, Phase
-from calls.services import call_close
+from calls.services.lifecycle import call_close
 from portal.models import Organisation, Role
-from proposals.assessment import (
-    assessment_open,
-    code_of_conduct_accept,
-    committee_create,
-    committee_member_add,
-    conflict_declare,
-)
-from proposals.decisions import deliverable_deliver, proposal_award
 from proposals.models import (
     Assignment,
     Committee,
@@ -42,7 +34,15 @@ from proposals.models import (
     Deliverable,
     Proposal,
 )
-from proposals.services import funnel_problem
+from proposals.services.assessment import (
+    assessment_open,
+    code_of_conduct_accept,
+    committee_create,
+    committee_member_add,
+    conflict_declare,
+)
+from proposals.services.decisions import deliverable_deliver, proposal_award
+from proposals.services.submission import funnel_problem
 from tests.calls.factories import officer_of, published_call
 from tests.conftest import login_verified
 from tests.factories import AuthorityFactory, UserFactory, person_with_role

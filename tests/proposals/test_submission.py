@@ -11,14 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from calls.models import Call, Phase
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.uploads import clamd_configured
 from proposals.models import Deliverable, Proposal
-from proposals.services import (
+from proposals.services.submission import (
     attachment_add,
     proposal_start,
     proposal_submit,
     proposal_withdraw,
 )
-from proposals.uploads import clamd_configured
 from tests.calls.factories import published_call
 from tests.concurrency import require_postgresql, run_at_once
 

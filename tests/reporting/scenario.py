@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Account, AuthorityTarget, Fund
-from funding.services import commitment_pay
+from funding.services.cofinancing import commitment_pay
 from portal.models import Role, User
 from tests.factories import MinistryFactory, person_with_role
 from tests.funding.factories import co_financed, ezk_fund

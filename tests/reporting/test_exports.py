@@ -17,7 +17,7 @@ from funding.models import Entry
 from portal.models import Role
 from proposals.models import Proposal
 from reporting.models import Export
-from reporting.services import export_request
+from reporting.services.exports import export_request
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, person_with_role
 from tests.proposals.factories import complete_draft, submitted_proposals

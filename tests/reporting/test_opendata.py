@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from calls.models import Call
-from calls.services import (
+from calls.services.lifecycle import (
     call_cancel,
     call_close,
     call_document_add,
@@ -27,22 +27,17 @@ from calls.services import (
     phase_deadline_set,
 )
 from funding.models import Account, Fund, FundingRound, Transaction
-from funding.services import (
-    cofinancing_apply,
-    cofinancing_approve,
-    commitment_pay,
-    fund_open,
-    transaction_post,
-)
+from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
+from funding.services.ledger import fund_open, transaction_post
 from portal.models import Role
-from proposals.assessment import assessment_open, committee_create
-from proposals.decisions import (
+from proposals.models import Advice, CommitteeMember, Proposal
+from proposals.services.assessment import assessment_open, committee_create
+from proposals.services.decisions import (
     deliverable_deliver,
     deliverable_review,
     proposal_award,
     proposal_reject,
 )
-from proposals.models import Advice, CommitteeMember, Proposal
 from reporting.ocds.validation import codelist, validate_package
 from tests.calls.factories import draft_call, officer_of
 from tests.factories import AuthorityFactory, CompanyFactory, MinistryFactory, person_with_role
@@ -574,7 +569,7 @@ def test_the_footer_links_to_open_data(client):
 
 
 def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
-    from funding.services import transaction_reverse
+    from funding.services.ledger import transaction_reverse
 
     payment = Transaction.objects.get(
         kind=Transaction.Kind.PAYMENT, contract=demo["contract"], application__isnull=True

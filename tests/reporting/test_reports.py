@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from funding.selectors import fund_balances
+from funding.selectors.budget import fund_balances
 from portal.models import Role
 from portal.templatetags.portal import euro
-from reporting import rendering
 from reporting.models import ParliamentReport
-from reporting.services import report_request
+from reporting.rendering import report as rendering
+from reporting.services.reports import report_request
 from reporting.tasks import generate_parliament_report, quarterly_report
 from tests.calls.factories import officer_of
 from tests.concurrency import require_postgresql, run_at_once

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from funding.selectors import fund_balances
+from funding.selectors.budget import fund_balances
 from reporting.models import ParliamentReport
-from reporting.services import report_request
+from reporting.services.reports import report_request
 
 from .scenario import scenario
 from .test_reports import pdf_text, plain

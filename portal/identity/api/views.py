@@ -7,10 +7,10 @@ from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import AuditActorMixin
+from portal.api.views import AuditActorMixin
 
 from ..models import ApiToken
-from ..selectors import api_tokens_of
+from ..selectors.identity import api_tokens_of
 from ..services.tokens import api_token_revoke
 from .serializers import ApiTokenSerializer
 

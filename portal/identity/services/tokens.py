@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, User
-from portal.selectors import requires_two_factor
+from portal.selectors.identity import requires_two_factor
 
 from ..models import ApiToken
 

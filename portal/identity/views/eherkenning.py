@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from portal.exceptions import DomainError
-from portal.views import safe_next_url
+from portal.views.account import safe_next_url
 
 from ..eherkenning import AssertionProblem, EherkenningIdentity, identity_from_attributes
 from ..forms.eherkenning import EherkenningDetailsForm, MockEherkenningForm

@@ -18,7 +18,7 @@ from portal.permissions import can
 from ..forms.team import InvitationForm, InvitationNewAccountForm, TeamRoleForm
 from ..models import TeamInvitation
 from ..permissions import company_memberships
-from ..selectors import open_invitations_of, team_of
+from ..selectors.identity import open_invitations_of, team_of
 from ..services.teams import (
     team_invitation_accept,
     team_invitation_accept_new_account,

@@ -10,7 +10,7 @@ from portal.exceptions import DomainError
 
 from ..forms.tokens import ApiTokenForm
 from ..models import ApiToken
-from ..selectors import api_tokens_of
+from ..selectors.identity import api_tokens_of
 from ..services.tokens import api_token_create, api_token_revoke, second_factor_required_for_tokens
 
 

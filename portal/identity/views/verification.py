@@ -16,7 +16,7 @@ from portal.permissions import can
 from ..countries import country_name
 from ..forms.verification import RegisterCheckForm, RevokeVerificationForm
 from ..models import CompanyVerification, IdentifierClaim
-from ..selectors import companies_for_verification, team_of, verifications_of
+from ..selectors.identity import companies_for_verification, team_of, verifications_of
 from ..services.companies import company_verification_revoke, company_verify_by_register_check
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE
+from portal.demo.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE
 
 
 def demo_loaders():

@@ -1,0 +1,78 @@
+"""The filters of the public call list, shared by the page and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms.base import FilterForm
+from portal.models import Organisation
+
+from ..models import Call, Mission
+from ..selectors.calls import call_search
+
+PUBLIC_STATUSES = [
+    (value, label) for value, label in Call.Status.choices if value != Call.Status.DRAFT
+]
+
+
+class CallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    instrument = django_filters.ChoiceFilter(
+        label=_("Instrument"), choices=Call.Instrument.choices, empty_label=_("All instruments")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=PUBLIC_STATUSES, empty_label=_("All statuses")
+    )
+    authority = django_filters.ModelChoiceFilter(
+        label=_("Contracting authority"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY),
+        empty_label=_("All authorities"),
+    )
+    mission = django_filters.ModelChoiceFilter(
+        label=_("Mission"),
+        field_name="missions",
+        queryset=Mission.objects.all(),
+        to_field_name="code",
+        empty_label=_("All missions"),
+    )
+    deadline_after = django_filters.DateFilter(
+        label=_("Deadline from"),
+        field_name="deadline",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_before = django_filters.DateFilter(
+        label=_("Deadline until"),
+        field_name="deadline",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("deadline", "deadline"), ("publication_date", "published"), ("title", "title")),
+        field_labels={
+            "deadline": _("deadline (soonest first)"),
+            "-deadline": _("deadline (latest first)"),
+            "-published": _("newest first"),
+            "publication_date": _("oldest first"),
+            "title": _("title (A–Z)"),
+            "-title": _("title (Z–A)"),
+        },
+        empty_label=_("Relevance / deadline"),
+    )
+
+    class Meta:
+        model = Call
+        form = FilterForm
+        fields = ["q", "instrument", "status", "authority", "mission"]
+
+    def search(self, queryset, name, value):
+        return call_search(queryset, value)
+
+
+class ManagedCallFilter(CallFilter):
+    """The public filters, plus the draft status an officer's own list also holds."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, empty_label=_("All statuses")
+    )

@@ -1,0 +1,263 @@
+"""Demo calls: the trajectories named in Kamerbrief 33 009 nr. 98, and calls open right now.
+
+Open calls go through the real services (create, fill in, publish). The historical calls of
+2020–2021 are created the same way and then moved into their past state directly, since
+their deadlines lie in the past and the services rightly refuse to publish those.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from portal.models import Membership, Organisation, Role
+
+from ..models import Call, Mission, Phase, Prize
+from ..services.lifecycle import call_create, call_edit_draft, call_publish, calls_close_expired
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=AMSTERDAM)
+
+
+@dataclass
+class DemoCall:
+    authority: str
+    instrument: str
+    title: str
+    title_en: str
+    challenge: str
+    missions: list[str]
+    total_budget: str
+    # (budget, max per award, planned awards, months) per phase, in the instrument's order
+    phases: list[tuple[str, str, int, int]]
+    contact: tuple[str, str]
+    # Either a fixed past (published, questions deadline, deadline, final status) ...
+    history: tuple[datetime, datetime, datetime, str] | None = None
+    # ... or days from now for a call open today.
+    open_days: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+CALLS = [
+    DemoCall(
+        authority="Rijkswaterstaat",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR Circulaire Viaducten",
+        title_en="SBIR Circular Viaducts",
+        challenge=(
+            "Negentig procent van de viaducten wordt gesloopt lang voordat ze technisch zijn "
+            "afgeschreven, omdat het wegennet verandert. Rijkswaterstaat zoekt viaducten die "
+            "aan het eind van hun eerste leven opnieuw te gebruiken zijn: demontabel, "
+            "aanpasbaar en met zo min mogelijk nieuwe grondstoffen.\n\n"
+            "Na een open leeromgeving met meer dan zestig deelnemers vraagt deze SBIR eerst om "
+            "haalbaarheidsstudies. Een onafhankelijke beoordelingscommissie selecteert daarna "
+            "drie partijen die een prototype bouwen op een locatie van Rijkswaterstaat."
+        ),
+        missions=["energy", "key-technologies"],
+        total_budget="2400000.00",
+        phases=[("500000.00", "50000.00", 10, 4), ("1800000.00", "600000.00", 3, 15)],
+        contact=("Sanne de Vries", "inkoper@rws.example"),
+        history=(_at(2020, 6, 15, 9), _at(2020, 8, 31), _at(2020, 9, 30), Call.Status.COMPLETED),
+    ),
+    DemoCall(
+        authority="Provincie Zuid-Holland",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR CO2-neutrale provinciale vaarwegen",
+        title_en="SBIR CO2-neutral provincial waterways",
+        challenge=(
+            "De provincie beheert vaarwegen, bruggen en sluizen. Zuid-Holland wil dat beheer en "
+            "onderhoud in 2030 CO2-neutraal zijn. Gevraagd: innovaties voor emissievrij "
+            "baggeren, duurzame oeverbescherming en energieneutrale bediening van bruggen."
+        ),
+        missions=["energy", "agriculture-water-food"],
+        total_budget="1200000.00",
+        phases=[("300000.00", "30000.00", 10, 4), ("900000.00", "300000.00", 3, 12)],
+        contact=("Ahmed El Amrani", "inkoper@zuid-holland.example"),
+        history=(_at(2020, 10, 1, 9), _at(2020, 11, 13), _at(2020, 12, 4), Call.Status.AWARDED),
+    ),
+    DemoCall(
+        authority="ZonMw",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR Veilig binnensporten en heropenen van sportevenementen",
+        title_en="SBIR Safe indoor sports and reopening sports events",
+        challenge=(
+            "De coronamaatregelen legden binnensport en sportevenementen stil. ZonMw zoekt "
+            "innovaties die sporten binnen veilig maken en evenementen weer mogelijk: "
+            "ventilatie en luchtreiniging, sneltesten aan de poort en slimme "
+            "bezoekersstromen."
+        ),
+        missions=["health-care"],
+        total_budget="1000000.00",
+        phases=[("250000.00", "25000.00", 10, 3), ("750000.00", "250000.00", 3, 9)],
+        contact=("Team SBIR ZonMw", "sbir@zonmw.example"),
+        history=(_at(2020, 11, 2, 9), _at(2020, 11, 27), _at(2020, 12, 15), Call.Status.AWARDED),
+    ),
+    DemoCall(
+        authority="Ministerie van Volksgezondheid, Welzijn en Sport",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR Duurzame persoonlijke beschermingsmiddelen in de zorg",
+        title_en="SBIR Sustainable personal protective equipment for care",
+        challenge=(
+            "Tijdens de coronacrisis bleek de zorg afhankelijk van wegwerpmaskers, -schorten "
+            "en -handschoenen uit verre landen. VWS zoekt herbruikbare of circulaire "
+            "beschermingsmiddelen die even veilig zijn en in Europa gemaakt kunnen worden."
+        ),
+        missions=["health-care", "energy"],
+        total_budget="1500000.00",
+        phases=[("400000.00", "40000.00", 10, 4), ("1100000.00", "365000.00", 3, 12)],
+        contact=("Programmateam PBM", "pbm@minvws.example"),
+        history=(_at(2021, 1, 11, 9), _at(2021, 2, 12), _at(2021, 3, 1), Call.Status.AWARDED),
+    ),
+    DemoCall(
+        authority="Rijkswaterstaat",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR Emissieloos bouwmaterieel in de wegenbouw",
+        title_en="SBIR Zero-emission construction equipment for road building",
+        challenge=(
+            "Rijkswaterstaat wil in 2030 emissieloos bouwen. Zware machines voor asfalteren, "
+            "grondverzet en heien draaien nog vrijwel allemaal op diesel. Gevraagd: "
+            "oplossingen voor emissieloos materieel en de energievoorziening op de bouwplaats, "
+            "ook waar geen zware netaansluiting is."
+        ),
+        missions=["energy", "key-technologies"],
+        total_budget="2000000.00",
+        phases=[("400000.00", "40000.00", 10, 4), ("1500000.00", "500000.00", 3, 12)],
+        contact=("Sanne de Vries", "inkoper@rws.example"),
+        open_days=45,
+    ),
+    DemoCall(
+        authority="Provincie Zuid-Holland",
+        instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
+        title="Innovatiepartnerschap zero-emissie veerverbinding",
+        title_en="Innovation partnership zero-emission ferry service",
+        challenge=(
+            "De provincie wil haar veerponten vóór 2030 zero-emissie laten varen. In dit "
+            "innovatiepartnerschap ontwikkelen we samen met ten hoogste drie partners een "
+            "emissievrije pont met laadinfrastructuur, en kopen we de beste oplossing daarna. "
+            "Eerst vragen we verzoeken tot deelneming; geselecteerde gegadigden nodigen we uit "
+            "een inschrijving te doen."
+        ),
+        missions=["energy", "agriculture-water-food"],
+        total_budget="6000000.00",
+        phases=[
+            ("600000.00", "200000.00", 3, 6),
+            ("1400000.00", "700000.00", 2, 12),
+            ("4000000.00", "4000000.00", 1, 36),
+        ],
+        contact=("Ahmed El Amrani", "inkoper@zuid-holland.example"),
+        open_days=80,
+        extra={"participation_days": 35, "max_partners": 3},
+    ),
+    DemoCall(
+        authority="ZonMw",
+        instrument=Call.Instrument.PRIZE_COMPETITION,
+        title="Prijsvraag Slimme hulpmiddelen voor mantelzorgers",
+        title_en="Prize competition Smart aids for informal carers",
+        challenge=(
+            "Ruim vier miljoen mensen zorgen voor een naaste. ZonMw zoekt slimme, betaalbare "
+            "hulpmiddelen die mantelzorg lichter maken. De drie beste ideeën winnen een prijs "
+            "om hun idee verder te ontwikkelen."
+        ),
+        missions=["health-care"],
+        total_budget="100000.00",
+        phases=[("100000.00", "50000.00", 3, 6)],
+        contact=("Team Prijsvragen ZonMw", "prijsvraag@zonmw.example"),
+        open_days=30,
+    ),
+]
+
+
+def _officer_of(authority: Organisation):
+    membership = (
+        Membership.objects.filter(organisation=authority, role=Role.PROCUREMENT_OFFICER)
+        .select_related("user")
+        .first()
+    )
+    if membership:
+        return membership.user
+    # Authorities without a demo officer get one, so that their calls go through services.
+    from portal.models import User
+
+    user, _created = User.objects.get_or_create(
+        email=f"inkoper-{authority.pk}@demo.example",
+        defaults={"full_name": f"Inkoper {authority.name}"},
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=authority, role=Role.PROCUREMENT_OFFICER
+    )
+    return user
+
+
+def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
+    def save():
+        for phase, (budget, maximum, awards, months) in zip(
+            call.phases.order_by("order"), demo.phases, strict=True
+        ):
+            phase.budget = Decimal(budget)
+            phase.max_per_award = Decimal(maximum)
+            phase.planned_awards = awards
+            phase.duration_months = months
+            phase.save()
+            if phase.kind == Phase.Kind.SINGLE_ROUND:
+                for rank, amount in enumerate(("50000.00", "30000.00", "20000.00"), 1):
+                    Prize.objects.get_or_create(
+                        phase=phase, rank=rank, defaults={"amount": Decimal(amount)}
+                    )
+
+    call_edit_draft(call=call, actor=officer, save=save)
+
+
+def _create(demo: DemoCall, now: datetime) -> Call:
+    authority = Organisation.objects.get(name=demo.authority)
+    officer = _officer_of(authority)
+    if demo.history:
+        published, questions_deadline, deadline, _status = demo.history
+    else:
+        deadline = timezone.localtime(now + timedelta(days=demo.open_days)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
+        questions_deadline = deadline - timedelta(days=14)
+    fields = {
+        "title": demo.title,
+        "title_en": demo.title_en,
+        "challenge": demo.challenge,
+        "contact_name": demo.contact[0],
+        "contact_email": demo.contact[1],
+        "total_budget": Decimal(demo.total_budget),
+        "deadline": deadline,
+        "questions_deadline": questions_deadline,
+        "missions": list(Mission.objects.filter(code__in=demo.missions)),
+    }
+    if demo.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        fields["participation_deadline"] = now + timedelta(days=demo.extra["participation_days"])
+        fields["max_partners"] = demo.extra["max_partners"]
+    call = call_create(actor=officer, authority=authority, instrument=demo.instrument, **fields)
+    _fill_phases(call, officer, demo)
+    if demo.history:
+        published, _q, deadline, status = demo.history
+        Call.objects.filter(pk=call.pk).update(
+            status=status, publication_date=published, closed_at=deadline, created_at=published
+        )
+    else:
+        call_publish(call=call, actor=officer)
+    return call
+
+
+def load() -> str:
+    now = timezone.now()
+    closed = calls_close_expired(now=now)
+    created = 0
+    for demo in CALLS:
+        existing = Call.objects.filter(title=demo.title, authority__name=demo.authority)
+        if demo.history is None:
+            # An open demo call stays open: make a fresh one once the previous one closed.
+            existing = existing.filter(status=Call.Status.PUBLISHED)
+        if not existing.exists():
+            _create(demo, now)
+            created += 1
+    return f"{created} calls created, {closed} closed at their deadline"

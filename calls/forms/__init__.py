@@ -1,0 +1,1 @@
+"""Calls' forms: calls.py (drafting and the lifecycle), clarifications.py, participation.py."""

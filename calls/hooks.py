@@ -1,0 +1,134 @@
+"""What calls add to the portal's pages through CallsConfig (the portal asks every app).
+
+- ``navigation(user)``: the header's entries for calls.
+- ``tasks_for(user)``: "My tasks" on the dashboard for the calls' own objects: clarification
+  questions to answer, a call to close after its deadline, and (innovation partnership,
+  stage 1) requests to participate to review and invitations to tender to send. The
+  invited company's task to tender is the proposals app's: only it knows whether the
+  tender is started. Three queries at most, whatever the number of calls.
+- ``home_sections(request)``: the calls open now on the public home page (one query).
+"""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from portal.models import Role
+from portal.selectors.identity import roles_of
+
+from .models import Call, ParticipationRequest
+from .selectors.calls import calls_managed_by, calls_open_now
+
+OPEN_CALLS_SHOWN = 6
+
+
+def navigation(user) -> list[dict]:
+    """The public overview, and an officer's own calls."""
+    items = [{"label": gettext_lazy("Calls"), "url": reverse("calls:list")}]
+    if user.is_authenticated and user.has_perm("calls.add_call"):
+        items.append({"label": gettext_lazy("My calls"), "url": reverse("calls:officer_list")})
+    return items
+
+
+def task(kind: str, title: str, url: str, deadline=None) -> dict:
+    return {"kind": kind, "title": title, "url": url, "deadline": deadline}
+
+
+def tasks_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    tasks = []
+    if Role.PROCUREMENT_OFFICER in roles:
+        now = timezone.now()
+        tasks += _questions_and_closing(user, now)
+        tasks += _participation(user, now)
+    return tasks
+
+
+def _questions_and_closing(user, now) -> list[dict]:
+    tasks = []
+    calls = calls_managed_by(user).prefetch_related(None)
+    for call in calls.filter(open_questions__gt=0):
+        tasks.append(
+            task(
+                "clarification_questions",
+                ngettext(
+                    "Answer %(count)d clarification question about %(call)s",
+                    "Answer %(count)d clarification questions about %(call)s",
+                    call.open_questions,
+                )
+                % {"count": call.open_questions, "call": call.display_title},
+                reverse("calls:officer_clarifications", kwargs={"pk": call.pk}),
+                call.deadline,
+            )
+        )
+    for call in calls.filter(status=Call.Status.PUBLISHED, deadline__lte=now):
+        tasks.append(
+            task(
+                "close_call",
+                _("The deadline has passed: close %(call)s") % {"call": call.display_title},
+                reverse("calls:officer_manage", kwargs={"pk": call.pk}),
+                call.deadline,
+            )
+        )
+    return tasks
+
+
+def _participation(user, now) -> list[dict]:
+    """Innovation partnership, stage 1: requests to review once their deadline has passed,
+    then the invitations to tender to send. One query."""
+    tasks = []
+    calls = (
+        calls_managed_by(user)
+        .prefetch_related(None)
+        .filter(
+            instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
+            participation_deadline__lte=now,
+            invitations_sent_at__isnull=True,
+            status__in=[Call.Status.PUBLISHED, Call.Status.CLOSED],
+        )
+        .annotate(
+            undecided=Count(
+                "participation_requests",
+                filter=Q(participation_requests__status=ParticipationRequest.Status.SUBMITTED),
+                distinct=True,
+            ),
+            decided=Count(
+                "participation_requests",
+                filter=Q(
+                    participation_requests__status__in=[
+                        ParticipationRequest.Status.SELECTED,
+                        ParticipationRequest.Status.REJECTED,
+                    ]
+                ),
+                distinct=True,
+            ),
+        )
+        .filter(Q(undecided__gt=0) | Q(decided__gt=0))
+    )
+    for call in calls:
+        url = reverse("calls:officer_participation", kwargs={"pk": call.pk})
+        if call.undecided:
+            title = ngettext(
+                "Review %(count)d request to participate in %(call)s",
+                "Review %(count)d requests to participate in %(call)s",
+                call.undecided,
+            ) % {"count": call.undecided, "call": call.display_title}
+            tasks.append(task("review_participation", title, url, call.deadline))
+        else:
+            title = _("Send the invitations to tender for %(call)s") % {"call": call.display_title}
+            tasks.append(task("send_invitations", title, url, call.deadline))
+    return tasks
+
+
+def home_sections(request) -> list[dict]:
+    """The open calls: those a company can respond to now, the soonest to close first."""
+    calls = list(calls_open_now().prefetch_related(None)[:OPEN_CALLS_SHOWN])
+    today = timezone.localdate()
+    for call in calls:
+        # Calendar days in Europe/Amsterdam: a deadline tomorrow at 09:00 closes "in 1 day".
+        call.days_left = (timezone.localdate(call.open_until) - today).days
+    return [{"template": "calls/partials/home_open_calls.html", "context": {"calls": calls}}]

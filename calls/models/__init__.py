@@ -1,0 +1,45 @@
+"""Calls for innovation: what an authority asks for, in which phases, judged on what.
+
+Every model is imported here, so that Django finds them and the rest of the code
+imports them from `calls.models`.
+"""
+
+from .call import (
+    CALL_TRANSITIONS,
+    Call,
+    Criterion,
+    Follower,
+    Mission,
+    Phase,
+    Prize,
+    Question,
+    RequiredDocument,
+)
+from .clarifications import ClarificationQuestion, ClarificationRelease
+from .documents import Amendment, CallDocument, call_document_path, private_storage
+from .participation import (
+    PARTICIPATION_TRANSITIONS,
+    ParticipationRequest,
+    participation_document_path,
+)
+
+__all__ = [
+    "CALL_TRANSITIONS",
+    "PARTICIPATION_TRANSITIONS",
+    "Amendment",
+    "Call",
+    "CallDocument",
+    "ClarificationQuestion",
+    "ClarificationRelease",
+    "Criterion",
+    "Follower",
+    "Mission",
+    "ParticipationRequest",
+    "Phase",
+    "Prize",
+    "Question",
+    "RequiredDocument",
+    "call_document_path",
+    "participation_document_path",
+    "private_storage",
+]

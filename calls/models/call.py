@@ -1,0 +1,434 @@
+"""Calls for innovation: what an authority asks for, in which phases, judged on what."""
+
+from decimal import Decimal
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation
+from portal.money import MoneyField
+
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class Mission(models.Model):
+    """A mission of the Kennis- en Innovatieagenda's 2020–2023 (seeded by a migration)."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_nl
+
+
+class Call(models.Model):
+    class Instrument(models.TextChoices):
+        SBIR = "sbir", _("SBIR")
+        INNOVATION_PARTNERSHIP = "innovation_partnership", _("innovation partnership")
+        PRIZE_COMPETITION = "prize_competition", _("prize competition")
+        HACKATHON = "hackathon", _("hackathon")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("open for proposals")
+        CLOSED = "closed", _("closed")
+        UNDER_ASSESSMENT = "under_assessment", _("under assessment")
+        AWARDED = "awarded", _("awarded")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class TieBreak(models.TextChoices):
+        HEAVIEST_CRITERION = (
+            "heaviest_criterion",
+            _("higher score on the criterion with the highest weight"),
+        )
+        EARLIEST_SUBMISSION = "earliest_submission", _("earlier submission")
+
+    authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("contracting authority"),
+        limit_choices_to={"kind": Organisation.Kind.AUTHORITY},
+    )
+    instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    challenge = models.TextField(
+        _("challenge"), help_text=_("What the authority wants solved, and why.")
+    )
+    challenge_en = models.TextField(_("challenge in English"), blank=True)
+    missions = models.ManyToManyField(
+        Mission, related_name="calls", blank=True, verbose_name=_("missions")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    total_budget = MoneyField(_("total budget (€)"), validators=NOT_NEGATIVE)
+    publication_date = models.DateTimeField(_("publication date"), null=True, blank=True)
+    deadline = models.DateTimeField(
+        _("deadline"), help_text=_("Date and time in Europe/Amsterdam.")
+    )
+    questions_deadline = models.DateTimeField(
+        _("deadline for questions"),
+        help_text=_("Companies can ask clarification questions until this moment."),
+    )
+    # Innovation partnership: first requests to participate, then tenders by invitation.
+    participation_deadline = models.DateTimeField(
+        _("deadline for requests to participate"), null=True, blank=True
+    )
+    max_partners = models.PositiveSmallIntegerField(
+        _("maximum number of partners"), null=True, blank=True
+    )
+    invitations_sent_at = models.DateTimeField(
+        _("invitations to tender sent at"), null=True, blank=True, editable=False
+    )
+    reserves_right_to_stop = models.BooleanField(
+        _("may stop after any phase or reduce the number of partners"),
+        default=False,
+        help_text=_("An innovation partnership must state this in advance."),
+    )
+    consortium_allowed = models.BooleanField(
+        _("consortium partners allowed"),
+        default=True,
+        help_text=_("Whether a company may submit a proposal together with partners."),
+    )
+    blind_assessment = models.BooleanField(
+        _("blind assessment"),
+        default=False,
+        help_text=_("Assessors see no company names or people, only the content."),
+    )
+    tie_break = models.CharField(
+        _("tie-break rule"),
+        max_length=30,
+        choices=TieBreak.choices,
+        default=TieBreak.HEAVIEST_CRITERION,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["deadline"]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["authority", "status"]),
+            models.Index(fields=["-publication_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(questions_deadline__lte=models.F("deadline")),
+                name="call_questions_close_before_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+                name="call_cancelled_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def reference(self) -> str:
+        """Stable, human-quotable number, e.g. IL-2026-00042."""
+        year = (self.created_at or timezone.now()).year
+        return f"IL-{year}-{self.pk or 0:05d}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title
+
+    @property
+    def display_challenge(self) -> str:
+        return self.challenge_en if get_language() == "en" and self.challenge_en else self.challenge
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:60] or "call"
+
+    @property
+    def is_public(self) -> bool:
+        """Published at some point: a draft cancelled before publication stays private."""
+        return self.status != self.Status.DRAFT and self.publication_date is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED and timezone.now() < self.deadline
+
+    @property
+    def accepts_questions(self) -> bool:
+        return self.status == self.Status.PUBLISHED and timezone.now() < self.questions_deadline
+
+
+# Each status's allowed next statuses; calls/services/lifecycle.py refuses any other move.
+CALL_TRANSITIONS: dict[str, set[str]] = {
+    Call.Status.DRAFT: {Call.Status.PUBLISHED, Call.Status.CANCELLED},
+    Call.Status.PUBLISHED: {Call.Status.CLOSED, Call.Status.CANCELLED},
+    Call.Status.CLOSED: {Call.Status.UNDER_ASSESSMENT, Call.Status.CANCELLED},
+    Call.Status.UNDER_ASSESSMENT: {Call.Status.AWARDED, Call.Status.CANCELLED},
+    Call.Status.AWARDED: {Call.Status.COMPLETED},
+    Call.Status.COMPLETED: set(),
+    Call.Status.CANCELLED: set(),
+}
+
+
+class Phase(models.Model):
+    class Kind(models.TextChoices):
+        FEASIBILITY = "feasibility", _("feasibility study")
+        PROTOTYPE = "prototype", _("R&D / prototype")
+        RD = "rd", _("R&D phase")
+        PURCHASE = "purchase", _("purchase phase")
+        SINGLE_ROUND = "single_round", _("single round with prizes")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    budget = MoneyField(_("budget (€)"), validators=NOT_NEGATIVE)
+    max_per_award = MoneyField(_("maximum per award (€)"), validators=NOT_NEGATIVE)
+    planned_awards = models.PositiveSmallIntegerField(
+        _("planned number of awards"), validators=[MinValueValidator(1)]
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    deadline = models.DateTimeField(
+        _("deadline for proposals"),
+        null=True,
+        blank=True,
+        help_text=_("Later phases may get their deadline once the earlier phase is decided."),
+    )
+    interim_targets = models.TextField(
+        _("interim targets"),
+        blank=True,
+        help_text=_("Innovation partnership: what must be reached to continue."),
+    )
+    overall_threshold = models.DecimalField(
+        _("minimum weighted score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("On the criteria's scale; proposals below it are not eligible."),
+    )
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["call", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "order"], name="phase_unique_order"),
+            models.CheckConstraint(
+                condition=Q(max_per_award__lte=models.F("budget")),
+                name="phase_award_within_budget",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The English name on English pages when there is one; the Dutch name otherwise."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def deadline_ahead(self) -> bool:
+        return self.deadline is not None and timezone.now() < self.deadline
+
+
+class Prize(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="prizes")
+    rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
+    amount = MoneyField(_("amount (€)"), validators=NOT_NEGATIVE)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
+        ordering = ["phase", "rank"]
+        constraints = [models.UniqueConstraint(fields=["phase", "rank"], name="prize_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}: {self.amount}"
+
+
+class Criterion(models.Model):
+    """A weighted assessment criterion of one phase; frozen once the call is published."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
+    threshold = models.PositiveSmallIntegerField(
+        _("minimum score"),
+        null=True,
+        blank=True,
+        help_text=_("A proposal scoring lower on this criterion is not eligible."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["phase", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max")), name="criterion_scale_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__isnull=True)
+                | (
+                    Q(threshold__gte=models.F("scale_min"))
+                    & Q(threshold__lte=models.F("scale_max"))
+                ),
+                name="criterion_threshold_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description
+
+
+class RequiredDocument(models.Model):
+    """A document every proposal for a phase must include (e.g. project plan)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="required_documents")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["phase", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """A call-specific question added to the standard proposal form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        NUMBER = "number", _("number")
+        YES_NO = "yes_no", _("yes/no")
+        CHOICE = "choice", _("choice")
+        FILE = "file", _("file")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    phase = models.ForeignKey(
+        Phase,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        null=True,
+        blank=True,
+        verbose_name=_("phase"),
+        help_text=_("Leave empty to ask it in every phase."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("explanation"), max_length=500, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For a choice question: one option per line.")
+    )
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["call", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def snapshot(self) -> dict:
+        """What a proposal stores beside its answer, so later edits never garble it."""
+        return {
+            "id": self.pk,
+            "text": self.text,
+            "kind": self.kind,
+            "choices": self.choice_list,
+            "required": self.required,
+        }
+
+
+class Follower(models.Model):
+    """Someone who wants an e-mail when a call's Q&A or amendments are published."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_calls"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "user"], name="follower_unique_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.call.reference}"
+
+
+auditlog.register(Phase)
+auditlog.register(Prize)
+auditlog.register(Criterion)
+auditlog.register(RequiredDocument)
+auditlog.register(Question)
+auditlog.register(Call, m2m_fields={"missions"})

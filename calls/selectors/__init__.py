@@ -1,0 +1,1 @@
+"""Calls' reads shared by pages, API, exports and tasks: calls.py, participation.py."""

@@ -1,0 +1,464 @@
+"""Writes to calls: drafting, publication, the lifecycle, amendments, following a call."""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.models import Organisation, User
+from portal.permissions import can
+from portal.uploads import PDF_ONLY, check_upload
+
+from ..models import (
+    CALL_TRANSITIONS,
+    Amendment,
+    Call,
+    CallDocument,
+    Criterion,
+    Follower,
+    Phase,
+    RequiredDocument,
+)
+from ..signals import call_ended
+from ..structures import STRUCTURES
+
+MIN_PARTICIPATION_PERIOD = timedelta(days=30)
+# Fields an amendment may change on a published call. Criteria, phases and budgets are
+# frozen: changing them after publication would change the competition itself.
+AMENDABLE_FIELDS = (
+    "title",
+    "title_en",
+    "challenge",
+    "challenge_en",
+    "contact_name",
+    "contact_email",
+    "deadline",
+    "questions_deadline",
+)
+
+
+def _require(actor: User, permission: str, call: Call | None = None) -> None:
+    if not can(actor, permission, call):
+        raise NotAllowed()
+
+
+def _locked(call: Call) -> Call:
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+def _move(call: Call, to_state: str) -> None:
+    if to_state not in CALL_TRANSITIONS[call.status]:
+        raise IllegalTransition(
+            model=_("call"),
+            from_state=Call.Status(call.status).label,
+            to_state=Call.Status(to_state).label,
+        )
+    call.status = to_state
+
+
+def _moment(value: datetime) -> str:
+    return (
+        date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        + " "
+        + (timezone.localtime(value).tzname() or "")
+    )
+
+
+# --- Drafting ---------------------------------------------------------------------------------
+
+
+def call_create(*, actor: User, authority: Organisation, instrument: str, **fields) -> Call:
+    """A new draft call with the standard phases, criteria and documents of its instrument."""
+    if authority.kind != Organisation.Kind.AUTHORITY:
+        raise DomainError(_("Only a contracting authority can publish calls."))
+    from ..permissions import is_officer_of
+
+    if not is_officer_of(actor, authority.pk):
+        raise NotAllowed(
+            _("Only procurement officers of %(name)s can create its calls.")
+            % {"name": authority.name}
+        )
+    missions = fields.pop("missions", [])
+    with transaction.atomic():
+        call = Call.objects.create(
+            authority=authority, instrument=instrument, created_by=actor, **fields
+        )
+        if missions:
+            call.missions.set(missions)
+        if instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+            call.reserves_right_to_stop = True
+            call.save(update_fields=["reserves_right_to_stop"])
+        _apply_structure(call)
+    return call
+
+
+def _in(language: str, text) -> str:
+    with translation.override(language):
+        return str(text)
+
+
+def _apply_structure(call: Call) -> None:
+    """The instrument's phases and criteria, named in Dutch and in English."""
+    nl, en = settings.LANGUAGE_CODE, "en"
+    for order, (kind, name, criteria, documents) in enumerate(STRUCTURES[call.instrument], 1):
+        phase = Phase.objects.create(
+            call=call,
+            order=order,
+            kind=kind,
+            name=_in(nl, name),
+            name_en=_in(en, name),
+            budget=Decimal("0.00"),
+            max_per_award=Decimal("0.00"),
+            planned_awards=1,
+            duration_months=6,
+            deadline=call.deadline if order == 1 else None,
+        )
+        Criterion.objects.bulk_create(
+            Criterion(
+                phase=phase,
+                order=i,
+                name=_in(nl, n),
+                name_en=_in(en, n),
+                description=_in(nl, d),
+                description_en=_in(en, d),
+                weight=w,
+            )
+            for i, (n, d, w) in enumerate(criteria, 1)
+        )
+        RequiredDocument.objects.bulk_create(
+            RequiredDocument(phase=phase, order=i, name=str(n)) for i, n in enumerate(documents, 1)
+        )
+
+
+def call_edit_draft(*, call: Call, actor: User, save: Callable[[], object]) -> None:
+    """Run an edit of a draft (its form or formset's save) under the draft's rules.
+
+    Published calls are frozen; changing them is an amendment (call_amend).
+    """
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        locked = _locked(call)
+        if locked.status != Call.Status.DRAFT:
+            raise DomainError(
+                _(
+                    "Only a draft can be edited. "
+                    "Record a change to a published call as an amendment."
+                ),
+                code="frozen",
+            )
+        save()
+
+
+def call_document_add(*, call: Call, actor: User, title: str, file: UploadedFile) -> CallDocument:
+    """A PDF for everyone to read with the call; checked like proposal uploads.
+
+    Extension, declared type and content (libmagic) must agree on PDF, and clamd scans it
+    when configured. It is stored privately and served by calls:document, which shows a
+    draft's documents only to the authority's officers.
+    """
+    _require(actor, "calls.manage_call", call)
+    check_upload(file, allowed=PDF_ONLY)
+    if call.status not in (Call.Status.DRAFT, Call.Status.PUBLISHED):
+        raise DomainError(_("Documents can only be added before the deadline."), code="frozen")
+    return CallDocument.objects.create(
+        call=call, title=title, file=file, size=file.size, uploaded_by=actor
+    )
+
+
+# --- Publication and the lifecycle ---------------------------------------------------------
+
+
+def call_publication_problems(call: Call, *, now: datetime | None = None) -> list[str]:
+    """Everything that keeps a draft from being published; empty when it is complete."""
+    now = now or timezone.now()
+    problems = []
+    phases = list(call.phases.prefetch_related("criteria", "prizes"))
+    if not phases:
+        problems.append(_("The call has no phase."))
+    phase_total = sum((p.budget for p in phases), Decimal("0.00"))
+    if phase_total > call.total_budget:
+        problems.append(
+            _("The phase budgets (€ %(phases)s) exceed the call's budget (€ %(total)s).")
+            % {"phases": phase_total, "total": call.total_budget}
+        )
+    for phase in phases:
+        criteria = list(phase.criteria.all())
+        if not criteria:
+            problems.append(_("%(phase)s has no assessment criterion.") % {"phase": phase.name})
+        elif (weights := sum(c.weight for c in criteria)) != 100:
+            problems.append(
+                _("The weights of %(phase)s add up to %(sum)s%%, not 100%%.")
+                % {"phase": phase.name, "sum": weights}
+            )
+        if phase.budget <= 0 or phase.max_per_award <= 0:
+            problems.append(
+                _("%(phase)s needs a budget and a maximum per award.") % {"phase": phase.name}
+            )
+        if phase.deadline and phase.deadline < call.deadline:
+            problems.append(
+                _("The deadline of %(phase)s lies before the call's deadline.")
+                % {"phase": phase.name}
+            )
+    if call.deadline <= now:
+        problems.append(_("The deadline lies in the past."))
+    if call.questions_deadline <= now:
+        problems.append(_("The deadline for questions lies in the past."))
+    if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        problems += _partnership_problems(call, now)
+    if call.instrument in (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON):
+        for phase in phases:
+            prizes = sum((p.amount for p in phase.prizes.all()), Decimal("0.00"))
+            if not phase.prizes.all():
+                problems.append(_("%(phase)s has no prizes.") % {"phase": phase.name})
+            elif prizes > phase.budget:
+                problems.append(
+                    _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.name}
+                )
+    return problems
+
+
+def _partnership_problems(call: Call, now: datetime) -> list[str]:
+    problems = []
+    if not call.participation_deadline:
+        problems.append(
+            _("An innovation partnership needs a deadline for requests to participate.")
+        )
+    elif call.participation_deadline < now + MIN_PARTICIPATION_PERIOD:
+        problems.append(
+            _("Requests to participate must be open for at least 30 days after publication.")
+        )
+    elif call.participation_deadline >= call.deadline:
+        problems.append(_("Requests to participate must close before the deadline for tenders."))
+    if not call.reserves_right_to_stop:
+        problems.append(
+            _(
+                "An innovation partnership must state in advance that the authority may stop "
+                "after any phase or reduce the number of partners."
+            )
+        )
+    return problems
+
+
+def call_publish(*, call: Call, actor: User) -> Call:
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, Call.Status.PUBLISHED)
+        if problems := call_publication_problems(call):
+            raise DomainError(" ".join(problems), code="incomplete")
+        call.publication_date = timezone.now()
+        call.save(update_fields=["status", "publication_date", "updated_at"])
+    return call
+
+
+def call_close(*, call: Call, actor: User | None = None) -> Call:
+    """Close a call by hand (actor given) or automatically at its deadline (actor None)."""
+    if actor is not None:
+        _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, Call.Status.CLOSED)
+        if timezone.now() < call.deadline:
+            # Closing early would shut out companies still working on their proposal.
+            raise DomainError(
+                _("The call is open until %(moment)s. To stop it earlier, cancel it with a reason.")
+                % {"moment": _moment(call.deadline)},
+                code="open",
+            )
+        call.closed_at = timezone.now()
+        call.save(update_fields=["status", "closed_at", "updated_at"])
+    return call
+
+
+def calls_close_expired(*, now: datetime | None = None) -> int:
+    """Close every published call whose deadline has passed; safe to run on many workers."""
+    now = now or timezone.now()
+    closed = 0
+    due = Call.objects.filter(status=Call.Status.PUBLISHED, deadline__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # skip_locked: another worker closing the same call right now is fine.
+            call = (
+                Call.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Call.Status.PUBLISHED)
+                .first()
+            )
+            if call is None:
+                continue
+            call.status = Call.Status.CLOSED
+            call.closed_at = now
+            call.save(update_fields=["status", "closed_at", "updated_at"])
+            closed += 1
+    return closed
+
+
+def _simple_transition(call: Call, actor: User, to_state: str) -> Call:
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, to_state)
+        call.save(update_fields=["status", "updated_at"])
+    return call
+
+
+def call_start_assessment(*, call: Call, actor: User) -> Call:
+    """Moved by proposals' assessment_open with the first phase's proposals, never alone:
+    a call under assessment must have its proposals with the committee."""
+    return _simple_transition(call, actor, Call.Status.UNDER_ASSESSMENT)
+
+
+def call_mark_awarded(*, call: Call, actor: User) -> Call:
+    return _simple_transition(call, actor, Call.Status.AWARDED)
+
+
+def call_complete(*, call: Call, actor: User) -> Call:
+    """The trajectory is done. Refused while contracts still run (the proposals app says so);
+    what EZK granted and did not pay goes back to its fund (the funding app books it)."""
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, Call.Status.COMPLETED)
+        call.save(update_fields=["status", "updated_at"])
+        call_ended.send(
+            sender=Call, call=call, actor=actor, reason=_("The trajectory was completed.")
+        )
+    return call
+
+
+def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
+    _require(actor, "calls.manage_call", call)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for cancelling the call."), code="reason")
+    with transaction.atomic():
+        call = _locked(call)
+        _move(call, Call.Status.CANCELLED)
+        call.cancellation_reason = reason.strip()
+        call.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        call_ended.send(sender=Call, call=call, actor=actor, reason=call.cancellation_reason)
+        _notify_followers_on_commit(call, "cancelled")
+    return call
+
+
+# --- Amendments -------------------------------------------------------------------------------
+
+
+def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
+    """Change a published call openly: recorded with its reason and announced to followers."""
+    _require(actor, "calls.manage_call", call)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the amendment."), code="reason")
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise DomainError(
+            _("These parts of a published call cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="frozen",
+        )
+    with transaction.atomic():
+        call = _locked(call)
+        if call.status != Call.Status.PUBLISHED:
+            raise DomainError(_("Only a call that is open can be amended."), code="frozen")
+        new_deadline = changes.get("deadline")
+        if new_deadline and new_deadline < call.deadline:
+            raise DomainError(
+                _("An amendment may extend the deadline, never shorten it."), code="deadline"
+            )
+        if new_deadline and new_deadline <= timezone.now():
+            raise DomainError(_("The new deadline lies in the past."), code="deadline")
+        questions_deadline = changes.get("questions_deadline", call.questions_deadline)
+        if questions_deadline > (new_deadline or call.deadline):
+            raise DomainError(
+                _("The deadline for questions must not lie after the deadline."),
+                code="questions_deadline",
+            )
+        old_deadline = call.deadline
+        recorded = {}
+        for field, value in changes.items():
+            old = getattr(call, field)
+            if old != value:
+                recorded[field] = [_describe(old), _describe(value)]
+                setattr(call, field, value)
+        if not recorded:
+            raise DomainError(_("The amendment changes nothing."), code="empty")
+        number = (call.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+        amendment = Amendment.objects.create(
+            call=call,
+            number=number,
+            reason=reason.strip(),
+            changes=recorded,
+            previous_deadline=old_deadline if "deadline" in recorded else None,
+            new_deadline=call.deadline if "deadline" in recorded else None,
+            created_by=actor,
+        )
+        call.save(update_fields=[*recorded.keys(), "updated_at"])
+        if "deadline" in recorded:
+            call.phases.filter(order=1).update(deadline=new_deadline)
+        _notify_followers_on_commit(call, "amendment", amendment_id=amendment.pk)
+    return amendment
+
+
+def _describe(value) -> str:
+    if isinstance(value, datetime):
+        return _moment(value)
+    return str(value)
+
+
+# --- Following and clarification questions (nota van inlichtingen) -------------------------
+
+
+def call_follow(*, call: Call, actor: User) -> Follower:
+    _require(actor, "calls.follow_call", call)
+    follower, _created = Follower.objects.get_or_create(call=call, user=actor)
+    return follower
+
+
+def call_unfollow(*, call: Call, actor: User) -> None:
+    Follower.objects.filter(call=call, user=actor).delete()
+
+
+def _notify_followers_on_commit(call: Call, event: str, **ids) -> None:
+    from ..tasks import notify_followers
+
+    transaction.on_commit(lambda: notify_followers.delay(call.pk, event, **ids))
+
+
+def phase_budget_total(call: Call) -> Decimal:
+    return call.phases.aggregate(total=Sum("budget"))["total"] or Decimal("0.00")
+
+
+def phase_deadline_set(*, phase: Phase, actor: User, deadline: datetime) -> Phase:
+    """Give a later phase (e.g. the prototype phase) its deadline once the call is running.
+
+    Once set it may be extended, never brought forward: companies plan on it.
+    """
+    _require(actor, "calls.manage_call", phase.call)
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().select_related("call").get(pk=phase.pk)
+        call = phase.call
+        if phase.order == 1:
+            raise DomainError(
+                _("The first phase follows the call's deadline; amend the call to change it."),
+                code="first_phase",
+            )
+        if call.status in (Call.Status.DRAFT, Call.Status.CANCELLED, Call.Status.COMPLETED):
+            raise DomainError(_("Set phase deadlines of a draft on its phases page."), code="state")
+        if deadline <= timezone.now() or deadline <= call.deadline:
+            raise DomainError(
+                _("The deadline must lie in the future and after the call's deadline."),
+                code="deadline",
+            )
+        if phase.deadline and deadline < phase.deadline:
+            raise DomainError(
+                _("A phase deadline may be extended, never brought forward."), code="deadline"
+            )
+        phase.deadline = deadline
+        phase.save(update_fields=["deadline"])
+    return phase

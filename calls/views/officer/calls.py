@@ -1,0 +1,373 @@
+"""The procurement officer's pages: their calls, drafting, publication and the lifecycle.
+
+Views stay thin: they check who may see the page, validate the form and call a service.
+Every refusal of a service (a DomainError) becomes a message or a form error, never a 500.
+"""
+
+import copy
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.exceptions import DomainError
+from portal.permissions import can
+
+from ...forms.calls import (
+    CallAmendForm,
+    CallCreateForm,
+    CallDocumentForm,
+    CallEditForm,
+    CancelForm,
+    CriterionFormSet,
+    PhaseFormSet,
+    PrizeFormSet,
+    QuestionFormSet,
+    RequiredDocumentFormSet,
+)
+from ...models import CALL_TRANSITIONS, Call
+from ...selectors.calls import call_detail, calls_managed_by
+from ...services.lifecycle import (
+    call_amend,
+    call_cancel,
+    call_close,
+    call_complete,
+    call_create,
+    call_document_add,
+    call_edit_draft,
+    call_publication_problems,
+    call_publish,
+    phase_budget_total,
+)
+
+PAGE_SIZE = 25
+CONTESTS = (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON)
+
+
+def _require_officer(request) -> None:
+    if not can(request.user, "calls.add_call"):
+        raise PermissionDenied
+
+
+def _managed_call(request, pk: int, queryset=None) -> Call:
+    """The call, if this person manages it; 404 otherwise, so nobody learns it exists."""
+    queryset = queryset if queryset is not None else Call.objects.select_related("authority")
+    call = get_object_or_404(queryset, pk=pk)
+    if not can(request.user, "calls.manage_call", call):
+        raise Http404
+    return call
+
+
+def _field_for(error: DomainError, form) -> str | None:
+    """Services name the field they refuse in the error's code, when there is one."""
+    return error.code if error.code in form.fields else None
+
+
+# --- My calls and a new call ----------------------------------------------------------------
+
+
+@login_required
+def officer_list(request):
+    _require_officer(request)
+    calls = calls_managed_by(request.user).order_by("-created_at", "-pk")
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "calls/officer/list.html", {"page_obj": page})
+
+
+@login_required
+def officer_create(request):
+    _require_officer(request)
+    form = CallCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = call_create(actor=request.user, **form.service_arguments())
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The draft %(reference)s is saved. Complete it, then publish it.")
+                % {"reference": call.reference},
+            )
+            return redirect("calls:officer_manage", pk=call.pk)
+    return render(request, "calls/officer/call_form.html", {"form": form, "call": None})
+
+
+# --- One call: overview and lifecycle -------------------------------------------------------
+
+
+@login_required
+def officer_manage(request, pk: int):
+    call = _managed_call(request, pk, queryset=call_detail(Call.objects.all()))
+    next_states = CALL_TRANSITIONS[call.status]
+    is_draft = call.status == Call.Status.DRAFT
+    context = {
+        "call": call,
+        "is_draft": is_draft,
+        "is_contest": call.instrument in CONTESTS,
+        "phase_total": sum((phase.budget for phase in call.phases.all()), Decimal("0.00")),
+        "problems": call_publication_problems(call) if is_draft else [],
+        "can_publish": Call.Status.PUBLISHED in next_states,
+        "can_close": Call.Status.CLOSED in next_states,
+        "can_start_assessment": Call.Status.UNDER_ASSESSMENT in next_states,
+        "can_cancel": Call.Status.CANCELLED in next_states,
+        "can_complete": Call.Status.COMPLETED in next_states,
+        "can_amend": call.status == Call.Status.PUBLISHED,
+        "deadline_passed": not call.is_open and call.status == Call.Status.PUBLISHED,
+    }
+    return render(request, "calls/officer/manage.html", context)
+
+
+def _transition(request, pk: int, service, success: str):
+    call = _managed_call(request, pk)
+    try:
+        service(call=call, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("calls:officer_manage", pk=call.pk)
+
+
+@login_required
+@require_POST
+def officer_publish(request, pk: int):
+    return _transition(request, pk, call_publish, _("The call is published."))
+
+
+@login_required
+@require_POST
+def officer_close(request, pk: int):
+    return _transition(request, pk, call_close, _("The call is closed."))
+
+
+@login_required
+def officer_complete(request, pk: int):
+    """Complete an awarded call: asked for on a page first, since it cannot be undone."""
+    if request.method == "POST":
+        return _transition(request, pk, call_complete, _("The call is completed."))
+    call = _managed_call(request, pk)
+    can_complete = Call.Status.COMPLETED in CALL_TRANSITIONS[call.status]
+    return render(
+        request, "calls/officer/complete.html", {"call": call, "can_complete": can_complete}
+    )
+
+
+@login_required
+def officer_cancel(request, pk: int):
+    call = _managed_call(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call_cancel(call=call, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            if _field_for(error, form) is None:
+                messages.error(request, error.message)
+                return redirect("calls:officer_manage", pk=call.pk)
+            form.add_error(_field_for(error, form), error.message)
+        else:
+            messages.success(request, _("The call is cancelled."))
+            return redirect("calls:officer_manage", pk=call.pk)
+    return render(request, "calls/officer/cancel.html", {"call": call, "form": form})
+
+
+@login_required
+def officer_amend(request, pk: int):
+    call = _managed_call(request, pk)
+    form = CallAmendForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = call_amend(
+                call=call,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                changes=form.changes(),
+            )
+        except DomainError as error:
+            form.add_error(_field_for(error, form), error.message)
+        else:
+            messages.success(
+                request,
+                _("Amendment %(number)s is published and sent to the followers of the call.")
+                % {"number": amendment.number},
+            )
+            return redirect("calls:officer_manage", pk=call.pk)
+    context = {
+        "call": call,
+        "form": form,
+        "amendments": call.amendments.select_related("created_by"),
+    }
+    return render(request, "calls/officer/amend.html", context)
+
+
+# --- Drafting: main fields, phases, criteria, questions, documents --------------------------
+
+
+@login_required
+def officer_edit(request, pk: int):
+    call = _managed_call(request, pk)
+    if call.status != Call.Status.DRAFT:
+        return render(request, "calls/officer/call_form.html", {"call": call, "frozen": True})
+    # The form changes its instance while validating; the page keeps showing the saved call.
+    form = CallEditForm(request.POST or None, instance=copy.copy(call))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call_edit_draft(call=call, actor=request.user, save=form.save)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("calls:officer_manage", pk=call.pk)
+    return render(request, "calls/officer/call_form.html", {"call": call, "form": form})
+
+
+def _formsets_page(request, call: Call, formsets: list, template: str, **context):
+    """Show and save one or more formsets of a draft; read-only once the call is published."""
+    frozen = call.status != Call.Status.DRAFT
+    if frozen:
+        for formset in formsets:
+            formset.freeze()
+    # Validate every formset (no short cut), so that each shows its errors at once.
+    valid = [formset.is_valid() for formset in formsets] if request.method == "POST" else []
+    if valid and all(valid):
+
+        def save() -> None:
+            for formset in formsets:
+                formset.save()
+
+        try:
+            call_edit_draft(call=call, actor=request.user, save=save)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+        return redirect(request.path)
+    context = {
+        "call": call,
+        "formsets": formsets,
+        "frozen": frozen,
+        "has_errors": any(formset.total_error_count() for formset in formsets),
+        **context,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def officer_phases(request, pk: int):
+    call = _managed_call(request, pk)
+    formset = PhaseFormSet(request.POST or None, instance=call, prefix="phases")
+    return _formsets_page(
+        request,
+        call,
+        [formset],
+        "calls/officer/phases.html",
+        phase_total=phase_budget_total(call),
+        is_contest=call.instrument in CONTESTS,
+        phases=call.phases.all(),
+    )
+
+
+def _phase_of(call: Call, phase_pk: int):
+    return get_object_or_404(call.phases.all(), pk=phase_pk)
+
+
+@login_required
+def officer_criteria(request, pk: int, phase_pk: int):
+    call = _managed_call(request, pk)
+    phase = _phase_of(call, phase_pk)
+    criteria = CriterionFormSet(request.POST or None, instance=phase, prefix="criteria")
+    documents = RequiredDocumentFormSet(request.POST or None, instance=phase, prefix="documents")
+    return _formsets_page(
+        request,
+        call,
+        [criteria, documents],
+        "calls/officer/criteria.html",
+        phase=phase,
+        weights=phase.criteria.aggregate(total=Sum("weight"))["total"] or 0,
+    )
+
+
+@login_required
+def officer_prizes(request, pk: int, phase_pk: int):
+    call = _managed_call(request, pk)
+    if call.instrument not in CONTESTS:
+        raise Http404
+    phase = _phase_of(call, phase_pk)
+    formset = PrizeFormSet(request.POST or None, instance=phase, prefix="prizes")
+    prize_total = sum((prize.amount for prize in phase.prizes.all()), Decimal("0.00"))
+    return _formsets_page(
+        request,
+        call,
+        [formset],
+        "calls/officer/prizes.html",
+        phase=phase,
+        prize_total=prize_total,
+    )
+
+
+@login_required
+def officer_form_questions(request, pk: int):
+    call = _managed_call(request, pk)
+    formset = QuestionFormSet(
+        request.POST or None,
+        instance=call,
+        prefix="questions",
+        form_kwargs={"phases": call.phases.all()},
+    )
+    return _formsets_page(request, call, [formset], "calls/officer/form_questions.html")
+
+
+@login_required
+def officer_documents(request, pk: int):
+    call = _managed_call(request, pk)
+    form = CallDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = call_document_add(
+                call=call,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+            )
+        except DomainError as error:
+            # Refusals of the file itself (type, size, virus) belong at the file field.
+            field = None if error.code == "frozen" else "file"
+            form.add_error(field, error.message)
+        else:
+            messages.success(
+                request, _("The document “%(title)s” is added.") % {"title": document.title}
+            )
+            return redirect("calls:officer_documents", pk=call.pk)
+    context = {
+        "call": call,
+        "form": form,
+        "documents": call.documents.all(),
+        "is_draft": call.status == Call.Status.DRAFT,
+        "accepts_documents": call.status in (Call.Status.DRAFT, Call.Status.PUBLISHED),
+    }
+    return render(request, "calls/officer/documents.html", context)
+
+
+@login_required
+@require_POST
+def officer_document_delete(request, pk: int, document_pk: int):
+    call = _managed_call(request, pk)
+    document = get_object_or_404(call.documents.all(), pk=document_pk)
+
+    try:
+        # django-cleanup removes the file from storage once the deletion is committed.
+        call_edit_draft(call=call, actor=request.user, save=document.delete)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The document “%(title)s” is deleted.") % {"title": document.title}
+        )
+    return redirect("calls:officer_documents", pk=call.pk)

@@ -1,0 +1,108 @@
+"""The officer's clarification desk (nota van inlichtingen): answer with an anonymised
+wording of the question, then publish all answered questions at once, on the call's page
+and as one PDF. The rules live in calls/services/clarifications.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.exceptions import DomainError
+
+from ...forms.clarifications import AnswerForm
+from ...models import Call, ClarificationQuestion
+from ...services.clarifications import clarification_answer, clarification_publish
+from ..public import _call_or_404
+
+Status = ClarificationQuestion.Status
+
+
+# --- The call's procurement officers ------------------------------------------------------
+
+
+def _manage_page(request, call: Call, *, bound: AnswerForm | None = None, question_pk=None):
+    """Every question of the call by status; `bound` replaces the form of `question_pk`."""
+    questions = call.clarification_questions.select_related(
+        "organisation", "asked_by", "answered_by", "release"
+    ).order_by("asked_at", "pk")
+    groups: dict[str, list[ClarificationQuestion]] = {status: [] for status in Status.values}
+    for question in questions:
+        if question.status != Status.PUBLISHED:
+            question.form = (
+                bound if question.pk == question_pk else AnswerForm.for_question(question)
+            )
+        groups[question.status].append(question)
+    published = sorted(groups[Status.PUBLISHED], key=lambda q: q.release.number)
+    next_number = max((q.release.number for q in published), default=0) + 1
+    context = {
+        "call": call,
+        "asked": groups[Status.ASKED],
+        "answered": groups[Status.ANSWERED],
+        "published": published,
+        "next_number": next_number,
+    }
+    return render(request, "calls/officer/clarifications.html", context)
+
+
+def _manage_url(call: Call, anchor: str = "") -> str:
+    url = reverse("calls:officer_clarifications", kwargs={"pk": call.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def officer_clarifications(request, pk: int):
+    call = _call_or_404(request.user, pk, "calls.manage_call")
+    return _manage_page(request, call)
+
+
+@login_required
+@require_POST
+def officer_answer(request, pk: int, question_pk: int):
+    call = _call_or_404(request.user, pk, "calls.manage_call")
+    # Through the call's own questions: another call's question id is a 404.
+    question = get_object_or_404(call.clarification_questions, pk=question_pk)
+    form = AnswerForm.for_question(question, data=request.POST)
+    if form.is_valid():
+        try:
+            clarification_answer(
+                question=question,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                public_text=form.cleaned_data["public_text"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The answer is saved. It becomes public when you publish the answered "
+                    "questions."
+                ),
+            )
+            return redirect(_manage_url(call, f"question-{question.pk}"))
+    return _manage_page(request, call, bound=form, question_pk=question.pk)
+
+
+@login_required
+@require_POST
+def officer_publish_answers(request, pk: int):
+    call = _call_or_404(request.user, pk, "calls.manage_call")
+    try:
+        release = clarification_publish(call=call, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_manage_url(call))
+    messages.success(
+        request,
+        _(
+            "Nota van inlichtingen %(number)s is published. Everyone who follows the call "
+            "receives an e-mail."
+        )
+        % {"number": release.number},
+    )
+    return redirect(_manage_url(call, "published"))

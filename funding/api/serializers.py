@@ -1,0 +1,158 @@
+"""How funds, transactions, trajectories and co-financing applications look in the API,
+and what clients may send. Serializers only read and validate.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from calls.models import Call
+from portal.models import Role
+from portal.money import MONEY_DIGITS, ZERO
+from portal.selectors.identity import organisations_of
+
+from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
+
+# --- Serializers ---------------------------------------------------------------------------------
+
+
+class FundSerializer(serializers.Serializer):
+    code = serializers.SlugField(source="fund.code")
+    name = serializers.CharField(source="fund.name")
+    kind = serializers.CharField(source="fund.kind")
+    owner = serializers.CharField(source="fund.owner.name")
+    period_start = serializers.DateField(source="fund.period_start")
+    period_end = serializers.DateField(source="fund.period_end")
+    appropriated = serializers.DecimalField(**MONEY_DIGITS)
+    available = serializers.DecimalField(**MONEY_DIGITS)
+    committed = serializers.DecimalField(**MONEY_DIGITS)
+    paid = serializers.DecimalField(**MONEY_DIGITS)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    account_kind = serializers.CharField(source="account.kind")
+
+    class Meta:
+        model = Entry
+        fields = ["account", "account_kind", "amount"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.full_name")
+    entries = EntrySerializer(many=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "created_by",
+            "created_at",
+            "call",
+            "application",
+            "contract",
+            "reverses",
+            "entries",
+        ]
+
+
+class TransactionQuerySerializer(serializers.Serializer):
+    call = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Only the transactions of this call.")
+    )
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    round_name = serializers.CharField(source="round.name")
+    call_reference = serializers.CharField(source="call.reference")
+    call_title = serializers.CharField(source="call.title")
+    authority = serializers.CharField(source="authority.name")
+
+    class Meta:
+        model = CoFinancingApplication
+        fields = [
+            "id",
+            "round",
+            "round_name",
+            "call",
+            "call_reference",
+            "call_title",
+            "authority",
+            "trajectory_cost",
+            "requested",
+            "motivation",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "decision_motivation",
+        ]
+
+
+class FundShareSerializer(serializers.Serializer):
+    fund = serializers.SlugField()
+    granted = serializers.DecimalField(**MONEY_DIGITS)
+    paid = serializers.DecimalField(**MONEY_DIGITS)
+
+
+class TrajectorySerializer(serializers.Serializer):
+    """A co-financed call with what EZK granted and paid (in all and per fund) and its funnel."""
+
+    call = serializers.IntegerField(source="call.pk")
+    reference = serializers.CharField(source="call.reference")
+    title = serializers.CharField(source="call.title")
+    authority = serializers.CharField(source="call.authority.name")
+    instrument = serializers.CharField(source="call.instrument")
+    status = serializers.CharField(source="call.status")
+    missions = serializers.SerializerMethodField()
+    granted = serializers.DecimalField(source="ezk_amount", **MONEY_DIGITS)
+    paid = serializers.DecimalField(source="ezk_paid", **MONEY_DIGITS)
+    funds = serializers.SerializerMethodField()
+    responses = serializers.IntegerField(help_text=_("Proposals received in the first phase."))
+    feasibility = serializers.IntegerField(help_text=_("Awards in the first phase."))
+    prototype = serializers.IntegerField(help_text=_("Awards in the later phases."))
+
+    def get_missions(self, trajectory) -> list[str]:
+        return [mission.code for mission in trajectory.missions]
+
+    @extend_schema_field(FundShareSerializer(many=True))
+    def get_funds(self, trajectory) -> list[dict]:
+        codes = self.context["fund_codes"]
+        shares = [
+            {
+                "fund": codes[fund_pk],
+                "granted": granted,
+                "paid": trajectory.paid_per_fund.get(fund_pk, ZERO),
+            }
+            for fund_pk, granted in sorted(trajectory.granted_per_fund.items())
+        ]
+        # Through the serializer, so amounts are strings like everywhere else, never floats.
+        return FundShareSerializer(shares, many=True).data
+
+
+class ApplyRequestSerializer(serializers.Serializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.all())
+    # Only calls this person manages: someone else's call does not exist here (no IDOR).
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    trajectory_cost = serializers.DecimalField(**MONEY_DIGITS)
+    requested = serializers.DecimalField(**MONEY_DIGITS)
+    motivation = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["call"].queryset = Call.objects.filter(
+                authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+            )
+
+
+class DecisionSerializer(serializers.Serializer):
+    motivation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    motivation = serializers.CharField()

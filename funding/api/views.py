@@ -1,0 +1,239 @@
+"""The funding API: funds with their balances and transactions, and co-financing applications.
+
+Thin on purpose: reads come from funding.selectors and querysets shaped for one query per list,
+every write from funding.services; domain errors become JSON through
+portal.api.exception_handler (DomainError 400, NotAllowed 403).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal.api.views import AuditActorMixin
+from portal.models import Role
+from portal.selectors.identity import organisations_of, roles_of
+
+from ..models import CoFinancingApplication, Fund, Transaction
+from ..selectors.budget import fund_balances
+from ..selectors.trajectories import supported_trajectories
+from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
+from .serializers import (
+    ApplicationSerializer,
+    ApplyRequestSerializer,
+    DecisionSerializer,
+    FundSerializer,
+    RejectSerializer,
+    TrajectorySerializer,
+    TransactionQuerySerializer,
+    TransactionSerializer,
+)
+
+
+def _is_staff(user) -> bool:
+    return Role.MINISTRY_STAFF in roles_of(user)
+
+
+def _is_officer(user) -> bool:
+    return Role.PROCUREMENT_OFFICER in roles_of(user)
+
+
+class IsStaffOrOfficer(permissions.BasePermission):
+    message = _("Only ministry staff and procurement officers can see funding.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return user.is_authenticated and (_is_staff(user) or _is_officer(user))
+
+
+class IsMinistryStaff(permissions.BasePermission):
+    message = _("Only ministry staff decide on co-financing.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and _is_staff(request.user)
+
+
+class IsOfficer(permissions.BasePermission):
+    message = _("Only procurement officers of a contracting authority can apply.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and _is_officer(request.user)
+
+
+# --- Views ----------------------------------------------------------------------------------------
+
+
+def _visible_funds(user):
+    funds = Fund.objects.select_related("owner")
+    if _is_staff(user):
+        return funds
+    return funds.filter(owner__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Funds with their appropriated, available, committed and paid amounts"),
+        responses={200: FundSerializer(many=True)},
+    ),
+)
+@extend_schema(tags=["funding"])
+class FundViewSet(viewsets.GenericViewSet):
+    lookup_field = "code"
+    permission_classes = [IsStaffOrOfficer]
+    serializer_class = FundSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Fund.objects.none()
+        return _visible_funds(self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = FundSerializer(fund_balances(page), many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary=_("A fund's transactions with their entries, newest first"),
+        parameters=[TransactionQuerySerializer],
+        responses={200: TransactionSerializer(many=True), 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["get"], serializer_class=TransactionSerializer)
+    def transactions(self, request, code=None):
+        fund = self.get_queryset().filter(code=code).first()
+        if fund is None:
+            raise Http404
+        query = TransactionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        queryset = (
+            Transaction.objects.filter(fund=fund)
+            .select_related("created_by")
+            .prefetch_related("entries__account")
+            .order_by("-created_at", "-pk")
+        )
+        if query.validated_data.get("call"):
+            queryset = queryset.filter(call_id=query.validated_data["call"])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(TransactionSerializer(page, many=True).data)
+
+
+@extend_schema(
+    tags=["funding"],
+    summary=_("The trajectories EZK co-finances, with their money and phase funnel"),
+    responses={200: TrajectorySerializer(many=True)},
+)
+class TrajectoryViewSet(viewsets.GenericViewSet):
+    """Ministry staff see every trajectory; an officer only their own authority's."""
+
+    permission_classes = [IsStaffOrOfficer]
+    serializer_class = TrajectorySerializer
+    filter_backends: list = []
+    pagination_class = None  # a few dozen per cabinet period: one list, as on the dashboard
+
+    def list(self, request):
+        own = None
+        if not _is_staff(request.user):
+            own = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+        trajectories = supported_trajectories(authorities=own)
+        codes = dict(Fund.objects.filter(kind=Fund.Kind.EZK).values_list("pk", "code"))
+        serializer = TrajectorySerializer(
+            trajectories, many=True, context={"request": request, "fund_codes": codes}
+        )
+        return Response(serializer.data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Co-financing applications: your authority's, or all for ministry staff")
+    ),
+    create=extend_schema(
+        summary=_("Apply for EZK co-financing of a trajectory in an open round"),
+        request=ApplyRequestSerializer,
+        responses={201: ApplicationSerializer},
+    ),
+)
+@extend_schema(tags=["funding"])
+class CoFinancingApplicationViewSet(
+    AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    lookup_value_regex = r"\d+"
+    serializer_class = ApplicationSerializer
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsOfficer()]
+        if self.action in ("approve", "reject"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
+
+    def get_queryset(self):
+        applications = CoFinancingApplication.objects.select_related(
+            "round", "call", "authority"
+        ).order_by("submitted_at", "pk")
+        if getattr(self, "swagger_fake_view", False):
+            return applications.none()
+        user = self.request.user
+        if _is_staff(user):
+            return applications
+        return applications.filter(
+            authority__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER)
+        )
+
+    def create(self, request):
+        serializer = ApplyRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        application = cofinancing_apply(
+            funding_round=data["round"],
+            call=data["call"],
+            actor=request.user,
+            trajectory_cost=data["trajectory_cost"],
+            requested=data["requested"],
+            motivation=data["motivation"],
+        )
+        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+    def _decided(self, application) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(fresh).data)
+
+    @extend_schema(
+        summary=_("Approve: commit the requested amount from the round's fund"),
+        request=DecisionSerializer,
+        responses={200: ApplicationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        application = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cofinancing_approve(
+            application=application,
+            actor=request.user,
+            motivation=serializer.validated_data["motivation"],
+        )
+        return self._decided(application)
+
+    @extend_schema(
+        summary=_("Reject, with the motivation"),
+        request=RejectSerializer,
+        responses={200: ApplicationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cofinancing_reject(
+            application=application,
+            actor=request.user,
+            motivation=serializer.validated_data["motivation"],
+        )
+        return self._decided(application)

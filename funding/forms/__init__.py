@@ -1,0 +1,1 @@
+"""Funding's forms: ledger.py (the transactions filter), cofinancing.py, targets.py."""

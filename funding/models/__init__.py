@@ -1,0 +1,21 @@
+"""The budget ledger (ledger.py: funds, accounts, balanced transactions), EZK's co-financing
+(cofinancing.py) and authority targets (targets.py).
+
+Every model is imported here, so that Django finds them and the rest of the code
+imports them from `funding.models`.
+"""
+
+from .cofinancing import CoFinancingApplication, FundingRound
+from .ledger import Account, CallUse, Entry, Fund, Transaction
+from .targets import AuthorityTarget
+
+__all__ = [
+    "Account",
+    "AuthorityTarget",
+    "CallUse",
+    "CoFinancingApplication",
+    "Entry",
+    "Fund",
+    "FundingRound",
+    "Transaction",
+]

@@ -1,0 +1,265 @@
+"""The ministry's money pages: the budget dashboard, a fund's transactions, the decisions on
+co-financing applications, and authority targets (which officers see for their authority).
+
+Thin views: who may see a page comes from funding.permissions; every figure is an aggregate
+query, so a page costs the same number of queries for ten transactions or ten thousand.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calls.models import Call
+from portal.exceptions import DomainError
+from portal.models import Role
+from portal.money import ZERO
+from portal.selectors.identity import organisations_of, roles_of
+
+from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
+from ..forms.cofinancing import RejectForm
+from ..forms.ledger import TransactionFilter
+from ..forms.targets import TargetForm
+from ..models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
+from ..selectors.budget import (
+    applications_per_status,
+    fund_balances,
+    use_per_authority,
+    use_per_instrument,
+    use_per_mission,
+    use_per_year,
+)
+from ..selectors.targets import progress_of, targets_with_progress
+from ..selectors.trajectories import supported_trajectories
+from ..services.cofinancing import cofinancing_approve, cofinancing_reject
+from ..services.targets import target_add
+
+TRANSACTIONS_PER_PAGE = 50
+TARGETS_PER_PAGE = 50
+RECENT_APPLICATIONS = 20
+PAGE_SIZE = 25
+TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
+
+
+def _require(request, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+# --- Budget dashboard ----------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    _require(request, "funding.view_ledger")
+    # EZK's budgets; the authorities' phase funds have their own page per call.
+    balances = fund_balances(Fund.objects.filter(kind=Fund.Kind.EZK).select_related("owner"))
+    recent = CoFinancingApplication.objects.select_related("call", "authority", "round").order_by(
+        "-submitted_at", "-pk"
+    )[:RECENT_APPLICATIONS]
+    return render(
+        request,
+        "funding/dashboard.html",
+        {
+            "funds": [{"balance": balance, "chart": fund_bar(balance)} for balance in balances],
+            "swatches": {kind: swatch(colour) for kind, colour in FUND_COLOURS.items()},
+            "trajectories": _trajectories_per_fund(balances),
+            "per_year": use_per_year(),
+            "per_instrument": use_per_instrument(),
+            "per_mission": use_per_mission(),
+            "per_authority": use_per_authority(),
+            "applications_per_status": applications_per_status(),
+            "applications": recent,
+        },
+    )
+
+
+def _trajectories_per_fund(balances) -> list[dict]:
+    """Per EZK fund the trajectories it co-finances, their totals and the funnel as a chart."""
+    trajectories = supported_trajectories()
+    groups = []
+    for balance in balances:
+        fund = balance.fund
+        rows = [
+            {
+                "trajectory": trajectory,
+                "granted": trajectory.granted_per_fund[fund.pk],
+                "paid": trajectory.paid_per_fund.get(fund.pk, ZERO),
+            }
+            for trajectory in trajectories
+            if fund.pk in trajectory.granted_per_fund
+        ]
+        if not rows:
+            continue
+        steps = [
+            (_("Proposals received"), sum(row["trajectory"].responses for row in rows)),
+            (_("Awarded in phase 1"), sum(row["trajectory"].feasibility for row in rows)),
+            (_("Awarded in phase 2"), sum(row["trajectory"].prototype for row in rows)),
+        ]
+        groups.append(
+            {
+                "fund": fund,
+                "rows": rows,
+                "granted": sum((row["granted"] for row in rows), ZERO),
+                "paid": sum((row["paid"] for row in rows), ZERO),
+                "steps": steps,
+                "chart": funnel(
+                    chart_id=f"funnel-{fund.pk}",
+                    title=_("From proposal to award in the trajectories of %(fund)s")
+                    % {"fund": fund.name},
+                    steps=steps,
+                ),
+            }
+        )
+    return groups
+
+
+# --- A fund's transactions -----------------------------------------------------------------
+
+
+@login_required
+def transactions(request, fund_code: str):
+    _require(request, "funding.view_ledger")
+    fund = get_object_or_404(Fund, code=fund_code)
+    filters = TransactionFilter(request.GET or None, fund=fund)
+    records = (
+        Transaction.objects.filter(fund=fund)
+        .select_related("created_by", "call")
+        .annotate(amount=Sum("entries__amount", filter=Q(entries__amount__gt=0)))
+        .order_by("-created_at", "-pk")
+    )
+    chosen = {}
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            records = records.filter(kind=filters.cleaned_data["kind"])
+            chosen["kind"] = filters.cleaned_data["kind"]
+        if filters.cleaned_data["call"]:
+            records = records.filter(call=filters.cleaned_data["call"])
+            chosen["call"] = filters.cleaned_data["call"].pk
+    querystring = urlencode(chosen)
+    page = Paginator(records, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/transactions.html",
+        {"fund": fund, "filters": filters, "page_obj": page, "querystring_base": querystring},
+    )
+
+
+# --- Authority targets ---------------------------------------------------------------------
+
+
+@login_required
+def targets(request):
+    roles = roles_of(request.user)
+    is_ministry = Role.MINISTRY_STAFF in roles
+    if is_ministry:
+        visible = AuthorityTarget.objects.all()
+    elif Role.PROCUREMENT_OFFICER in roles:
+        # An authority sees only its own money.
+        visible = AuthorityTarget.objects.filter(
+            authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+        )
+    else:
+        raise PermissionDenied
+    form = None
+    if is_ministry:
+        form = TargetForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                target_add(actor=request.user, data=form.cleaned_data)
+            except DomainError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The target is saved."))
+                return redirect("funding:targets")
+    elif request.method == "POST":
+        raise PermissionDenied
+    rows = targets_with_progress(visible.order_by("-year", "authority__name", "measure"))
+    page = Paginator(rows, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/targets.html",
+        {
+            "page_obj": page,
+            "rows": [progress_of(target) for target in page],
+            "form": form,
+            "measures": AuthorityTarget.Measure,
+        },
+    )
+
+
+def _require_ministry_staff(request) -> None:
+    if Role.MINISTRY_STAFF not in roles_of(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review(request):
+    _require_ministry_staff(request)
+    applications = CoFinancingApplication.objects.filter(
+        round__opens_at__lte=timezone.now()
+    ).select_related("round", "round__fund", "call", "authority", "submitted_by", "decided_by")
+    page = Paginator(applications.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "cofinancing/review.html", {"page_obj": page, "reject_form": RejectForm()}
+    )
+
+
+def _application(pk: int) -> CoFinancingApplication:
+    return get_object_or_404(CoFinancingApplication.objects.select_related("call"), pk=pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    _require_ministry_staff(request)
+    application = _application(pk)
+    try:
+        cofinancing_approve(
+            application=application,
+            actor=request.user,
+            motivation=request.POST.get("motivation", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Co-financing of %(call)s is approved and committed.")
+            % {"call": application.call.title},
+        )
+    return redirect("cofinancing:review")
+
+
+@login_required
+@require_POST
+def reject(request, pk: int):
+    _require_ministry_staff(request)
+    application = _application(pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Motivate the decision."))
+        return redirect("cofinancing:review")
+    try:
+        cofinancing_reject(
+            application=application,
+            actor=request.user,
+            motivation=form.cleaned_data["motivation"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The application for %(call)s is rejected.") % {"call": application.call.title},
+        )
+    return redirect("cofinancing:review")

@@ -1,0 +1,1 @@
+"""The portal's forms: base.py (what every app's forms build on) and account.py."""

@@ -1,0 +1,60 @@
+"""The hooks through which apps add to the portal's pages, so that the portal (the lowest
+layer) needs to know nothing about the apps built on it.
+
+An app answers a hook by giving its AppConfig the method (each app's own answers live in its
+``hooks.py``):
+
+- ``navigation(user)``: entries for the header's menu, dicts with label and url;
+- ``tasks_for(user)``: "My tasks" on the dashboard, dicts with title, url, deadline (an aware
+  datetime or None) and kind; each app answers only for its own objects;
+- ``home_sections(request)``: sections of the public home page, dicts with a template name
+  and the context for it;
+- ``requires_two_factor(user)``: True if the app holds something of this person's that needs
+  the second factor even without a role that asks for it (a committee seat).
+
+The portal asks every installed app in INSTALLED_APPS order, which is the order apps depend.
+"""
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _answers(hook: str, argument) -> list[dict]:
+    answers = []
+    for config in apps.get_app_configs():
+        if hasattr(config, hook):
+            answers += getattr(config, hook)(argument)
+    return answers
+
+
+def navigation_for(user) -> list[dict]:
+    """The header's menu: the portal's own entries around what each app offers this person."""
+    items = [{"label": _("Home"), "url": reverse("home")}]
+    items += _answers("navigation", user)
+    if user.is_authenticated:
+        items.append({"label": _("My dashboard"), "url": reverse("dashboard")})
+        items.append({"label": _("My account"), "url": reverse("account")})
+    if user.is_staff:
+        items.append({"label": _("Audit trail"), "url": reverse("audit_trail")})
+        items.append({"label": _("System status"), "url": reverse("system_status")})
+    return items
+
+
+def tasks_for(user) -> list[dict]:
+    """What waits for this person, soonest deadline first (none last)."""
+    tasks = _answers("tasks_for", user)
+    return sorted(tasks, key=lambda task: (task["deadline"] is None, task["deadline"] or 0))
+
+
+def home_sections(request) -> list[dict]:
+    """What the apps show on the home page, below the introduction."""
+    return _answers("home_sections", request)
+
+
+def two_factor_required_by_apps(user) -> bool:
+    return any(
+        config.requires_two_factor(user)
+        for config in apps.get_app_configs()
+        if hasattr(config, "requires_two_factor")
+    )

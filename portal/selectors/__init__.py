@@ -1,0 +1,1 @@
+"""The portal's reads: identity.py (a person's roles and organisations)."""

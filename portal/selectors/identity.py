@@ -1,0 +1,34 @@
+"""Reads about identity that pages, API and tasks share."""
+
+from ..models import ROLES_REQUIRING_TWO_FACTOR, Membership, Organisation, User
+
+
+def roles_of(user: User) -> frozenset[str]:
+    """The roles a person holds in any organisation, cached on the user for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+        user._portal_roles = cached
+    return cached
+
+
+def organisations_of(user: User, *, role: str | None = None):
+    memberships = Membership.objects.filter(user=user)
+    if role:
+        memberships = memberships.filter(role=role)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id")).distinct()
+
+
+def requires_two_factor(user: User) -> bool:
+    """Whether this person must pass a second factor: roles that decide, staff, and whatever
+    an app adds through the ``requires_two_factor`` hook (committee seats of independent
+    experts, who hold no role)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or roles_of(user) & ROLES_REQUIRING_TWO_FACTOR:
+        return True
+    from ..hooks import two_factor_required_by_apps
+
+    return two_factor_required_by_apps(user)

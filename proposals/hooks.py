@@ -1,0 +1,338 @@
+"""What proposals add to the portal's pages through ProposalsConfig (the portal asks every app).
+
+- ``navigation(user)``: the header's entries: a company's proposals, committee work, an
+  officer's contracts.
+- ``tasks_for(user)``: "My tasks" on the dashboard for proposals' own objects (proposals,
+  committees, contracts); calls answers for clarification questions and closing calls.
+  Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
+  name for tests and styling).
+- ``requires_two_factor(user)``: a committee seat needs the second factor, also an
+  independent expert's, who holds no role that would ask for it.
+
+Queries are per role, never per item: a company member costs four, a committee member two,
+an officer three, whatever the number of calls, proposals or assignments.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from calls.models import Call, Phase
+from calls.selectors.participation import participation_requests_of_company_member
+from portal.models import Membership, Role
+from portal.selectors.identity import roles_of
+
+from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
+from .selectors.assessment import seats_of
+from .selectors.contracts import (
+    deliverables_due_for_company_member,
+    deliverables_to_review_for_officer,
+)
+from .selectors.proposals import proposals_of_company_member
+from .services.submission import phase_deadline
+
+# How long an award or rejection stays on the company's list, to be read.
+RECENT_DECISIONS = timedelta(days=30)
+COMMITTEE_ROLES = {Role.ASSESSOR, Role.COMMITTEE_CHAIR}
+
+
+def navigation(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    items = []
+    if Role.APPLICANT in roles:
+        items.append({"label": gettext_lazy("My proposals"), "url": reverse("proposals:mine")})
+    if roles & COMMITTEE_ROLES or CommitteeMember.objects.filter(user=user).exists():
+        items.append(
+            {"label": gettext_lazy("Assessment"), "url": reverse("proposals:committee_home")}
+        )
+    if Role.PROCUREMENT_OFFICER in roles:
+        items.append(
+            {"label": gettext_lazy("Contracts"), "url": reverse("proposals:officer_contracts")}
+        )
+    return items
+
+
+def task(kind: str, title: str, url: str, deadline: datetime | None = None) -> dict:
+    return {"kind": kind, "title": title, "url": url, "deadline": deadline}
+
+
+def tasks_for(user) -> list[dict]:
+    """Everything waiting for this person, unsorted (the dashboard sorts all apps' tasks)."""
+    if not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    now = timezone.now()
+    tasks = []
+    if Role.APPLICANT in roles:
+        tasks += company_tasks(user, now)
+    # Independent experts sit on committees without any role in an organisation.
+    if not roles or roles & COMMITTEE_ROLES:
+        tasks += committee_tasks(user)
+    if Role.PROCUREMENT_OFFICER in roles:
+        tasks += officer_tasks(user, now)
+    return tasks
+
+
+def _end_of(day) -> datetime:
+    """A due date means: before that day ends, in Europe/Amsterdam."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def _open_phase(now: datetime) -> Q:
+    """Proposals whose phase still accepts submissions (its deadline, else the call's)."""
+    return (
+        Q(phase__deadline__gt=now)
+        | Q(phase__deadline__isnull=True, phase__order=1, call__deadline__gt=now)
+    ) & ~Q(call__status__in=[Call.Status.DRAFT, Call.Status.CANCELLED, Call.Status.COMPLETED])
+
+
+def _deadline_passed(now: datetime) -> Q:
+    return Q(deadline__lte=now) | Q(deadline__isnull=True, order=1, call__deadline__lte=now)
+
+
+# --- Companies ---------------------------------------------------------------------------------
+
+
+def _is_tender(proposal: Proposal) -> bool:
+    """In an innovation partnership, a proposal for the first phase is the invited tender."""
+    return proposal.phase.order == 1 and (
+        proposal.call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
+    )
+
+
+def company_tasks(user, now: datetime) -> list[dict]:
+    tasks = []
+    drafts = (
+        proposals_of_company_member(user)
+        .filter(_open_phase(now), status=Proposal.Status.DRAFT)
+        .select_related("phase__call")
+    )
+    for proposal in drafts:
+        context = {"title": proposal.title, "call": proposal.call.display_title}
+        if _is_tender(proposal):
+            kind, title = "finish_tender", _("Finish your tender “%(title)s” for %(call)s")
+        else:
+            kind, title = (
+                "proposal_draft",
+                _("Complete and submit your proposal “%(title)s” (%(call)s)"),
+            )
+        tasks.append(
+            task(
+                kind,
+                title % context,
+                reverse("proposals:edit", kwargs={"pk": proposal.pk}),
+                phase_deadline(proposal.phase),
+            )
+        )
+    # Invited to tender and not started yet (a draft is finished above; a submitted tender,
+    # or one further on, leaves nothing to do). A withdrawn tender may be replaced.
+    tender = Proposal.objects.filter(
+        call_id=OuterRef("call_id"), company_id=OuterRef("company_id"), phase__order=1
+    ).exclude(status=Proposal.Status.WITHDRAWN)
+    invited = participation_requests_of_company_member(user).filter(
+        ~Exists(tender),
+        invited_at__isnull=False,
+        call__status=Call.Status.PUBLISHED,
+        call__deadline__gt=now,
+    )
+    for participation in invited:
+        call = participation.call
+        tasks.append(
+            task(
+                "submit_tender",
+                _("You are invited: submit your tender for %(call)s")
+                % {"call": call.display_title},
+                reverse("calls:participation_mine"),
+                call.deadline,
+            )
+        )
+    for deliverable in deliverables_due_for_company_member(user):
+        tasks.append(
+            task(
+                "deliverable_due",
+                _("Deliver “%(name)s” for “%(title)s”")
+                % {"name": deliverable.name, "title": deliverable.contract.proposal.title},
+                reverse("proposals:deliver", kwargs={"deliverable_pk": deliverable.pk}),
+                _end_of(deliverable.due_date),
+            )
+        )
+    decided = proposals_of_company_member(user).filter(
+        status__in=[Proposal.Status.AWARDED, Proposal.Status.REJECTED],
+        decided_at__gte=now - RECENT_DECISIONS,
+    )
+    for proposal in decided:
+        tasks.append(
+            task(
+                "decision",
+                _("Read the decision on your proposal “%(title)s”") % {"title": proposal.title},
+                reverse("proposals:detail", kwargs={"pk": proposal.pk}),
+            )
+        )
+    return tasks
+
+
+# --- Committee members -------------------------------------------------------------------------
+
+
+def _count(queryset) -> Coalesce:
+    """The number of rows of a correlated subquery, as an annotation."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def committee_tasks(user) -> list[dict]:
+    under_assessment = Proposal.objects.filter(
+        phase_id=OuterRef("committee__phase_id"), status=Proposal.Status.UNDER_ASSESSMENT
+    )
+    declared = ConflictDeclaration.objects.filter(
+        member_id=OuterRef(OuterRef("pk")), proposal_id=OuterRef("pk")
+    )
+    committee_assignments = Assignment.objects.filter(
+        member__committee_id=OuterRef("committee_id"),
+        proposal__status=Proposal.Status.UNDER_ASSESSMENT,
+    )
+    seats = seats_of(user).annotate(
+        undeclared=_count(under_assessment.exclude(Exists(declared))),
+        assigned=_count(committee_assignments),
+        assessments_open=_count(
+            committee_assignments.exclude(assessment__status=Assessment.Status.SUBMITTED)
+        ),
+        advice_signed=Exists(Advice.objects.filter(committee_id=OuterRef("committee_id"))),
+    )
+    tasks = []
+    for seat in seats:
+        call = seat.committee.phase.call
+        if seat.advice_signed or call.status in (Call.Status.COMPLETED, Call.Status.CANCELLED):
+            continue  # the committee's work is done
+        context = {"call": call.display_title, "phase": seat.committee.phase.name}
+        due = seat.committee.assessment_deadline
+        if seat.code_accepted_at is None:
+            tasks.append(
+                task(
+                    "code_of_conduct",
+                    _("Accept the code of conduct of the committee for %(call)s, %(phase)s")
+                    % context,
+                    reverse("proposals:code_of_conduct", kwargs={"seat_pk": seat.pk}),
+                    due,
+                )
+            )
+            continue
+        if seat.undeclared:
+            tasks.append(
+                task(
+                    "declarations",
+                    ngettext(
+                        "Declare your interests for %(count)d proposal of %(call)s, %(phase)s",
+                        "Declare your interests for %(count)d proposals of %(call)s, %(phase)s",
+                        seat.undeclared,
+                    )
+                    % {**context, "count": seat.undeclared},
+                    reverse("proposals:declarations", kwargs={"seat_pk": seat.pk}),
+                    due,
+                )
+            )
+        if seat.role == CommitteeMember.Role.CHAIR and seat.assigned and not seat.assessments_open:
+            tasks.append(
+                task(
+                    "advice",
+                    _("All assessments are in: sign the advice for %(call)s, %(phase)s") % context,
+                    reverse("proposals:advice", kwargs={"seat_pk": seat.pk}),
+                    due,
+                )
+            )
+
+    cleared = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=False
+    )
+    to_score = (
+        Assignment.objects.filter(
+            Exists(cleared),
+            member__user=user,
+            member__code_accepted_at__isnull=False,
+            proposal__status=Proposal.Status.UNDER_ASSESSMENT,
+        )
+        .exclude(assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("proposal", "member__committee")
+        .order_by("proposal__submission_number", "pk")
+    )
+    for assignment in to_score:
+        proposal = assignment.proposal
+        tasks.append(
+            task(
+                "assessment",
+                _("Score proposal %(number)s “%(title)s”")
+                % {"number": proposal.submission_number, "title": proposal.title},
+                reverse(
+                    "proposals:assess",
+                    kwargs={"seat_pk": assignment.member_id, "proposal_pk": proposal.pk},
+                ),
+                assignment.member.committee.assessment_deadline,
+            )
+        )
+    return tasks
+
+
+# --- Procurement officers ----------------------------------------------------------------------
+
+
+def officer_tasks(user, now: datetime) -> list[dict]:
+    tasks = []
+    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
+        "organisation_id"
+    )
+    phases = Phase.objects.filter(call__authority_id__in=authorities).select_related("call")
+    waiting = phases.filter(_deadline_passed(now)).annotate(
+        submitted=Count("proposals", filter=Q(proposals__status=Proposal.Status.SUBMITTED))
+    )
+    for phase in waiting.filter(submitted__gt=0):
+        tasks.append(
+            task(
+                "start_assessment",
+                ngettext(
+                    "Start the assessment of %(count)d proposal for %(call)s, %(phase)s",
+                    "Start the assessment of %(count)d proposals for %(call)s, %(phase)s",
+                    phase.submitted,
+                )
+                % {"count": phase.submitted, "call": phase.call.display_title, "phase": phase.name},
+                reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#assessment",
+                phase_deadline(phase),
+            )
+        )
+    advised = phases.filter(committee__advice__isnull=False).annotate(
+        undecided=Count("proposals", filter=Q(proposals__status=Proposal.Status.UNDER_ASSESSMENT))
+    )
+    for phase in advised.filter(undecided__gt=0):
+        tasks.append(
+            task(
+                "decide",
+                ngettext(
+                    "The advice is signed: decide on %(count)d proposal for %(call)s, %(phase)s",
+                    "The advice is signed: decide on %(count)d proposals for %(call)s, %(phase)s",
+                    phase.undecided,
+                )
+                % {"count": phase.undecided, "call": phase.call.display_title, "phase": phase.name},
+                reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#decisions",
+            )
+        )
+
+    for deliverable in deliverables_to_review_for_officer(user):
+        tasks.append(
+            task(
+                "review_deliverable",
+                _("Review “%(name)s” delivered by %(company)s")
+                % {"name": deliverable.name, "company": deliverable.contract.proposal.company},
+                reverse("proposals:officer_review", kwargs={"deliverable_pk": deliverable.pk}),
+            )
+        )
+    return tasks
+
+
+def requires_two_factor(user) -> bool:
+    return CommitteeMember.objects.filter(user=user).exists()

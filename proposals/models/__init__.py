@@ -1,0 +1,37 @@
+"""Proposals per phase and their documents, assessment by a committee, and the contracts
+of awarded proposals.
+
+Every model is imported here, so that Django finds them and the rest of the code
+imports them from `proposals.models`.
+"""
+
+from .assessment import (
+    Advice,
+    Assessment,
+    Assignment,
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    ConsensusScore,
+    CriterionScore,
+)
+from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
+from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, private_storage
+
+__all__ = [
+    "CONTRACT_TRANSITIONS",
+    "PROPOSAL_TRANSITIONS",
+    "Advice",
+    "Assessment",
+    "Assignment",
+    "Attachment",
+    "Committee",
+    "CommitteeMember",
+    "ConflictDeclaration",
+    "ConsensusScore",
+    "Contract",
+    "CriterionScore",
+    "Deliverable",
+    "Proposal",
+    "private_storage",
+]

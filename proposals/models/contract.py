@@ -1,0 +1,93 @@
+"""Contracts of awarded proposals and their deliverables (milestones)."""
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import ZERO, MoneyField
+
+from .proposal import Proposal, private_storage
+
+# --- Contracts --------------------------------------------------------------------------------
+
+
+class Contract(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="contract")
+    amount = MoneyField(_("contract amount (€)"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="contract_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} – {self.amount}"
+
+
+CONTRACT_TRANSITIONS: dict[str, set[str]] = {
+    Contract.Status.ACTIVE: {Contract.Status.COMPLETED, Contract.Status.TERMINATED},
+    Contract.Status.COMPLETED: set(),
+    Contract.Status.TERMINATED: set(),
+}
+
+
+class Deliverable(models.Model):
+    """A milestone's deliverable, e.g. the feasibility report; payments follow acceptance."""
+
+    class Kind(models.TextChoices):
+        FEASIBILITY_REPORT = "feasibility_report", _("feasibility report")
+        PROTOTYPE = "prototype", _("prototype demonstration")
+        PROGRESS_REPORT = "progress_report", _("progress report")
+        FINAL_REPORT = "final_report", _("final report")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to be delivered")
+        DELIVERED = "delivered", _("delivered")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("not accepted")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliverables")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    amount = MoneyField(_("payment on acceptance (€)"), default=ZERO)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(storage=private_storage, upload_to="deliverables/%Y/", blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_remarks = models.TextField(_("remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        ordering = ["contract", "due_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+auditlog.register(Contract)
+auditlog.register(Deliverable)

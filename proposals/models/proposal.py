@@ -1,0 +1,154 @@
+"""Proposals per phase and their documents."""
+
+from decimal import Decimal
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, Phase, Question, RequiredDocument
+from portal.models import Organisation
+from portal.money import MoneyField
+
+
+def private_storage():
+    """Proposal documents never live under MEDIA_ROOT: a view checks who may read them."""
+    return storages["private"]
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        UNDER_ASSESSMENT = "under_assessment", _("under assessment")
+        AWARDED = "awarded", _("awarded")
+        REJECTED = "rejected", _("rejected")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="proposals")
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        limit_choices_to={"kind": Organisation.Kind.COMPANY},
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    approach = models.TextField(_("approach"), blank=True)
+    team = models.TextField(_("team"), blank=True)
+    planning = models.TextField(_("planning"), blank=True)
+    requested_amount = MoneyField(
+        _("requested amount (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    consortium_partners = models.TextField(
+        _("consortium partners"),
+        blank=True,
+        help_text=_("Name and KvK number of each partner, one per line."),
+    )
+    # The call's own questions as they were when answered: {"question": snapshot, "answer": …}
+    answers = models.JSONField(_("answers"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submission_number = models.CharField(
+        _("submission number"), max_length=40, blank=True, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    content_hash = models.CharField(_("content fingerprint (SHA-256)"), max_length=64, blank=True)
+    receipt = models.FileField(
+        _("receipt"), storage=private_storage, upload_to="receipts/", blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["phase", "submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["phase", "status"]),
+            models.Index(fields=["company", "status"]),
+        ]
+        constraints = [
+            # One live proposal per company per phase; a withdrawn one may be replaced.
+            models.UniqueConstraint(
+                fields=["phase", "company"],
+                condition=~Q(status="withdrawn"),
+                name="proposal_one_live_per_company_and_phase",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_number"],
+                condition=~Q(submission_number=""),
+                name="proposal_unique_submission_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.submission_number or f"{self.title} ({self.get_status_display()})"
+
+
+PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
+    Proposal.Status.DRAFT: {Proposal.Status.SUBMITTED},
+    Proposal.Status.SUBMITTED: {Proposal.Status.WITHDRAWN, Proposal.Status.UNDER_ASSESSMENT},
+    Proposal.Status.WITHDRAWN: set(),
+    Proposal.Status.UNDER_ASSESSMENT: {Proposal.Status.AWARDED, Proposal.Status.REJECTED},
+    Proposal.Status.AWARDED: set(),
+    Proposal.Status.REJECTED: set(),
+}
+
+
+class Attachment(models.Model):
+    """A document of a proposal: for a required document of the phase, or a file question."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    required_document = models.ForeignKey(
+        RequiredDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to="proposals/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["proposal", "uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "required_document"],
+                condition=Q(required_document__isnull=False),
+                name="attachment_one_per_required_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+auditlog.register(Proposal)
+auditlog.register(Attachment)

@@ -1,0 +1,71 @@
+"""Reads of proposals shared by pages, API and the dashboard."""
+
+from contextlib import suppress
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from calls.models import Question
+from portal.models import Membership, Role
+
+from ..models import Assessment, Proposal
+
+
+def proposals_of_company_member(user) -> QuerySet[Proposal]:
+    """A company member's view: every proposal of their companies, drafts included."""
+    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
+    return Proposal.objects.filter(company_id__in=companies).select_related(
+        "call__authority", "phase__call", "company"
+    )
+
+
+def proposals_for_officer(user) -> QuerySet[Proposal]:
+    """An officer's view: submitted (never draft) proposals of their authorities' calls."""
+    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
+        "organisation_id"
+    )
+    return (
+        Proposal.objects.filter(call__authority_id__in=authorities)
+        .exclude(status=Proposal.Status.DRAFT)
+        .select_related("call__authority", "phase__call", "company")
+        .annotate(
+            attachment_count=Count("attachments", distinct=True),
+            assessments_done=Count(
+                "assignments__assessment",
+                filter=Q(assignments__assessment__status=Assessment.Status.SUBMITTED),
+                distinct=True,
+            ),
+        )
+    )
+
+
+def answers_for_display(proposal: Proposal) -> list[dict]:
+    """The answers as they were given, with each question's wording at that time (snapshots).
+
+    Yes/no answers read as words and numbers in the active language's notation; the live
+    questions are never read, so a later edit of the call does not change what is shown.
+    """
+    shown = []
+    for entry in proposal.answers or []:
+        question = entry.get("question") or {}
+        answer = entry.get("answer")
+        kind = question.get("kind")
+        if answer is True or (kind == Question.Kind.YES_NO and answer in ("yes", "true")):
+            answer = gettext("Yes")
+        elif answer is False or (kind == Question.Kind.YES_NO and answer in ("no", "false")):
+            answer = gettext("No")
+        elif kind == Question.Kind.NUMBER and answer not in (None, ""):
+            with suppress(ArithmeticError):
+                answer = number_format(Decimal(str(answer)))
+        shown.append(
+            {
+                "id": question.get("id"),
+                "text": question.get("text", ""),
+                "answer": "" if answer is None else str(answer),
+                # Written by a person (in Dutch), not a yes/no or number the page words itself.
+                "typed": kind in (Question.Kind.TEXT, Question.Kind.CHOICE),
+            }
+        )
+    return shown

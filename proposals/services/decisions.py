@@ -1,0 +1,332 @@
+"""The officer's decisions per proposal, the contracts they create, and deliverables.
+
+Awards of one phase are serialised by locking the phase row: two officers awarding the
+last place or the last euro at the same moment cannot both succeed.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from calls.models import Call, Phase
+from calls.services.lifecycle import call_cancel, call_mark_awarded
+from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.models import Role, User
+from portal.money import ZERO, round_cents
+from portal.uploads import PDF_ONLY, check_upload
+
+from ..models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
+from ..signals import contract_awarded, contract_ended, deliverable_accepted
+from .submission import proposal_transition
+
+
+def _require_officer(actor: User, proposal: Proposal) -> None:
+    if not actor.has_perm("calls.manage_call", proposal.call):
+        raise NotAllowed()
+
+
+def phase_committed(phase: Phase) -> Decimal:
+    """What the phase's contracts take of its budget.
+
+    A running contract takes its whole amount; an ended one (completed or terminated) only
+    what its accepted milestones paid, since the rest was released.
+    """
+    running = (
+        Contract.objects.filter(proposal__phase=phase, status=Contract.Status.ACTIVE)
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    paid_by_ended = (
+        Deliverable.objects.filter(
+            contract__proposal__phase=phase, status=Deliverable.Status.ACCEPTED
+        )
+        .exclude(contract__status=Contract.Status.ACTIVE)
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return (running or ZERO) + (paid_by_ended or ZERO)
+
+
+def _signed_advice(phase: Phase) -> Advice:
+    """Decisions follow the committee: its chair must have signed the phase's advice."""
+    advice = Advice.objects.filter(committee__phase=phase).first()
+    if advice is None:
+        raise DomainError(
+            _(
+                "The committee's advice for this phase has not been signed yet. Decide once "
+                "the chair has signed the ranking and selection."
+            ),
+            code="advice",
+        )
+    return advice
+
+
+def _require_eligible(advice: Advice, proposal: Proposal) -> None:
+    """Only a proposal the signed ranking found eligible can be awarded."""
+    row = next((row for row in advice.ranking if row.get("proposal") == proposal.pk), None)
+    if row is None:
+        raise DomainError(
+            _("%(proposal)s is not in the committee's signed advice and cannot be awarded.")
+            % {"proposal": proposal},
+            code="advice",
+        )
+    if not row.get("eligible"):
+        raise DomainError(
+            _("The committee's advice marks %(proposal)s as not eligible; it cannot be awarded.")
+            % {"proposal": proposal},
+            code="not_eligible",
+        )
+
+
+# The payment schedule per kind of phase: (deliverable kind, name, share of the contract).
+# The shares of a schedule add up to one; the last milestone is due at the contract's end.
+MILESTONES: dict[str, list[tuple[str, object, Decimal]]] = {
+    Phase.Kind.FEASIBILITY: [
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Plan of approach"), Decimal("0.30")),
+        # The report the prototype phase's funnel asks for: keep this kind on it.
+        (Deliverable.Kind.FEASIBILITY_REPORT, gettext_lazy("Feasibility report"), Decimal("0.70")),
+    ],
+    Phase.Kind.PROTOTYPE: [
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Interim report"), Decimal("0.40")),
+        (
+            Deliverable.Kind.PROTOTYPE,
+            gettext_lazy("Prototype demonstration and final report"),
+            Decimal("0.60"),
+        ),
+    ],
+    Phase.Kind.RD: [
+        (Deliverable.Kind.PROGRESS_REPORT, gettext_lazy("Interim target reached"), Decimal("0.50")),
+        (Deliverable.Kind.FINAL_REPORT, gettext_lazy("Final report"), Decimal("0.50")),
+    ],
+}
+SINGLE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, gettext_lazy("Final result"), Decimal("1"))]
+
+
+def milestone_schedule(
+    phase: Phase, amount: Decimal, start: date, end: date
+) -> list[tuple[str, str, date, Decimal]]:
+    """(kind, name, due date, amount) per milestone; the amounts add up to the cent.
+
+    Each share is rounded half up to whole cents and the rounding remainder goes on the
+    last milestone, so the schedule always pays exactly the contract amount.
+    """
+    steps = MILESTONES.get(phase.kind, SINGLE_PAYMENT)
+    rows = []
+    paid = ZERO
+    for index, (kind, name, share) in enumerate(steps):
+        last = index == len(steps) - 1
+        part = amount - paid if last else round_cents(amount * share)
+        paid += part
+        if last:
+            due = end
+        else:
+            months = phase.duration_months * (index + 1) // len(steps)
+            due = min(_add_months(start, max(months, 1)), end)
+        rows.append((kind, str(name), due, part))
+    return rows
+
+
+def proposal_award(
+    *, proposal: Proposal, actor: User, motivation: str, amount: Decimal | None = None
+) -> Contract:
+    """Award within the phase's budget and planned number of awards; creates the contract."""
+    _require_officer(actor, proposal)
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        # The state first: a double click on the last award reads "already awarded".
+        proposal_transition(proposal, Proposal.Status.AWARDED)
+        _require_eligible(_signed_advice(phase), proposal)
+        amount = amount if amount is not None else proposal.requested_amount
+        if amount is None or amount <= 0:
+            raise DomainError(_("The contract amount must be more than zero."), code="amount")
+        if amount > phase.max_per_award:
+            raise DomainError(
+                _("The amount exceeds the maximum of € %(max)s per award.")
+                % {"max": phase.max_per_award},
+                code="amount",
+            )
+        awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
+        if awarded >= phase.planned_awards:
+            raise DomainError(
+                ngettext(
+                    "The %(n)d planned award of this phase has been made.",
+                    "All %(n)d planned awards of this phase have been made.",
+                    phase.planned_awards,
+                )
+                % {"n": phase.planned_awards},
+                code="awards_full",
+            )
+        remaining = phase.budget - phase_committed(phase)
+        if amount > remaining:
+            raise DomainError(
+                _("The phase has € %(left)s left; € %(amount)s does not fit.")
+                % {"left": remaining, "amount": amount},
+                code="budget",
+            )
+        _decide(proposal, actor, motivation)
+        start = timezone.localdate()
+        end = _add_months(start, phase.duration_months)
+        contract = Contract.objects.create(
+            proposal=proposal, amount=amount, start_date=start, end_date=end
+        )
+        for kind, name, due, part in milestone_schedule(phase, amount, start, end):
+            # One by one, not in bulk: each milestone gets its entry in the audit trail.
+            Deliverable.objects.create(
+                contract=contract, kind=kind, name=name, due_date=due, amount=part
+            )
+        # The ledger commits the amount in this same transaction; a refusal undoes the award.
+        contract_awarded.send(sender=Contract, contract=contract, actor=actor)
+        _finish_phase_if_decided(phase, actor)
+        _tell_company_on_commit(proposal)
+    return contract
+
+
+def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Proposal:
+    _require_officer(actor, proposal)
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal_transition(proposal, Proposal.Status.REJECTED)
+        _signed_advice(phase)
+        _decide(proposal, actor, motivation)
+        _finish_phase_if_decided(phase, actor)
+        _tell_company_on_commit(proposal)
+    return proposal
+
+
+def _decide(proposal: Proposal, actor: User, motivation: str) -> None:
+    proposal.decision_motivation = motivation.strip()
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(
+        update_fields=["status", "decision_motivation", "decided_by", "decided_at", "updated_at"]
+    )
+
+
+def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
+    """Once every proposal of the first phase is decided, the call is awarded.
+
+    When none of them could be awarded the call has no result: it is cancelled with that
+    reason (and its followers are told), rather than reading as awarded.
+    """
+    if phase.order != 1:
+        return
+    decided = Proposal.objects.filter(phase=phase)
+    if decided.filter(status=Proposal.Status.UNDER_ASSESSMENT).exists():
+        return
+    call = Call.objects.get(pk=phase.call_id)
+    if call.status != Call.Status.UNDER_ASSESSMENT:
+        return
+    if decided.filter(status=Proposal.Status.AWARDED).exists():
+        call_mark_awarded(call=call, actor=actor)
+    else:
+        call_cancel(call=call, actor=actor, reason=_("No proposal could be awarded."))
+
+
+def _tell_company_on_commit(proposal: Proposal) -> None:
+    from ..tasks import send_decision
+
+    transaction.on_commit(lambda: send_decision.delay(proposal.pk))
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return date(start.year + year, month + 1, min(start.day, 28))
+
+
+# --- Deliverables ------------------------------------------------------------------------------
+
+
+def deliverable_deliver(
+    *, deliverable: Deliverable, actor: User, upload: UploadedFile
+) -> Deliverable:
+    """The company hands in a deliverable (e.g. its feasibility report) as PDF."""
+    company_id = deliverable.contract.proposal.company_id
+    if not actor.memberships.filter(organisation_id=company_id, role=Role.APPLICANT).exists():
+        raise NotAllowed()
+    check_upload(upload, allowed=PDF_ONLY)
+    with transaction.atomic():
+        deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if deliverable.status == Deliverable.Status.ACCEPTED:
+            raise DomainError(_("This deliverable has been accepted already."))
+        deliverable.file = upload
+        deliverable.status = Deliverable.Status.DELIVERED
+        deliverable.delivered_at = timezone.now()
+        deliverable.save(update_fields=["file", "status", "delivered_at"])
+    return deliverable
+
+
+def deliverable_review(
+    *, deliverable: Deliverable, actor: User, accept: bool, remarks: str = ""
+) -> Deliverable:
+    """The officer accepts a delivered deliverable, or sends it back with remarks."""
+    if not actor.has_perm("calls.manage_call", deliverable.contract.proposal.call):
+        raise NotAllowed()
+    if not accept and not remarks.strip():
+        raise DomainError(_("Explain what must be improved."), code="remarks")
+    with transaction.atomic():
+        deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if deliverable.status != Deliverable.Status.DELIVERED:
+            raise DomainError(_("Only a delivered deliverable can be reviewed."))
+        deliverable.status = Deliverable.Status.ACCEPTED if accept else Deliverable.Status.REJECTED
+        deliverable.reviewed_by = actor
+        deliverable.reviewed_at = timezone.now()
+        deliverable.review_remarks = remarks.strip()
+        deliverable.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_remarks"])
+        if accept:
+            deliverable_accepted.send(sender=Deliverable, deliverable=deliverable, actor=actor)
+    return deliverable
+
+
+# --- Ending a contract -------------------------------------------------------------------------
+
+
+def _end_contract(*, contract: Contract, actor: User, to_state: str, reason: str) -> Contract:
+    if not actor.has_perm("calls.manage_call", contract.proposal.call):
+        raise NotAllowed()
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if to_state not in CONTRACT_TRANSITIONS[contract.status]:
+            raise IllegalTransition(
+                model=_("contract"),
+                from_state=Contract.Status(contract.status).label,
+                to_state=Contract.Status(to_state).label,
+            )
+        if contract.deliverables.filter(status=Deliverable.Status.DELIVERED).exists():
+            raise DomainError(
+                _("Review the delivered milestones first: accept them or send them back."),
+                code="to_review",
+            )
+        contract.status = to_state
+        contract.save(update_fields=["status"])
+        # The ledger gives back what the contract did not pay, in this same transaction.
+        contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+    return contract
+
+
+def contract_complete(*, contract: Contract, actor: User, reason: str = "") -> Contract:
+    """The work is done; milestones not accepted are not paid, and that money is released."""
+    reason = reason.strip() or _("Contract completed")
+    return _end_contract(
+        contract=contract, actor=actor, to_state=Contract.Status.COMPLETED, reason=reason
+    )
+
+
+def contract_terminate(*, contract: Contract, actor: User, reason: str) -> Contract:
+    """Stop a contract early, with a reason; what it did not pay is released."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for terminating the contract."), code="reason")
+    return _end_contract(
+        contract=contract, actor=actor, to_state=Contract.Status.TERMINATED, reason=reason.strip()
+    )
