@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from calls.models import Call
-from calls.participation import participation_request_submit
+from calls.services.participation import participation_request_submit
 from portal.exceptions import DomainError, NotAllowed
 from portal.identity.models import CompanyVerification, VerificationMethod
 from portal.identity.services.companies import (
@@ -16,7 +16,7 @@ from portal.identity.services.companies import (
 )
 from portal.models import Role
 from proposals.models import Proposal
-from proposals.services import proposal_submit
+from proposals.services.submission import proposal_submit
 from tests.calls.factories import published_call
 from tests.factories import (
     CompanyFactory,
