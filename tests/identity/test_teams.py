@@ -274,3 +274,21 @@ def test_password_is_kept_for_an_existing_account_that_accepts(client, invite):
     client.post(link)
     existing.refresh_from_db()
     assert existing.check_password(PASSWORD)
+
+
+def test_the_team_page_costs_the_same_queries_for_a_small_or_large_team(
+    client, company, admin, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member_of(company)
+    client.force_login(admin)
+    url = reverse("identity:team")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(15):
+        member_of(company)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)

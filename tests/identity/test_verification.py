@@ -175,3 +175,27 @@ def test_officers_see_whether_a_tenderer_was_verified(verified_client):
     api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(officer)}")
     body = api.get(f"/api/v1/proposals/{withdrawn.pk}/").json()
     assert body["company"]["verified"] is False
+
+
+def test_the_companies_page_costs_the_same_queries_for_few_or_many(
+    verified_client, rvo_staff, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(rvo_staff)
+    for _ in range(3):
+        member = person_with_role(Role.APPLICANT, organisation=CompanyFactory(verified_at=None))
+        company_verify_by_register_check(
+            company=member.memberships.get().organisation, actor=rvo_staff, evidence="Gezien"
+        )
+    url = reverse("identity:companies") + "?state=all"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(20):
+        person_with_role(Role.APPLICANT, organisation=CompanyFactory(verified_at=None))
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert response.context["page_obj"].paginator.count == 23

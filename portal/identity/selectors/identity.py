@@ -1,6 +1,6 @@
 """Reads about identity that pages, the API and tasks share."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.models import Membership, Organisation, Role, User
@@ -58,8 +58,9 @@ def companies_for_verification(*, state: str = "", search: str = "") -> QuerySet
             | Q(euid__iexact=search)
         )
     live = CompanyVerification.objects.filter(revoked_at__isnull=True).select_related("verified_by")
+    # Unverified first (they wait for someone), then by name.
     return companies.prefetch_related(Prefetch("verifications", queryset=live)).order_by(
-        "verified_at", "name"
+        F("verified_at").asc(nulls_first=True), "name"
     )
 
 
