@@ -20,7 +20,14 @@ from portal.files import file_response
 from . import exports
 from .forms import ExportForm, ReportRequestForm
 from .models import Export, ParliamentReport
-from .services import export_check, export_kinds_for, export_request, report_request, report_retry
+from .services import (
+    export_check,
+    export_kinds_for,
+    export_request,
+    export_retry,
+    report_request,
+    report_retry,
+)
 
 REPORTS_PER_PAGE = 25
 EXPORTS_SHOWN = 20
@@ -168,3 +175,16 @@ def export_download(request, pk: int):
         content_type=content_type,
         as_attachment=True,
     )
+
+
+@login_required
+@require_POST
+def export_retry_view(request, pk: int):
+    record = _export(request, pk)
+    try:
+        export_retry(export=record, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The export is being made again."))
+    return redirect("reporting:export", pk=record.pk)
