@@ -4,6 +4,10 @@ import os
 
 from celery import Celery
 
+from .envfile import read_env_file
+
+# Before choosing the settings: .env may name them (DJANGO_SETTINGS_MODULE).
+read_env_file()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 app = Celery("innovatieloket")
