@@ -127,6 +127,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database in var/, which a fresh clone does not have.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Under `make run` the web process and the worker write to it at once: wait for the
+    # other's write lock rather than fail after SQLite's default 5 s.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity -------------------------------------------------------------------------
@@ -249,7 +252,7 @@ if REDIS_URL:
 elif EMBEDDED_WORKER:
     for folder in ("queue", "processed", "control", "results"):
         (EMBEDDED_WORKER_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(EMBEDDED_WORKER_DIR / "queue"),
         "data_folder_out": str(EMBEDDED_WORKER_DIR / "queue"),
