@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.models import Membership, Role
+from portal.origin import site_url
 
 from .models import Export, ParliamentReport
 from .services import (
@@ -157,7 +158,7 @@ def announce_report(report_id: int) -> int:
         return 0
     context = {
         "report": report,
-        "url": settings.SITE_URL + reverse("reporting:report", kwargs={"pk": report.pk}),
+        "url": site_url() + reverse("reporting:report", kwargs={"pk": report.pk}),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("reporting/email/report_ready_subject.txt", context).strip()

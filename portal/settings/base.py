@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.locale.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Absolute links in feeds and e-mails point to where the request came from.
+    "portal.origin.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
