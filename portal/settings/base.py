@@ -230,8 +230,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
-# `make run` starts a Celery worker with beat beside the web process and sets EMBEDDED_WORKER
-# for both (portal/management/commands/run_portal.py). Without Redis their tasks then queue
+# `make run` starts a Celery worker and beat beside the web process and sets EMBEDDED_WORKER
+# for all three (portal/management/commands/run_portal.py). Without Redis tasks then queue
 # as files in EMBEDDED_WORKER_DIR (kombu's filesystem transport, no server needed), so a
 # report is made by the worker while its page shows the progress. Every other process without
 # Redis (manage.py on its own, the tests) runs tasks in-process, so that no task ever waits
