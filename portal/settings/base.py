@@ -261,6 +261,9 @@ elif EMBEDDED_WORKER:
         # Beside the queue, so that taking a message is a rename, never a copy.
         "processed_folder": str(EMBEDDED_WORKER_DIR / "processed"),
         "control_folder": str(EMBEDDED_WORKER_DIR / "control"),
+        # Look for new files five times a second (default once), so that the status page's
+        # one-second ping gets the worker's answer in time.
+        "polling_interval": 0.2,
     }
     CELERY_RESULT_BACKEND = f"file://{EMBEDDED_WORKER_DIR / 'results'}"
 else:

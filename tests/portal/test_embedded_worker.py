@@ -89,12 +89,21 @@ def test_make_run_closes_a_call_once_its_deadline_passed_and_ctrl_c_stops_everyt
             lambda: answers(f"http://127.0.0.1:{port}/health/"),
             seconds=60, what="the web process", process=portal, log=log,
         )  # fmt: skip
-        # The web process's tasks go through the broker of files to the worker and back.
-        status = subprocess.run(
-            [sys.executable, "manage.py", "system_status"],
-            cwd=ROOT, env={**env, "EMBEDDED_WORKER": "true"},
-            capture_output=True, text=True, check=False, timeout=60,
-        )  # fmt: skip
+
+        # The web process's tasks go through the broker of files to the worker and back
+        # (once the worker is up: it may start after the web process answers).
+        def system_status() -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "manage.py", "system_status"],
+                cwd=ROOT, env={**env, "EMBEDDED_WORKER": "true"},
+                capture_output=True, text=True, check=False, timeout=60,
+            )  # fmt: skip
+
+        status = system_status()
+        deadline = time.monotonic() + 60
+        while status.returncode != 0 and time.monotonic() < deadline:
+            time.sleep(1)
+            status = system_status()
         assert status.returncode == 0, status.stdout + status.stderr
         assert "embedded@" in status.stdout
 
