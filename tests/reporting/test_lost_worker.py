@@ -112,7 +112,8 @@ def test_a_report_whose_worker_still_gives_signs_of_life_is_not_lost_nor_retried
 
 
 @pytest.mark.django_db
-def test_without_redis_the_page_promises_no_redelivery(verified_client):
+def test_without_redis_the_page_promises_no_redelivery(verified_client, settings):
+    settings.REDIS_URL = ""  # the embedded broker of `make run`, which does not redeliver
     staff = ministry_staff()
     report = running_report(staff, last_sign_of_life=timedelta(minutes=5))
     page = report_page(verified_client(staff), report)
@@ -224,17 +225,17 @@ def test_an_export_whose_worker_stopped_is_made_again_by_its_owner_only(
 # --- A real worker, killed mid-report -------------------------------------------------------
 
 
-def redeliver_unacknowledged(queue: str) -> int:
-    """Do now what Redis does once the visibility timeout has passed: put the messages that a
-    worker took from ``queue`` but never acknowledged back on it. Only this queue's, so that
-    other test processes' workers are left alone."""
+def redeliver_unacknowledged(task_id: str) -> int:
+    """Do now what Redis does once the visibility timeout has passed: put the message of a
+    task that a worker took but never acknowledged back on its queue. Only that message, so
+    that other test processes' workers are left alone."""
     with celery_app.connection_for_write() as connection:
         channel = connection.default_channel
         client = channel.client
         restored = 0
         for tag, stored in client.hgetall(channel.unacked_key).items():
-            _message, _exchange, routing_key = json.loads(stored)
-            if routing_key == queue:
+            message, _exchange, _routing_key = json.loads(stored)
+            if message["headers"].get("id") == task_id:
                 channel.qos.restore_by_tag(tag, client)
                 restored += 1
         return restored
@@ -247,6 +248,17 @@ def unfinished_messages(queue: str) -> int:
         waiting = client.llen(queue)
         taken = sum(json.loads(stored)[2] == queue for stored in client.hvals(channel.unacked_key))
         return waiting + taken
+
+
+def queue_quiet(queue: str, *, for_seconds: float = 2) -> bool:
+    """No message waiting or being worked on, and still none a little later (a worker that
+    has just popped a message holds it for a moment before Redis lists it as taken)."""
+    deadline = time.monotonic() + for_seconds
+    while time.monotonic() < deadline:
+        if unfinished_messages(queue):
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def wait_for(condition, *, seconds: float, what: str):
@@ -263,12 +275,15 @@ def kill_mid_report(own_workers, monkeypatch, settings):
     """Ask for a report, let a worker begin it, and kill that worker (SIGKILL: no goodbye,
     as when a machine dies) while the report is half made."""
     settings.JOB_HEARTBEAT_SECONDS = 0.5
+    sent = []
+
+    def to_own_queue(*args):
+        result = generate_parliament_report.apply_async(args, queue=own_workers.queue)
+        sent.append(result.id)
+        return result
+
     # The request goes through the normal service; its message to this test's own queue.
-    monkeypatch.setattr(
-        generate_parliament_report,
-        "delay",
-        lambda *args: generate_parliament_report.apply_async(args, queue=own_workers.queue),
-    )
+    monkeypatch.setattr(generate_parliament_report, "delay", to_own_queue)
     first = own_workers(JOB_HEARTBEAT_SECONDS="0.5")
     story = scenario(trajectories=3)
     report, created = report_request_now(story.staff)
@@ -284,7 +299,8 @@ def kill_mid_report(own_workers, monkeypatch, settings):
     report.refresh_from_db()
     assert report.status == RUNNING, "the report was finished before the worker was killed"
     assert report.attempts == 1
-    return story, report
+    (killed_task,) = sent
+    return story, report, killed_task
 
 
 def report_request_now(staff):
@@ -296,8 +312,10 @@ def report_request_now(staff):
 
 
 def assert_made_exactly_once(own_workers, report):
-    wait_for(lambda: unfinished_messages(own_workers.queue) == 0, seconds=60, what="an empty queue")
-    # Each worker acknowledges a message only after its work: wait for the last acknowledgement.
+    # The "report ready" e-mail is the last thing a made report causes; after it, nothing more
+    # may happen: no message left for the workers, and still one e-mail.
+    wait_for(lambda: list(own_workers.mail_dir.iterdir()), seconds=60, what="the e-mail")
+    wait_for(lambda: queue_quiet(own_workers.queue), seconds=60, what="a quiet queue")
     report.refresh_from_db()
     assert report.status == ParliamentReport.Status.DONE, report.error
     assert report.attempts == 2  # the killed one and the one that made it
@@ -320,7 +338,7 @@ def assert_made_exactly_once(own_workers, report):
 def test_a_killed_workers_report_is_retried_on_the_page_and_made_exactly_once(
     own_workers, monkeypatch, settings, verified_client
 ):
-    story, report = kill_mid_report(own_workers, monkeypatch, settings)
+    story, report, killed_task = kill_mid_report(own_workers, monkeypatch, settings)
     client = verified_client(story.staff)
 
     # Four missed heartbeats later the page says what happened and offers to try again.
@@ -338,9 +356,8 @@ def test_a_killed_workers_report_is_retried_on_the_page_and_made_exactly_once(
         what="the retried report",
     )
     # Much later Redis hands the killed worker's message out again: it must change nothing.
-    # (Once the new worker has acknowledged its own messages, only the dead one's is left.)
-    wait_for(lambda: unfinished_messages(own_workers.queue) == 1, seconds=30, what="one left")
-    assert redeliver_unacknowledged(own_workers.queue) == 1
+    wait_for(lambda: list(own_workers.mail_dir.iterdir()), seconds=60, what="the e-mail")
+    assert redeliver_unacknowledged(killed_task) == 1
 
     assert_made_exactly_once(own_workers, report)
 
@@ -349,13 +366,13 @@ def test_a_killed_workers_report_is_retried_on_the_page_and_made_exactly_once(
 def test_a_killed_workers_report_is_made_exactly_once_by_the_brokers_redelivery(
     own_workers, monkeypatch, settings
 ):
-    _story, report = kill_mid_report(own_workers, monkeypatch, settings)
+    _story, report, killed_task = kill_mid_report(own_workers, monkeypatch, settings)
     own_workers(JOB_HEARTBEAT_SECONDS="0.5")
 
     # Nobody retries: Redis hands the unacknowledged message to the next worker (here at once
     # rather than after the visibility timeout). The dead worker's heartbeat is still fresh,
     # so the next worker looks again a little later, then takes over.
-    assert redeliver_unacknowledged(own_workers.queue) == 1
+    assert redeliver_unacknowledged(killed_task) == 1
 
     wait_for(
         lambda: ParliamentReport.objects.get(pk=report.pk).status == "done",
