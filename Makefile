@@ -4,13 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= 2
+# make run PORT=8010 serves on another port.
+PORT ?= 8000
 
 .PHONY: run test setup lint format messages worker clean
 
+# The web process and, without REDIS_URL, a Celery worker with beat beside it (Ctrl-C stops
+# both; portal/management/commands/run_portal.py).
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) run_portal --port $(PORT)
 
 test: setup lint
 	$(MANAGE) makemigrations --check --dry-run

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from portal.origin import site_url
+
 from .models import Call, ClarificationRelease, ParticipationRequest
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def notify_followers(call_id: int, event: str, **ids) -> int:
     recipients = list(call.followers.values_list("user__email", flat=True))
     if not recipients:
         return 0
-    context = {"call": call, "event": event, "site_url": settings.SITE_URL, **ids}
+    context = {"call": call, "event": event, "site_url": site_url(), **ids}
     if "amendment_id" in ids:
         context["amendment"] = call.amendments.get(pk=ids["amendment_id"])
     if "release_id" in ids:
@@ -99,7 +101,7 @@ def send_participation_decisions(call_id: int) -> int:
             context = {
                 "call": call,
                 "participation": participation,
-                "site_url": settings.SITE_URL,
+                "site_url": site_url(),
                 "requests_url": reverse("calls:participation_mine"),
             }
             subject = render_to_string("calls/email/participation_subject.txt", context).strip()

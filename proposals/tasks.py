@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.models import Role
+from portal.origin import site_url
 
 from .models import Proposal
 from .selectors.proposals import answers_for_display
@@ -50,7 +51,7 @@ def send_receipt(proposal_id: int) -> str:
             )
             # Only the receipt: an officer may be changing the proposal's status meanwhile.
             proposal.save(update_fields=["receipt"])
-        context = {"proposal": proposal, "site_url": settings.SITE_URL}
+        context = {"proposal": proposal, "site_url": site_url()}
         subject = render_to_string("proposals/email/receipt_subject.txt", context).strip()
         body = render_to_string("proposals/email/receipt_body.txt", context)
     recipients = sorted(
@@ -85,7 +86,7 @@ def send_decision(proposal_id: int) -> int:
             )
         )
     )
-    context = {"proposal": proposal, "site_url": settings.SITE_URL}
+    context = {"proposal": proposal, "site_url": site_url()}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("proposals/email/decision_subject.txt", context).strip()
         body = render_to_string("proposals/email/decision_body.txt", context)
@@ -105,9 +106,7 @@ def send_expert_invitation(member_id: int, token: str) -> int:
         "user", "committee__phase__call__authority"
     ).get(pk=member_id)
     uid = urlsafe_base64_encode(force_bytes(member.user.pk))
-    link = settings.SITE_URL + reverse(
-        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
-    )
+    link = site_url() + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     context = {"member": member, "call": member.committee.phase.call, "link": link}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("proposals/email/invitation_subject.txt", context).strip()

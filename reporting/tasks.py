@@ -2,8 +2,10 @@
 
 A failed attempt is retried with growing pauses; the record says why it failed each time, and
 only after the last attempt does it read "failed" (a person can then try again). A worker that
-dies mid-job loses nothing: the message is acknowledged only after the work (acks late), so
-the broker hands it to the next worker, which starts the job again from its record.
+dies mid-job loses nothing: its heartbeat stops, so the page offers to try again at once, and
+the message is acknowledged only after the work (acks late), so the broker also hands it to
+the next worker, which starts the job again from its record. Whichever comes first makes the
+job; the other finds it done (or being made) and does nothing.
 """
 
 import logging
@@ -16,15 +18,28 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.models import Membership, Role
+from portal.origin import site_url
 
 from .models import Export, ParliamentReport
-from .services.jobs import job_begin, job_fail, job_finish, job_progress
+from .services.jobs import (
+    JobBusy,
+    JobTakenOver,
+    job_begin,
+    job_fail,
+    job_finish,
+    job_heartbeat,
+    job_progress,
+)
 from .services.reports import report_schedule_quarterly
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
-REPORT_LIMITS = {"soft_time_limit": 1500, "time_limit": 1560}
+# The broker's visibility timeout (settings) is derived from these: keep them there.
+REPORT_LIMITS = {
+    "soft_time_limit": settings.REPORT_SOFT_TIME_LIMIT,
+    "time_limit": settings.REPORT_TIME_LIMIT,
+}
 
 
 def backoff(retries: int) -> int:
@@ -37,21 +52,28 @@ def backoff(retries: int) -> int:
 def generate_parliament_report(self, report_id: int) -> str | None:
     from .rendering.report import html_to_pdf, report_html
 
-    report = job_begin(ParliamentReport, report_id)
+    try:
+        report = job_begin(ParliamentReport, report_id)
+    except JobBusy as busy:
+        return _look_again(self, busy)
     if report is None:  # already done, or a duplicate message
         return None
     try:
-        html = report_html(report, lambda percent, step: job_progress(report, percent, step))
-        job_progress(report, 60, "layout")
-        rendered = html_to_pdf(html)
-        job_progress(report, 95, "saving")
-        name = f"voortgangsrapportage-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-        job_finish(
-            report,
-            filename=f"{name}-{report.language}.pdf",
-            content=rendered.pdf,
-            page_count=rendered.pages,
-        )
+        with job_heartbeat(report, enabled=not self.request.is_eager):
+            html = report_html(report, lambda percent, step: job_progress(report, percent, step))
+            job_progress(report, 60, "layout")
+            rendered = html_to_pdf(html)
+            job_progress(report, 95, "saving")
+            name = f"voortgangsrapportage-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+            job_finish(
+                report,
+                filename=f"{name}-{report.language}.pdf",
+                content=rendered.pdf,
+                page_count=rendered.pages,
+            )
+    except JobTakenOver:
+        logger.warning("Report %s attempt %s was taken over", report.pk, report.attempts)
+        return None
     except Exception as exc:
         return _failed(self, report, exc)
     announce_report.delay(report.pk)
@@ -63,18 +85,25 @@ def generate_parliament_report(self, report_id: int) -> str | None:
 def build_export(self, export_id: int) -> str | None:
     from .rendering.exports import build
 
-    export = job_begin(Export, export_id)
+    try:
+        export = job_begin(Export, export_id)
+    except JobBusy as busy:
+        return _look_again(self, busy)
     if export is None:
         return None
     try:
-        built = build(
-            kind=export.kind,
-            file_format=export.format,
-            csv_dialect=export.csv_dialect,
-            user=export.requested_by,
-            progress=lambda percent: job_progress(export, percent, "rows"),
-        )
-        job_finish(export, filename=built.filename, content=built.content, row_count=built.rows)
+        with job_heartbeat(export, enabled=not self.request.is_eager):
+            built = build(
+                kind=export.kind,
+                file_format=export.format,
+                csv_dialect=export.csv_dialect,
+                user=export.requested_by,
+                progress=lambda percent: job_progress(export, percent, "rows"),
+            )
+            job_finish(export, filename=built.filename, content=built.content, row_count=built.rows)
+    except JobTakenOver:
+        logger.warning("Export %s attempt %s was taken over", export.pk, export.attempts)
+        return None
     except Exception as exc:
         return _failed(self, export, exc)
     return export.file.name
@@ -86,11 +115,24 @@ def quarterly_report() -> int:
     return report_schedule_quarterly().pk
 
 
+def _look_again(task, busy: JobBusy) -> None:
+    """A second delivery while another worker makes the job (after that worker's child was
+    killed, the broker hands the message out at once): look again once the other worker
+    would count as lost, and take over then, or find the job done and do nothing."""
+    if task.request.is_eager:
+        return None  # in-process there is no other worker to wait for
+    task.apply_async(args=task.request.args, countdown=busy.retry_in)
+    return None
+
+
 def _failed(task, job, exc: Exception) -> str | None:
     """Record the failure; retry (in-process without a broker), or give up after the last."""
     final = task.request.retries >= task.max_retries
     logger.warning("%s %s attempt %s failed: %r", type(job).__name__, job.pk, job.attempts, exc)
-    job_fail(job, error=f"{type(exc).__name__}: {exc}", final=final)
+    try:
+        job_fail(job, error=f"{type(exc).__name__}: {exc}", final=final)
+    except JobTakenOver:
+        return None
     if final:
         return None
     if task.request.is_eager:
@@ -117,7 +159,7 @@ def announce_report(report_id: int) -> int:
         return 0
     context = {
         "report": report,
-        "url": settings.SITE_URL + reverse("reporting:report", kwargs={"pk": report.pk}),
+        "url": site_url() + reverse("reporting:report", kwargs={"pk": report.pk}),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("reporting/email/report_ready_subject.txt", context).strip()

@@ -16,6 +16,7 @@ reporting_patterns = [
     path("exports/<int:pk>/", exports.export_detail, name="export"),
     path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", exports.export_retry_view, name="export_retry"),
 ]
 
 opendata_patterns = [

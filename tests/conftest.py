@@ -84,14 +84,13 @@ def _database_url_of_test_db() -> str:
     return f"postgres://{credentials}{db['HOST']}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    _require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+def start_worker(*, queue: str, files_dir: Path, mail_dir: Path, log_path: Path, **env):
+    """A real Celery worker process on ``queue``, working on this test database.
+
+    Waits until it answers a ping. ``env`` adds or overrides settings variables.
+    """
     node = f"{queue}@{os.uname().nodename}"
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    files_dir = tmp_path_factory.mktemp("worker-files")
-    env = {
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
         "DEBUG": "false",
@@ -101,26 +100,49 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "EMAIL_FILE_PATH": str(mail_dir),
         "MEDIA_ROOT": str(files_dir / "media"),
         "PRIVATE_MEDIA_ROOT": str(files_dir / "private"),
+        **env,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker",
         "--pool=solo", "--queues", queue, "--hostname", node,
         "--without-gossip", "--without-mingle", "--loglevel=WARNING",
     ]  # fmt: skip
-    log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+    )
+    log.close()
+    process.node = node
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(destination=[node], timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"The Celery worker did not start; see {log.name}")
-    yield {"node": node, "pid": process.pid, "mail_dir": mail_dir, "files_dir": files_dir}
+            pytest.fail(f"The Celery worker did not start; see {log_path}")
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    _require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    files_dir = tmp_path_factory.mktemp("worker-files")
+    process = start_worker(
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        files_dir=files_dir,
+        mail_dir=mail_dir,
+        log_path=tmp_path_factory.mktemp("worker-log") / "worker.log",
+    )
+    yield {"node": process.node, "pid": process.pid, "mail_dir": mail_dir, "files_dir": files_dir}
+    stop_worker(process)
 
 
 @pytest.fixture
@@ -131,3 +153,39 @@ def live_worker(celery_worker_process, transactional_db):
         yield celery_worker_process
     finally:
         celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def own_workers(django_db_setup, transactional_db, tmp_path):
+    """Workers of this test alone, on a queue of their own, that the test may kill.
+
+    ``start()`` starts one more; all share one storage and one mail folder, so the test sees
+    what each of them wrote.
+    """
+    _require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-own-{os.getpid()}-{time.monotonic_ns()}"
+    started: list[subprocess.Popen] = []
+
+    def start(**env) -> subprocess.Popen:
+        process = start_worker(
+            queue=queue,
+            files_dir=tmp_path / "files",
+            mail_dir=tmp_path / "mail",
+            log_path=tmp_path / f"worker-{len(started)}.log",
+            **env,
+        )
+        started.append(process)
+        return process
+
+    start.queue = queue
+    start.files_dir = tmp_path / "files"
+    start.mail_dir = tmp_path / "mail"
+    (tmp_path / "mail").mkdir()
+    celery_app.conf.task_always_eager = False
+    try:
+        yield start
+    finally:
+        celery_app.conf.task_always_eager = True
+        for process in started:
+            if process.poll() is None:
+                stop_worker(process)

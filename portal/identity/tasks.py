@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal.models import Membership, Organisation, Role, TeamRole, User
+from portal.origin import absolute_url, site_url
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -23,7 +24,7 @@ RETRY = {
 def _send(template: str, context: dict, recipients: list[str]) -> int:
     if not recipients:
         return 0
-    context = {**context, "site_url": settings.SITE_URL}
+    context = {**context, "site_url": site_url()}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"identity/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"identity/email/{template}_body.txt", context)
@@ -50,18 +51,18 @@ def send_registration_mail(kind: str, user_id: int, company_id: int | None = Non
     from .services.accounts import email_confirmation_token
 
     user = User.objects.get(pk=user_id)
-    context: dict = {"user": user, "login_link": settings.SITE_URL + reverse("login")}
+    context: dict = {"user": user, "login_link": absolute_url(reverse("login"))}
     if kind in ("confirm", "confirm_company_known"):
         confirmation = user.email_confirmation
-        context["confirm_link"] = settings.SITE_URL + reverse(
-            "identity:email_confirm", args=[email_confirmation_token(confirmation)]
+        context["confirm_link"] = absolute_url(
+            reverse("identity:email_confirm", args=[email_confirmation_token(confirmation)])
         )
     sent = 0
     if kind == "confirm_company_known" and company_id:
         company = Organisation.objects.get(pk=company_id)
         context["company"] = company
         sent += _send("registration_attempt", context, _administrators(company))
-    context["reset_link"] = settings.SITE_URL + reverse("password_reset")
+    context["reset_link"] = absolute_url(reverse("password_reset"))
     return sent + _send(f"registration_{kind}", context, [user.email])
 
 
@@ -123,7 +124,7 @@ def send_team_invitation(invitation_id: int, token: str) -> int:
     invitation = TeamInvitation.objects.select_related("company", "invited_by").get(
         pk=invitation_id
     )
-    link = settings.SITE_URL + reverse("identity:invitation", args=[token])
+    link = absolute_url(reverse("identity:invitation", args=[token]))
     return _send("team_invitation", {"invitation": invitation, "link": link}, [invitation.email])
 
 

@@ -1,8 +1,9 @@
 """Settings for Innovatieloket, read from the environment (12-factor).
 
-Without any environment this is the embedded default: SQLite, local media folders,
-Celery tasks run in-process and e-mail printed to the console. ``DATABASE_URL``,
-``REDIS_URL`` and the ``EMAIL_*`` variables switch to the real services.
+Without any environment this is the embedded default: SQLite, local media folders, Celery
+tasks run in-process (or, under ``make run``, by a worker beside the web process) and e-mail
+printed to the console. ``DATABASE_URL``, ``REDIS_URL`` and the ``EMAIL_*`` variables switch
+to the real services. A ``.env`` file fills in what the environment leaves unset.
 """
 
 import os
@@ -12,7 +13,10 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal.envfile import read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+read_env_file()
 
 
 def env(name: str, default: str = "") -> str:
@@ -85,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.locale.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Absolute links in feeds and e-mails point to where the request came from.
+    "portal.origin.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -99,9 +105,9 @@ MIDDLEWARE = [
 ]
 
 FORM_RENDERER = "portal.forms.base.PortalFormRenderer"
-if not DEBUG:
-    # Serves collected static files in production; runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files come from WhiteNoise whatever DEBUG is: the collected, hashed files with a
+# year's cache when DEBUG is off (production), straight from the source folders when it is on.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -131,6 +137,12 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default keeps its database in var/, which a fresh clone does not have.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Under `make run` the web process and the worker write to it at once: wait for the
+    # other's write lock rather than fail after SQLite's default 5 s.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity -------------------------------------------------------------------------
@@ -235,21 +247,55 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-# Without a broker, tasks run in-process so the portal works with nothing else installed.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# `make run` starts a Celery worker and beat beside the web process and sets EMBEDDED_WORKER
+# for all three (portal/management/commands/run_portal.py). Without Redis tasks then queue
+# as files in EMBEDDED_WORKER_DIR (kombu's filesystem transport, no server needed), so a
+# report is made by the worker while its page shows the progress. Every other process without
+# Redis (manage.py on its own, the tests) runs tasks in-process, so that no task ever waits
+# in a queue that no worker reads.
+EMBEDDED_WORKER = not REDIS_URL and env_bool("EMBEDDED_WORKER")
+EMBEDDED_WORKER_DIR = Path(env("EMBEDDED_WORKER_DIR", str(BASE_DIR / "var" / "celery")))
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "300"))
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "360"))
+# Reports and exports have limits of their own: a large report spends minutes in WeasyPrint.
+REPORT_SOFT_TIME_LIMIT = int(env("REPORT_SOFT_TIME_LIMIT", "1500"))
+REPORT_TIME_LIMIT = int(env("REPORT_TIME_LIMIT", "1560"))
+# Redis hands an unacknowledged task to another worker after this many seconds. Above the
+# longest task's time limit, so a task that is still running is never started a second
+# time; a worker that died is noticed sooner, by its job's heartbeat (JOB_HEARTBEAT_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, REPORT_TIME_LIMIT) + 600
+}
+if REDIS_URL:
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+elif EMBEDDED_WORKER:
+    for folder in ("queue", "processed", "control", "results"):
+        (EMBEDDED_WORKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(EMBEDDED_WORKER_DIR / "queue"),
+        "data_folder_out": str(EMBEDDED_WORKER_DIR / "queue"),
+        # Beside the queue, so that taking a message is a rename, never a copy.
+        "processed_folder": str(EMBEDDED_WORKER_DIR / "processed"),
+        "control_folder": str(EMBEDDED_WORKER_DIR / "control"),
+        # Look for new files five times a second (default once), so that the status page's
+        # one-second ping gets the worker's answer in time.
+        "polling_interval": 0.2,
+    }
+    CELERY_RESULT_BACKEND = f"file://{EMBEDDED_WORKER_DIR / 'results'}"
+else:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_RESULT_BACKEND = "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or EMBEDDED_WORKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Lose no task: acknowledge only after the work is done, requeue when a worker dies, and
 # take one message at a time so a crash never strands prefetched work.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "300"))
-CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "360"))
-# Redis redelivers an unacknowledged task after this many seconds; it must exceed the
-# longest task or a running task is started twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# A worker making a report or export writes a sign of life on its record this often; after
+# four missed beats the page says the worker was lost and offers to try again.
+JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "15"))
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "innovatieloket")
 CELERY_TASK_SERIALIZER = "json"
@@ -257,7 +303,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_BEAT_SCHEDULE = {
-    "close-expired-calls": {"task": "calls.close_expired_calls", "schedule": 60.0},
+    # Calls close by themselves within this many seconds after their deadline.
+    "close-expired-calls": {
+        "task": "calls.close_expired_calls",
+        "schedule": float(env("CLOSE_EXPIRED_CALLS_SECONDS", "60")),
+    },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
     "quarterly-parliament-report": {

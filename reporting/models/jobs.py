@@ -1,16 +1,20 @@
 """Reports for parliament and exports: records of work a Celery worker does in the background.
 
 Each record is the single source of truth for its job: the page polls it for progress, the
-worker writes progress, the finished file, its checksum and, on failure, the reason. A worker
-that dies mid-job leaves the record "running"; the broker redelivers the task (acks late) and
-the next worker simply starts the job again from the record.
+worker writes progress, a heartbeat, the finished file, its checksum and, on failure, the
+reason. A worker that dies mid-job leaves the record "running" with a heartbeat that stops; the
+page then says the worker was lost and offers to try again, and the broker redelivers the task
+(acks late) so that the next worker starts the job again from the record.
 """
+
+from datetime import datetime, timedelta
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation
@@ -65,6 +69,8 @@ class Job(models.Model):
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written by the worker every JOB_HEARTBEAT_SECONDS while it makes the job.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -77,6 +83,34 @@ class Job(models.Model):
     @property
     def step_label(self) -> str:
         return str(STEP_LABELS.get(self.progress_message, ""))
+
+    @property
+    def last_sign_of_life(self) -> datetime | None:
+        return self.heartbeat_at or self.started_at
+
+    @property
+    def worker_lost(self) -> bool:
+        """Running, but its worker has missed four heartbeats: it (or its machine) stopped."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last = self.last_sign_of_life
+        return last is None or timezone.now() - last > worker_lost_after()
+
+    @property
+    def redelivery_due(self) -> datetime | None:
+        """When Redis hands the task to another worker by itself, if nobody retries sooner.
+
+        The embedded broker (files, under `make run`) does not redeliver: there only a retry
+        makes the job again.
+        """
+        if not settings.REDIS_URL or self.started_at is None:
+            return None
+        timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        return self.started_at + timedelta(seconds=timeout)
+
+
+def worker_lost_after() -> timedelta:
+    return timedelta(seconds=4 * settings.JOB_HEARTBEAT_SECONDS)
 
 
 class ParliamentReport(Job):
@@ -163,5 +197,7 @@ class Export(Job):
         return f"{self.get_kind_display()} ({self.format})"
 
 
-auditlog.register(ParliamentReport, exclude_fields=["progress", "progress_message"])
-auditlog.register(Export, exclude_fields=["progress", "progress_message"])
+# Progress and heartbeats change every few seconds; the audit trail keeps the status changes.
+JOB_VOLATILE_FIELDS = ["progress", "progress_message", "heartbeat_at"]
+auditlog.register(ParliamentReport, exclude_fields=JOB_VOLATILE_FIELDS)
+auditlog.register(Export, exclude_fields=JOB_VOLATILE_FIELDS)

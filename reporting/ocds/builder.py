@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 from portal.models import Organisation
+from portal.origin import site_url
 from proposals.models import Contract, Deliverable
 
 from ..selectors.opendata import CallData, contract_of, load_calls
@@ -72,7 +73,7 @@ def ocid_of(call_id: int, phase_order: int) -> str:
 def absolute(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 def moment(value: datetime) -> str:

@@ -11,6 +11,7 @@ from portal.permissions import can
 from portal.selectors.identity import organisations_of
 
 from ..models import Export, Job
+from .jobs import job_requeue
 
 # --- Exports: the request side ------------------------------------------------------------
 
@@ -77,7 +78,26 @@ def export_request(
             csv_dialect=csv_dialect,
             organisation=organisation,
         )
-        from ..tasks import build_export
-
-        transaction.on_commit(lambda: build_export.delay(export.pk))
+        _enqueue_export_on_commit(export)
     return export, True
+
+
+def export_retry(*, export: Export, actor: User) -> Export:
+    """An export whose worker was lost is made again (a failed one is simply asked again)."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export.pk)
+        if export.requested_by_id != actor.pk:
+            raise NotAllowed()
+        if not export.worker_lost:
+            raise DomainError(
+                _("Only an export whose worker stopped can be tried again."), code="not_lost"
+            )
+        job_requeue(export)
+        _enqueue_export_on_commit(export)
+    return export
+
+
+def _enqueue_export_on_commit(export: Export) -> None:
+    from ..tasks import build_export
+
+    transaction.on_commit(lambda: build_export.delay(export.pk))

@@ -1,8 +1,13 @@
 """Asking for reports and exports, and the life of a background job: queued → running → done
-or failed (→ queued again on a retry).
+or failed (→ queued again on a retry, or when its worker was lost).
 
 The request side runs in the web process; the job side runs in the Celery worker. Both only
 move a job through its states here, so the page, the worker and a retry never disagree.
+
+A job is made once, however often its message is delivered: the attempt that begins it owns it
+(its number is ``attempts``), writes a heartbeat while it works, and only the owner may write
+progress or the result. A second delivery while the owner gives signs of life waits; one after
+the owner was lost (no heartbeat for four beats) takes over as a new attempt.
 """
 
 from datetime import date, timedelta
@@ -18,6 +23,7 @@ from portal.models import User
 from portal.permissions import can
 
 from ..models import Job, ParliamentReport
+from .jobs import job_requeue
 
 MAX_HIGHLIGHTS = 5
 
@@ -82,20 +88,20 @@ def report_request(
 
 
 def report_retry(*, report: ParliamentReport, actor: User) -> ParliamentReport:
-    """A failed report goes back into the queue, keeping its record and its history."""
+    """A failed report, or one whose worker was lost, goes back into the queue, keeping its
+    record and its history."""
     if not can(actor, "reporting.generate_report"):
         raise NotAllowed()
     with transaction.atomic():
         report = ParliamentReport.objects.select_for_update().get(pk=report.pk)
-        if report.status != Job.Status.FAILED:
-            raise DomainError(_("Only a failed report can be tried again."), code="not_failed")
-        report.status = Job.Status.QUEUED
-        report.progress = 0
-        report.progress_message = ""
-        report.error = ""
+        if not (report.status == Job.Status.FAILED or report.worker_lost):
+            raise DomainError(
+                _("Only a failed report, or one whose worker stopped, can be tried again."),
+                code="not_failed",
+            )
         try:
             with transaction.atomic():
-                report.save(update_fields=["status", "progress", "progress_message", "error"])
+                job_requeue(report)
         except IntegrityError as exc:
             raise DomainError(
                 _("The same report is already being made."), code="duplicate"

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from portal.exceptions import DomainError
 from portal.files import file_response
 
 from ..forms.exports import ExportForm
 from ..models import Export
 from ..rendering import exports
-from ..services.exports import export_check, export_kinds_for, export_request
+from ..services.exports import export_check, export_kinds_for, export_request, export_retry
 
 EXPORTS_SHOWN = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,3 +89,16 @@ def export_download(request, pk: int):
         content_type=content_type,
         as_attachment=True,
     )
+
+
+@login_required
+@require_POST
+def export_retry_view(request, pk: int):
+    record = _export(request, pk)
+    try:
+        export_retry(export=record, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The export is being made again."))
+    return redirect("reporting:export", pk=record.pk)

@@ -3,8 +3,10 @@ import os
 import pytest
 from django.urls import reverse
 
+from calls.tasks import RETRY
 from portal.celery import app
 from portal.tasks import ping
+from reporting.tasks import MAX_RETRIES, backoff
 from tests.factories import UserFactory
 
 
@@ -14,8 +16,26 @@ def test_celery_is_configured_to_lose_no_task():
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_time_limit > conf.task_soft_time_limit > 0
-    # Redis must not hand a running task to a second worker before the first can finish.
-    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def test_redis_never_hands_out_a_task_that_may_still_be_running():
+    """Redis gives an unacknowledged task to another worker after the visibility timeout: it
+    must outlast every task's own time limit, or a long report is made twice."""
+    app.loader.import_default_modules()
+    limits = {
+        name: task.time_limit or app.conf.task_time_limit
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.")
+    }
+    longest = max(limits, key=limits.get)
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+
+    assert longest in {"reporting.generate_parliament_report", "reporting.build_export"}
+    assert limits[longest] > app.conf.task_time_limit
+    assert timeout > limits[longest]
+    # A retry waiting for its countdown is an unacknowledged message too.
+    assert timeout > backoff(MAX_RETRIES - 1)
+    assert timeout > RETRY["retry_backoff_max"]
 
 
 @pytest.mark.django_db

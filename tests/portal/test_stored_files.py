@@ -227,7 +227,9 @@ def test_an_export_made_again_keeps_only_its_last_file(django_capture_on_commit_
         export.save(update_fields=["status"])
         job = job_begin(Export, export.pk)
         with django_capture_on_commit_callbacks(execute=True):
-            job_finish(job, filename="calls.csv", content=f"attempt {attempt}".encode(), rows=1)
+            job_finish(
+                job, filename="calls.csv", content=f"attempt {attempt}".encode(), row_count=1
+            )
         names.append(Export.objects.get(pk=export.pk).file.name)
 
     # A freed name may be used again; whatever the names, only the last attempt's file is left.

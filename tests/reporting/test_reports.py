@@ -328,6 +328,8 @@ def test_the_page_polls_while_the_report_is_made_and_refreshes_without_javascrip
         status=ParliamentReport.Status.RUNNING,
         progress=60,
         progress_message="layout",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),  # its worker is alive
     )
     client = verified_client(staff)
     status_url = reverse("reporting:report_status", kwargs={"pk": report.pk})
