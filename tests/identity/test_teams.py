@@ -16,6 +16,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.identity.models import ApiToken, TeamInvitation
 from portal.identity.services.teams import team_invite, team_member_remove, team_role_change
 from portal.models import Membership, Role, TeamRole, User
+from tests.concurrency import require_postgresql
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, api_key_for, person_with_role
 from tests.proposals.factories import complete_draft
 
@@ -235,8 +236,7 @@ def test_the_team_page_lists_people_and_open_invitations(client, invite, admin, 
 @pytest.mark.django_db(transaction=True)
 def test_two_administrators_demoting_each_other_at_once_leave_one(company):
     """The company row is locked for team changes: one demotion wins, the other is refused."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+    require_postgresql()
     first = member_of(company, TeamRole.ADMINISTRATOR)
     second = member_of(company, TeamRole.ADMINISTRATOR)
     barrier = threading.Barrier(2)
