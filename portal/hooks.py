@@ -8,7 +8,9 @@ An app answers a hook by giving its AppConfig the method (each app's own answers
 - ``tasks_for(user)``: "My tasks" on the dashboard, dicts with title, url, deadline (an aware
   datetime or None) and kind; each app answers only for its own objects;
 - ``home_sections(request)``: sections of the public home page, dicts with a template name
-  and the context for it.
+  and the context for it;
+- ``requires_two_factor(user)``: True if the app holds something of this person's that needs
+  the second factor even without a role that asks for it (a committee seat).
 
 The portal asks every installed app in INSTALLED_APPS order, which is the order apps depend.
 """
@@ -48,3 +50,11 @@ def tasks_for(user) -> list[dict]:
 def home_sections(request) -> list[dict]:
     """What the apps show on the home page, below the introduction."""
     return _answers("home_sections", request)
+
+
+def two_factor_required_by_apps(user) -> bool:
+    return any(
+        config.requires_two_factor(user)
+        for config in apps.get_app_configs()
+        if hasattr(config, "requires_two_factor")
+    )

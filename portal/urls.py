@@ -7,21 +7,21 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from .identity.views import accounts as identity_accounts
 from .views import account, public, staff
 
 auth_patterns = [
     path("login/", account.LoginView.as_view(), name="login"),
     path("logout/", account.LogoutView.as_view(), name="logout"),
-    path("register/", account.CompanyRegistrationView.as_view(), name="register"),
+    path("register/", identity_accounts.CompanyRegistrationView.as_view(), name="register"),
     path("two-factor/", account.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("two-factor/setup/", account.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("two-factor/backup-codes/", account.BackupCodesRenewView.as_view(), name="backup_codes"),
     path("two-factor/disable/", account.TwoFactorDisableView.as_view(), name="two_factor_disable"),
     path("", account.AccountView.as_view(), name="account"),
-    path("api-token/", account.ApiTokenView.as_view(), name="api_token"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        identity_accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -33,11 +33,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        identity_accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -49,9 +45,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="registration/password_reset_confirm.html"
-        ),
+        identity_accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -72,9 +66,12 @@ urlpatterns = [
     path("accessibility/", public.AccessibilityStatementView.as_view(), name="accessibility"),
     path("staff/audit-trail/", staff.AuditTrailView.as_view(), name="audit_trail"),
     path("staff/status/", staff.SystemStatusView.as_view(), name="system_status"),
+    path("", include("portal.identity.urls")),
+    path("eherkenning/", include("portal.identity.saml_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("portal.identity.api.urls")),
     path("api/v1/", include("calls.api.urls")),
     path("api/v1/", include("proposals.api.urls")),
     path("api/v1/", include("funding.api.urls")),

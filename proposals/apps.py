@@ -23,6 +23,11 @@ class ProposalsConfig(AppConfig):
 
         return navigation(user)
 
+    def requires_two_factor(self, user) -> bool:
+        from .hooks import requires_two_factor
+
+        return requires_two_factor(user)
+
     def tasks_for(self, user) -> list[dict]:
         from .hooks import tasks_for
 

@@ -6,6 +6,8 @@
   committees, contracts); calls answers for clarification questions and closing calls.
   Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
   name for tests and styling).
+- ``requires_two_factor(user)``: a committee seat needs the second factor, also an
+  independent expert's, who holds no role that would ask for it.
 
 Queries are per role, never per item: a company member costs four, a committee member two,
 an officer three, whatever the number of calls, proposals or assignments.
@@ -330,3 +332,7 @@ def officer_tasks(user, now: datetime) -> list[dict]:
             )
         )
     return tasks
+
+
+def requires_two_factor(user) -> bool:
+    return CommitteeMember.objects.filter(user=user).exists()

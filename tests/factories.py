@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Membership, Organisation, Role, User
@@ -48,6 +49,8 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.COMPANY
     kvk_number = factory.Sequence(lambda n: f"{60000000 + n:08d}")
     is_sme = True
+    # Verified (eHerkenning or the trade register) unless a test is about unverified ones.
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class MinistryFactory(factory.django.DjangoModelFactory):
@@ -84,3 +87,14 @@ def person_with_role(role: str, organisation: Organisation | None = None, **user
 
 def confirmed_totp_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+
+
+def api_key_for(user: User, *, scope: str = "read_write") -> str:
+    """A live API token's key for this person, as if made on the account page after the
+    second factor."""
+    from portal.identity.services.tokens import api_token_create
+
+    _token, key = api_token_create(
+        actor=user, name="test", scope=scope, days=90, second_factor_verified=True
+    )
+    return key

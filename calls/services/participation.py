@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.identity.services.companies import company_submission_problem
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
 from portal.selectors.identity import organisations_of
@@ -63,6 +64,8 @@ def participation_request_submit(
 ) -> ParticipationRequest:
     """A company asks to be invited to tender; one live request per company per call."""
     company = _company_of(actor)
+    if problem := company_submission_problem(company):
+        raise DomainError(problem, code="unverified")
     if not motivation.strip():
         raise DomainError(_("Describe your experience and capacity."), code="motivation")
     check_upload(document, allowed=PDF_ONLY)

@@ -14,7 +14,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["organisation", "role"]
+        fields = ["organisation", "role", "team_role"]
 
 
 class MeSerializer(serializers.ModelSerializer):

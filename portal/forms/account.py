@@ -1,11 +1,11 @@
-"""Forms of a person's account: logging in, a company's registration, the profile, API tokens."""
+"""Forms of a person's account: logging in, the profile, the second factor. (Registration,
+teams and API tokens: portal.identity.forms.)"""
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from ..models import User, kvk_number_validator
+from ..models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -22,59 +22,12 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from ..identity.services.accounts import password_login_problem
 
-class CompanyRegistrationForm(forms.Form):
-    company_name = forms.CharField(label=_("Company name"), max_length=200)
-    kvk_number = forms.CharField(
-        label=_("KvK number"),
-        max_length=8,
-        min_length=8,
-        validators=[kvk_number_validator],
-        help_text=_("The 8 digits of your Chamber of Commerce registration."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    is_sme = forms.BooleanField(
-        label=_("We are a small or medium-sized enterprise (SME)"),
-        required=False,
-        help_text=_("Fewer than 250 employees and an annual turnover of at most € 50 million."),
-    )
-    is_startup = forms.BooleanField(label=_("We are a start-up"), required=False)
-    full_name = forms.CharField(
-        label=_("Your full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Your e-mail address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters, not only digits and not a common password."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_kvk_number(self) -> str:
-        return self.cleaned_data["kvk_number"].strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password and password != cleaned.get("password_again"):
-            self.add_error("password_again", _("The two passwords are not the same."))
-        elif password:
-            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
+        if problem := password_login_problem(user):
+            raise forms.ValidationError(problem, code="use_single_sign_on")
 
 
 class ProfileForm(forms.ModelForm):

@@ -97,6 +97,17 @@ class Organisation(models.Model):
         validators=[kvk_number_validator],
         help_text=_("Chamber of Commerce registration number: 8 digits."),
     )
+    # A company from abroad has no KvK number: its country and VAT number or EUID instead.
+    # portal.identity owns these fields and the verification below.
+    country = models.CharField(_("country"), max_length=2, default="NL")
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    euid = models.CharField(_("EUID"), max_length=40, blank=True)
+    verified_at = models.DateTimeField(
+        _("verified at"),
+        null=True,
+        blank=True,
+        help_text=_("When eHerkenning or a check in the trade register proved who it is."),
+    )
     is_sme = models.BooleanField(_("SME"), default=False)
     is_startup = models.BooleanField(_("start-up"), default=False)
     website = models.URLField(_("website"), blank=True)
@@ -112,9 +123,20 @@ class Organisation(models.Model):
                 condition=~Q(kvk_number=""),
                 name="organisation_unique_kvk_number",
             ),
+            models.UniqueConstraint(
+                fields=["vat_number"],
+                condition=~Q(vat_number=""),
+                name="organisation_unique_vat_number",
+            ),
+            models.UniqueConstraint(
+                fields=["euid"], condition=~Q(euid=""), name="organisation_unique_euid"
+            ),
+            # Empty only for a company that registered from abroad or lost its number to the
+            # company that proved with eHerkenning that the number is theirs.
             models.CheckConstraint(
-                condition=~Q(kind="company") | Q(kvk_number__regex=r"^[0-9]{8}$"),
-                name="organisation_company_has_kvk_number",
+                condition=Q(kvk_number="")
+                | (Q(kvk_number__regex=r"^[0-9]{8}$") & ~Q(kvk_number="00000000")),
+                name="organisation_kvk_number_format",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="authority") | ~Q(authority_tier=""),
@@ -150,6 +172,13 @@ ROLES_REQUIRING_TWO_FACTOR = frozenset(
 )
 
 
+class TeamRole(models.TextChoices):
+    """Within a company: an administrator manages the team, a member works on proposals."""
+
+    ADMINISTRATOR = "administrator", _("administrator")
+    MEMBER = "member", _("member")
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
@@ -161,6 +190,9 @@ class Membership(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    team_role = models.CharField(
+        _("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

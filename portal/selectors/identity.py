@@ -22,6 +22,13 @@ def organisations_of(user: User, *, role: str | None = None):
 
 
 def requires_two_factor(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or bool(roles_of(user) & ROLES_REQUIRING_TWO_FACTOR)
-    )
+    """Whether this person must pass a second factor: roles that decide, staff, and whatever
+    an app adds through the ``requires_two_factor`` hook (committee seats of independent
+    experts, who hold no role)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or roles_of(user) & ROLES_REQUIRING_TWO_FACTOR:
+        return True
+    from ..hooks import two_factor_required_by_apps
+
+    return two_factor_required_by_apps(user)

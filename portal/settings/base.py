@@ -63,15 +63,21 @@ INSTALLED_APPS = [
     "auditlog",
     "rules",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # eHerkenning (SAML) through django-digid-eherkenning, with its configuration models.
+    "privates",
+    "simple_certmanager",
+    "solo",
+    "digid_eherkenning",
     "portal",
     "calls",
     "proposals",
     "funding",
     "reporting",
+    # After the apps: its header entries (company team, companies to verify) come last.
+    "portal.identity",
     # Last, so that it sees every FileField: a replaced or deleted file leaves storage once
     # the transaction commits (never before, so a rollback keeps the old file).
     "django_cleanup.apps.CleanupConfig",
@@ -79,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.locale.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
+    "portal.identity.middleware.EmailConfirmationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +152,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Officials through their organisation's identity provider (OpenID Connect).
+    "portal.identity.oidc.OrganisationOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,7 +173,11 @@ OTP_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.5"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per username whatever the address they come from (password spraying from
+# many machines), and per address whatever the usernames tried (one machine guessing many).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Behind a reverse proxy REMOTE_ADDR is the proxy; see TRUSTED_PROXY_COUNT below.
+AXES_CLIENT_IP_CALLABLE = "portal.identity.network.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -320,7 +334,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.identity.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -376,6 +390,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the portal uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -391,3 +427,5 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+from .identity import *  # noqa: E402, F403  (eHerkenning, single sign-on, API tokens, proxies)

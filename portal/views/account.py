@@ -1,9 +1,9 @@
-"""A person's own pages: logging in and out, a company's registration, two-factor set-up,
-the account and API token, and the dashboard with "My tasks".
+"""A person's own pages: logging in and out, two-factor set-up, the account (with its API
+tokens from portal.identity) and the dashboard with "My tasks". Registration, teams and tokens
+themselves live in portal.identity.views.
 """
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 from django_otp import login as otp_login
-from rest_framework.authtoken.models import Token
 
-from ..exceptions import DomainError
-from ..forms.account import CompanyRegistrationForm, LoginForm, ProfileForm, TokenForm
+from ..forms.account import LoginForm, ProfileForm, TokenForm
 from ..hooks import tasks_for
+from ..identity.views.tokens import token_context
 from ..selectors.identity import requires_two_factor
 from ..services import twofactor
-from ..services.identity import company_register
 
 
 def safe_next_url(request, default: str) -> str:
@@ -55,39 +53,6 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class CompanyRegistrationView(FormView):
-    form_class = CompanyRegistrationForm
-    template_name = "registration/register.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect("dashboard")
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            user = company_register(
-                company_name=data["company_name"],
-                kvk_number=data["kvk_number"],
-                is_sme=data["is_sme"],
-                is_startup=data["is_startup"],
-                full_name=data["full_name"],
-                email=data["email"],
-                password=data["password"],
-            )
-        except DomainError as error:
-            field = error.code if error.code in form.fields else None
-            form.add_error(field, error.message)
-            return self.form_invalid(form)
-        auth_login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            self.request,
-            _("Welcome! Your company %(name)s is registered.") % {"name": data["company_name"]},
-        )
-        return redirect("dashboard")
-
-
 class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     """The second step of logging in: a code from the app or a backup code."""
 
@@ -105,6 +70,8 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
             form.add_error("otp_token", _("This code is not correct or has expired. Try again."))
             return self.form_invalid(form)
         otp_login(self.request, device)
+        # A new key once the second factor is passed: a key learnt before is worth nothing.
+        self.request.session.cycle_key()
         return redirect(safe_next_url(self.request, reverse("dashboard")))
 
     def get_context_data(self, **kwargs):
@@ -146,6 +113,7 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
             )
             return self.form_invalid(form)
         otp_login(self.request, device)
+        self.request.session.cycle_key()
         return render(
             self.request,
             "registration/backup_codes.html",
@@ -193,22 +161,5 @@ class AccountView(LoginRequiredMixin, UpdateView):
             "two_factor_enabled": user.totpdevice_set.filter(confirmed=True).exists(),
             "two_factor_required": requires_two_factor(user),
             "backup_codes_left": sum(d.token_set.count() for d in user.staticdevice_set.all()),
-            "api_token": Token.objects.filter(user=user).first(),
+            **token_context(self.request),
         }
-
-
-class ApiTokenView(LoginRequiredMixin, View):
-    """Create (or replace) and revoke the personal API token."""
-
-    def post(self, request):
-        Token.objects.filter(user=request.user).delete()
-        if request.POST.get("action") == "revoke":
-            messages.success(request, _("Your API token is revoked."))
-        else:
-            token = Token.objects.create(user=request.user)
-            messages.success(
-                request,
-                _("Your new API token: %(key)s. Copy it now; it is shown only once.")
-                % {"key": token.key},
-            )
-        return redirect("account")

@@ -51,6 +51,13 @@ class CompanyRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     kvk_number = serializers.CharField(read_only=True)
+    country = serializers.CharField(read_only=True)
+    verified = serializers.SerializerMethodField(
+        help_text=_("Whether eHerkenning or a check in the trade register proved who it is.")
+    )
+
+    def get_verified(self, company) -> bool:
+        return company.verified_at is not None
 
 
 class DecisionSerializer(serializers.Serializer):

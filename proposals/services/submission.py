@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from calls.models import Call, Phase, Question, RequiredDocument
 from calls.selectors.participation import tender_invitation_problem
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal.identity.services.companies import company_submission_problem
 from portal.models import Organisation, Role, User
 from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
@@ -274,6 +275,8 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
         )
         if proposal.status == Proposal.Status.SUBMITTED:
             return proposal  # the double click: already in, nothing more to do
+        if problem := company_submission_problem(proposal.company):
+            raise DomainError(problem, code="unverified")
         now = timezone.now()
         if problem := phase_open_problem(proposal.phase, now=now):
             raise DomainError(problem, code="deadline")

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from calls.models import Call, Criterion, Prize, Question
@@ -36,6 +35,7 @@ from tests.factories import (
     AuthorityFactory,
     CompanyFactory,
     MembershipFactory,
+    api_key_for,
     person_with_role,
 )
 
@@ -55,8 +55,7 @@ def client_for(user) -> APIClient:
     """An API client with the person's token (None: anonymous)."""
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

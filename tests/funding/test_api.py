@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from funding.models import Account, CoFinancingApplication, Fund, FundingRound
@@ -17,7 +16,7 @@ from funding.services.cofinancing import cofinancing_apply, cofinancing_approve,
 from funding.services.ledger import fund_open
 from portal.models import Role
 from tests.calls.factories import draft_call, officer_of, published_call
-from tests.factories import CompanyFactory, MinistryFactory, person_with_role
+from tests.factories import CompanyFactory, MinistryFactory, api_key_for, person_with_role
 from tests.funding.factories import co_financed
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +28,7 @@ APPLICATIONS = "/api/v1/cofinancing-applications/"
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from portal.models import Role
 from tests.factories import person_with_role
@@ -30,19 +29,6 @@ def test_empty_name_is_refused(client):
     assert response.status_code == 200
     applicant.refresh_from_db()
     assert applicant.full_name == "Lotte Jansen"
-
-
-def test_api_token_created_shown_once_and_revoked(client):
-    applicant = person_with_role(Role.APPLICANT)
-    client.force_login(applicant)
-
-    page = client.post(reverse("api_token"), follow=True)
-    token = Token.objects.get(user=applicant)
-    assert token.key in page.content.decode()
-    assert token.key not in client.get(reverse("account")).content.decode()
-
-    client.post(reverse("api_token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=applicant).exists()
 
 
 def test_account_pages_need_login(client):

@@ -1,10 +1,15 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from portal.models import Organisation, Role
-from tests.factories import AuthorityFactory, CompanyFactory, MinistryFactory, person_with_role
+from tests.factories import (
+    AuthorityFactory,
+    CompanyFactory,
+    MinistryFactory,
+    api_key_for,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +60,14 @@ def test_organisation_list_is_paginated_with_constant_queries(api, django_assert
 
 def test_me_with_token(api):
     applicant = person_with_role(Role.APPLICANT, email="lotte@example.org")
-    token = Token.objects.create(user=applicant)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(applicant)}")
 
     body = api.get(reverse("api-me")).json()
 
     assert body["email"] == "lotte@example.org"
     assert body["memberships"][0]["role"] == Role.APPLICANT
     assert body["memberships"][0]["organisation"]["kind"] == Organisation.Kind.COMPANY
+    assert body["memberships"][0]["team_role"] == "member"
 
 
 def test_me_needs_authentication(api):

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from calls.models import Call, Question
@@ -29,7 +28,7 @@ from proposals.services.assessment import (
 )
 from proposals.services.submission import attachment_add
 from tests.calls.factories import draft_call, officer_of, published_call
-from tests.factories import person_with_role
+from tests.factories import api_key_for, person_with_role
 
 from .factories import (
     applicant,
@@ -47,8 +46,7 @@ def client_for(user) -> APIClient:
     """An API client with the person's token (None: anonymous)."""
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -1,0 +1,1 @@
+"""Reads of trusted identity: identity.py (confirmations, teams, tokens, companies to verify)."""
