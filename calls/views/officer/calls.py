@@ -41,9 +41,11 @@ from ...services.lifecycle import (
     call_complete,
     call_create,
     call_document_add,
-    call_edit_draft,
+    call_document_delete,
     call_publication_problems,
     call_publish,
+    call_update_draft,
+    call_update_draft_rows,
     phase_budget_total,
 )
 
@@ -219,7 +221,7 @@ def officer_edit(request, pk: int):
     form = CallEditForm(request.POST or None, instance=copy.copy(call))
     if request.method == "POST" and form.is_valid():
         try:
-            call_edit_draft(call=call, actor=request.user, save=form.save)
+            call_update_draft(call=call, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -237,13 +239,10 @@ def _formsets_page(request, call: Call, formsets: list, template: str, **context
     # Validate every formset (no short cut), so that each shows its errors at once.
     valid = [formset.is_valid() for formset in formsets] if request.method == "POST" else []
     if valid and all(valid):
-
-        def save() -> None:
-            for formset in formsets:
-                formset.save()
-
         try:
-            call_edit_draft(call=call, actor=request.user, save=save)
+            call_update_draft_rows(
+                call=call, actor=request.user, changes=[formset.changes() for formset in formsets]
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -362,8 +361,7 @@ def officer_document_delete(request, pk: int, document_pk: int):
     document = get_object_or_404(call.documents.all(), pk=document_pk)
 
     try:
-        # django-cleanup removes the file from storage once the deletion is committed.
-        call_edit_draft(call=call, actor=request.user, save=document.delete)
+        call_document_delete(call=call, actor=request.user, document=document)
     except DomainError as error:
         messages.error(request, error.message)
     else:
