@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import states
 from portal.exceptions import DomainError
 from portal.permissions import can
 
@@ -32,7 +33,7 @@ from ...forms.calls import (
     QuestionFormSet,
     RequiredDocumentFormSet,
 )
-from ...models import CALL_TRANSITIONS, Call
+from ...models import Call
 from ...selectors.calls import call_detail, calls_managed_by
 from ...services.lifecycle import (
     call_amend,
@@ -108,7 +109,7 @@ def officer_create(request):
 @login_required
 def officer_manage(request, pk: int):
     call = _managed_call(request, pk, queryset=call_detail(Call.objects.all()))
-    next_states = CALL_TRANSITIONS[call.status]
+    next_states = states.next_states(call)
     is_draft = call.status == Call.Status.DRAFT
     context = {
         "call": call,
@@ -156,7 +157,7 @@ def officer_complete(request, pk: int):
     if request.method == "POST":
         return _transition(request, pk, call_complete, _("The call is completed."))
     call = _managed_call(request, pk)
-    can_complete = Call.Status.COMPLETED in CALL_TRANSITIONS[call.status]
+    can_complete = states.can_move(call, Call.Status.COMPLETED)
     return render(
         request, "calls/officer/complete.html", {"call": call, "can_complete": can_complete}
     )
