@@ -26,6 +26,7 @@ from ..models import (
     Prize,
     Question,
 )
+from ..services.lifecycle import CALL_FIELDS
 
 # --- Reading -----------------------------------------------------------------------------------
 
@@ -267,23 +268,7 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
 
     class Meta:
         model = Call
-        fields = [
-            "title",
-            "title_en",
-            "challenge",
-            "challenge_en",
-            "missions",
-            "contact_name",
-            "contact_email",
-            "total_budget",
-            "deadline",
-            "questions_deadline",
-            "participation_deadline",
-            "max_partners",
-            "consortium_allowed",
-            "blind_assessment",
-            "tie_break",
-        ]
+        fields = list(CALL_FIELDS)
         extra_kwargs = {"max_partners": {"min_value": 1}}
 
     def validate_total_budget(self, value: Decimal) -> Decimal:

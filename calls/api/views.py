@@ -5,6 +5,7 @@ calls.selectors, every write from calls.services; domain errors become JSON thro
 portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -35,8 +36,8 @@ from ..services.lifecycle import (
     call_close,
     call_complete,
     call_create,
-    call_edit_draft,
     call_publish,
+    call_update_draft,
 )
 from ..services.participation import (
     participation_invitations_send,
@@ -224,19 +225,10 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         call = self.get_object()
         serializer = self.get_serializer(call, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        missions = changes.pop("missions", None)
-
-        def save():
-            for field, value in changes.items():
-                setattr(call, field, value)
-            if changes:
-                call.save(update_fields=[*changes, "updated_at"])
-            if missions is not None:
-                call.missions.set(missions)
-
         try:
-            call_edit_draft(call=call, actor=request.user, save=save)
+            call_update_draft(call=call, actor=request.user, data=serializer.validated_data)
+        except DjangoValidationError as error:  # the model's own rules, checked before saving
+            raise serializers.ValidationError(error.message_dict) from error
         except DomainError as error:
             if error.code == "frozen":
                 raise Conflict(error.message, code=error.code) from error

@@ -15,7 +15,15 @@ from django.utils import timezone
 from portal.models import Membership, Organisation, Role
 
 from ..models import Call, Mission, Phase, Prize
-from ..services.lifecycle import call_create, call_edit_draft, call_publish, calls_close_expired
+from ..services.lifecycle import (
+    DraftRows,
+    call_create,
+    call_publish,
+    call_update_draft_rows,
+    calls_close_expired,
+)
+
+PHASE_FIELDS = ("budget", "max_per_award", "planned_awards", "duration_months")
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -194,22 +202,41 @@ def _officer_of(authority: Organisation):
 
 
 def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
-    def save():
-        for phase, (budget, maximum, awards, months) in zip(
-            call.phases.order_by("order"), demo.phases, strict=True
-        ):
-            phase.budget = Decimal(budget)
-            phase.max_per_award = Decimal(maximum)
-            phase.planned_awards = awards
-            phase.duration_months = months
-            phase.save()
-            if phase.kind == Phase.Kind.SINGLE_ROUND:
-                for rank, amount in enumerate(("50000.00", "30000.00", "20000.00"), 1):
-                    Prize.objects.get_or_create(
-                        phase=phase, rank=rank, defaults={"amount": Decimal(amount)}
-                    )
-
-    call_edit_draft(call=call, actor=officer, save=save)
+    phases = list(call.phases.order_by("order"))
+    changes = [
+        DraftRows(
+            parent=call,
+            model=Phase,
+            fields=PHASE_FIELDS,
+            update={
+                phase.pk: {
+                    "budget": Decimal(budget),
+                    "max_per_award": Decimal(maximum),
+                    "planned_awards": awards,
+                    "duration_months": months,
+                }
+                for phase, (budget, maximum, awards, months) in zip(
+                    phases, demo.phases, strict=True
+                )
+            },
+        )
+    ]
+    changes += [
+        DraftRows(
+            parent=phase,
+            model=Prize,
+            fields=("rank", "amount"),
+            create=[
+                {"rank": rank, "amount": Decimal(amount)}
+                for rank, amount in enumerate(("50000.00", "30000.00", "20000.00"), 1)
+                if not phase.prizes.filter(rank=rank).exists()
+            ],
+            ordered=False,
+        )
+        for phase in phases
+        if phase.kind == Phase.Kind.SINGLE_ROUND
+    ]
+    call_update_draft_rows(call=call, actor=officer, changes=changes)
 
 
 def _create(demo: DemoCall, now: datetime) -> Call:

@@ -5,8 +5,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 from django.forms.models import BaseInlineFormSet, fields_for_model, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +13,7 @@ from portal.models import Organisation, Role
 from portal.templatetags.portal import euro
 
 from ..models import Call, Criterion, Phase, Prize, Question, RequiredDocument
-from ..services.lifecycle import AMENDABLE_FIELDS
+from ..services.lifecycle import AMENDABLE_FIELDS, CALL_FIELDS, DraftRows
 
 FIELDSET_TEMPLATE = "calls/officer/field_fieldset.html"
 
@@ -42,23 +40,6 @@ def keep_seconds(new: datetime | None, saved: datetime | None) -> datetime | Non
 
 # --- The call itself -------------------------------------------------------------------------
 
-CALL_FIELDS = [
-    "title",
-    "title_en",
-    "challenge",
-    "challenge_en",
-    "missions",
-    "contact_name",
-    "contact_email",
-    "total_budget",
-    "deadline",
-    "questions_deadline",
-    "participation_deadline",
-    "max_partners",
-    "consortium_allowed",
-    "blind_assessment",
-    "tie_break",
-]
 PARTNERSHIP_FIELDS = ("participation_deadline", "max_partners")
 CALL_WIDGETS = {
     "challenge": forms.Textarea(attrs={"rows": 8}),
@@ -88,7 +69,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = CALL_FIELDS
+        fields = list(CALL_FIELDS)
         widgets = CALL_WIDGETS
         help_texts = CALL_HELP_TEXTS
 
@@ -258,8 +239,8 @@ class CallDocumentForm(forms.Form):
 class LegendFormSet(BaseInlineFormSet):
     """An inline formset whose forms each know their legend ("Phase 2", "New phase").
 
-    New rows are numbered after the existing ones; after saving, the order is renumbered
-    1, 2, 3 … so that the first phase is always number 1.
+    It validates; ``changes()`` hands what changed to call_update_draft_rows, which writes it
+    (and numbers an ordered list 1, 2, 3 … so that the first phase is always number 1).
     """
 
     legend = _("Item %(number)s")
@@ -295,26 +276,25 @@ class LegendFormSet(BaseInlineFormSet):
             for field in form.fields.values():
                 field.disabled = True
 
-    def siblings(self):
-        """The saved rows of the parent, fresh from the database."""
-        return self.model._default_manager.filter(**{self.fk.name: self.instance})
+    def changes(self) -> DraftRows:
+        """What the officer changed, as data for call_update_draft_rows (valid formsets only)."""
+        fields = [name for name in self.form._meta.fields if name != self.fk.name]
 
-    @transaction.atomic
-    def save(self, commit=True):
-        if not self.ordered:
-            return super().save(commit)
-        next_order = (self.siblings().aggregate(n=Max("order"))["n"] or 0) + 1
+        def values(form) -> dict:
+            return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
+
+        rows = DraftRows(
+            parent=self.instance, model=self.model, fields=fields, ordered=self.ordered
+        )
+        for form in self.initial_forms:
+            if self.can_delete and self._should_delete_form(form):
+                rows.delete.append(form.instance.pk)
+            elif form.has_changed():
+                rows.update[form.instance.pk] = values(form)
         for form in self.extra_forms:
-            if form.has_changed() and not self._should_delete_form(form):
-                form.instance.order = next_order
-                next_order += 1
-        saved = super().save(commit)
-        # Ascending renumbering never collides with a unique (parent, order) constraint.
-        for position, item in enumerate(self.siblings().order_by("order", "pk"), 1):
-            if item.order != position:
-                item.order = position
-                item.save(update_fields=["order"])
-        return saved
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form)):
+                rows.create.append(values(form))
+        return rows
 
 
 class PhaseForm(forms.ModelForm):

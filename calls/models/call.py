@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import states
 from portal.models import Organisation
 from portal.money import MoneyField
 
@@ -189,8 +190,37 @@ class Call(models.Model):
     def accepts_questions(self) -> bool:
         return self.status == self.Status.PUBLISHED and timezone.now() < self.questions_deadline
 
+    # What pages ask about the state; templates ask these instead of comparing statuses.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
-# Each status's allowed next statuses; calls/services/lifecycle.py refuses any other move.
+    @property
+    def is_published(self) -> bool:
+        """Published and not yet closed (its deadline may have passed: see awaits_closing)."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def awaits_closing(self) -> bool:
+        """Published, past its deadline, not yet closed by the scheduler: it accepts nothing."""
+        return self.status == self.Status.PUBLISHED and not self.is_open
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_ended(self) -> bool:
+        """Completed or cancelled: the trajectory is over."""
+        return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    @property
+    def is_under_way(self) -> bool:
+        """Published and not ended: later phases, co-financing and contracts go on."""
+        return not self.is_draft and not self.has_ended
+
+
+# Each status's allowed next statuses; portal.states.transition refuses any other move.
 CALL_TRANSITIONS: dict[str, set[str]] = {
     Call.Status.DRAFT: {Call.Status.PUBLISHED, Call.Status.CANCELLED},
     Call.Status.PUBLISHED: {Call.Status.CLOSED, Call.Status.CANCELLED},
@@ -432,3 +462,4 @@ auditlog.register(Criterion)
 auditlog.register(RequiredDocument)
 auditlog.register(Question)
 auditlog.register(Call, m2m_fields={"missions"})
+states.register(Call, CALL_TRANSITIONS)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import states
 from portal.models import Organisation
 
 from .call import Call
@@ -76,6 +77,15 @@ class ClarificationQuestion(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+
+Q_STATUS = ClarificationQuestion.Status
+# An answer can be rewritten until it is published with the next nota van inlichtingen.
+CLARIFICATION_TRANSITIONS: dict[str, set[str]] = {
+    Q_STATUS.ASKED: {Q_STATUS.ANSWERED},
+    Q_STATUS.ANSWERED: {Q_STATUS.ANSWERED, Q_STATUS.PUBLISHED},
+    Q_STATUS.PUBLISHED: set(),
+}
+states.register(ClarificationQuestion, CLARIFICATION_TRANSITIONS)
 
 auditlog.register(ClarificationRelease)
 auditlog.register(ClarificationQuestion)

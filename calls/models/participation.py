@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal import states
 from portal.models import Organisation
 
 from .call import Call
@@ -82,11 +83,15 @@ class ParticipationRequest(models.Model):
         return f"{self.call.reference} {self.company}"
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
     def is_invited(self) -> bool:
         return self.invited_at is not None
 
 
-# Each status's allowed next statuses; calls/services/participation.py refuses any other move.
+# Each status's allowed next statuses; portal.states.transition refuses any other move.
 # Selections can be changed until the invitations to tender are sent.
 PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
     ParticipationRequest.Status.SUBMITTED: {
@@ -101,3 +106,4 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
 
 
 auditlog.register(ParticipationRequest)
+states.register(ParticipationRequest, PARTICIPATION_TRANSITIONS)

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
@@ -52,11 +53,13 @@ def clarification_answer(
             )
         question.answer = answer.strip()
         question.public_text = public_text.strip() or question.text
-        question.status = ClarificationQuestion.Status.ANSWERED
         question.answered_by = actor
         question.answered_at = timezone.now()
-        question.save(
-            update_fields=["answer", "public_text", "status", "answered_by", "answered_at"]
+        states.transition(
+            question,
+            ClarificationQuestion.Status.ANSWERED,
+            actor=actor,
+            extra_fields=["answer", "public_text", "answered_by", "answered_at"],
         )
     return question
 
@@ -75,7 +78,14 @@ def clarification_publish(*, call: Call, actor: User) -> ClarificationRelease:
             raise DomainError(_("There are no answered questions to publish."), code="empty")
         number = (call.clarification_releases.aggregate(n=Max("number"))["n"] or 0) + 1
         release = ClarificationRelease.objects.create(call=call, number=number, published_by=actor)
-        answered.update(status=ClarificationQuestion.Status.PUBLISHED, release=release)
+        for question in answered:  # one by one: each move is checked and audited
+            question.release = release
+            states.transition(
+                question,
+                ClarificationQuestion.Status.PUBLISHED,
+                actor=actor,
+                extra_fields=["release"],
+            )
         from ..tasks import render_clarification_pdf
 
         transaction.on_commit(lambda: render_clarification_pdf.delay(release.pk))

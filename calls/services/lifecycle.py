@@ -1,24 +1,27 @@
 """Writes to calls: drafting, publication, the lifecycle, amendments, following a call."""
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal import states
+from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, User
 from portal.permissions import can
+from portal.services.updates import model_update
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import (
-    CALL_TRANSITIONS,
     Amendment,
     Call,
     CallDocument,
@@ -31,6 +34,25 @@ from ..signals import call_ended
 from ..structures import STRUCTURES
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
+# The main fields of a call that its officers set while it is a draft: the page's form and the
+# API's serializer offer these, and call_update_draft writes only these.
+CALL_FIELDS = (
+    "title",
+    "title_en",
+    "challenge",
+    "challenge_en",
+    "missions",
+    "contact_name",
+    "contact_email",
+    "total_budget",
+    "deadline",
+    "questions_deadline",
+    "participation_deadline",
+    "max_partners",
+    "consortium_allowed",
+    "blind_assessment",
+    "tie_break",
+)
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
 AMENDABLE_FIELDS = (
@@ -52,16 +74,6 @@ def _require(actor: User, permission: str, call: Call | None = None) -> None:
 
 def _locked(call: Call) -> Call:
     return Call.objects.select_for_update().get(pk=call.pk)
-
-
-def _move(call: Call, to_state: str) -> None:
-    if to_state not in CALL_TRANSITIONS[call.status]:
-        raise IllegalTransition(
-            model=_("call"),
-            from_state=Call.Status(call.status).label,
-            to_state=Call.Status(to_state).label,
-        )
-    call.status = to_state
 
 
 def _moment(value: datetime) -> str:
@@ -138,23 +150,106 @@ def _apply_structure(call: Call) -> None:
         )
 
 
-def call_edit_draft(*, call: Call, actor: User, save: Callable[[], object]) -> None:
-    """Run an edit of a draft (its form or formset's save) under the draft's rules.
-
-    Published calls are frozen; changing them is an amendment (call_amend).
-    """
+def _draft_locked(call: Call, actor: User) -> Call:
+    """The draft, locked for this transaction; published calls are frozen (call_amend)."""
     _require(actor, "calls.manage_call", call)
+    locked = _locked(call)
+    if locked.status != Call.Status.DRAFT:
+        raise DomainError(
+            _("Only a draft can be edited. Record a change to a published call as an amendment."),
+            code="frozen",
+        )
+    return locked
+
+
+def call_update_draft(*, call: Call, actor: User, data: Mapping[str, Any]) -> list[str]:
+    """Change the main fields of a draft (``CALL_FIELDS``); returns the names that changed.
+
+    The page's form and the API validate the input; this checks the draft's rules and writes.
+    """
     with transaction.atomic():
-        locked = _locked(call)
-        if locked.status != Call.Status.DRAFT:
-            raise DomainError(
-                _(
-                    "Only a draft can be edited. "
-                    "Record a change to a published call as an amendment."
-                ),
-                code="frozen",
-            )
-        save()
+        locked = _draft_locked(call, actor)
+        changed = model_update(locked, data=data, fields=CALL_FIELDS, actor=actor)
+    if changed:
+        call.refresh_from_db()  # the caller's object shows what was saved
+    return changed
+
+
+@dataclass
+class DraftRows:
+    """One list of a draft changed at once (its phases, a phase's criteria, its questions …).
+
+    ``parent`` is the call or one of its phases; ``update`` maps a row's id to its new values,
+    ``create`` holds the values of new rows, ``delete`` the ids of rows to remove. Only
+    ``fields`` are written. ``ordered`` lists (with an ``order``) are numbered 1, 2, 3 …
+    afterwards, so that the first phase is always phase 1.
+    """
+
+    parent: models.Model
+    model: type[models.Model]
+    fields: Sequence[str]
+    update: dict[int, dict[str, Any]] = field(default_factory=dict)
+    create: list[dict[str, Any]] = field(default_factory=list)
+    delete: list[int] = field(default_factory=list)
+    ordered: bool = True
+
+    @property
+    def link(self) -> str:
+        """The name of the row's foreign key to its parent."""
+        return next(
+            each.name
+            for each in self.model._meta.concrete_fields
+            if each.many_to_one and each.related_model is type(self.parent)
+        )
+
+
+def _write_rows(call: Call, rows: DraftRows, actor: User) -> None:
+    parent = rows.parent
+    if parent != call and getattr(parent, "call_id", None) != call.pk:
+        raise NotAllowed()
+    siblings = rows.model._default_manager.filter(**{rows.link: parent})
+    for row in siblings.filter(pk__in=rows.delete):
+        row.delete()  # one by one: each deletion is in the audit trail
+    for row in siblings.filter(pk__in=list(rows.update)):
+        model_update(row, data=rows.update[row.pk], fields=rows.fields, actor=actor)
+    next_order = (siblings.aggregate(n=Max("order"))["n"] or 0) + 1 if rows.ordered else None
+    for values in rows.create:
+        row = rows.model(**{rows.link: parent})
+        for name in rows.fields:
+            if name in values:
+                setattr(row, name, values[name])
+        if next_order is not None:
+            row.order = next_order
+            next_order += 1
+        row.full_clean(
+            exclude=[
+                each.name for each in row._meta.concrete_fields if each.name not in rows.fields
+            ],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        row.save()
+    if rows.ordered:
+        # Ascending renumbering never collides with a unique (parent, order) constraint.
+        for position, row in enumerate(siblings.order_by("order", "pk"), 1):
+            if row.order != position:
+                row.order = position
+                row.save(update_fields=["order"])
+
+
+def call_update_draft_rows(*, call: Call, actor: User, changes: Sequence[DraftRows]) -> None:
+    """Change lists of a draft (phases, criteria, required documents, prizes, questions)."""
+    with transaction.atomic():
+        locked = _draft_locked(call, actor)
+        for rows in changes:
+            _write_rows(locked, rows, actor)
+
+
+def call_document_delete(*, call: Call, actor: User, document: CallDocument) -> None:
+    """Remove a document of a draft; django-cleanup removes its file once this commits."""
+    with transaction.atomic():
+        locked = _draft_locked(call, actor)
+        locked.documents.filter(pk=document.pk).get().delete()
 
 
 def call_document_add(*, call: Call, actor: User, title: str, file: UploadedFile) -> CallDocument:
@@ -251,11 +346,16 @@ def call_publish(*, call: Call, actor: User) -> Call:
     _require(actor, "calls.manage_call", call)
     with transaction.atomic():
         call = _locked(call)
-        _move(call, Call.Status.PUBLISHED)
+        states.check(call, Call.Status.PUBLISHED)
         if problems := call_publication_problems(call):
             raise DomainError(" ".join(problems), code="incomplete")
         call.publication_date = timezone.now()
-        call.save(update_fields=["status", "publication_date", "updated_at"])
+        states.transition(
+            call,
+            Call.Status.PUBLISHED,
+            actor=actor,
+            extra_fields=["publication_date", "updated_at"],
+        )
     return call
 
 
@@ -265,7 +365,7 @@ def call_close(*, call: Call, actor: User | None = None) -> Call:
         _require(actor, "calls.manage_call", call)
     with transaction.atomic():
         call = _locked(call)
-        _move(call, Call.Status.CLOSED)
+        states.check(call, Call.Status.CLOSED)
         if timezone.now() < call.deadline:
             # Closing early would shut out companies still working on their proposal.
             raise DomainError(
@@ -274,7 +374,9 @@ def call_close(*, call: Call, actor: User | None = None) -> Call:
                 code="open",
             )
         call.closed_at = timezone.now()
-        call.save(update_fields=["status", "closed_at", "updated_at"])
+        states.transition(
+            call, Call.Status.CLOSED, actor=actor, extra_fields=["closed_at", "updated_at"]
+        )
     return call
 
 
@@ -293,9 +395,10 @@ def calls_close_expired(*, now: datetime | None = None) -> int:
             )
             if call is None:
                 continue
-            call.status = Call.Status.CLOSED
             call.closed_at = now
-            call.save(update_fields=["status", "closed_at", "updated_at"])
+            states.transition(
+                call, Call.Status.CLOSED, actor=None, extra_fields=["closed_at", "updated_at"]
+            )
             closed += 1
     return closed
 
@@ -304,8 +407,7 @@ def _simple_transition(call: Call, actor: User, to_state: str) -> Call:
     _require(actor, "calls.manage_call", call)
     with transaction.atomic():
         call = _locked(call)
-        _move(call, to_state)
-        call.save(update_fields=["status", "updated_at"])
+        states.transition(call, to_state, actor=actor, extra_fields=["updated_at"])
     return call
 
 
@@ -325,8 +427,7 @@ def call_complete(*, call: Call, actor: User) -> Call:
     _require(actor, "calls.manage_call", call)
     with transaction.atomic():
         call = _locked(call)
-        _move(call, Call.Status.COMPLETED)
-        call.save(update_fields=["status", "updated_at"])
+        states.transition(call, Call.Status.COMPLETED, actor=actor, extra_fields=["updated_at"])
         call_ended.send(
             sender=Call, call=call, actor=actor, reason=_("The trajectory was completed.")
         )
@@ -339,9 +440,14 @@ def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
         raise DomainError(_("Give the reason for cancelling the call."), code="reason")
     with transaction.atomic():
         call = _locked(call)
-        _move(call, Call.Status.CANCELLED)
+        states.check(call, Call.Status.CANCELLED)
         call.cancellation_reason = reason.strip()
-        call.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        states.transition(
+            call,
+            Call.Status.CANCELLED,
+            actor=actor,
+            extra_fields=["cancellation_reason", "updated_at"],
+        )
         call_ended.send(sender=Call, call=call, actor=actor, reason=call.cancellation_reason)
         _notify_followers_on_commit(call, "cancelled")
     return call

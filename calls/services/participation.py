@@ -15,27 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal import states
+from portal.exceptions import DomainError, NotAllowed
 from portal.identity.services.companies import company_submission_problem
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
 from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import PARTICIPATION_TRANSITIONS, Call, ParticipationRequest
+from ..models import Call, ParticipationRequest
 from ..selectors.participation import is_partnership, participation_open_problem
 
 Status = ParticipationRequest.Status
-
-
-def _move(request: ParticipationRequest, to_state: str) -> None:
-    if to_state not in PARTICIPATION_TRANSITIONS[request.status]:
-        raise IllegalTransition(
-            model=_("request to participate"),
-            from_state=Status(request.status).label,
-            to_state=Status(to_state).label,
-        )
-    request.status = to_state
 
 
 def _company_of(actor: User) -> Organisation:
@@ -105,9 +96,8 @@ def participation_request_withdraw(
         call = Call.objects.get(pk=request.call_id)
         if problem := participation_open_problem(call):
             raise DomainError(problem, code="closed")
-        _move(request, Status.WITHDRAWN)
         request.withdrawn_at = timezone.now()
-        request.save(update_fields=["status", "withdrawn_at"])
+        states.transition(request, Status.WITHDRAWN, actor=actor, extra_fields=["withdrawn_at"])
     return request
 
 
@@ -138,12 +128,14 @@ def participation_request_decide(
             raise DomainError(problem, code="state")
         request = ParticipationRequest.objects.select_for_update().get(pk=request.pk)
         to_state = Status.SELECTED if selected else Status.REJECTED
-        if request.status != to_state:
-            _move(request, to_state)
         request.decision_motivation = motivation.strip()
         request.decided_by = actor
         request.decided_at = now
-        request.save(update_fields=["status", "decision_motivation", "decided_by", "decided_at"])
+        decision = ["decision_motivation", "decided_by", "decided_at"]
+        if request.status != to_state:
+            states.transition(request, to_state, actor=actor, extra_fields=decision)
+        else:  # the same decision again, with a new motivation
+            request.save(update_fields=decision)
     return request
 
 

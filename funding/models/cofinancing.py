@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
+from portal import states
 from portal.models import Organisation
 from portal.money import MoneyField
 
@@ -91,6 +92,18 @@ class CoFinancingApplication(models.Model):
     def __str__(self) -> str:
         return f"{self.call} ({self.get_status_display()})"
 
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+A_STATUS = CoFinancingApplication.Status
+COFINANCING_TRANSITIONS: dict[str, set[str]] = {
+    A_STATUS.SUBMITTED: {A_STATUS.APPROVED, A_STATUS.REJECTED},
+    A_STATUS.APPROVED: set(),
+    A_STATUS.REJECTED: set(),
+}
+states.register(CoFinancingApplication, COFINANCING_TRANSITIONS)
 
 auditlog.register(FundingRound)
 auditlog.register(CoFinancingApplication)

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from calls.models import Call
+from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.money import ZERO, round_cents
@@ -131,12 +132,14 @@ def cofinancing_approve(
             call=call,
             application=application,
         )
-        application.status = CoFinancingApplication.Status.APPROVED
         application.decided_by = actor
         application.decided_at = timezone.now()
         application.decision_motivation = motivation.strip()
-        application.save(
-            update_fields=["status", "decided_by", "decided_at", "decision_motivation"]
+        states.transition(
+            application,
+            CoFinancingApplication.Status.APPROVED,
+            actor=actor,
+            extra_fields=["decided_by", "decided_at", "decision_motivation"],
         )
     return record
 
@@ -152,12 +155,14 @@ def cofinancing_reject(
         application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
         if application.status != CoFinancingApplication.Status.SUBMITTED:
             raise DomainError(_("This application has been decided already."), code="decided")
-        application.status = CoFinancingApplication.Status.REJECTED
         application.decided_by = actor
         application.decided_at = timezone.now()
         application.decision_motivation = motivation.strip()
-        application.save(
-            update_fields=["status", "decided_by", "decided_at", "decision_motivation"]
+        states.transition(
+            application,
+            CoFinancingApplication.Status.REJECTED,
+            actor=actor,
+            extra_fields=["decided_by", "decided_at", "decision_motivation"],
         )
     return application
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Criterion, Phase
+from portal import states
 
 from .proposal import Proposal, private_storage
 
@@ -144,6 +145,14 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return str(self.assignment)
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
 
 class CriterionScore(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
@@ -210,6 +219,13 @@ class Advice(models.Model):
     def __str__(self) -> str:
         return str(self.committee)
 
+
+# Submitted scores are locked; the chair can reopen them (with a reason).
+ASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
+    Assessment.Status.DRAFT: {Assessment.Status.SUBMITTED},
+    Assessment.Status.SUBMITTED: {Assessment.Status.DRAFT},
+}
+states.register(Assessment, ASSESSMENT_TRANSITIONS)
 
 auditlog.register(Committee)
 auditlog.register(CommitteeMember)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal import states
 from portal.money import ZERO, MoneyField
 
 from .proposal import Proposal, private_storage
@@ -40,6 +41,18 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} – {self.amount}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.status == self.Status.TERMINATED
 
 
 CONTRACT_TRANSITIONS: dict[str, set[str]] = {
@@ -88,6 +101,30 @@ class Deliverable(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def awaits_delivery(self) -> bool:
+        """Not handed in yet, or sent back to be improved."""
+        return self.status in (self.Status.PENDING, self.Status.REJECTED)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == self.Status.DELIVERED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+D_STATUS = Deliverable.Status
+# A deliverable can be handed in again until it is accepted (also after it was sent back).
+DELIVERABLE_TRANSITIONS: dict[str, set[str]] = {
+    D_STATUS.PENDING: {D_STATUS.DELIVERED},
+    D_STATUS.DELIVERED: {D_STATUS.DELIVERED, D_STATUS.ACCEPTED, D_STATUS.REJECTED},
+    D_STATUS.REJECTED: {D_STATUS.DELIVERED},
+    D_STATUS.ACCEPTED: set(),
+}
+states.register(Contract, CONTRACT_TRANSITIONS)
+states.register(Deliverable, DELIVERABLE_TRANSITIONS)
 
 auditlog.register(Contract)
 auditlog.register(Deliverable)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
+from portal import states
 from portal.models import Organisation
 from portal.money import MoneyField
 
@@ -103,6 +104,31 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.submission_number or f"{self.title} ({self.get_status_display()})"
 
+    # What pages ask about the state; templates ask these instead of comparing statuses.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == self.Status.UNDER_ASSESSMENT
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.status == self.Status.AWARDED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (self.Status.AWARDED, self.Status.REJECTED)
+
 
 PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     Proposal.Status.DRAFT: {Proposal.Status.SUBMITTED},
@@ -152,3 +178,4 @@ class Attachment(models.Model):
 
 auditlog.register(Proposal)
 auditlog.register(Attachment)
+states.register(Proposal, PROPOSAL_TRANSITIONS)

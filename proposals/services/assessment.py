@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from calls.models import Call, Phase
 from calls.services.lifecycle import call_close, call_start_assessment
+from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 
@@ -181,9 +182,17 @@ def assessment_open(*, phase: Phase, actor: User) -> int:
             call = call_close(call=call, actor=actor)
         if phase.order == 1 and call.status == Call.Status.CLOSED:
             call_start_assessment(call=call, actor=actor)
-        return Proposal.objects.filter(phase=phase, status=Proposal.Status.SUBMITTED).update(
-            status=Proposal.Status.UNDER_ASSESSMENT, updated_at=timezone.now()
+        # One by one, not in bulk: each proposal's move is checked and audited.
+        submitted = Proposal.objects.select_for_update().filter(
+            phase=phase, status=Proposal.Status.SUBMITTED
         )
+        moved = 0
+        for proposal in submitted:
+            states.transition(
+                proposal, Proposal.Status.UNDER_ASSESSMENT, actor=actor, extra_fields=["updated_at"]
+            )
+            moved += 1
+        return moved
 
 
 # --- Conflicts of interest and assignments -----------------------------------------------------
@@ -339,9 +348,13 @@ def assessment_save(
                 defaults={"score": int(score), "motivation": str(motivation or "").strip()},
             )
         if submit:
-            assessment.status = Assessment.Status.SUBMITTED
             assessment.submitted_at = timezone.now()
-            assessment.save(update_fields=["status", "submitted_at"])
+            states.transition(
+                assessment,
+                Assessment.Status.SUBMITTED,
+                actor=actor,
+                extra_fields=["submitted_at"],
+            )
     return assessment
 
 
@@ -354,9 +367,10 @@ def assessment_reopen(*, assessment: Assessment, actor: User, reason: str) -> As
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.status != Assessment.Status.SUBMITTED:
             raise DomainError(_("Only a submitted assessment can be reopened."))
-        assessment.status = Assessment.Status.DRAFT
         assessment.reopened_reason = reason.strip()
-        assessment.save(update_fields=["status", "reopened_reason"])
+        states.transition(
+            assessment, Assessment.Status.DRAFT, actor=actor, extra_fields=["reopened_reason"]
+        )
     return assessment
 
 

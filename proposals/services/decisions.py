@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase
 from calls.services.lifecycle import call_cancel, call_mark_awarded
-from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal import states
+from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 from portal.money import ZERO, round_cents
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
+from ..models import Advice, Contract, Deliverable, Proposal
 from ..signals import contract_awarded, contract_ended, deliverable_accepted
-from .submission import proposal_transition
 
 
 def _require_officer(actor: User, proposal: Proposal) -> None:
@@ -143,7 +143,7 @@ def proposal_award(
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         # The state first: a double click on the last award reads "already awarded".
-        proposal_transition(proposal, Proposal.Status.AWARDED)
+        states.check(proposal, Proposal.Status.AWARDED)
         _require_eligible(_signed_advice(phase), proposal)
         amount = amount if amount is not None else proposal.requested_amount
         if amount is None or amount <= 0:
@@ -172,7 +172,7 @@ def proposal_award(
                 % {"left": remaining, "amount": amount},
                 code="budget",
             )
-        _decide(proposal, actor, motivation)
+        _decide(proposal, actor, motivation, Proposal.Status.AWARDED)
         start = timezone.localdate()
         end = _add_months(start, phase.duration_months)
         contract = Contract.objects.create(
@@ -197,20 +197,23 @@ def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Prop
     with transaction.atomic():
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        proposal_transition(proposal, Proposal.Status.REJECTED)
+        states.check(proposal, Proposal.Status.REJECTED)
         _signed_advice(phase)
-        _decide(proposal, actor, motivation)
+        _decide(proposal, actor, motivation, Proposal.Status.REJECTED)
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)
     return proposal
 
 
-def _decide(proposal: Proposal, actor: User, motivation: str) -> None:
+def _decide(proposal: Proposal, actor: User, motivation: str, to_state: str) -> None:
     proposal.decision_motivation = motivation.strip()
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
-    proposal.save(
-        update_fields=["status", "decision_motivation", "decided_by", "decided_at", "updated_at"]
+    states.transition(
+        proposal,
+        to_state,
+        actor=actor,
+        extra_fields=["decision_motivation", "decided_by", "decided_at", "updated_at"],
     )
 
 
@@ -261,9 +264,13 @@ def deliverable_deliver(
         if deliverable.status == Deliverable.Status.ACCEPTED:
             raise DomainError(_("This deliverable has been accepted already."))
         deliverable.file = upload
-        deliverable.status = Deliverable.Status.DELIVERED
         deliverable.delivered_at = timezone.now()
-        deliverable.save(update_fields=["file", "status", "delivered_at"])
+        states.transition(
+            deliverable,
+            Deliverable.Status.DELIVERED,
+            actor=actor,
+            extra_fields=["file", "delivered_at"],
+        )
     return deliverable
 
 
@@ -279,11 +286,15 @@ def deliverable_review(
         deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if deliverable.status != Deliverable.Status.DELIVERED:
             raise DomainError(_("Only a delivered deliverable can be reviewed."))
-        deliverable.status = Deliverable.Status.ACCEPTED if accept else Deliverable.Status.REJECTED
         deliverable.reviewed_by = actor
         deliverable.reviewed_at = timezone.now()
         deliverable.review_remarks = remarks.strip()
-        deliverable.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_remarks"])
+        states.transition(
+            deliverable,
+            Deliverable.Status.ACCEPTED if accept else Deliverable.Status.REJECTED,
+            actor=actor,
+            extra_fields=["reviewed_by", "reviewed_at", "review_remarks"],
+        )
         if accept:
             deliverable_accepted.send(sender=Deliverable, deliverable=deliverable, actor=actor)
     return deliverable
@@ -297,19 +308,13 @@ def _end_contract(*, contract: Contract, actor: User, to_state: str, reason: str
         raise NotAllowed()
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if to_state not in CONTRACT_TRANSITIONS[contract.status]:
-            raise IllegalTransition(
-                model=_("contract"),
-                from_state=Contract.Status(contract.status).label,
-                to_state=Contract.Status(to_state).label,
-            )
+        states.check(contract, to_state)
         if contract.deliverables.filter(status=Deliverable.Status.DELIVERED).exists():
             raise DomainError(
                 _("Review the delivered milestones first: accept them or send them back."),
                 code="to_review",
             )
-        contract.status = to_state
-        contract.save(update_fields=["status"])
+        states.transition(contract, to_state, actor=actor)
         # The ledger gives back what the contract did not pay, in this same transaction.
         contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
     return contract

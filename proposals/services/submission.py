@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
 from calls.selectors.participation import tender_invitation_problem
-from portal.exceptions import DomainError, IllegalTransition, NotAllowed
+from portal import states
+from portal.exceptions import DomainError, NotAllowed
 from portal.identity.services.companies import company_submission_problem
 from portal.models import Organisation, Role, User
 from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import PROPOSAL_TRANSITIONS, Attachment, Deliverable, Proposal
+from ..models import Attachment, Deliverable, Proposal
 
 EDITABLE_FIELDS = (
     "title",
@@ -41,17 +42,6 @@ FILE_QUESTION_TYPES = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
 def _moment(value: datetime) -> str:
     local = timezone.localtime(value)
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
-
-
-def proposal_transition(proposal: Proposal, to_state: str) -> None:
-    """Set the new status if the state machine allows it; the caller saves."""
-    if to_state not in PROPOSAL_TRANSITIONS[proposal.status]:
-        raise IllegalTransition(
-            model=_("proposal"),
-            from_state=Proposal.Status(proposal.status).label,
-            to_state=Proposal.Status(to_state).label,
-        )
-    proposal.status = to_state
 
 
 def _company_of(actor: User) -> Organisation:
@@ -282,20 +272,17 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
             raise DomainError(problem, code="deadline")
         if missing := proposal_missing(proposal):
             raise DomainError(" ".join(missing), code="incomplete")
-        proposal_transition(proposal, Proposal.Status.SUBMITTED)
+        states.check(proposal, Proposal.Status.SUBMITTED)
         proposal.submitted_at = now
         proposal.submission_number = (
             f"{proposal.call.reference}-{proposal.phase.order}-{proposal.pk:04d}"
         )
         proposal.content_hash = _fingerprint(proposal)
-        proposal.save(
-            update_fields=[
-                "status",
-                "submitted_at",
-                "submission_number",
-                "content_hash",
-                "updated_at",
-            ]
+        states.transition(
+            proposal,
+            Proposal.Status.SUBMITTED,
+            actor=actor,
+            extra_fields=["submitted_at", "submission_number", "content_hash", "updated_at"],
         )
         from ..tasks import send_receipt
 
@@ -313,9 +300,14 @@ def proposal_withdraw(*, proposal: Proposal, actor: User) -> Proposal:
         if proposal.status == Proposal.Status.DRAFT:
             proposal.delete()
             return proposal
-        proposal_transition(proposal, Proposal.Status.WITHDRAWN)
+        states.check(proposal, Proposal.Status.WITHDRAWN)
         if problem := phase_open_problem(proposal.phase):
             raise DomainError(problem, code="deadline")
         proposal.withdrawn_at = timezone.now()
-        proposal.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        states.transition(
+            proposal,
+            Proposal.Status.WITHDRAWN,
+            actor=actor,
+            extra_fields=["withdrawn_at", "updated_at"],
+        )
     return proposal

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import states
 from portal.models import Organisation
 
 
@@ -79,6 +80,18 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
     @property
     def step_label(self) -> str:
@@ -196,6 +209,18 @@ class Export(Job):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.format})"
 
+
+J_STATUS = Job.Status
+# A running job is taken over by a new attempt (running again) when its worker was lost, and
+# goes back into the queue for a retry; a failed one can be asked for again.
+JOB_TRANSITIONS: dict[str, set[str]] = {
+    J_STATUS.QUEUED: {J_STATUS.RUNNING},
+    J_STATUS.RUNNING: {J_STATUS.RUNNING, J_STATUS.DONE, J_STATUS.FAILED, J_STATUS.QUEUED},
+    J_STATUS.FAILED: {J_STATUS.QUEUED},
+    J_STATUS.DONE: set(),
+}
+states.register(ParliamentReport, JOB_TRANSITIONS)
+states.register(Export, JOB_TRANSITIONS)
 
 # Progress and heartbeats change every few seconds; the audit trail keeps the status changes.
 JOB_VOLATILE_FIELDS = ["progress", "progress_message", "heartbeat_at"]

@@ -92,7 +92,7 @@ def export_retry(*, export: Export, actor: User) -> Export:
             raise DomainError(
                 _("Only an export whose worker stopped can be tried again."), code="not_lost"
             )
-        job_requeue(export)
+        job_requeue(export, actor=actor)
         _enqueue_export_on_commit(export)
     return export
 

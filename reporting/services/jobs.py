@@ -18,6 +18,9 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal import states
+from portal.models import User
+
 from ..models import Job
 from ..models.jobs import worker_lost_after
 
@@ -41,14 +44,18 @@ class JobTakenOver(Exception):
 # --- The request side: a retry ----------------------------------------------------------------
 
 
-def job_requeue(job: Job) -> None:
+def job_requeue(job: Job, *, actor: User | None) -> None:
     """Back into the queue (the caller holds the row's lock and enqueues the task on commit)."""
-    job.status = Job.Status.QUEUED
     job.progress = 0
     job.progress_message = ""
     job.error = ""
     job.finished_at = None
-    job.save(update_fields=["status", "progress", "progress_message", "error", "finished_at"])
+    states.transition(
+        job,
+        Job.Status.QUEUED,
+        actor=actor,
+        extra_fields=["progress", "progress_message", "error", "finished_at"],
+    )
 
 
 # --- The job side (in the worker) ---------------------------------------------------------
@@ -67,16 +74,16 @@ def job_begin(model: type[Job], pk: int) -> Job | None:
         if job.status == Job.Status.RUNNING and not job.worker_lost:
             lost_at = job.last_sign_of_life + worker_lost_after()
             raise JobBusy(retry_in=max((lost_at - now).total_seconds(), 0) + 1)
-        job.status = Job.Status.RUNNING
         job.attempts += 1
         job.started_at = job.heartbeat_at = now
         job.progress = 0
         job.progress_message = ""
-        job.save(
-            update_fields=[
-                "status", "attempts", "started_at", "heartbeat_at", "progress", "progress_message"
-            ]
-        )  # fmt: skip
+        states.transition(
+            job,
+            Job.Status.RUNNING,
+            actor=None,
+            extra_fields=["attempts", "started_at", "heartbeat_at", "progress", "progress_message"],
+        )
     return job
 
 
@@ -135,25 +142,34 @@ def job_finish(job: Job, *, filename: str, content: bytes, **fields) -> None:
         # A file of an earlier attempt is removed by django-cleanup once this commits.
         job.file.save(filename, ContentFile(content), save=False)
         job.checksum = hashlib.sha256(content).hexdigest()
-        job.status = Job.Status.DONE
         job.progress = 100
         job.progress_message = ""
         job.error = ""
         job.finished_at = timezone.now()
         for name, value in fields.items():
             setattr(job, name, value)
-        job.save(
-            update_fields=[
-                "file", "checksum", "status", "progress", "progress_message", "error",
-                "finished_at", *fields,
-            ]
+        states.transition(
+            job,
+            Job.Status.DONE,
+            actor=None,
+            extra_fields=[
+                "file", "checksum", "progress", "progress_message", "error", "finished_at",
+                *fields,
+            ],
         )  # fmt: skip
 
 
 def job_fail(job: Job, *, error: str, final: bool) -> None:
     """Record why an attempt failed; only the last attempt marks the job failed."""
-    job.error = error[:ERROR_LIMIT]
-    job.status = Job.Status.FAILED if final else Job.Status.QUEUED
-    job.finished_at = timezone.now() if final else None
-    if not _owned(job).update(error=job.error, status=job.status, finished_at=job.finished_at):
-        raise JobTakenOver()
+    with transaction.atomic():
+        # Locked, then moved: only the attempt that still owns the job records its failure.
+        if not _owned(job).select_for_update().exists():
+            raise JobTakenOver()
+        job.error = error[:ERROR_LIMIT]
+        job.finished_at = timezone.now() if final else None
+        states.transition(
+            job,
+            Job.Status.FAILED if final else Job.Status.QUEUED,
+            actor=None,
+            extra_fields=["error", "finished_at"],
+        )

@@ -101,7 +101,7 @@ def report_retry(*, report: ParliamentReport, actor: User) -> ParliamentReport:
             )
         try:
             with transaction.atomic():
-                job_requeue(report)
+                job_requeue(report, actor=actor)
         except IntegrityError as exc:
             raise DomainError(
                 _("The same report is already being made."), code="duplicate"

@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from calls.models import Call, Criterion, Follower, Mission, Question
+from calls.models import Call, Criterion, Follower, Mission, Phase, Question
 from calls.services.lifecycle import (
+    DraftRows,
     call_amend,
     call_cancel,
     call_close,
     call_document_add,
-    call_edit_draft,
     call_publish,
+    call_update_draft_rows,
 )
 from portal.models import Role
 from tests.factories import person_with_role
@@ -372,8 +373,16 @@ def test_detail_page_shows_the_whole_call(client):
 def test_detail_page_of_an_innovation_partnership_shows_its_extra_rules(client):
     call = draft_call(instrument=Call.Instrument.INNOVATION_PARTNERSHIP, max_partners=4)
     phase = call.phases.get(order=2)
-    phase.interim_targets = "Een werkend prototype op de testlocatie."
-    call_edit_draft(call=call, actor=call.officer, save=lambda: phase.save())
+    targets = {"interim_targets": "Een werkend prototype op de testlocatie."}
+    call_update_draft_rows(
+        call=call,
+        actor=call.officer,
+        changes=[
+            DraftRows(
+                parent=call, model=Phase, fields=["interim_targets"], update={phase.pk: targets}
+            )
+        ],
+    )
     call = call_publish(call=call, actor=call.officer)
 
     content = client.get(call.get_absolute_url()).content.decode()
@@ -688,8 +697,17 @@ def test_ical_holds_every_deadline_in_utc(client):
         deadline=now + timedelta(days=60),
     )
     second_phase = call.phases.get(order=2)
-    second_phase.deadline = now + timedelta(days=200)
-    call_edit_draft(call=call, actor=call.officer, save=lambda: second_phase.save())
+    deadline = {"deadline": now + timedelta(days=200)}
+    call_update_draft_rows(
+        call=call,
+        actor=call.officer,
+        changes=[
+            DraftRows(
+                parent=call, model=Phase, fields=["deadline"], update={second_phase.pk: deadline}
+            )
+        ],
+    )
+    second_phase.refresh_from_db()
     call = call_publish(call=call, actor=call.officer)
 
     response = client.get(reverse("calls:ical", args=[call.pk]))

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import states
 from portal.exceptions import DomainError
 from portal.permissions import can
 
@@ -32,7 +33,7 @@ from ...forms.calls import (
     QuestionFormSet,
     RequiredDocumentFormSet,
 )
-from ...models import CALL_TRANSITIONS, Call
+from ...models import Call
 from ...selectors.calls import call_detail, calls_managed_by
 from ...services.lifecycle import (
     call_amend,
@@ -41,9 +42,11 @@ from ...services.lifecycle import (
     call_complete,
     call_create,
     call_document_add,
-    call_edit_draft,
+    call_document_delete,
     call_publication_problems,
     call_publish,
+    call_update_draft,
+    call_update_draft_rows,
     phase_budget_total,
 )
 
@@ -106,7 +109,7 @@ def officer_create(request):
 @login_required
 def officer_manage(request, pk: int):
     call = _managed_call(request, pk, queryset=call_detail(Call.objects.all()))
-    next_states = CALL_TRANSITIONS[call.status]
+    next_states = states.next_states(call)
     is_draft = call.status == Call.Status.DRAFT
     context = {
         "call": call,
@@ -154,7 +157,7 @@ def officer_complete(request, pk: int):
     if request.method == "POST":
         return _transition(request, pk, call_complete, _("The call is completed."))
     call = _managed_call(request, pk)
-    can_complete = Call.Status.COMPLETED in CALL_TRANSITIONS[call.status]
+    can_complete = states.can_move(call, Call.Status.COMPLETED)
     return render(
         request, "calls/officer/complete.html", {"call": call, "can_complete": can_complete}
     )
@@ -219,7 +222,7 @@ def officer_edit(request, pk: int):
     form = CallEditForm(request.POST or None, instance=copy.copy(call))
     if request.method == "POST" and form.is_valid():
         try:
-            call_edit_draft(call=call, actor=request.user, save=form.save)
+            call_update_draft(call=call, actor=request.user, data=form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -237,13 +240,10 @@ def _formsets_page(request, call: Call, formsets: list, template: str, **context
     # Validate every formset (no short cut), so that each shows its errors at once.
     valid = [formset.is_valid() for formset in formsets] if request.method == "POST" else []
     if valid and all(valid):
-
-        def save() -> None:
-            for formset in formsets:
-                formset.save()
-
         try:
-            call_edit_draft(call=call, actor=request.user, save=save)
+            call_update_draft_rows(
+                call=call, actor=request.user, changes=[formset.changes() for formset in formsets]
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -362,8 +362,7 @@ def officer_document_delete(request, pk: int, document_pk: int):
     document = get_object_or_404(call.documents.all(), pk=document_pk)
 
     try:
-        # django-cleanup removes the file from storage once the deletion is committed.
-        call_edit_draft(call=call, actor=request.user, save=document.delete)
+        call_document_delete(call=call, actor=request.user, document=document)
     except DomainError as error:
         messages.error(request, error.message)
     else:
