@@ -108,7 +108,9 @@ def _in(language: str, text) -> str:
 def _apply_structure(call: Call) -> None:
     """The instrument's phases and criteria, named in Dutch and in English."""
     nl, en = settings.LANGUAGE_CODE, "en"
-    for order, (kind, name, criteria, documents) in enumerate(STRUCTURES[call.instrument], 1):
+    for order, (kind, name, criteria, documents) in enumerate(
+        STRUCTURES[Call.Instrument(call.instrument)], 1
+    ):
         phase = Phase.objects.create(
             call=call,
             order=order,
@@ -169,7 +171,7 @@ def call_document_add(*, call: Call, actor: User, title: str, file: UploadedFile
     if call.status not in (Call.Status.DRAFT, Call.Status.PUBLISHED):
         raise DomainError(_("Documents can only be added before the deadline."), code="frozen")
     return CallDocument.objects.create(
-        call=call, title=title, file=file, size=file.size, uploaded_by=actor
+        call=call, title=title, file=file, size=file.size or 0, uploaded_by=actor
     )
 
 

@@ -1,9 +1,13 @@
 """Authority targets with their progress, each from aggregate queries."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import QuerySet
 
 from calls.models import Call
 from portal.money import ZERO, MoneyField
@@ -13,7 +17,20 @@ from ..models import AuthorityTarget
 from .budget import TRAJECTORY_INSTRUMENTS
 
 
-def targets_with_progress(targets):
+class Progress(TypedDict):
+    trajectories: int
+    contracted: Decimal
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    TargetWithProgress = WithAnnotations[AuthorityTarget, Progress]
+
+
+def targets_with_progress(
+    targets: QuerySet[AuthorityTarget],
+) -> QuerySet[TargetWithProgress]:
     """Each target with what the authority achieved in its year, as annotations."""
     trajectories = (
         Call.objects.filter(
@@ -43,7 +60,7 @@ def targets_with_progress(targets):
     )
 
 
-def progress_of(target: AuthorityTarget) -> dict:
+def progress_of(target: TargetWithProgress) -> dict:
     """What counts for the target's measure, and how much of the target that is (in %)."""
     if target.measure == AuthorityTarget.Measure.TRAJECTORIES:
         achieved = Decimal(target.trajectories)

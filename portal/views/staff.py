@@ -15,7 +15,7 @@ def _record_type(content_type: ContentType) -> str:
     model = content_type.model_class()
     if model is None:  # a model that no longer exists
         return content_type.model
-    return capfirst(model._meta.verbose_name)
+    return str(capfirst(model._meta.verbose_name))
 
 
 class AuditTrailView(PermissionRequiredMixin, TemplateView):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.views import AuditActorMixin
+from portal.http import authenticated
 
 from ..models import ApiToken
 from ..selectors.identity import api_tokens_of
@@ -26,7 +27,7 @@ class ApiTokenList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema has no user
             return ApiToken.objects.none()
-        return api_tokens_of(self.request.user)
+        return api_tokens_of(authenticated(self.request.user))
 
 
 class ApiTokenRevoke(AuditActorMixin, APIView):

@@ -106,6 +106,8 @@ def registration_process(*, payload: dict) -> str:
                     )
                 except DomainError:  # someone registered the number a moment ago
                     holder = company_holding(identifier)
+                    if holder is None:  # refused for another reason than that race
+                        raise
             if company is not None:
                 Membership.objects.create(
                     user=user,
@@ -114,7 +116,7 @@ def registration_process(*, payload: dict) -> str:
                     team_role=TeamRole.ADMINISTRATOR,
                 )
                 kind, company_id = "confirm", company.pk
-            else:
+            elif holder is not None:
                 kind, company_id = "confirm_company_known", holder.pk
             transaction.on_commit(
                 lambda: send_registration_mail.delay(kind, user.pk, company_id=company_id)

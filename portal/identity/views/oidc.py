@@ -14,7 +14,7 @@ from mozilla_django_oidc.views import (
 )
 
 from ..models import IdentityProviderDevice
-from ..oidc import ProviderUnavailable, discovery, provider_by_slug
+from ..oidc import Provider, ProviderUnavailable, discovery, provider_by_slug
 
 
 class OidcLoginView(OIDCAuthenticationRequestView):
@@ -60,13 +60,16 @@ FAILURES = {
 class OidcCallbackView(OIDCAuthenticationCallbackView):
     """Back from the provider: the backend matches the person by e-mail and organisation."""
 
+    provider: Provider
+
     def get(self, request):
         state = request.GET.get("state", "")
         entry = request.session.get("oidc_states", {}).get(state) or {}
-        self.provider = provider_by_slug(entry.get("provider", ""))
-        if self.provider is None:
+        provider = provider_by_slug(entry.get("provider", ""))
+        if provider is None:
             messages.error(request, _("This login has expired. Start again, please."))
             return redirect("login")
+        self.provider = provider
         request.identity_oidc_provider = self.provider
         return super().get(request)
 
