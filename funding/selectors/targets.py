@@ -10,7 +10,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 
 from calls.models import Call
+from portal.models import Role
 from portal.money import ZERO, MoneyField
+from portal.selectors.identity import organisations_of
 from proposals.models import Contract
 
 from ..models import AuthorityTarget
@@ -76,3 +78,13 @@ def progress_of(target: TargetWithProgress) -> dict:
     if achieved is not None and target.target > 0:
         percent = min(int(achieved / target.target * 100), 999)
     return {"target": target, "achieved": achieved, "percent": percent}
+
+
+def targets_visible_to(user, *, everything: bool) -> QuerySet[AuthorityTarget]:
+    """Every target (``everything``: ministry staff), else those of the authorities in which
+    the person is a procurement officer: an authority sees only its own money."""
+    if everything:
+        return AuthorityTarget.objects.all()
+    return AuthorityTarget.objects.filter(
+        authority__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER)
+    )

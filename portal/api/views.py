@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..exceptions import DomainError
-from ..models import Organisation
+from ..selectors.identity import public_bodies
 from .filters import OrganisationFilter
 from .serializers import MeSerializer, OrganisationSerializer
 
@@ -44,7 +44,7 @@ class PublicOrganisationList(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     filterset_class = OrganisationFilter
     ordering_fields = ["name"]
-    queryset = Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")
+    queryset = public_bodies()
 
 
 class MeView(generics.RetrieveAPIView):

@@ -1,5 +1,6 @@
 """Reads about identity that pages, API and tasks share."""
 
+from django.db.models import QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,3 +46,13 @@ def two_factor_enabled(user: User) -> bool:
 def backup_codes_left(user: User) -> int:
     """How many single-use backup codes this person has not used yet."""
     return StaticToken.objects.filter(device__user=user).count()
+
+
+def authorities() -> QuerySet[Organisation]:
+    """Every contracting authority."""
+    return Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY)
+
+
+def public_bodies() -> QuerySet[Organisation]:
+    """Contracting authorities and ministries (never companies), by name."""
+    return Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")

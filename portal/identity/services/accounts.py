@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.models import Membership, Role, TeamRole, User
 
-from ..models import EmailConfirmation
+from ..models import EmailConfirmation, IdentityProviderDevice
 from .companies import CompanyIdentifier, company_create, company_holding
 
 CONFIRMATION_SALT = "portal.identity.email-confirmation"
@@ -219,3 +219,14 @@ def password_login_problem(user: User) -> str | None:
             "names": names
         }
     return None
+
+
+def identity_provider_device(
+    *, user: User, provider_slug: str, name: str
+) -> IdentityProviderDevice:
+    """The second factor standing for logins through this provider with more than a password
+    (made on the first such login)."""
+    device, _created = IdentityProviderDevice.objects.get_or_create(
+        user=user, provider_slug=provider_slug, defaults={"name": name, "confirmed": True}
+    )
+    return device

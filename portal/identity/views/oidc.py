@@ -13,8 +13,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from ..models import IdentityProviderDevice
 from ..oidc import Provider, ProviderUnavailable, discovery, provider_by_slug
+from ..services.accounts import identity_provider_device
 
 
 class OidcLoginView(OIDCAuthenticationRequestView):
@@ -94,10 +94,8 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
         request = self.request
         if getattr(request, "identity_oidc_mfa", False):
             # The provider asked for more than a password: that is the second factor.
-            device, _created = IdentityProviderDevice.objects.get_or_create(
-                user=self.user,
-                provider_slug=self.provider.slug,
-                defaults={"name": self.provider.name, "confirmed": True},
+            device = identity_provider_device(
+                user=self.user, provider_slug=self.provider.slug, name=self.provider.name
             )
             otp_login(request, device)
             request.session.cycle_key()
