@@ -1,6 +1,7 @@
 """The one root error for business rules. Views turn it into a form error or HTTP 4xx."""
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -8,7 +9,7 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message, *, code: str = "invalid"):
+    def __init__(self, message: StrOrPromise, *, code: str = "invalid"):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -19,7 +20,7 @@ class NotAllowed(DomainError):
 
     status_code = 403
 
-    def __init__(self, message=None, *, code: str = "not_allowed"):
+    def __init__(self, message: StrOrPromise | None = None, *, code: str = "not_allowed"):
         super().__init__(message or _("You are not allowed to do this."), code=code)
 
 
@@ -28,7 +29,7 @@ class IllegalTransition(DomainError):
 
     status_code = 409
 
-    def __init__(self, *, model: str, from_state: str, to_state: str):
+    def __init__(self, *, model: StrOrPromise, from_state: StrOrPromise, to_state: StrOrPromise):
         super().__init__(
             _("A %(model)s cannot go from “%(from)s” to “%(to)s”.")
             % {"model": model, "from": from_state, "to": to_state},

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.conf import STATICFILES_STORAGE_ALIAS, settings
+from django.conf import DEFAULT_STORAGE_ALIAS, STATICFILES_STORAGE_ALIAS, settings
 from django.core.files.storage import (
-    DEFAULT_STORAGE_ALIAS,
     DefaultStorage,
     Storage,
     storages,

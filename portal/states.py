@@ -32,9 +32,16 @@ class TransitionNotAllowed(IllegalTransition):
     """The table of a status field has no move from the current state to the one asked for."""
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no states
+        raise ImproperlyConfigured(f"{model._meta.label}.{name} is not a field with choices.")
+    return field
+
+
 def register(model: type[models.Model], table: Table, *, field: str = "status") -> Table:
     """Record ``table`` as the allowed moves of ``model.field``; every state needs a row."""
-    choices = {str(value) for value, _label in model._meta.get_field(field).flatchoices}
+    choices = {str(value) for value, _label in _field(model, field).flatchoices}
     states = {str(state) for state in table}
     targets = {str(to) for moves in table.values() for to in moves}
     if choices and (states != choices or not targets <= choices):
@@ -49,7 +56,8 @@ def register(model: type[models.Model], table: Table, *, field: str = "status") 
 
 def table_for(model: type[models.Model], field: str = "status") -> Table | None:
     """The registered table of ``model.field``, or None."""
-    return _TABLES.get((model._meta.concrete_model._meta.label, field))
+    concrete = model._meta.concrete_model or model
+    return _TABLES.get((concrete._meta.label, field))
 
 
 def registered() -> Iterable[tuple[str, str]]:
@@ -74,7 +82,7 @@ def can_move(obj: models.Model, to: str, *, field: str = "status") -> bool:
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:
-    return str(dict(obj._meta.get_field(field).flatchoices).get(value, value))
+    return str(dict(_field(type(obj), field).flatchoices).get(value, value))
 
 
 def check(obj: models.Model, to: str, *, field: str = "status") -> None:

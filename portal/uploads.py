@@ -51,9 +51,10 @@ def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...] = PDF_ONLY) -
     name = PurePath(upload.name or "").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     max_size = settings.UPLOAD_MAX_SIZE
-    if upload.size == 0:
+    size = upload.size or 0
+    if size == 0:
         raise DomainError(_("The file “%(name)s” is empty.") % {"name": name}, code="empty")
-    if upload.size > max_size:
+    if size > max_size:
         raise DomainError(
             _("The file “%(name)s” is larger than %(mb)d MB.")
             % {"name": name, "mb": max_size // (1024 * 1024)},
@@ -89,9 +90,7 @@ def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...] = PDF_ONLY) -
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(
-        name=name, content_type=detected, size=upload.size, sha256=digest.hexdigest()
-    )
+    return CheckedFile(name=name, content_type=detected, size=size, sha256=digest.hexdigest())
 
 
 def clamd_configured() -> bool:

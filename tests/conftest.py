@@ -17,14 +17,92 @@ from .factories import confirmed_totp_device
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SLOW_FIXTURES = {"demo_world", "live_worker", "own_workers", "celery_worker_process"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
+        uses = set(getattr(item, "fixturenames", ()))
+        if "demo_world" in uses:
+            # One worker process takes all of them, so the demo is loaded there once.
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        if (
+            uses & SLOW_FIXTURES
+            or item.get_closest_marker("browser")
+            or (item.get_closest_marker("live_worker"))
+        ):
+            item.add_marker(pytest.mark.slow)
         # Named in the JUnit report, so that CI can prove these ran instead of skipping.
         for marker in ("browser", "live_worker"):
             if item.get_closest_marker(marker):
                 item.user_properties.append(("marker", marker))
+
+
+# --- The demo, loaded once --------------------------------------------------------------
+# Loading the demo takes seconds. Tests that read it (and may change it: each test's changes
+# are rolled back) ask for the `demo_world` fixture instead of loading it themselves. The demo is
+# loaded inside a transaction that stays open while such tests follow one another, each test
+# in a savepoint of its own; before the next test that does not use it, the transaction is
+# rolled back, so that test finds the empty database it expects. These tests must not be
+# marked django_db: the fixture gives them the database.
+
+
+class _DemoWorld:
+    def __init__(self):
+        self.atomic = None
+        self.blocker = None
+
+    def open(self, blocker) -> None:
+        if self.atomic is not None:
+            return
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.db import transaction
+
+        self.blocker = blocker
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            with translation.override(settings.LANGUAGE_CODE):
+                call_command("demo_data", "--force", stdout=StringIO())
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_demo_world = _DemoWorld()
+
+
+@pytest.fixture
+def demo_world(request, django_db_setup, django_db_blocker):
+    """The demo data (`manage.py demo_data`), for this test to read or change."""
+    from django.db import transaction
+
+    if request.node.get_closest_marker("django_db"):
+        pytest.fail("A test with the demo_world fixture must not be marked django_db.")
+    _demo_world.open(django_db_blocker)
+    with django_db_blocker.unblock():
+        savepoint = transaction.savepoint()
+        try:
+            yield
+        finally:
+            transaction.savepoint_rollback(savepoint)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None or "demo_world" not in getattr(nextitem, "fixturenames", ()):
+        _demo_world.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms.base import FilterForm
-from portal.models import Organisation
+from portal.selectors.identity import authorities
 
-from ..models import Call, Mission
-from ..selectors.calls import call_search
+from ..models import Call
+from ..selectors.calls import call_search, missions
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in Call.Status.choices if value != Call.Status.DRAFT
@@ -25,13 +25,13 @@ class CallFilter(django_filters.FilterSet):
     )
     authority = django_filters.ModelChoiceFilter(
         label=_("Contracting authority"),
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY),
+        queryset=authorities(),
         empty_label=_("All authorities"),
     )
     mission = django_filters.ModelChoiceFilter(
         label=_("Mission"),
         field_name="missions",
-        queryset=Mission.objects.all(),
+        queryset=missions(),
         to_field_name="code",
         empty_label=_("All missions"),
     )

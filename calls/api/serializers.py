@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.models import Organisation
+from portal.selectors.identity import authorities
 
 from ..models import (
     Amendment,
@@ -20,12 +21,12 @@ from ..models import (
     CallDocument,
     ClarificationQuestion,
     Criterion,
-    Mission,
     ParticipationRequest,
     Phase,
     Prize,
     Question,
 )
+from ..selectors.calls import calls_not_draft, missions
 from ..services.lifecycle import CALL_FIELDS
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
     missions = serializers.SlugRelatedField(
         many=True,
         slug_field="code",
-        queryset=Mission.objects.all(),
+        queryset=missions(),
         required=False,
         help_text=_("Mission codes, e.g. energy, health-care."),
     )
@@ -312,7 +313,7 @@ class CallCreateSerializer(CallDraftSerializer):
     """A new draft: its main fields plus the authority and instrument, fixed from then on."""
 
     authority = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY),
+        queryset=authorities(),
         required=False,
         help_text=_("Needed only if you are an officer of several authorities."),
     )
@@ -387,7 +388,7 @@ class ParticipationRequestSerializer(serializers.ModelSerializer):
 
 
 class ParticipationCreateSerializer(serializers.Serializer):
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.exclude(status="draft"))
+    call = serializers.PrimaryKeyRelatedField(queryset=calls_not_draft())
     motivation = serializers.CharField(max_length=5000)
     document = serializers.FileField(allow_empty_file=True)
 

@@ -6,9 +6,7 @@ portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -25,12 +23,23 @@ from rest_framework.response import Response
 
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
-from portal.models import Membership, Role
+from portal.models import Role
 from portal.permissions import can
 from portal.selectors.identity import organisations_of
 
-from ..models import Call, ParticipationRequest
-from ..selectors.calls import call_detail, calls_managed_by, calls_public
+from ..models import Call
+from ..selectors.calls import (
+    call_detail,
+    calls_managed_by,
+    calls_public,
+    calls_with_authority,
+    no_calls,
+)
+from ..selectors.participation import (
+    no_participation_requests,
+    officer_authority_ids,
+    participation_requests_visible_to,
+)
 from ..services.lifecycle import (
     call_cancel,
     call_close,
@@ -147,14 +156,14 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
-            return Call.objects.none()
+            return no_calls()
         if self.action == "list":
             return calls_public().order_by("deadline", "pk")
         if self.action == "mine":
             return calls_managed_by(self.request.user).order_by("deadline", "pk")
         if self.action == "retrieve":
-            return call_detail(Call.objects.all())
-        return Call.objects.select_related("authority")
+            return call_detail()
+        return calls_with_authority()
 
     def get_serializer_class(self):
         return {
@@ -178,7 +187,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         return call
 
     def _detail(self, call: Call, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = call_detail(Call.objects.all()).get(pk=call.pk)
+        fresh = call_detail().get(pk=call.pk)
         context = self.get_serializer_context()
         return Response(CallDetailSerializer(fresh, context=context).data, status=status_code)
 
@@ -299,29 +308,14 @@ class ParticipationRequestViewSet(
 
     def _officer_of(self) -> set[int]:
         if not hasattr(self, "_officer_cache"):
-            self._officer_cache = set(
-                Membership.objects.filter(
-                    user=self.request.user, role=Role.PROCUREMENT_OFFICER
-                ).values_list("organisation_id", flat=True)
-            )
+            self._officer_cache = officer_authority_ids(self.request.user)
         return self._officer_cache
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return ParticipationRequest.objects.none()
-        user = self.request.user
-        companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values(
-            "organisation_id"
-        )
-        # Officers open requests only after their deadline, like sealed tenders.
-        visible = Q(company_id__in=companies) | Q(
-            call__authority_id__in=self._officer_of(),
-            call__participation_deadline__lte=timezone.now(),
-        )
-        queryset = (
-            ParticipationRequest.objects.filter(visible)
-            .select_related("call", "company")
-            .order_by("-submitted_at", "-pk")
+            return no_participation_requests()
+        queryset = participation_requests_visible_to(
+            self.request.user, officer_of=self._officer_of()
         )
         if (call := self.request.query_params.get("call", "")).isdigit():
             queryset = queryset.filter(call_id=int(call))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.models import Membership, Role
 
-from ..models import Call, ClarificationQuestion, Criterion, Phase
+from ..models import Call, ClarificationQuestion, Criterion, Follower, Mission, Phase
 
 
 def calls_public() -> QuerySet[Call]:
@@ -104,8 +104,11 @@ def call_search(queryset: QuerySet[Call], text: str) -> QuerySet[Call]:
     return queryset
 
 
-def call_detail(queryset: QuerySet[Call]) -> QuerySet[Call]:
-    """Everything a call's page shows, in a fixed number of queries."""
+def call_detail(queryset: QuerySet[Call] | None = None) -> QuerySet[Call]:
+    """Everything a call's page shows, in a fixed number of queries (of every call, or of
+    those in ``queryset``)."""
+    if queryset is None:
+        queryset = Call.objects.all()
     return queryset.select_related("authority").prefetch_related(
         "missions",
         Prefetch(
@@ -128,3 +131,48 @@ def call_detail(queryset: QuerySet[Call]) -> QuerySet[Call]:
         ),
         "clarification_releases",
     )
+
+
+def calls_with_authority() -> QuerySet[Call]:
+    """Every call, drafts included, with its authority (a page then checks who may see it)."""
+    return Call.objects.select_related("authority")
+
+
+def phases_with_call() -> QuerySet[Phase]:
+    """Every phase, with its call and the call's authority."""
+    return Phase.objects.select_related("call__authority")
+
+
+def phases_of_published_calls() -> QuerySet[Phase]:
+    """Phases of every call but drafts, with their call."""
+    return Phase.objects.select_related("call").exclude(call__status=Call.Status.DRAFT)
+
+
+def no_calls() -> QuerySet[Call]:
+    return Call.objects.none()
+
+
+def calls_not_draft() -> QuerySet[Call]:
+    return Call.objects.exclude(status=Call.Status.DRAFT)
+
+
+def calls_with_phases() -> QuerySet[Call]:
+    """Every call with its authority and phases (the calendar of its deadlines)."""
+    return Call.objects.select_related("authority").prefetch_related("phases")
+
+
+def call_with_authority(pk: int) -> Call | None:
+    return Call.objects.select_related("authority").filter(pk=pk).first()
+
+
+def is_following(*, call: Call, user) -> bool:
+    return Follower.objects.filter(call=call, user=user).exists()
+
+
+def missions() -> QuerySet[Mission]:
+    return Mission.objects.all()
+
+
+def calls_of_authorities(authorities) -> QuerySet[Call]:
+    """The calls of these authorities (a queryset or list of organisations), drafts included."""
+    return Call.objects.filter(authority__in=authorities)

@@ -6,7 +6,7 @@ app asks this before it takes a tender), and whose requests a person may see.
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,3 +72,33 @@ def participation_requests_for_officer(
     return ParticipationRequest.objects.filter(
         call__authority_id__in=authorities, call__participation_deadline__lte=now
     ).select_related("call__authority", "company")
+
+
+def no_participation_requests() -> QuerySet[ParticipationRequest]:
+    return ParticipationRequest.objects.none()
+
+
+def participation_requests_visible_to(
+    user: User, *, officer_of: set[int]
+) -> QuerySet[ParticipationRequest]:
+    """The person's companies' requests, and those of the calls of the authorities in
+    ``officer_of`` once their deadline has passed (like sealed tenders); newest first."""
+    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
+    visible = Q(company_id__in=companies) | Q(
+        call__authority_id__in=officer_of,
+        call__participation_deadline__lte=timezone.now(),
+    )
+    return (
+        ParticipationRequest.objects.filter(visible)
+        .select_related("call", "company")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def officer_authority_ids(user: User) -> set[int]:
+    """The authorities in which this person is a procurement officer."""
+    return set(
+        Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values_list(
+            "organisation_id", flat=True
+        )
+    )

@@ -120,7 +120,9 @@ def _in(language: str, text) -> str:
 def _apply_structure(call: Call) -> None:
     """The instrument's phases and criteria, named in Dutch and in English."""
     nl, en = settings.LANGUAGE_CODE, "en"
-    for order, (kind, name, criteria, documents) in enumerate(STRUCTURES[call.instrument], 1):
+    for order, (kind, name, criteria, documents) in enumerate(
+        STRUCTURES[Call.Instrument(call.instrument)], 1
+    ):
         phase = Phase.objects.create(
             call=call,
             order=order,
@@ -219,7 +221,7 @@ def _write_rows(call: Call, rows: DraftRows, actor: User) -> None:
             if name in values:
                 setattr(row, name, values[name])
         if next_order is not None:
-            row.order = next_order
+            row.order = next_order  # type: ignore[attr-defined]  # ordered rows have "order"
             next_order += 1
         row.full_clean(
             exclude=[
@@ -232,8 +234,8 @@ def _write_rows(call: Call, rows: DraftRows, actor: User) -> None:
     if rows.ordered:
         # Ascending renumbering never collides with a unique (parent, order) constraint.
         for position, row in enumerate(siblings.order_by("order", "pk"), 1):
-            if row.order != position:
-                row.order = position
+            if row.order != position:  # type: ignore[attr-defined]
+                row.order = position  # type: ignore[attr-defined]
                 row.save(update_fields=["order"])
 
 
@@ -264,7 +266,7 @@ def call_document_add(*, call: Call, actor: User, title: str, file: UploadedFile
     if call.status not in (Call.Status.DRAFT, Call.Status.PUBLISHED):
         raise DomainError(_("Documents can only be added before the deadline."), code="frozen")
     return CallDocument.objects.create(
-        call=call, title=title, file=file, size=file.size, uploaded_by=actor
+        call=call, title=title, file=file, size=file.size or 0, uploaded_by=actor
     )
 
 

@@ -21,8 +21,15 @@ from portal.files import file_response
 from portal.permissions import can
 
 from ..api.filters import CallFilter
-from ..models import Call, CallDocument, ClarificationRelease, Follower, ParticipationRequest
-from ..selectors.calls import call_detail, calls_public
+from ..models import Call, CallDocument, ClarificationRelease, ParticipationRequest
+from ..selectors.calls import (
+    call_detail,
+    call_with_authority,
+    calls_public,
+    calls_with_authority,
+    calls_with_phases,
+    is_following,
+)
 from ..selectors.participation import (
     is_partnership,
     participation_open_problem,
@@ -51,7 +58,7 @@ def _open_first(queryset: QuerySet[Call]) -> QuerySet[Call]:
 def _visible_call(request, pk: int, queryset: QuerySet[Call] | None = None) -> Call:
     """The call if this person may see it; a 404 otherwise, also for drafts of others."""
     if queryset is None:
-        queryset = Call.objects.select_related("authority")
+        queryset = calls_with_authority()
     call = get_object_or_404(queryset, pk=pk)
     if not request.user.has_perm("calls.view_call", call):
         raise Http404
@@ -83,7 +90,7 @@ def call_list(request):
 
 @require_GET
 def call_detail_page(request, pk: int, slug: str):
-    call = _visible_call(request, pk, call_detail(Call.objects.all()))
+    call = _visible_call(request, pk, call_detail())
     if slug != call.slug:
         return redirect(call, permanent=True)
     user = request.user
@@ -103,8 +110,7 @@ def call_detail_page(request, pk: int, slug: str):
             "questions": questions,
             "is_preview": call.status == Call.Status.DRAFT,
             "can_follow": user.has_perm("calls.follow_call", call),
-            "is_following": user.is_authenticated
-            and Follower.objects.filter(call=call, user=user).exists(),
+            "is_following": user.is_authenticated and is_following(call=call, user=user),
             "can_ask_question": user.has_perm("calls.ask_question", call),
             **_partnership_context(call, user),
         },
@@ -177,9 +183,7 @@ def document(request, pk: int, document_pk: int):
 
 @require_GET
 def ical(request, pk: int):
-    call = _visible_call(
-        request, pk, Call.objects.select_related("authority").prefetch_related("phases")
-    )
+    call = _visible_call(request, pk, calls_with_phases())
     url = request.build_absolute_uri(call.get_absolute_url())
     response = HttpResponse(
         call_calendar(call, url=url), content_type="text/calendar; charset=utf-8"
@@ -192,7 +196,7 @@ def ical(request, pk: int):
 
 def _call_or_404(user, pk: int, permission: str) -> Call:
     """The call, if this person may see it; 404 otherwise, so outsiders learn nothing."""
-    call = Call.objects.select_related("authority").filter(pk=pk).first()
+    call = call_with_authority(pk)
     if call is None or not can(user, permission, call):
         raise Http404
     return call
@@ -214,7 +218,7 @@ def clarification_pdf(request, pk: int, number: int):
 
 
 def _partnership(request, pk: int, *, manage: bool = False) -> Call:
-    call = get_object_or_404(Call.objects.select_related("authority"), pk=pk)
+    call = get_object_or_404(calls_with_authority(), pk=pk)
     permission = "calls.manage_call" if manage else "calls.view_call"
     if not is_partnership(call) or not can(request.user, permission, call):
         raise Http404

@@ -8,12 +8,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from calls.models import Call
+from calls.selectors.calls import calls_of_authorities, no_calls
 from portal.models import Role
 from portal.money import MONEY_DIGITS, ZERO
 from portal.selectors.identity import organisations_of
 
-from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
+from ..models import CoFinancingApplication, Entry, Transaction
+from ..selectors.cofinancing import funding_rounds
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -134,9 +135,9 @@ class TrajectorySerializer(serializers.Serializer):
 
 
 class ApplyRequestSerializer(serializers.Serializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.all())
+    round = serializers.PrimaryKeyRelatedField(queryset=funding_rounds())
     # Only calls this person manages: someone else's call does not exist here (no IDOR).
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    call = serializers.PrimaryKeyRelatedField(queryset=no_calls())
     trajectory_cost = serializers.DecimalField(**MONEY_DIGITS)
     requested = serializers.DecimalField(**MONEY_DIGITS)
     motivation = serializers.CharField()
@@ -145,8 +146,8 @@ class ApplyRequestSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["call"].queryset = Call.objects.filter(
-                authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+            self.fields["call"].queryset = calls_of_authorities(
+                organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
             )
 
 

@@ -20,8 +20,14 @@ from portal.api.views import AuditActorMixin
 from portal.models import Role
 from portal.selectors.identity import organisations_of, roles_of
 
-from ..models import CoFinancingApplication, Fund, Transaction
-from ..selectors.budget import fund_balances
+from ..selectors.budget import (
+    ezk_fund_codes,
+    fund_balances,
+    fund_transactions_with_entries,
+    funds_visible_to,
+    no_funds,
+)
+from ..selectors.cofinancing import applications_with_round
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
 from .serializers import (
@@ -70,10 +76,7 @@ class IsOfficer(permissions.BasePermission):
 
 
 def _visible_funds(user):
-    funds = Fund.objects.select_related("owner")
-    if _is_staff(user):
-        return funds
-    return funds.filter(owner__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER))
+    return funds_visible_to(user, everything=_is_staff(user))
 
 
 @extend_schema_view(
@@ -91,7 +94,7 @@ class FundViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Fund.objects.none()
+            return no_funds()
         return _visible_funds(self.request.user)
 
     def list(self, request):
@@ -111,12 +114,7 @@ class FundViewSet(viewsets.GenericViewSet):
             raise Http404
         query = TransactionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        queryset = (
-            Transaction.objects.filter(fund=fund)
-            .select_related("created_by")
-            .prefetch_related("entries__account")
-            .order_by("-created_at", "-pk")
-        )
+        queryset = fund_transactions_with_entries(fund)
         if query.validated_data.get("call"):
             queryset = queryset.filter(call_id=query.validated_data["call"])
         page = self.paginate_queryset(queryset)
@@ -141,7 +139,7 @@ class TrajectoryViewSet(viewsets.GenericViewSet):
         if not _is_staff(request.user):
             own = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
         trajectories = supported_trajectories(authorities=own)
-        codes = dict(Fund.objects.filter(kind=Fund.Kind.EZK).values_list("pk", "code"))
+        codes = ezk_fund_codes()
         serializer = TrajectorySerializer(
             trajectories, many=True, context={"request": request, "fund_codes": codes}
         )
@@ -174,9 +172,7 @@ class CoFinancingApplicationViewSet(
         return [IsStaffOrOfficer()]
 
     def get_queryset(self):
-        applications = CoFinancingApplication.objects.select_related(
-            "round", "call", "authority"
-        ).order_by("submitted_at", "pk")
+        applications = applications_with_round()
         if getattr(self, "swagger_fake_view", False):
             return applications.none()
         user = self.request.user

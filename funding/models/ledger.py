@@ -126,7 +126,8 @@ class Transaction(models.Model):
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    description = models.CharField(_("why"), max_length=500)
+    DESCRIPTION_LENGTH = 500
+    description = models.CharField(_("why"), max_length=DESCRIPTION_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Mission
+from portal.models import Role
 from portal.money import ZERO
+from portal.selectors.identity import organisations_of
 
-from ..models import Account, CallUse, CoFinancingApplication, Fund
+from ..models import Account, CallUse, CoFinancingApplication, Fund, Transaction
 
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
 
@@ -111,3 +113,45 @@ def applications_per_status() -> list[dict]:
         .order_by("status")
     )
     return [{"label": names[row["status"]], **row} for row in rows]
+
+
+def ezk_funds() -> QuerySet[Fund]:
+    """EZK's budgets (not the authorities' phase funds), with their owner."""
+    return Fund.objects.filter(kind=Fund.Kind.EZK).select_related("owner")
+
+
+def ezk_fund_codes() -> dict[int, str]:
+    return dict(Fund.objects.filter(kind=Fund.Kind.EZK).values_list("pk", "code"))
+
+
+def no_funds() -> QuerySet[Fund]:
+    return Fund.objects.none()
+
+
+def funds_visible_to(user, *, everything: bool) -> QuerySet[Fund]:
+    """Every fund (``everything``: ministry and portal staff), else those of the authorities
+    in which the person is a procurement officer."""
+    funds = Fund.objects.select_related("owner")
+    if everything:
+        return funds
+    return funds.filter(owner__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER))
+
+
+def fund_transactions(fund: Fund) -> QuerySet[Transaction]:
+    """The fund's transactions, newest first, each with its amount (the sum of its debits)."""
+    return (
+        Transaction.objects.filter(fund=fund)
+        .select_related("created_by", "call")
+        .annotate(amount=Sum("entries__amount", filter=Q(entries__amount__gt=0)))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def fund_transactions_with_entries(fund: Fund) -> QuerySet[Transaction]:
+    """The fund's transactions, newest first, with their entries and accounts."""
+    return (
+        Transaction.objects.filter(fund=fund)
+        .select_related("created_by")
+        .prefetch_related("entries__account")
+        .order_by("-created_at", "-pk")
+    )

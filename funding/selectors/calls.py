@@ -86,8 +86,9 @@ def call_contracts_money(call: Call):
     )
 
 
-def call_cofinancing_money(call: Call) -> list[dict]:
-    """EZK's approved co-financing of the call: granted, still committed, paid. One query."""
+def call_cofinancing_money(call: Call) -> list[CoFinancingApplication]:
+    """EZK's approved co-financing of the call: granted, still committed (``held``) and paid
+    (``paid``) as annotations of each application. One query."""
     paid = (
         Entry.objects.filter(
             transaction__application=OuterRef("pk"),

@@ -1,19 +1,38 @@
 """Authority targets with their progress, each from aggregate queries."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import QuerySet
 
 from calls.models import Call
+from portal.models import Role
 from portal.money import ZERO, MoneyField
+from portal.selectors.identity import organisations_of
 from proposals.models import Contract
 
 from ..models import AuthorityTarget
 from .budget import TRAJECTORY_INSTRUMENTS
 
 
-def targets_with_progress(targets):
+class Progress(TypedDict):
+    trajectories: int
+    contracted: Decimal
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    TargetWithProgress = WithAnnotations[AuthorityTarget, Progress]
+
+
+def targets_with_progress(
+    targets: QuerySet[AuthorityTarget],
+) -> QuerySet[TargetWithProgress]:
     """Each target with what the authority achieved in its year, as annotations."""
     trajectories = (
         Call.objects.filter(
@@ -43,7 +62,7 @@ def targets_with_progress(targets):
     )
 
 
-def progress_of(target: AuthorityTarget) -> dict:
+def progress_of(target: TargetWithProgress) -> dict:
     """What counts for the target's measure, and how much of the target that is (in %)."""
     if target.measure == AuthorityTarget.Measure.TRAJECTORIES:
         achieved = Decimal(target.trajectories)
@@ -59,3 +78,13 @@ def progress_of(target: AuthorityTarget) -> dict:
     if achieved is not None and target.target > 0:
         percent = min(int(achieved / target.target * 100), 999)
     return {"target": target, "achieved": achieved, "percent": percent}
+
+
+def targets_visible_to(user, *, everything: bool) -> QuerySet[AuthorityTarget]:
+    """Every target (``everything``: ministry staff), else those of the authorities in which
+    the person is a procurement officer: an authority sees only its own money."""
+    if everything:
+        return AuthorityTarget.objects.all()
+    return AuthorityTarget.objects.filter(
+        authority__in=organisations_of(user, role=Role.PROCUREMENT_OFFICER)
+    )

@@ -223,7 +223,7 @@ def call_release(*, call: Call, actor: User, reason: str) -> list[Transaction]:
     ).order_by("pk")
     description = Truncator(
         _("%(call)s ended: %(reason)s") % {"call": call.title, "reason": reason}
-    ).chars(Transaction._meta.get_field("description").max_length)
+    ).chars(Transaction.DESCRIPTION_LENGTH)
     releases = []
     with transaction.atomic():
         for account in accounts:

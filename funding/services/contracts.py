@@ -154,6 +154,8 @@ def _ezk_share_pay(*, deliverable, actor, description, links) -> list[Transactio
     ).select_related("fund", "application")
     for account in accounts:
         application = account.application
+        if application is None:  # excluded by the filter: committed accounts of applications
+            continue
         share = round_cents(
             deliverable.amount * application.requested / application.trajectory_cost
         )

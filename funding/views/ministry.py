@@ -11,9 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,22 +19,29 @@ from calls.models import Call
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.money import ZERO
-from portal.selectors.identity import organisations_of, roles_of
+from portal.selectors.identity import roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
 from ..forms.cofinancing import RejectForm
 from ..forms.ledger import TransactionFilter
 from ..forms.targets import TargetForm
-from ..models import AuthorityTarget, CoFinancingApplication, Fund, Transaction
+from ..models import AuthorityTarget, CoFinancingApplication, Fund
 from ..selectors.budget import (
     applications_per_status,
+    ezk_funds,
     fund_balances,
+    fund_transactions,
     use_per_authority,
     use_per_instrument,
     use_per_mission,
     use_per_year,
 )
-from ..selectors.targets import progress_of, targets_with_progress
+from ..selectors.cofinancing import (
+    applications_to_review,
+    applications_with_call,
+    recent_applications,
+)
+from ..selectors.targets import progress_of, targets_visible_to, targets_with_progress
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_approve, cofinancing_reject
 from ..services.targets import target_add
@@ -60,10 +65,8 @@ def _require(request, permission: str, obj=None) -> None:
 def dashboard(request):
     _require(request, "funding.view_ledger")
     # EZK's budgets; the authorities' phase funds have their own page per call.
-    balances = fund_balances(Fund.objects.filter(kind=Fund.Kind.EZK).select_related("owner"))
-    recent = CoFinancingApplication.objects.select_related("call", "authority", "round").order_by(
-        "-submitted_at", "-pk"
-    )[:RECENT_APPLICATIONS]
+    balances = fund_balances(ezk_funds())
+    recent = recent_applications(limit=RECENT_APPLICATIONS)
     return render(
         request,
         "funding/dashboard.html",
@@ -129,12 +132,7 @@ def transactions(request, fund_code: str):
     _require(request, "funding.view_ledger")
     fund = get_object_or_404(Fund, code=fund_code)
     filters = TransactionFilter(request.GET or None, fund=fund)
-    records = (
-        Transaction.objects.filter(fund=fund)
-        .select_related("created_by", "call")
-        .annotate(amount=Sum("entries__amount", filter=Q(entries__amount__gt=0)))
-        .order_by("-created_at", "-pk")
-    )
+    records = fund_transactions(fund)
     chosen = {}
     if filters.is_valid():
         if filters.cleaned_data["kind"]:
@@ -159,13 +157,8 @@ def transactions(request, fund_code: str):
 def targets(request):
     roles = roles_of(request.user)
     is_ministry = Role.MINISTRY_STAFF in roles
-    if is_ministry:
-        visible = AuthorityTarget.objects.all()
-    elif Role.PROCUREMENT_OFFICER in roles:
-        # An authority sees only its own money.
-        visible = AuthorityTarget.objects.filter(
-            authority__in=organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
-        )
+    if is_ministry or Role.PROCUREMENT_OFFICER in roles:
+        visible = targets_visible_to(request.user, everything=is_ministry)
     else:
         raise PermissionDenied
     form = None
@@ -203,9 +196,7 @@ def _require_ministry_staff(request) -> None:
 @login_required
 def review(request):
     _require_ministry_staff(request)
-    applications = CoFinancingApplication.objects.filter(
-        round__opens_at__lte=timezone.now()
-    ).select_related("round", "round__fund", "call", "authority", "submitted_by", "decided_by")
+    applications = applications_to_review()
     page = Paginator(applications.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -215,7 +206,7 @@ def review(request):
 
 
 def _application(pk: int) -> CoFinancingApplication:
-    return get_object_or_404(CoFinancingApplication.objects.select_related("call"), pk=pk)
+    return get_object_or_404(applications_with_call(), pk=pk)
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from calls.models import Call
+from calls.selectors.calls import calls_with_authority
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.money import ZERO
@@ -25,9 +26,8 @@ from portal.permissions import can
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..forms.cofinancing import ApplyForm
-from ..models import CoFinancingApplication
 from ..selectors.calls import call_cofinancing_money, call_contracts_money, call_phase_money
-from ..selectors.cofinancing import open_rounds
+from ..selectors.cofinancing import applications_of_authorities, open_rounds
 from ..services.cofinancing import cofinancing_apply
 
 PAGE_SIZE = 25
@@ -35,7 +35,7 @@ PAGE_SIZE = 25
 
 def _managed_call(request, pk: int) -> Call:
     """The call, if this person manages it; 404 otherwise, so nobody learns it exists."""
-    call = get_object_or_404(Call.objects.select_related("authority"), pk=pk)
+    call = get_object_or_404(calls_with_authority(), pk=pk)
     if not can(request.user, "calls.manage_call", call):
         raise Http404
     return call
@@ -80,11 +80,7 @@ def mine(request):
     if Role.PROCUREMENT_OFFICER not in roles_of(request.user):
         raise PermissionDenied
     authorities = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
-    applications = (
-        CoFinancingApplication.objects.filter(authority__in=authorities)
-        .select_related("round", "call", "call__authority", "authority")
-        .order_by("-submitted_at", "-pk")
-    )
+    applications = applications_of_authorities(authorities)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cofinancing/mine.html", {"page_obj": page})
 
@@ -94,7 +90,7 @@ CONTRACTS_PER_PAGE = 50
 
 @login_required
 def call_money(request, call_pk: int):
-    call = get_object_or_404(Call.objects.select_related("authority"), pk=call_pk)
+    call = get_object_or_404(calls_with_authority(), pk=call_pk)
     if not request.user.has_perm("funding.view_authority_money", call.authority):
         raise Http404
     phases = call_phase_money(call)

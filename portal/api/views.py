@@ -8,10 +8,11 @@ import contextlib
 from auditlog.context import auditlog_value
 from rest_framework import generics, permissions
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..exceptions import DomainError
-from ..models import Organisation
+from ..selectors.identity import public_bodies
 from .filters import OrganisationFilter
 from .serializers import MeSerializer, OrganisationSerializer
 
@@ -22,7 +23,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class AuditActorMixin:
+class AuditActorMixin(APIView):
     """Attribute API changes in the audit trail to the token's owner.
 
     The audit log's middleware runs before DRF authenticates a token, so it saw nobody;
@@ -43,7 +44,7 @@ class PublicOrganisationList(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     filterset_class = OrganisationFilter
     ordering_fields = ["name"]
-    queryset = Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")
+    queryset = public_bodies()
 
 
 class MeView(generics.RetrieveAPIView):

@@ -7,6 +7,7 @@ any TOTP app) and the single-use backup codes in DEMO_BACKUP_CODES, renewed each
 
 from base64 import b32decode
 from binascii import hexlify
+from typing import Any
 
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,7 +23,7 @@ DEMO_BACKUP_CODES = ["11111111", "22222222", "33333333", "44444444", "55555555"]
 Kind = Organisation.Kind
 Tier = Organisation.AuthorityTier
 
-ORGANISATIONS = [
+ORGANISATIONS: list[dict[str, Any]] = [
     {"name": "Ministerie van Economische Zaken en Klimaat", "kind": Kind.MINISTRY},
     {"name": "Rijksdienst voor Ondernemend Nederland (RVO)", "kind": Kind.MINISTRY},
     {"name": "Rijkswaterstaat", "kind": Kind.AUTHORITY, "authority_tier": Tier.CENTRAL_GOVERNMENT},
@@ -140,7 +141,7 @@ def load_demo_identity() -> dict[str, Organisation]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        if organisation_name:
+        if organisation_name and role:
             membership_grant(organisation=organisations[organisation_name], user=user, role=role)
         if is_staff or role != Role.APPLICANT:
             _provision_two_factor(user)

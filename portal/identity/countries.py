@@ -3,10 +3,11 @@ states of the European Economic Area and Switzerland (VAT number or EUID), whose
 may take part in procedures above the EU thresholds on equal terms."""
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 NETHERLANDS = "NL"
 
-COUNTRIES: dict[str, str] = {
+COUNTRIES: dict[str, StrOrPromise] = {
     "NL": _("Netherlands"),
     "AT": _("Austria"),
     "BE": _("Belgium"),
@@ -43,7 +44,7 @@ COUNTRIES: dict[str, str] = {
 VAT_PREFIX = {"GR": "EL"}
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, StrOrPromise]]:
     """The Netherlands first, then the others by name in the reader's language."""
     others = sorted(
         ((code, name) for code, name in COUNTRIES.items() if code != NETHERLANDS),

@@ -38,8 +38,13 @@ class UserManager(BaseUserManager["User"]):
         return self.get(**{self.model.USERNAME_FIELD: username.lower()})
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]  # django-otp has no stubs, so its devices' reverse managers cannot be resolved
     """A person. Logs in with an e-mail address; acts through memberships."""
+
+    # What the selectors remember for the rest of a request (portal.selectors.identity,
+    # portal.identity.selectors); absent until first asked.
+    _portal_roles: frozenset[str]
+    _identity_email_pending: bool
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)

@@ -1,5 +1,9 @@
 """Reads about identity that pages, API and tasks share."""
 
+from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from ..models import ROLES_REQUIRING_TWO_FACTOR, Membership, Organisation, User
 
 
@@ -32,3 +36,23 @@ def requires_two_factor(user: User) -> bool:
     from ..hooks import two_factor_required_by_apps
 
     return two_factor_required_by_apps(user)
+
+
+def two_factor_enabled(user: User) -> bool:
+    """Whether this person confirmed an authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def backup_codes_left(user: User) -> int:
+    """How many single-use backup codes this person has not used yet."""
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+def authorities() -> QuerySet[Organisation]:
+    """Every contracting authority."""
+    return Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY)
+
+
+def public_bodies() -> QuerySet[Organisation]:
+    """Contracting authorities and ministries (never companies), by name."""
+    return Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")

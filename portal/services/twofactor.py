@@ -15,7 +15,7 @@ BACKUP_CODE_COUNT = 10
 
 def totp_device_pending(user: User) -> TOTPDevice:
     """The not-yet-confirmed authenticator of a person setting up two-factor authentication."""
-    device = user.totpdevice_set.filter(confirmed=False).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 

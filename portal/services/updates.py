@@ -15,7 +15,7 @@ from portal.audit import audited_as
 
 def _many_to_many(instance: models.Model, name: str) -> bool:
     field = instance._meta.get_field(name)
-    return field.many_to_many and not field.auto_created
+    return bool(field.many_to_many) and not field.auto_created
 
 
 def _same_members(instance: models.Model, name: str, value: Iterable[Any]) -> bool:

@@ -37,7 +37,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 # Only the embedded development default may fall back to this key; production.py refuses it.
 INSECURE_DEV_SECRET_KEY = "django-insecure-innovatieloket-development-only"
 SECRET_KEY = env("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-DEBUG = env_bool("DEBUG", True)
+DEBUG: bool = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -263,7 +263,7 @@ REPORT_TIME_LIMIT = int(env("REPORT_TIME_LIMIT", "1560"))
 # Redis hands an unacknowledged task to another worker after this many seconds. Above the
 # longest task's time limit, so a task that is still running is never started a second
 # time; a worker that died is noticed sooner, by its job's heartbeat (JOB_HEARTBEAT_SECONDS).
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, REPORT_TIME_LIMIT) + 600
 }
 if REDIS_URL:
@@ -391,7 +391,7 @@ CONTENT_SECURITY_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 # Browser features no page of the portal uses are switched off for it and anything it embeds.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

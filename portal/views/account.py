@@ -16,8 +16,9 @@ from django_otp import login as otp_login
 
 from ..forms.account import LoginForm, ProfileForm, TokenForm
 from ..hooks import tasks_for
+from ..http import AuthenticatedHttpRequest
 from ..identity.views.tokens import token_context
-from ..selectors.identity import requires_two_factor
+from ..selectors.identity import backup_codes_left, requires_two_factor, two_factor_enabled
 from ..services import twofactor
 
 
@@ -31,6 +32,8 @@ def safe_next_url(request, default: str) -> str:
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -55,6 +58,8 @@ class LogoutView(auth_views.LogoutView):
 
 class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     """The second step of logging in: a code from the app or a backup code."""
+
+    request: AuthenticatedHttpRequest
 
     form_class = TokenForm
     template_name = "registration/two_factor_verify.html"
@@ -81,17 +86,15 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
     """Link an authenticator app: scan the QR code (or type the key), confirm with a code."""
 
+    request: AuthenticatedHttpRequest
+
     form_class = TokenForm
     template_name = "registration/two_factor_setup.html"
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         # Replacing an app needs the current one first: a stolen password is not enough.
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and user.totpdevice_set.filter(confirmed=True).exists()
-        ):
+        if user.is_authenticated and not user.is_verified() and two_factor_enabled(user):
             return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
         return super().dispatch(request, *args, **kwargs)
 
@@ -142,6 +145,8 @@ class TwoFactorDisableView(LoginRequiredMixin, View):
 
 
 class AccountView(LoginRequiredMixin, UpdateView):
+    request: AuthenticatedHttpRequest
+
     form_class = ProfileForm
     template_name = "portal/account.html"
     success_url = reverse_lazy("account")
@@ -158,8 +163,8 @@ class AccountView(LoginRequiredMixin, UpdateView):
         return {
             **super().get_context_data(**kwargs),
             "memberships": user.memberships.select_related("organisation"),
-            "two_factor_enabled": user.totpdevice_set.filter(confirmed=True).exists(),
+            "two_factor_enabled": two_factor_enabled(user),
             "two_factor_required": requires_two_factor(user),
-            "backup_codes_left": sum(d.token_set.count() for d in user.staticdevice_set.all()),
+            "backup_codes_left": backup_codes_left(user),
             **token_context(self.request),
         }

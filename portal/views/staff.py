@@ -1,6 +1,5 @@
 """The portal administrator's pages: the audit trail and the system status."""
 
-from auditlog.models import LogEntry
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from ..health import system_status
+from ..selectors.audit import audit_entries, audited_content_types
 
 
 def _record_type(content_type: ContentType) -> str:
@@ -15,7 +15,7 @@ def _record_type(content_type: ContentType) -> str:
     model = content_type.model_class()
     if model is None:  # a model that no longer exists
         return content_type.model
-    return capfirst(model._meta.verbose_name)
+    return str(capfirst(model._meta.verbose_name))
 
 
 class AuditTrailView(PermissionRequiredMixin, TemplateView):
@@ -24,19 +24,15 @@ class AuditTrailView(PermissionRequiredMixin, TemplateView):
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
         model = self.request.GET.get("model", "")
-        if model.isdigit():
-            entries = entries.filter(content_type_id=int(model))
         actor = self.request.GET.get("actor", "").strip()
-        if actor:
-            entries = entries.filter(actor__email__icontains=actor)
+        entries = audit_entries(
+            content_type_id=int(model) if model.isdigit() else None, actor_email=actor
+        )
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         for entry in page:
             entry.record_type = _record_type(entry.content_type)
-        types = ContentType.objects.filter(
-            pk__in=LogEntry.objects.order_by().values("content_type").distinct()
-        )
+        types = audited_content_types()
         models = [(content_type.pk, _record_type(content_type)) for content_type in types]
         return {
             **super().get_context_data(**kwargs),

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from calls.api.serializers import RejectUnknownFieldsMixin
 from calls.models import Call, Criterion, Phase, Question
+from calls.selectors.calls import phases_of_published_calls
 from portal.money import MONEY_DIGITS
 
 from ..models import Assessment, Assignment, Attachment, Proposal
@@ -171,7 +172,7 @@ class ProposalDetailSerializer(ProposalSummarySerializer):
 
 class ProposalCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     phase = serializers.PrimaryKeyRelatedField(
-        queryset=Phase.objects.select_related("call").exclude(call__status=Call.Status.DRAFT),
+        queryset=phases_of_published_calls(),
         help_text=_("The id of the call's phase the proposal is for."),
     )
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")

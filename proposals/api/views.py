@@ -7,11 +7,7 @@ JSON through portal.api.exception_handler (DomainError 400, NotAllowed 403,
 IllegalTransition 409). A proposal someone may not see does not exist for them (404).
 """
 
-import operator
-from functools import reduce
-
 import django_filters
-from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,18 +23,22 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from calls.models import Call, Criterion, Phase
+from calls.models import Phase
 from calls.permissions import is_officer_of
+from calls.selectors.calls import calls_with_authority, phases_with_call
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
-from portal.models import Role
 from portal.permissions import can
-from portal.selectors.identity import roles_of
 
-from ..models import Assignment, Attachment, ConflictDeclaration, Proposal
+from ..models import Proposal
 from ..permissions import is_company_member
-from ..selectors.assessment import assignments_of, seats_of
-from ..selectors.proposals import proposals_for_officer, proposals_of_company_member
+from ..selectors.assessment import assignments_for_member, no_assignments, own_assignment
+from ..selectors.proposals import (
+    no_proposals,
+    proposals_visible_in_list,
+    proposals_with_attachments,
+    under_assessment_count,
+)
 from ..services.assessment import assessment_open, assessment_save
 from ..services.decisions import proposal_award, proposal_reject
 from ..services.submission import (
@@ -113,32 +113,6 @@ class ProposalFilter(django_filters.FilterSet):
         fields = ["call", "phase", "status"]
 
 
-def proposals_visible_in_list(user):
-    """A company member's own proposals, an officer's submitted ones; both for someone both."""
-    roles = roles_of(user)
-    sources = []
-    if Role.APPLICANT in roles:
-        sources.append(proposals_of_company_member(user))
-    if Role.PROCUREMENT_OFFICER in roles:
-        sources.append(proposals_for_officer(user))
-    if not sources:
-        return Proposal.objects.none()
-    if len(sources) == 1:
-        return sources[0]
-    either = reduce(operator.or_, (Q(pk__in=source.values("pk")) for source in sources))
-    return Proposal.objects.filter(either).select_related(
-        "call__authority", "phase__call", "company"
-    )
-
-
-def _detail_queryset():
-    return Proposal.objects.select_related(
-        "call__authority", "phase__call", "company"
-    ).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.select_related("required_document"))
-    )
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("My proposals: my company's, or the submitted ones of my calls"),
@@ -170,10 +144,10 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
-            return Proposal.objects.none()
+            return no_proposals()
         if self.action == "list":
             return proposals_visible_in_list(self.request.user).order_by("-created_at", "-pk")
-        return _detail_queryset()
+        return proposals_with_attachments()
 
     def get_serializer_class(self):
         return {
@@ -186,7 +160,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     def get_object(self) -> Proposal:
         """The proposal if this person may see it; anyone else's does not exist (404)."""
         try:
-            proposal = _detail_queryset().get(pk=self.kwargs["pk"])
+            proposal = proposals_with_attachments().get(pk=self.kwargs["pk"])
         except Proposal.DoesNotExist:
             raise Http404 from None
         if not can(self.request.user, "proposals.view_proposal", proposal):
@@ -194,7 +168,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
         return proposal
 
     def _detail(self, proposal: Proposal, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = _detail_queryset().get(pk=proposal.pk)
+        fresh = proposals_with_attachments().get(pk=proposal.pk)
         user = self.request.user
         blind = (
             fresh.call.blind_assessment
@@ -308,35 +282,6 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
 # --- Assessment --------------------------------------------------------------------------------
 
 
-def assignments_for_member(user):
-    """Every assignment of the person's committee seats (never a conflicted one)."""
-    seats = list(seats_of(user))
-    if not seats:
-        return Assignment.objects.none()
-    declared_free = ConflictDeclaration.objects.filter(
-        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=False
-    )
-    return (
-        reduce(operator.or_, (assignments_of(seat) for seat in seats))
-        .select_related("member", "proposal__call__authority", "proposal__phase__call")
-        .prefetch_related(
-            Prefetch("proposal__phase__criteria", queryset=Criterion.objects.order_by("order")),
-            Prefetch("assessment__scores"),
-        )
-        .annotate(
-            cleared=Case(
-                When(
-                    Q(member__code_accepted_at__isnull=False) & Exists(declared_free),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("proposal__phase_id", "proposal__submission_number", "pk")
-    )
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("My assignments: proposals to score, the criteria and my scores so far"),
@@ -357,7 +302,7 @@ class AssessmentViewSet(AuditActorMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Assignment.objects.none()
+            return no_assignments()
         return assignments_for_member(self.request.user)
 
     def get_serializer_class(self):
@@ -368,11 +313,7 @@ class AssessmentViewSet(AuditActorMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
 
     def update(self, request, pk=None):
-        assignment = (
-            Assignment.objects.filter(pk=pk, member__user=request.user)
-            .select_related("member__committee", "proposal__call", "proposal__phase")
-            .first()
-        )
+        assignment = own_assignment(pk=pk, user=request.user)
         # Not one's own, not cleared (code, declaration) or conflicted: it does not exist.
         if assignment is None or not can(
             request.user, "proposals.view_proposal", assignment.proposal
@@ -411,7 +352,7 @@ class PhaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
     serializer_class = AssessmentStartSerializer
 
     def get_queryset(self):
-        return Phase.objects.select_related("call__authority")
+        return phases_with_call()
 
     def get_object(self) -> Phase:
         try:
@@ -456,11 +397,9 @@ class PhaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
         result = {
             "detail": detail,
             "sent_to_committee": sent,
-            "under_assessment": Proposal.objects.filter(
-                phase=phase, status=Proposal.Status.UNDER_ASSESSMENT
-            ).count(),
+            "under_assessment": under_assessment_count(phase),
             "phase": phase,
-            "call": Call.objects.select_related("authority").get(pk=phase.call_id),
+            "call": calls_with_authority().get(pk=phase.call_id),
         }
         return Response(
             AssessmentStartSerializer(result, context=self.get_serializer_context()).data

@@ -49,6 +49,12 @@ class CommitteeMember(models.Model):
         CHAIR = "chair", _("chair")
         MEMBER = "member", _("member")
 
+    # Filled in for the committee home page by proposals.selectors.assessment.seat_overview.
+    pending_declarations: int
+    assignment_rows: list["Assignment"]
+    assignments_total: int
+    assignments_done: int
+
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
@@ -104,6 +110,11 @@ class ConflictDeclaration(models.Model):
 
 class Assignment(models.Model):
     """A member is to score a proposal."""
+
+    # Filled in by proposals.selectors.assessment.seat_overview: the assessment's status (or
+    # "todo"). Its ``cleared`` (the member declared for the proposal) is set there too, and
+    # annotated by assignments_for_member.
+    state: str
 
     member = models.ForeignKey(
         CommitteeMember, on_delete=models.CASCADE, related_name="assignments"

@@ -1,16 +1,19 @@
 """Reads of proposals shared by pages, API and the dashboard."""
 
+import operator
 from contextlib import suppress
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from calls.models import Question
 from portal.models import Membership, Role
+from portal.selectors.identity import roles_of
 
-from ..models import Assessment, Proposal
+from ..models import Assessment, Attachment, Proposal
 
 
 def proposals_of_company_member(user) -> QuerySet[Proposal]:
@@ -69,3 +72,84 @@ def answers_for_display(proposal: Proposal) -> list[dict]:
             }
         )
     return shown
+
+
+def submitted_proposals() -> QuerySet[Proposal]:
+    """Every submitted (never draft) proposal, with what the officer's pages show of it."""
+    return Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related(
+        "call__authority", "phase", "company"
+    )
+
+
+def status_counts(**filters) -> dict[int, dict[str, int]]:
+    """{phase_id: {status: n}} for the submitted (never draft) proposals, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Proposal.objects.filter(**filters)
+        .exclude(status=Proposal.Status.DRAFT)
+        .values_list("phase_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for phase_id, status, n in rows:
+        counts.setdefault(phase_id, {})[status] = n
+    return counts
+
+
+def proposals_with_company() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related("company", "phase", "call")
+
+
+def attachments_with_document() -> QuerySet[Attachment]:
+    return Attachment.objects.select_related("required_document")
+
+
+def proposals_with_people() -> QuerySet[Proposal]:
+    """Proposals with their call, phase, company and the people who made and decided them."""
+    return Proposal.objects.select_related(
+        "call__authority", "phase__call", "company", "created_by", "decided_by"
+    )
+
+
+def running_proposal_of(*, phase, company) -> Proposal | None:
+    """The company's proposal for the phase, unless it was withdrawn."""
+    return (
+        Proposal.objects.filter(phase=phase, company=company)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def no_proposals() -> QuerySet[Proposal]:
+    return Proposal.objects.none()
+
+
+def proposals_visible_in_list(user) -> QuerySet[Proposal]:
+    """A company member's own proposals, an officer's submitted ones; both for someone both."""
+    roles = roles_of(user)
+    sources = []
+    if Role.APPLICANT in roles:
+        sources.append(proposals_of_company_member(user))
+    if Role.PROCUREMENT_OFFICER in roles:
+        sources.append(proposals_for_officer(user))
+    if not sources:
+        return Proposal.objects.none()
+    if len(sources) == 1:
+        return sources[0]
+    either = reduce(operator.or_, (Q(pk__in=source.values("pk")) for source in sources))
+    return Proposal.objects.filter(either).select_related(
+        "call__authority", "phase__call", "company"
+    )
+
+
+def proposals_with_attachments() -> QuerySet[Proposal]:
+    """Proposals as the API's detail shows them: call, phase, company, documents."""
+    return Proposal.objects.select_related(
+        "call__authority", "phase__call", "company"
+    ).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("required_document"))
+    )
+
+
+def under_assessment_count(phase) -> int:
+    return Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT).count()

@@ -62,8 +62,9 @@ def ranking_for(phase: Phase) -> list[RankingRow]:
     proposals = list(
         Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES).select_related("company")
     )
-    given = defaultdict(lambda: defaultdict(list))  # proposal -> criterion -> [scores]
-    assessors = defaultdict(set)
+    # proposal -> criterion -> [scores]
+    given: defaultdict[int, defaultdict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    assessors: defaultdict[int, set[int]] = defaultdict(set)
     for proposal_id, assessment_id, criterion_id, score in CriterionScore.objects.filter(
         assessment__assignment__proposal__phase=phase,
         assessment__status=Assessment.Status.SUBMITTED,
@@ -125,6 +126,7 @@ def _row(proposal, criteria, given, agreed, assessments, phase) -> RankingRow:
 
 def _order_key(row: RankingRow, criteria, tie_break: str):
     weighted = row.weighted if row.weighted is not None else Decimal("-1")
+    tie: Decimal | float
     if tie_break == Call.TieBreak.EARLIEST_SUBMISSION:
         tie = row.proposal.submitted_at.timestamp() if row.proposal.submitted_at else float("inf")
     else:

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,34 +22,13 @@ from portal.money import ZERO, round_cents
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Advice, Contract, Deliverable, Proposal
+from ..selectors.capacity import phase_capacity
 from ..signals import contract_awarded, contract_ended, deliverable_accepted
 
 
 def _require_officer(actor: User, proposal: Proposal) -> None:
     if not actor.has_perm("calls.manage_call", proposal.call):
         raise NotAllowed()
-
-
-def phase_committed(phase: Phase) -> Decimal:
-    """What the phase's contracts take of its budget.
-
-    A running contract takes its whole amount; an ended one (completed or terminated) only
-    what its accepted milestones paid, since the rest was released.
-    """
-    running = (
-        Contract.objects.filter(proposal__phase=phase, status=Contract.Status.ACTIVE)
-        .order_by()
-        .aggregate(total=Sum("amount"))["total"]
-    )
-    paid_by_ended = (
-        Deliverable.objects.filter(
-            contract__proposal__phase=phase, status=Deliverable.Status.ACCEPTED
-        )
-        .exclude(contract__status=Contract.Status.ACTIVE)
-        .order_by()
-        .aggregate(total=Sum("amount"))["total"]
-    )
-    return (running or ZERO) + (paid_by_ended or ZERO)
 
 
 def _signed_advice(phase: Phase) -> Advice:
@@ -154,8 +132,8 @@ def proposal_award(
                 % {"max": phase.max_per_award},
                 code="amount",
             )
-        awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
-        if awarded >= phase.planned_awards:
+        capacity = phase_capacity(phase)
+        if capacity.awards_left == 0:
             raise DomainError(
                 ngettext(
                     "The %(n)d planned award of this phase has been made.",
@@ -165,11 +143,10 @@ def proposal_award(
                 % {"n": phase.planned_awards},
                 code="awards_full",
             )
-        remaining = phase.budget - phase_committed(phase)
-        if amount > remaining:
+        if amount > capacity.budget_left:
             raise DomainError(
                 _("The phase has € %(left)s left; € %(amount)s does not fit.")
-                % {"left": remaining, "amount": amount},
+                % {"left": capacity.budget_left, "amount": amount},
                 code="budget",
             )
         _decide(proposal, actor, motivation, Proposal.Status.AWARDED)

@@ -215,10 +215,11 @@ def attachment_add(
 
 def proposal_missing(proposal: Proposal) -> list[str]:
     """What still keeps a draft from being submitted; empty when it is complete."""
-    missing = []
+    missing: list[str] = []
     for name in ("title", "summary", "approach", "team", "planning"):
         if not str(getattr(proposal, name) or "").strip():
-            label = Proposal._meta.get_field(name).verbose_name
+            # Concrete fields of the proposal, never reverse relations (which have no label).
+            label = Proposal._meta.get_field(name).verbose_name  # type: ignore[union-attr]
             missing.append(_("%(field)s is empty.") % {"field": str(label).capitalize()})
     phase = proposal.phase
     if proposal.requested_amount is None:
@@ -248,7 +249,7 @@ def proposal_missing(proposal: Proposal) -> list[str]:
 
 
 def _fingerprint(proposal: Proposal) -> str:
-    content = {name: str(getattr(proposal, name)) for name in EDITABLE_FIELDS}
+    content: dict[str, object] = {name: str(getattr(proposal, name)) for name in EDITABLE_FIELDS}
     content["answers"] = proposal.answers
     content["attachments"] = sorted(proposal.attachments.values_list("sha256", flat=True))
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()

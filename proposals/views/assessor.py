@@ -9,13 +9,11 @@ conflicted or undeclared member gets 404 too. Committee members always need the 
 factor, also independent experts who hold no role that would require it.
 """
 
-from collections import defaultdict
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,24 +23,34 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import is_assessor
+from portal.selectors.identity import two_factor_enabled
 
 from ..forms.assessment import CodeOfConductForm, DeclarationForm, ScoringForm
 from ..models import (
     Assessment,
-    Assignment,
-    Attachment,
     CommitteeMember,
-    ConflictDeclaration,
     Proposal,
 )
 from ..permissions import is_cleared_assessor
-from ..selectors.assessment import seats_of
-from ..selectors.proposals import answers_for_display
-from ..selectors.ranking import RANKED_STATUSES
+from ..selectors.assessment import (
+    assessment_of,
+    assignment_of,
+    committee_score_table,
+    declarable_proposals,
+    seat_overview,
+    seats_of,
+    seats_with_phase,
+    sits_on_a_committee,
+    submitted_assessments,
+)
+from ..selectors.proposals import (
+    answers_for_display,
+    attachments_with_document,
+    proposals_with_company,
+)
 from ..services.assessment import assessment_save, code_of_conduct_accept, conflict_declare
 
 DECLARATIONS_PAGE_SIZE = 50
-SEATS = CommitteeMember.objects.select_related("committee__phase__call__authority", "user")
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -55,8 +63,8 @@ def committee_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not user.is_verified() and CommitteeMember.objects.filter(user=user).exists():
-            has_device = user.totpdevice_set.filter(confirmed=True).exists()
+        if not user.is_verified() and sits_on_a_committee(user):
+            has_device = two_factor_enabled(user)
             target = reverse("two_factor_verify" if has_device else "two_factor_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
@@ -66,7 +74,7 @@ def committee_page(view):
 
 def _seat(request, seat_pk: int, *, chair: bool = False) -> CommitteeMember:
     """The person's own seat; someone else's seat does not exist for them."""
-    seat = get_object_or_404(SEATS, pk=seat_pk, user=request.user)
+    seat = get_object_or_404(seats_with_phase(), pk=seat_pk, user=request.user)
     if chair and seat.role != CommitteeMember.Role.CHAIR:
         raise Http404
     return seat
@@ -75,7 +83,7 @@ def _seat(request, seat_pk: int, *, chair: bool = False) -> CommitteeMember:
 def _cleared_proposal(request, seat: CommitteeMember, proposal_pk: int) -> Proposal:
     """A proposal of the seat's phase that this member may open; 404 otherwise."""
     proposal = get_object_or_404(
-        Proposal.objects.select_related("company", "phase", "call"),
+        proposals_with_company(),
         pk=proposal_pk,
         phase_id=seat.committee.phase_id,
     )
@@ -98,58 +106,12 @@ def _field_for(error: DomainError, form) -> str | None:
 # --- The member's committees ------------------------------------------------------------------
 
 
-def _seat_overview(seats: list[CommitteeMember]) -> None:
-    """Per seat: declarations pending and assignments with their state, in four queries."""
-    seat_ids = [seat.pk for seat in seats]
-    phase_ids = {seat.committee.phase_id for seat in seats}
-    open_per_phase = dict(
-        Proposal.objects.filter(phase_id__in=phase_ids, status=Proposal.Status.UNDER_ASSESSMENT)
-        .order_by()
-        .values("phase_id")
-        .annotate(n=Count("pk"))
-        .values_list("phase_id", "n")
-    )
-    declarations = ConflictDeclaration.objects.filter(member_id__in=seat_ids).values_list(
-        "member_id", "proposal_id", "has_conflict", "proposal__status"
-    )
-    declared = defaultdict(dict)
-    for member_id, proposal_id, has_conflict, status in declarations:
-        declared[member_id][proposal_id] = (has_conflict, status)
-    conflicted = ConflictDeclaration.objects.filter(
-        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
-    )
-    assignments = defaultdict(list)
-    for assignment in (
-        Assignment.objects.filter(member_id__in=seat_ids)
-        .exclude(Exists(conflicted))
-        .select_related("proposal", "assessment")
-        .order_by("proposal__submission_number", "pk")
-    ):
-        assignments[assignment.member_id].append(assignment)
-    for seat in seats:
-        mine = declared[seat.pk]
-        declared_open = sum(
-            1 for _c, status in mine.values() if status == Proposal.Status.UNDER_ASSESSMENT
-        )
-        seat.pending_declarations = open_per_phase.get(seat.committee.phase_id, 0) - declared_open
-        seat.assignment_rows = []
-        for assignment in assignments[seat.pk]:
-            assessment = getattr(assignment, "assessment", None)
-            assignment.state = assessment.status if assessment else "todo"
-            assignment.cleared = assignment.proposal_id in mine
-            seat.assignment_rows.append(assignment)
-        seat.assignments_total = len(seat.assignment_rows)
-        seat.assignments_done = sum(
-            1 for a in seat.assignment_rows if a.state == Assessment.Status.SUBMITTED
-        )
-
-
 @committee_page
 def committee_home(request):
     seats = list(seats_of(request.user).order_by("-committee__created_at", "-pk"))
     if not seats and not is_assessor.test(request.user):
         raise Http404
-    _seat_overview(seats)
+    seat_overview(seats)
     return render(request, "proposals/assessment/home.html", {"seats": seats})
 
 
@@ -183,31 +145,12 @@ def _code_first(request, seat: CommitteeMember):
     return redirect("proposals:code_of_conduct", seat_pk=seat.pk)
 
 
-def _declarable(seat: CommitteeMember):
-    return Proposal.objects.filter(
-        phase_id=seat.committee.phase_id, status__in=RANKED_STATUSES
-    ).select_related("company")
-
-
-def _own_declarations(seat: CommitteeMember) -> Prefetch:
-    return Prefetch(
-        "declarations",
-        queryset=ConflictDeclaration.objects.filter(member=seat),
-        to_attr="own_declarations",
-    )
-
-
 @committee_page
 def declarations(request, seat_pk: int):
     seat = _seat(request, seat_pk)
     if seat.code_accepted_at is None:
         return _code_first(request, seat)
-    proposals = (
-        _declarable(seat)
-        .prefetch_related(_own_declarations(seat))
-        .annotate(assigned=Exists(Assignment.objects.filter(member=seat, proposal=OuterRef("pk"))))
-        .order_by("submission_number", "pk")
-    )
+    proposals = declarable_proposals(seat, with_assigned=True).order_by("submission_number", "pk")
     page = Paginator(proposals, DECLARATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     for proposal in page:
         proposal.declaration = next(iter(proposal.own_declarations), None)
@@ -230,9 +173,7 @@ def declare(request, seat_pk: int, proposal_pk: int):
     seat = _seat(request, seat_pk)
     if seat.code_accepted_at is None:
         return _code_first(request, seat)
-    proposal = get_object_or_404(
-        _declarable(seat).prefetch_related(_own_declarations(seat)), pk=proposal_pk
-    )
+    proposal = get_object_or_404(declarable_proposals(seat), pk=proposal_pk)
     declaration = next(iter(proposal.own_declarations), None)
     form = DeclarationForm(_posted(request), prefix=f"p{proposal.pk}")
     if request.method == "POST" and declaration is not None:
@@ -274,44 +215,14 @@ def declare(request, seat_pk: int, proposal_pk: int):
 # --- Scoring ----------------------------------------------------------------------------------
 
 
-def _score_table(assessments, criteria) -> list[dict]:
-    """Per assessment: the member and their score and motivation per criterion, in order."""
-    rows = []
-    for assessment in assessments:
-        by_criterion = {score.criterion_id: score for score in assessment.scores.all()}
-        scores = [by_criterion.get(c.pk) for c in criteria]
-        rows.append(
-            {
-                "assessment": assessment,
-                "member": assessment.assignment.member,
-                "scores": scores,
-                "pairs": list(zip(criteria, scores, strict=True)),
-            }
-        )
-    return rows
-
-
-def _submitted_assessments(proposal: Proposal):
-    return (
-        Assessment.objects.filter(assignment__proposal=proposal, status=Assessment.Status.SUBMITTED)
-        .select_related("assignment__member__user")
-        .prefetch_related("scores")
-        .order_by("assignment__member__role", "assignment__member_id")
-    )
-
-
 @committee_page
 def assess(request, seat_pk: int, proposal_pk: int):
     seat = _seat(request, seat_pk)
     proposal = _cleared_proposal(request, seat, proposal_pk)
     call = proposal.call
     criteria = list(proposal.phase.criteria.all())
-    assignment = Assignment.objects.filter(member=seat, proposal=proposal).first()
-    assessment = (
-        Assessment.objects.filter(assignment=assignment).prefetch_related("scores").first()
-        if assignment
-        else None
-    )
+    assignment = assignment_of(seat=seat, proposal=proposal)
+    assessment = assessment_of(assignment) if assignment else None
     own_scores = list(assessment.scores.all()) if assessment else []
     locked = assessment is not None and assessment.status == Assessment.Status.SUBMITTED
     url = reverse("proposals:assess", kwargs={"seat_pk": seat.pk, "proposal_pk": proposal.pk})
@@ -370,7 +281,9 @@ def assess(request, seat_pk: int, proposal_pk: int):
         "own_scores": [(c, own_by_criterion.get(c.pk)) for c in criteria],
         # Only once one's own scores are locked in: the others' never sway them.
         "others": (
-            _score_table(_submitted_assessments(proposal).exclude(assignment=assignment), criteria)
+            committee_score_table(
+                submitted_assessments(proposal).exclude(assignment=assignment), criteria
+            )
             if locked
             else []
         ),
@@ -382,9 +295,7 @@ def assess(request, seat_pk: int, proposal_pk: int):
 def assessment_attachment(request, seat_pk: int, proposal_pk: int, attachment_pk: int):
     seat = _seat(request, seat_pk)
     proposal = _cleared_proposal(request, seat, proposal_pk)
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("required_document"), pk=attachment_pk, proposal=proposal
-    )
+    attachment = get_object_or_404(attachments_with_document(), pk=attachment_pk, proposal=proposal)
     filename = attachment.original_name
     if proposal.call.blind_assessment:
         # A file name may carry the company's name; blind assessors get a neutral one.

@@ -18,10 +18,16 @@ from portal.files import file_response
 from ..forms.assessment import AdviceForm, ConsensusForm, ReopenForm
 from ..models import (
     Advice,
-    Assessment,
-    Assignment,
     CommitteeMember,
-    ConsensusScore,
+)
+from ..selectors.assessment import (
+    advice_of,
+    assessments_with_committee,
+    assignment_count,
+    committee_score_table,
+    consensus_scores_of,
+    seats_with_phase,
+    submitted_assessments,
 )
 from ..selectors.ranking import ranking_for
 from ..services.assessment import (
@@ -32,13 +38,10 @@ from ..services.assessment import (
 )
 from ..tasks import render_advice_pdf
 from .assessor import (
-    SEATS,
     _cleared_proposal,
     _field_for,
     _posted,
-    _score_table,
     _seat,
-    _submitted_assessments,
     committee_page,
 )
 
@@ -86,12 +89,9 @@ def ranking(request, seat_pk: int):
 
 def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reopen=None):
     criteria = list(proposal.phase.criteria.all())
-    assessments = list(_submitted_assessments(proposal))
-    table = _score_table(assessments, criteria)
-    agreed = {
-        c.criterion_id: c
-        for c in ConsensusScore.objects.filter(proposal=proposal).select_related("recorded_by")
-    }
+    assessments = list(submitted_assessments(proposal))
+    table = committee_score_table(assessments, criteria)
+    agreed = {c.criterion_id: c for c in consensus_scores_of(proposal)}
     signed = committee_advice_signed(seat.committee)
     sections = []
     for index, criterion in enumerate(criteria):
@@ -131,7 +131,7 @@ def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reop
             row["reopen_form"] = bound_reopen[1]
         else:
             row["reopen_form"] = ReopenForm(assessment_pk=assessment.pk)
-    assigned = Assignment.objects.filter(proposal=proposal).count()
+    assigned = assignment_count(proposal)
     return render(
         request,
         "proposals/assessment/consensus.html",
@@ -191,7 +191,7 @@ def _int(value) -> int | None:
 def reopen(request, seat_pk: int, assessment_pk: int):
     seat = _seat(request, seat_pk, chair=True)
     assessment = get_object_or_404(
-        Assessment.objects.select_related("assignment__member__committee"),
+        assessments_with_committee(),
         pk=assessment_pk,
         assignment__member__committee_id=seat.committee_id,
     )
@@ -252,7 +252,7 @@ def advice(request, seat_pk: int):
         "blind": phase.call.blind_assessment,
         "criteria": criteria,
     }
-    signed = Advice.objects.filter(committee=committee).select_related("signed_by").first()
+    signed = advice_of(committee=committee)
     if signed is not None:
         if request.method == "POST":
             messages.error(request, _("The advice has been signed already."))
@@ -292,7 +292,7 @@ def advice(request, seat_pk: int):
 @committee_page
 def advice_pdf(request, seat_pk: int):
     """The signed advice: for the chair, and for the officers of the call's authority."""
-    seat = get_object_or_404(SEATS, pk=seat_pk, role=CommitteeMember.Role.CHAIR)
+    seat = get_object_or_404(seats_with_phase(), pk=seat_pk, role=CommitteeMember.Role.CHAIR)
     call = seat.committee.phase.call
     if seat.user_id != request.user.pk and not request.user.has_perm("calls.manage_call", call):
         raise Http404

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -19,17 +18,26 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from calls.models import Phase
+from calls.selectors.calls import phases_with_call
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
 from portal.models import Role
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..forms.company import DeliverableForm, ProposalDraftForm, ProposalStartForm
-from ..models import Attachment, Contract, Deliverable, Proposal
+from ..models import Attachment, Deliverable, Proposal
 from ..permissions import is_company_member
-from ..selectors.contracts import deliverables_due_for_company_member
-from ..selectors.proposals import answers_for_display, proposals_of_company_member
+from ..selectors.contracts import (
+    contract_with_milestones,
+    deliverables_due_for_company_member,
+    deliverables_with_contract,
+)
+from ..selectors.proposals import (
+    answers_for_display,
+    proposals_of_company_member,
+    proposals_with_people,
+    running_proposal_of,
+)
 from ..services.decisions import deliverable_deliver
 from ..services.submission import (
     attachment_add,
@@ -57,9 +65,7 @@ def _require_applicant(request) -> None:
 def _proposal(request, pk: int, *, own: bool = False) -> Proposal:
     """The proposal if this person may see it (``own``: only its company's people), else 404."""
     proposal = get_object_or_404(
-        Proposal.objects.select_related(
-            "call__authority", "phase__call", "company", "created_by", "decided_by"
-        ),
+        proposals_with_people(),
         pk=pk,
     )
     if own:
@@ -118,15 +124,11 @@ def mine(request):
 @require_http_methods(["GET", "POST"])
 def start(request, phase_pk: int):
     _require_applicant(request)
-    phase = get_object_or_404(Phase.objects.select_related("call__authority"), pk=phase_pk)
+    phase = get_object_or_404(phases_with_call(), pk=phase_pk)
     if not request.user.has_perm("calls.view_call", phase.call):
         raise Http404
     company = organisations_of(request.user, role=Role.APPLICANT).first()
-    existing = (
-        Proposal.objects.filter(phase=phase, company=company)
-        .exclude(status=Proposal.Status.WITHDRAWN)
-        .first()
-    )
+    existing = running_proposal_of(phase=phase, company=company)
     form = ProposalStartForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -298,13 +300,7 @@ def detail(request, pk: int):
     open_problem = phase_open_problem(proposal.phase)
     contract = None
     if proposal.status == Proposal.Status.AWARDED:
-        contract = (
-            Contract.objects.filter(proposal=proposal)
-            .prefetch_related(
-                Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "pk"))
-            )
-            .first()
-        )
+        contract = contract_with_milestones(proposal)
     context = {
         "proposal": proposal,
         "call": proposal.call,
@@ -395,7 +391,7 @@ def withdraw(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def deliver(request, deliverable_pk: int):
     deliverable = get_object_or_404(
-        Deliverable.objects.select_related("contract__proposal__call", "contract__proposal__phase"),
+        deliverables_with_contract(),
         pk=deliverable_pk,
     )
     proposal = deliverable.contract.proposal

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
+from calls.selectors.calls import calls_with_authority, phases_with_call
 from calls.services.lifecycle import phase_deadline_set
 from portal.exceptions import DomainError
 from portal.files import file_response
@@ -40,18 +40,28 @@ from ..forms.officer import (
     ReviewForm,
 )
 from ..models import (
-    Advice,
-    Assessment,
-    Assignment,
-    Committee,
     CommitteeMember,
-    ConflictDeclaration,
     Contract,
     Deliverable,
     Proposal,
 )
-from ..selectors.contracts import contracts_for_officer
-from ..selectors.proposals import proposals_for_officer
+from ..selectors.assessment import (
+    advice_of,
+    advice_selects,
+    committee_exists,
+    committee_matrix,
+    committee_members_with_counts,
+    committee_of,
+    phase_advice,
+)
+from ..selectors.capacity import phase_capacity
+from ..selectors.contracts import (
+    contract_of,
+    contracts_for_officer_with_milestones,
+    contracts_with_proposal,
+    deliverables_with_contract,
+)
+from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
 from ..selectors.ranking import ranking_for
 from ..services.assessment import (
     assessment_open,
@@ -65,7 +75,6 @@ from ..services.decisions import (
     contract_complete,
     contract_terminate,
     deliverable_review,
-    phase_committed,
     proposal_award,
     proposal_reject,
 )
@@ -85,44 +94,32 @@ def _require_manages(request, call: Call) -> None:
 
 
 def _managed_call(request, call_pk: int) -> Call:
-    call = get_object_or_404(Call.objects.select_related("authority"), pk=call_pk)
+    call = get_object_or_404(calls_with_authority(), pk=call_pk)
     _require_manages(request, call)
     return call
 
 
 def _managed_phase(request, phase_pk: int) -> Phase:
-    phase = get_object_or_404(Phase.objects.select_related("call__authority"), pk=phase_pk)
+    phase = get_object_or_404(phases_with_call(), pk=phase_pk)
     _require_manages(request, phase.call)
     return phase
 
 
 def _managed_proposal(request, pk: int) -> Proposal:
     """A submitted (never draft) proposal of a call this person manages."""
-    proposal = get_object_or_404(
-        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related(
-            "call__authority", "phase", "company"
-        ),
-        pk=pk,
-    )
+    proposal = get_object_or_404(submitted_proposals(), pk=pk)
     _require_manages(request, proposal.call)
     return proposal
 
 
 def _managed_deliverable(request, deliverable_pk: int) -> Deliverable:
-    deliverable = get_object_or_404(
-        Deliverable.objects.select_related(
-            "contract__proposal__call__authority",
-            "contract__proposal__company",
-            "contract__proposal__phase",
-        ),
-        pk=deliverable_pk,
-    )
+    deliverable = get_object_or_404(deliverables_with_contract(), pk=deliverable_pk)
     _require_manages(request, deliverable.contract.proposal.call)
     return deliverable
 
 
 def _committee_of(request, phase: Phase):
-    committee = Committee.objects.filter(phase=phase).first()
+    committee = committee_of(phase)
     if committee is None:
         messages.error(request, _("Set up the committee first."))
     return committee
@@ -142,21 +139,6 @@ def _phase_url(phase: Phase, anchor: str = "") -> str:
 
 
 # --- The proposals of a call -------------------------------------------------------------------
-
-
-def _status_counts(**filters) -> dict:
-    """{phase_id: {status: n}} for the submitted (never draft) proposals, in one query."""
-    counts: dict = {}
-    rows = (
-        Proposal.objects.filter(**filters)
-        .exclude(status=Proposal.Status.DRAFT)
-        .values_list("phase_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for phase_id, status, n in rows:
-        counts.setdefault(phase_id, {})[status] = n
-    return counts
 
 
 def _status_table(counts: dict) -> list[dict]:
@@ -180,7 +162,7 @@ def officer_proposals(request, call_pk: int):
         .order_by("phase__order", "submitted_at", "pk")
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = _status_counts(call=call)
+    counts = status_counts(call=call)
     query = {name: request.GET[name] for name in ("phase", "status") if request.GET.get(name)}
     context = {
         "call": call,
@@ -199,63 +181,27 @@ def officer_proposals(request, call_pk: int):
 # --- A phase: the assessment set-up, the committee and the ranking ------------------------------
 
 
-def _matrix(committee: Committee, members: list[CommitteeMember], proposals: list[Proposal]):
-    """Rows of proposals, columns of members: assigned (and scored), conflict, or nothing."""
-    assigned = {
-        (member_id, proposal_id): status
-        for member_id, proposal_id, status in Assignment.objects.filter(
-            member__committee=committee
-        ).values_list("member_id", "proposal_id", "assessment__status")
-    }
-    conflicts = set(
-        ConflictDeclaration.objects.filter(
-            member__committee=committee, has_conflict=True
-        ).values_list("member_id", "proposal_id")
-    )
-    rows = []
-    for proposal in proposals:
-        cells = []
-        for member in members:
-            key = (member.pk, proposal.pk)
-            if key in conflicts:
-                state = "conflict"
-            elif key in assigned:
-                state = "scored" if assigned[key] == Assessment.Status.SUBMITTED else "assigned"
-            else:
-                state = "none"
-            cells.append({"member": member, "state": state})
-        rows.append({"proposal": proposal, "cells": cells})
-    return rows
-
-
 def _phase_page(request, phase: Phase, **bound_forms):
     """The phase's page; a form that was posted with errors comes back as it was typed."""
     call = phase.call
     deadline = phase_deadline(phase)
-    counts = _status_counts(phase=phase).get(phase.pk, {})
-    committee = Committee.objects.filter(phase=phase).first()
+    counts = status_counts(phase=phase).get(phase.pk, {})
+    committee = committee_of(phase)
     ranking = ranking_for(phase)
     members: list[CommitteeMember] = []
     matrix: list[dict] = []
     advice = None
     selected: set[int] = set()
     if committee is not None:
-        members = list(
-            committee.members.select_related("user")
-            .annotate(
-                declared=Count("declarations", distinct=True),
-                assigned=Count("assignments", distinct=True),
-            )
-            .order_by("role", "pk")
-        )
+        members = committee_members_with_counts(committee)
         by_number = sorted(
             (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
         )
-        matrix = _matrix(committee, members, by_number)
-        advice = Advice.objects.filter(committee=committee).select_related("signed_by").first()
+        matrix = committee_matrix(committee=committee, members=members, proposals=by_number)
+        advice = advice_of(committee=committee)
         if advice is not None:
             selected = set(advice.selected.values_list("pk", flat=True))
-    awarded = counts.get(Proposal.Status.AWARDED, 0)
+    capacity = phase_capacity(phase, awarded=counts.get(Proposal.Status.AWARDED, 0))
     forms = {
         "committee_form": CommitteeForm() if committee is None else None,
         "member_form": MemberAddForm(committee=committee) if committee else None,
@@ -281,9 +227,9 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "ranked": len(ranking),
         "advice": advice,
         "selected": selected,
-        "budget_left": phase.budget - phase_committed(phase),
-        "awarded": awarded,
-        "awards_left": max(phase.planned_awards - awarded, 0),
+        "budget_left": capacity.budget_left,
+        "awarded": capacity.awarded,
+        "awards_left": capacity.awards_left,
         **forms,
     }
     return render(request, "proposals/officer/phase.html", context)
@@ -345,7 +291,7 @@ def officer_committee_create(request, phase_pk: int):
         try:
             committee_create(phase=phase, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            if Committee.objects.filter(phase=phase).exists():
+            if committee_exists(phase):
                 # A double click: the committee is there, the page shows it.
                 messages.error(request, error.message)
                 return redirect(_phase_url(phase, "committee"))
@@ -488,8 +434,8 @@ def officer_decide(request, pk: int):
             return redirect(_phase_url(phase, "decisions"))
     ranking = ranking_for(phase)
     row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
-    advice = Advice.objects.filter(committee__phase=phase).first()
-    awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
+    advice = phase_advice(phase)
+    capacity = phase_capacity(phase)
     context = {
         "proposal": proposal,
         "call": proposal.call,
@@ -505,10 +451,10 @@ def officer_decide(request, pk: int):
             for criterion in phase.criteria.all()
         ],
         "advice": advice,
-        "advice_selected": advice is not None and advice.selected.filter(pk=proposal.pk).exists(),
-        "budget_left": phase.budget - phase_committed(phase),
-        "awards_left": max(phase.planned_awards - awarded, 0),
-        "contract": Contract.objects.filter(proposal=proposal).first(),
+        "advice_selected": advice_selects(advice=advice, proposal=proposal),
+        "budget_left": capacity.budget_left,
+        "awards_left": capacity.awards_left,
+        "contract": contract_of(proposal),
         "show_form": proposal.status == Proposal.Status.UNDER_ASSESSMENT or form.is_bound,
         "form": form,
     }
@@ -522,17 +468,7 @@ def officer_decide(request, pk: int):
 def officer_contracts(request):
     if not can(request.user, "calls.add_call"):
         raise Http404
-    to_review = Deliverable.objects.filter(
-        contract=OuterRef("pk"), status=Deliverable.Status.DELIVERED
-    )
-    contracts = (
-        contracts_for_officer(request.user)
-        .annotate(to_review=Exists(to_review))
-        .prefetch_related(
-            Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "pk"))
-        )
-        .order_by("-created_at", "-pk")
-    )
+    contracts = contracts_for_officer_with_milestones(request.user)
     only_to_review = request.GET.get("to_review") == "1"
     if only_to_review:
         contracts = contracts.filter(to_review=True)
@@ -583,12 +519,7 @@ def officer_review(request, deliverable_pk: int):
 @login_required
 def officer_contract_end(request, contract_pk: int):
     """Complete or terminate a contract; what its milestones did not pay is released."""
-    contract = get_object_or_404(
-        Contract.objects.select_related(
-            "proposal__call__authority", "proposal__company", "proposal__phase"
-        ),
-        pk=contract_pk,
-    )
+    contract = get_object_or_404(contracts_with_proposal(), pk=contract_pk)
     _require_manages(request, contract.proposal.call)
     form = ContractEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -144,6 +144,6 @@ def _payments(contract_ids: list[int]) -> dict[int, list[Transaction]]:
     )
     result: dict[int, list[Transaction]] = {}
     for row in rows:
-        if row.paid and row.paid > Decimal("0"):
+        if row.contract_id is not None and row.paid and row.paid > Decimal("0"):
             result.setdefault(row.contract_id, []).append(row)
     return result

@@ -21,7 +21,7 @@ def export_kinds_for(user: User) -> list[str]:
     the ledger and every authority's awards for the ministry as well."""
     if not can(user, "reporting.export"):
         return []
-    kinds = [Export.Kind.CALLS, Export.Kind.AWARDS, Export.Kind.TRANSACTIONS]
+    kinds: list[str] = [Export.Kind.CALLS, Export.Kind.AWARDS, Export.Kind.TRANSACTIONS]
     if organisations_of(user, role=Role.PROCUREMENT_OFFICER).exists():
         kinds.insert(1, Export.Kind.PROPOSALS)
     return kinds

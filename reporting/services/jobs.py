@@ -67,12 +67,13 @@ def job_begin(model: type[Job], pk: int) -> Job | None:
     Raises JobBusy while another worker is still making it (a duplicate delivery).
     """
     with transaction.atomic():
-        job = model.objects.select_for_update().filter(pk=pk).first()
+        job = model._default_manager.select_for_update().filter(pk=pk).first()
         if job is None or job.status not in Job.ACTIVE:
             return None
         now = timezone.now()
-        if job.status == Job.Status.RUNNING and not job.worker_lost:
-            lost_at = job.last_sign_of_life + worker_lost_after()
+        last = job.last_sign_of_life
+        if job.status == Job.Status.RUNNING and not job.worker_lost and last is not None:
+            lost_at = last + worker_lost_after()
             raise JobBusy(retry_in=max((lost_at - now).total_seconds(), 0) + 1)
         job.attempts += 1
         job.started_at = job.heartbeat_at = now
@@ -89,7 +90,9 @@ def job_begin(model: type[Job], pk: int) -> Job | None:
 
 def _owned(job: Job):
     """The job's row, if this attempt still owns it."""
-    return type(job).objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
+    return type(job)._default_manager.filter(
+        pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts
+    )
 
 
 def job_progress(job: Job, percent: int, message: str) -> None:

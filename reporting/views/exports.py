@@ -17,6 +17,7 @@ from portal.files import file_response
 from ..forms.exports import ExportForm
 from ..models import Export
 from ..rendering import exports
+from ..selectors.jobs import recent_exports
 from ..services.exports import export_check, export_kinds_for, export_request, export_retry
 
 EXPORTS_SHOWN = 20
@@ -53,9 +54,7 @@ def export_list(request):
         if not created:
             messages.info(request, _("This export is already being made: here it is."))
         return redirect("reporting:export", pk=export.pk)
-    recent = Export.objects.filter(requested_by=request.user).order_by("-created_at")[
-        :EXPORTS_SHOWN
-    ]
+    recent = recent_exports(request.user, limit=EXPORTS_SHOWN)
     return render(request, "reporting/exports.html", {"form": form, "exports": recent})
 
 

@@ -18,6 +18,7 @@ from portal.files import file_response
 
 from ..forms.reports import ReportRequestForm
 from ..models import ParliamentReport
+from ..selectors.jobs import parliament_reports
 from ..services.reports import report_request, report_retry
 
 REPORTS_PER_PAGE = 25
@@ -57,14 +58,14 @@ def reports(request):
                 if not created:
                     messages.info(request, _("This report was already asked for: here it is."))
                 return redirect("reporting:report", pk=report.pk)
-    records = ParliamentReport.objects.select_related("requested_by").order_by("-created_at")
+    records = parliament_reports().order_by("-created_at")
     page = Paginator(records, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reporting/reports.html", {"form": form, "page_obj": page})
 
 
 def _report(request, pk: int) -> ParliamentReport:
     _require(request, "reporting.view_report")
-    return get_object_or_404(ParliamentReport.objects.select_related("requested_by"), pk=pk)
+    return get_object_or_404(parliament_reports(), pk=pk)
 
 
 @login_required

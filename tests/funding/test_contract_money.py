@@ -37,13 +37,13 @@ from funding.services.ledger import (
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role
 from proposals.models import Contract, Deliverable, Proposal
+from proposals.selectors.capacity import phase_committed
 from proposals.services.assessment import assessment_open
 from proposals.services.decisions import (
     contract_complete,
     contract_terminate,
     deliverable_deliver,
     deliverable_review,
-    phase_committed,
     proposal_award,
     proposal_reject,
 )

@@ -3,7 +3,6 @@ and a plausible funnel (proposals, awards, contracts) behind every co-financed t
 
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
@@ -23,8 +22,6 @@ from funding.selectors.targets import progress_of, targets_with_progress
 from funding.selectors.trajectories import supported_trajectories
 from portal.money import round_cents
 from proposals.models import Advice, Contract, Deliverable, Proposal
-
-pytestmark = pytest.mark.django_db
 
 
 def _state():
@@ -53,8 +50,7 @@ def _paid_by_hand() -> dict[str, Decimal]:
     }
 
 
-def test_demo_data_commits_both_ezk_budgets_and_is_idempotent():
-    call_command("demo_data", "--force")
+def test_demo_data_commits_both_ezk_budgets_and_is_idempotent(demo_world):
 
     balances = {b.fund.code: b for b in fund_balances(Fund.objects.all())}
     cabinet, one_off = balances[CABINET_FUND], balances[ONE_OFF_FUND]
@@ -96,8 +92,9 @@ def test_demo_data_commits_both_ezk_budgets_and_is_idempotent():
     assert _state() == before
 
 
-def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_paid():
-    call_command("demo_data", "--force")
+def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_paid(
+    demo_world,
+):
 
     assert Contract.objects.filter(proposal__call__title="SBIR Circulaire Viaducten").count() == 13
     contracts = Contract.objects.all()
@@ -146,8 +143,7 @@ def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_
     ).exists()
 
 
-def test_every_co_financed_trajectory_has_a_funnel_that_narrows():
-    call_command("demo_data", "--force")
+def test_every_co_financed_trajectory_has_a_funnel_that_narrows(demo_world):
 
     trajectories = supported_trajectories()
     assert len(trajectories) == 13
@@ -199,8 +195,9 @@ def test_every_co_financed_trajectory_has_a_funnel_that_narrows():
         assert all(r.invited_at < call.deadline for r in invited)
 
 
-def test_the_demo_has_targets_of_each_measure_and_its_ended_trajectories_hold_nothing():
-    call_command("demo_data", "--force")
+def test_the_demo_has_targets_of_each_measure_and_its_ended_trajectories_hold_nothing(
+    demo_world,
+):
 
     targets = AuthorityTarget.objects.all()
     assert {target.measure for target in targets} == set(AuthorityTarget.Measure.values)

@@ -1,18 +1,13 @@
 """The demo's identity: verified companies, one unverified squatter, and Viaduct Circulair's
 person reachable through the eHerkenning mock."""
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from portal.identity.demo.companies import UNVERIFIED, VIADUCT
 from portal.models import Organisation, TeamRole, User
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_verifies_its_companies_and_leaves_one_to_take_back(client, settings):
-    call_command("demo_data", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_demo_verifies_its_companies_and_leaves_one_to_take_back(demo_world, client, settings):
     settings.EHERKENNING_MODE = "mock"
 
     unverified = Organisation.objects.filter(kind="company", verified_at__isnull=True)

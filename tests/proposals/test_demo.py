@@ -25,8 +25,6 @@ from proposals.models import (
 from proposals.selectors.ranking import ranking_for
 from tests.conftest import login_verified
 
-pytestmark = pytest.mark.django_db
-
 
 def load() -> float:
     started = time.monotonic()
@@ -56,8 +54,7 @@ def counts() -> tuple[int, ...]:
 
 
 @pytest.fixture
-def viaducts() -> Call:
-    load()
+def viaducts(demo_world) -> Call:
     return Call.objects.get(title="SBIR Circulaire Viaducten")
 
 
@@ -160,8 +157,7 @@ DECIDED = [
 ]
 
 
-def test_the_officer_pages_of_decided_demo_calls_follow_their_committees_advice():
-    load()
+def test_the_officer_pages_of_decided_demo_calls_follow_their_committees_advice(demo_world):
     calls = list(Call.objects.filter(title__in=DECIDED))
     assert len(calls) == len(DECIDED)
     for call in calls:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from calls.models import Call, Phase
 from calls.services.lifecycle import call_close
+from portal.exceptions import DomainError
 from portal.models import Organisation, Role
 from proposals.models import (
     Assignment,
@@ -34,6 +35,7 @@ from proposals.models import (
     Deliverable,
     Proposal,
 )
+from proposals.selectors.capacity import PhaseCapacity, phase_capacity
 from proposals.services.assessment import (
     assessment_open,
     code_of_conduct_accept,
@@ -738,6 +740,47 @@ def test_a_double_post_of_an_award_shows_the_illegal_transition(
     assert "Beste plan" in second.content.decode()
     assert Contract.objects.filter(proposal=proposal).count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_pages_and_the_award_service_share_one_phase_capacity(advised):
+    assessing = advised
+    phase = assessing.phase
+    Phase.objects.filter(pk=phase.pk).update(
+        budget=Decimal("40000.00"), max_per_award=Decimal("30000.00"), planned_awards=3
+    )
+    phase.refresh_from_db()
+    first, second, third = assessing.proposals[:3]
+    proposal_award(
+        proposal=first, actor=assessing.officer, motivation="Beste", amount=Decimal("15000.00")
+    )
+
+    capacity = phase_capacity(phase)
+    assert capacity == PhaseCapacity(budget_left=Decimal("25000.00"), awarded=1, awards_left=2)
+    client = officer_client(assessing.officer)
+    for page in (
+        client.get(url("officer_phase", phase_pk=phase.pk)),
+        client.get(url("officer_decide", pk=second.pk)),
+    ):
+        assert page.context["budget_left"] == capacity.budget_left
+        assert page.context["awards_left"] == capacity.awards_left
+
+    # What the pages offer is exactly what the service takes: a cent more does not fit.
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=second, actor=assessing.officer, motivation="Ook", amount=Decimal("25000.01")
+        )
+    assert refused.value.code == "budget"
+    proposal_award(
+        proposal=second, actor=assessing.officer, motivation="Ook", amount=Decimal("25000.00")
+    )
+    assert phase_capacity(phase) == PhaseCapacity(
+        budget_left=Decimal("0.00"), awarded=2, awards_left=1
+    )
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=third, actor=assessing.officer, motivation="Nog", amount=Decimal("0.01")
+        )
+    assert refused.value.code == "budget"
 
 
 def test_the_phase_page_shows_the_ranking_budget_and_awards_left(advised):

@@ -586,16 +586,3 @@ def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
     assert "implementation" not in entry
     paid = next(m for m in entry["milestones"] if m["id"] == f"payment-{demo['milestone'].pk}")
     assert paid["status"] == "scheduled"
-
-
-def test_the_demo_data_validates(client):
-    from django.core.management import call_command
-
-    with open("/dev/null", "w") as quiet:
-        call_command("demo_data", "--force", stdout=quiet)
-    package = package_from(client.get(ALL))
-    assert validate_package(package) == []
-    titles = {r["tender"]["title"].split(" – ")[0] for r in package["releases"]}
-    assert "SBIR Circulaire Viaducten" in titles
-    viaducts = [r for r in package["releases"] if r["tender"]["title"].startswith("SBIR Circ")]
-    assert [len(r.get("awards", [])) for r in viaducts] == [10, 3]

@@ -34,7 +34,7 @@ from ...forms.calls import (
     RequiredDocumentFormSet,
 )
 from ...models import Call
-from ...selectors.calls import call_detail, calls_managed_by
+from ...selectors.calls import call_detail, calls_managed_by, calls_with_authority
 from ...services.lifecycle import (
     call_amend,
     call_cancel,
@@ -61,7 +61,7 @@ def _require_officer(request) -> None:
 
 def _managed_call(request, pk: int, queryset=None) -> Call:
     """The call, if this person manages it; 404 otherwise, so nobody learns it exists."""
-    queryset = queryset if queryset is not None else Call.objects.select_related("authority")
+    queryset = queryset if queryset is not None else calls_with_authority()
     call = get_object_or_404(queryset, pk=pk)
     if not can(request.user, "calls.manage_call", call):
         raise Http404
@@ -108,7 +108,7 @@ def officer_create(request):
 
 @login_required
 def officer_manage(request, pk: int):
-    call = _managed_call(request, pk, queryset=call_detail(Call.objects.all()))
+    call = _managed_call(request, pk, queryset=call_detail())
     next_states = states.next_states(call)
     is_draft = call.status == Call.Status.DRAFT
     context = {

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.views import AuditActorMixin
+from portal.http import authenticated
 
 from ..models import ApiToken
-from ..selectors.identity import api_tokens_of
+from ..selectors.identity import api_tokens_of, no_api_tokens
 from ..services.tokens import api_token_revoke
 from .serializers import ApiTokenSerializer
 
@@ -25,8 +26,8 @@ class ApiTokenList(generics.ListAPIView):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema has no user
-            return ApiToken.objects.none()
-        return api_tokens_of(self.request.user)
+            return no_api_tokens()
+        return api_tokens_of(authenticated(self.request.user))
 
 
 class ApiTokenRevoke(AuditActorMixin, APIView):

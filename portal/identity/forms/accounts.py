@@ -15,6 +15,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+    # Only PasswordResetView calls it, with keywords; the rest of the parent's are unused.
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):  # type: ignore[override]
         domain = domain_override or (request.get_host() if request else "")
         password_reset_request(email=self.cleaned_data["email"], domain=domain, use_https=use_https)

@@ -56,6 +56,6 @@ class MockEherkenningForm(CompanyIdentifierFields):
     ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         cleaned["identifier"] = self.clean_identifier(cleaned)
         return cleaned

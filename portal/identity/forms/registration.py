@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +10,13 @@ from ..countries import NETHERLANDS, country_choices
 from ..services.companies import CompanyIdentifier
 from ..validators import validate_euid, validate_kvk_number, validate_vat_number
 
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-class PasswordPairMixin:
+
+class PasswordPairMixin(_FormBase):
     """Two password fields that must match and pass the password validators."""
 
     def clean_password_pair(self, cleaned: dict, *, email: str, full_name: str) -> None:
@@ -105,7 +112,7 @@ class CompanyIdentifierFields(forms.Form):
                 "country": "vat_number",
                 "invalid_euid": "euid",
                 "euid_country": "euid",
-            }.get(error.code, "kvk_number")
+            }.get(error.code or "", "kvk_number")
             self.add_error(field, error)
             return None
 
@@ -146,7 +153,7 @@ class CompanyRegistrationForm(PasswordPairMixin, CompanyIdentifierFields):
     ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         cleaned["identifier"] = self.clean_identifier(cleaned)
         self.clean_password_pair(
             cleaned, email=cleaned.get("email", ""), full_name=cleaned.get("full_name", "")

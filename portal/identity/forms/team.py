@@ -36,6 +36,6 @@ class InvitationNewAccountForm(PasswordPairMixin, forms.Form):
         self.email = email
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         self.clean_password_pair(cleaned, email=self.email, full_name=cleaned.get("full_name", ""))
         return cleaned

@@ -5,7 +5,13 @@ from django.utils import timezone
 
 from portal.models import Membership, Organisation, Role, User
 
-from ..models import ApiToken, CompanyVerification, EmailConfirmation, TeamInvitation
+from ..models import (
+    ApiToken,
+    CompanyVerification,
+    EmailConfirmation,
+    IdentifierClaim,
+    TeamInvitation,
+)
 
 
 def email_confirmation_pending(user: User) -> bool:
@@ -68,3 +74,23 @@ def verifications_of(company: Organisation) -> QuerySet[CompanyVerification]:
     return CompanyVerification.objects.filter(company=company).select_related(
         "verified_by", "revoked_by"
     )
+
+
+def company_memberships_with_people() -> QuerySet[Membership]:
+    """Company memberships (role applicant), with the company and the person."""
+    return Membership.objects.select_related("organisation", "user").filter(role=Role.APPLICANT)
+
+
+def invitations_with_company() -> QuerySet[TeamInvitation]:
+    return TeamInvitation.objects.select_related("company")
+
+
+def claims_of(company: Organisation) -> QuerySet[IdentifierClaim]:
+    """The identifier claims the company made and those made against it."""
+    return IdentifierClaim.objects.filter(taken_from=company) | IdentifierClaim.objects.filter(
+        claimed_by=company
+    )
+
+
+def no_api_tokens() -> QuerySet[ApiToken]:
+    return ApiToken.objects.none()

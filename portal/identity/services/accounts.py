@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.models import Membership, Role, TeamRole, User
 
-from ..models import EmailConfirmation
+from ..models import EmailConfirmation, IdentityProviderDevice
 from .companies import CompanyIdentifier, company_create, company_holding
 
 CONFIRMATION_SALT = "portal.identity.email-confirmation"
@@ -106,6 +106,8 @@ def registration_process(*, payload: dict) -> str:
                     )
                 except DomainError:  # someone registered the number a moment ago
                     holder = company_holding(identifier)
+                    if holder is None:  # refused for another reason than that race
+                        raise
             if company is not None:
                 Membership.objects.create(
                     user=user,
@@ -114,7 +116,7 @@ def registration_process(*, payload: dict) -> str:
                     team_role=TeamRole.ADMINISTRATOR,
                 )
                 kind, company_id = "confirm", company.pk
-            else:
+            elif holder is not None:
                 kind, company_id = "confirm_company_known", holder.pk
             transaction.on_commit(
                 lambda: send_registration_mail.delay(kind, user.pk, company_id=company_id)
@@ -217,3 +219,14 @@ def password_login_problem(user: User) -> str | None:
             "names": names
         }
     return None
+
+
+def identity_provider_device(
+    *, user: User, provider_slug: str, name: str
+) -> IdentityProviderDevice:
+    """The second factor standing for logins through this provider with more than a password
+    (made on the first such login)."""
+    device, _created = IdentityProviderDevice.objects.get_or_create(
+        user=user, provider_slug=provider_slug, defaults={"name": name, "confirmed": True}
+    )
+    return device

@@ -6,6 +6,7 @@ once ministry staff checked it in the trade register. Only verified companies su
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
@@ -245,5 +246,5 @@ def identifiers_take_back(
         from ..tasks import send_identifier_lost
 
         for claim in claims:
-            transaction.on_commit(lambda pk=claim.pk: send_identifier_lost.delay(pk))
+            transaction.on_commit(partial(send_identifier_lost.delay, claim.pk))
     return claims

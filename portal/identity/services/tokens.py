@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, User
-from portal.selectors.identity import requires_two_factor
+from portal.selectors.identity import requires_two_factor, two_factor_enabled
 
 from ..models import ApiToken
 
@@ -32,7 +32,7 @@ def password_fingerprint(user: User) -> str:
 
 def second_factor_required_for_tokens(user: User) -> bool:
     """Everyone who must log in with a second factor, and everyone who switched one on."""
-    return requires_two_factor(user) or user.totpdevice_set.filter(confirmed=True).exists()
+    return requires_two_factor(user) or two_factor_enabled(user)
 
 
 def api_token_create(

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from portal.exceptions import DomainError
+from portal.http import authenticated
 
 from ..forms.accounts import PasswordResetForm
 from ..forms.registration import CompanyRegistrationForm
@@ -113,7 +114,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if api_tokens_revoke_all(
-            user=self.request.user, reason=ApiToken.RevokeReason.PASSWORD_CHANGED
+            user=authenticated(self.request.user), reason=ApiToken.RevokeReason.PASSWORD_CHANGED
         ):
             messages.info(self.request, _("Your API tokens are revoked with your old password."))
         return response

@@ -38,11 +38,13 @@ def _mode() -> str:
 
 
 def _finish(request, identity: EherkenningIdentity, result: SignIn):
-    if not (request.user.is_authenticated and request.user.pk == result.user.pk):
-        auth.login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+    user, company = result.user, result.company
+    if user is None or company is None:  # a sign-in that still needs an account
+        raise ValueError("Only a sign-in with a person and a company can finish.")
+    if not (request.user.is_authenticated and request.user.pk == user.pk):
+        auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["identity_eherkenning_loa"] = identity.level_of_assurance
     request.session.pop(PENDING, None)
-    company = result.company
     if result.claims:
         messages.success(
             request,
@@ -178,12 +180,14 @@ class EherkenningDetailsView(View):
     """A person's first eHerkenning login: their name and e-mail address (or their account)."""
 
     template_name = "identity/eherkenning_details.html"
+    identity: EherkenningIdentity
 
     def dispatch(self, request, *args, **kwargs):
-        self.identity = _pending(request)
-        if self.identity is None:
+        identity = _pending(request)
+        if identity is None:
             messages.error(request, _("Log in with eHerkenning again, please."))
             return redirect("login")
+        self.identity = identity
         return super().dispatch(request, *args, **kwargs)
 
     def _form(self, data=None):
@@ -227,13 +231,16 @@ class EherkenningDetailsView(View):
 class EherkenningLinkView(View):
     """After logging in with a password: link the pending eHerkenning login to the account."""
 
+    identity: EherkenningIdentity
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect("login")
-        self.identity = _pending(request)
-        if self.identity is None:
+        identity = _pending(request)
+        if identity is None:
             messages.error(request, _("Log in with eHerkenning again, please."))
             return redirect("dashboard")
+        self.identity = identity
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):

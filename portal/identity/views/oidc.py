@@ -13,8 +13,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from ..models import IdentityProviderDevice
-from ..oidc import ProviderUnavailable, discovery, provider_by_slug
+from ..oidc import Provider, ProviderUnavailable, discovery, provider_by_slug
+from ..services.accounts import identity_provider_device
 
 
 class OidcLoginView(OIDCAuthenticationRequestView):
@@ -60,13 +60,16 @@ FAILURES = {
 class OidcCallbackView(OIDCAuthenticationCallbackView):
     """Back from the provider: the backend matches the person by e-mail and organisation."""
 
+    provider: Provider
+
     def get(self, request):
         state = request.GET.get("state", "")
         entry = request.session.get("oidc_states", {}).get(state) or {}
-        self.provider = provider_by_slug(entry.get("provider", ""))
-        if self.provider is None:
+        provider = provider_by_slug(entry.get("provider", ""))
+        if provider is None:
             messages.error(request, _("This login has expired. Start again, please."))
             return redirect("login")
+        self.provider = provider
         request.identity_oidc_provider = self.provider
         return super().get(request)
 
@@ -91,10 +94,8 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
         request = self.request
         if getattr(request, "identity_oidc_mfa", False):
             # The provider asked for more than a password: that is the second factor.
-            device, _created = IdentityProviderDevice.objects.get_or_create(
-                user=self.user,
-                provider_slug=self.provider.slug,
-                defaults={"name": self.provider.name, "confirmed": True},
+            device = identity_provider_device(
+                user=self.user, provider_slug=self.provider.slug, name=self.provider.name
             )
             otp_login(request, device)
             request.session.cycle_key()

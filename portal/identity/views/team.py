@@ -12,13 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
-from portal.models import Membership, Organisation, Role
+from portal.models import Membership, Organisation
 from portal.permissions import can
 
 from ..forms.team import InvitationForm, InvitationNewAccountForm, TeamRoleForm
-from ..models import TeamInvitation
 from ..permissions import company_memberships
-from ..selectors.identity import open_invitations_of, team_of
+from ..selectors.identity import (
+    company_memberships_with_people,
+    invitations_with_company,
+    open_invitations_of,
+    team_of,
+)
 from ..services.teams import (
     team_invitation_accept,
     team_invitation_accept_new_account,
@@ -89,9 +93,7 @@ def team_invite_view(request):
 
 
 def _membership(request, pk: int) -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "user"), pk=pk, role=Role.APPLICANT
-    )
+    membership = get_object_or_404(company_memberships_with_people(), pk=pk)
     if not can(request.user, "identity.view_team", membership.organisation):
         raise Http404
     return membership
@@ -143,7 +145,7 @@ def team_role_view(request, pk: int):
 @login_required
 @require_POST
 def team_invitation_withdraw_view(request, pk: int):
-    invitation = get_object_or_404(TeamInvitation.objects.select_related("company"), pk=pk)
+    invitation = get_object_or_404(invitations_with_company(), pk=pk)
     if not can(request.user, "identity.manage_team", invitation.company):
         raise Http404
     team_invitation_withdraw(invitation=invitation, actor=request.user)

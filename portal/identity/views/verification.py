@@ -15,8 +15,13 @@ from portal.permissions import can
 
 from ..countries import country_name
 from ..forms.verification import RegisterCheckForm, RevokeVerificationForm
-from ..models import CompanyVerification, IdentifierClaim
-from ..selectors.identity import companies_for_verification, team_of, verifications_of
+from ..models import CompanyVerification
+from ..selectors.identity import (
+    claims_of,
+    companies_for_verification,
+    team_of,
+    verifications_of,
+)
 from ..services.companies import company_verification_revoke, company_verify_by_register_check
 
 
@@ -51,8 +56,7 @@ def _company_page(request, company, *, form=None, status=200):
             "country": country_name(company.country),
             "team": team_of(company),
             "verifications": verifications_of(company),
-            "claims": IdentifierClaim.objects.filter(taken_from=company)
-            | IdentifierClaim.objects.filter(claimed_by=company),
+            "claims": claims_of(company),
             "form": form or RegisterCheckForm(),
         },
         status=status,

@@ -42,5 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"Authenticator key (TOTP) for roles that need it: {DEMO_TOTP_SECRET}")
         for email, _name, _organisation, role, is_staff in PEOPLE:
-            label = "portal administrator" if is_staff else role.label
+            label = "portal administrator" if is_staff or role is None else role.label
             self.stdout.write(f"  {email:40} {label}")

@@ -1,0 +1,55 @@
+"""What a phase can still award: budget and number of awards left.
+
+One answer for the officer's pages and for the award service (which asks it with the phase
+row locked, so that two officers cannot both take the last place or the last euro).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from calls.models import Phase
+from portal.money import ZERO
+
+from ..models import Contract, Deliverable, Proposal
+
+
+@dataclass(frozen=True)
+class PhaseCapacity:
+    budget_left: Decimal
+    awarded: int
+    awards_left: int
+
+
+def phase_committed(phase: Phase) -> Decimal:
+    """What the phase's contracts take of its budget.
+
+    A running contract takes its whole amount; an ended one (completed or terminated) only
+    what its accepted milestones paid, since the rest was released.
+    """
+    running = (
+        Contract.objects.filter(proposal__phase=phase, status=Contract.Status.ACTIVE)
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    paid_by_ended = (
+        Deliverable.objects.filter(
+            contract__proposal__phase=phase, status=Deliverable.Status.ACCEPTED
+        )
+        .exclude(contract__status=Contract.Status.ACTIVE)
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return (running or ZERO) + (paid_by_ended or ZERO)
+
+
+def phase_capacity(phase: Phase, *, awarded: int | None = None) -> PhaseCapacity:
+    """Budget left and awards left; ``awarded`` saves a query for a page that counted it."""
+    if awarded is None:
+        awarded = Proposal.objects.filter(phase=phase, status=Proposal.Status.AWARDED).count()
+    return PhaseCapacity(
+        budget_left=phase.budget - phase_committed(phase),
+        awarded=awarded,
+        awards_left=max(phase.planned_awards - awarded, 0),
+    )
