@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("assessment/<int:seat_pk>/advice/", chair.advice, name="advice"),
     path("assessment/<int:seat_pk>/advice.pdf", chair.advice_pdf, name="advice_pdf"),
+    path("assessment/<int:seat_pk>/deputy/", chair.deputy, name="deputy"),
     path(
         "officer/proposals/calls/<int:call_pk>/",
         officer.officer_proposals,

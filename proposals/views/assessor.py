@@ -42,7 +42,8 @@ from ..selectors.ranking import RANKED_STATUSES
 from ..services.assessment import assessment_save, code_of_conduct_accept, conflict_declare
 
 DECLARATIONS_PAGE_SIZE = 50
-SEATS = CommitteeMember.objects.select_related("committee__phase__call__authority", "user")
+# A seat the officer removed is gone for its person: every page answers 404.
+SEATS = CommitteeMember.objects.active().select_related("committee__phase__call__authority", "user")
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -120,7 +121,8 @@ def _seat_overview(seats: list[CommitteeMember]) -> None:
     )
     assignments = defaultdict(list)
     for assignment in (
-        Assignment.objects.filter(member_id__in=seat_ids)
+        Assignment.objects.active()
+        .filter(member_id__in=seat_ids)
         .exclude(Exists(conflicted))
         .select_related("proposal", "assessment")
         .order_by("proposal__submission_number", "pk")
