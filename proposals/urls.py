@@ -78,6 +78,21 @@ urlpatterns = [
         name="officer_expert_invite",
     ),
     path(
+        "officer/proposals/phases/<int:phase_pk>/committee/deputy/",
+        officer.officer_deputy,
+        name="officer_deputy",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/members/<int:member_pk>/remove/",
+        officer.officer_member_remove,
+        name="officer_member_remove",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/assignments/<int:assignment_pk>/withdraw/",
+        officer.officer_assignment_withdraw,
+        name="officer_assignment_withdraw",
+    ),
+    path(
         "officer/proposals/phases/<int:phase_pk>/assignments/",
         officer.officer_assign,
         name="officer_assign",

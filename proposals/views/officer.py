@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,11 +30,14 @@ from portal.permissions import can
 
 from ..forms.officer import (
     AssignmentForm,
+    AssignmentWithdrawForm,
     CommitteeForm,
     ContractEndForm,
     DecisionForm,
+    DeputyChairForm,
     ExpertInviteForm,
     MemberAddForm,
+    MemberRemoveForm,
     PhaseDeadlineForm,
     ProposalFilterForm,
     ReviewForm,
@@ -56,10 +59,13 @@ from ..selectors.ranking import ranking_for
 from ..services.assessment import (
     assessment_open,
     assignment_add,
+    assignment_withdraw,
     assignments_balance,
     committee_create,
+    committee_deputy_designate,
     committee_invite_expert,
     committee_member_add,
+    committee_member_remove,
 )
 from ..services.decisions import (
     contract_complete,
@@ -202,10 +208,10 @@ def officer_proposals(request, call_pk: int):
 def _matrix(committee: Committee, members: list[CommitteeMember], proposals: list[Proposal]):
     """Rows of proposals, columns of members: assigned (and scored), conflict, or nothing."""
     assigned = {
-        (member_id, proposal_id): status
-        for member_id, proposal_id, status in Assignment.objects.filter(
+        (member_id, proposal_id): (pk, status, withdrawn)
+        for pk, member_id, proposal_id, status, withdrawn in Assignment.objects.filter(
             member__committee=committee
-        ).values_list("member_id", "proposal_id", "assessment__status")
+        ).values_list("pk", "member_id", "proposal_id", "assessment__status", "withdrawn_at")
     }
     conflicts = set(
         ConflictDeclaration.objects.filter(
@@ -217,13 +223,16 @@ def _matrix(committee: Committee, members: list[CommitteeMember], proposals: lis
         cells = []
         for member in members:
             key = (member.pk, proposal.pk)
+            assignment_pk, status, withdrawn = assigned.get(key, (None, None, None))
             if key in conflicts:
                 state = "conflict"
-            elif key in assigned:
-                state = "scored" if assigned[key] == Assessment.Status.SUBMITTED else "assigned"
-            else:
+            elif assignment_pk is None:
                 state = "none"
-            cells.append({"member": member, "state": state})
+            elif withdrawn is not None:
+                state = "withdrawn"
+            else:
+                state = "scored" if status == Assessment.Status.SUBMITTED else "assigned"
+            cells.append({"member": member, "state": state, "assignment": assignment_pk})
         rows.append({"proposal": proposal, "cells": cells})
     return rows
 
@@ -236,17 +245,28 @@ def _phase_page(request, phase: Phase, **bound_forms):
     committee = Committee.objects.filter(phase=phase).first()
     ranking = ranking_for(phase)
     members: list[CommitteeMember] = []
+    removed_members: list[CommitteeMember] = []
     matrix: list[dict] = []
     advice = None
     selected: set[int] = set()
     if committee is not None:
         members = list(
-            committee.members.select_related("user")
+            committee.members.active()
+            .select_related("user")
             .annotate(
                 declared=Count("declarations", distinct=True),
-                assigned=Count("assignments", distinct=True),
+                assigned=Count(
+                    "assignments",
+                    filter=Q(assignments__withdrawn_at__isnull=True),
+                    distinct=True,
+                ),
             )
             .order_by("role", "pk")
+        )
+        removed_members = list(
+            committee.members.filter(removed_at__isnull=False)
+            .select_related("user", "removed_by")
+            .order_by("removed_at", "pk")
         )
         by_number = sorted(
             (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
@@ -261,6 +281,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "member_form": MemberAddForm(committee=committee) if committee else None,
         "expert_form": ExpertInviteForm() if committee else None,
         "assign_form": AssignmentForm(committee=committee) if committee else None,
+        "deputy_form": DeputyChairForm(committee=committee) if committee else None,
     }
     forms.update(bound_forms)
     context = {
@@ -276,6 +297,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
         "committee": committee,
         "members": members,
+        "removed_members": removed_members,
         "matrix": matrix,
         "ranking": ranking,
         "ranked": len(ranking),
@@ -455,6 +477,129 @@ def officer_assign_auto(request, phase_pk: int):
             % {"count": added},
         )
     return redirect(_phase_url(phase, "assignments"))
+
+
+@login_required
+@require_POST
+def officer_deputy(request, phase_pk: int):
+    """Designate the committee's deputy chair (or none)."""
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    form = DeputyChairForm(request.POST, committee=committee)
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            committee_deputy_designate(committee=committee, actor=request.user, member=member)
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            if member is None:
+                messages.success(request, _("The committee has no deputy chair now."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is the deputy chair.")
+                    % {"name": member.user.full_name or member.user.email},
+                )
+            return redirect(_phase_url(phase, "deputy"))
+    return _phase_page(request, phase, deputy_form=form)
+
+
+@login_required
+def officer_member_remove(request, phase_pk: int, member_pk: int):
+    """Remove a member from the committee, with a reason; their open assignments go."""
+    phase = _managed_phase(request, phase_pk)
+    member = get_object_or_404(
+        CommitteeMember.objects.active().select_related("user", "committee"),
+        pk=member_pk,
+        committee__phase=phase,
+    )
+    form = MemberRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawn = committee_member_remove(
+                member=member, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s is removed from the committee; %(count)d open assignment is "
+                    "withdrawn.",
+                    "%(name)s is removed from the committee; %(count)d open assignments are "
+                    "withdrawn.",
+                    withdrawn,
+                )
+                % {"name": member.user.full_name or member.user.email, "count": withdrawn},
+            )
+            return redirect(_phase_url(phase, "members"))
+    open_assignments = (
+        Assignment.objects.active()
+        .filter(member=member)
+        .exclude(assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("proposal")
+        .order_by("proposal__submission_number")
+    )
+    context = {
+        "call": phase.call,
+        "phase": phase,
+        "member": member,
+        "open_assignments": open_assignments,
+        "form": form,
+    }
+    return render(request, "proposals/officer/member_remove.html", context)
+
+
+@login_required
+def officer_assignment_withdraw(request, phase_pk: int, assignment_pk: int):
+    """Withdraw one assignment, with a reason, and give the proposal to another member."""
+    phase = _managed_phase(request, phase_pk)
+    assignment = get_object_or_404(
+        Assignment.objects.active().select_related(
+            "member__user", "member__committee", "proposal", "assessment"
+        ),
+        pk=assignment_pk,
+        member__committee__phase=phase,
+    )
+    form = AssignmentWithdrawForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["reassign_to"]
+        try:
+            assignment_withdraw(
+                assignment=assignment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                reassign_to=target,
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            names = {
+                "name": assignment.member.user.full_name or assignment.member.user.email,
+                "proposal": assignment.proposal.submission_number,
+            }
+            if target is None:
+                text = _("The assignment of %(name)s for %(proposal)s is withdrawn.") % names
+            else:
+                names["other"] = target.user.full_name or target.user.email
+                text = (
+                    _("%(proposal)s is withdrawn from %(name)s and assigned to %(other)s.") % names
+                )
+            messages.success(request, text)
+            return redirect(_phase_url(phase, "assignments"))
+    context = {
+        "call": phase.call,
+        "phase": phase,
+        "assignment": assignment,
+        "submitted": getattr(assignment, "assessment", None) is not None
+        and assignment.assessment.status == Assessment.Status.SUBMITTED,
+        "form": form,
+    }
+    return render(request, "proposals/officer/assignment_withdraw.html", context)
 
 
 # --- The decision on one proposal --------------------------------------------------------------
