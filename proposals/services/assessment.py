@@ -355,6 +355,12 @@ def assessment_save(
 ) -> Assessment:
     """Store scores {criterion_id: (score, motivation)}; with submit, lock them."""
     _require_seat(actor, assignment.member)
+    if assignment.withdrawn_at is not None or assignment.member.removed_at is not None:
+        raise DomainError(
+            _("This assignment was withdrawn: %(reason)s")
+            % {"reason": assignment.withdrawn_reason or _("member removed")},
+            code="withdrawn",
+        )
     scores = {int(criterion_id): value for criterion_id, value in scores.items()}
     if not ConflictDeclaration.objects.filter(
         member=assignment.member, proposal=assignment.proposal, has_conflict=False

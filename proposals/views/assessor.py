@@ -308,7 +308,7 @@ def assess(request, seat_pk: int, proposal_pk: int):
     proposal = _cleared_proposal(request, seat, proposal_pk)
     call = proposal.call
     criteria = list(proposal.phase.criteria.all())
-    assignment = Assignment.objects.filter(member=seat, proposal=proposal).first()
+    assignment = Assignment.objects.active().filter(member=seat, proposal=proposal).first()
     assessment = (
         Assessment.objects.filter(assignment=assignment).prefetch_related("scores").first()
         if assignment
