@@ -385,3 +385,35 @@ def test_a_bad_reassignment_is_refused_on_the_form(plain, verified_client):
         assert 'data-testid="error-summary"' in response.text
     assert Assignment.objects.get(pk=plain["missing"].pk).withdrawn_at is None
     assert Assignment.objects.filter(proposal=plain["y"]).count() == 2
+
+
+def test_a_withdrawn_assignment_can_no_longer_be_scored(plain, verified_client):
+    from proposals.services.assessment import assessment_save, assignment_withdraw
+
+    from .test_api import _scores, client_for
+
+    missing = plain["missing"]
+    member = missing.member
+    assignment_withdraw(assignment=missing, actor=plain["officer"], reason="Dubbel toegewezen")
+    missing.refresh_from_db()
+    api = client_for(member.user)
+    assert missing.pk not in {
+        a["id"] for a in api.get(reverse("api-assessment-list")).json()["results"]
+    }
+    refused = api.put(
+        reverse("api-assessment-detail", args=[missing.pk]),
+        {"scores": _scores(missing, 7), "submit": True},
+        format="json",
+    )
+    assert refused.status_code == 404
+    client = verified_client(member.user)
+    address = url("assess", seat_pk=member.pk, proposal_pk=plain["y"].pk)
+    assert client.get(address).status_code == 404
+    with pytest.raises(DomainError) as error:
+        assessment_save(
+            assignment=missing,
+            actor=member.user,
+            scores={c.pk: (7, "Goed") for c in plain["criteria"]},
+            submit=True,
+        )
+    assert error.value.code == "withdrawn"
