@@ -295,7 +295,11 @@ def _score_table(assessments, criteria) -> list[dict]:
 
 def _submitted_assessments(proposal: Proposal):
     return (
-        Assessment.objects.filter(assignment__proposal=proposal, status=Assessment.Status.SUBMITTED)
+        Assessment.objects.filter(
+            assignment__proposal=proposal,
+            assignment__withdrawn_at__isnull=True,  # a withdrawn one no longer counts
+            status=Assessment.Status.SUBMITTED,
+        )
         .select_related("assignment__member__user")
         .prefetch_related("scores")
         .order_by("assignment__member__role", "assignment__member_id")

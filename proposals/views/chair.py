@@ -156,7 +156,7 @@ def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reop
             row["reopen_form"] = bound_reopen[1]
         else:
             row["reopen_form"] = ReopenForm(assessment_pk=assessment.pk)
-    assigned = Assignment.objects.filter(proposal=proposal).count()
+    assigned = Assignment.objects.active().filter(proposal=proposal).count()
     return render(
         request,
         "proposals/assessment/consensus.html",
