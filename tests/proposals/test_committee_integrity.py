@@ -417,3 +417,22 @@ def test_a_withdrawn_assignment_can_no_longer_be_scored(plain, verified_client):
             submit=True,
         )
     assert error.value.code == "withdrawn"
+
+
+def test_the_scores_of_a_withdrawn_assignment_no_longer_count(plain, verified_client):
+    from proposals.selectors.ranking import ranking_for
+    from proposals.services.assessment import assignment_withdraw
+
+    y = plain["y"]
+    scored(plain, plain["missing"], (2, 2, 2))  # beside the first member's 8, 8, 8
+
+    def row():
+        return next(r for r in ranking_for(plain["phase"]) if r.proposal.pk == y.pk)
+
+    assert (row().assessments, str(row().weighted)) == (2, "5.00")
+    assignment_withdraw(assignment=plain["missing"], actor=plain["officer"], reason="Partijdig")
+    assert (row().assessments, str(row().weighted)) == (1, "8.00")
+    chair = plain["chair"]
+    page = verified_client(chair.user).get(url("consensus", seat_pk=chair.pk, proposal_pk=y.pk))
+    assert plain["members"][1].user.full_name not in page.text
+    assert plain["members"][0].user.full_name in page.text
