@@ -194,7 +194,7 @@ def committee_tasks(user) -> list[dict]:
     declared = ConflictDeclaration.objects.filter(
         member_id=OuterRef(OuterRef("pk")), proposal_id=OuterRef("pk")
     )
-    committee_assignments = Assignment.objects.filter(
+    committee_assignments = Assignment.objects.active().filter(
         member__committee_id=OuterRef("committee_id"),
         proposal__status=Proposal.Status.UNDER_ASSESSMENT,
     )
@@ -205,7 +205,15 @@ def committee_tasks(user) -> list[dict]:
             committee_assignments.exclude(assessment__status=Assessment.Status.SUBMITTED)
         ),
         advice_signed=Exists(Advice.objects.filter(committee_id=OuterRef("committee_id"))),
+        chair_conflicts=Exists(
+            ConflictDeclaration.objects.filter(
+                member__committee_id=OuterRef("committee_id"),
+                member__role=CommitteeMember.Role.CHAIR,
+                has_conflict=True,
+            )
+        ),
     )
+    seats = list(seats)
     tasks = []
     for seat in seats:
         call = seat.committee.phase.call
@@ -252,9 +260,11 @@ def committee_tasks(user) -> list[dict]:
         member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=False
     )
     to_score = (
-        Assignment.objects.filter(
+        Assignment.objects.active()
+        .filter(
             Exists(cleared),
             member__user=user,
+            member__removed_at__isnull=True,
             member__code_accepted_at__isnull=False,
             proposal__status=Proposal.Status.UNDER_ASSESSMENT,
         )
@@ -262,6 +272,24 @@ def committee_tasks(user) -> list[dict]:
         .select_related("proposal", "member__committee")
         .order_by("proposal__submission_number", "pk")
     )
+    deputy_seats = [
+        seat for seat in seats if seat.committee.deputy_chair_id == seat.pk and seat.chair_conflicts
+    ]
+    for seat in deputy_seats:
+        if seat.advice_signed:
+            continue
+        tasks.append(
+            task(
+                "deputy",
+                _("As deputy chair, preside over the chair's conflicts for %(call)s, %(phase)s")
+                % {
+                    "call": seat.committee.phase.call.display_title,
+                    "phase": seat.committee.phase.name,
+                },
+                reverse("proposals:deputy", kwargs={"seat_pk": seat.pk}),
+                seat.committee.assessment_deadline,
+            )
+        )
     for assignment in to_score:
         proposal = assignment.proposal
         tasks.append(

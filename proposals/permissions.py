@@ -3,8 +3,10 @@
 A company sees only its own organisation's proposals. Officers of the call's authority see
 submitted proposals of their calls, never drafts. A committee member sees a proposal only
 after accepting the code of conduct and declaring no conflict of interest for it, and then
-only if assigned to it (the chair: every proposal of the phase). A declared conflict hides
-the proposal entirely.
+only if assigned to it (the chair: every proposal of the phase; the deputy chair: also those
+on which the chair declared a conflict). A declared conflict hides the proposal entirely; the
+rule itself is ``selectors.assessment.cleared_proposals``, which the ranking and the advice
+ask too.
 """
 
 import rules
@@ -13,7 +15,8 @@ from calls.permissions import is_officer_of
 from portal.models import Role
 from portal.permissions import is_applicant
 
-from .models import CommitteeMember, ConflictDeclaration, Proposal
+from .models import CommitteeMember, Proposal
+from .selectors.assessment import is_cleared_for
 
 
 def is_company_member(user, company_id: int) -> bool:
@@ -31,7 +34,12 @@ def is_company_member(user, company_id: int) -> bool:
 def seat_for(user, proposal: Proposal) -> CommitteeMember | None:
     if not user.is_authenticated:
         return None
-    return CommitteeMember.objects.filter(committee__phase_id=proposal.phase_id, user=user).first()
+    return (
+        CommitteeMember.objects.active()
+        .filter(committee__phase_id=proposal.phase_id, user=user)
+        .select_related("committee")
+        .first()
+    )
 
 
 @rules.predicate
@@ -52,17 +60,7 @@ def is_call_officer_for_submitted(user, proposal) -> bool:
 def is_cleared_assessor(user, proposal) -> bool:
     if proposal is None or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN):
         return False
-    seat = seat_for(user, proposal)
-    if seat is None or seat.code_accepted_at is None:
-        return False
-    if not ConflictDeclaration.objects.filter(
-        member=seat, proposal=proposal, has_conflict=False
-    ).exists():
-        return False
-    return (
-        seat.role == CommitteeMember.Role.CHAIR
-        or seat.assignments.filter(proposal=proposal).exists()
-    )
+    return is_cleared_for(seat_for(user, proposal), proposal)
 
 
 @rules.predicate

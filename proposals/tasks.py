@@ -114,23 +114,18 @@ def send_expert_invitation(member_id: int, token: str) -> int:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [member.user.email]).send()
 
 
-@shared_task(name="proposals.render_advice_pdf", **RETRY)
-def render_advice_pdf(advice_id: int) -> str:
-    """The committee's signed advice (ranking and selection) as a PDF."""
+def advice_pdf_bytes(advice, *, hidden: set[int] = frozenset()) -> bytes:
+    """The signed advice as PDF; without the proposals in ``hidden`` (a conflicted chair's
+    copy, which also leaves out the deputy chair's notes on them)."""
     from weasyprint import HTML
 
-    from .models import Advice
-
-    advice = Advice.objects.select_related("committee__phase__call__authority", "signed_by").get(
-        pk=advice_id
-    )
     phase = advice.committee.phase
     criteria = list(phase.criteria.all())
-    rows = []
-    for row in advice.ranking:
-        rows.append(
-            {**row, "criterion_scores": [row["scores"].get(str(c.pk), "–") for c in criteria]}
-        )
+    rows = [
+        {**row, "criterion_scores": [row["scores"].get(str(c.pk), "–") for c in criteria]}
+        for row in advice.ranking
+        if row["proposal"] not in hidden
+    ]
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "proposals/pdf/advice.html",
@@ -140,11 +135,27 @@ def render_advice_pdf(advice_id: int) -> str:
                 "call": phase.call,
                 "criteria": criteria,
                 "rows": rows,
+                "left_out": len(advice.ranking) - len(rows),
                 "selected": set(advice.selected.values_list("pk", flat=True)),
-                "members": advice.committee.members.select_related("user"),
+                "members": advice.committee.members.active().select_related("user"),
+                "removed": advice.committee.members.filter(removed_at__isnull=False)
+                .select_related("user")
+                .order_by("removed_at"),
             },
         )
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@shared_task(name="proposals.render_advice_pdf", **RETRY)
+def render_advice_pdf(advice_id: int) -> str:
+    """The committee's signed advice (ranking and selection) as a PDF."""
+    from .models import Advice
+
+    advice = Advice.objects.select_related(
+        "committee__phase__call__authority", "signed_by", "deputy_chair"
+    ).get(pk=advice_id)
+    phase = advice.committee.phase
+    pdf = advice_pdf_bytes(advice)
     advice.pdf.save(
         f"advies-{phase.call.reference}-fase-{phase.order}.pdf", ContentFile(pdf), save=False
     )

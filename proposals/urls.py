@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("assessment/<int:seat_pk>/advice/", chair.advice, name="advice"),
     path("assessment/<int:seat_pk>/advice.pdf", chair.advice_pdf, name="advice_pdf"),
+    path("assessment/<int:seat_pk>/deputy/", chair.deputy, name="deputy"),
     path(
         "officer/proposals/calls/<int:call_pk>/",
         officer.officer_proposals,
@@ -75,6 +76,21 @@ urlpatterns = [
         "officer/proposals/phases/<int:phase_pk>/committee/experts/",
         officer.officer_expert_invite,
         name="officer_expert_invite",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/deputy/",
+        officer.officer_deputy,
+        name="officer_deputy",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/committee/members/<int:member_pk>/remove/",
+        officer.officer_member_remove,
+        name="officer_member_remove",
+    ),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/assignments/<int:assignment_pk>/withdraw/",
+        officer.officer_assignment_withdraw,
+        name="officer_assignment_withdraw",
     ),
     path(
         "officer/proposals/phases/<int:phase_pk>/assignments/",

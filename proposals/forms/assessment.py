@@ -233,3 +233,27 @@ class AdviceForm(forms.Form):
     def selected_pks(self) -> set[str]:
         """The ticked boxes as typed, to re-render them after an error."""
         return set(self.data.getlist(self.add_prefix("selected"))) if self.is_bound else set()
+
+
+class DeputyForm(forms.Form):
+    """The deputy chair's selection among the proposals on which the chair is conflicted."""
+
+    selected = forms.TypedMultipleChoiceField(
+        label=_("Proposals the committee advises to award"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, rows, planned_awards: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.planned_awards = planned_awards
+        self.fields["selected"].choices = [
+            (row.proposal.pk, str(row.proposal)) for row in rows if row.eligible
+        ]
+        self.fields["selected"].error_messages["invalid_choice"] = _(
+            "Only eligible proposals can be selected."
+        )
+
+    clean_selected = AdviceForm.clean_selected
+    selected_pks = AdviceForm.selected_pks

@@ -16,7 +16,7 @@ from portal.forms.base import FilterForm
 from portal.models import Role, User
 from portal.money import MONEY_DIGITS
 
-from ..models import Committee, CommitteeMember, Proposal
+from ..models import Assignment, Committee, CommitteeMember, Proposal
 
 FIELDSET_TEMPLATE = "proposals/officer/_fieldset.html"
 MAX_MOTIVATION_LENGTH = 20000
@@ -197,7 +197,9 @@ class AssignmentForm(forms.Form):
         kwargs.setdefault("auto_id", "assign-%s")
         super().__init__(*args, **kwargs)
         member_field = self.fields["member"]
-        member_field.queryset = committee.members.select_related("user").order_by("role", "pk")
+        member_field.queryset = (
+            committee.members.active().select_related("user").order_by("role", "pk")
+        )
         member_field.label_from_instance = lambda seat: seat.user.full_name or seat.user.email
         proposal_field = self.fields["proposal"]
         proposal_field.queryset = Proposal.objects.filter(
@@ -315,3 +317,77 @@ class ContractEndForm(forms.Form):
     @property
     def terminates(self) -> bool:
         return self.cleaned_data.get("outcome") == self.TERMINATE
+
+
+def _member_label(seat: CommitteeMember) -> str:
+    return seat.user.full_name or seat.user.email
+
+
+class DeputyChairForm(forms.Form):
+    """The officer designates the deputy chair (or none)."""
+
+    member = forms.ModelChoiceField(
+        label=_("Deputy chair"),
+        queryset=CommitteeMember.objects.none(),
+        required=False,
+        empty_label=_("No deputy chair"),
+        help_text=_(
+            "Presides instead of the chair over the proposals on which the chair declared a "
+            "conflict of interest: their consensus scores and their place in the selection."
+        ),
+        error_messages={"invalid_choice": _("Choose a member of this committee.")},
+    )
+
+    def __init__(self, *args, committee: Committee, **kwargs):
+        kwargs.setdefault("auto_id", "deputy-%s")
+        kwargs.setdefault("initial", {"member": committee.deputy_chair_id})
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = (
+            committee.members.active()
+            .filter(role=CommitteeMember.Role.MEMBER)
+            .select_related("user")
+            .order_by("pk")
+        )
+        field.label_from_instance = _member_label
+
+
+REASON_MAX = 2000
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail and in the committee's advice."),
+        error_messages={"required": _("Give the reason for removing this member.")},
+    )
+
+
+class AssignmentWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail and in the committee's advice."),
+        error_messages={"required": _("Give the reason for withdrawing this assignment.")},
+    )
+    reassign_to = forms.ModelChoiceField(
+        label=_("Give the proposal to"),
+        queryset=CommitteeMember.objects.none(),
+        required=False,
+        empty_label=_("Nobody (only withdraw)"),
+        error_messages={"invalid_choice": _("Choose a member of this committee.")},
+    )
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reassign_to"]
+        field.queryset = (
+            assignment.member.committee.members.active()
+            .exclude(pk=assignment.member_id)
+            .select_related("user")
+            .order_by("role", "pk")
+        )
+        field.label_from_instance = _member_label

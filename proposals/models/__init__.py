@@ -14,6 +14,7 @@ from .assessment import (
     ConflictDeclaration,
     ConsensusScore,
     CriterionScore,
+    DeputyDecision,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, private_storage
@@ -32,6 +33,7 @@ __all__ = [
     "Contract",
     "CriterionScore",
     "Deliverable",
+    "DeputyDecision",
     "Proposal",
     "private_storage",
 ]

@@ -34,6 +34,18 @@ class Committee(models.Model):
         blank=True,
         help_text=_("When declarations, scores and the advice are due; shown in My tasks."),
     )
+    deputy_chair = models.ForeignKey(
+        "CommitteeMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy chair"),
+        help_text=_(
+            "Presides instead of the chair over the proposals on which the chair declared a "
+            "conflict of interest: their consensus and their place in the selection."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +54,12 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return str(self.phase)
+
+
+class CommitteeMemberQuerySet(models.QuerySet):
+    def active(self):
+        """Seats the officer has not removed."""
+        return self.filter(removed_at__isnull=True)
 
 
 class CommitteeMember(models.Model):
@@ -67,7 +85,19 @@ class CommitteeMember(models.Model):
         help_text=_("Belongs to no organisation in the portal."),
     )
     code_accepted_at = models.DateTimeField(_("code of conduct accepted at"), null=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_reason = models.TextField(_("reason for removal"), blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommitteeMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee member")
@@ -108,8 +138,14 @@ class ConflictDeclaration(models.Model):
         return f"{self.member} / {self.proposal}: {self.has_conflict}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments the officer has not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Assignment(models.Model):
-    """A member is to score a proposal."""
+    """A member is to score a proposal, until the officer withdraws it with a reason."""
 
     # Filled in by proposals.selectors.assessment.seat_overview: the assessment's status (or
     # "todo"). Its ``cleared`` (the member declared for the proposal) is set there too, and
@@ -121,6 +157,18 @@ class Assignment(models.Model):
     )
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -210,6 +258,32 @@ class ConsensusScore(models.Model):
         return f"{self.proposal} / {self.criterion}: {self.score}"
 
 
+class DeputyDecision(models.Model):
+    """The deputy chair's part of the selection: a proposal on which the chair is conflicted."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="deputy_decisions"
+    )
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    selected = models.BooleanField(_("advised to award"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deputy chair's decision")
+        verbose_name_plural = _("deputy chair's decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "proposal"], name="deputy_decision_once_per_proposal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.selected}"
+
+
 class Advice(models.Model):
     """The committee's advice for a phase: ranking and selection, signed off by the chair."""
 
@@ -221,6 +295,15 @@ class Advice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(_("signed at"))
+    deputy_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy chair"),
+        help_text=_("Presided over the proposals on which the chair declared a conflict."),
+    )
     pdf = models.FileField(storage=private_storage, upload_to="advice/", blank=True)
 
     class Meta:
@@ -245,4 +328,5 @@ auditlog.register(Assignment)
 auditlog.register(Assessment)
 auditlog.register(CriterionScore)
 auditlog.register(ConsensusScore)
+auditlog.register(DeputyDecision)
 auditlog.register(Advice)

@@ -1,6 +1,13 @@
 """Reads of committee work: a person's seats, what a member still has to declare or score,
-and the phase's committee as the officer and the chair see it (members, the assignment
-matrix, the advice)."""
+which proposals a seat may see at all, and the phase's committee as the officer and the chair
+see it (members, the assignment matrix, the advice).
+
+``cleared_proposals(seat)`` is the one rule every committee page, the advice, its PDF and
+the services ask: a seat sees a proposal only after accepting the code of conduct and
+declaring no conflict of interest for it, and then only if assigned to it (the chair: every
+proposal; the deputy chair: also those on which the chair declared a conflict). A seat the
+officer removed sees nothing.
+"""
 
 import operator
 from collections import defaultdict
@@ -18,6 +25,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calls.models import Criterion, Phase
 
@@ -29,15 +38,76 @@ from ..models import (
     CommitteeMember,
     ConflictDeclaration,
     ConsensusScore,
+    DeputyDecision,
     Proposal,
 )
-from .ranking import RANKED_STATUSES
+
+# A proposal a committee can open: submitted and not withdrawn.
+HIDDEN_STATUSES = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
+# The proposals a committee ranks (selectors.ranking uses the same).
+RANKED_STATUSES = (
+    Proposal.Status.UNDER_ASSESSMENT,
+    Proposal.Status.AWARDED,
+    Proposal.Status.REJECTED,
+)
 
 
 def seats_of(user) -> QuerySet[CommitteeMember]:
-    return CommitteeMember.objects.filter(user=user).select_related(
-        "committee__phase__call__authority"
+    return (
+        CommitteeMember.objects.active()
+        .filter(user=user)
+        .select_related("committee__phase__call__authority")
     )
+
+
+def chair_of(committee: Committee) -> CommitteeMember | None:
+    return committee.members.active().filter(role=CommitteeMember.Role.CHAIR).first()
+
+
+def chair_conflicts(committee: Committee) -> QuerySet[ConflictDeclaration]:
+    """The chair's declared conflicts: these proposals are the deputy chair's."""
+    return ConflictDeclaration.objects.filter(
+        member__committee=committee,
+        member__role=CommitteeMember.Role.CHAIR,
+        member__removed_at__isnull=True,
+        has_conflict=True,
+    )
+
+
+def cleared_proposals(seat: CommitteeMember) -> QuerySet[Proposal]:
+    """The proposals of the seat's phase this seat may open (see the module's docstring)."""
+    if seat.code_accepted_at is None or seat.removed_at is not None:
+        return Proposal.objects.none()
+    declared_free = ConflictDeclaration.objects.filter(
+        member=seat, proposal=OuterRef("pk"), has_conflict=False
+    )
+    proposals = (
+        Proposal.objects.filter(phase_id=seat.committee.phase_id)
+        .exclude(status__in=HIDDEN_STATUSES)
+        .filter(Exists(declared_free))
+    )
+    if seat.role == CommitteeMember.Role.CHAIR:
+        return proposals
+    reach = Q(Exists(Assignment.objects.active().filter(member=seat, proposal=OuterRef("pk"))))
+    if seat.committee.deputy_chair_id == seat.pk:
+        reach |= Q(Exists(chair_conflicts(seat.committee).filter(proposal=OuterRef("pk"))))
+    return proposals.filter(reach)
+
+
+def is_cleared_for(seat: CommitteeMember | None, proposal: Proposal) -> bool:
+    return seat is not None and cleared_proposals(seat).filter(pk=proposal.pk).exists()
+
+
+def presides_over(seat: CommitteeMember, proposal: Proposal) -> bool:
+    """The chair presides over a proposal (consensus, selection) unless conflicted on it; then
+    the deputy chair does. Either must be cleared for it."""
+    committee = seat.committee
+    conflicted = chair_conflicts(committee).filter(proposal=proposal).exists()
+    if seat.role == CommitteeMember.Role.CHAIR:
+        allowed = not conflicted
+    else:
+        allowed = conflicted and committee.deputy_chair_id == seat.pk
+    return allowed and is_cleared_for(seat, proposal)
 
 
 def declarations_pending(seat: CommitteeMember) -> QuerySet[Proposal]:
@@ -49,12 +119,14 @@ def declarations_pending(seat: CommitteeMember) -> QuerySet[Proposal]:
 
 
 def assignments_of(seat: CommitteeMember) -> QuerySet[Assignment]:
-    """The member's assignments without a declared conflict, with their assessment."""
+    """The member's assignments without a declared conflict and not withdrawn, with their
+    assessment."""
     conflicted = ConflictDeclaration.objects.filter(
         member=seat, proposal=OuterRef("proposal_id"), has_conflict=True
     )
     return (
-        Assignment.objects.filter(member=seat)
+        Assignment.objects.active()
+        .filter(member=seat)
         .exclude(Exists(conflicted))
         .select_related("proposal__company", "proposal__phase")
         .prefetch_related(Prefetch("assessment", queryset=Assessment.objects.all()))
@@ -72,12 +144,26 @@ def committee_exists(phase: Phase) -> bool:
 def committee_members_with_counts(committee: Committee) -> list[CommitteeMember]:
     """The members, chair first, with how many declarations and assignments each has."""
     return list(
-        committee.members.select_related("user")
+        committee.members.active()
+        .select_related("user")
         .annotate(
             declared=Count("declarations", distinct=True),
-            assigned=Count("assignments", distinct=True),
+            assigned=Count(
+                "assignments",
+                filter=Q(assignments__withdrawn_at__isnull=True),
+                distinct=True,
+            ),
         )
         .order_by("role", "pk")
+    )
+
+
+def removed_members_of(committee: Committee) -> list[CommitteeMember]:
+    """The members the officer removed, in the order they left, with who removed them."""
+    return list(
+        committee.members.filter(removed_at__isnull=False)
+        .select_related("user", "removed_by")
+        .order_by("removed_at", "pk")
     )
 
 
@@ -89,10 +175,10 @@ def committee_matrix(
     Two queries, whatever the size of the committee or the number of proposals.
     """
     assigned = {
-        (member_id, proposal_id): status
-        for member_id, proposal_id, status in Assignment.objects.filter(
+        (member_id, proposal_id): (pk, status, withdrawn)
+        for pk, member_id, proposal_id, status, withdrawn in Assignment.objects.filter(
             member__committee=committee
-        ).values_list("member_id", "proposal_id", "assessment__status")
+        ).values_list("pk", "member_id", "proposal_id", "assessment__status", "withdrawn_at")
     }
     conflicts = set(
         ConflictDeclaration.objects.filter(
@@ -104,13 +190,16 @@ def committee_matrix(
         cells = []
         for member in members:
             key = (member.pk, proposal.pk)
+            assignment_pk, status, withdrawn = assigned.get(key, (None, None, None))
             if key in conflicts:
                 state = "conflict"
-            elif key in assigned:
-                state = "scored" if assigned[key] == Assessment.Status.SUBMITTED else "assigned"
-            else:
+            elif assignment_pk is None:
                 state = "none"
-            cells.append({"member": member, "state": state})
+            elif withdrawn is not None:
+                state = "withdrawn"
+            else:
+                state = "scored" if status == Assessment.Status.SUBMITTED else "assigned"
+            cells.append({"member": member, "state": state, "assignment": assignment_pk})
         rows.append({"proposal": proposal, "cells": cells})
     return rows
 
@@ -130,7 +219,10 @@ def advice_selects(*, advice: Advice | None, proposal: Proposal) -> bool:
 
 def seats_with_phase() -> QuerySet[CommitteeMember]:
     """Every seat, with its person and its committee's phase, call and authority."""
-    return CommitteeMember.objects.select_related("committee__phase__call__authority", "user")
+    # A seat the officer removed is gone for its person: every page answers 404.
+    return CommitteeMember.objects.active().select_related(
+        "committee__phase__call__authority", "user"
+    )
 
 
 def sits_on_a_committee(user) -> bool:
@@ -159,7 +251,8 @@ def seat_overview(seats: list[CommitteeMember]) -> None:
     )
     assignments: defaultdict[int, list[Assignment]] = defaultdict(list)
     for assignment in (
-        Assignment.objects.filter(member_id__in=seat_ids)
+        Assignment.objects.active()
+        .filter(member_id__in=seat_ids)
         .exclude(Exists(conflicted))
         .select_related("proposal", "assessment")
         .order_by("proposal__submission_number", "pk")
@@ -210,7 +303,11 @@ def declarable_proposals(
 def submitted_assessments(proposal: Proposal) -> QuerySet[Assessment]:
     """The proposal's submitted assessments with their scores, the chair's first."""
     return (
-        Assessment.objects.filter(assignment__proposal=proposal, status=Assessment.Status.SUBMITTED)
+        Assessment.objects.filter(
+            assignment__proposal=proposal,
+            assignment__withdrawn_at__isnull=True,  # a withdrawn one no longer counts
+            status=Assessment.Status.SUBMITTED,
+        )
         .select_related("assignment__member__user")
         .prefetch_related("scores")
         .order_by("assignment__member__role", "assignment__member_id")
@@ -235,7 +332,7 @@ def committee_score_table(assessments, criteria) -> list[dict]:
 
 
 def assignment_of(*, seat: CommitteeMember, proposal: Proposal) -> Assignment | None:
-    return Assignment.objects.filter(member=seat, proposal=proposal).first()
+    return Assignment.objects.active().filter(member=seat, proposal=proposal).first()
 
 
 def assessment_of(assignment: Assignment) -> Assessment | None:
@@ -248,7 +345,7 @@ def consensus_scores_of(proposal: Proposal) -> QuerySet[ConsensusScore]:
 
 
 def assignment_count(proposal: Proposal) -> int:
-    return Assignment.objects.filter(proposal=proposal).count()
+    return Assignment.objects.active().filter(proposal=proposal).count()
 
 
 def assessments_with_committee() -> QuerySet[Assessment]:
@@ -294,4 +391,130 @@ def own_assignment(*, pk, user) -> Assignment | None:
         Assignment.objects.filter(pk=pk, member__user=user)
         .select_related("member__committee", "proposal__call", "proposal__phase")
         .first()
+    )
+
+
+def _name(member: CommitteeMember) -> str:
+    return member.user.full_name or member.user.email
+
+
+def advice_gaps(committee: Committee, chair: CommitteeMember) -> list[str]:
+    """What must happen before the chair can sign the advice, in words the chair may read.
+
+    Every active member accepted the code of conduct; every assignment of a proposal under
+    assessment is assessed or withdrawn with a reason; the chair declared about every
+    proposal; the deputy chair decided on every proposal on which the chair is conflicted.
+    A proposal the chair may not see is only counted, never named.
+    """
+    gaps = []
+    for member in (
+        committee.members.active()
+        .filter(code_accepted_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "pk")
+    ):
+        gaps.append(
+            _("%(name)s has not accepted the code of conduct (or the officer removes them).")
+            % {"name": _name(member)}
+        )
+    ranked = Proposal.objects.filter(phase_id=committee.phase_id, status__in=RANKED_STATUSES)
+    undeclared = ranked.exclude(
+        Exists(ConflictDeclaration.objects.filter(member=chair, proposal=OuterRef("pk")))
+    ).count()
+    if undeclared:
+        gaps.append(
+            ngettext(
+                "The chair has not declared their interests for %(n)d proposal.",
+                "The chair has not declared their interests for %(n)d proposals.",
+                undeclared,
+            )
+            % {"n": undeclared}
+        )
+    conflicted = set(chair_conflicts(committee).values_list("proposal_id", flat=True))
+    hidden_missing = 0
+    for assignment in (
+        Assignment.objects.active()
+        .filter(member__committee=committee, proposal__status__in=RANKED_STATUSES)
+        .exclude(assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("member__user", "proposal")
+        .order_by("proposal__submission_number", "member__role", "member_id")
+    ):
+        if assignment.proposal_id in conflicted:
+            hidden_missing += 1
+            continue
+        gaps.append(
+            _(
+                "%(name)s has not submitted scores for %(number)s (withdraw the assignment "
+                "with a reason, or reassign it)."
+            )
+            % {"name": _name(assignment.member), "number": assignment.proposal.submission_number}
+        )
+    if hidden_missing:
+        gaps.append(
+            ngettext(
+                "%(n)d assessment of a proposal on which you declared a conflict is missing.",
+                "%(n)d assessments of proposals on which you declared a conflict are missing.",
+                hidden_missing,
+            )
+            % {"n": hidden_missing}
+        )
+    if conflicted:
+        deputy = committee.deputy_chair
+        if deputy is None or deputy.removed_at is not None:
+            gaps.append(
+                _(
+                    "You declared a conflict of interest on a proposal: the officer designates "
+                    "a deputy chair to preside over it."
+                )
+            )
+        else:
+            decided = DeputyDecision.objects.filter(
+                committee=committee, proposal_id__in=conflicted, decided_by_id=deputy.user_id
+            ).count()
+            if decided < len(conflicted):
+                left = len(conflicted) - decided
+                gaps.append(
+                    ngettext(
+                        "The deputy chair %(name)s has not yet decided on %(n)d proposal on "
+                        "which you declared a conflict.",
+                        "The deputy chair %(name)s has not yet decided on %(n)d proposals on "
+                        "which you declared a conflict.",
+                        left,
+                    )
+                    % {"name": _name(deputy), "n": left}
+                )
+    return gaps
+
+
+def deputy_decisions_of(*, committee: Committee, user) -> QuerySet[DeputyDecision]:
+    """The deputy chair's own decisions on the proposals the chair is conflicted on."""
+    return DeputyDecision.objects.filter(committee=committee, decided_by=user)
+
+
+def active_members_of_phase(phase: Phase) -> QuerySet[CommitteeMember]:
+    """The seats of the phase's committee the officer has not removed."""
+    return (
+        CommitteeMember.objects.active()
+        .filter(committee__phase=phase)
+        .select_related("user", "committee")
+    )
+
+
+def open_assignments_of(member: CommitteeMember) -> QuerySet[Assignment]:
+    """The member's assignments still to be scored (what removing them withdraws)."""
+    return (
+        Assignment.objects.active()
+        .filter(member=member)
+        .exclude(assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("proposal")
+        .order_by("proposal__submission_number")
+    )
+
+
+def active_assignments_of_phase(phase: Phase) -> QuerySet[Assignment]:
+    """The assignments of the phase's committee that are not withdrawn."""
+    return (
+        Assignment.objects.active()
+        .filter(member__committee__phase=phase)
+        .select_related("member__user", "member__committee", "proposal", "assessment")
     )

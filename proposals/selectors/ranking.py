@@ -1,29 +1,30 @@
 """The committee's ranking of a phase: weighted scores, thresholds, ties and spread.
 
 A proposal's score per criterion is the chair's consensus score when recorded, else the
-mean of the submitted assessments. Computed from two queries whatever the number of
-proposals, assessors or criteria.
+mean of the submitted assessments (of assignments not withdrawn). Computed from two queries
+whatever the number of proposals, assessors or criteria.
+
+A committee seat sees the ranking of only the proposals it is cleared for
+(``ranking_for_seat``, through ``selectors.assessment.cleared_proposals``): ranked among
+themselves, so that the place of a hidden proposal cannot be read from a gap in the ranks.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 
-from ..models import Assessment, ConsensusScore, CriterionScore, Proposal
+from ..models import Assessment, CommitteeMember, ConsensusScore, CriterionScore, Proposal
+from .assessment import RANKED_STATUSES, cleared_proposals
 
 # Scores (means and weighted totals) are shown and compared with two decimals.
 SCORE_PLACES = Decimal("0.01")
 # Assessors further apart than this share of the scale on a criterion need to talk.
 SPREAD_SHARE = Decimal("0.3")
-RANKED_STATUSES = (
-    Proposal.Status.UNDER_ASSESSMENT,
-    Proposal.Status.AWARDED,
-    Proposal.Status.REJECTED,
-)
 
 
 def score_round(value: Decimal) -> Decimal:
@@ -57,25 +58,40 @@ class RankingRow:
         }
 
 
-def ranking_for(phase: Phase) -> list[RankingRow]:
+def ranking_for_seat(seat: CommitteeMember) -> list[RankingRow]:
+    """The ranking as this seat may see it: only the proposals it is cleared for."""
+    return ranking_for(seat.committee.phase, among=cleared_proposals(seat))
+
+
+def ranking_for(phase: Phase, *, among: QuerySet[Proposal] | None = None) -> list[RankingRow]:
+    """The phase's ranking; with ``among``, of those proposals only, ranked among themselves."""
     criteria = list(phase.criteria.all())
-    proposals = list(
-        Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES).select_related("company")
+    ranked = Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES)
+    scores = CriterionScore.objects.filter(
+        assessment__assignment__proposal__phase=phase,
+        assessment__assignment__withdrawn_at__isnull=True,
+        assessment__status=Assessment.Status.SUBMITTED,
     )
+    consensus = ConsensusScore.objects.filter(proposal__phase=phase)
+    if among is not None:
+        ids = among.values("pk")
+        ranked = ranked.filter(pk__in=ids)
+        scores = scores.filter(assessment__assignment__proposal_id__in=ids)
+        consensus = consensus.filter(proposal_id__in=ids)
+    proposals = list(ranked.select_related("company"))
     # proposal -> criterion -> [scores]
     given: defaultdict[int, defaultdict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     assessors: defaultdict[int, set[int]] = defaultdict(set)
-    for proposal_id, assessment_id, criterion_id, score in CriterionScore.objects.filter(
-        assessment__assignment__proposal__phase=phase,
-        assessment__status=Assessment.Status.SUBMITTED,
-    ).values_list("assessment__assignment__proposal_id", "assessment_id", "criterion_id", "score"):
+    for proposal_id, assessment_id, criterion_id, score in scores.values_list(
+        "assessment__assignment__proposal_id", "assessment_id", "criterion_id", "score"
+    ):
         given[proposal_id][criterion_id].append(score)
         assessors[proposal_id].add(assessment_id)
     agreed = {
         (proposal_id, criterion_id): score
-        for proposal_id, criterion_id, score in ConsensusScore.objects.filter(
-            proposal__phase=phase
-        ).values_list("proposal_id", "criterion_id", "score")
+        for proposal_id, criterion_id, score in consensus.values_list(
+            "proposal_id", "criterion_id", "score"
+        )
     }
 
     rows = [_row(p, criteria, given[p.pk], agreed, len(assessors[p.pk]), phase) for p in proposals]

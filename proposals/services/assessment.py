@@ -4,11 +4,18 @@ Order of things for a committee member: accept the code of conduct → declare, 
 proposal, whether there is a conflict of interest (before seeing its content) → score the
 assigned proposals per criterion with a motivation → submit, which locks the scores and
 shows the others' scores. The chair may reopen a submitted assessment, with a reason.
+
+The chair presides (consensus, reopening, selection) over every proposal except those on
+which the chair declared a conflict: there the deputy chair the officer designated does, and
+the advice records it. The officer can remove a member or withdraw an assignment (and give it
+to another member), always with a reason that the audit trail keeps. The advice is signed
+only when nothing is missing (``selectors.assessment.advice_gaps``).
 """
 
 from collections import Counter
 from datetime import datetime
 
+from auditlog.context import set_actor
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +37,14 @@ from ..models import (
     ConflictDeclaration,
     ConsensusScore,
     CriterionScore,
+    DeputyDecision,
     Proposal,
+)
+from ..selectors.assessment import (
+    advice_gaps,
+    chair_conflicts,
+    cleared_proposals,
+    presides_over,
 )
 
 
@@ -40,10 +54,25 @@ def _require_officer(actor: User, phase: Phase) -> None:
 
 
 def _require_chair(actor: User, committee: Committee) -> CommitteeMember:
-    member = committee.members.filter(user=actor, role=CommitteeMember.Role.CHAIR).first()
+    member = committee.members.active().filter(user=actor, role=CommitteeMember.Role.CHAIR).first()
     if member is None:
         raise NotAllowed(_("Only the committee's chair can do this."))
     return member
+
+
+def _require_presiding(actor: User, proposal: Proposal) -> CommitteeMember:
+    """The chair, or for a proposal on which the chair declared a conflict the deputy chair;
+    cleared for the proposal either way."""
+    committee = proposal.phase.committee
+    seat = committee.members.active().filter(user=actor).select_related("committee").first()
+    if seat is None or not presides_over(seat, proposal):
+        raise NotAllowed(
+            _(
+                "Only the chair can do this, or the deputy chair for a proposal on which the "
+                "chair declared a conflict of interest."
+            )
+        )
+    return seat
 
 
 def _require_seat(actor: User, member: CommitteeMember) -> None:
@@ -245,10 +274,15 @@ def assignment_add(*, member: CommitteeMember, proposal: Proposal, actor: User) 
     _require_officer(actor, member.committee.phase)
     if proposal.phase_id != member.committee.phase_id:
         raise DomainError(_("This proposal is not in the committee's phase."))
+    if member.removed_at is not None:
+        raise DomainError(_("This member was removed from the committee."), code="member")
     if (member.pk, proposal.pk) in _conflicted_pairs(member.committee):
         raise DomainError(_("This member declared a conflict of interest for this proposal."))
-    assignment, _created = Assignment.objects.get_or_create(member=member, proposal=proposal)
-    return assignment
+    assignment = Assignment.objects.filter(member=member, proposal=proposal).first()
+    if assignment is not None and assignment.withdrawn_at is None:
+        return assignment
+    with set_actor(actor):
+        return _assign(member=member, proposal=proposal)
 
 
 def assignments_balance(*, committee: Committee, actor: User) -> int:
@@ -260,19 +294,25 @@ def assignments_balance(*, committee: Committee, actor: User) -> int:
     """
     _require_officer(actor, committee.phase)
     per_proposal = committee.assessors_per_proposal
-    members = list(committee.members.order_by("pk"))
+    members = list(committee.members.active().order_by("pk"))
     proposals = list(
         Proposal.objects.filter(
             phase=committee.phase, status=Proposal.Status.UNDER_ASSESSMENT
         ).order_by("pk")
     )
     conflicts = _conflicted_pairs(committee)
+    # A withdrawn assignment is not given back to the same member automatically.
     existing = set(
         Assignment.objects.filter(member__committee=committee).values_list(
             "member_id", "proposal_id"
         )
     )
-    load = Counter(member_id for member_id, _proposal_id in existing)
+    active = set(
+        Assignment.objects.active()
+        .filter(member__committee=committee)
+        .values_list("member_id", "proposal_id")
+    )
+    load = Counter(member_id for member_id, _proposal_id in active)
 
     def eligible(proposal):
         return [
@@ -283,7 +323,7 @@ def assignments_balance(*, committee: Committee, actor: User) -> int:
 
     created = []
     for proposal in sorted(proposals, key=lambda p: (len(eligible(p)), p.pk)):
-        have = sum(1 for member_id, proposal_id in existing if proposal_id == proposal.pk)
+        have = sum(1 for member_id, proposal_id in active if proposal_id == proposal.pk)
         for member in sorted(eligible(proposal), key=lambda m: (load[m.pk], m.pk))[
             : max(per_proposal - have, 0)
         ]:
@@ -324,6 +364,12 @@ def assessment_save(
 ) -> Assessment:
     """Store scores {criterion_id: (score, motivation)}; with submit, lock them."""
     _require_seat(actor, assignment.member)
+    if assignment.withdrawn_at is not None or assignment.member.removed_at is not None:
+        raise DomainError(
+            _("This assignment was withdrawn: %(reason)s")
+            % {"reason": assignment.withdrawn_reason or _("member removed")},
+            code="withdrawn",
+        )
     scores = {int(criterion_id): value for criterion_id, value in scores.items()}
     if not ConflictDeclaration.objects.filter(
         member=assignment.member, proposal=assignment.proposal, has_conflict=False
@@ -359,8 +405,9 @@ def assessment_save(
 
 
 def assessment_reopen(*, assessment: Assessment, actor: User, reason: str) -> Assessment:
-    """The chair unlocks a submitted assessment; the reason is kept (and audited)."""
-    _require_chair(actor, assessment.assignment.member.committee)
+    """The chair (or the deputy chair) unlocks a submitted assessment; the reason is kept
+    (and audited)."""
+    _require_presiding(actor, assessment.assignment.proposal)
     if not reason.strip():
         raise DomainError(_("Give the reason for reopening."), code="reason")
     with transaction.atomic():
@@ -384,7 +431,7 @@ def consensus_record(
     minority_view: str = "",
 ) -> ConsensusScore:
     committee = proposal.phase.committee
-    _require_chair(actor, committee)
+    _require_presiding(actor, proposal)
     criterion = proposal.phase.criteria.filter(pk=criterion_id).first()
     if criterion is None:
         raise DomainError(_("Unknown criterion."))
@@ -414,39 +461,307 @@ def committee_advice_signed(committee: Committee) -> bool:
 def advice_sign(
     *, committee: Committee, actor: User, selected: list[Proposal], remarks: str = ""
 ) -> Advice:
-    """The chair signs the ranking and the selection; it is frozen from then on."""
-    from ..selectors.ranking import ranking_for
+    """The chair signs the ranking and the selection; it is frozen from then on.
 
-    _require_chair(actor, committee)
-    rows = ranking_for(committee.phase)
-    eligible = {row.proposal.pk for row in rows if row.eligible}
-    for proposal in selected:
-        if proposal.pk not in eligible:
+    The chair selects among the proposals they are cleared for; the deputy chair's decisions
+    (``deputy_decide``) add the proposals on which the chair declared a conflict. Refused while
+    anything is missing: a member who has not accepted the code of conduct, an assignment
+    neither assessed nor withdrawn, a declaration of the chair, a decision of the deputy.
+    """
+    from ..selectors.ranking import ranking_for, ranking_for_seat
+
+    chair = _require_chair(actor, committee)
+    with transaction.atomic():
+        # Locked: a deputy's decision or a removal cannot slip in while the advice is signed.
+        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        if committee_advice_signed(committee):
+            raise DomainError(_("The advice has been signed already."))
+        gaps = advice_gaps(committee, chair)
+        if gaps:
             raise DomainError(
-                _("%(proposal)s is not eligible and cannot be selected.") % {"proposal": proposal}
+                _("The advice cannot be signed yet: %(missing)s") % {"missing": " ".join(gaps)},
+                code="incomplete",
             )
-    if len(selected) > committee.phase.planned_awards:
-        raise DomainError(
-            ngettext(
-                "The phase plans %(n)d award; select at most one.",
-                "The phase plans %(n)d awards; select at most that many.",
-                committee.phase.planned_awards,
+        eligible = {row.proposal.pk for row in ranking_for_seat(chair) if row.eligible}
+        for proposal in selected:
+            if proposal.pk not in eligible:
+                raise DomainError(
+                    _("%(proposal)s is not eligible and cannot be selected.")
+                    % {"proposal": proposal}
+                )
+        conflicted = set(chair_conflicts(committee).values_list("proposal_id", flat=True))
+        deputy = committee.deputy_chair if conflicted else None
+        by_deputy = (
+            list(
+                Proposal.objects.filter(
+                    pk__in=DeputyDecision.objects.filter(
+                        committee=committee,
+                        proposal_id__in=conflicted,
+                        decided_by_id=deputy.user_id,
+                        selected=True,
+                    ).values("proposal_id")
+                )
             )
-            % {"n": committee.phase.planned_awards}
+            if deputy
+            else []
         )
-    try:
-        with transaction.atomic():
+        chosen = list(selected) + by_deputy
+        planned = committee.phase.planned_awards
+        if len(chosen) > planned:
+            if by_deputy:
+                message = ngettext(
+                    "The phase plans %(n)d award and the deputy chair selected %(deputy)d; "
+                    "select at most %(left)d.",
+                    "The phase plans %(n)d awards and the deputy chair selected %(deputy)d; "
+                    "select at most %(left)d.",
+                    planned,
+                ) % {
+                    "n": planned,
+                    "deputy": len(by_deputy),
+                    "left": max(planned - len(by_deputy), 0),
+                }
+            else:
+                message = ngettext(
+                    "The phase plans %(n)d award; select at most one.",
+                    "The phase plans %(n)d awards; select at most that many.",
+                    planned,
+                ) % {"n": planned}
+            raise DomainError(message)
+        rows = [row.as_dict() for row in ranking_for(committee.phase)]
+        who = _who_assessed(committee)
+        for row in rows:
+            row["assessed_by"] = who["assessed"].get(row["proposal"], [])
+            row["withdrawn"] = who["withdrawn"].get(row["proposal"], [])
+            if row["proposal"] in conflicted and deputy is not None:
+                row["presided_by"] = deputy.user.full_name or deputy.user.email
+        with set_actor(actor):
             advice = Advice.objects.create(
                 committee=committee,
-                ranking=[row.as_dict() for row in rows],
+                ranking=rows,
                 remarks=remarks.strip(),
                 signed_by=actor,
                 signed_at=timezone.now(),
+                deputy_chair=deputy.user if deputy else None,
             )
-            advice.selected.set(selected)
-            from ..tasks import render_advice_pdf
+            advice.selected.set(chosen)
+        from ..tasks import render_advice_pdf
 
-            transaction.on_commit(lambda: render_advice_pdf.delay(advice.pk))
-    except IntegrityError as error:
-        raise DomainError(_("The advice has been signed already.")) from error
+        transaction.on_commit(lambda: render_advice_pdf.delay(advice.pk))
     return advice
+
+
+def _who_assessed(committee: Committee) -> dict:
+    """Per proposal: who submitted scores, and which assignments were withdrawn and why."""
+    assessed: dict[int, list[str]] = {}
+    withdrawn: dict[int, list[dict]] = {}
+    for assignment in (
+        Assignment.objects.filter(member__committee=committee)
+        .select_related("member__user", "assessment")
+        .order_by("member__role", "member_id")
+    ):
+        name = assignment.member.user.full_name or assignment.member.user.email
+        if assignment.withdrawn_at is not None:
+            withdrawn.setdefault(assignment.proposal_id, []).append(
+                {"name": name, "reason": assignment.withdrawn_reason}
+            )
+        elif getattr(assignment, "assessment", None) and (
+            assignment.assessment.status == Assessment.Status.SUBMITTED
+        ):
+            assessed.setdefault(assignment.proposal_id, []).append(name)
+    return {"assessed": assessed, "withdrawn": withdrawn}
+
+
+# --- The officer: deputy chair, removing members, withdrawing assignments ----------------------
+
+
+def _require_open(committee: Committee) -> None:
+    if committee_advice_signed(committee):
+        raise DomainError(_("The advice is signed; the committee can no longer change."))
+
+
+def committee_deputy_designate(
+    *, committee: Committee, actor: User, member: CommitteeMember | None
+) -> Committee:
+    """The officer designates the deputy chair (or, with None, no longer one)."""
+    _require_officer(actor, committee.phase)
+    _require_open(committee)
+    if member is not None:
+        if member.committee_id != committee.pk or member.removed_at is not None:
+            raise DomainError(_("Choose a member of this committee."), code="member")
+        if member.role == CommitteeMember.Role.CHAIR:
+            raise DomainError(
+                _("The chair cannot be their own deputy; choose another member."), code="member"
+            )
+        if ConflictDeclaration.objects.filter(
+            member=member,
+            has_conflict=True,
+            proposal_id__in=chair_conflicts(committee).values("proposal_id"),
+        ).exists():
+            raise DomainError(
+                _(
+                    "%(name)s declared a conflict of interest on a proposal the deputy chair "
+                    "must preside over; choose another member."
+                )
+                % {"name": member.user.full_name or member.user.email},
+                code="member",
+            )
+    with transaction.atomic(), set_actor(actor):
+        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        committee.deputy_chair = member
+        committee.save(update_fields=["deputy_chair"])
+    return committee
+
+
+def _withdraw(assignment: Assignment, actor: User, reason: str) -> None:
+    assignment.withdrawn_at = timezone.now()
+    assignment.withdrawn_reason = reason
+    assignment.withdrawn_by = actor
+    assignment.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
+
+
+def committee_member_remove(*, member: CommitteeMember, actor: User, reason: str) -> int:
+    """The officer removes a member, with a reason; their open assignments are withdrawn.
+
+    Scores the member submitted stay (the advice says who assessed what). Returns how many
+    assignments were withdrawn.
+    """
+    committee = member.committee
+    _require_officer(actor, committee.phase)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for removing this member."), code="reason")
+    if member.role == CommitteeMember.Role.CHAIR:
+        raise DomainError(_("The chair cannot be removed from the committee."), code="member")
+    with transaction.atomic(), set_actor(actor):
+        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        _require_open(committee)
+        member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+        if member.removed_at is not None:
+            raise DomainError(_("This member was removed already."))
+        member.removed_at = timezone.now()
+        member.removed_reason = reason
+        member.removed_by = actor
+        member.save(update_fields=["removed_at", "removed_reason", "removed_by"])
+        open_assignments = (
+            Assignment.objects.active()
+            .filter(member=member)
+            .exclude(assessment__status=Assessment.Status.SUBMITTED)
+        )
+        withdrawn = 0
+        for assignment in open_assignments:
+            _withdraw(
+                assignment,
+                actor,
+                _("Member removed from the committee: %(reason)s") % {"reason": reason},
+            )
+            withdrawn += 1
+        if committee.deputy_chair_id == member.pk:
+            committee.deputy_chair = None
+            committee.save(update_fields=["deputy_chair"])
+    return withdrawn
+
+
+def assignment_withdraw(
+    *,
+    assignment: Assignment,
+    actor: User,
+    reason: str,
+    reassign_to: CommitteeMember | None = None,
+) -> Assignment | None:
+    """The officer withdraws one assignment, with a reason, and may give the proposal to
+    another member instead. Returns the new assignment, if any."""
+    committee = assignment.member.committee
+    _require_officer(actor, committee.phase)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for withdrawing this assignment."), code="reason")
+    if reassign_to is not None:
+        if reassign_to.committee_id != committee.pk or reassign_to.removed_at is not None:
+            raise DomainError(_("Choose a member of this committee."), code="reassign_to")
+        if reassign_to.pk == assignment.member_id:
+            raise DomainError(
+                _("Choose another member than the one withdrawn."), code="reassign_to"
+            )
+    with transaction.atomic(), set_actor(actor):
+        Committee.objects.select_for_update().get(pk=committee.pk)
+        _require_open(committee)
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.withdrawn_at is not None:
+            raise DomainError(_("This assignment was withdrawn already."))
+        new = None
+        if reassign_to is not None:
+            new = _assign(member=reassign_to, proposal=assignment.proposal)
+            reason = _("Reassigned to %(name)s: %(reason)s") % {
+                "name": reassign_to.user.full_name or reassign_to.user.email,
+                "reason": reason,
+            }
+        _withdraw(assignment, actor, reason)
+    return new
+
+
+def _assign(*, member: CommitteeMember, proposal: Proposal) -> Assignment:
+    """A new assignment, or a withdrawn one given back (its withdrawal stays in the audit)."""
+    if (member.pk, proposal.pk) in _conflicted_pairs(member.committee):
+        raise DomainError(
+            _("This member declared a conflict of interest for this proposal."), code="member"
+        )
+    assignment, created = Assignment.objects.get_or_create(member=member, proposal=proposal)
+    if not created and assignment.withdrawn_at is not None:
+        assignment.withdrawn_at = None
+        assignment.withdrawn_reason = ""
+        assignment.withdrawn_by = None
+        assignment.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
+    elif not created:
+        raise DomainError(
+            _("%(name)s already assesses this proposal.")
+            % {"name": member.user.full_name or member.user.email},
+            code="reassign_to",
+        )
+    return assignment
+
+
+def deputy_decide(*, committee: Committee, actor: User, selected: list[Proposal]) -> int:
+    """The deputy chair's part of the selection: of the proposals on which the chair declared
+    a conflict, which the committee advises to award. Changeable until the advice is signed;
+    returns how many proposals were decided."""
+    from ..selectors.ranking import ranking_for
+
+    seat = committee.deputy_chair
+    if seat is None or seat.user_id != actor.pk or seat.removed_at is not None:
+        raise NotAllowed(_("Only the deputy chair can do this."))
+    with transaction.atomic(), set_actor(actor):
+        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        _require_open(committee)
+        mine = set(
+            cleared_proposals(seat)
+            .filter(pk__in=chair_conflicts(committee).values("proposal_id"))
+            .values_list("pk", flat=True)
+        )
+        eligible = {
+            row.proposal.pk
+            for row in ranking_for(committee.phase, among=Proposal.objects.filter(pk__in=mine))
+            if row.eligible
+        }
+        for proposal in selected:
+            if proposal.pk not in eligible:
+                raise DomainError(
+                    _("%(proposal)s is not eligible and cannot be selected.")
+                    % {"proposal": proposal}
+                )
+        if len(selected) > committee.phase.planned_awards:
+            raise DomainError(
+                ngettext(
+                    "The phase plans %(n)d award; select at most one.",
+                    "The phase plans %(n)d awards; select at most that many.",
+                    committee.phase.planned_awards,
+                )
+                % {"n": committee.phase.planned_awards}
+            )
+        chosen = {proposal.pk for proposal in selected}
+        for proposal_id in sorted(mine):
+            DeputyDecision.objects.update_or_create(
+                committee=committee,
+                proposal_id=proposal_id,
+                defaults={"selected": proposal_id in chosen, "decided_by": actor},
+            )
+    return len(mine)

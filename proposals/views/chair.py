@@ -1,12 +1,17 @@
 """The committee chair's pages: the ranking, consensus scores, reopening a member's scores,
-and the signed advice (also as PDF).
+and the signed advice (also as PDF); and the deputy chair's page for the proposals on which
+the chair declared a conflict.
 
-A chair is a member too: the access rules and score tables of views/assessor.py apply.
+A chair is a member too: the access rules and score tables of views/assessor.py apply. What
+a seat sees of the ranking and the advice is ``selectors.assessment.cleared_proposals``: a
+chair who has not accepted the code of conduct sees nothing, a conflicted one never the
+proposal.
 """
 
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,30 +20,37 @@ from django.views.decorators.http import require_POST
 from portal.exceptions import DomainError
 from portal.files import file_response
 
-from ..forms.assessment import AdviceForm, ConsensusForm, ReopenForm
+from ..forms.assessment import AdviceForm, ConsensusForm, DeputyForm, ReopenForm
 from ..models import (
     Advice,
     CommitteeMember,
 )
 from ..selectors.assessment import (
+    advice_gaps,
     advice_of,
     assessments_with_committee,
     assignment_count,
+    chair_conflicts,
+    cleared_proposals,
     committee_score_table,
     consensus_scores_of,
+    deputy_decisions_of,
+    presides_over,
     seats_with_phase,
     submitted_assessments,
 )
-from ..selectors.ranking import ranking_for
+from ..selectors.ranking import RANKED_STATUSES, ranking_for, ranking_for_seat
 from ..services.assessment import (
     advice_sign,
     assessment_reopen,
     committee_advice_signed,
     consensus_record,
+    deputy_decide,
 )
-from ..tasks import render_advice_pdf
+from ..tasks import advice_pdf_bytes, render_advice_pdf
 from .assessor import (
     _cleared_proposal,
+    _code_first,
     _field_for,
     _posted,
     _seat,
@@ -66,11 +78,21 @@ def _ranking_rows(rows, criteria) -> list[dict]:
     ]
 
 
+def _not_shown(seat: CommitteeMember, shown: int) -> int:
+    """How many ranked proposals the seat does not see (conflict declared, or not yet
+    declared): a number only."""
+    ranked = seat.committee.phase.proposals.filter(status__in=RANKED_STATUSES).count()
+    return max(ranked - shown, 0)
+
+
 @committee_page
 def ranking(request, seat_pk: int):
     seat = _seat(request, seat_pk, chair=True)
+    if seat.code_accepted_at is None:
+        return _code_first(request, seat)
     phase = seat.committee.phase
     criteria = list(phase.criteria.all())
+    rows = ranking_for_seat(seat)
     return render(
         request,
         "proposals/assessment/ranking.html",
@@ -81,7 +103,8 @@ def ranking(request, seat_pk: int):
             "call": phase.call,
             "blind": phase.call.blind_assessment,
             "criteria": criteria,
-            "rows": _ranking_rows(ranking_for(phase), criteria),
+            "rows": _ranking_rows(rows, criteria),
+            "not_shown": _not_shown(seat, len(rows)),
             "signed": committee_advice_signed(seat.committee),
         },
     )
@@ -151,10 +174,18 @@ def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reop
     )
 
 
+def _presided_proposal(request, seat_pk: int, proposal_pk: int):
+    """The chair's proposal, or the deputy chair's (one on which the chair is conflicted)."""
+    seat = _seat(request, seat_pk)
+    proposal = _cleared_proposal(request, seat, proposal_pk)
+    if not presides_over(seat, proposal):
+        raise Http404
+    return seat, proposal
+
+
 @committee_page
 def consensus(request, seat_pk: int, proposal_pk: int):
-    seat = _seat(request, seat_pk, chair=True)
-    proposal = _cleared_proposal(request, seat, proposal_pk)
+    seat, proposal = _presided_proposal(request, seat_pk, proposal_pk)
     if request.method != "POST":
         return _consensus_page(request, seat, proposal)
     criterion = proposal.phase.criteria.filter(pk=_int(request.POST.get("criterion"))).first()
@@ -189,13 +220,13 @@ def _int(value) -> int | None:
 @committee_page
 @require_POST
 def reopen(request, seat_pk: int, assessment_pk: int):
-    seat = _seat(request, seat_pk, chair=True)
+    seat = _seat(request, seat_pk)
     assessment = get_object_or_404(
         assessments_with_committee(),
         pk=assessment_pk,
         assignment__member__committee_id=seat.committee_id,
     )
-    proposal = _cleared_proposal(request, seat, assessment.assignment.proposal_id)
+    seat, proposal = _presided_proposal(request, seat_pk, assessment.assignment.proposal_id)
     form = ReopenForm(request.POST, assessment_pk=assessment.pk)
     if form.is_valid():
         try:
@@ -224,8 +255,9 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _signed_rows(advice: Advice, criteria) -> list[dict]:
-    """The ranking as it was signed (a snapshot in JSON), with numbers back as Decimals."""
+def _signed_rows(advice: Advice, criteria, visible: set[int]) -> list[dict]:
+    """The ranking as it was signed (a snapshot in JSON), with numbers back as Decimals; only
+    the proposals in ``visible`` (the seat's cleared ones)."""
     selected = set(advice.selected.values_list("pk", flat=True))
     return [
         {
@@ -235,12 +267,15 @@ def _signed_rows(advice: Advice, criteria) -> list[dict]:
             "selected": row["proposal"] in selected,
         }
         for row in advice.ranking
+        if row["proposal"] in visible
     ]
 
 
 @committee_page
 def advice(request, seat_pk: int):
     seat = _seat(request, seat_pk, chair=True)
+    if seat.code_accepted_at is None:
+        return _code_first(request, seat)
     committee = seat.committee
     phase = committee.phase
     criteria = list(phase.criteria.all())
@@ -257,10 +292,18 @@ def advice(request, seat_pk: int):
         if request.method == "POST":
             messages.error(request, _("The advice has been signed already."))
             return redirect("proposals:advice", seat_pk=seat.pk)
-        context.update({"advice": signed, "signed_rows": _signed_rows(signed, criteria)})
+        visible = set(cleared_proposals(seat).values_list("pk", flat=True))
+        rows = _signed_rows(signed, criteria, visible)
+        context.update(
+            {
+                "advice": signed,
+                "signed_rows": rows,
+                "not_shown": max(len(signed.ranking) - len(rows), 0),
+            }
+        )
         return render(request, "proposals/assessment/advice.html", context)
 
-    rows = ranking_for(phase)
+    rows = ranking_for_seat(seat)
     form = AdviceForm(_posted(request), rows=rows, planned_awards=phase.planned_awards)
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["selected"])
@@ -284,6 +327,8 @@ def advice(request, seat_pk: int):
             "form": form,
             "rows": _ranking_rows(rows, criteria),
             "ticked": ticked,
+            "gaps": advice_gaps(committee, seat),
+            "not_shown": _not_shown(seat, len(rows)),
         }
     )
     return render(request, "proposals/assessment/advice.html", context)
@@ -294,10 +339,88 @@ def advice_pdf(request, seat_pk: int):
     """The signed advice: for the chair, and for the officers of the call's authority."""
     seat = get_object_or_404(seats_with_phase(), pk=seat_pk, role=CommitteeMember.Role.CHAIR)
     call = seat.committee.phase.call
-    if seat.user_id != request.user.pk and not request.user.has_perm("calls.manage_call", call):
+    own = seat.user_id == request.user.pk
+    if not own and not request.user.has_perm("calls.manage_call", call):
         raise Http404
     signed = get_object_or_404(Advice, committee_id=seat.committee_id)
+    if own:
+        # The chair's copy leaves out what the chair may not see (made now, never stored).
+        visible = set(cleared_proposals(seat).values_list("pk", flat=True))
+        hidden = {row["proposal"] for row in signed.ranking} - visible
+        if seat.code_accepted_at is None:
+            raise Http404
+        if hidden:
+            pdf = advice_pdf_bytes(signed, hidden=hidden)
+            return file_response(
+                ContentFile(pdf, name=signed.pdf.name or "advice.pdf"),
+                filename=signed.pdf.name or "advice.pdf",
+            )
     if not signed.pdf:
         render_advice_pdf(signed.pk)  # the task had not run yet: render it now, in-process
         signed.refresh_from_db()
     return file_response(signed.pdf, filename=signed.pdf.name)
+
+
+# --- The deputy chair -------------------------------------------------------------------------
+
+
+@committee_page
+def deputy(request, seat_pk: int):
+    """The proposals on which the chair declared a conflict: their consensus (through the
+    consensus page) and their place in the selection, decided by the deputy chair."""
+    seat = _seat(request, seat_pk)
+    committee = seat.committee
+    if committee.deputy_chair_id != seat.pk:
+        raise Http404
+    if seat.code_accepted_at is None:
+        return _code_first(request, seat)
+    phase = committee.phase
+    criteria = list(phase.criteria.all())
+    mine = cleared_proposals(seat).filter(pk__in=chair_conflicts(committee).values("proposal_id"))
+    rows = ranking_for(phase, among=mine)
+    decisions = {
+        d.proposal_id: d for d in deputy_decisions_of(committee=committee, user=request.user)
+    }
+    signed = committee_advice_signed(committee)
+    initial = {"selected": [pk for pk, d in decisions.items() if d.selected]}
+    form = None
+    if not signed:
+        form = DeputyForm(
+            _posted(request), rows=rows, planned_awards=phase.planned_awards, initial=initial
+        )
+        if request.method == "POST" and form.is_valid():
+            chosen = set(form.cleaned_data["selected"])
+            try:
+                deputy_decide(
+                    committee=committee,
+                    actor=request.user,
+                    selected=[row.proposal for row in rows if row.proposal.pk in chosen],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your decision as deputy chair is recorded."))
+                return redirect("proposals:deputy", seat_pk=seat.pk)
+    ticked = (
+        form.selected_pks()
+        if form is not None and form.is_bound
+        else {str(pk) for pk in initial["selected"]}
+    )
+    return render(
+        request,
+        "proposals/assessment/deputy.html",
+        {
+            "seat": seat,
+            "committee": committee,
+            "phase": phase,
+            "call": phase.call,
+            "blind": phase.call.blind_assessment,
+            "criteria": criteria,
+            "rows": _ranking_rows(rows, criteria),
+            "form": form,
+            "ticked": ticked,
+            "signed": signed,
+            "decided": len(decisions),
+            "not_cleared": chair_conflicts(committee).count() - len(rows),
+        },
+    )

@@ -30,29 +30,37 @@ from portal.permissions import can
 
 from ..forms.officer import (
     AssignmentForm,
+    AssignmentWithdrawForm,
     CommitteeForm,
     ContractEndForm,
     DecisionForm,
+    DeputyChairForm,
     ExpertInviteForm,
     MemberAddForm,
+    MemberRemoveForm,
     PhaseDeadlineForm,
     ProposalFilterForm,
     ReviewForm,
 )
 from ..models import (
+    Assessment,
     CommitteeMember,
     Contract,
     Deliverable,
     Proposal,
 )
 from ..selectors.assessment import (
+    active_assignments_of_phase,
+    active_members_of_phase,
     advice_of,
     advice_selects,
     committee_exists,
     committee_matrix,
     committee_members_with_counts,
     committee_of,
+    open_assignments_of,
     phase_advice,
+    removed_members_of,
 )
 from ..selectors.capacity import phase_capacity
 from ..selectors.contracts import (
@@ -66,10 +74,13 @@ from ..selectors.ranking import ranking_for
 from ..services.assessment import (
     assessment_open,
     assignment_add,
+    assignment_withdraw,
     assignments_balance,
     committee_create,
+    committee_deputy_designate,
     committee_invite_expert,
     committee_member_add,
+    committee_member_remove,
 )
 from ..services.decisions import (
     contract_complete,
@@ -189,11 +200,13 @@ def _phase_page(request, phase: Phase, **bound_forms):
     committee = committee_of(phase)
     ranking = ranking_for(phase)
     members: list[CommitteeMember] = []
+    removed_members: list[CommitteeMember] = []
     matrix: list[dict] = []
     advice = None
     selected: set[int] = set()
     if committee is not None:
         members = committee_members_with_counts(committee)
+        removed_members = removed_members_of(committee)
         by_number = sorted(
             (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
         )
@@ -207,6 +220,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "member_form": MemberAddForm(committee=committee) if committee else None,
         "expert_form": ExpertInviteForm() if committee else None,
         "assign_form": AssignmentForm(committee=committee) if committee else None,
+        "deputy_form": DeputyChairForm(committee=committee) if committee else None,
     }
     forms.update(bound_forms)
     context = {
@@ -222,6 +236,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
         "committee": committee,
         "members": members,
+        "removed_members": removed_members,
         "matrix": matrix,
         "ranking": ranking,
         "ranked": len(ranking),
@@ -401,6 +416,113 @@ def officer_assign_auto(request, phase_pk: int):
             % {"count": added},
         )
     return redirect(_phase_url(phase, "assignments"))
+
+
+@login_required
+@require_POST
+def officer_deputy(request, phase_pk: int):
+    """Designate the committee's deputy chair (or none)."""
+    phase = _managed_phase(request, phase_pk)
+    committee = _committee_of(request, phase)
+    if committee is None:
+        return redirect(_phase_url(phase, "committee"))
+    form = DeputyChairForm(request.POST, committee=committee)
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            committee_deputy_designate(committee=committee, actor=request.user, member=member)
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            if member is None:
+                messages.success(request, _("The committee has no deputy chair now."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is the deputy chair.")
+                    % {"name": member.user.full_name or member.user.email},
+                )
+            return redirect(_phase_url(phase, "deputy"))
+    return _phase_page(request, phase, deputy_form=form)
+
+
+@login_required
+def officer_member_remove(request, phase_pk: int, member_pk: int):
+    """Remove a member from the committee, with a reason; their open assignments go."""
+    phase = _managed_phase(request, phase_pk)
+    member = get_object_or_404(active_members_of_phase(phase), pk=member_pk)
+    form = MemberRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawn = committee_member_remove(
+                member=member, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s is removed from the committee; %(count)d open assignment is "
+                    "withdrawn.",
+                    "%(name)s is removed from the committee; %(count)d open assignments are "
+                    "withdrawn.",
+                    withdrawn,
+                )
+                % {"name": member.user.full_name or member.user.email, "count": withdrawn},
+            )
+            return redirect(_phase_url(phase, "members"))
+    open_assignments = open_assignments_of(member)
+    context = {
+        "call": phase.call,
+        "phase": phase,
+        "member": member,
+        "open_assignments": open_assignments,
+        "form": form,
+    }
+    return render(request, "proposals/officer/member_remove.html", context)
+
+
+@login_required
+def officer_assignment_withdraw(request, phase_pk: int, assignment_pk: int):
+    """Withdraw one assignment, with a reason, and give the proposal to another member."""
+    phase = _managed_phase(request, phase_pk)
+    assignment = get_object_or_404(active_assignments_of_phase(phase), pk=assignment_pk)
+    form = AssignmentWithdrawForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["reassign_to"]
+        try:
+            assignment_withdraw(
+                assignment=assignment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                reassign_to=target,
+            )
+        except DomainError as error:
+            _put_on_form(form, error)
+        else:
+            names = {
+                "name": assignment.member.user.full_name or assignment.member.user.email,
+                "proposal": assignment.proposal.submission_number,
+            }
+            if target is None:
+                text = _("The assignment of %(name)s for %(proposal)s is withdrawn.") % names
+            else:
+                names["other"] = target.user.full_name or target.user.email
+                text = (
+                    _("%(proposal)s is withdrawn from %(name)s and assigned to %(other)s.") % names
+                )
+            messages.success(request, text)
+            return redirect(_phase_url(phase, "assignments"))
+    context = {
+        "call": phase.call,
+        "phase": phase,
+        "assignment": assignment,
+        "submitted": getattr(assignment, "assessment", None) is not None
+        and assignment.assessment.status == Assessment.Status.SUBMITTED,
+        "form": form,
+    }
+    return render(request, "proposals/officer/assignment_withdraw.html", context)
 
 
 # --- The decision on one proposal --------------------------------------------------------------

@@ -388,6 +388,10 @@ def test_the_real_advice_ranks_unscored_proposals_not_eligible(setting):
     """Signed through the chair's service: the ranking it stores decides eligibility."""
     chair = setting["chair"].user
     scored, unscored = setting["proposals"][:2]
+    for proposal in setting["proposals"]:
+        conflict_declare(
+            member=setting["chair"], proposal=proposal, actor=chair, has_conflict=False
+        )
     for criterion in setting["phase"].criteria.all():
         consensus_record(
             proposal=scored,

@@ -764,6 +764,8 @@ def test_chair_signs_the_advice_and_downloads_its_pdf(setting, verified_client):
     phase.save()
     a, b, c, _d = setting["proposals"]
     cleared(chair, setting["proposals"])
+    for seat in setting["members"]:
+        code_of_conduct_accept(member=seat, actor=seat.user)
     for proposal in (a, b):
         for criterion in setting["criteria"]:
             consensus_record(

@@ -437,6 +437,8 @@ def test_an_officer_decides_after_the_advice_and_reviews_deliverables(verified_c
         client = verified_client(officer)
         assert "decide" not in kinds(client)
 
+        for proposal in world["proposals"]:  # the chair declares before presiding
+            conflict_declare(member=chair, proposal=proposal, actor=chair.user, has_conflict=False)
         for criterion in world["phase"].criteria.all():
             consensus_record(
                 proposal=first,
