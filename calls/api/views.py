@@ -2,7 +2,7 @@
 
 Thin on purpose: visibility and rights come from calls.permissions, reads from
 calls.selectors, every write from calls.services; domain errors become JSON through
-portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
+portal.api.errors.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
 """
 
 from django.db.models import Q

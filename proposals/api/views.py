@@ -3,7 +3,7 @@ the committee's scores, decisions.
 
 Thin on purpose: who may see what comes from proposals.permissions (the same rules as the
 pages), reads from proposals.selectors, every write from the services; domain errors become
-JSON through portal.api.exception_handler (DomainError 400, NotAllowed 403,
+JSON through portal.api.errors.exception_handler (DomainError 400, NotAllowed 403,
 IllegalTransition 409). A proposal someone may not see does not exist for them (404).
 """
 
