@@ -84,12 +84,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-# Under /api/ every error is JSON (portal.api.errors); elsewhere the templates 4xx/500.html.
-handler400 = "portal.api.errors.bad_request"
-handler403 = "portal.api.errors.permission_denied"
-handler404 = "portal.api.errors.page_not_found"
-handler500 = "portal.api.errors.server_error"
-
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -2,14 +2,13 @@
 
 DRF's own errors (401, 403, 404, 405, 415, 429), the portal's domain errors (400, 403, 409),
 validation errors (400, with each refused field's messages next to ``code`` and ``detail``)
-and what Django answers before DRF is reached (a URL that does not exist, such as a
-non-numeric id, 400 for a request Django refuses, 500) all take this shape.
+take this shape here; what Django answers before DRF is reached (a URL that does not exist,
+such as a non-numeric id, a refused request, 500) gets it from portal.badinput.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
-from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -54,33 +53,3 @@ def exception_handler(exc, context):
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         response.data = error_body(_code_of(exc), detail or exc.detail)
     return response
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
-def bad_request(request, exception, template_name="400.html"):
-    if _is_api(request):
-        return JsonResponse(error_body("bad_request", _("The request is invalid.")), status=400)
-    return defaults.bad_request(request, exception)
-
-
-def permission_denied(request, exception, template_name="403.html"):
-    if _is_api(request):
-        body = error_body("permission_denied", _("You are not allowed to do this."))
-        return JsonResponse(body, status=403)
-    return defaults.permission_denied(request, exception)
-
-
-def page_not_found(request, exception, template_name="404.html"):
-    if _is_api(request):
-        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request, template_name="500.html"):
-    if _is_api(request):
-        body = error_body("server_error", _("Something went wrong on our side."))
-        return JsonResponse(body, status=500)
-    return defaults.server_error(request)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ is JSON (code, detail), also those from outside DRF.
+    "portal.badinput.ApiErrorsAsJsonMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.locale.PortalLocaleMiddleware",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorRequiredMiddleware",
     "portal.identity.middleware.EmailConfirmationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character in the path, query, a form field or JSON: 400 before any view.
+    "portal.badinput.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -352,7 +356,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", "60/minute"),
         "user": env("API_THROTTLE_USER", "600/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
