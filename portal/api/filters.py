@@ -1,6 +1,7 @@
 """Filters of the portal's API lists."""
 
 import django_filters
+from django import forms
 
 from ..models import Organisation
 
@@ -9,3 +10,10 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["kind", "authority_tier"]
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id as a filter: an integer (never "1.5" or "²"); an id of nothing that
+    exists, or of nothing the person may see, gives an empty list, not an error."""
+
+    field_class = forms.IntegerField

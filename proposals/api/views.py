@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from calls.models import Call, Criterion, Phase
 from calls.permissions import is_officer_of
+from portal.api.filters import IdFilter
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
@@ -104,8 +105,8 @@ PHASE_ID = OpenApiParameter(
 
 
 class ProposalFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call_id", label=_("Call id"))
-    phase = django_filters.NumberFilter(field_name="phase_id", label=_("Phase id"))
+    call = IdFilter(field_name="call_id", label=_("Call id"))
+    phase = IdFilter(field_name="phase_id", label=_("Phase id"))
     status = django_filters.ChoiceFilter(choices=Proposal.Status.choices, label=_("Status"))
 
     class Meta:
