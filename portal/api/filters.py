@@ -17,3 +17,9 @@ class IdFilter(django_filters.NumberFilter):
     exists, or of nothing the person may see, gives an empty list, not an error."""
 
     field_class = forms.IntegerField
+    BIGGEST_ID = 2**63 - 1  # beyond any database's integer key
+
+    def filter(self, qs, value):
+        if value is not None and not 0 < value <= self.BIGGEST_ID:
+            return qs.none()
+        return super().filter(qs, value)

@@ -17,7 +17,10 @@ class AuditTrailFilterForm(FilterForm):
     model = forms.IntegerField(
         required=False,
         min_value=1,
-        error_messages={"invalid": _("Choose a record type from the list.")},
+        error_messages={
+            "invalid": _("Choose a record type from the list."),
+            "min_value": _("Choose a record type from the list."),
+        },
     )
     actor = forms.CharField(
         required=False,
