@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ..models import Organisation
 
@@ -12,6 +14,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind", "authority_tier"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """An object's id as a filter: an integer (never "1.5" or "²"); an id of nothing that
     exists, or of nothing the person may see, gives an empty list, not an error."""

@@ -51,3 +51,23 @@ class AutoSchema(SpectacularAutoSchema):
                 error, str(code), direction=direction
             )
         return dict(sorted(responses.items()))
+
+
+UNFILTERED = {"type": "string", "enum": [""], "description": "Empty: not filtered."}
+NOT_FILTERS = {"page", "ordering", "sort", "q", "search"}
+
+
+def empty_filter_values(result, generator, request, public):
+    """Postprocessing hook: a filter left empty (``?status=``) filters nothing, as on the
+    pages' filter forms; the schema allows it beside the filter's own values."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "query"
+                    and parameter["name"] not in NOT_FILTERS
+                    and ("enum" in schema or "format" in schema or schema.get("type") != "string")
+                ):
+                    parameter["schema"] = {"anyOf": [schema, UNFILTERED]}
+    return result

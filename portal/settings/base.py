@@ -362,13 +362,20 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovatieloket API",
     "DESCRIPTION": "Calls, proposals, assessment and co-financing of SBIR and "
-    "Innovation Partnership trajectories.",
+    "Innovation Partnership trajectories. Every error is JSON with a stable `code` and a "
+    "readable `detail` (a refused field's messages under its own name beside them). No text "
+    "may contain a NUL character (\\u0000): such a request is refused with 400 "
+    "`nul_character`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.empty_filter_values",
+    ],
     # Several apps have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "calls.models.Call.Status",
