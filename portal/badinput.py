@@ -12,7 +12,7 @@ import json
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .api.errors import API_PREFIX, error_body
 
@@ -21,11 +21,11 @@ JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 ERRORS = {
-    400: ("bad_request", _lazy("The request is invalid.")),
-    403: ("permission_denied", _lazy("You are not allowed to do this.")),
-    404: ("not_found", _lazy("Not found.")),
-    413: ("too_large", _lazy("The request is too large.")),
-    500: ("server_error", _lazy("Something went wrong on our side; it has been logged.")),
+    400: ("bad_request", gettext_lazy("The request is invalid.")),
+    403: ("permission_denied", gettext_lazy("You are not allowed to do this.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    413: ("too_large", gettext_lazy("The request is too large.")),
+    500: ("server_error", gettext_lazy("Something went wrong on our side; it has been logged.")),
 }
 
 
