@@ -275,7 +275,7 @@ def _question_field(question: Question) -> forms.Field:
 
 def _say_limit(field: forms.Field, limit: int) -> None:
     """The field's help text says how many characters it takes."""
-    said = _("At most %(count)s characters.") % {"count": f"{limit:n}"}
+    said = _("At most %(count)s characters.") % {"count": limit}
     field.help_text = f"{field.help_text} {said}".strip()
 
 
