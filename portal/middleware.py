@@ -27,7 +27,11 @@ class TwoFactorRequiredMiddleware:
             if has_device or requires_two_factor(user):
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"detail": _("Two-factor authentication is required.")}, status=403
+                        {
+                            "code": "second_factor_required",
+                            "detail": _("Two-factor authentication is required."),
+                        },
+                        status=403,
                     )
                 target = "two_factor_verify" if has_device else "two_factor_setup"
                 query = urlencode({"next": request.get_full_path()})

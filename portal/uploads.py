@@ -1,7 +1,9 @@
 """Checking uploaded files (proposals, call documents, requests to participate).
 
 The extension, the type the browser declares and the type libmagic detects from the bytes
-must agree; a program renamed to .pdf is refused. When CLAMD_HOST or CLAMD_SOCKET is set,
+must agree; a program renamed to .pdf is refused. A PDF with active content (JavaScript,
+launch actions, embedded files) or that is also HTML or a ZIP archive is refused
+(portal.pdfcheck). When CLAMD_HOST or CLAMD_SOCKET is set,
 every file is scanned before it is stored, and a file that cannot be scanned is refused.
 """
 
@@ -17,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+from portal.pdfcheck import pdf_active_content
 
 # extension -> the MIME types libmagic may report for it
 ALLOWED_TYPES = {
@@ -79,6 +82,18 @@ def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...] = PDF_ONLY) -
             % {"name": name, "ext": extension, "type": detected},
             code="content_mismatch",
         )
+    if extension == "pdf":
+        problem = pdf_active_content(upload.read())
+        upload.seek(0)
+        if problem:
+            raise DomainError(
+                _(
+                    "The file “%(name)s” was refused because %(problem)s. Save or print it "
+                    "as a plain PDF without scripts, attachments or forms, and upload it again."
+                )
+                % {"name": name, "problem": problem},
+                code="active_content",
+            )
     declared = (upload.content_type or "").split(";")[0].strip().lower()
     if declared not in VAGUE_DECLARED_TYPES and declared not in expected:
         raise DomainError(

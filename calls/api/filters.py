@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.api.filters import IdFilter
 from portal.forms.base import FilterForm
 from portal.selectors.identity import authorities
 
-from ..models import Call
+from ..models import Call, ParticipationRequest
 from ..selectors.calls import call_search, missions
 
 PUBLIC_STATUSES = [
@@ -76,3 +77,25 @@ class ManagedCallFilter(CallFilter):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Call.Status.choices, empty_label=_("All statuses")
     )
+
+
+class ApiCallFilter(CallFilter):
+    """The API's filters: an authority by id and a mission by code that match nothing give an
+    empty list (the page's filters offer only the choices that exist)."""
+
+    authority = IdFilter(label=_("Contracting authority (id)"), field_name="authority_id")
+    mission = django_filters.CharFilter(
+        label=_("Mission (code)"), field_name="missions__code", distinct=True
+    )
+
+
+class ApiManagedCallFilter(ApiCallFilter):
+    status = ManagedCallFilter.declared_filters["status"]
+
+
+class ParticipationRequestFilter(django_filters.FilterSet):
+    call = IdFilter(label=_("Only this call's requests."), field_name="call_id")
+
+    class Meta:
+        model = ParticipationRequest
+        fields = ["call"]

@@ -2,7 +2,7 @@
 
 Thin on purpose: visibility and rights come from calls.permissions, reads from
 calls.selectors, every write from calls.services; domain errors become JSON through
-portal.api.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
+portal.api.errors.exception_handler (DomainError 400, NotAllowed 403, IllegalTransition 409).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -54,7 +54,7 @@ from ..services.participation import (
     participation_request_submit,
     participation_request_withdraw,
 )
-from .filters import CallFilter, ManagedCallFilter
+from .filters import ApiCallFilter, ApiManagedCallFilter, ParticipationRequestFilter
 from .serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
@@ -145,7 +145,7 @@ def _transition(summary: str, request=None):
 class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     filter_backends = [DjangoFilterBackend]
-    filterset_class = CallFilter
+    filterset_class = ApiCallFilter
 
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
@@ -205,7 +205,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         summary=_("The calls of my authorities, drafts included"),
         responses={200: ManagedCallSerializer(many=True), **_errors(401, 403)},
     )
-    @action(detail=False, methods=["get"], filterset_class=ManagedCallFilter)
+    @action(detail=False, methods=["get"], filterset_class=ApiManagedCallFilter)
     def mine(self, request):
         return self.list(request)
 
@@ -291,11 +291,6 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         return self._detail(call)
 
 
-CALL_FILTER = OpenApiParameter(
-    "call", OpenApiTypes.INT, OpenApiParameter.QUERY, description=_("Only this call's requests.")
-)
-
-
 @extend_schema(tags=["participation"])
 class ParticipationRequestViewSet(
     AuditActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -305,6 +300,8 @@ class ParticipationRequestViewSet(
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ParticipationRequestSerializer
     lookup_value_regex = r"\d+"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ParticipationRequestFilter
 
     def _officer_of(self) -> set[int]:
         if not hasattr(self, "_officer_cache"):
@@ -317,8 +314,6 @@ class ParticipationRequestViewSet(
         queryset = participation_requests_visible_to(
             self.request.user, officer_of=self._officer_of()
         )
-        if (call := self.request.query_params.get("call", "")).isdigit():
-            queryset = queryset.filter(call_id=int(call))
         return queryset
 
     def get_serializer_context(self):
@@ -345,7 +340,6 @@ class ParticipationRequestViewSet(
 
     @extend_schema(
         summary=_("My company's requests to participate, or those of my calls (officer)"),
-        parameters=[CALL_FILTER],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

@@ -2,7 +2,7 @@
 
 Thin on purpose: reads come from funding.selectors and querysets shaped for one query per list,
 every write from funding.services; domain errors become JSON through
-portal.api.exception_handler (DomainError 400, NotAllowed 403).
+portal.api.errors.exception_handler (DomainError 400, NotAllowed 403).
 """
 
 from django.http import Http404

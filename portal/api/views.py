@@ -7,20 +7,11 @@ import contextlib
 
 from auditlog.context import auditlog_value
 from rest_framework import generics, permissions
-from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..exceptions import DomainError
 from ..selectors.identity import public_bodies
 from .filters import OrganisationFilter
 from .serializers import MeSerializer, OrganisationSerializer
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, DomainError):
-        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
-    return drf_exception_handler(exc, context)
 
 
 class AuditActorMixin(APIView):

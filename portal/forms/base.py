@@ -2,6 +2,8 @@
 base of list filters.
 """
 
+import re
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -18,3 +20,17 @@ class FilterForm(forms.Form):
     "(optional)": the marker would be noise on each one."""
 
     marks_optional_fields = False
+
+
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value) -> int | None:
+    """A database id from a request parameter, or None for anything else.
+
+    Only ASCII digits: ``str.isdigit()`` also says yes to "²" and "٣", which ``int()`` then
+    refuses (or reads as another number).
+    """
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
+        return int(value)
+    return None

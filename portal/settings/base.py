@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ is JSON (code, detail), also those from outside DRF.
+    "portal.badinput.ApiErrorsAsJsonMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.locale.PortalLocaleMiddleware",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorRequiredMiddleware",
     "portal.identity.middleware.EmailConfirmationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character in the path, query, a form field or JSON: 400 before any view.
+    "portal.badinput.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -352,19 +356,26 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", "60/minute"),
         "user": env("API_THROTTLE_USER", "600/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.views.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovatieloket API",
     "DESCRIPTION": "Calls, proposals, assessment and co-financing of SBIR and "
-    "Innovation Partnership trajectories.",
+    "Innovation Partnership trajectories. Every error is JSON with a stable `code` and a "
+    "readable `detail` (a refused field's messages under its own name beside them). No text "
+    "may contain a NUL character (\\u0000): such a request is refused with 400 "
+    "`nul_character`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.empty_filter_values",
+    ],
     # Several apps have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "calls.models.Call.Status",

@@ -180,17 +180,30 @@ class ProposalCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
 
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.IntegerField(help_text=_("The id of one of the call's questions."))
-    answer = serializers.JSONField(allow_null=True)
+    answer = serializers.JSONField(
+        allow_null=True,
+        help_text=_(
+            "Text (at most 5000 characters), a number, true or false, or one of the choices."
+        ),
+    )
 
 
 class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """What a draft may change (PATCH: any of these; answers are merged by question)."""
 
     title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(allow_blank=True, required=False)
-    approach = serializers.CharField(allow_blank=True, required=False)
-    team = serializers.CharField(allow_blank=True, required=False)
-    planning = serializers.CharField(allow_blank=True, required=False)
+    summary = serializers.CharField(
+        allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["summary"]
+    )
+    approach = serializers.CharField(
+        allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["approach"]
+    )
+    team = serializers.CharField(
+        allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["team"]
+    )
+    planning = serializers.CharField(
+        allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["planning"]
+    )
     requested_amount = serializers.DecimalField(
         **MONEY_DIGITS,
         min_value=Decimal("0.01"),
@@ -198,7 +211,9 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         required=False,
         help_text=_('In euro, e.g. "20000.00".'),
     )
-    consortium_partners = serializers.CharField(allow_blank=True, required=False)
+    consortium_partners = serializers.CharField(
+        allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["consortium_partners"]
+    )
     answers = AnswerInputSerializer(
         many=True,
         required=False,
@@ -243,6 +258,10 @@ def _answer_value(question: Question, value):
         return value
     if not isinstance(value, str):
         raise serializers.ValidationError(_("Answer with text."))
+    if len(value) > Proposal.ANSWER_MAX_LENGTH:
+        raise serializers.ValidationError(
+            _("An answer has at most %(count)s characters.") % {"count": Proposal.ANSWER_MAX_LENGTH}
+        )
     if question.kind == Question.Kind.CHOICE and value not in question.choice_list:
         raise serializers.ValidationError(
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(question.choice_list)}

@@ -3,7 +3,7 @@ the committee's scores, decisions.
 
 Thin on purpose: who may see what comes from proposals.permissions (the same rules as the
 pages), reads from proposals.selectors, every write from the services; domain errors become
-JSON through portal.api.exception_handler (DomainError 400, NotAllowed 403,
+JSON through portal.api.errors.exception_handler (DomainError 400, NotAllowed 403,
 IllegalTransition 409). A proposal someone may not see does not exist for them (404).
 """
 
@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from calls.models import Phase
 from calls.permissions import is_officer_of
 from calls.selectors.calls import calls_with_authority, phases_with_call
+from portal.api.filters import IdFilter
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.permissions import can
@@ -104,8 +105,8 @@ PHASE_ID = OpenApiParameter(
 
 
 class ProposalFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call_id", label=_("Call id"))
-    phase = django_filters.NumberFilter(field_name="phase_id", label=_("Phase id"))
+    call = IdFilter(field_name="call_id", label=_("Call id"))
+    phase = IdFilter(field_name="phase_id", label=_("Phase id"))
     status = django_filters.ChoiceFilter(choices=Proposal.Status.choices, label=_("Status"))
 
     class Meta:

@@ -88,24 +88,28 @@ class ProposalDraftForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
+        max_length=Proposal.TEXT_MAX_LENGTH["summary"],
         label=_("Summary"),
         required=False,
         widget=_textarea(5),
         help_text=_("What you propose and what it solves, in a few sentences."),
     )
     approach = forms.CharField(
+        max_length=Proposal.TEXT_MAX_LENGTH["approach"],
         label=_("Approach"),
         required=False,
         widget=_textarea(),
         help_text=_("How you will do it: method, steps and risks."),
     )
     team = forms.CharField(
+        max_length=Proposal.TEXT_MAX_LENGTH["team"],
         label=_("Team"),
         required=False,
         widget=_textarea(4),
         help_text=_("Who does the work and what they bring."),
     )
     planning = forms.CharField(
+        max_length=Proposal.TEXT_MAX_LENGTH["planning"],
         label=_("Planning"),
         required=False,
         widget=_textarea(4),
@@ -118,6 +122,7 @@ class ProposalDraftForm(forms.Form):
         min_value=Decimal("0.01"),
     )
     consortium_partners = forms.CharField(
+        max_length=Proposal.TEXT_MAX_LENGTH["consortium_partners"],
         label=_("Consortium partners"),
         required=False,
         widget=_textarea(3),
@@ -156,6 +161,9 @@ class ProposalDraftForm(forms.Form):
         for name in self.NEEDED_TO_SUBMIT:
             self.fields[name].needed = True
         # In the order of the page, so that the error summary follows it too.
+        for name, limit in Proposal.TEXT_MAX_LENGTH.items():
+            if name in self.fields:
+                _say_limit(self.fields[name], limit)
         for question in questions:
             if question.kind != Question.Kind.FILE:
                 self.fields[f"q_{question.pk}"] = _question_field(question)
@@ -257,9 +265,18 @@ def _question_field(question: Question) -> forms.Field:
             label=question.text, description=question.help_text, allowed=FILE_QUESTION_TYPES
         )
     else:
-        field = forms.CharField(widget=_textarea(4), **common)
+        field = forms.CharField(
+            widget=_textarea(4), max_length=Proposal.ANSWER_MAX_LENGTH, **common
+        )
+        _say_limit(field, Proposal.ANSWER_MAX_LENGTH)
     field.needed = question.required
     return field
+
+
+def _say_limit(field: forms.Field, limit: int) -> None:
+    """The field's help text says how many characters it takes."""
+    said = _("At most %(count)s characters.") % {"count": limit}
+    field.help_text = f"{field.help_text} {said}".strip()
 
 
 def _file_field(*, label: str, description: str, allowed: tuple[str, ...]) -> forms.FileField:

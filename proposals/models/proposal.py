@@ -30,6 +30,17 @@ class Proposal(models.Model):
         AWARDED = "awarded", _("awarded")
         REJECTED = "rejected", _("rejected")
 
+    # The most characters each text may hold: the form says it, the form, the API and the
+    # service refuse more (a few pages of A4 each; the approach the longest).
+    TEXT_MAX_LENGTH = {
+        "summary": 3000,
+        "approach": 20000,
+        "team": 8000,
+        "planning": 8000,
+        "consortium_partners": 3000,
+    }
+    ANSWER_MAX_LENGTH = 5000  # an answer to one of the call's own questions
+
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="proposals")
     company = models.ForeignKey(

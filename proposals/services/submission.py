@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
@@ -135,6 +136,7 @@ def proposal_save_draft(
 ) -> Proposal:
     """Store what was typed. Incomplete input is kept: completeness counts only at submit."""
     _require_member(actor, proposal)
+    _check_lengths(fields, answers)
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Proposal.Status.DRAFT:
@@ -153,6 +155,26 @@ def proposal_save_draft(
             proposal.answers = _answers_with_snapshots(proposal, answers)
         proposal.save()
     return proposal
+
+
+def _check_lengths(fields: dict, answers: dict | None) -> None:
+    for name, limit in Proposal.TEXT_MAX_LENGTH.items():
+        if len(str(fields.get(name) or "")) > limit:
+            raise DomainError(
+                _("%(field)s has at most %(count)s characters.")
+                % {
+                    "field": capfirst(Proposal._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
+                    "count": limit,
+                },
+                code="too_long",
+            )
+    for value in (answers or {}).values():
+        if isinstance(value, str) and len(value) > Proposal.ANSWER_MAX_LENGTH:
+            raise DomainError(
+                _("An answer has at most %(count)s characters.")
+                % {"count": Proposal.ANSWER_MAX_LENGTH},
+                code="too_long",
+            )
 
 
 def questions_for(phase: Phase):

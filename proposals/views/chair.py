@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.forms.base import parse_id
 
 from ..forms.assessment import AdviceForm, ConsensusForm, DeputyForm, ReopenForm
 from ..models import (
@@ -110,7 +111,9 @@ def ranking(request, seat_pk: int):
     )
 
 
-def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reopen=None):
+def _consensus_page(
+    request, seat, proposal, *, bound_consensus=None, bound_reopen=None, status=200
+):
     criteria = list(proposal.phase.criteria.all())
     assessments = list(submitted_assessments(proposal))
     table = committee_score_table(assessments, criteria)
@@ -171,6 +174,7 @@ def _consensus_page(request, seat, proposal, *, bound_consensus=None, bound_reop
             "submitted": len(assessments),
             "signed": signed,
         },
+        status=status,
     )
 
 
@@ -188,7 +192,11 @@ def consensus(request, seat_pk: int, proposal_pk: int):
     seat, proposal = _presided_proposal(request, seat_pk, proposal_pk)
     if request.method != "POST":
         return _consensus_page(request, seat, proposal)
-    criterion = proposal.phase.criteria.filter(pk=_int(request.POST.get("criterion"))).first()
+    criterion_pk = parse_id(request.POST.get("criterion"))
+    if criterion_pk is None:
+        messages.error(request, _("Choose a criterion of this phase."))
+        return _consensus_page(request, seat, proposal, status=400)
+    criterion = proposal.phase.criteria.filter(pk=criterion_pk).first()
     if criterion is None:
         raise Http404
     form = ConsensusForm(request.POST, criterion=criterion)
@@ -214,7 +222,7 @@ def consensus(request, seat_pk: int, proposal_pk: int):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 @committee_page

@@ -7,6 +7,10 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     """A token as its owner sees it; the key itself is never shown again."""
 
     is_live = serializers.BooleanField(read_only=True)
+    # Empty while the token lives: the schema says so (a read-only model field would not).
+    revoke_reason = serializers.ChoiceField(
+        choices=ApiToken.RevokeReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ApiToken
