@@ -17,6 +17,7 @@ def navigation(user) -> list[dict]:
     if Role.MINISTRY_STAFF in roles:
         items += [
             {"label": _("Budget"), "url": reverse("funding:dashboard")},
+            {"label": _("Funds"), "url": reverse("funding:funds")},
             {"label": _("Co-financing"), "url": reverse("cofinancing:review")},
             {"label": _("Targets"), "url": reverse("funding:targets")},
         ]

@@ -1,16 +1,20 @@
 """Funding's pages, mounted at the root by portal/urls.py, in two namespaces.
 
-URL names: funding:dashboard, funding:transactions, funding:targets, funding:call_money;
+URL names: funding:dashboard, funding:funds, funding:appropriate, funding:budget_years,
+funding:transactions, funding:targets, funding:call_money;
 cofinancing:apply, cofinancing:mine, cofinancing:review, cofinancing:approve,
 cofinancing:reject.
 """
 
 from django.urls import include, path
 
-from .views import ministry, officer
+from .views import funds, ministry, officer
 
 funding_patterns = [
     path("ministry/budget/", ministry.dashboard, name="dashboard"),
+    path("ministry/funds/", funds.funds, name="funds"),
+    path("ministry/funds/<slug:fund_code>/book/", funds.appropriate, name="appropriate"),
+    path("ministry/funds/<slug:fund_code>/years/", funds.budget_years, name="budget_years"),
     path(
         "ministry/budget/<slug:fund_code>/transactions/",
         ministry.transactions,

@@ -9,11 +9,12 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from calls.models import Call
-from portal.models import Role
+from portal.models import Organisation, Role
 from portal.money import MONEY_DIGITS, ZERO
 from portal.selectors.identity import organisations_of
 
 from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
+from ..selectors.funds import fund_owners_for
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -156,3 +157,27 @@ class DecisionSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     motivation = serializers.CharField()
+
+
+class FundCreateSerializer(serializers.Serializer):
+    """A new EZK fund; the owner is one of the ministries the person works for."""
+
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=200)
+    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY_DIGITS)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["owner"].queryset = fund_owners_for(request.user)
+
+
+class AppropriationRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["appropriation", "correction"])
+    amount = serializers.DecimalField(**MONEY_DIGITS)
+    description = serializers.CharField(max_length=500)

@@ -1,6 +1,7 @@
 """The funding API, mounted under /api/v1/ by portal/urls.py.
 
-URL names: api-fund-list, api-fund-transactions, api-trajectory-list, api-cofinancing-list,
+URL names: api-fund-list (GET, POST), api-fund-transactions, api-fund-appropriations,
+api-trajectory-list, api-cofinancing-list,
 api-cofinancing-approve, api-cofinancing-reject.
 """
 

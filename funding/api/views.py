@@ -22,12 +22,16 @@ from portal.selectors.identity import organisations_of, roles_of
 
 from ..models import CoFinancingApplication, Fund, Transaction
 from ..selectors.budget import fund_balances
+from ..selectors.funds import ezk_fund_by_code
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
+from ..services.funds import appropriation_book, fund_create
 from .serializers import (
     ApplicationSerializer,
     ApplyRequestSerializer,
+    AppropriationRequestSerializer,
     DecisionSerializer,
+    FundCreateSerializer,
     FundSerializer,
     RejectSerializer,
     TrajectorySerializer,
@@ -83,11 +87,15 @@ def _visible_funds(user):
     ),
 )
 @extend_schema(tags=["funding"])
-class FundViewSet(viewsets.GenericViewSet):
+class FundViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_field = "code"
-    permission_classes = [IsStaffOrOfficer]
     serializer_class = FundSerializer
     filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("create", "appropriations"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -98,6 +106,41 @@ class FundViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         data = FundSerializer(fund_balances(page), many=True).data
         return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary=_("Create an EZK fund with its first appropriation"),
+        request=FundCreateSerializer,
+        responses={201: FundSerializer},
+    )
+    def create(self, request):
+        serializer = FundCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fund = fund_create(actor=request.user, **serializer.validated_data)
+        return Response(
+            FundSerializer(fund_balances([fund])[0]).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary=_("Book an appropriation (more money) or a correction (less) on an EZK fund"),
+        request=AppropriationRequestSerializer,
+        responses={201: TransactionSerializer, 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["post"], serializer_class=AppropriationRequestSerializer)
+    def appropriations(self, request, code=None):
+        fund = ezk_fund_by_code(code)
+        if fund is None:
+            raise Http404
+        serializer = AppropriationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        record = appropriation_book(
+            fund=fund,
+            actor=request.user,
+            amount=data["amount"],
+            description=data["description"],
+            correction=data["kind"] == "correction",
+        )
+        return Response(TransactionSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("A fund's transactions with their entries, newest first"),
