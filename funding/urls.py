@@ -2,13 +2,14 @@
 
 URL names: funding:dashboard, funding:funds, funding:appropriate, funding:budget_years,
 funding:transactions, funding:targets, funding:call_money;
-cofinancing:apply, cofinancing:mine, cofinancing:review, cofinancing:approve,
+cofinancing:apply, cofinancing:mine, cofinancing:review, cofinancing:rounds,
+cofinancing:open_round, cofinancing:close_round, cofinancing:approve,
 cofinancing:reject.
 """
 
 from django.urls import include, path
 
-from .views import funds, ministry, officer
+from .views import funds, ministry, officer, rounds
 
 funding_patterns = [
     path("ministry/budget/", ministry.dashboard, name="dashboard"),
@@ -28,6 +29,9 @@ cofinancing_patterns = [
     path("officer/cofinancing/", officer.mine, name="mine"),
     path("officer/cofinancing/<int:call_pk>/apply/", officer.apply, name="apply"),
     path("ministry/cofinancing/", ministry.review, name="review"),
+    path("ministry/cofinancing/rounds/", rounds.rounds, name="rounds"),
+    path("ministry/cofinancing/rounds/<int:pk>/open/", rounds.open_round, name="open_round"),
+    path("ministry/cofinancing/rounds/<int:pk>/close/", rounds.close_round, name="close_round"),
     path("ministry/cofinancing/<int:pk>/approve/", ministry.approve, name="approve"),
     path("ministry/cofinancing/<int:pk>/reject/", ministry.reject, name="reject"),
 ]

@@ -22,10 +22,12 @@ from portal.selectors.identity import organisations_of, roles_of
 
 from ..models import CoFinancingApplication, Fund, Transaction
 from ..selectors.budget import fund_balances
+from ..selectors.cofinancing import round_by_pk, rounds_with_counts
 from ..selectors.funds import ezk_fund_by_code
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
 from ..services.funds import appropriation_book, fund_create
+from ..services.rounds import round_close, round_create, round_open
 from .serializers import (
     ApplicationSerializer,
     ApplyRequestSerializer,
@@ -34,6 +36,8 @@ from .serializers import (
     FundCreateSerializer,
     FundSerializer,
     RejectSerializer,
+    RoundCreateSerializer,
+    RoundSerializer,
     TrajectorySerializer,
     TransactionQuerySerializer,
     TransactionSerializer,
@@ -240,6 +244,7 @@ class CoFinancingApplicationViewSet(
             trajectory_cost=data["trajectory_cost"],
             requested=data["requested"],
             motivation=data["motivation"],
+            plan=data["plan"],
         )
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
@@ -280,3 +285,52 @@ class CoFinancingApplicationViewSet(
             motivation=serializer.validated_data["motivation"],
         )
         return self._decided(application)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Co-financing rounds, newest first")),
+    create=extend_schema(
+        summary=_("Prepare a co-financing round (ministry staff)"),
+        request=RoundCreateSerializer,
+        responses={201: RoundSerializer},
+    ),
+)
+@extend_schema(tags=["funding"])
+class RoundViewSet(AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    serializer_class = RoundSerializer
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("create", "open", "close"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
+
+    def get_queryset(self):
+        return rounds_with_counts()
+
+    def create(self, request):
+        serializer = RoundCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        funding_round = round_create(actor=request.user, **serializer.validated_data)
+        return Response(RoundSerializer(funding_round).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, pk, service) -> Response:
+        funding_round = round_by_pk(int(pk))
+        if funding_round is None:
+            raise Http404
+        return Response(
+            RoundSerializer(service(funding_round=funding_round, actor=self.request.user)).data
+        )
+
+    @extend_schema(
+        summary=_("Open a prepared round"), request=None, responses={200: RoundSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        return self._transition(pk, round_open)
+
+    @extend_schema(summary=_("Close an open round"), request=None, responses={200: RoundSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(pk, round_close)

@@ -5,11 +5,18 @@ Every model is imported here, so that Django finds them and the rest of the code
 imports them from `funding.models`.
 """
 
-from .cofinancing import CoFinancingApplication, FundingRound
+from .cofinancing import (
+    APPLICATION_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    CoFinancingApplication,
+    FundingRound,
+)
 from .ledger import Account, CallUse, Entry, Fund, Transaction
 from .targets import AuthorityTarget
 
 __all__ = [
+    "APPLICATION_TRANSITIONS",
+    "ROUND_TRANSITIONS",
     "Account",
     "AuthorityTarget",
     "CallUse",

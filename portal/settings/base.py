@@ -308,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calls.close_expired_calls",
         "schedule": float(env("CLOSE_EXPIRED_CALLS_SECONDS", "60")),
     },
+    # EZK co-financing whose call was not published by its round's date goes back to the fund.
+    "lapse-unpublished-cofinancing": {
+        "task": "funding.lapse_unpublished_cofinancing",
+        "schedule": crontab(minute=15, hour=1),
+    },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
     "quarterly-parliament-report": {
@@ -367,6 +372,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
+        "CallInstrumentEnum": "calls.models.Call.Instrument",
         "CallStatusEnum": "calls.models.Call.Status",
         "PhaseKindEnum": "calls.models.Phase.Kind",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",

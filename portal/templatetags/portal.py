@@ -22,6 +22,16 @@ def euro(amount) -> str:
 
 
 @register.filter
+def percent(share) -> str:
+    """A share (0.5) as a percentage in the notation of the active language: 50% or 33,3%."""
+    if share is None or share == "":
+        return "–"
+    value = (Decimal(share) * 100).normalize()
+    places = max(0, -value.as_tuple().exponent)
+    return f"{number_format(value, decimal_pos=places)}%"
+
+
+@register.filter
 def moment(value) -> str:
     """A date and time in Europe/Amsterdam, always with its zone: 1 juni 2026 17:00 CEST."""
     if not value:

@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from calls.models import Call
+from calls.services.lifecycle import call_publish
 from funding.models import Fund, FundingRound
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve
 from funding.services.ledger import fund_open
 from portal.models import User
 from proposals.models import Proposal
-from tests.calls.factories import mission, published_call
+from tests.calls.factories import draft_call, mission
 from tests.proposals.factories import submitted_proposals
 
 
@@ -49,13 +50,14 @@ def co_financed(
     """
     now = timezone.now()
     funding_round = FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
         fund=fund,
         name=f"Ronde {title}",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=1),
     )
     if call is None:
-        call = published_call(title=title)
+        call = draft_call(title=title)
         call.missions.set([mission("energy")])
     application = cofinancing_apply(
         funding_round=funding_round,
@@ -66,6 +68,9 @@ def co_financed(
         motivation="Past bij de missie.",
     )
     cofinancing_approve(application=application, actor=staff)
+    officer = call.officer
+    call = call_publish(call=call, actor=officer)  # the commitment follows the call
+    call.officer = officer
     responses, feasibility, prototype = funnel
     proposals = submitted_proposals(call, responses) if responses else []
     winners = proposals[:feasibility]
