@@ -66,6 +66,15 @@ class Call(models.Model):
         verbose_name=_("contracting authority"),
         limit_choices_to={"kind": Organisation.Kind.AUTHORITY},
     )
+    # The organisation that runs the call for the authority under a mandate (RVO), if any.
+    agent = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls_run_for_others",
+        verbose_name=_("run on behalf of the authority by"),
+    )
     instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
@@ -175,6 +184,16 @@ class Call(models.Model):
     @property
     def slug(self) -> str:
         return slugify(self.title)[:60] or "call"
+
+    @property
+    def authority_display(self) -> str:
+        """Who publishes the call: "RVO on behalf of Rijkswaterstaat" under a mandate."""
+        if self.agent_id is None:
+            return self.authority.name
+        return _("%(agent)s on behalf of %(authority)s") % {
+            "agent": self.agent.name,
+            "authority": self.authority.name,
+        }
 
     @property
     def is_public(self) -> bool:
