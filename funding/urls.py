@@ -1,7 +1,7 @@
 """Funding's pages, mounted at the root by portal/urls.py, in two namespaces.
 
 URL names: funding:dashboard, funding:funds, funding:appropriate, funding:budget_years,
-funding:transactions, funding:targets, funding:call_money;
+funding:transactions, funding:targets, funding:call_money, funding:follow_up;
 cofinancing:apply, cofinancing:mine, cofinancing:review, cofinancing:rounds,
 cofinancing:open_round, cofinancing:close_round, cofinancing:approve,
 cofinancing:reject.
@@ -9,7 +9,7 @@ cofinancing:reject.
 
 from django.urls import include, path
 
-from .views import funds, ministry, officer, rounds
+from .views import funds, ministry, officer, purchases, rounds
 
 funding_patterns = [
     path("ministry/budget/", ministry.dashboard, name="dashboard"),
@@ -23,6 +23,7 @@ funding_patterns = [
     ),
     path("ministry/targets/", ministry.targets, name="targets"),
     path("calls/<int:call_pk>/money/", officer.call_money, name="call_money"),
+    path("calls/<int:call_pk>/follow-up/", purchases.follow_up, name="follow_up"),
 ]
 
 cofinancing_patterns = [

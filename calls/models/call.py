@@ -75,6 +75,8 @@ class Call(models.Model):
         related_name="calls_run_for_others",
         verbose_name=_("run on behalf of the authority by"),
     )
+    # A demo trajectory that is not in the source documents: marked wherever it is shown.
+    fictitious = models.BooleanField(_("fictitious demo example"), default=False)
     instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)

@@ -12,6 +12,7 @@ from .cofinancing import (
     FundingRound,
 )
 from .ledger import Account, CallUse, Entry, Fund, Transaction
+from .purchases import FollowUpPurchase
 from .targets import AuthorityTarget
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CallUse",
     "CoFinancingApplication",
     "Entry",
+    "FollowUpPurchase",
     "Fund",
     "FundingRound",
     "Transaction",

@@ -320,6 +320,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+# Who signs the progress report's cover letter unless the request names someone else.
+REPORT_SIGNATORY_NAME = env("REPORT_SIGNATORY_NAME", "")
+REPORT_SIGNATORY_TITLE = env("REPORT_SIGNATORY_TITLE", "")
 # Exports up to this many rows are built while the person waits; larger ones in Celery.
 EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "5000"))
 

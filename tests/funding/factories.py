@@ -11,7 +11,7 @@ from funding.models import Fund, FundingRound
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve
 from funding.services.ledger import fund_open
 from portal.models import User
-from proposals.models import Proposal
+from proposals.models import Contract, Proposal
 from tests.calls.factories import draft_call, mission
 from tests.proposals.factories import submitted_proposals
 
@@ -76,7 +76,7 @@ def co_financed(
     winners = proposals[:feasibility]
     Proposal.objects.filter(pk__in=[p.pk for p in winners]).update(status=Proposal.Status.AWARDED)
     second = call.phases.get(order=2) if prototype else None
-    for winner in winners[:prototype]:
+    seconds = [
         Proposal.objects.create(
             call=call,
             phase=second,
@@ -84,5 +84,19 @@ def co_financed(
             created_by=winner.person,
             title=winner.title,
             status=Proposal.Status.AWARDED,
+            submitted_at=timezone.now(),
         )
+        for winner in winners[:prototype]
+    ]
+    # Each award has its contract, starting today: what the report counts.
+    today = timezone.localdate()
+    Contract.objects.bulk_create(
+        Contract(
+            proposal=proposal,
+            amount=Decimal("10000.00"),
+            start_date=today,
+            end_date=today + timedelta(days=180),
+        )
+        for proposal in [*winners, *seconds]
+    )
     return call

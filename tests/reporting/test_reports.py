@@ -125,12 +125,9 @@ def test_a_funnel_of_one_reads_in_the_singular(django_capture_on_commit_callback
         )
     report.refresh_from_db()
     _reader, text = pdf_text(report.file.read())
-    assert "with 4 proposals. 3 feasibility studies were contracted." in text
-    assert "1 prototype was contracted." in text
-    assert (
-        "1 proposal was received. 1 company carried out a feasibility study. "
-        "1 company went on to build a prototype."
-    ) in text
+    assert "supported calls with 4 proposals." in text
+    assert "SBIR feasibility studies: 3; SBIR prototypes: 1;" in text
+    assert "1 proposal was received by the end of the period." in text
 
 
 def test_the_funnel_and_targets_are_in_the_report(django_capture_on_commit_callbacks):
