@@ -17,6 +17,7 @@ from calls.models import Call
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import User
 from portal.money import ZERO, round_cents
+from portal.templatetags.portal import euro, percent
 
 from ..models import (
     APPLICATION_TRANSITIONS,
@@ -74,8 +75,8 @@ def cofinancing_apply(
             },
             code="window",
         )
-    call = Call.objects.get(pk=call.pk)  # as it is now, not as the caller last read it
-    if call.status != Call.Status.DRAFT:
+    # Its status as it is now, not as the caller last read it.
+    if Call.objects.filter(pk=call.pk).values_list("status", flat=True).get() != Call.Status.DRAFT:
         raise DomainError(
             _(
                 "Apply before the call is published: a round co-finances a proposed "
@@ -103,13 +104,13 @@ def cofinancing_apply(
     if requested > limit:
         raise DomainError(
             _(
-                "At most € %(limit)s can be requested for this trajectory (%(share)s%% of its "
-                "cost, and no more than € %(max)s)."
+                "At most %(limit)s can be requested for this trajectory (%(share)s of its "
+                "cost, and no more than %(max)s)."
             )
             % {
-                "limit": limit,
-                "share": (funding_round.max_share * 100).normalize(),
-                "max": funding_round.max_amount,
+                "limit": euro(limit),
+                "share": percent(funding_round.max_share),
+                "max": euro(funding_round.max_amount),
             },
             code="limit",
         )

@@ -22,6 +22,19 @@ def euro(amount) -> str:
 
 
 @register.filter
+def decimal(value, places=2) -> str:
+    """A number in the notation of the active language (7,00 in Dutch); anything that is not
+    a number (a dash) as it is."""
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return value
+    if not number.is_finite():
+        return value
+    return number_format(number, decimal_pos=int(places), force_grouping=True)
+
+
+@register.filter
 def percent(share) -> str:
     """A share (0.5) as a percentage in the notation of the active language: 50% or 33,3%."""
     if share is None or share == "":

@@ -100,7 +100,7 @@ def test_refusal_of_the_service_shows_on_the_form_and_keeps_what_was_typed(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "At most € 500000.00" in html
+    assert "At most €\xa0500,000.00" in html
     assert "600000.00" in html
     assert "Mijn unieke motivatie" in html
     assert not CoFinancingApplication.objects.exists()
