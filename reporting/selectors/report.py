@@ -36,7 +36,12 @@ class FundPosition:
 
 def fund_positions(until: date) -> list[FundPosition]:
     """Each fund as it stood at the end of a day: one grouped query over the entries."""
-    funds = list(Fund.objects.select_related("owner").order_by("kind", "period_start", "code"))
+    # Funds that existed by then: a fund whose period starts later is not in a past report.
+    funds = list(
+        Fund.objects.filter(period_start__lte=until)
+        .select_related("owner")
+        .order_by("kind", "period_start", "code")
+    )
     sums = {
         (row["account__fund"], row["account__kind"]): row["total"]
         for row in Entry.objects.filter(transaction__created_at__lt=end_of(until))
