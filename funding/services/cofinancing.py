@@ -307,7 +307,7 @@ def cofinancing_lapse_unpublished(*, today: date | None = None) -> int:
     for pk in candidates:
         with transaction.atomic():
             application = (
-                CoFinancingApplication.objects.select_for_update()
+                CoFinancingApplication.objects.select_for_update(of=("self",))
                 .select_related("call", "round", "decided_by")
                 .get(pk=pk)
             )
