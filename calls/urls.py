@@ -5,6 +5,7 @@ from django.urls import path
 from .views import company, feeds, public
 from .views.officer import calls as officer_calls
 from .views.officer import clarifications as officer_clarifications
+from .views.officer import mandates as officer_mandates
 from .views.officer import participation as officer_participation
 
 app_name = "calls"
@@ -53,6 +54,8 @@ urlpatterns = [
         name="participation_document",
     ),
     path("officer/calls/", officer_calls.officer_list, name="officer_list"),
+    path("officer/mandates/", officer_mandates.mandates, name="mandates"),
+    path("officer/mandates/<int:pk>/revoke/", officer_mandates.revoke, name="mandate_revoke"),
     path("officer/calls/new/", officer_calls.officer_create, name="officer_create"),
     path("officer/calls/<int:pk>/", officer_calls.officer_manage, name="officer_manage"),
     path("officer/calls/<int:pk>/edit/", officer_calls.officer_edit, name="officer_edit"),

@@ -28,3 +28,8 @@ class FundingConfig(AppConfig):
         from .hooks import navigation
 
         return navigation(user)
+
+    def tasks_for(self, user) -> list[dict]:
+        from .hooks import tasks_for
+
+        return tasks_for(user)

@@ -18,3 +18,6 @@ def is_officer_of_authority(user, authority) -> bool:
 
 rules.add_perm("funding.view_ledger", is_ministry_staff)
 rules.add_perm("funding.view_authority_money", is_ministry_staff | is_officer_of_authority)
+rules.add_perm("funding.manage_funds", is_ministry_staff)
+rules.add_perm("funding.manage_rounds", is_ministry_staff)
+rules.add_perm("funding.decide_cofinancing", is_ministry_staff)

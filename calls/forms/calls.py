@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet, fields_for_model, inlineforms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Organisation, Role
+from portal.models import Organisation
 from portal.templatetags.portal import euro
 
 from ..models import Call, Criterion, Phase, Prize, Question, RequiredDocument
@@ -142,11 +142,12 @@ class CallCreateForm(CallForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        from ..permissions import acting_authority_ids
+
+        # Their own authority, and those that mandated their organisation (RVO for RWS).
         authorities = Organisation.objects.filter(
-            kind=Organisation.Kind.AUTHORITY,
-            memberships__user=user,
-            memberships__role=Role.PROCUREMENT_OFFICER,
-        ).distinct()
+            kind=Organisation.Kind.AUTHORITY, pk__in=acting_authority_ids(user)
+        ).order_by("name")
         choices = list(authorities)
         self.authority = choices[0] if len(choices) == 1 else None
         if len(choices) > 1:

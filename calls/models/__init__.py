@@ -17,6 +17,7 @@ from .call import (
 )
 from .clarifications import ClarificationQuestion, ClarificationRelease
 from .documents import Amendment, CallDocument, call_document_path, private_storage
+from .mandates import Mandate
 from .participation import (
     PARTICIPATION_TRANSITIONS,
     ParticipationRequest,
@@ -33,6 +34,7 @@ __all__ = [
     "ClarificationRelease",
     "Criterion",
     "Follower",
+    "Mandate",
     "Mission",
     "ParticipationRequest",
     "Phase",

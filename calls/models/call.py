@@ -67,6 +67,17 @@ class Call(models.Model):
         verbose_name=_("contracting authority"),
         limit_choices_to={"kind": Organisation.Kind.AUTHORITY},
     )
+    # The organisation that runs the call for the authority under a mandate (RVO), if any.
+    agent = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls_run_for_others",
+        verbose_name=_("run on behalf of the authority by"),
+    )
+    # A demo trajectory that is not in the source documents: marked wherever it is shown.
+    fictitious = models.BooleanField(_("fictitious demo example"), default=False)
     instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
@@ -178,6 +189,16 @@ class Call(models.Model):
         return slugify(self.title)[:60] or "call"
 
     @property
+    def authority_display(self) -> str:
+        """Who publishes the call: "RVO on behalf of Rijkswaterstaat" under a mandate."""
+        if self.agent_id is None:
+            return self.authority.name
+        return _("%(agent)s on behalf of %(authority)s") % {
+            "agent": self.agent.name,
+            "authority": self.authority.name,
+        }
+
+    @property
     def is_public(self) -> bool:
         """Published at some point: a draft cancelled before publication stays private."""
         return self.status != self.Status.DRAFT and self.publication_date is not None
@@ -213,6 +234,11 @@ class Call(models.Model):
     def has_ended(self) -> bool:
         """Completed or cancelled: the trajectory is over."""
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    @property
+    def takes_follow_up_purchases(self) -> bool:
+        """Awarded or completed: the authority may record what it bought afterwards."""
+        return self.status in (self.Status.AWARDED, self.Status.COMPLETED)
 
     @property
     def is_under_way(self) -> bool:

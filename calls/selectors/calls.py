@@ -6,8 +6,6 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from portal.models import Membership, Role
-
 from ..models import Call, ClarificationQuestion, Criterion, Follower, Mission, Phase
 
 
@@ -45,13 +43,14 @@ def calls_open_now() -> QuerySet[Call]:
 
 
 def calls_managed_by(user) -> QuerySet[Call]:
-    """The calls of the authorities this person is a procurement officer of, drafts included."""
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
+    """The calls of the authorities this person acts for (their own, and those that mandated
+    their organisation, in general or call by call), drafts included."""
+    from ..permissions import _acting_for
+
+    general, mandated = _acting_for(user) if user.is_authenticated else (set(), set())
     return (
-        Call.objects.filter(authority_id__in=authorities)
-        .select_related("authority")
+        Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated))
+        .select_related("authority", "agent")
         .prefetch_related("missions")
         .annotate(
             open_questions=Count(

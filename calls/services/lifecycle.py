@@ -91,7 +91,7 @@ def call_create(*, actor: User, authority: Organisation, instrument: str, **fiel
     """A new draft call with the standard phases, criteria and documents of its instrument."""
     if authority.kind != Organisation.Kind.AUTHORITY:
         raise DomainError(_("Only a contracting authority can publish calls."))
-    from ..permissions import is_officer_of
+    from ..permissions import is_directly_officer_of, is_officer_of
 
     if not is_officer_of(actor, authority.pk):
         raise NotAllowed(
@@ -99,9 +99,14 @@ def call_create(*, actor: User, authority: Organisation, instrument: str, **fiel
             % {"name": authority.name}
         )
     missions = fields.pop("missions", [])
+    agent = None
+    if not is_directly_officer_of(actor, authority.pk):
+        from ..selectors.mandates import mandated_agent
+
+        agent = mandated_agent(actor, authority)  # RVO drafts the call for the authority
     with transaction.atomic():
         call = Call.objects.create(
-            authority=authority, instrument=instrument, created_by=actor, **fields
+            authority=authority, instrument=instrument, created_by=actor, agent=agent, **fields
         )
         if missions:
             call.missions.set(missions)

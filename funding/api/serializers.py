@@ -8,13 +8,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from calls.models import Call
 from calls.selectors.calls import calls_of_authorities, no_calls
-from portal.models import Role
+from portal.models import Organisation, Role
 from portal.money import MONEY_DIGITS, ZERO
 from portal.selectors.identity import organisations_of
 
-from ..models import CoFinancingApplication, Entry, Transaction
+from ..models import CoFinancingApplication, Entry, Fund, FundingRound, Transaction
 from ..selectors.cofinancing import funding_rounds
+from ..selectors.funds import ezk_funds, fund_owners_for
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -86,6 +88,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "trajectory_cost",
             "requested",
             "motivation",
+            "plan",
             "status",
             "submitted_at",
             "decided_at",
@@ -141,6 +144,7 @@ class ApplyRequestSerializer(serializers.Serializer):
     trajectory_cost = serializers.DecimalField(**MONEY_DIGITS)
     requested = serializers.DecimalField(**MONEY_DIGITS)
     motivation = serializers.CharField()
+    plan = serializers.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,3 +161,71 @@ class DecisionSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     motivation = serializers.CharField()
+
+
+class FundCreateSerializer(serializers.Serializer):
+    """A new EZK fund; the owner is one of the ministries the person works for."""
+
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=200)
+    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY_DIGITS)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["owner"].queryset = fund_owners_for(request.user)
+
+
+class AppropriationRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["appropriation", "correction"])
+    amount = serializers.DecimalField(**MONEY_DIGITS)
+    description = serializers.CharField(max_length=500)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = FundingRound
+        fields = [
+            "id",
+            "fund",
+            "name",
+            "status",
+            "opens_at",
+            "closes_at",
+            "max_share",
+            "max_amount",
+            "instruments",
+            "mission_required",
+            "allocation",
+            "publish_by",
+        ]
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
+    name = serializers.CharField(max_length=200)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    max_share = serializers.DecimalField(
+        max_digits=4, decimal_places=3, help_text=_("A share: 0.5 is 50%.")
+    )
+    max_amount = serializers.DecimalField(**MONEY_DIGITS)
+    instruments = serializers.ListField(
+        child=serializers.ChoiceField(choices=Call.Instrument.choices), allow_empty=False
+    )
+    mission_required = serializers.BooleanField(default=True)
+    allocation = serializers.ChoiceField(
+        choices=FundingRound.Allocation.choices, default=FundingRound.Allocation.FIRST_COME
+    )
+    publish_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = ezk_funds()

@@ -1,15 +1,18 @@
 """The funding API, mounted under /api/v1/ by portal/urls.py.
 
-URL names: api-fund-list, api-fund-transactions, api-trajectory-list, api-cofinancing-list,
-api-cofinancing-approve, api-cofinancing-reject.
+URL names: api-fund-list (GET, POST), api-fund-transactions, api-fund-appropriations,
+api-trajectory-list, api-cofinancing-list,
+api-cofinancing-approve, api-cofinancing-reject, api-round-list (GET, POST), api-round-open,
+api-round-close.
 """
 
 from rest_framework.routers import SimpleRouter
 
-from .views import CoFinancingApplicationViewSet, FundViewSet, TrajectoryViewSet
+from .views import CoFinancingApplicationViewSet, FundViewSet, RoundViewSet, TrajectoryViewSet
 
 router = SimpleRouter()
 router.register("funds", FundViewSet, basename="api-fund")
+router.register("funding-rounds", RoundViewSet, basename="api-round")
 router.register("trajectories", TrajectoryViewSet, basename="api-trajectory")
 router.register(
     "cofinancing-applications", CoFinancingApplicationViewSet, basename="api-cofinancing"

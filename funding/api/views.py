@@ -27,15 +27,22 @@ from ..selectors.budget import (
     funds_visible_to,
     no_funds,
 )
-from ..selectors.cofinancing import applications_with_round
+from ..selectors.cofinancing import applications_with_round, round_by_pk, rounds_with_counts
+from ..selectors.funds import ezk_fund_by_code
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
+from ..services.funds import appropriation_book, fund_create
+from ..services.rounds import round_close, round_create, round_open
 from .serializers import (
     ApplicationSerializer,
     ApplyRequestSerializer,
+    AppropriationRequestSerializer,
     DecisionSerializer,
+    FundCreateSerializer,
     FundSerializer,
     RejectSerializer,
+    RoundCreateSerializer,
+    RoundSerializer,
     TrajectorySerializer,
     TransactionQuerySerializer,
     TransactionSerializer,
@@ -86,11 +93,15 @@ def _visible_funds(user):
     ),
 )
 @extend_schema(tags=["funding"])
-class FundViewSet(viewsets.GenericViewSet):
+class FundViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_field = "code"
-    permission_classes = [IsStaffOrOfficer]
     serializer_class = FundSerializer
     filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("create", "appropriations"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -101,6 +112,41 @@ class FundViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         data = FundSerializer(fund_balances(page), many=True).data
         return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary=_("Create an EZK fund with its first appropriation"),
+        request=FundCreateSerializer,
+        responses={201: FundSerializer},
+    )
+    def create(self, request):
+        serializer = FundCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fund = fund_create(actor=request.user, **serializer.validated_data)
+        return Response(
+            FundSerializer(fund_balances([fund])[0]).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary=_("Book an appropriation (more money) or a correction (less) on an EZK fund"),
+        request=AppropriationRequestSerializer,
+        responses={201: TransactionSerializer, 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["post"], serializer_class=AppropriationRequestSerializer)
+    def appropriations(self, request, code=None):
+        fund = ezk_fund_by_code(code)
+        if fund is None:
+            raise Http404
+        serializer = AppropriationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        record = appropriation_book(
+            fund=fund,
+            actor=request.user,
+            amount=data["amount"],
+            description=data["description"],
+            correction=data["kind"] == "correction",
+        )
+        return Response(TransactionSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("A fund's transactions with their entries, newest first"),
@@ -193,6 +239,7 @@ class CoFinancingApplicationViewSet(
             trajectory_cost=data["trajectory_cost"],
             requested=data["requested"],
             motivation=data["motivation"],
+            plan=data["plan"],
         )
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
@@ -233,3 +280,52 @@ class CoFinancingApplicationViewSet(
             motivation=serializer.validated_data["motivation"],
         )
         return self._decided(application)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Co-financing rounds, newest first")),
+    create=extend_schema(
+        summary=_("Prepare a co-financing round (ministry staff)"),
+        request=RoundCreateSerializer,
+        responses={201: RoundSerializer},
+    ),
+)
+@extend_schema(tags=["funding"])
+class RoundViewSet(AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    serializer_class = RoundSerializer
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("create", "open", "close"):
+            return [IsMinistryStaff()]
+        return [IsStaffOrOfficer()]
+
+    def get_queryset(self):
+        return rounds_with_counts()
+
+    def create(self, request):
+        serializer = RoundCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        funding_round = round_create(actor=request.user, **serializer.validated_data)
+        return Response(RoundSerializer(funding_round).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, pk, service) -> Response:
+        funding_round = round_by_pk(int(pk))
+        if funding_round is None:
+            raise Http404
+        return Response(
+            RoundSerializer(service(funding_round=funding_round, actor=self.request.user)).data
+        )
+
+    @extend_schema(
+        summary=_("Open a prepared round"), request=None, responses={200: RoundSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        return self._transition(pk, round_open)
+
+    @extend_schema(summary=_("Close an open round"), request=None, responses={200: RoundSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(pk, round_close)

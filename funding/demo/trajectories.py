@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from calls.models import Call, Criterion, Mission, Phase
+from calls.services.lifecycle import MIN_PARTICIPATION_PERIOD
 from calls.structures import (
     PARTNERSHIP_CRITERIA,
     SBIR_FEASIBILITY_CRITERIA,
@@ -194,7 +195,7 @@ ROUND_2021 = [
         "SBIR Waterstof voor de binnenvaart",
         "1200000.00",
         "500000.00",
-        _at(2021, 5, 17, 9),
+        _at(2021, 5, 17, 10),
         (("0.40", _at(2021, 12, 1)),),
         (SBIR, ["energy"], _at(2021, 6, 7), _at(2021, 8, 2, 17), AWARDED),
     ),
@@ -271,15 +272,19 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
         created_by=officer,
     )
     if instrument == IP:
-        # Requests to participate in the first weeks, tenders by invitation after them.
+        # Requests to participate for at least the law's 30 days after publication (the rule
+        # call_publish applies), tenders by invitation after them.
+        participation_deadline = (published + MIN_PARTICIPATION_PERIOD + timedelta(days=1)).replace(
+            hour=17, minute=0
+        )
+        assert participation_deadline < deadline, trajectory.title
         Call.objects.filter(pk=call.pk).update(
-            participation_deadline=(published + (deadline - published) / 3).replace(
-                hour=17, minute=0
-            ),
+            participation_deadline=participation_deadline,
             max_partners=2,
             reserves_right_to_stop=True,
         )
-    Call.objects.filter(pk=call.pk).update(created_at=published)
+    # Not in the source letter: a fictitious example, marked as such wherever it is shown.
+    Call.objects.filter(pk=call.pk).update(created_at=published, fictitious=True)
     call.missions.set(Mission.objects.filter(code__in=missions))
     if instrument == SBIR:
         phases = [
@@ -341,9 +346,12 @@ def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -
         submitted_by=officer,
     )
     decided = trajectory.submitted + timedelta(days=10)
-    # History: the approval came while the call still ran, whatever its status is today.
+    # The authority applied with its proposed competition, before publishing it, and the
+    # approval came while the call was still a draft (history written afterwards: the call is
+    # put back in the state it had then, for the approval only). The commitment follows the
+    # call once published.
     status_today = call.status
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.PUBLISHED)
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.DRAFT)
     commitment = cofinancing_approve(
         application=application, actor=actor, motivation="Past binnen de regeling."
     )
@@ -488,16 +496,20 @@ def _book_contracts() -> str:
 
 
 Measure = AuthorityTarget.Measure
-# Targets agreed with authorities (motie Bruins): (authority, year, measure, target, budget).
-# Years without a current year, so the demo reads the same next year; progress is computed.
+# Targets agreed with central-government authorities (motie Bruins, November 2020) for 2021–2023:
+# (authority, year, measure, target, procurement budget). Provinces and municipalities have no
+# numeric targets: innovation procurement through SMEs was agreed with IPO and VNG (the targets
+# page and the report say so). Progress is computed.
 TARGETS = [
-    ("Ministerie van Defensie", 2019, Measure.SHARE, "2.50", "120000000.00"),
-    ("Gemeente Rotterdam", 2019, Measure.TRAJECTORIES, "1", None),
-    ("Rijkswaterstaat", 2020, Measure.TRAJECTORIES, "2", None),
+    ("Ministerie van Defensie", 2021, Measure.SHARE, "2.50", "120000000.00"),
+    ("Ministerie van Defensie", 2022, Measure.SHARE, "2.75", "125000000.00"),
+    ("Ministerie van Defensie", 2023, Measure.SHARE, "3.00", "130000000.00"),
     ("Rijkswaterstaat", 2021, Measure.AMOUNT, "2500000.00", None),
-    ("Provincie Gelderland", 2021, Measure.TRAJECTORIES, "2", None),
-    ("Provincie Zuid-Holland", 2021, Measure.TRAJECTORIES, "1", None),
-    ("ZonMw", 2021, Measure.SHARE, "3.00", "40000000.00"),
+    ("Rijkswaterstaat", 2022, Measure.TRAJECTORIES, "2", None),
+    ("Rijkswaterstaat", 2023, Measure.TRAJECTORIES, "2", None),
+    ("Ministerie van Volksgezondheid, Welzijn en Sport", 2021, Measure.TRAJECTORIES, "1", None),
+    ("Ministerie van Volksgezondheid, Welzijn en Sport", 2022, Measure.TRAJECTORIES, "1", None),
+    ("Ministerie van Volksgezondheid, Welzijn en Sport", 2023, Measure.TRAJECTORIES, "1", None),
 ]
 
 
@@ -527,6 +539,87 @@ def _targets(actor: User) -> int:
     return added
 
 
+# An open round of this year with applications waiting, so that every step can be tried:
+# (authority, title, mission, cost, requested). Fictitious examples.
+PENDING = [
+    ("Provincie Gelderland", "SBIR Slimme sluizen", "energy", "900000.00", "450000.00"),
+    ("Gemeente Rotterdam", "SBIR Hittebestendige pleinen", "agriculture-water-food",
+     "800000.00", "400000.00"),
+]  # fmt: skip
+
+
+def _open_round(actor: User) -> str:
+    """This year's round, open now for two weeks, with two authorities' draft calls applying
+    through the services (the real rules: window, caps, mission, draft call)."""
+    from calls.services.lifecycle import call_create
+
+    from ..services.cofinancing import cofinancing_apply
+    from ..services.funds import fund_create
+    from ..services.rounds import round_create, round_open
+
+    now = timezone.now()
+    if FundingRound.objects.filter(
+        status=FundingRound.Status.OPEN, opens_at__lte=now, closes_at__gt=now
+    ).exists():
+        return "an open round exists"
+    year = timezone.localdate().year
+    code = f"ezk-{year}-{now:%m%d}"
+    fund = fund_create(
+        actor=actor,
+        code=code,
+        name=f"EZK launching customer {year}",
+        owner=Organisation.objects.get(name=EZK),
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        amount="2000000.00",
+        description="Demo: een open ronde om elke stap te proberen",
+    )
+    funding_round = round_open(
+        funding_round=round_create(
+            actor=actor,
+            fund=fund,
+            name=f"Ronde {year} ({now:%d-%m})",
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=11),
+            max_share=Decimal("0.500"),
+            max_amount=Decimal("500000.00"),
+            instruments=[SBIR, IP],
+            publish_by=(now + timedelta(days=120)).date(),
+        ),
+        actor=actor,
+    )
+    for name, title, mission, cost, requested in PENDING:
+        authority = _authority(name)
+        officer = _officer(authority)
+        call = Call.objects.filter(
+            title=title, authority=authority, status=Call.Status.DRAFT
+        ).first() or call_create(
+            actor=officer,
+            authority=authority,
+            instrument=SBIR,
+            title=title,
+            challenge=f"{authority.name} wil als launching customer een innovatie laten "
+            "ontwikkelen die nog niet te koop is (fictief demovoorbeeld).",
+            contact_name=officer.full_name,
+            contact_email=officer.email,
+            total_budget=Decimal(cost),
+            deadline=now + timedelta(days=150),
+            questions_deadline=now + timedelta(days=130),
+            missions=list(Mission.objects.filter(code=mission)),
+        )
+        Call.objects.filter(pk=call.pk).update(fictitious=True)
+        cofinancing_apply(
+            funding_round=funding_round,
+            call=call,
+            actor=officer,
+            trajectory_cost=cost,
+            requested=requested,
+            motivation=f"{title} draagt bij aan de missie; het ministerie kan het eerst beslissen.",
+            plan="Publicatie binnen drie maanden; haalbaarheid en prototype in twee fasen.",
+        )
+    return f"open round {funding_round.name} with {len(PENDING)} pending applications"
+
+
 def load() -> str:
     actor = User.objects.get(email=ACTOR)
     if Fund.objects.filter(code=CABINET_FUND).exists():
@@ -535,7 +628,7 @@ def load() -> str:
         call_use_rebuild()
         return (
             f"funds loaded already; {len(funnels)} funnels added; {contracts}; "
-            f"{_targets(actor)} targets added"
+            f"{_targets(actor)} targets added; {_open_round(actor)}"
         )
     owner = Organisation.objects.get(name=EZK)
     cabinet = _open(
@@ -555,6 +648,7 @@ def load() -> str:
         closes_at=_at(2020, 12, 31, 17),
         max_share=Decimal("0.500"),
         max_amount=Decimal("2500000.00"),
+        status=FundingRound.Status.CLOSED,
     )
     one_off = _open(
         ONE_OFF_FUND,
@@ -569,10 +663,15 @@ def load() -> str:
     round_2021 = FundingRound.objects.create(
         fund=one_off,
         name="Ronde 2021 (17–31 mei)",
-        opens_at=_at(2021, 5, 17, 9),
-        closes_at=_at(2021, 5, 31, 17),
+        # Staatscourant 2021, 17642: 17 May 10:00 until 31 May 16:00, first come first served,
+        # at most 50% of the cost and € 500,000 per trajectory.
+        opens_at=_at(2021, 5, 17, 10),
+        closes_at=_at(2021, 5, 31, 16),
         max_share=Decimal("0.500"),
         max_amount=Decimal("500000.00"),
+        allocation=FundingRound.Allocation.FIRST_COME,
+        publish_by=date(2021, 12, 31),
+        status=FundingRound.Status.CLOSED,
     )
     paid = sum((_support(t, cabinet_round, actor) for t in CABINET), Decimal("0.00"))
     paid += sum((_support(t, round_2021, actor) for t in ROUND_2021), Decimal("0.00"))
@@ -584,7 +683,8 @@ def load() -> str:
     # The postings were dated back after they were made: their years per call follow.
     call_use_rebuild()
     targets = _targets(actor)
+    opened = _open_round(actor)
     return (
         f"2 funds, {count} co-financed trajectories, € {paid} paid; {'; '.join(funnels)}; "
-        f"{contracts}; {targets} authority targets"
+        f"{contracts}; {targets} authority targets; {opened}"
     )

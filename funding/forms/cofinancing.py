@@ -29,6 +29,13 @@ class ApplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("How the trajectory fits the missions."),
     )
+    plan = forms.CharField(
+        label=gettext_lazy("Plan of the competition"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "When the call will be published, its phases and how the cost is made up."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -119,6 +119,8 @@ class Account(models.Model):
 class Transaction(models.Model):
     class Kind(models.TextChoices):
         APPROPRIATION = "appropriation", _("appropriation")
+        # Less appropriated than booked before (a budget cut): back from available.
+        CORRECTION = "correction", _("correction of the appropriation")
         COMMITMENT = "commitment", _("commitment")
         PAYMENT = "payment", _("payment")
         RELEASE = "release", _("release")

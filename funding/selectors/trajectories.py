@@ -46,6 +46,8 @@ class Trajectory:
     feasibility: int
     prototype: int
     awarded_companies: list[str] = field(default_factory=list)
+    # What the report adds: the trajectory as it stood at the end of its period.
+    at_end: object = None
 
     @property
     def missions(self) -> list[Mission]:
@@ -94,7 +96,7 @@ def supported_trajectories(
         approved = approved.filter(call__authority__in=authorities)
     calls = (
         Call.objects.filter(pk__in=approved.values("call"))
-        .select_related("authority")
+        .select_related("authority", "agent")
         .prefetch_related(Prefetch("missions", queryset=Mission.objects.order_by("order")))
         .order_by("publication_date", "pk")
     )

@@ -1,7 +1,12 @@
-"""Co-financing of trajectories by EZK: an authority applies, ministry staff approve (the
-grant is committed from the round's fund) or reject; payments and releases of what EZK
-committed.
+"""Co-financing of trajectories by EZK: an authority applies with its draft call (the proposed
+competition), ministry staff approve (the grant is committed from the round's fund, to that
+call) or reject; a commitment whose call is not published by the round's date lapses and is
+released; payments and releases of what EZK committed.
+
+An application's status moves only along APPLICATION_TRANSITIONS (next to the model).
 """
+
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,9 +18,24 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.money import ZERO, round_cents
+from portal.templatetags.portal import euro, percent
 
-from ..models import Account, CoFinancingApplication, FundingRound, Transaction
+from ..models import (
+    Account,
+    CoFinancingApplication,
+    FundingRound,
+    Transaction,
+)
 from .ledger import _is_ministry_staff, _positive, fund_account, transaction_post
+
+
+def _check_move(application: CoFinancingApplication, to_state: str) -> None:
+    """Refuse a move the table does not allow; a decided application says so plainly."""
+    if not states.can_move(application, to_state):
+        if application.status != CoFinancingApplication.Status.SUBMITTED:
+            raise DomainError(_("This application has been decided already."), code="decided")
+        states.check(application, to_state)
+
 
 # --- Co-financing of trajectories by EZK -----------------------------------------------------
 
@@ -28,11 +48,19 @@ def cofinancing_apply(
     trajectory_cost,
     requested,
     motivation: str,
+    plan: str = "",
 ) -> CoFinancingApplication:
-    """An authority asks EZK to co-finance a trajectory, within the round's window and limits."""
+    """An authority asks EZK to co-finance a trajectory it is about to launch: its call is
+    still a draft (the proposed competition), within the round's window, limits, instruments
+    and mission requirement."""
     if not actor.has_perm("calls.manage_call", call):
         raise NotAllowed(_("Only officers of the call's authority can apply for it."))
     now = timezone.now()
+    if funding_round.status != FundingRound.Status.OPEN:
+        raise DomainError(
+            _("%(round)s is not open for applications.") % {"round": funding_round.name},
+            code="window",
+        )
     if not funding_round.opens_at <= now < funding_round.closes_at:
         raise DomainError(
             _("Applications for %(round)s are accepted from %(opens)s until %(closes)s.")
@@ -43,21 +71,42 @@ def cofinancing_apply(
             },
             code="window",
         )
-    if call.status in (Call.Status.DRAFT, Call.Status.CANCELLED, Call.Status.COMPLETED):
-        raise DomainError(_("Only a published trajectory can be co-financed."), code="call")
+    # Its status as it is now, not as the caller last read it.
+    if Call.objects.filter(pk=call.pk).values_list("status", flat=True).get() != Call.Status.DRAFT:
+        raise DomainError(
+            _(
+                "Apply before the call is published: a round co-finances a proposed "
+                "competition, whose call is still a draft."
+            ),
+            code="call",
+        )
+    if call.instrument not in funding_round.instruments:
+        raise DomainError(
+            _("%(round)s co-finances %(instruments)s only.")
+            % {
+                "round": funding_round.name,
+                "instruments": ", ".join(funding_round.instrument_labels()),
+            },
+            code="call",
+        )
+    if funding_round.mission_required and not call.missions.exists():
+        raise DomainError(
+            _("The call must serve a mission of the knowledge and innovation agendas."),
+            code="call",
+        )
     cost = _positive(trajectory_cost)
     requested = _positive(requested)
     limit = min(round_cents(cost * funding_round.max_share), funding_round.max_amount)
     if requested > limit:
         raise DomainError(
             _(
-                "At most € %(limit)s can be requested for this trajectory (%(share)s%% of its "
-                "cost, and no more than € %(max)s)."
+                "At most %(limit)s can be requested for this trajectory (%(share)s of its "
+                "cost, and no more than %(max)s)."
             )
             % {
-                "limit": limit,
-                "share": (funding_round.max_share * 100).normalize(),
-                "max": funding_round.max_amount,
+                "limit": euro(limit),
+                "share": percent(funding_round.max_share),
+                "max": euro(funding_round.max_amount),
             },
             code="limit",
         )
@@ -72,6 +121,7 @@ def cofinancing_apply(
                 trajectory_cost=cost,
                 requested=requested,
                 motivation=motivation.strip(),
+                plan=plan.strip(),
                 submitted_by=actor,
             )
     except IntegrityError as error:
@@ -83,17 +133,30 @@ def cofinancing_apply(
 def cofinancing_approve(
     *, application: CoFinancingApplication, actor: User, motivation: str = ""
 ) -> Transaction:
-    """Ministry staff approve: the amount is committed from the round's fund.
+    """Ministry staff approve: the amount is committed from the round's fund, to the call.
 
     First come, first served: approving a later application while an earlier one in the same
     round still waits is refused, so the order of submission decides who gets the last euro.
+    A ranked round is decided once it has closed, in the order the ministry ranks it.
     """
     if not _is_ministry_staff(actor):
         raise NotAllowed(_("Only ministry staff decide on co-financing."))
     with transaction.atomic():
-        application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
-        if application.status != CoFinancingApplication.Status.SUBMITTED:
-            raise DomainError(_("This application has been decided already."), code="decided")
+        application = (
+            CoFinancingApplication.objects.select_for_update()
+            .select_related("round")
+            .get(pk=application.pk)
+        )
+        _check_move(application, CoFinancingApplication.Status.APPROVED)
+        funding_round = application.round
+        if not funding_round.is_first_come and (
+            funding_round.status != FundingRound.Status.CLOSED
+            and timezone.now() < funding_round.closes_at
+        ):
+            raise DomainError(
+                _("A ranked round is decided after it closes, when all applications are in."),
+                code="order",
+            )
         # Locked like call_cancel and call_complete lock it: a trajectory that ends at this
         # moment either sees this commitment and releases it, or this approval sees it ended.
         call = Call.objects.select_for_update().get(pk=application.call_id)
@@ -108,7 +171,7 @@ def cofinancing_approve(
             status=CoFinancingApplication.Status.SUBMITTED,
             submitted_at__lt=application.submitted_at,
         )
-        if earlier.exists():
+        if funding_round.is_first_come and earlier.exists():
             raise DomainError(
                 _(
                     "Decide on the earlier applications of this round first (first come, first "
@@ -153,8 +216,7 @@ def cofinancing_reject(
         raise DomainError(_("Motivate the decision."), code="motivation")
     with transaction.atomic():
         application = CoFinancingApplication.objects.select_for_update().get(pk=application.pk)
-        if application.status != CoFinancingApplication.Status.SUBMITTED:
-            raise DomainError(_("This application has been decided already."), code="decided")
+        _check_move(application, CoFinancingApplication.Status.REJECTED)
         application.decided_by = actor
         application.decided_at = timezone.now()
         application.decision_motivation = motivation.strip()
@@ -231,3 +293,47 @@ def call_release(*, call: Call, actor: User, reason: str) -> list[Transaction]:
             if record is not None:
                 releases.append(record)
     return releases
+
+
+def cofinancing_lapse_unpublished(*, today: date | None = None) -> int:
+    """The schedule's daily check: an approved application whose call is still unpublished
+    after its round's ``publish_by`` lapses, and what EZK committed to it goes back to the
+    fund. Booked in the name of whoever approved it. Returns the number that lapsed."""
+    today = today or timezone.localdate()
+    candidates = CoFinancingApplication.objects.filter(
+        status=CoFinancingApplication.Status.APPROVED,
+        round__publish_by__lt=today,
+        call__publication_date__isnull=True,
+    ).values_list("pk", flat=True)
+    lapsed = 0
+    for pk in candidates:
+        with transaction.atomic():
+            application = (
+                CoFinancingApplication.objects.select_for_update(of=("self",))
+                .select_related("call", "round", "decided_by")
+                .get(pk=pk)
+            )
+            if (
+                application.status != CoFinancingApplication.Status.APPROVED
+                or application.call.publication_date is not None
+            ):
+                continue  # decided or published since the list was read
+            states.transition(application, CoFinancingApplication.Status.LAPSED, actor=None)
+            description = Truncator(
+                _("%(call)s was not published by %(date)s: co-financing released")
+                % {
+                    "call": application.call.title,
+                    # the candidates' rounds all have a publish_by (the filter above)
+                    "date": application.round.publish_by.strftime("%d-%m-%Y"),  # type: ignore[union-attr]
+                }
+            ).chars(Transaction.DESCRIPTION_LENGTH)
+            for account in Account.objects.filter(
+                kind=Account.Kind.COMMITTED, application=application, balance__gt=0
+            ).order_by("pk"):
+                commitment_release(
+                    account=account,
+                    actor=application.decided_by,  # type: ignore[arg-type]  # approved: decided
+                    description=description,
+                )
+            lapsed += 1
+    return lapsed

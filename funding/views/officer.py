@@ -55,6 +55,7 @@ def apply(request, call_pk: int):
                 trajectory_cost=data["trajectory_cost"],
                 requested=data["requested"],
                 motivation=data["motivation"],
+                plan=data["plan"],
             )
         except DomainError as error:
             field = {"amount": None, "limit": "requested", "motivation": "motivation"}.get(

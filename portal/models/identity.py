@@ -164,7 +164,8 @@ class Role(models.TextChoices):
 # Which kinds of organisation a role can be held in. Assessors and chairs sit on committees
 # for authorities and ministries alike; independent experts join committees directly.
 ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
-    Role.PROCUREMENT_OFFICER: {Organisation.Kind.AUTHORITY},
+    # An agency (RVO) runs calls for the authorities that mandate it (calls.Mandate).
+    Role.PROCUREMENT_OFFICER: {Organisation.Kind.AUTHORITY, Organisation.Kind.MINISTRY},
     Role.APPLICANT: {Organisation.Kind.COMPANY},
     Role.ASSESSOR: {Organisation.Kind.AUTHORITY, Organisation.Kind.MINISTRY},
     Role.COMMITTEE_CHAIR: {Organisation.Kind.AUTHORITY, Organisation.Kind.MINISTRY},

@@ -312,6 +312,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calls.close_expired_calls",
         "schedule": float(env("CLOSE_EXPIRED_CALLS_SECONDS", "60")),
     },
+    # EZK co-financing whose call was not published by its round's date goes back to the fund.
+    "lapse-unpublished-cofinancing": {
+        "task": "funding.lapse_unpublished_cofinancing",
+        "schedule": crontab(minute=15, hour=1),
+    },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
     "quarterly-parliament-report": {
@@ -319,6 +324,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+# Who signs the progress report's cover letter unless the request names someone else.
+REPORT_SIGNATORY_NAME = env("REPORT_SIGNATORY_NAME", "")
+REPORT_SIGNATORY_TITLE = env("REPORT_SIGNATORY_TITLE", "")
 # Exports up to this many rows are built while the person waits; larger ones in Celery.
 EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "5000"))
 
@@ -378,6 +386,7 @@ SPECTACULAR_SETTINGS = {
     ],
     # Several apps have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
+        "CallInstrumentEnum": "calls.models.Call.Instrument",
         "CallStatusEnum": "calls.models.Call.Status",
         "PhaseKindEnum": "calls.models.Phase.Kind",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",

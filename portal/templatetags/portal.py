@@ -22,6 +22,30 @@ def euro(amount) -> str:
 
 
 @register.filter
+def decimal(value, places=2) -> str:
+    """A number in the notation of the active language (7,00 in Dutch); anything that is not
+    a number (a dash) as it is."""
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return value
+    if not number.is_finite():
+        return value
+    return number_format(number, decimal_pos=int(places), force_grouping=True)
+
+
+@register.filter
+def percent(share) -> str:
+    """A share (0.5) as a percentage in the notation of the active language: 50% or 33,3%."""
+    if share is None or share == "":
+        return "–"
+    value = (Decimal(share) * 100).normalize()
+    exponent = value.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return f"{number_format(value, decimal_pos=places)}%"
+
+
+@register.filter
 def moment(value) -> str:
     """A date and time in Europe/Amsterdam, always with its zone: 1 juni 2026 17:00 CEST."""
     if not value:

@@ -356,25 +356,64 @@ def _viaducts(call: Call) -> str:
         reviewed=at(2021, 5, 12, 11),
     )
 
-    winners = [best[rank] for rank in PROTOTYPES]
+    # Phase 2: every feasibility winner may propose a prototype; the independent committee
+    # ranks them and advises three (the portal's own rule: a decision follows a signed advice).
     by_company = dict(answered)
+    candidates = [best[rank] for rank in PROTOTYPES] + [
+        p for rank, p in enumerate(best) if rank not in PROTOTYPES
+    ]
     second = proposals(
         call,
         prototype,
-        [(p.company, by_company[p.company], f"Prototype: {p.title}") for p in winners],
-        amounts=[Decimal("600000.00"), Decimal("580000.00"), Decimal("560000.00")],
-        submitted=[at(2021, 6, 21 + i, 14) for i in range(len(winners))],
+        [(p.company, by_company[p.company], f"Prototype: {p.title}") for p in candidates],
+        amounts=[
+            min(prototype.max_per_award, Decimal(600000 - i * 10000))
+            for i in range(len(candidates))
+        ],
+        submitted=[at(2021, 6, 14 + i, 14) for i in range(len(candidates))],
         texts=TEXTS,
     )
-    decide(
+    judges = committee(
+        prototype,
+        call.authority,
+        COMMITTEE,
+        code_of_conduct=CODE_OF_CONDUCT,
+        created=at(2021, 7, 1, 9),
+        accepted=at(2021, 7, 2, 10),
+    )
+    assess(
+        prototype,
+        judges,
         second,
+        quality={p.pk: index for index, p in enumerate(second)},
+        declared=at(2021, 7, 6, 11),
+        assigned=at(2021, 7, 7, 9),
+        scored=at(2021, 8, 2, 9),
+        motivation=_motivation,
+    )
+    winners = advise(
+        prototype,
+        judges,
+        selected=len(PROTOTYPES),
+        remarks=(
+            "De onafhankelijke commissie adviseert de drie hoogst gerangschikte "
+            "prototypevoorstellen te gunnen."
+        ),
+        signed=at(2021, 8, 20, 15),
+    )
+    decide(
+        winners,
         Proposal.Status.AWARDED,
         "Haalbaarheid aangetoond; het prototypeplan is overtuigend.",
         officer,
         at(2021, 9, 1, 10),
     )
+    decide(
+        [p for p in second if p not in winners], Proposal.Status.REJECTED, REJECTED, officer,
+        at(2021, 9, 1, 10),
+    )  # fmt: skip
     contracts(
-        second,
+        winners,
         phase=prototype,
         start=date(2021, 10, 1),
         end=date(2022, 12, 31),
@@ -384,7 +423,7 @@ def _viaducts(call: Call) -> str:
     )
     return (
         f"{CALL_TITLE}: {len(first)} proposals, {len(best)} feasibility awards, "
-        f"{len(second)} prototype awards"
+        f"{len(winners)} prototype awards"
     )
 
 

@@ -30,6 +30,19 @@ class ReportRequestForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    signatory_name = forms.CharField(label=_("Signed by (name)"), max_length=200, required=False)
+    signatory_title = forms.CharField(
+        label=_("Signed by (title)"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. De Staatssecretaris van Economische Zaken en Klimaat."),
+    )
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=100,
+        required=False,
+        help_text=_("The ministry's reference (kenmerk) printed on the cover letter."),
+    )
     regenerate = forms.BooleanField(
         label=_("Make a new version from today's figures, even if this report exists"),
         required=False,

@@ -143,6 +143,10 @@ class ParliamentReport(Job):
         "calls.Call", blank=True, related_name="+", verbose_name=_("highlighted trajectories")
     )
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # The cover letter's signature and the ministry's reference number (kenmerk).
+    signatory_name = models.CharField(_("signed by (name)"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signed by (title)"), max_length=200, blank=True)
+    reference = models.CharField(_("reference number"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("progress report")

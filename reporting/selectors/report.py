@@ -36,7 +36,12 @@ class FundPosition:
 
 def fund_positions(until: date) -> list[FundPosition]:
     """Each fund as it stood at the end of a day: one grouped query over the entries."""
-    funds = list(Fund.objects.select_related("owner").order_by("kind", "period_start", "code"))
+    # Funds that existed by then: a fund whose period starts later is not in a past report.
+    funds = list(
+        Fund.objects.filter(period_start__lte=until)
+        .select_related("owner")
+        .order_by("kind", "period_start", "code")
+    )
     sums = {
         (row["account__fund"], row["account__kind"]): row["total"]
         for row in Entry.objects.filter(transaction__created_at__lt=end_of(until))
@@ -67,8 +72,10 @@ class MonthPoint:
     paid: Decimal  # paid by the end of the month, cumulative
 
 
-def use_over_time(funds: list[Fund], until: date) -> list[MonthPoint]:
-    """Month by month, how much of the given funds was put to use and how much was paid."""
+def use_over_time(funds: list[Fund], until: date, since: date | None = None) -> list[MonthPoint]:
+    """Month by month, how much of the given funds was put to use and how much was paid,
+    cumulative; with ``since`` only the months from then on (what came before is the
+    starting level)."""
     rows = (
         Entry.objects.filter(
             account__fund__in=funds,
@@ -86,11 +93,22 @@ def use_over_time(funds: list[Fund], until: date) -> list[MonthPoint]:
         month = month.date() if isinstance(month, datetime) else month
         per_month[month][row["account__kind"]] += row["total"]
     points, used, paid = [], ZERO, ZERO
+    first = since.replace(day=1) if since else None
     for month in sorted(per_month):
         # A payment moves money from committed to paid: used stays the same, paid grows.
         used += per_month[month][Account.Kind.COMMITTED] + per_month[month][Account.Kind.PAID]
         paid += per_month[month][Account.Kind.PAID]
-        points.append(MonthPoint(month=month, committed=used, paid=paid))
+        if first is None or month >= first:
+            points.append(MonthPoint(month=month, committed=used, paid=paid))
+    if first is not None and (not points or points[0].month != first) and (used or paid):
+        # The level at the start of the period, so the line starts where the period starts.
+        start_used = used - sum(
+            (per_month[m][Account.Kind.COMMITTED] + per_month[m][Account.Kind.PAID])
+            for m in per_month
+            if m >= first
+        )
+        start_paid = paid - sum(per_month[m][Account.Kind.PAID] for m in per_month if m >= first)
+        points = [MonthPoint(month=first, committed=start_used, paid=start_paid), *points]
     return points
 
 

@@ -12,6 +12,7 @@ the owner was lost (no heartbeat for four beats) takes over as a new attempt.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,9 @@ def report_request(
     language: str = ParliamentReport.Language.DUTCH,
     highlighted: list[Call] | tuple = (),
     regenerate: bool = False,
+    signatory_name: str = "",
+    signatory_title: str = "",
+    reference: str = "",
 ) -> tuple[ParliamentReport, bool]:
     """Ask for a report; the same request while one is queued, running or done returns that
     one (created False). ``regenerate`` makes a fresh one from today's data once the last is
@@ -78,6 +82,9 @@ def report_request(
                     language=language,
                     requested_by=actor,
                     scheduled=actor is None,
+                    signatory_name=(signatory_name or settings.REPORT_SIGNATORY_NAME).strip(),
+                    signatory_title=(signatory_title or settings.REPORT_SIGNATORY_TITLE).strip(),
+                    reference=reference.strip(),
                 )
         except IntegrityError:
             # Someone asked for the same report at the same moment: theirs is ours.

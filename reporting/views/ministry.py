@@ -51,6 +51,9 @@ def reports(request):
                     language=data["language"],
                     highlighted=list(data["highlighted"]),
                     regenerate=data["regenerate"],
+                    signatory_name=data["signatory_name"],
+                    signatory_title=data["signatory_title"],
+                    reference=data["reference"],
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

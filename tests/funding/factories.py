@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from calls.models import Call
+from calls.services.lifecycle import call_publish
 from funding.models import Fund, FundingRound
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve
 from funding.services.ledger import fund_open
 from portal.models import User
-from proposals.models import Proposal
-from tests.calls.factories import mission, published_call
+from proposals.models import Contract, Proposal
+from tests.calls.factories import draft_call, mission
 from tests.proposals.factories import submitted_proposals
 
 
@@ -49,13 +50,14 @@ def co_financed(
     """
     now = timezone.now()
     funding_round = FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
         fund=fund,
         name=f"Ronde {title}",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=1),
     )
     if call is None:
-        call = published_call(title=title)
+        call = draft_call(title=title)
         call.missions.set([mission("energy")])
     application = cofinancing_apply(
         funding_round=funding_round,
@@ -66,12 +68,15 @@ def co_financed(
         motivation="Past bij de missie.",
     )
     cofinancing_approve(application=application, actor=staff)
+    officer = call.officer
+    call = call_publish(call=call, actor=officer)  # the commitment follows the call
+    call.officer = officer
     responses, feasibility, prototype = funnel
     proposals = submitted_proposals(call, responses) if responses else []
     winners = proposals[:feasibility]
     Proposal.objects.filter(pk__in=[p.pk for p in winners]).update(status=Proposal.Status.AWARDED)
     second = call.phases.get(order=2) if prototype else None
-    for winner in winners[:prototype]:
+    seconds = [
         Proposal.objects.create(
             call=call,
             phase=second,
@@ -79,5 +84,19 @@ def co_financed(
             created_by=winner.person,
             title=winner.title,
             status=Proposal.Status.AWARDED,
+            submitted_at=timezone.now(),
         )
+        for winner in winners[:prototype]
+    ]
+    # Each award has its contract, starting today: what the report counts.
+    today = timezone.localdate()
+    Contract.objects.bulk_create(
+        Contract(
+            proposal=proposal,
+            amount=Decimal("10000.00"),
+            start_date=today,
+            end_date=today + timedelta(days=180),
+        )
+        for proposal in [*winners, *seconds]
+    )
     return call

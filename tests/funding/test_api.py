@@ -15,7 +15,7 @@ from funding.models import Account, CoFinancingApplication, Fund, FundingRound
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
 from funding.services.ledger import fund_open
 from portal.models import Role
-from tests.calls.factories import draft_call, officer_of, published_call
+from tests.calls.factories import draft_call, officer_of
 from tests.factories import CompanyFactory, MinistryFactory, api_key_for, person_with_role
 from tests.funding.factories import co_financed
 
@@ -59,6 +59,8 @@ def fund(staff):
 def funding_round(fund):
     now = timezone.now()
     return FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
         fund=fund,
         name="Ronde 2021",
         opens_at=now - timedelta(days=1),
@@ -67,7 +69,7 @@ def funding_round(fund):
 
 
 def _apply(funding_round, call=None, requested="400000.00"):
-    call = call or published_call()
+    call = call or draft_call()
     return cofinancing_apply(
         funding_round=funding_round,
         call=call,
@@ -225,7 +227,7 @@ def test_a_funds_transactions_of_one_call(staff, fund):
 
 
 def test_officer_applies_and_sees_only_their_authoritys_applications(staff, funding_round):
-    call = published_call()
+    call = draft_call()
     client = client_for(call.officer)
 
     response = client.post(APPLICATIONS, _payload(funding_round, call), format="json")
@@ -241,7 +243,7 @@ def test_officer_applies_and_sees_only_their_authoritys_applications(staff, fund
 
 
 def test_who_may_apply(staff, funding_round):
-    call = published_call()
+    call = draft_call()
     payload = _payload(funding_round, call)
 
     assert client_for(None).post(APPLICATIONS, payload, format="json").status_code == 401
@@ -272,7 +274,7 @@ def test_who_may_apply(staff, funding_round):
     ],
 )
 def test_bad_payloads_are_400(funding_round, overrides):
-    call = published_call()
+    call = draft_call()
     response = client_for(call.officer).post(
         APPLICATIONS, _payload(funding_round, call, **overrides), format="json"
     )
@@ -284,7 +286,7 @@ def test_a_closed_round_is_refused(funding_round):
     FundingRound.objects.filter(pk=funding_round.pk).update(
         closes_at=timezone.now() - timedelta(hours=1)
     )
-    call = published_call()
+    call = draft_call()
     response = client_for(call.officer).post(
         APPLICATIONS, _payload(funding_round, call), format="json"
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from funding.models import Account, CoFinancingApplication, FundingRound
 from funding.services.cofinancing import cofinancing_apply
 from portal.models import Role
-from tests.calls.factories import draft_call, officer_of, published_call
+from tests.calls.factories import draft_call, officer_of
 from tests.factories import CompanyFactory, MinistryFactory, person_with_role
 from tests.funding.factories import ezk_fund
 
@@ -29,6 +29,8 @@ def funding_round(staff):
     fund = ezk_fund(staff, amount="1000000.00")
     now = timezone.now()
     return FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
         fund=fund,
         name="Ronde 2021",
         opens_at=now - timedelta(days=1),
@@ -37,7 +39,7 @@ def funding_round(staff):
 
 
 def _apply(funding_round, call=None, requested="400000.00", cost="1000000.00"):
-    call = call or published_call()
+    call = call or draft_call()
     return cofinancing_apply(
         funding_round=funding_round,
         call=call,
@@ -54,6 +56,7 @@ def _form(funding_round, **overrides):
         "trajectory_cost": "1000000.00",
         "requested": "400000.00",
         "motivation": "Past bij de missie energietransitie.",
+        "plan": "Publicatie in september; haalbaarheid en prototype.",
         **overrides,
     }
 
@@ -62,7 +65,7 @@ def _form(funding_round, **overrides):
 
 
 def test_officer_applies_and_sees_the_application_in_the_list(verified_client, funding_round):
-    call = published_call()
+    call = draft_call()
     client = verified_client(call.officer)
     url = reverse("cofinancing:apply", args=[call.pk])
     assert client.get(url).status_code == 200
@@ -86,7 +89,7 @@ def test_officer_applies_and_sees_the_application_in_the_list(verified_client, f
 def test_refusal_of_the_service_shows_on_the_form_and_keeps_what_was_typed(
     verified_client, funding_round
 ):
-    call = published_call()
+    call = draft_call()
     client = verified_client(call.officer)
     client.cookies["django_language"] = "en"
 
@@ -97,14 +100,14 @@ def test_refusal_of_the_service_shows_on_the_form_and_keeps_what_was_typed(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "At most € 500000.00" in html
+    assert "At most €\xa0500,000.00" in html
     assert "600000.00" in html
     assert "Mijn unieke motivatie" in html
     assert not CoFinancingApplication.objects.exists()
 
 
 def test_invalid_input_and_a_closed_round_are_refused(verified_client, funding_round):
-    call = published_call()
+    call = draft_call()
     client = verified_client(call.officer)
     url = reverse("cofinancing:apply", args=[call.pk])
 
@@ -122,7 +125,7 @@ def test_invalid_input_and_a_closed_round_are_refused(verified_client, funding_r
 
 
 def test_applying_twice_in_a_round_is_a_form_error(verified_client, funding_round):
-    call = published_call()
+    call = draft_call()
     _apply(funding_round, call=call)
     client = verified_client(call.officer)
 
@@ -136,7 +139,7 @@ def test_applying_twice_in_a_round_is_a_form_error(verified_client, funding_roun
 
 
 def test_permission_matrix_of_the_apply_page(client, verified_client, staff, funding_round):
-    call = published_call()
+    call = draft_call()
     draft = draft_call()
     url = reverse("cofinancing:apply", args=[call.pk])
 

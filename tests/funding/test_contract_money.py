@@ -300,6 +300,8 @@ def ezk_cofinances(call, requested="5000.00", cost="10000.00") -> CoFinancingApp
         period_end=timezone.localdate() + timedelta(days=365),
     )
     funding_round = FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
         fund=ezk,
         name="Ronde",
         opens_at=timezone.now() - timedelta(days=1),

@@ -20,7 +20,7 @@ from funding.services.cofinancing import (
 from funding.services.ledger import fund_account, transaction_post, transaction_reverse
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role
-from tests.calls.factories import published_call
+from tests.calls.factories import draft_call
 from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import MinistryFactory, person_with_role
 from tests.funding.factories import ezk_fund
@@ -40,6 +40,8 @@ def open_fund(staff, amount="1500000.00", code="ezk-2021") -> Fund:
 def open_round(fund, **limits) -> FundingRound:
     now = timezone.now()
     return FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
         fund=fund,
         name="Ronde 2021",
         opens_at=now - timedelta(days=1),
@@ -49,7 +51,7 @@ def open_round(fund, **limits) -> FundingRound:
 
 
 def apply(funding_round, call=None, requested="400000.00", cost="1000000.00"):
-    call = call or published_call()
+    call = call or draft_call()
     return cofinancing_apply(
         funding_round=funding_round,
         call=call,
@@ -155,6 +157,8 @@ def test_applications_only_within_the_window(ministry_staff):
     fund = open_fund(ministry_staff)
     now = timezone.now()
     closed = FundingRound.objects.create(
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
         fund=fund, name="Ronde mei", opens_at=now - timedelta(days=30),
         closes_at=now - timedelta(days=15),
     )  # fmt: skip
@@ -211,7 +215,7 @@ def test_payments_never_exceed_the_commitment_and_releases_return_the_rest(minis
 def test_only_ministry_staff_decide_and_only_the_authority_applies(ministry_staff):
     fund = open_fund(ministry_staff)
     funding_round = open_round(fund)
-    call = published_call()
+    call = draft_call()
     outsider = person_with_role(Role.PROCUREMENT_OFFICER)
     with pytest.raises(NotAllowed):
         cofinancing_apply(

@@ -15,7 +15,7 @@ from funding.services.cofinancing import cofinancing_apply, cofinancing_approve,
 from funding.services.ledger import fund_appropriate
 from portal.models import Role
 from proposals.models import Contract
-from tests.calls.factories import mission, officer_of, published_call
+from tests.calls.factories import draft_call, mission, officer_of, published_call
 from tests.factories import (
     AuthorityFactory,
     CompanyFactory,
@@ -45,9 +45,14 @@ def commit(fund, staff, *, requested="400000.00", call=None) -> Account:
     """An approved co-financing application: money committed from the fund to a call."""
     now = timezone.now()
     funding_round = FundingRound.objects.create(
-        fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
+        fund=fund,
+        name="Ronde",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
     )
-    call = call or published_call()
+    call = call or draft_call()
     application = cofinancing_apply(
         funding_round=funding_round,
         call=call,
@@ -74,11 +79,11 @@ def others(authority=None):
 def test_dashboard_shows_each_fund_with_its_amounts_chart_and_breakdowns(
     client, verified_client, staff, fund
 ):
-    energy_call = published_call(title="Slimme warmtenetten")
+    energy_call = draft_call(title="Slimme warmtenetten")
     energy_call.missions.add(mission("energy"))
     account = commit(fund, staff, requested="400000.00", call=energy_call)
     commitment_pay(account=account, amount="150000.00", actor=staff, description="Mijlpaal 1")
-    commit(fund, staff, requested="100000.00", call=published_call(instrument=Call.Instrument.SBIR))
+    commit(fund, staff, requested="100000.00", call=draft_call(instrument=Call.Instrument.SBIR))
 
     response = verified_client(staff).get(DASHBOARD)
 
@@ -108,7 +113,7 @@ def test_dashboard_shows_each_fund_with_its_amounts_chart_and_breakdowns(
 def test_dashboard_amounts_per_breakdown_are_sums_of_commitments_and_payments(
     verified_client, staff, fund
 ):
-    call = published_call()
+    call = draft_call()
     call.missions.add(mission("energy"), mission("health-care"))
     account = commit(fund, staff, requested="200000.00", call=call)
     commitment_pay(
@@ -229,9 +234,14 @@ def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_clie
 def test_a_call_without_approved_cofinancing_is_no_trajectory(verified_client, staff, fund):
     now = timezone.now()
     funding_round = FundingRound.objects.create(
-        fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
+        fund=fund,
+        name="Ronde",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
     )
-    waiting = published_call(title="Wacht op besluit")
+    waiting = draft_call(title="Wacht op besluit")
     cofinancing_apply(
         funding_round=funding_round,
         call=waiting,

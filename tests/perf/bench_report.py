@@ -36,7 +36,12 @@ def seed(count: int, *, fund, staff, authority, companies, missions, offset: int
 
     now = timezone.now()
     funding_round = FundingRound.objects.create(
-        fund=fund, name=f"Ronde {offset}", opens_at=now - timedelta(days=30), closes_at=now
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
+        fund=fund,
+        name=f"Ronde {offset}",
+        opens_at=now - timedelta(days=30),
+        closes_at=now,
     )
     calls = Call.objects.bulk_create(
         Call(

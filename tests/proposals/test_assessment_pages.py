@@ -1,6 +1,7 @@
 """The committee's pages, through the doors members and chairs use: code of conduct,
 declarations, scoring, and the chair's ranking, consensus, reopening and advice."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -816,6 +817,11 @@ def test_chair_signs_the_advice_and_downloads_its_pdf(setting, verified_client):
     text = "".join(p.extract_text() for p in reader.pages)
     assert setting["call"].reference in text
     assert a.submission_number in text
+    # A4 landscape, so every criterion's column fits; scores in Dutch notation (7,00).
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    assert re.search(r"\d,\d\d", text)
+    assert not re.search(r"\b\d+\.\d\d\b", text)
 
     # The officers of the call's authority may download it as well; nobody else.
     colleague = person_with_role(Role.PROCUREMENT_OFFICER, organisation=setting["call"].authority)

@@ -131,14 +131,18 @@ def demo_like() -> dict:
     officer = officer_of(authority)
     call = draft_call(officer=officer, title="SBIR Circulaire Viaducten")
     call_document_add(call=call, actor=officer, title="Oproep", file=pdf_upload("oproep.pdf"))
-    call = call_publish(call=call, actor=officer)
     staff = person_with_role(
         Role.MINISTRY_STAFF, organisation=MinistryFactory(name="Ministerie van EZK")
     )
     fund = ezk_fund(staff, name="EZK 2021", period_end=date(2035, 12, 31))
     now = timezone.now()
     funding_round = FundingRound.objects.create(
-        fund=fund, name="Ronde", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
+        status=FundingRound.Status.OPEN,
+        mission_required=False,
+        fund=fund,
+        name="Ronde",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=9),
     )
     application = cofinancing_apply(
         funding_round=funding_round,
@@ -149,6 +153,7 @@ def demo_like() -> dict:
         motivation="Past bij de missie.",
     )
     cofinancing_approve(application=application, actor=staff)
+    call = call_publish(call=call, actor=officer)  # applied with the draft, as in the rounds
     won, second, lost = submitted_proposals(call, 3)
     Proposal.objects.filter(pk=lost.pk).update(title="Afgewezen idee")
     lost.company.name = "Verliezer Beton B.V."

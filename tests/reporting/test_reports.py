@@ -125,12 +125,9 @@ def test_a_funnel_of_one_reads_in_the_singular(django_capture_on_commit_callback
         )
     report.refresh_from_db()
     _reader, text = pdf_text(report.file.read())
-    assert "with 4 proposals. 3 feasibility studies were contracted." in text
-    assert "1 prototype was contracted." in text
-    assert (
-        "1 proposal was received. 1 company carried out a feasibility study. "
-        "1 company went on to build a prototype."
-    ) in text
+    assert "supported calls with 4 proposals." in text
+    assert "SBIR feasibility studies: 3; SBIR prototypes: 1;" in text
+    assert "1 proposal was received by the end of the period." in text
 
 
 def test_the_funnel_and_targets_are_in_the_report(django_capture_on_commit_callbacks):
@@ -159,14 +156,20 @@ def test_the_funnel_and_targets_are_in_the_report(django_capture_on_commit_callb
 
 def test_a_period_before_any_money_shows_empty_funds_not_todays():
     story = scenario(trajectories=1)
+    # The fund's period had begun (1 January 2021), its money was booked only later.
     report = ParliamentReport.objects.create(
-        period_start=date(2020, 1, 1), period_end=date(2020, 12, 31)
+        period_start=date(2021, 1, 1), period_end=date(2021, 1, 31)
     )
     context = rendering.report_context(report, lambda percent, step: None)
     (item,) = context["positions"]
     assert item["position"].fund == story.fund
     assert item["position"].appropriated == 0
     assert context["trajectories"] == []
+    # A fund whose period began after the report's period is not in it at all.
+    earlier = ParliamentReport.objects.create(
+        period_start=date(2020, 1, 1), period_end=date(2020, 12, 31)
+    )
+    assert rendering.report_context(earlier, lambda percent, step: None)["positions"] == []
 
 
 def test_report_figures_take_the_same_queries_for_2_and_10_trajectories():
