@@ -37,3 +37,34 @@ def can(user, permission: str, obj=None) -> bool:
     """Ask a rule directly. Unlike ``user.has_perm`` this gives a superuser no blanket yes:
     services and views answer by the rules alone."""
     return rules.has_perm(permission, user, obj)
+
+
+class _AppRules:
+    def __init__(self, user, app_label: str):
+        self.user, self.app_label = user, app_label
+
+    def __getitem__(self, name: str) -> bool:
+        return can(self.user, f"{self.app_label}.{name}")
+
+    def __iter__(self):
+        raise TypeError("rules cannot be listed")  # a template must name the rule it asks
+
+    def __bool__(self) -> bool:
+        return False  # "has any rule of this app" is no question a page should ask
+
+
+class RulePerms:
+    """``{{ perms.app.rule }}`` in templates, asking ``can`` (not ``user.has_perm``, which
+    says yes to a superuser for everything)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __getitem__(self, app_label: str) -> _AppRules:
+        return _AppRules(self.user, app_label)
+
+    def __iter__(self):
+        raise TypeError("rules cannot be listed")
+
+    def __contains__(self, permission: str) -> bool:
+        return "." in permission and can(self.user, permission)

@@ -12,6 +12,7 @@ from calls.models import Call
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.money import ZERO, round_cents
+from portal.permissions import can
 
 from ..models import Account, CoFinancingApplication, FundingRound, Transaction
 from .ledger import _is_ministry_staff, _positive, fund_account, transaction_post
@@ -29,7 +30,7 @@ def cofinancing_apply(
     motivation: str,
 ) -> CoFinancingApplication:
     """An authority asks EZK to co-finance a trajectory, within the round's window and limits."""
-    if not actor.has_perm("calls.manage_call", call):
+    if not can(actor, "calls.manage_call", call):
         raise NotAllowed(_("Only officers of the call's authority can apply for it."))
     now = timezone.now()
     if not funding_round.opens_at <= now < funding_round.closes_at:

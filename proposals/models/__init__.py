@@ -16,7 +16,8 @@ from .assessment import (
     CriterionScore,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
-from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, private_storage
+from .opening import ImmutableRecord, Opening, OpeningEntry
+from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
@@ -32,6 +33,10 @@ __all__ = [
     "Contract",
     "CriterionScore",
     "Deliverable",
+    "ImmutableRecord",
+    "Opening",
+    "OpeningEntry",
     "Proposal",
+    "opened_q",
     "private_storage",
 ]

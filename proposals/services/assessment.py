@@ -19,6 +19,7 @@ from calls.models import Call, Phase
 from calls.services.lifecycle import call_close, call_start_assessment
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
+from portal.permissions import can
 
 from ..models import (
     Advice,
@@ -34,7 +35,7 @@ from ..models import (
 
 
 def _require_officer(actor: User, phase: Phase) -> None:
-    if not actor.has_perm("calls.manage_call", phase.call):
+    if not can(actor, "calls.manage_call", phase.call):
         raise NotAllowed()
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.permissions import can
 
 from ..forms.assessment import AdviceForm, ConsensusForm, ReopenForm
 from ..models import (
@@ -294,7 +295,7 @@ def advice_pdf(request, seat_pk: int):
     """The signed advice: for the chair, and for the officers of the call's authority."""
     seat = get_object_or_404(SEATS, pk=seat_pk, role=CommitteeMember.Role.CHAIR)
     call = seat.committee.phase.call
-    if seat.user_id != request.user.pk and not request.user.has_perm("calls.manage_call", call):
+    if seat.user_id != request.user.pk and not can(request.user, "calls.manage_call", call):
         raise Http404
     signed = get_object_or_404(Advice, committee_id=seat.committee_id)
     if not signed.pdf:

@@ -51,6 +51,7 @@ from ..models import (
     Proposal,
 )
 from ..selectors.contracts import contracts_for_officer
+from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer
 from ..selectors.ranking import ranking_for
 from ..services.assessment import (
@@ -69,6 +70,7 @@ from ..services.decisions import (
     proposal_award,
     proposal_reject,
 )
+from ..services.opening import phase_open_if_due
 from ..services.submission import phase_deadline
 
 PAGE_SIZE = 25
@@ -185,7 +187,12 @@ def officer_proposals(request, call_pk: int):
     context = {
         "call": call,
         "phases": [
-            {"phase": phase, "statuses": _status_table(counts.get(phase.pk, {}))}
+            {
+                "phase": phase,
+                "statuses": _status_table(counts.get(phase.pk, {})),
+                "deadline": phase_deadline(phase),
+                "sealed": not phase_is_opened(phase),
+            }
             for phase in phases
         ],
         "filter_form": filter_form,
@@ -271,6 +278,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "phase": phase,
         "deadline": deadline,
         "deadline_passed": deadline is not None and timezone.now() >= deadline,
+        "sealed": not phase_is_opened(phase),
         "statuses": _status_table(counts),
         "submitted": counts.get(Proposal.Status.SUBMITTED, 0),
         "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
@@ -291,7 +299,10 @@ def _phase_page(request, phase: Phase, **bound_forms):
 
 @login_required
 def officer_phase(request, phase_pk: int):
-    return _phase_page(request, _managed_phase(request, phase_pk))
+    phase = _managed_phase(request, phase_pk)
+    # The first officer here after the deadline opens the proposals if beat has not yet.
+    phase_open_if_due(phase=phase, actor=request.user)
+    return _phase_page(request, phase)
 
 
 @login_required
