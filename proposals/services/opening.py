@@ -41,9 +41,8 @@ def phase_open(*, phase: Phase, actor: User | None = None, now: datetime | None 
             .select_related("company")
             .order_by("submitted_at", "pk")
         )
-        withdrawn = Proposal.objects.filter(
-            phase=phase, status=Proposal.Status.WITHDRAWN, withdrawn_at__lte=deadline
-        ).count()
+        # A proposal can only be withdrawn before the deadline.
+        withdrawn = Proposal.objects.filter(phase=phase, status=Proposal.Status.WITHDRAWN).count()
         opening = Opening.objects.create(
             phase=phase,
             deadline=deadline,
