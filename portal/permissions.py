@@ -1,8 +1,9 @@
 """The one place that answers "may this person do X (to this object)?".
 
-Rules are registered with django-rules, so ``user.has_perm("portal.view_audit_trail")``,
-``{% if perms.portal.view_audit_trail %}``, DRF permission classes and Celery tasks all ask
-the same predicates. Each app adds its own rules in its ``permissions.py``.
+Rules are registered with django-rules; pages, templates (``{% if perms.app.rule %}``, see
+``RulePerms``), DRF permission classes, services and Celery tasks all ask them through
+``can``, never ``user.has_perm`` (which says yes to a superuser for everything). Each app
+adds its own rules in its ``permissions.py``.
 """
 
 import rules
