@@ -335,3 +335,23 @@ def test_a_superuser_gets_no_exception_at_any_deadline(sealed, verified_client):
     officer_list = reverse("proposals:officer_proposals", args=[sealed.call.pk])
     assert client.get(officer_list).status_code == 404
     assert client.get(reverse("proposals:opening", args=[sealed.phase.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_and_an_officers_visit_at_the_same_moment_write_one_record():
+    from proposals.services.opening import phase_open
+    from tests.concurrency import require_postgresql, run_at_once
+
+    require_postgresql()
+    call = published_call()
+    submitted_proposals(call, 2)
+    phase = call.phases.get(order=1)
+    deadline_passed(call)
+    actors = iter([None, call.officer])
+
+    results = run_at_once(lambda: phase_open(phase=phase, actor=next(actors)), 2)
+
+    assert all(isinstance(result, Opening) for result in results), results
+    assert results[0].pk == results[1].pk
+    assert Opening.objects.count() == 1
+    assert OpeningEntry.objects.count() == 2
