@@ -99,11 +99,12 @@ def _managed_phase(request, phase_pk: int) -> Phase:
 
 
 def _managed_proposal(request, pk: int) -> Proposal:
-    """A submitted (never draft) proposal of a call this person manages."""
+    """A submitted (never draft) proposal of a call this person manages, once its phase's
+    deadline has passed (sealed until then)."""
     proposal = get_object_or_404(
-        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related(
-            "call__authority", "phase", "company"
-        ),
+        Proposal.objects.opened()
+        .exclude(status=Proposal.Status.DRAFT)
+        .select_related("call__authority", "phase", "company"),
         pk=pk,
     )
     _require_manages(request, proposal.call)

@@ -96,6 +96,8 @@ def test_nobody_but_the_company_opens_a_proposal_or_its_documents(sealed, verifi
         assert client.get(download).status_code == 404
         api = reverse("api-proposal-detail", args=[proposal.pk])
         assert client.get(api).status_code == 404
+        decide = reverse("proposals:officer_decide", args=[proposal.pk])
+        assert client.get(decide).status_code == 404
     listed = client.get(reverse("api-proposal-list"))
     assert listed.status_code == 200
     assert listed.json()["count"] == 0
