@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.models import Role
+from portal.permissions import can
 from portal.selectors.identity import roles_of
 
 from .models import Call, ParticipationRequest
@@ -27,7 +28,7 @@ OPEN_CALLS_SHOWN = 6
 def navigation(user) -> list[dict]:
     """The public overview, and an officer's own calls."""
     items = [{"label": gettext_lazy("Calls"), "url": reverse("calls:list")}]
-    if user.is_authenticated and user.has_perm("calls.add_call"):
+    if user.is_authenticated and can(user, "calls.add_call"):
         items.append({"label": gettext_lazy("My calls"), "url": reverse("calls:officer_list")})
     return items
 

@@ -1,8 +1,9 @@
 """The one place that answers "may this person do X (to this object)?".
 
-Rules are registered with django-rules, so ``user.has_perm("portal.view_audit_trail")``,
-``{% if perms.portal.view_audit_trail %}``, DRF permission classes and Celery tasks all ask
-the same predicates. Each app adds its own rules in its ``permissions.py``.
+Rules are registered with django-rules; pages, templates (``{% if perms.app.rule %}``, see
+``RulePerms``), DRF permission classes, services and Celery tasks all ask them through
+``can``, never ``user.has_perm`` (which says yes to a superuser for everything). Each app
+adds its own rules in its ``permissions.py``.
 """
 
 import rules
@@ -37,3 +38,34 @@ def can(user, permission: str, obj=None) -> bool:
     """Ask a rule directly. Unlike ``user.has_perm`` this gives a superuser no blanket yes:
     services and views answer by the rules alone."""
     return rules.has_perm(permission, user, obj)
+
+
+class _AppRules:
+    def __init__(self, user, app_label: str):
+        self.user, self.app_label = user, app_label
+
+    def __getitem__(self, name: str) -> bool:
+        return can(self.user, f"{self.app_label}.{name}")
+
+    def __iter__(self):
+        raise TypeError("rules cannot be listed")  # a template must name the rule it asks
+
+    def __bool__(self) -> bool:
+        return False  # "has any rule of this app" is no question a page should ask
+
+
+class RulePerms:
+    """``{{ perms.app.rule }}`` in templates, asking ``can`` (not ``user.has_perm``, which
+    says yes to a superuser for everything)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __getitem__(self, app_label: str) -> _AppRules:
+        return _AppRules(self.user, app_label)
+
+    def __iter__(self):
+        raise TypeError("rules cannot be listed")
+
+    def __contains__(self, permission: str) -> bool:
+        return "." in permission and can(self.user, permission)

@@ -1,12 +1,14 @@
 """Who may see and do what with proposals and assessments; pages, API and tasks ask these.
 
-A company sees only its own organisation's proposals. Officers of the call's authority see
-submitted proposals of their calls, never drafts. A committee member sees a proposal only
-after accepting the code of conduct and declaring no conflict of interest for it, and then
-only if assigned to it (the chair: every proposal of the phase; the deputy chair: also those
-on which the chair declared a conflict). A declared conflict hides the proposal entirely; the
-rule itself is ``selectors.assessment.cleared_proposals``, which the ranking and the advice
-ask too.
+A company sees only its own organisation's proposals. Everyone else sees a submitted proposal
+only once its phase's deadline has passed (the sealed opening): before that not even its
+company's name, whatever their role, and a superuser gets no exception. Officers of the
+call's authority see submitted proposals of their calls, never drafts. A committee member
+sees a proposal only after accepting the code of conduct and declaring no conflict of
+interest for it, and then only if assigned to it (the chair: every proposal of the phase;
+the deputy chair: also those on which the chair declared a conflict). A declared conflict
+hides the proposal entirely; the rule itself is ``selectors.assessment.cleared_proposals``,
+which the ranking and the advice ask too.
 """
 
 import rules
@@ -15,8 +17,9 @@ from calls.permissions import is_officer_of
 from portal.models import Role
 from portal.permissions import is_applicant
 
-from .models import CommitteeMember, Proposal
+from .models import Committee, CommitteeMember, Proposal
 from .selectors.assessment import is_cleared_for
+from .selectors.opening import phase_is_opened
 
 
 def is_company_member(user, company_id: int) -> bool:
@@ -48,6 +51,12 @@ def of_own_company(user, proposal) -> bool:
 
 
 @rules.predicate
+def is_opened(user, proposal) -> bool:
+    """The proposal's phase has passed its deadline: until then it is sealed."""
+    return proposal is not None and phase_is_opened(proposal.phase)
+
+
+@rules.predicate
 def is_call_officer_for_submitted(user, proposal) -> bool:
     return (
         proposal is not None
@@ -68,10 +77,26 @@ def is_draft(user, proposal) -> bool:
     return proposal is not None and proposal.status == Proposal.Status.DRAFT
 
 
+@rules.predicate
+def is_officer_of_phase(user, phase) -> bool:
+    return phase is not None and is_officer_of(user, phase.call.authority_id)
+
+
+@rules.predicate
+def is_on_committee_of_phase(user, phase) -> bool:
+    return (
+        phase is not None
+        and user.is_authenticated
+        and Committee.objects.filter(phase=phase, members__user=user).exists()
+    )
+
+
 rules.add_perm(
     "proposals.view_proposal",
-    of_own_company | is_call_officer_for_submitted | is_cleared_assessor,
+    of_own_company | (is_opened & (is_call_officer_for_submitted | is_cleared_assessor)),
 )
 rules.add_perm("proposals.change_proposal", of_own_company & is_draft)
 rules.add_perm("proposals.start_proposal", is_applicant)
-rules.add_perm("proposals.decide_proposal", is_call_officer_for_submitted)
+rules.add_perm("proposals.decide_proposal", is_opened & is_call_officer_for_submitted)
+# The opening record of a phase: its officers and its committee.
+rules.add_perm("proposals.view_opening", is_officer_of_phase | is_on_committee_of_phase)

@@ -161,3 +161,11 @@ def render_advice_pdf(advice_id: int) -> str:
     )
     advice.save(update_fields=["pdf"])
     return advice.pdf.name
+
+
+@shared_task(name="proposals.open_due_phases", soft_time_limit=50, time_limit=60)
+def open_due_phases() -> int:
+    """Run by Celery beat every minute: the opening record of each phase past its deadline."""
+    from .services.opening import phases_open_due
+
+    return phases_open_due()

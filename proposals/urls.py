@@ -4,7 +4,7 @@ procurement officer's.
 
 from django.urls import path
 
-from .views import assessor, chair, company, officer
+from .views import assessor, chair, company, officer, opening
 
 app_name = "proposals"
 
@@ -52,6 +52,7 @@ urlpatterns = [
         name="officer_proposals",
     ),
     path("officer/proposals/phases/<int:phase_pk>/", officer.officer_phase, name="officer_phase"),
+    path("proposals/phases/<int:phase_pk>/opening/", opening.opening, name="opening"),
     path(
         "officer/proposals/phases/<int:phase_pk>/open/",
         officer.officer_open_assessment,

@@ -7,13 +7,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.permissions import can
+
 
 def navigation(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     items = []
-    if user.has_perm("reporting.generate_report"):
+    if can(user, "reporting.generate_report"):
         items.append({"label": _("Reports"), "url": reverse("reporting:reports")})
-    if user.has_perm("reporting.export"):
+    if can(user, "reporting.export"):
         items.append({"label": _("Exports"), "url": reverse("reporting:exports")})
     return items

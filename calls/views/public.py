@@ -60,7 +60,7 @@ def _visible_call(request, pk: int, queryset: QuerySet[Call] | None = None) -> C
     if queryset is None:
         queryset = calls_with_authority()
     call = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm("calls.view_call", call):
+    if not can(request.user, "calls.view_call", call):
         raise Http404
     return call
 
@@ -109,9 +109,9 @@ def call_detail_page(request, pk: int, slug: str):
             "phases": phases,
             "questions": questions,
             "is_preview": call.status == Call.Status.DRAFT,
-            "can_follow": user.has_perm("calls.follow_call", call),
+            "can_follow": can(user, "calls.follow_call", call),
             "is_following": user.is_authenticated and is_following(call=call, user=user),
-            "can_ask_question": user.has_perm("calls.ask_question", call),
+            "can_ask_question": can(user, "calls.ask_question", call),
             **_partnership_context(call, user),
         },
     )
@@ -136,7 +136,7 @@ def _partnership_context(call: Call, user) -> dict:
         "is_partnership": True,
         "participation_open": participation_open_problem(call) is None,
         "can_request_participation": own is None
-        and (not user.is_authenticated or user.has_perm("calls.request_participation", call)),
+        and (not user.is_authenticated or can(user, "calls.request_participation", call)),
         "own_participation": own,
         "invited_to_tender": own is not None and own.is_invited,
     }

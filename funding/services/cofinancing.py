@@ -18,6 +18,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.money import ZERO, round_cents
+from portal.permissions import can
 from portal.templatetags.portal import euro, percent
 
 from ..models import (
@@ -53,7 +54,7 @@ def cofinancing_apply(
     """An authority asks EZK to co-finance a trajectory it is about to launch: its call is
     still a draft (the proposed competition), within the round's window, limits, instruments
     and mission requirement."""
-    if not actor.has_perm("calls.manage_call", call):
+    if not can(actor, "calls.manage_call", call):
         raise NotAllowed(_("Only officers of the call's authority can apply for it."))
     now = timezone.now()
     if funding_round.status != FundingRound.Status.OPEN:

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError, NotAllowed
+from portal.permissions import can
 
 from ..models import AuthorityTarget
 
@@ -16,7 +17,7 @@ def target_add(*, actor, data: dict) -> AuthorityTarget:
     `data` holds authority, year, measure, target and procurement_budget (or None). A refusal
     names the field it is about in its code.
     """
-    if not actor.has_perm("funding.view_ledger"):
+    if not can(actor, "funding.view_ledger"):
         raise NotAllowed()
     year, measure = data["year"], data["measure"]
     target, budget = data["target"], data.get("procurement_budget")

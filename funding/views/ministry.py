@@ -19,6 +19,7 @@ from calls.models import Call
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.money import ZERO
+from portal.permissions import can
 from portal.selectors.identity import roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
@@ -54,7 +55,7 @@ TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTN
 
 
 def _require(request, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj):
+    if not can(request.user, permission, obj):
         raise PermissionDenied
 
 

@@ -92,7 +92,7 @@ CONTRACTS_PER_PAGE = 50
 @login_required
 def call_money(request, call_pk: int):
     call = get_object_or_404(calls_with_authority(), pk=call_pk)
-    if not request.user.has_perm("funding.view_authority_money", call.authority):
+    if not can(request.user, "funding.view_authority_money", call.authority):
         raise Http404
     phases = call_phase_money(call)
     page = Paginator(call_contracts_money(call), CONTRACTS_PER_PAGE).get_page(
@@ -103,7 +103,7 @@ def call_money(request, call_pk: int):
         "funding/call_money.html",
         {
             "call": call,
-            "manages": request.user.has_perm("calls.manage_call", call),
+            "manages": can(request.user, "calls.manage_call", call),
             "phases": phases,
             "totals": {
                 "budget": sum((row.budget for row in phases), ZERO),

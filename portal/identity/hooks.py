@@ -7,6 +7,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.permissions import can
+
 from .permissions import can_see_team
 
 
@@ -16,6 +18,6 @@ def navigation(user) -> list[dict]:
     items = []
     if can_see_team(user):
         items.append({"label": _("Company team"), "url": reverse("identity:team")})
-    if user.has_perm("identity.verify_company"):
+    if can(user, "identity.verify_company"):
         items.append({"label": _("Companies"), "url": reverse("identity:companies")})
     return items

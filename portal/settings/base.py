@@ -317,6 +317,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.lapse_unpublished_cofinancing",
         "schedule": crontab(minute=15, hour=1),
     },
+    # A phase's proposals open (with their opening record) within a minute of its deadline.
+    "open-due-phases": {
+        "task": "proposals.open_due_phases",
+        "schedule": float(env("OPEN_DUE_PHASES_SECONDS", "60")),
+    },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
     "quarterly-parliament-report": {

@@ -17,7 +17,8 @@ from .assessment import (
     DeputyDecision,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
-from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, private_storage
+from .opening import ImmutableRecord, Opening, OpeningEntry
+from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
@@ -34,6 +35,10 @@ __all__ = [
     "CriterionScore",
     "Deliverable",
     "DeputyDecision",
+    "ImmutableRecord",
+    "Opening",
+    "OpeningEntry",
     "Proposal",
+    "opened_q",
     "private_storage",
 ]

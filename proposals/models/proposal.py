@@ -8,6 +8,7 @@ from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
@@ -19,6 +20,29 @@ from portal.money import MoneyField
 def private_storage():
     """Proposal documents never live under MEDIA_ROOT: a view checks who may read them."""
     return storages["private"]
+
+
+def opened_q(prefix: str = "", now=None) -> Q:
+    """Phases (``prefix`` leads from the queried model to the phase) whose deadline has passed.
+
+    A phase's deadline is its own, else (for the first phase) the call's: the same rule as
+    ``proposals.services.submission.phase_deadline``.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}deadline__lte": now}) | Q(
+        **{
+            f"{prefix}deadline__isnull": True,
+            f"{prefix}order": 1,
+            f"{prefix}call__deadline__lte": now,
+        }
+    )
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def opened(self, now=None) -> "ProposalQuerySet":
+        """Only proposals whose phase's deadline has passed: the others are sealed to everyone
+        but their own company."""
+        return self.filter(opened_q("phase__", now))
 
 
 class Proposal(models.Model):
@@ -89,6 +113,8 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proposal")

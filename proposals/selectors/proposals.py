@@ -25,12 +25,15 @@ def proposals_of_company_member(user) -> QuerySet[Proposal]:
 
 
 def proposals_for_officer(user) -> QuerySet[Proposal]:
-    """An officer's view: submitted (never draft) proposals of their authorities' calls."""
+    """An officer's view: submitted (never draft) proposals of their authorities' calls whose
+    phase has passed its deadline; until then they are sealed (see ``received_counts`` for
+    how many came in)."""
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )
     return (
-        Proposal.objects.filter(call__authority_id__in=authorities)
+        Proposal.objects.opened()
+        .filter(call__authority_id__in=authorities)
         .exclude(status=Proposal.Status.DRAFT)
         .select_related("call__authority", "phase__call", "company")
         .annotate(

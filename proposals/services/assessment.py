@@ -27,6 +27,7 @@ from calls.services.lifecycle import call_close, call_start_assessment
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
+from portal.permissions import can
 
 from ..models import (
     Advice,
@@ -49,7 +50,7 @@ from ..selectors.assessment import (
 
 
 def _require_officer(actor: User, phase: Phase) -> None:
-    if not actor.has_perm("calls.manage_call", phase.call):
+    if not can(actor, "calls.manage_call", phase.call):
         raise NotAllowed()
 
 

@@ -19,6 +19,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 from portal.money import ZERO, round_cents
+from portal.permissions import can
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Advice, Contract, Deliverable, Proposal
@@ -27,7 +28,7 @@ from ..signals import contract_awarded, contract_ended, deliverable_accepted
 
 
 def _require_officer(actor: User, proposal: Proposal) -> None:
-    if not actor.has_perm("calls.manage_call", proposal.call):
+    if not can(actor, "calls.manage_call", proposal.call):
         raise NotAllowed()
 
 
@@ -255,7 +256,7 @@ def deliverable_review(
     *, deliverable: Deliverable, actor: User, accept: bool, remarks: str = ""
 ) -> Deliverable:
     """The officer accepts a delivered deliverable, or sends it back with remarks."""
-    if not actor.has_perm("calls.manage_call", deliverable.contract.proposal.call):
+    if not can(actor, "calls.manage_call", deliverable.contract.proposal.call):
         raise NotAllowed()
     if not accept and not remarks.strip():
         raise DomainError(_("Explain what must be improved."), code="remarks")
@@ -281,7 +282,7 @@ def deliverable_review(
 
 
 def _end_contract(*, contract: Contract, actor: User, to_state: str, reason: str) -> Contract:
-    if not actor.has_perm("calls.manage_call", contract.proposal.call):
+    if not can(actor, "calls.manage_call", contract.proposal.call):
         raise NotAllowed()
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract.pk)

@@ -27,6 +27,7 @@ from portal.selectors.identity import organisations_of
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Attachment, Deliverable, Proposal
+from ..selectors.opening import phase_deadline
 
 EDITABLE_FIELDS = (
     "title",
@@ -57,11 +58,6 @@ def _require_member(actor: User, proposal: Proposal) -> None:
         organisation_id=proposal.company_id, role=Role.APPLICANT
     ).exists():
         raise NotAllowed()
-
-
-def phase_deadline(phase: Phase) -> datetime | None:
-    """When proposals for this phase must be in: its own deadline, else the call's."""
-    return phase.deadline or (phase.call.deadline if phase.order == 1 else None)
 
 
 def phase_open_problem(phase: Phase, *, now: datetime | None = None) -> str | None:

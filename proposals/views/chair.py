@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.forms.base import parse_id
+from portal.permissions import can
 
 from ..forms.assessment import AdviceForm, ConsensusForm, DeputyForm, ReopenForm
 from ..models import (
@@ -348,7 +349,7 @@ def advice_pdf(request, seat_pk: int):
     seat = get_object_or_404(seats_with_phase(), pk=seat_pk, role=CommitteeMember.Role.CHAIR)
     call = seat.committee.phase.call
     own = seat.user_id == request.user.pk
-    if not own and not request.user.has_perm("calls.manage_call", call):
+    if not own and not can(request.user, "calls.manage_call", call):
         raise Http404
     signed = get_object_or_404(Advice, committee_id=seat.committee_id)
     if own:

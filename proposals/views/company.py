@@ -22,6 +22,7 @@ from calls.selectors.calls import phases_with_call
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
 from portal.models import Role
+from portal.permissions import can
 from portal.selectors.identity import organisations_of, roles_of
 
 from ..forms.company import DeliverableForm, ProposalDraftForm, ProposalStartForm
@@ -71,12 +72,12 @@ def _proposal(request, pk: int, *, own: bool = False) -> Proposal:
     if own:
         allowed = is_company_member(request.user, proposal.company_id)
     else:
-        allowed = request.user.has_perm("proposals.view_proposal", proposal)
+        allowed = can(request.user, "proposals.view_proposal", proposal)
         if (
             allowed
             and proposal.call.blind_assessment
             and not is_company_member(request.user, proposal.company_id)
-            and not request.user.has_perm("calls.manage_call", proposal.call)
+            and not can(request.user, "calls.manage_call", proposal.call)
         ):
             # Blind assessment: the committee reads proposals only on its scoring pages,
             # which leave out the company and its people; this page shows them.
@@ -125,7 +126,7 @@ def mine(request):
 def start(request, phase_pk: int):
     _require_applicant(request)
     phase = get_object_or_404(phases_with_call(), pk=phase_pk)
-    if not request.user.has_perm("calls.view_call", phase.call):
+    if not can(request.user, "calls.view_call", phase.call):
         raise Http404
     company = organisations_of(request.user, role=Role.APPLICANT).first()
     existing = running_proposal_of(phase=phase, company=company)

@@ -69,6 +69,7 @@ from ..selectors.contracts import (
     contracts_with_proposal,
     deliverables_with_contract,
 )
+from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
 from ..selectors.ranking import ranking_for
 from ..services.assessment import (
@@ -89,6 +90,7 @@ from ..services.decisions import (
     proposal_award,
     proposal_reject,
 )
+from ..services.opening import phase_open_if_due
 from ..services.submission import phase_deadline
 
 PAGE_SIZE = 25
@@ -117,8 +119,9 @@ def _managed_phase(request, phase_pk: int) -> Phase:
 
 
 def _managed_proposal(request, pk: int) -> Proposal:
-    """A submitted (never draft) proposal of a call this person manages."""
-    proposal = get_object_or_404(submitted_proposals(), pk=pk)
+    """A submitted (never draft) proposal of a call this person manages, once its phase's
+    deadline has passed (sealed until then)."""
+    proposal = get_object_or_404(submitted_proposals().opened(), pk=pk)
     _require_manages(request, proposal.call)
     return proposal
 
@@ -178,7 +181,12 @@ def officer_proposals(request, call_pk: int):
     context = {
         "call": call,
         "phases": [
-            {"phase": phase, "statuses": _status_table(counts.get(phase.pk, {}))}
+            {
+                "phase": phase,
+                "statuses": _status_table(counts.get(phase.pk, {})),
+                "deadline": phase_deadline(phase),
+                "sealed": not phase_is_opened(phase),
+            }
             for phase in phases
         ],
         "filter_form": filter_form,
@@ -231,6 +239,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "phase": phase,
         "deadline": deadline,
         "deadline_passed": deadline is not None and timezone.now() >= deadline,
+        "sealed": not phase_is_opened(phase),
         "statuses": _status_table(counts),
         "submitted": counts.get(Proposal.Status.SUBMITTED, 0),
         "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
@@ -252,7 +261,10 @@ def _phase_page(request, phase: Phase, **bound_forms):
 
 @login_required
 def officer_phase(request, phase_pk: int):
-    return _phase_page(request, _managed_phase(request, phase_pk))
+    phase = _managed_phase(request, phase_pk)
+    # The first officer here after the deadline opens the proposals if beat has not yet.
+    phase_open_if_due(phase=phase, actor=request.user)
+    return _phase_page(request, phase)
 
 
 @login_required

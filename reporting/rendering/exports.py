@@ -108,9 +108,11 @@ def _calls(user: User) -> tuple[QuerySet, list[Column], Callable]:
 
 
 def _proposals(user: User) -> tuple[QuerySet, list[Column], Callable]:
-    # Only the owning authority's officers: never drafts, never other authorities' calls.
+    # Only the owning authority's officers: never drafts, never other authorities' calls,
+    # never a proposal whose phase's deadline has not passed (sealed until then).
     proposals = (
-        Proposal.objects.filter(call__authority__in=export_scope(user) or [])
+        Proposal.objects.opened()
+        .filter(call__authority__in=export_scope(user) or [])
         .exclude(status=Proposal.Status.DRAFT)
         .select_related("call", "phase", "company")
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.permissions import can
 
 from ..forms.reports import ReportRequestForm
 from ..models import ParliamentReport
@@ -26,7 +27,7 @@ PDF = "application/pdf"
 
 
 def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
+    if not can(request.user, permission):
         raise PermissionDenied
 
 
@@ -36,7 +37,7 @@ def _require(request, permission: str) -> None:
 @login_required
 def reports(request):
     _require(request, "reporting.view_report")
-    can_generate = request.user.has_perm("reporting.generate_report")
+    can_generate = can(request.user, "reporting.generate_report")
     form = ReportRequestForm(request.POST or None) if can_generate else None
     if request.method == "POST":
         if form is None:

@@ -25,7 +25,7 @@ from tests.factories import (
     api_key_for,
     person_with_role,
 )
-from tests.proposals.factories import PDF, complete_draft
+from tests.proposals.factories import PDF, complete_draft, deadline_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,7 @@ def test_officers_see_whether_a_tenderer_was_verified(verified_client):
     withdrawn.company.verified_at = None
     withdrawn.company.save(update_fields=["verified_at"])
     officer = call.officer
+    deadline_passed(call)  # sealed until then
 
     page = verified_client(officer).get(reverse("proposals:officer_proposals", args=[call.pk]))
 

@@ -103,3 +103,26 @@ def signed_advice(phase, *, not_eligible=(), selected=None):
         selected if selected is not None else [p for p in ranked if p.pk not in excluded]
     )
     return advice
+
+
+def deadline_passed(call: Call) -> Call:
+    """Move the call's deadline (its first phase's) just into the past, so that its proposals
+    open to the officer and the committee; until then they are sealed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calls.models import Phase
+
+    now = timezone.now()
+    Call.objects.filter(pk=call.pk).update(
+        questions_deadline=now - timedelta(minutes=2), deadline=now - timedelta(minutes=1)
+    )
+    Phase.objects.filter(call=call, order=1, deadline__isnull=False).update(
+        deadline=now - timedelta(minutes=1)
+    )
+    officer = getattr(call, "officer", None)
+    call.refresh_from_db()
+    if officer is not None:
+        call.officer = officer
+    return call

@@ -33,6 +33,7 @@ from tests.factories import api_key_for, person_with_role
 from .factories import (
     applicant,
     complete_draft,
+    deadline_passed,
     pdf_upload,
     signed_advice,
     submitted_proposals,
@@ -106,6 +107,8 @@ def world():
     first, second = submitted_proposals(call, 2)
     draft = complete_draft(call=call)
     elsewhere = submitted_proposals(published_call(), 1)[0]
+    deadline_passed(call)
+    deadline_passed(elsewhere.call)
     return {"call": call, "first": first, "second": second, "draft": draft, "other": elsewhere}
 
 
@@ -210,7 +213,7 @@ def _queries(client: APIClient, url: str) -> tuple[int, dict]:
 
 
 def test_the_list_costs_the_same_queries_for_5_or_100_proposals():
-    call = published_call()
+    call = deadline_passed(published_call())
     _bulk_proposals(call, 5, 0)
     client = client_for(call.officer)
     url = reverse("api-proposal-list")
@@ -226,7 +229,7 @@ def test_the_list_costs_the_same_queries_for_5_or_100_proposals():
 
 
 def test_the_union_list_costs_the_same_queries_for_5_or_100_proposals():
-    call = published_call()
+    call = deadline_passed(published_call())
     officer = call.officer
     officer.memberships.create(
         organisation=Organisation.objects.create(
@@ -332,7 +335,7 @@ def test_who_reads_a_draft(role, expected):
 def test_who_reads_a_submitted_proposal(role, expected):
     call = published_call()
     (proposal,) = submitted_proposals(call, 1)
-    proposal.call.officer = call.officer
+    proposal.call = deadline_passed(call)
 
     response = client_for(person(role, proposal)).get(detail_url(proposal))
 
@@ -652,7 +655,7 @@ def test_a_submitted_proposal_is_frozen_409_and_the_officer_may_not_touch_it():
 
     assert frozen.status_code == 409
     assert frozen.json()["code"] == "frozen"
-    assert officer.status_code == 403
+    assert officer.status_code == 404  # sealed until the deadline: not there for the officer
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
 
@@ -1165,6 +1168,7 @@ def test_two_officers_starting_at_once_send_each_proposal_once_and_move_the_call
 def test_a_session_of_an_officer_needs_the_second_factor(client, verified_client):
     call = published_call()
     (proposal,) = submitted_proposals(call, 1)
+    deadline_passed(call)
     client.force_login(call.officer)
 
     assert client.get(detail_url(proposal)).status_code == 403

@@ -25,7 +25,7 @@ from proposals.services.submission import proposal_start, proposal_submit
 from tests.calls.factories import published_call
 from tests.factories import person_with_role
 
-from .factories import PDF, applicant, complete_draft, pdf_upload
+from .factories import PDF, applicant, complete_draft, deadline_passed, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -651,7 +651,8 @@ MATRIX = {
     ("other-company", "draft"): (404,) * 6,
     ("other-company", "submitted"): (404,) * 6,
     ("officer-of-the-call", "draft"): (404,) * 6,
-    ("officer-of-the-call", "submitted"): (200, 404, 404, 404, 200, 404),
+    # Sealed until the deadline: not even the call's officer sees it (see the test below).
+    ("officer-of-the-call", "submitted"): (404,) * 6,
     ("officer-elsewhere", "draft"): (404,) * 6,
     ("officer-elsewhere", "submitted"): (404,) * 6,
     ("ministry-staff", "draft"): (404,) * 6,
@@ -757,10 +758,25 @@ def test_starting_for_a_draft_call_is_404_for_companies(client, person):
     assert client.get(url("start", call.phases.get(order=1).pk)).status_code == 404
 
 
+def test_after_the_deadline_the_officer_opens_the_proposal_and_its_documents(
+    world, verified_client
+):
+    proposal = world["submitted"]
+    client = verified_client(world["people"]["officer-of-the-call"])
+    deadline_passed(world["call"])
+
+    attachment = proposal.attachments.first()
+    assert client.get(url("detail", proposal.pk)).status_code == 200
+    assert client.get(url("attachment", proposal.pk, attachment.pk)).status_code == 200
+    for page in ("edit", "submit", "receipt", "withdraw"):
+        assert client.get(url(page, proposal.pk)).status_code == 404
+
+
 def test_a_cleared_assessor_sees_the_company_page_of_an_assigned_proposal(client, world):
     """The detail page asks proposals.view_proposal, so a not-cleared assessor gets 404."""
     from proposals.models import Committee, CommitteeMember, ConflictDeclaration
 
+    deadline_passed(world["call"])
     proposal = world["submitted"]
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.UNDER_ASSESSMENT)
     committee = Committee.objects.create(phase=world["phase"], code_of_conduct="Vertrouwelijk.")

@@ -53,6 +53,7 @@ from .factories import (
     PDF,
     applicant,
     complete_draft,
+    deadline_passed,
     pdf_upload,
     signed_advice,
     submitted_proposals,
@@ -303,6 +304,7 @@ def test_post_only_actions_refuse_get(assessing):
 
 
 def test_the_list_shows_submitted_proposals_never_drafts(submitted):
+    deadline_passed(submitted.call)
     client = officer_client(submitted.officer)
     response = client.get(url("officer_proposals", call_pk=submitted.call.pk))
     assert response.status_code == 200
@@ -369,7 +371,7 @@ def _bulk_submitted(call: Call, count: int, start: int) -> None:
 
 
 def test_the_list_costs_the_same_queries_for_10_or_300_proposals(django_assert_num_queries):
-    call = published_call()
+    call = deadline_passed(published_call())
     client = officer_client(call.officer)
     page = url("officer_proposals", call_pk=call.pk)
     _bulk_submitted(call, 10, start=0)

@@ -20,7 +20,7 @@ from reporting.models import Export
 from reporting.services.exports import export_request
 from tests.calls.factories import draft_call, officer_of, published_call
 from tests.factories import CompanyFactory, person_with_role
-from tests.proposals.factories import complete_draft, submitted_proposals
+from tests.proposals.factories import complete_draft, deadline_passed, submitted_proposals
 
 from .scenario import ministry_staff, scenario
 
@@ -49,7 +49,8 @@ def test_an_officer_exports_the_proposals_of_their_own_calls_only_never_drafts(v
     call = published_call()
     mine = submitted_proposals(call, 2)
     complete_draft(call=call)  # a draft: never exported
-    submitted_proposals(published_call(), 1)  # another authority's call
+    deadline_passed(submitted_proposals(published_call(), 1)[0].call)  # another authority's
+    deadline_passed(call)
     client = verified_client(call.officer)
 
     response = export(client, "proposals")
@@ -67,6 +68,7 @@ def test_an_officer_exports_the_proposals_of_their_own_calls_only_never_drafts(v
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_defused(verified_client):
     call = published_call()
     (proposal,) = submitted_proposals(call, 1)
+    deadline_passed(call)
     Proposal.objects.filter(pk=proposal.pk).update(title='=HYPERLINK("http://evil.example","x")')
     client = verified_client(call.officer)
 
@@ -277,6 +279,7 @@ def test_no_piece_of_a_hostile_title_starts_a_formula_in_either_dialect(
 ):
     call = published_call()
     (proposal,) = submitted_proposals(call, 1)
+    deadline_passed(call)
     Proposal.objects.filter(pk=proposal.pk).update(title=title)
     client = verified_client(call.officer)
 
@@ -351,6 +354,7 @@ def test_a_large_export_is_made_in_the_background_and_only_its_owner_downloads_i
 ):
     call = published_call()
     submitted_proposals(call, 3)
+    deadline_passed(call)
     owner = verified_client(call.officer)
 
     with django_capture_on_commit_callbacks(execute=True):
