@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..models import Call, ClarificationQuestion, ClarificationRelease, Follower
 from .lifecycle import _locked, _moment, _notify_followers_on_commit, _require
@@ -78,6 +79,6 @@ def clarification_publish(*, call: Call, actor: User) -> ClarificationRelease:
         answered.update(status=ClarificationQuestion.Status.PUBLISHED, release=release)
         from ..tasks import render_clarification_pdf
 
-        transaction.on_commit(lambda: render_clarification_pdf.delay(release.pk))
+        outbox_enqueue(render_clarification_pdf, release.pk)
         _notify_followers_on_commit(call, "clarifications", release_id=release.pk)
     return release

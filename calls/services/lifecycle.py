@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Organisation, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import (
@@ -427,7 +428,7 @@ def call_unfollow(*, call: Call, actor: User) -> None:
 def _notify_followers_on_commit(call: Call, event: str, **ids) -> None:
     from ..tasks import notify_followers
 
-    transaction.on_commit(lambda: notify_followers.delay(call.pk, event, **ids))
+    outbox_enqueue(notify_followers, call.pk, event, **ids)
 
 
 def phase_budget_total(call: Call) -> Decimal:

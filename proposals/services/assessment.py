@@ -19,6 +19,7 @@ from calls.models import Call, Phase
 from calls.services.lifecycle import call_close, call_start_assessment
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
+from portal.services.outbox import outbox_enqueue
 
 from ..models import (
     Advice,
@@ -132,7 +133,7 @@ def committee_invite_expert(
         from ..tasks import send_expert_invitation
 
         token = default_token_generator.make_token(user)
-        transaction.on_commit(lambda: send_expert_invitation.delay(member.pk, token))
+        outbox_enqueue(send_expert_invitation, member.pk, token, secret=True)
     return member
 
 
@@ -432,7 +433,7 @@ def advice_sign(
             advice.selected.set(selected)
             from ..tasks import render_advice_pdf
 
-            transaction.on_commit(lambda: render_advice_pdf.delay(advice.pk))
+            outbox_enqueue(render_advice_pdf, advice.pk)
     except IntegrityError as error:
         raise DomainError(_("The advice has been signed already.")) from error
     return advice

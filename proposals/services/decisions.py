@@ -19,6 +19,7 @@ from calls.services.lifecycle import call_cancel, call_mark_awarded
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
 from portal.money import ZERO, round_cents
+from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import CONTRACT_TRANSITIONS, Advice, Contract, Deliverable, Proposal
@@ -237,7 +238,7 @@ def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
 def _tell_company_on_commit(proposal: Proposal) -> None:
     from ..tasks import send_decision
 
-    transaction.on_commit(lambda: send_decision.delay(proposal.pk))
+    outbox_enqueue(send_decision, proposal.pk)
 
 
 def _add_months(start: date, months: int) -> date:

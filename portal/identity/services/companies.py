@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Organisation, Role, TeamRole, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..countries import NETHERLANDS
 from ..models import CompanyVerification, IdentifierClaim, VerificationMethod
@@ -245,5 +246,5 @@ def identifiers_take_back(
         from ..tasks import send_identifier_lost
 
         for claim in claims:
-            transaction.on_commit(lambda pk=claim.pk: send_identifier_lost.delay(pk))
+            outbox_enqueue(send_identifier_lost, claim.pk)
     return claims
