@@ -4,8 +4,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Role
 from portal.origin import site_url
@@ -37,20 +38,20 @@ def render_receipt_pdf(proposal: Proposal) -> bytes:
 
 @shared_task(name="proposals.send_receipt", **RETRY)
 def send_receipt(proposal_id: int) -> str:
-    """The receipt of a submission: a PDF kept with the proposal and e-mailed to the company."""
+    """The receipt of a submission: a PDF kept with the proposal and e-mailed to the company.
+
+    Made and sent once, however often the task runs (the outbox may send it twice). It writes
+    only its own fields (``receipt``, ``receipt_sent_at``), on a freshly locked row after the
+    slow rendering, so a withdrawal or the start of the assessment meanwhile is never undone.
+    """
     proposal = Proposal.objects.select_related(
         "call__authority", "phase", "company", "created_by"
     ).get(pk=proposal_id)
+    if proposal.receipt_sent_at:
+        return proposal.receipt.name
     with translation.override(settings.LANGUAGE_CODE):
         if not proposal.receipt:
-            pdf = render_receipt_pdf(proposal)
-            proposal.receipt.save(
-                f"ontvangstbevestiging-{proposal.submission_number}.pdf",
-                ContentFile(pdf),
-                save=False,
-            )
-            # Only the receipt: an officer may be changing the proposal's status meanwhile.
-            proposal.save(update_fields=["receipt"])
+            _store_receipt(proposal, render_receipt_pdf(proposal))
         context = {"proposal": proposal, "site_url": site_url()}
         subject = render_to_string("proposals/email/receipt_subject.txt", context).strip()
         body = render_to_string("proposals/email/receipt_body.txt", context)
@@ -69,8 +70,48 @@ def send_receipt(proposal_id: int) -> str:
         )
     finally:
         proposal.receipt.close()
-    message.send()
+    if not _claim_receipt_mail(proposal_id):
+        return proposal.receipt.name  # another run of this task sent it meanwhile
+    try:
+        message.send()
+    except Exception:
+        # Not sent after all: the retry may claim it again.
+        Proposal.objects.filter(pk=proposal_id).update(receipt_sent_at=None)
+        raise
     return proposal.receipt.name
+
+
+def _store_receipt(proposal: Proposal, pdf: bytes) -> None:
+    """Keep the rendered PDF, unless another run of the task stored one first."""
+    storage = proposal.receipt.storage
+    name = storage.save(
+        proposal.receipt.field.generate_filename(
+            proposal, f"ontvangstbevestiging-{proposal.submission_number}.pdf"
+        ),
+        ContentFile(pdf),
+    )
+    with transaction.atomic():
+        current = Proposal.objects.select_for_update().only("pk", "receipt").get(pk=proposal.pk)
+        if current.receipt:
+            storage.delete(name)
+            name = current.receipt.name
+        else:
+            current.receipt.name = name
+            current.save(update_fields=["receipt"])
+    proposal.receipt.name = name
+
+
+def _claim_receipt_mail(proposal_id: int) -> bool:
+    """Mark the receipt as sent, unless it already was: exactly one run sends it."""
+    with transaction.atomic():
+        current = (
+            Proposal.objects.select_for_update().only("pk", "receipt_sent_at").get(pk=proposal_id)
+        )
+        if current.receipt_sent_at:
+            return False
+        current.receipt_sent_at = timezone.now()
+        current.save(update_fields=["receipt_sent_at"])
+    return True
 
 
 @shared_task(name="proposals.send_decision", **RETRY)
@@ -159,6 +200,7 @@ def render_advice_pdf(advice_id: int) -> str:
     advice.pdf.save(
         f"advies-{phase.call.reference}-fase-{phase.order}.pdf", ContentFile(pdf), save=False
     )
+    # Only the PDF, after the slow rendering: whatever else changed meanwhile stays.
     advice.save(update_fields=["pdf"])
     return advice.pdf.name
 

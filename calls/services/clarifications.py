@@ -11,6 +11,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..models import Call, ClarificationQuestion, ClarificationRelease, Follower
 from .lifecycle import _locked, _moment, _notify_followers_on_commit, _require
@@ -88,6 +89,6 @@ def clarification_publish(*, call: Call, actor: User) -> ClarificationRelease:
             )
         from ..tasks import render_clarification_pdf
 
-        transaction.on_commit(lambda: render_clarification_pdf.delay(release.pk))
+        outbox_enqueue(render_clarification_pdf, release.pk)
         _notify_followers_on_commit(call, "clarifications", release_id=release.pk)
     return release

@@ -18,6 +18,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 from portal.services.updates import model_update
 from portal.uploads import PDF_ONLY, check_upload
 
@@ -540,7 +541,7 @@ def call_unfollow(*, call: Call, actor: User) -> None:
 def _notify_followers_on_commit(call: Call, event: str, **ids) -> None:
     from ..tasks import notify_followers
 
-    transaction.on_commit(lambda: notify_followers.delay(call.pk, event, **ids))
+    outbox_enqueue(notify_followers, call.pk, event, **ids)
 
 
 def phase_budget_total(call: Call) -> Decimal:

@@ -21,6 +21,7 @@ from portal.identity.services.companies import company_submission_problem
 from portal.models import Membership, Organisation, Role, User
 from portal.permissions import can
 from portal.selectors.identity import organisations_of
+from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Call, ParticipationRequest
@@ -173,5 +174,5 @@ def participation_invitations_send(*, call: Call, actor: User) -> int:
         call.save(update_fields=["invitations_sent_at", "updated_at"])
         from ..tasks import send_participation_decisions
 
-        transaction.on_commit(lambda: send_participation_decisions.delay(call.pk))
+        outbox_enqueue(send_participation_decisions, call.pk)
     return counts["selected"]

@@ -16,12 +16,14 @@ from .identity import (
     UserManager,
     kvk_number_validator,
 )
+from .outbox import OutboxMessage
 
 __all__ = [
     "ROLES_REQUIRING_TWO_FACTOR",
     "ROLE_ORGANISATION_KINDS",
     "Membership",
     "Organisation",
+    "OutboxMessage",
     "Role",
     "TeamRole",
     "User",

@@ -270,8 +270,30 @@ REPORT_TIME_LIMIT = int(env("REPORT_TIME_LIMIT", "1560"))
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, REPORT_TIME_LIMIT) + 600
 }
+# A broker that is down must not hold up a page: give up publishing within a second or two.
+# What a page asks for after its commit is in the outbox (portal/services/outbox.py), which the
+# periodic job sends again, so nothing is lost by failing fast.
+BROKER_CONNECT_TIMEOUT = float(env("BROKER_CONNECT_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+OUTBOX_PUBLISH_RETRY_POLICY = CELERY_TASK_PUBLISH_RETRY_POLICY
+OUTBOX_MAX_BACKOFF_SECONDS = int(env("OUTBOX_MAX_BACKOFF_SECONDS", "300"))
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "7"))
+# Only the status page's ping waits for a result (portal.ping keeps its own); storing and
+# listening for the others' results would only make every publish depend on the result store.
+CELERY_TASK_IGNORE_RESULT = True
 if REDIS_URL:
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = BROKER_CONNECT_TIMEOUT
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+    }
 elif EMBEDDED_WORKER:
     for folder in ("queue", "processed", "control", "results"):
         (EMBEDDED_WORKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -324,6 +346,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
+    # What the broker could not take right after a commit (see OUTBOX_*), sent again.
+    "outbox-dispatch": {
+        "task": "portal.outbox_dispatch",
+        "schedule": float(env("OUTBOX_DISPATCH_SECONDS", "60")),
+    },
     "quarterly-parliament-report": {
         "task": "reporting.quarterly_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
@@ -337,15 +364,24 @@ EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # --- Caches ---------------------------------------------------------------------------------
 if REDIS_URL:
+    # django-redis, so that a Redis outage degrades instead of failing the request: a read
+    # misses, a write is dropped, the error is logged (API throttling then lets requests
+    # through until Redis is back).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "innovatieloket",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": BROKER_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": BROKER_CONNECT_TIMEOUT,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

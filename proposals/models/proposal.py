@@ -105,6 +105,8 @@ class Proposal(models.Model):
     receipt = models.FileField(
         _("receipt"), storage=private_storage, upload_to="receipts/", blank=True
     )
+    # When the receipt went out by e-mail: it is made and sent once, however often its task runs.
+    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -28,6 +28,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..models import (
     Advice,
@@ -163,7 +164,7 @@ def committee_invite_expert(
         from ..tasks import send_expert_invitation
 
         token = default_token_generator.make_token(user)
-        transaction.on_commit(lambda: send_expert_invitation.delay(member.pk, token))
+        outbox_enqueue(send_expert_invitation, member.pk, token, secret=True)
     return member
 
 
@@ -547,7 +548,7 @@ def advice_sign(
             advice.selected.set(chosen)
         from ..tasks import render_advice_pdf
 
-        transaction.on_commit(lambda: render_advice_pdf.delay(advice.pk))
+        outbox_enqueue(render_advice_pdf, advice.pk)
     return advice
 
 

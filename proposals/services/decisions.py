@@ -20,6 +20,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
 from portal.money import ZERO, round_cents
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Advice, Contract, Deliverable, Proposal
@@ -218,7 +219,7 @@ def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
 def _tell_company_on_commit(proposal: Proposal) -> None:
     from ..tasks import send_decision
 
-    transaction.on_commit(lambda: send_decision.delay(proposal.pk))
+    outbox_enqueue(send_decision, proposal.pk)
 
 
 def _add_months(start: date, months: int) -> date:

@@ -24,6 +24,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.identity.services.companies import company_submission_problem
 from portal.models import Organisation, Role, User
 from portal.selectors.identity import organisations_of
+from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Attachment, Deliverable, Proposal
@@ -147,9 +148,11 @@ def proposal_save_draft(
             raise DomainError(
                 _("This call does not allow consortium partners."), code="consortium_partners"
             )
+        changed = [*fields, "updated_at"]
         if answers is not None:
             proposal.answers = _answers_with_snapshots(proposal, answers)
-        proposal.save()
+            changed.append("answers")
+        proposal.save(update_fields=changed)
     return proposal
 
 
@@ -305,7 +308,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
         )
         from ..tasks import send_receipt
 
-        transaction.on_commit(lambda: send_receipt.delay(proposal.pk))
+        outbox_enqueue(send_receipt, proposal.pk)
     return proposal
 
 

@@ -9,6 +9,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.models import Organisation, Role, User
 from portal.permissions import can
 from portal.selectors.identity import organisations_of
+from portal.services.outbox import outbox_enqueue
 
 from ..models import Export, Job
 from .jobs import job_requeue
@@ -100,4 +101,4 @@ def export_retry(*, export: Export, actor: User) -> Export:
 def _enqueue_export_on_commit(export: Export) -> None:
     from ..tasks import build_export
 
-    transaction.on_commit(lambda: build_export.delay(export.pk))
+    outbox_enqueue(build_export, export.pk)

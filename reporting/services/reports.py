@@ -22,6 +22,7 @@ from calls.models import Call
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..models import Job, ParliamentReport
 from .jobs import job_requeue
@@ -133,4 +134,4 @@ def report_schedule_quarterly(*, today: date | None = None) -> ParliamentReport:
 def _enqueue_report_on_commit(report: ParliamentReport) -> None:
     from ..tasks import generate_parliament_report
 
-    transaction.on_commit(lambda: generate_parliament_report.delay(report.pk))
+    outbox_enqueue(generate_parliament_report, report.pk)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.models import Membership, Role, TeamRole, User
+from portal.services.outbox import outbox_enqueue
 
 from ..models import EmailConfirmation, IdentityProviderDevice
 from .companies import CompanyIdentifier, company_create, company_holding
@@ -65,7 +66,7 @@ def company_register(*, registration: Registration) -> None:
         "email": _normalise_email(registration.email),
         "password_hash": make_password(registration.password),
     }
-    transaction.on_commit(lambda: process_registration.delay(payload))
+    outbox_enqueue(process_registration, payload, secret=True)
 
 
 def registration_process(*, payload: dict) -> str:
@@ -118,9 +119,7 @@ def registration_process(*, payload: dict) -> str:
                 kind, company_id = "confirm", company.pk
             elif holder is not None:
                 kind, company_id = "confirm_company_known", holder.pk
-            transaction.on_commit(
-                lambda: send_registration_mail.delay(kind, user.pk, company_id=company_id)
-            )
+            outbox_enqueue(send_registration_mail, kind, user.pk, company_id=company_id)
             return kind
     except IntegrityError:  # someone registered this address a moment ago
         return _tell_the_owner(email)
@@ -130,7 +129,7 @@ def _tell_the_owner(email: str) -> str:
     from ..tasks import send_registration_mail
 
     owner = User.objects.get(email=email)
-    transaction.on_commit(lambda: send_registration_mail.delay("account_exists", owner.pk))
+    outbox_enqueue(send_registration_mail, "account_exists", owner.pk)
     return "account_exists"
 
 
@@ -176,7 +175,7 @@ def email_confirmation_resend(*, user: User) -> bool:
         return False
     from ..tasks import send_registration_mail
 
-    transaction.on_commit(lambda: send_registration_mail.delay("confirm", user.pk))
+    outbox_enqueue(send_registration_mail, "confirm", user.pk)
     return True
 
 
@@ -185,9 +184,7 @@ def password_reset_request(*, email: str, domain: str, use_https: bool) -> None:
     from ..tasks import send_password_reset
 
     email = _normalise_email(email)
-    transaction.on_commit(
-        lambda: send_password_reset.delay(email, domain=domain, use_https=use_https)
-    )
+    outbox_enqueue(send_password_reset, email, domain=domain, use_https=use_https, secret=True)
 
 
 def password_reset_mail_unknown_allowed(email: str) -> bool:

@@ -6,7 +6,6 @@ once ministry staff checked it in the trade register. Only verified companies su
 """
 
 from dataclasses import dataclass
-from functools import partial
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Organisation, Role, TeamRole, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..countries import NETHERLANDS
 from ..models import CompanyVerification, IdentifierClaim, VerificationMethod
@@ -246,5 +246,5 @@ def identifiers_take_back(
         from ..tasks import send_identifier_lost
 
         for claim in claims:
-            transaction.on_commit(partial(send_identifier_lost.delay, claim.pk))
+            outbox_enqueue(send_identifier_lost, claim.pk)
     return claims

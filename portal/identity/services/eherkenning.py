@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.models import Organisation, Role, TeamRole, User
+from portal.services.outbox import outbox_enqueue
 
 from ..eherkenning import EherkenningIdentity
 from ..models import EherkenningLink, EmailConfirmation, IdentifierClaim, VerificationMethod
@@ -100,7 +101,7 @@ def eherkenning_account_create(
         result = _sign_in(identity, identifier, holder, user)
         from ..tasks import send_registration_mail
 
-        transaction.on_commit(lambda: send_registration_mail.delay("confirm", user.pk))
+        outbox_enqueue(send_registration_mail, "confirm", user.pk)
     return result
 
 

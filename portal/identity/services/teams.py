@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Organisation, Role, TeamRole, User
 from portal.permissions import can
+from portal.services.outbox import outbox_enqueue
 
 from ..models import ApiToken, EmailConfirmation, TeamInvitation
 from .companies import company_member_add
@@ -70,7 +71,7 @@ def team_invite(
             )
             from ..tasks import send_team_invitation
 
-            transaction.on_commit(lambda: send_team_invitation.delay(invitation.pk, token))
+            outbox_enqueue(send_team_invitation, invitation.pk, token, secret=True)
     except IntegrityError as error:
         raise DomainError(
             _("This address was invited just now by a colleague."), code="duplicate"
@@ -169,7 +170,7 @@ def team_member_remove(*, membership: Membership, actor: User) -> None:
         if actor.pk != user.pk:
             from ..tasks import send_team_removal
 
-            transaction.on_commit(lambda: send_team_removal.delay(user.pk, company.pk))
+            outbox_enqueue(send_team_removal, user.pk, company.pk)
 
 
 def team_role_change(*, membership: Membership, actor: User, team_role: str) -> Membership:
