@@ -26,6 +26,7 @@ from ..models import (
     Prize,
     Question,
 )
+from ..selectors.calls import mission_codes_of
 
 # --- Reading -----------------------------------------------------------------------------------
 
@@ -36,16 +37,56 @@ class AuthorityRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class MissionCodesField(serializers.Field):
+    """The call's mission codes: from the page's one query when the list fetched them, else
+    from the call's missions (a single call)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, call: Call) -> list[str]:
+        codes = getattr(call, "mission_codes", None)
+        if codes is None:
+            codes = [mission.code for mission in call.missions.all()]
+        return codes
+
+
+class CallSummaryListSerializer(serializers.ListSerializer):
+    """A page of calls: the missions of all of them in one query of values, and the public
+    page's address built from one prefix instead of a ``reverse()`` per call."""
+
+    def to_representation(self, data):
+        calls = list(data.all() if hasattr(data, "all") else data)
+        codes = mission_codes_of(call.pk for call in calls)
+        for call in calls:
+            call.mission_codes = codes.get(call.pk, [])
+        self.child.url_prefix = call_url_prefix(self.context.get("request"))
+        return [self.child.to_representation(call) for call in calls]
+
+
+def call_url_prefix(request) -> str:
+    """The absolute address of the calls' pages up to ``<pk>-<slug>/``."""
+    path = reverse("calls:detail", kwargs={"pk": 0, "slug": "x"})
+    return _absolute(request, path.removesuffix("0-x/"))
+
+
 class CallSummarySerializer(serializers.ModelSerializer):
-    """A call in a list: enough to find it and decide whether to read on."""
+    """A call in a list: enough to find it and decide whether to read on.
+
+    The list's queryset fetches these fields only (``calls.selectors.calls.SUMMARY_FIELDS``).
+    """
 
     reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
     url = serializers.SerializerMethodField(help_text=_("The call's public page."))
     authority = AuthorityRefSerializer(read_only=True)
-    missions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    missions = extend_schema_field(
+        {"type": "array", "items": {"type": "string"}, "readOnly": True}
+    )(MissionCodesField)()
+    url_prefix: str | None = None
 
     class Meta:
         model = Call
+        list_serializer_class = CallSummaryListSerializer
         fields = [
             "id",
             "reference",
@@ -64,6 +105,8 @@ class CallSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, call: Call) -> str:
+        if self.url_prefix is not None:
+            return f"{self.url_prefix}{call.pk}-{call.slug}/"
         return _absolute(self.context.get("request"), call.get_absolute_url())
 
 

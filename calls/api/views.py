@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from portal.api.filters import FilterBackend
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Membership, Role
@@ -29,7 +29,7 @@ from portal.permissions import can
 from portal.selectors.identity import organisations_of
 
 from ..models import Call, ParticipationRequest
-from ..selectors.calls import call_detail, calls_managed_by, calls_public
+from ..selectors.calls import call_detail, calls_managed_by, calls_public_summaries
 from ..services.lifecycle import (
     call_cancel,
     call_close,
@@ -134,7 +134,7 @@ def _transition(summary: str, request=None):
 @extend_schema(tags=["calls"])
 class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = CallFilter
 
     def get_permissions(self):
@@ -148,7 +148,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return Call.objects.none()
         if self.action == "list":
-            return calls_public().order_by("deadline", "pk")
+            return calls_public_summaries().order_by("deadline", "pk")
         if self.action == "mine":
             return calls_managed_by(self.request.user).order_by("deadline", "pk")
         if self.action == "retrieve":

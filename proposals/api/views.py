@@ -15,7 +15,6 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,6 +28,7 @@ from rest_framework.response import Response
 
 from calls.models import Call, Criterion, Phase
 from calls.permissions import is_officer_of
+from portal.api.filters import FilterBackend
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
@@ -38,7 +38,7 @@ from portal.selectors.identity import roles_of
 from ..models import Assignment, Attachment, ConflictDeclaration, Proposal
 from ..permissions import is_company_member
 from ..selectors.assessment import assignments_of, seats_of
-from ..selectors.proposals import proposals_for_officer, proposals_of_company_member
+from ..selectors.proposals import proposals_of_company_member, proposals_submitted_to
 from ..services.assessment import assessment_open, assessment_save
 from ..services.decisions import proposal_award, proposal_reject
 from ..services.submission import (
@@ -120,7 +120,7 @@ def proposals_visible_in_list(user):
     if Role.APPLICANT in roles:
         sources.append(proposals_of_company_member(user))
     if Role.PROCUREMENT_OFFICER in roles:
-        sources.append(proposals_for_officer(user))
+        sources.append(proposals_submitted_to(user))
     if not sources:
         return Proposal.objects.none()
     if len(sources) == 1:
@@ -165,7 +165,7 @@ def _detail_queryset():
 class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ProposalFilter
 
     def get_queryset(self):
