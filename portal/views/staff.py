@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from ..health import system_status
+from ..selectors.audit import add_change_display
 
 
 def _record_type(content_type: ContentType) -> str:
@@ -34,6 +35,7 @@ class AuditTrailView(PermissionRequiredMixin, TemplateView):
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         for entry in page:
             entry.record_type = _record_type(entry.content_type)
+        add_change_display(page)
         types = ContentType.objects.filter(
             pk__in=LogEntry.objects.order_by().values("content_type").distinct()
         )
