@@ -61,6 +61,8 @@ class CallSummaryListSerializer(serializers.ListSerializer):
         for call in calls:
             call.mission_codes = codes.get(call.pk, [])
         self.child.url_prefix = call_url_prefix(self.context.get("request"))
+        if type(self.child) is CallSummarySerializer:
+            return [self.child.summary(call) for call in calls]
         return [self.child.to_representation(call) for call in calls]
 
 
@@ -108,6 +110,30 @@ class CallSummarySerializer(serializers.ModelSerializer):
         if self.url_prefix is not None:
             return f"{self.url_prefix}{call.pk}-{call.slug}/"
         return _absolute(self.context.get("request"), call.get_absolute_url())
+
+    def summary(self, call: Call) -> dict:
+        """The same as ``to_representation``, written out for the public list's speed: the
+        declared fields still format the values (and describe them in the schema); a test
+        compares the two."""
+        fields = self.fields
+        return {
+            "id": call.pk,
+            "reference": call.reference,
+            "url": self.get_url(call),
+            "title": call.title,
+            "title_en": call.title_en,
+            "authority": {"id": call.authority.pk, "name": call.authority.name},
+            "instrument": call.instrument,
+            "status": call.status,
+            "missions": fields["missions"].to_representation(call),
+            "total_budget": fields["total_budget"].to_representation(call.total_budget),
+            "publication_date": _or_none(fields["publication_date"], call.publication_date),
+            "deadline": _or_none(fields["deadline"], call.deadline),
+        }
+
+
+def _or_none(field, value):
+    return None if value is None else field.to_representation(value)
 
 
 class ManagedCallSerializer(CallSummarySerializer):
