@@ -4,6 +4,7 @@ base of list filters.
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html, format_html_join
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -18,3 +19,21 @@ class FilterForm(forms.Form):
     "(optional)": the marker would be noise on each one."""
 
     marks_optional_fields = False
+
+
+class SuggestingTextInput(forms.TextInput):
+    """A text field with suggestions the server chose (``suggestions``: value and label
+    pairs), as an HTML datalist: the browser offers them while typing, without JavaScript.
+    For filters that choose among thousands (authorities, calls) instead of a select."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.suggestions: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((v, label) for v, label in self.suggestions)
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
