@@ -57,8 +57,13 @@ class CallSummaryListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         calls = list(data.all() if hasattr(data, "all") else data)
-        codes = mission_codes_of(call.pk for call in calls)
-        for call in calls:
+        # A queryset that prefetched the missions already (an officer's own list) needs no
+        # second query for them.
+        unfetched = [
+            c for c in calls if "missions" not in getattr(c, "_prefetched_objects_cache", {})
+        ]
+        codes = mission_codes_of(call.pk for call in unfetched)
+        for call in unfetched:
             call.mission_codes = codes.get(call.pk, [])
         self.child.url_prefix = call_url_prefix(self.context.get("request"))
         if type(self.child) is CallSummarySerializer:
