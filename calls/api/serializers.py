@@ -26,7 +26,7 @@ from ..models import (
     Prize,
     Question,
 )
-from ..selectors.calls import calls_not_draft, missions
+from ..selectors.calls import calls_not_draft, mission_codes_of, missions
 from ..services.lifecycle import CALL_FIELDS
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -38,16 +38,63 @@ class AuthorityRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class MissionCodesField(serializers.Field):
+    """The call's mission codes: from the page's one query when the list fetched them, else
+    from the call's missions (a single call)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, call: Call) -> list[str]:
+        codes = getattr(call, "mission_codes", None)
+        if codes is None:
+            codes = [mission.code for mission in call.missions.all()]
+        return codes
+
+
+class CallSummaryListSerializer(serializers.ListSerializer):
+    """A page of calls: the missions of all of them in one query of values, and the public
+    page's address built from one prefix instead of a ``reverse()`` per call."""
+
+    def to_representation(self, data):
+        calls = list(data.all() if hasattr(data, "all") else data)
+        # A queryset that prefetched the missions already (an officer's own list) needs no
+        # second query for them.
+        unfetched = [
+            c for c in calls if "missions" not in getattr(c, "_prefetched_objects_cache", {})
+        ]
+        codes = mission_codes_of(call.pk for call in unfetched)
+        for call in unfetched:
+            call.mission_codes = codes.get(call.pk, [])
+        self.child.url_prefix = call_url_prefix(self.context.get("request"))
+        if type(self.child) is CallSummarySerializer:
+            return [self.child.summary(call) for call in calls]
+        return [self.child.to_representation(call) for call in calls]
+
+
+def call_url_prefix(request) -> str:
+    """The absolute address of the calls' pages up to ``<pk>-<slug>/``."""
+    path = reverse("calls:detail", kwargs={"pk": 0, "slug": "x"})
+    return _absolute(request, path.removesuffix("0-x/"))
+
+
 class CallSummarySerializer(serializers.ModelSerializer):
-    """A call in a list: enough to find it and decide whether to read on."""
+    """A call in a list: enough to find it and decide whether to read on.
+
+    The list's queryset fetches these fields only (``calls.selectors.calls.SUMMARY_FIELDS``).
+    """
 
     reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
     url = serializers.SerializerMethodField(help_text=_("The call's public page."))
     authority = AuthorityRefSerializer(read_only=True)
-    missions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    missions = extend_schema_field(
+        {"type": "array", "items": {"type": "string"}, "readOnly": True}
+    )(MissionCodesField)()
+    url_prefix: str | None = None
 
     class Meta:
         model = Call
+        list_serializer_class = CallSummaryListSerializer
         fields = [
             "id",
             "reference",
@@ -66,7 +113,33 @@ class CallSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, call: Call) -> str:
+        if self.url_prefix is not None:
+            return f"{self.url_prefix}{call.pk}-{call.slug}/"
         return _absolute(self.context.get("request"), call.get_absolute_url())
+
+    def summary(self, call: Call) -> dict:
+        """The same as ``to_representation``, written out for the public list's speed: the
+        declared fields still format the values (and describe them in the schema); a test
+        compares the two."""
+        fields = self.fields
+        return {
+            "id": call.pk,
+            "reference": call.reference,
+            "url": self.get_url(call),
+            "title": call.title,
+            "title_en": call.title_en,
+            "authority": {"id": call.authority.pk, "name": call.authority.name},
+            "instrument": call.instrument,
+            "status": call.status,
+            "missions": fields["missions"].to_representation(call),
+            "total_budget": fields["total_budget"].to_representation(call.total_budget),
+            "publication_date": _or_none(fields["publication_date"], call.publication_date),
+            "deadline": _or_none(fields["deadline"], call.deadline),
+        }
+
+
+def _or_none(field, value):
+    return None if value is None else field.to_representation(value)
 
 
 class ManagedCallSerializer(CallSummarySerializer):

@@ -8,7 +8,6 @@ portal.api.errors.exception_handler (DomainError 400, NotAllowed 403, IllegalTra
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from portal.api.filters import FilterBackend
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
@@ -31,7 +31,7 @@ from ..models import Call
 from ..selectors.calls import (
     call_detail,
     calls_managed_by,
-    calls_public,
+    calls_public_summaries,
     calls_with_authority,
     no_calls,
 )
@@ -144,7 +144,7 @@ def _transition(summary: str, request=None):
 @extend_schema(tags=["calls"])
 class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ApiCallFilter
 
     def get_permissions(self):
@@ -158,7 +158,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return no_calls()
         if self.action == "list":
-            return calls_public().order_by("deadline", "pk")
+            return calls_public_summaries().order_by("deadline", "pk")
         if self.action == "mine":
             return calls_managed_by(self.request.user).order_by("deadline", "pk")
         if self.action == "retrieve":
@@ -300,7 +300,7 @@ class ParticipationRequestViewSet(
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ParticipationRequestSerializer
     lookup_value_regex = r"\d+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ParticipationRequestFilter
 
     def _officer_of(self) -> set[int]:

@@ -20,6 +20,37 @@ def calls_public() -> QuerySet[Call]:
     )
 
 
+# What a call in a list shows (the API's CallSummarySerializer): the long texts stay behind.
+SUMMARY_FIELDS = (
+    "id", "created_at", "title", "title_en", "instrument", "status", "total_budget",
+    "publication_date", "deadline", "authority__id", "authority__name",
+)  # fmt: skip
+
+
+def calls_public_summaries() -> QuerySet[Call]:
+    """The public calls with only the fields a list shows; their missions come per page from
+    ``mission_codes_of`` (one query of plain values, no Mission instances)."""
+    return (
+        Call.objects.exclude(status=Call.Status.DRAFT)
+        .exclude(publication_date__isnull=True)
+        .select_related("authority")
+        .only(*SUMMARY_FIELDS)
+    )
+
+
+def mission_codes_of(call_ids) -> dict[int, list[str]]:
+    """Each call's mission codes in the missions' order, for a page of calls in one query."""
+    codes: dict[int, list[str]] = {}
+    rows = (
+        Call.missions.through.objects.filter(call_id__in=list(call_ids))
+        .order_by("mission__order", "mission_id")
+        .values_list("call_id", "mission__code")
+    )
+    for call_id, code in rows:
+        codes.setdefault(call_id, []).append(code)
+    return codes
+
+
 def calls_open_now() -> QuerySet[Call]:
     """The public calls a company can still take part in, the soonest to close first.
 

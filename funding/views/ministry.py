@@ -139,9 +139,9 @@ def transactions(request, fund_code: str):
         if filters.cleaned_data["kind"]:
             records = records.filter(kind=filters.cleaned_data["kind"])
             chosen["kind"] = filters.cleaned_data["kind"]
-        if filters.cleaned_data["call"]:
-            records = records.filter(call=filters.cleaned_data["call"])
-            chosen["call"] = filters.cleaned_data["call"].pk
+        if filters.cleaned_data["call"] is not None:
+            records = records.filter(call__in=filters.cleaned_data["call"])
+            chosen["call"] = request.GET["call"].strip()
     querystring = urlencode(chosen)
     page = Paginator(records, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html, format_html_join
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -34,3 +35,21 @@ def parse_id(value) -> int | None:
     if isinstance(value, str) and ID_PATTERN.fullmatch(value):
         return int(value)
     return None
+
+
+class SuggestingTextInput(forms.TextInput):
+    """A text field with suggestions the server chose (``suggestions``: value and label
+    pairs), as an HTML datalist: the browser offers them while typing, without JavaScript.
+    For filters that choose among thousands (authorities, calls) instead of a select."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.suggestions: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((v, label) for v, label in self.suggestions)
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)

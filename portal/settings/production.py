@@ -13,6 +13,16 @@ DEBUG = False
 if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
 
+# Persistent database connections: a request reuses its worker's connection for up to a
+# minute instead of opening one (and a PostgreSQL backend) each time; the health check drops
+# one the server closed. Behind pgbouncer in transaction mode set DATABASE_CONN_MAX_AGE=0 and
+# DATABASE_DISABLE_SERVER_SIDE_CURSORS=true (see README, *Scaling out*).
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)  # noqa: F405
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(  # noqa: F405
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Container healthchecks call plain HTTP inside the network.

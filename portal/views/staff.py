@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from ..forms.base import FilterForm
 from ..health import system_status
-from ..selectors.audit import audit_entries, audited_content_types
+from ..selectors.audit import add_change_display, audit_entries, audited_content_types
 
 
 class AuditTrailFilterForm(FilterForm):
@@ -61,6 +61,7 @@ class AuditTrailView(PermissionRequiredMixin, TemplateView):
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         for entry in page:
             entry.record_type = _record_type(entry.content_type)
+        add_change_display(page)
         types = audited_content_types()
         models = [(content_type.pk, _record_type(content_type)) for content_type in types]
         return {

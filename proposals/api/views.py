@@ -11,7 +11,6 @@ import django_filters
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from calls.models import Phase
 from calls.permissions import is_officer_of
 from calls.selectors.calls import calls_with_authority, phases_with_call
-from portal.api.filters import IdFilter
+from portal.api.filters import FilterBackend, IdFilter
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.permissions import can
@@ -140,7 +139,7 @@ class ProposalFilter(django_filters.FilterSet):
 class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ProposalFilter
 
     def get_queryset(self):

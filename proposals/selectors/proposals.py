@@ -24,6 +24,35 @@ def proposals_of_company_member(user) -> QuerySet[Proposal]:
     )
 
 
+# What a proposal in a list shows (the API's ProposalSummarySerializer), and no more.
+SUMMARY_FIELDS = (
+    "id", "title", "status", "requested_amount", "submission_number", "submitted_at",
+    "decided_at", "created_at",
+    "call__id", "call__created_at", "call__title", "call__blind_assessment", "call__deadline",
+    "call__authority__id", "call__authority__name",
+    "phase__id", "phase__order", "phase__kind", "phase__name", "phase__deadline",
+    "phase__call_id",
+    "company__id", "company__name", "company__kvk_number", "company__country",
+    "company__verified_at",
+)  # fmt: skip
+
+
+def proposals_submitted_to(user) -> QuerySet[Proposal]:
+    """An officer's view: submitted (never draft) proposals of their authorities' calls whose
+    phase has passed its deadline (sealed until then), with only the fields a list shows (no
+    counts: the API list never shows them)."""
+    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
+        "organisation_id"
+    )
+    return (
+        Proposal.objects.opened()
+        .filter(call__authority_id__in=authorities)
+        .exclude(status=Proposal.Status.DRAFT)
+        .select_related("call__authority", "phase", "company")
+        .only(*SUMMARY_FIELDS)
+    )
+
+
 def proposals_for_officer(user) -> QuerySet[Proposal]:
     """An officer's view: submitted (never draft) proposals of their authorities' calls whose
     phase has passed its deadline; until then they are sealed (see ``received_counts`` for
@@ -134,7 +163,7 @@ def proposals_visible_in_list(user) -> QuerySet[Proposal]:
     if Role.APPLICANT in roles:
         sources.append(proposals_of_company_member(user))
     if Role.PROCUREMENT_OFFICER in roles:
-        sources.append(proposals_for_officer(user))
+        sources.append(proposals_submitted_to(user))
     if not sources:
         return Proposal.objects.none()
     if len(sources) == 1:

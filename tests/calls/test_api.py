@@ -1006,3 +1006,52 @@ def test_the_served_schema_lists_the_calls_endpoints(client):
     response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert "/api/v1/calls/{id}/publish/" in response.json()["paths"]
+
+
+def test_public_list_fetches_only_the_listed_fields_and_formats_them_as_drf_does(api):
+    """The lean list: no long texts from the database, the same JSON as DRF's own fields."""
+    from calls.api.serializers import CallSummarySerializer
+    from calls.selectors.calls import calls_public
+
+    template = published_call(missions=[mission("energy")])
+    _bulk_calls(template, 4)
+    with CaptureQueriesContext(connection) as context:
+        body = api.get(reverse("api-call-list")).json()
+    page_query = next(q["sql"] for q in context.captured_queries if "LIMIT" in q["sql"])
+    assert '"challenge"' not in page_query
+    assert '"contact_email"' not in page_query
+
+    request = api.get(reverse("api-call-list")).wsgi_request
+    calls = calls_public().order_by("deadline", "pk")[:25]
+    generic = [
+        serializers_to_representation(CallSummarySerializer(context={"request": request}), call)
+        for call in calls
+    ]
+    assert body["results"] == generic
+
+
+def serializers_to_representation(serializer, call):
+    """DRF's generic field-by-field representation, with the missions and URL it reverses."""
+    from rest_framework import serializers
+
+    return serializers.ModelSerializer.to_representation(serializer, call)
+
+
+def test_public_list_builds_no_filter_form_without_filters(api, monkeypatch):
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    published_call(title="Circulaire viaducten")
+    built = []
+    original = DjangoFilterBackend.get_filterset
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DjangoFilterBackend, "get_filterset", counting)
+    assert api.get(reverse("api-call-list")).json()["count"] == 1
+    assert built == []
+    # A filter still filters, and an unknown parameter changes nothing.
+    assert api.get(reverse("api-call-list"), {"q": "nergens"}).json()["count"] == 0
+    assert built == [1]
+    assert api.get(reverse("api-call-list"), {"page": 1, "foo": "x"}).json()["count"] == 1

@@ -585,3 +585,24 @@ def test_my_tasks_review_then_invite_then_tender(call):
         other_officer = person_with_role(Role.PROCUREMENT_OFFICER)
         assert "review_participation" not in tasks_of(other_officer)
     assert Membership.objects.filter(user=first.member, role=Role.APPLICANT).exists()
+
+
+def test_the_officers_requests_come_in_pages_with_the_counts_of_all(call, monkeypatch):
+    from calls.views.officer import participation as views
+
+    monkeypatch.setattr(views, "REQUESTS_PER_PAGE", 2)
+    with time_machine.travel(call.participation_deadline - timedelta(days=1)):
+        for _ in range(3):
+            ask(call)
+    url = reverse("calls:officer_participation", args=[call.pk])
+    with after_requests(call):
+        officer = client_of(call.officer)
+        response = officer.get(url)
+        first = response.content.decode()
+        second = officer.get(url, {"page": 2}).content.decode()
+    assert first.count('data-testid="request-') == 2
+    assert second.count('data-testid="request-') == 1
+    # The caption counts every request, not the page's.
+    assert response.context["received"] == 3
+    assert response.context["counts"]["submitted"] == 3
+    assert 'rel="next"' in first

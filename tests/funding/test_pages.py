@@ -511,3 +511,24 @@ def test_filters_do_not_call_each_field_optional_but_a_form_does(verified_client
     assert "(niet verplicht)" not in public_filters
     # The target form's procurement budget is optional, and says so.
     assert "(niet verplicht)" in target_form.split('for="id_procurement_budget"')[1][:200]
+
+
+def test_the_trajectory_filter_is_a_search_with_suggestions_not_a_list_of_all(
+    verified_client, staff, fund
+):
+    first = co_financed(fund, staff, title="Eerste brug", requested="1000.00")
+    co_financed(fund, staff, title="Tweede sluis", requested="2000.00")
+    url = reverse("funding:transactions", args=[fund.code])
+    client = verified_client(staff)
+
+    by_title = client.get(url, {"call": "brug"})
+    by_reference = client.get(url, {"call": first.reference.lower()})
+
+    for response in (by_title, by_reference):
+        assert [record.call for record in response.context["page_obj"]] == [first]
+    html = by_title.content.decode()
+    assert '<select name="call"' not in html
+    # The server's suggestions for what was typed, as a datalist (no JavaScript needed).
+    datalist = html.split('<datalist id="id_call-suggestions">')[1].split("</datalist>")[0]
+    assert f'<option value="{first.reference}">Eerste brug</option>' in datalist
+    assert "Tweede sluis" not in datalist

@@ -2,23 +2,37 @@
 figures.
 
 Seeds co-financed calls in bulk (each with two phases, five responses, two feasibility awards,
-an approved application and its commitment in the ledger), then times the whole report as the
-worker makes it (figures, HTML, layout, PDF) beside WeasyPrint alone on the same HTML, so the
-share of our own queries and templates is visible.
+an approved application and its commitment in the ledger).
+
+Runs in a database of its own (``<DATABASE_URL's name>_bench_report_<pid>``, dropped at the
+end) and runs ANALYZE after seeding. Times the two steps the worker takes separately: the HTML
+(our queries and templates) and the PDF (WeasyPrint on that HTML), alternating their order
+between runs (HTML first, then PDF first, ...) so neither always profits from the other's warm
+caches; prints the median of the runs, the peak memory each step allocated (tracemalloc) and
+the process's peak resident size.
 
     DATABASE_URL=postgres://... .venv/bin/python tests/perf/bench_report.py [--sizes 10,100,1000]
 """
 
 import argparse
 import os
+import resource
+import statistics
 import sys
 import time
+import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+if __name__ == "__main__":
+    from benchdb import use_own_database
+
+    use_own_database("report")
 
 import django
 
@@ -111,8 +125,13 @@ def seed(count: int, *, fund, staff, authority, companies, missions, offset: int
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--runs", type=int, default=4)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    import logging
+
+    from benchdb import analyze, own_database
 
     from calls.models import Mission
     from funding.models import Fund
@@ -121,9 +140,9 @@ def main() -> None:
     from reporting.models import ParliamentReport
     from reporting.rendering.report import html_to_pdf, report_html
 
+    logging.disable(logging.WARNING)
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with own_database():
         staff = User.objects.create_user("bench@example.org", "x", full_name="Bench")
         ezk = Organisation.objects.create(name="EZK", kind="ministry")
         authority = Organisation.objects.create(
@@ -145,37 +164,60 @@ def main() -> None:
             period_start=date(2021, 1, 1), period_end=date(2030, 12, 31),
             amount=Decimal("100000000.00"), actor=staff,
         )  # fmt: skip
-        print(f"database: {connection.vendor}")
-        print(
-            f"{'trajectories':>12} {'report s':>9} {'queries':>8} {'weasyprint s':>13} {'pages':>6}"
-        )
+        print(f"database: {connection.settings_dict['NAME']} ({connection.vendor})")
+        print(f"{'trajectories':>12} {'html s':>7} {'queries':>8} {'html MB':>8} "
+              f"{'pdf s':>7} {'pdf MB':>7} {'pages':>6} {'peak RSS MB':>12}")  # fmt: skip
         seeded = 0
         for size in sizes:
             seed(size - seeded, fund=fund, staff=staff, authority=authority, companies=companies,
                  missions=missions, offset=seeded)  # fmt: skip
             seeded = size
+            analyze()
             report = ParliamentReport.objects.create(
                 period_start=date(2021, 1, 1), period_end=timezone.localdate(), status="done"
             )
-            # Best of two runs each: layout time varies with what else the machine is doing.
-            wholes, alone = [], []
-            for _run in range(2):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    html = report_html(report)
-                    rendered = html_to_pdf(html)
-                    wholes.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                html_to_pdf(html)
-                alone.append(time.perf_counter() - started)
-            whole, weasyprint_only = min(wholes), min(alone)
+            html_times, pdf_times, html_peaks, pdf_peaks = [], [], [], []
+            html = report_html(report)
+            for run in range(args.runs):
+                # Even runs make the HTML first, odd runs the PDF first.
+                for step in ("html", "pdf") if run % 2 == 0 else ("pdf", "html"):
+                    if step == "html":
+                        with CaptureQueriesContext(connection) as queries:
+                            seconds, html = _timed(report_html, report)
+                        query_count = len(queries)
+                        html_times.append(seconds)
+                    else:
+                        seconds, rendered = _timed(html_to_pdf, html)
+                        pdf_times.append(seconds)
+            # Memory in runs of their own: tracing allocations slows the code it watches.
+            html_peaks.append(_peak(report_html, report))
+            pdf_peaks.append(_peak(html_to_pdf, html))
             print(
-                f"{size:12d} {whole:9.2f} {len(queries):8d} {weasyprint_only:13.2f} "
-                f"{rendered.pages:6d}"
+                f"{size:12d} {statistics.median(html_times):7.2f} {query_count:8d} "
+                f"{max(html_peaks) / 2**20:8.1f} {statistics.median(pdf_times):7.2f} "
+                f"{max(pdf_peaks) / 2**20:7.1f} {rendered.pages:6d} {_peak_rss_mb():12.0f}"
             )
             report.delete()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _timed(step, argument):
+    """Seconds the step took, and what it made."""
+    started = time.perf_counter()
+    made = step(argument)
+    return time.perf_counter() - started, made
+
+
+def _peak(step, argument) -> int:
+    """The most memory (bytes) the step had allocated at any moment."""
+    tracemalloc.start()
+    step(argument)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 if __name__ == "__main__":

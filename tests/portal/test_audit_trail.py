@@ -3,7 +3,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from portal.models import Role
-from tests.factories import AuthorityFactory, UserFactory, person_with_role
+from tests.factories import AuthorityFactory, MembershipFactory, UserFactory, person_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,22 @@ def test_the_trail_names_records_and_fields_as_people_do(verified_client):
     assert "full_name" not in html
     assert "portal · " not in html
     assert ">Organisatie</option>" in html
+
+
+def test_records_named_by_foreign_keys_cost_no_query_per_entry(
+    verified_client, django_assert_max_num_queries
+):
+    """Each change of a foreign key reads as the record it names, fetched once per page."""
+    client = verified_client(UserFactory(is_staff=True))
+    for number in range(2):
+        MembershipFactory(organisation=AuthorityFactory(name=f"Gemeente Eerste {number}"))
+    with django_assert_max_num_queries(20) as few:
+        html = client.get(reverse("audit_trail")).content.decode()
+    # A membership's creation names its organisation (a foreign key) as people know it.
+    assert "<strong>Organisatie</strong>: None → Gemeente Eerste 1" in html
+    for number in range(30):
+        MembershipFactory(organisation=AuthorityFactory(name=f"Gemeente {number}"))
+    with django_assert_max_num_queries(20) as many:
+        html = client.get(reverse("audit_trail")).content.decode()
+    assert "<strong>Organisatie</strong>: None → Gemeente 29" in html
+    assert len(few.captured_queries) == len(many.captured_queries)

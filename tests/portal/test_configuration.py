@@ -170,3 +170,12 @@ def test_production_serves_its_hashed_static_files_with_a_long_cache_whatever_de
     assert "max-age=315360000" in response.headers["Cache-Control"]
     assert "immutable" in response.headers["Cache-Control"]
     assert body == (tmp_path / "static" / hashed).read_bytes()
+
+
+def test_workers_that_made_pdfs_give_their_memory_back():
+    from portal.celery import app
+
+    # Celery reads these from the CELERY_ settings: a worker process that grew past the limit
+    # (WeasyPrint keeps hundreds of MB after a report) is replaced after its task.
+    assert app.conf.worker_max_memory_per_child == 300_000
+    assert app.conf.worker_max_tasks_per_child == 100

@@ -51,3 +51,10 @@ def test_the_readme_says_which_volumes_to_back_up():
     # Every volume is named there, so that an operator knows what the others are too.
     for volume in compose()["volumes"]:
         assert f"`{volume}`" in section, volume
+
+
+def test_app_services_keep_their_database_connections_with_a_health_check():
+    for name in APP_SERVICES:
+        environment = compose()["services"][name]["environment"]
+        assert environment["DATABASE_CONN_MAX_AGE"] == "60", name
+        assert environment["DATABASE_CONN_HEALTH_CHECKS"] == "true", name

@@ -1198,3 +1198,18 @@ def test_the_schema_is_valid_without_warnings_and_documents_proposals(tmp_path):
         for path in paths
         if path.startswith("/api/v1/phases/") and path != ("/api/v1/phases/{id}/start-assessment/")
     ]
+
+
+def test_the_officers_list_counts_nothing_it_does_not_show():
+    """No COUNT of documents or assessments over joins: the list never shows them."""
+    call = published_call()
+    _bulk_proposals(call, 5, 0)
+    client = client_for(call.officer)
+    with CaptureQueriesContext(connection) as context:
+        body = client.get(reverse("api-proposal-list")).json()
+    page_query = next(q["sql"] for q in context.captured_queries if "LIMIT" in q["sql"])
+    assert "COUNT(" not in page_query.upper()
+    assert '"challenge"' not in page_query
+    item = body["results"][0]
+    assert item["url"] == f"http://testserver{reverse('proposals:detail', args=[item['id']])}"
+    assert item["phase"]["deadline"] is not None  # the first phase follows the call's deadline

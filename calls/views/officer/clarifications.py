@@ -5,6 +5,8 @@ and as one PDF. The rules live in calls/services/clarifications.py.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,26 +25,34 @@ Status = ClarificationQuestion.Status
 # --- The call's procurement officers ------------------------------------------------------
 
 
+QUESTIONS_PER_PAGE = 25
+
+
 def _manage_page(request, call: Call, *, bound: AnswerForm | None = None, question_pk=None):
-    """Every question of the call by status; `bound` replaces the form of `question_pk`."""
+    """The call's questions by status, each group in pages of its own (``asked_page``,
+    ``answered_page``, ``published_page``); `bound` replaces the form of `question_pk`."""
     questions = call.clarification_questions.select_related(
         "organisation", "asked_by", "answered_by", "release"
     ).order_by("asked_at", "pk")
-    groups: dict[str, list[ClarificationQuestion]] = {status: [] for status in Status.values}
-    for question in questions:
-        if question.status != Status.PUBLISHED:
-            question.form = (
-                bound if question.pk == question_pk else AnswerForm.for_question(question)
-            )
-        groups[question.status].append(question)
-    published = sorted(groups[Status.PUBLISHED], key=lambda q: q.release.number)
-    next_number = max((q.release.number for q in published), default=0) + 1
+
+    def page_of(status: str, *order: str):
+        chosen = questions.filter(status=status)
+        if order:
+            chosen = chosen.order_by(*order)
+        return Paginator(chosen, QUESTIONS_PER_PAGE).get_page(request.GET.get(f"{status}_page"))
+
+    asked = page_of(Status.ASKED)
+    answered = page_of(Status.ANSWERED)
+    published = page_of(Status.PUBLISHED, "release__number", "asked_at", "pk")
+    for question in [*asked, *answered]:
+        question.form = bound if question.pk == question_pk else AnswerForm.for_question(question)
+    last = call.clarification_releases.aggregate(last=Max("number"))["last"] or 0
     context = {
         "call": call,
-        "asked": groups[Status.ASKED],
-        "answered": groups[Status.ANSWERED],
+        "asked": asked,
+        "answered": answered,
         "published": published,
-        "next_number": next_number,
+        "next_number": last + 1,
     }
     return render(request, "calls/officer/clarifications.html", context)
 

@@ -6,6 +6,8 @@ Views stay thin: calls/services/participation.py holds the rules.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,9 @@ from .calls import _field_for
 # --- Procurement officers --------------------------------------------------------------------
 
 
+REQUESTS_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def officer_participation(request, pk: int):
@@ -37,12 +42,13 @@ def officer_participation(request, pk: int):
         .order_by("submitted_at", "pk")
     )
     counts = dict.fromkeys(ParticipationRequest.Status.values, 0)
-    for participation in requests:
-        counts[participation.status] += 1
+    counts.update(requests.order_by().values_list("status").annotate(number=Count("pk")))
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "call": call,
         "opened": opened,
-        "requests": requests,
+        "requests": page,
+        "page_obj": page,
         # Before the deadline the officer learns only how many came in, not from whom.
         "received": sum(counts.values())
         if opened
