@@ -10,11 +10,12 @@ from rest_framework import serializers
 
 from calls.models import Call
 from calls.selectors.calls import calls_of_authorities, no_calls
-from portal.models import Organisation, Role
+from portal.models import Role
 from portal.money import MONEY_DIGITS, ZERO
-from portal.selectors.identity import organisations_of
+from portal.selectors.identity import no_organisations, organisations_of
 
-from ..models import CoFinancingApplication, Entry, Fund, FundingRound, Transaction
+from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
+from ..selectors.budget import no_funds
 from ..selectors.cofinancing import funding_rounds
 from ..selectors.funds import ezk_funds, fund_owners_for
 
@@ -168,7 +169,7 @@ class FundCreateSerializer(serializers.Serializer):
 
     code = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=200)
-    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    owner = serializers.PrimaryKeyRelatedField(queryset=no_organisations())
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     amount = serializers.DecimalField(**MONEY_DIGITS)
@@ -209,7 +210,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundCreateSerializer(serializers.Serializer):
-    fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
+    fund = serializers.SlugRelatedField(slug_field="code", queryset=no_funds())
     name = serializers.CharField(max_length=200)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()

@@ -56,3 +56,8 @@ def authorities() -> QuerySet[Organisation]:
 def public_bodies() -> QuerySet[Organisation]:
     """Contracting authorities and ministries (never companies), by name."""
     return Organisation.objects.exclude(kind=Organisation.Kind.COMPANY).order_by("name")
+
+
+def no_organisations() -> QuerySet[Organisation]:
+    """An empty choice of organisations, narrowed per request by the form or serializer."""
+    return Organisation.objects.none()

@@ -1204,6 +1204,7 @@ def test_the_officers_list_counts_nothing_it_does_not_show():
     """No COUNT of documents or assessments over joins: the list never shows them."""
     call = published_call()
     _bulk_proposals(call, 5, 0)
+    deadline_passed(call)  # sealed until then
     client = client_for(call.officer)
     with CaptureQueriesContext(connection) as context:
         body = client.get(reverse("api-proposal-list")).json()
