@@ -26,9 +26,6 @@ def pytest_collection_modifyitems(config, items):
         if "browser" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
         uses = set(getattr(item, "fixturenames", ()))
-        if "demo_world" in uses:
-            # One worker process takes all of them, so the demo is loaded there once.
-            item.add_marker(pytest.mark.xdist_group("demo"))
         if (
             uses & SLOW_FIXTURES
             or item.get_closest_marker("browser")
