@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from calls.models import Phase
+from calls.selectors.calls import phases_with_call
 from portal.permissions import can
 
 from ..selectors.opening import opening_entries, phase_deadline, received_counts
@@ -19,7 +19,7 @@ from ..services.opening import phase_open_if_due
 @login_required
 @require_GET
 def opening(request, phase_pk: int):
-    phase = get_object_or_404(Phase.objects.select_related("call__authority"), pk=phase_pk)
+    phase = get_object_or_404(phases_with_call(), pk=phase_pk)
     if not can(request.user, "proposals.view_opening", phase):
         raise Http404
     record = phase_open_if_due(phase=phase, actor=request.user)
