@@ -40,9 +40,13 @@ def round_by_pk(pk: int) -> FundingRound | None:
 def pending_per_round() -> QuerySet[FundingRound]:
     """Rounds with applications waiting for a decision: ministry staff's tasks."""
     return (
+        # A subquery, not applications__status: a second join would multiply the counts.
         rounds_with_counts()
-        .filter(applications__status=CoFinancingApplication.Status.SUBMITTED)
-        .distinct()
+        .filter(
+            pk__in=CoFinancingApplication.objects.filter(
+                status=CoFinancingApplication.Status.SUBMITTED
+            ).values("round")
+        )
         .order_by("closes_at", "pk")
     )
 
