@@ -12,8 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.models import Organisation
-from portal.selectors.identity import authorities
+from portal.models import Organisation, Role
+from portal.selectors.identity import authorities, organisations_of
 
 from ..models import (
     Amendment,
@@ -21,12 +21,20 @@ from ..models import (
     CallDocument,
     ClarificationQuestion,
     Criterion,
+    Mandate,
     ParticipationRequest,
     Phase,
     Prize,
     Question,
 )
-from ..selectors.calls import calls_not_draft, mission_codes_of, missions
+from ..selectors.calls import (
+    calls_not_draft,
+    calls_of_authorities,
+    mission_codes_of,
+    missions,
+    no_calls,
+)
+from ..selectors.mandates import possible_agents
 from ..services.lifecycle import CALL_FIELDS
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -469,3 +477,59 @@ class ParticipationCreateSerializer(serializers.Serializer):
 class ParticipationDecisionSerializer(serializers.Serializer):
     selected = serializers.BooleanField(help_text=_("true: invite to tender; false: reject."))
     motivation = serializers.CharField(max_length=5000)
+
+
+# --- Mandates ------------------------------------------------------------------------------------
+
+
+class MandateSerializer(serializers.ModelSerializer):
+    principal_name = serializers.CharField(source="principal.name")
+    agent_name = serializers.CharField(source="agent.name")
+    call_reference = serializers.CharField(source="call.reference", allow_null=True, default=None)
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mandate
+        fields = [
+            "id",
+            "principal",
+            "principal_name",
+            "agent",
+            "agent_name",
+            "call",
+            "call_reference",
+            "granted_at",
+            "revoked_at",
+            "active",
+        ]
+
+    def get_active(self, mandate) -> bool:
+        return mandate.revoked_at is None
+
+
+class MandateCreateSerializer(serializers.Serializer):
+    """A mandate from one of the officer's own authorities to another public organisation
+    (RVO), for every call of the authority or for one call."""
+
+    principal = serializers.PrimaryKeyRelatedField(
+        queryset=authorities().none(), help_text=_("Your contracting authority.")
+    )
+    agent = serializers.PrimaryKeyRelatedField(
+        queryset=authorities().none(), help_text=_("The organisation that may act for it.")
+    )
+    call = serializers.PrimaryKeyRelatedField(
+        queryset=no_calls(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Leave empty for a general mandate."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            own = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
+            self.fields["principal"].queryset = own.filter(kind=Organisation.Kind.AUTHORITY)
+            self.fields["agent"].queryset = possible_agents(own.values("pk"))
+            self.fields["call"].queryset = calls_of_authorities(own)

@@ -35,6 +35,7 @@ from ..selectors.calls import (
     calls_with_authority,
     no_calls,
 )
+from ..selectors.mandates import mandate_of_user, mandates_of, no_mandates
 from ..selectors.participation import (
     no_participation_requests,
     officer_authority_ids,
@@ -48,6 +49,7 @@ from ..services.lifecycle import (
     call_publish,
     call_update_draft,
 )
+from ..services.mandates import mandate_grant, mandate_revoke
 from ..services.participation import (
     participation_invitations_send,
     participation_request_decide,
@@ -63,6 +65,8 @@ from .serializers import (
     CallSummarySerializer,
     CancelSerializer,
     ManagedCallSerializer,
+    MandateCreateSerializer,
+    MandateSerializer,
     ParticipationCreateSerializer,
     ParticipationDecisionSerializer,
     ParticipationRequestSerializer,
@@ -389,3 +393,50 @@ class ParticipationRequestViewSet(
             motivation=serializer.validated_data["motivation"],
         )
         return self._answer(participation)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("The mandates your authority gave and those your organisation holds"),
+        responses={200: MandateSerializer(many=True)},
+    ),
+    create=extend_schema(
+        summary=_("Mandate another public organisation (RVO) to run your authority's calls"),
+        request=MandateCreateSerializer,
+        responses={201: MandateSerializer},
+    ),
+)
+@extend_schema(tags=["calls"])
+class MandateViewSet(AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Mandates: who may run whose calls. The same rules as the officer's mandates page."""
+
+    permission_classes = [IsProcurementOfficer]
+    serializer_class = MandateSerializer
+    lookup_value_regex = r"\d+"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return no_mandates()
+        return mandates_of(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = MandateCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        mandate = mandate_grant(actor=request.user, **serializer.validated_data)
+        fresh = self.get_queryset().get(pk=mandate.pk)
+        return Response(MandateSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Revoke a mandate your authority gave"),
+        request=None,
+        responses={200: MandateSerializer, 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        mandate = mandate_of_user(request.user, int(pk))
+        if mandate is None:
+            raise Http404
+        mandate_revoke(actor=request.user, mandate=mandate)
+        fresh = self.get_queryset().get(pk=mandate.pk)
+        return Response(MandateSerializer(fresh).data)

@@ -34,6 +34,10 @@ def mandates_of(user: User) -> QuerySet[Mandate]:
     )
 
 
+def no_mandates() -> QuerySet[Mandate]:
+    return Mandate.objects.none()
+
+
 def mandate_of_user(user: User, pk: int) -> Mandate | None:
     return mandates_of(user).filter(pk=pk).first()
 

@@ -12,12 +12,19 @@ from calls.models import Call
 from calls.selectors.calls import calls_of_authorities, no_calls
 from portal.models import Role
 from portal.money import MONEY_DIGITS, ZERO
-from portal.selectors.identity import no_organisations, organisations_of
+from portal.selectors.identity import authorities, no_organisations, organisations_of
 
-from ..models import CoFinancingApplication, Entry, FundingRound, Transaction
+from ..models import (
+    CoFinancingApplication,
+    Entry,
+    FollowUpPurchase,
+    FundingRound,
+    Transaction,
+)
 from ..selectors.budget import no_funds
 from ..selectors.cofinancing import funding_rounds
 from ..selectors.funds import ezk_funds, fund_owners_for
+from ..selectors.purchases import developers_of
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -230,3 +237,40 @@ class RoundCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = ezk_funds()
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    supplier_name = serializers.CharField(source="supplier.name")
+    recorded_by = serializers.CharField(source="recorded_by.full_name")
+
+    class Meta:
+        model = FollowUpPurchase
+        fields = [
+            "id",
+            "call",
+            "supplier",
+            "supplier_name",
+            "amount",
+            "purchased_on",
+            "description",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class PurchaseCreateSerializer(serializers.Serializer):
+    """A follow-up purchase of the call in the URL; the supplier developed the solution in it."""
+
+    supplier = serializers.PrimaryKeyRelatedField(
+        queryset=authorities().none(),
+        help_text=_("A company that was awarded a phase of this call."),
+    )
+    amount = serializers.DecimalField(**MONEY_DIGITS)
+    purchased_on = serializers.DateField()
+    description = serializers.CharField(max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.context.get("call")
+        if call is not None:
+            self.fields["supplier"].queryset = developers_of(call)

@@ -16,6 +16,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from calls.selectors.calls import calls_managed_by
 from portal.api.views import AuditActorMixin
 from portal.models import Role
 from portal.selectors.identity import organisations_of, roles_of
@@ -29,9 +30,11 @@ from ..selectors.budget import (
 )
 from ..selectors.cofinancing import applications_with_round, round_by_pk, rounds_with_counts
 from ..selectors.funds import ezk_fund_by_code
+from ..selectors.purchases import no_purchases, purchases_of_call
 from ..selectors.trajectories import supported_trajectories
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
 from ..services.funds import appropriation_book, fund_create
+from ..services.purchases import follow_up_purchase_record
 from ..services.rounds import round_close, round_create, round_open
 from .serializers import (
     ApplicationSerializer,
@@ -40,6 +43,8 @@ from .serializers import (
     DecisionSerializer,
     FundCreateSerializer,
     FundSerializer,
+    PurchaseCreateSerializer,
+    PurchaseSerializer,
     RejectSerializer,
     RoundCreateSerializer,
     RoundSerializer,
@@ -329,3 +334,48 @@ class RoundViewSet(AuditActorMixin, mixins.ListModelMixin, viewsets.GenericViewS
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._transition(pk, round_close)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("The follow-up purchases (phase 3) of a call you run"),
+        responses={200: PurchaseSerializer(many=True), 404: OpenApiResponse()},
+    ),
+    create=extend_schema(
+        summary=_("Record a follow-up purchase (phase 3) of a call you run"),
+        request=PurchaseCreateSerializer,
+        responses={201: PurchaseSerializer, 404: OpenApiResponse()},
+    ),
+)
+@extend_schema(tags=["funding"])
+class FollowUpPurchaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
+    """The same rules as the follow-up page: a call someone does not run does not exist here."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = PurchaseSerializer
+    filter_backends: list = []
+
+    def _call(self):
+        call = calls_managed_by(self.request.user).filter(pk=self.kwargs["call_pk"]).first()
+        if call is None:
+            raise Http404
+        return call
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return no_purchases()
+        return purchases_of_call(self._call())
+
+    def list(self, request, call_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PurchaseSerializer(page, many=True).data)
+
+    def create(self, request, call_pk=None):
+        call = self._call()
+        serializer = PurchaseCreateSerializer(data=request.data, context={"call": call})
+        serializer.is_valid(raise_exception=True)
+        purchase = follow_up_purchase_record(
+            actor=request.user, call=call, **serializer.validated_data
+        )
+        fresh = purchases_of_call(call).get(pk=purchase.pk)
+        return Response(PurchaseSerializer(fresh).data, status=status.HTTP_201_CREATED)

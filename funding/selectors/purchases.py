@@ -15,6 +15,10 @@ def purchases_of_call(call: Call) -> QuerySet[FollowUpPurchase]:
     return FollowUpPurchase.objects.filter(call=call).select_related("supplier", "recorded_by")
 
 
+def no_purchases() -> QuerySet[FollowUpPurchase]:
+    return FollowUpPurchase.objects.none()
+
+
 def purchases_in(start: date, end: date) -> QuerySet[FollowUpPurchase]:
     return (
         FollowUpPurchase.objects.filter(purchased_on__gte=start, purchased_on__lte=end)

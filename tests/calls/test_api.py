@@ -1000,6 +1000,8 @@ def test_the_schema_is_valid_without_warnings_and_documents_the_calls(tmp_path):
     cancel_body = paths["/api/v1/calls/{id}/cancel/"]["post"]["requestBody"]
     assert cancel_body["content"]["application/json"]["schema"]["$ref"].endswith("CancelRequest")
     assert "409" in paths["/api/v1/calls/{id}/publish/"]["post"]["responses"]
+    assert {"get", "post"} <= set(paths["/api/v1/mandates/"])
+    assert {"200", "403", "404"} <= set(paths["/api/v1/mandates/{id}/revoke/"]["post"]["responses"])
 
 
 def test_the_served_schema_lists_the_calls_endpoints(client):

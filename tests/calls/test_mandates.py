@@ -128,3 +128,98 @@ def test_the_mandates_page(rws_officer, rvo_officer, verified_client):
     assert not mandate.is_active
     applicant = person_with_role(Role.APPLICANT)
     assert verified_client(applicant).get(url).status_code == 403
+
+
+# --- The API -------------------------------------------------------------------------------------
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    from tests.factories import api_key_for
+
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
+    return client
+
+
+def test_the_api_grants_lists_and_revokes_a_mandate(rws_officer, rvo_officer):
+    rws, rvo = _org(rws_officer), _org(rvo_officer)
+    call = draft_call(officer=rws_officer)
+    url = reverse("api-mandate-list")
+    response = _api(rws_officer).post(
+        url, {"principal": rws.pk, "agent": rvo.pk, "call": call.pk}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["principal_name"], body["agent_name"], body["call"]) == (
+        "Rijkswaterstaat",
+        "RVO",
+        call.pk,
+    )
+    assert body["active"] is True
+    call.refresh_from_db()
+    assert call.agent_id == rvo.pk
+    # Both sides see it: the authority that gave it and the organisation that holds it.
+    for user in (rws_officer, rvo_officer):
+        listed = _api(user).get(url).json()["results"]
+        assert [m["id"] for m in listed] == [body["id"]]
+    # Another authority's officer sees nothing of it.
+    other = officer_of()
+    assert _api(other).get(url).json()["results"] == []
+    revoke = reverse("api-mandate-revoke", args=[body["id"]])
+    assert _api(other).post(revoke).status_code == 404
+    # RVO holds the mandate but cannot revoke it; the authority can, once.
+    refused = _api(rvo_officer).post(revoke)
+    assert refused.status_code == 403
+    assert set(refused.json()) >= {"code", "detail"}
+    revoked = _api(rws_officer).post(revoke)
+    assert revoked.status_code == 200
+    assert revoked.json()["active"] is False
+    call.refresh_from_db()
+    assert call.agent_id is None
+    again = _api(rws_officer).post(revoke)
+    assert (again.status_code, again.json()["code"]) == (400, "revoked")
+
+
+def test_the_mandates_api_is_for_officers_only(rws_officer, rvo_officer):
+    url = reverse("api-mandate-list")
+    mandate = mandate_grant(actor=rws_officer, principal=_org(rws_officer), agent=_org(rvo_officer))
+    revoke = reverse("api-mandate-revoke", args=[mandate.pk])
+    assert _api(None).get(url).status_code == 401
+    assert _api(None).post(revoke).status_code == 401
+    for role in (Role.APPLICANT, Role.MINISTRY_STAFF):
+        person = person_with_role(role)
+        assert _api(person).get(url).status_code == 403
+        assert _api(person).post(url, {}, format="json").status_code == 403
+        assert _api(person).post(revoke).status_code == 403
+    assert Mandate.objects.get().is_active
+
+
+def test_the_mandates_api_refuses_bad_input(rws_officer, rvo_officer):
+    rws, rvo = _org(rws_officer), _org(rvo_officer)
+    url = reverse("api-mandate-list")
+    client = _api(rws_officer)
+    other = officer_of()
+    foreign_call = draft_call(officer=other)
+    cases = [
+        ({}, "principal"),
+        ({"principal": "x", "agent": rvo.pk}, "principal"),
+        # Not my authority: it does not exist for me.
+        ({"principal": _org(other).pk, "agent": rvo.pk}, "principal"),
+        ({"principal": rws.pk, "agent": rws.pk}, "agent"),
+        ({"principal": rws.pk, "agent": 999_999}, "agent"),
+        ({"principal": rws.pk, "agent": rvo.pk, "call": foreign_call.pk}, "call"),
+    ]
+    for data, field in cases:
+        response = client.post(url, data, format="json")
+        assert response.status_code == 400, (data, response.json())
+        assert field in response.json(), (data, response.json())
+    assert (
+        client.post(url, {"principal": rws.pk, "agent": rvo.pk}, format="json").status_code == 201
+    )
+    twice = client.post(url, {"principal": rws.pk, "agent": rvo.pk}, format="json")
+    assert (twice.status_code, twice.json()["code"]) == (400, "agent")
+    assert Mandate.objects.count() == 1
+    assert client.post(reverse("api-mandate-revoke", args=[999_999])).status_code == 404

@@ -349,3 +349,9 @@ def test_the_schema_documents_the_funding_endpoints(tmp_path):
     assert paths["/api/v1/trajectories/"]["get"]["tags"] == ["funding"]
     parameters = paths["/api/v1/funds/{code}/transactions/"]["get"]["parameters"]
     assert "call" in {parameter["name"] for parameter in parameters}
+    follow_up = paths["/api/v1/calls/{call_pk}/follow-up-purchases/"]
+    assert {"get", "post"} <= set(follow_up)
+    assert follow_up["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "$ref"
+    ].endswith("PurchaseCreateRequest")
+    assert {"201", "400", "404"} <= set(follow_up["post"]["responses"])
