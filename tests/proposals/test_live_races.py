@@ -84,9 +84,9 @@ def wait_for_receipts(pks: list[int], seconds: float) -> None:
 
 def mails_in(folder) -> int:
     """Django's file backend names a file by the second and the id of the backend object, so
-    two workers that mail in the same second may append to one file: count the messages (each
-    ends with a line of 79 dashes), not the files."""
-    return sum(path.read_bytes().count(b"\n" + b"-" * 79 + b"\n") for path in folder.iterdir())
+    two workers that mail in the same second may append to one file, their writes interleaved:
+    count the messages by their one Message-ID header each, not the files."""
+    return sum(path.read_bytes().count(b"\nMessage-ID: ") for path in folder.iterdir())
 
 
 def wait_for_mails(folder, count: int, seconds: float = 10) -> int:
