@@ -277,13 +277,16 @@ def kill_mid_report(own_workers, monkeypatch, settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.5
     sent = []
 
-    def to_own_queue(*args):
-        result = generate_parliament_report.apply_async(args, queue=own_workers.queue)
+    publish = generate_parliament_report.apply_async
+
+    def to_own_queue(args=None, kwargs=None, **options):
+        result = publish(args, kwargs, **{**options, "queue": own_workers.queue})
         sent.append(result.id)
         return result
 
-    # The request goes through the normal service; its message to this test's own queue.
-    monkeypatch.setattr(generate_parliament_report, "delay", to_own_queue)
+    # The request goes through the normal service and its outbox; its message to this test's
+    # own queue (not to the session's shared worker, which would make it meanwhile).
+    monkeypatch.setattr(generate_parliament_report, "apply_async", to_own_queue)
     first = own_workers(JOB_HEARTBEAT_SECONDS="0.5")
     story = scenario(trajectories=3)
     report, created = report_request_now(story.staff)
