@@ -147,6 +147,10 @@ def as_upload(data: bytes, name: str = "plan.pdf") -> SimpleUploadedFile:
 )
 def test_active_content_is_refused_and_nothing_is_stored(make, said, settings):
     settings.LANGUAGE_CODE = "en"
+    # The PDF check on its own: where a ClamAV daemon runs (CI), its heuristics refuse some of
+    # these files first, as a virus (the scan comes first), which is a refusal too.
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
     proposal = complete_draft()
     before = proposal.attachments.count()
 
