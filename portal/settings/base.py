@@ -38,7 +38,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSECURE_DEV_SECRET_KEY = "django-insecure-innovatieloket-development-only"
 SECRET_KEY = env("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 DEBUG: bool = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The embedded default also answers Django's test client ("testserver"), so that a quick
+# `Client().get("/")` in `manage.py shell` works on a fresh clone; production sets its own.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # Open data (OCDS): every ocid starts with this prefix. The default is a placeholder; a real
