@@ -58,9 +58,6 @@ def applications_for_review() -> QuerySet[CoFinancingApplication]:
     ).select_related("round", "round__fund", "call", "authority", "submitted_by", "decided_by")
 
 
-applications_to_review = applications_for_review
-
-
 def application_by_pk(pk: int) -> CoFinancingApplication | None:
     return CoFinancingApplication.objects.select_related("call", "round").filter(pk=pk).first()
 

@@ -38,7 +38,7 @@ from ..selectors.budget import (
     use_per_year,
 )
 from ..selectors.cofinancing import (
-    applications_to_review,
+    applications_for_review,
     applications_with_call,
     recent_applications,
 )
@@ -197,7 +197,7 @@ def _require_ministry_staff(request) -> None:
 @login_required
 def review(request):
     _require_ministry_staff(request)
-    applications = applications_to_review()
+    applications = applications_for_review()
     page = Paginator(applications.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
