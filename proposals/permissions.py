@@ -13,7 +13,7 @@ which the ranking and the advice ask too.
 
 import rules
 
-from calls.permissions import is_officer_of
+from calls.permissions import is_officer_of, manages_call
 from portal.models import Role
 from portal.permissions import is_applicant
 
@@ -100,3 +100,17 @@ rules.add_perm("proposals.start_proposal", is_applicant)
 rules.add_perm("proposals.decide_proposal", is_opened & is_call_officer_for_submitted)
 # The opening record of a phase: its officers and its committee.
 rules.add_perm("proposals.view_opening", is_officer_of_phase | is_on_committee_of_phase)
+
+
+@rules.predicate
+def letter_of_own_company(user, letter) -> bool:
+    return letter is not None and is_company_member(user, letter.proposal.company_id)
+
+
+@rules.predicate
+def letter_of_managed_call(user, letter) -> bool:
+    return letter is not None and manages_call(user, letter.proposal.call)
+
+
+# A decision letter: the company it is addressed to, and the officers who run the call.
+rules.add_perm("proposals.view_letter", letter_of_own_company | letter_of_managed_call)

@@ -211,3 +211,50 @@ def open_due_phases() -> int:
     from .services.opening import phases_open_due
 
     return phases_open_due()
+
+
+@shared_task(name="proposals.make_decision_letter", acks_late=True, time_limit=300, **RETRY)
+def make_decision_letter(proposal_id: int) -> str:
+    """The numbered decision letter of one company (PDF, private), then its e-mail."""
+    from .services.letters import decision_letter_make
+
+    letter = decision_letter_make(proposal_id=proposal_id)
+    return letter.number if letter else ""
+
+
+@shared_task(name="proposals.send_decision_letter", **RETRY)
+def send_decision_letter(letter_id: int) -> int:
+    """E-mail the decision letter as PDF to the company's people; exactly once."""
+    from .models import DecisionLetter
+    from .services.letters import decision_letter_claim_sent, decision_letter_unclaim_sent
+
+    letter = DecisionLetter.objects.select_related(
+        "proposal__call__authority", "proposal__phase", "proposal__company"
+    ).get(pk=letter_id)
+    if letter.sent_at or not letter.pdf:
+        return 0
+    proposal = letter.proposal
+    recipients = sorted(
+        set(
+            proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    context = {"letter": letter, "proposal": proposal, "site_url": site_url()}
+    with translation.override(letter.language):
+        subject = render_to_string("proposals/email/letter_subject.txt", context).strip()
+        body = render_to_string("proposals/email/letter_body.txt", context)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    letter.pdf.open("rb")
+    try:
+        message.attach(letter.filename, letter.pdf.read(), "application/pdf")
+    finally:
+        letter.pdf.close()
+    if not decision_letter_claim_sent(letter_id=letter.pk):
+        return 0
+    try:
+        return message.send()
+    except Exception:
+        decision_letter_unclaim_sent(letter_id=letter.pk)
+        raise

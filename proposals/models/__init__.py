@@ -17,6 +17,7 @@ from .assessment import (
     DeputyDecision,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
+from .letter import DecisionLetter, LetterSequence
 from .opening import ImmutableRecord, Opening, OpeningEntry
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
@@ -33,9 +34,11 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "CriterionScore",
+    "DecisionLetter",
     "Deliverable",
     "DeputyDecision",
     "ImmutableRecord",
+    "LetterSequence",
     "Opening",
     "OpeningEntry",
     "Proposal",

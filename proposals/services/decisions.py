@@ -166,6 +166,7 @@ def proposal_award(
         contract_awarded.send(sender=Contract, contract=contract, actor=actor)
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)
+        _letters_once_decided(phase)
     return contract
 
 
@@ -181,6 +182,7 @@ def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Prop
         _decide(proposal, actor, motivation, Proposal.Status.REJECTED)
         _finish_phase_if_decided(phase, actor)
         _tell_company_on_commit(proposal)
+        _letters_once_decided(phase)
     return proposal
 
 
@@ -220,6 +222,14 @@ def _tell_company_on_commit(proposal: Proposal) -> None:
     from ..tasks import send_decision
 
     outbox_enqueue(send_decision, proposal.pk)
+
+
+def _letters_once_decided(phase: Phase) -> None:
+    """Once every proposal of the phase is decided, each company gets its letter."""
+    from .letters import decision_letters_schedule, phase_is_decided
+
+    if phase_is_decided(phase):
+        decision_letters_schedule(phase=phase)
 
 
 def _add_months(start: date, months: int) -> date:

@@ -1,0 +1,99 @@
+"""The decision as a document: one numbered letter per company per decision of a phase.
+
+A letter states the decision (award, not awarded, not eligible), the company's own scores per
+criterion with the committee's motivation, its rank, and for a company that was not awarded
+the winning proposals' scores and relative advantages, the standstill period and the
+remedies. The PDF is kept in private storage; only the company itself and the call's officers
+may read it (``proposals.view_letter``).
+
+Numbers run per contracting authority and calendar year without gaps: a ``LetterSequence``
+row per (authority, year) is locked while the next number is taken, in the transaction that
+creates the letter, so two workers making letters at once never share or skip a number.
+"""
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation
+
+from .proposal import Proposal, private_storage
+
+
+class LetterSequence(models.Model):
+    """The last letter number an authority gave out in a year."""
+
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="letter_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}/{self.year}: {self.last}"
+
+
+class DecisionLetter(models.Model):
+    class Decision(models.TextChoices):
+        AWARD = "award", _("award")
+        NOT_AWARDED = "not_awarded", _("not awarded")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="letters")
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    # The moment of the decision this letter states: a task run twice makes one letter, a
+    # later decision on the same proposal (after an upheld objection) makes a new one.
+    decided_at = models.DateTimeField(_("decided at"))
+    language = models.CharField(_("language"), max_length=5)
+    standstill_ends_on = models.DateField(_("end of the standstill period"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="letters/%Y/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The first download by someone of the company: the officer sees it was read.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["proposal", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "year", "sequence"], name="letter_number_once_per_authority"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "decided_at"], name="letter_once_per_decision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def filename(self) -> str:
+        return f"besluit-{self.number}.pdf"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def is_award(self) -> bool:
+        return self.decision == self.Decision.AWARD
+
+
+auditlog.register(DecisionLetter)

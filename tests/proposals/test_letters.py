@@ -1,0 +1,117 @@
+"""Decision letters: numbered, in the company's language, with its own scores and the
+winners' relative advantages, and never another company's scores beyond that."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from proposals.models import DecisionLetter
+
+from .letters import decided_phase
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(letter: DecisionLetter) -> str:
+    letter.pdf.open("rb")
+    try:
+        return "\n".join(
+            page.extract_text() for page in PdfReader(BytesIO(letter.pdf.read())).pages
+        )
+    finally:
+        letter.pdf.close()
+
+
+def test_deciding_the_last_proposal_makes_a_letter_for_every_company(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase()
+    letters = {letter.proposal_id: letter for letter in DecisionLetter.objects.all()}
+    assert set(letters) == {world.winner.pk, world.runner_up.pk, world.not_eligible.pk}
+    assert letters[world.winner.pk].decision == DecisionLetter.Decision.AWARD
+    assert letters[world.runner_up.pk].decision == DecisionLetter.Decision.NOT_AWARDED
+    assert letters[world.not_eligible.pk].decision == DecisionLetter.Decision.NOT_ELIGIBLE
+    numbers = sorted(letter.sequence for letter in letters.values())
+    assert numbers == [1, 2, 3]
+    assert len({letter.number for letter in letters.values()}) == 3
+    # Each company got its letter by e-mail, with the PDF.
+    letter_mails = [m for m in mailoutbox if "B-" in m.subject]
+    assert len(letter_mails) == 3
+    assert all(m.attachments[0][2] == "application/pdf" for m in letter_mails)
+    assert all(letter.sent_at for letter in DecisionLetter.objects.all())
+
+
+def motivation(proposal, criterion) -> str:
+    return f"Motivatie-{proposal.pk}-{criterion.pk}"
+
+
+def test_a_rejected_company_reads_its_own_scores_and_the_winners_advantages(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase()
+    letter = DecisionLetter.objects.get(proposal=world.runner_up)
+    text = " ".join(pdf_text(letter).split())
+    impact, feasibility, economy = world.criteria
+    # Its own scores per criterion with the committee's motivation, and its rank.
+    for criterion in world.criteria:
+        assert motivation(world.runner_up, criterion) in text
+    for score in ("7 / 10", "9 / 10", "6 / 10"):
+        assert score in text
+    assert letter.number in text
+    # The winner: its name and where it scored higher, with the motivation for the winner.
+    assert world.winner.company.name in text
+    assert motivation(world.winner, impact) in text
+    assert motivation(world.winner, economy) in text
+    # Not where the winner scored lower (feasibility: 8 against 9).
+    assert motivation(world.winner, feasibility) not in text
+    # Never the other rejected company's scores or motivation.
+    assert world.not_eligible.company.name not in text
+    for criterion in world.criteria:
+        assert motivation(world.not_eligible, criterion) not in text
+    # The standstill period and the remedies.
+    assert letter.standstill_ends_on is not None
+
+
+def test_the_winner_letter_names_no_other_company(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase()
+    text = " ".join(pdf_text(DecisionLetter.objects.get(proposal=world.winner)).split())
+    for other in (world.runner_up, world.not_eligible):
+        assert other.company.name not in text
+        for criterion in world.criteria:
+            assert motivation(other, criterion) not in text
+
+
+def test_the_not_eligible_letter_gives_the_reason_and_a_company_abroad_reads_english(
+    django_capture_on_commit_callbacks,
+):
+    from portal.models import Organisation
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world = decided_phase()
+    Organisation.objects.filter(pk=world.not_eligible.company_id).update(country="BE")
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    letter = DecisionLetter.objects.get(proposal=world.not_eligible)
+    assert letter.language == "en"
+    text = " ".join(pdf_text(letter).split())
+    assert "not eligible" in text
+    assert "Below the minimum" in text
+    assert world.runner_up.company.name not in text
+    dutch = DecisionLetter.objects.get(proposal=world.runner_up)
+    assert dutch.language == "nl"
+    assert "Uw voorstel is niet gegund" in " ".join(pdf_text(dutch).split())
+
+
+def test_running_the_task_twice_makes_one_letter(django_capture_on_commit_callbacks):
+    from proposals.tasks import make_decision_letter
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase()
+        first = DecisionLetter.objects.get(proposal=world.runner_up)
+        assert make_decision_letter(world.runner_up.pk) == first.number
+    assert DecisionLetter.objects.filter(proposal=world.runner_up).count() == 1
