@@ -4,7 +4,7 @@ procurement officer's.
 
 from django.urls import path
 
-from .views import assessor, chair, company, officer, opening
+from .views import assessor, chair, company, letters, officer, opening
 
 app_name = "proposals"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         "proposals/<int:pk>/documents/<int:attachment_pk>/", company.attachment, name="attachment"
     ),
     path("proposals/<int:pk>/withdraw/", company.withdraw, name="withdraw"),
+    path("proposals/<int:pk>/letters/<int:letter_pk>/", letters.letter, name="letter"),
     path("proposals/deliverables/<int:deliverable_pk>/", company.deliver, name="deliver"),
     path("assessment/", assessor.committee_home, name="committee_home"),
     path("assessment/<int:seat_pk>/code/", assessor.code_of_conduct, name="code_of_conduct"),

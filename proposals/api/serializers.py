@@ -16,7 +16,7 @@ from calls.models import Call, Criterion, Phase, Question
 from calls.selectors.calls import phases_of_published_calls
 from portal.money import MONEY_DIGITS
 
-from ..models import Assessment, Assignment, Attachment, Proposal
+from ..models import Assessment, Assignment, Attachment, DecisionLetter, Proposal
 from ..services.submission import phase_deadline, questions_for
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -479,3 +479,39 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
+
+
+class DecisionLetterSerializer(serializers.ModelSerializer):
+    """A decision letter: its number, the decision, whether it was sent and read, and where
+    to download the PDF (the company it is addressed to and the call's officers only)."""
+
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    submission_number = serializers.CharField(source="proposal.submission_number", read_only=True)
+    company = serializers.CharField(source="proposal.company.name", read_only=True)
+    download_url = serializers.SerializerMethodField(help_text=_("The letter as PDF."))
+
+    class Meta:
+        model = DecisionLetter
+        fields = [
+            "id",
+            "number",
+            "proposal",
+            "submission_number",
+            "company",
+            "decision",
+            "language",
+            "standstill_ends_on",
+            "created_at",
+            "sent_at",
+            "read_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, letter) -> str | None:
+        if not letter.pdf:
+            return None
+        url = reverse("api-letter-download", kwargs={"pk": letter.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url

@@ -2,16 +2,17 @@
 
 URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
 api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail,
-api-phase-start-assessment.
+api-phase-start-assessment, api-letter-list, api-letter-detail, api-letter-download.
 """
 
 from rest_framework.routers import SimpleRouter
 
-from .views import AssessmentViewSet, PhaseViewSet, ProposalViewSet
+from .views import AssessmentViewSet, DecisionLetterViewSet, PhaseViewSet, ProposalViewSet
 
 router = SimpleRouter()
 router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("phases", PhaseViewSet, basename="api-phase")
+router.register("letters", DecisionLetterViewSet, basename="api-letter")
 
 urlpatterns = router.urls

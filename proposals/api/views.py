@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from calls.models import Phase
@@ -28,11 +29,13 @@ from calls.selectors.calls import calls_with_authority, phases_with_call
 from portal.api.filters import FilterBackend, IdFilter
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
+from portal.files import file_response
 from portal.permissions import can
 
-from ..models import Proposal
+from ..models import DecisionLetter, Proposal
 from ..permissions import is_company_member
 from ..selectors.assessment import assignments_for_member, no_assignments, own_assignment
+from ..selectors.letters import letter_by_pk, letters_visible_to, no_letters
 from ..selectors.proposals import (
     no_proposals,
     proposals_visible_in_list,
@@ -41,6 +44,7 @@ from ..selectors.proposals import (
 )
 from ..services.assessment import assessment_open, assessment_save
 from ..services.decisions import proposal_award, proposal_reject
+from ..services.letters import decision_letter_mark_read
 from ..services.submission import (
     proposal_save_draft,
     proposal_start,
@@ -52,6 +56,7 @@ from .serializers import (
     AssessmentStartSerializer,
     AssignmentSerializer,
     DecisionInputSerializer,
+    DecisionLetterSerializer,
     ErrorSerializer,
     ProposalCreateSerializer,
     ProposalDetailSerializer,
@@ -404,3 +409,89 @@ class PhaseViewSet(AuditActorMixin, viewsets.GenericViewSet):
         return Response(
             AssessmentStartSerializer(result, context=self.get_serializer_context()).data
         )
+
+
+# --- Decision letters --------------------------------------------------------------------------
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for the PDF with ``Accept: application/pdf``; the view returns it."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class LetterFilter(django_filters.FilterSet):
+    proposal = IdFilter(field_name="proposal_id", label=_("Proposal id"))
+    phase = IdFilter(field_name="proposal__phase_id", label=_("Phase id"))
+
+    class Meta:
+        model = DecisionLetter
+        fields = ["proposal", "phase"]
+
+
+LETTER_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The letter's id.")
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Decision letters: my company's, or those of the calls I run"),
+        responses={200: DecisionLetterSerializer(many=True), **_errors(401)},
+    ),
+    retrieve=extend_schema(
+        summary=_("One decision letter"),
+        parameters=[LETTER_ID],
+        responses={200: DecisionLetterSerializer, **_errors(401, 404)},
+    ),
+    download=extend_schema(
+        summary=_("The decision letter as PDF; a first download by the company marks it read"),
+        parameters=[LETTER_ID],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **_errors(401, 404),
+        },
+    ),
+)
+@extend_schema(tags=["proposals"])
+class DecisionLetterViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = DecisionLetterSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = LetterFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return no_letters()
+        return letters_visible_to(self.request.user)
+
+    def get_object(self) -> DecisionLetter:
+        """The letter if this person may read it; anyone else's does not exist (404)."""
+        letter = letter_by_pk(int(self.kwargs["pk"]))
+        if letter is None or not can(self.request.user, "proposals.view_letter", letter):
+            raise Http404
+        return letter
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
+    def download(self, request, pk=None):
+        letter = self.get_object()
+        if not letter.pdf:
+            raise Http404
+        response = file_response(letter.pdf, filename=letter.filename)
+        decision_letter_mark_read(letter=letter, actor=request.user)
+        return response

@@ -270,6 +270,10 @@ def letters_visible_to(user: User) -> QuerySet[DecisionLetter]:
     )
 
 
+def no_letters() -> QuerySet[DecisionLetter]:
+    return DecisionLetter.objects.none()
+
+
 def letter_by_pk(pk: int) -> DecisionLetter | None:
     return (
         DecisionLetter.objects.select_related(

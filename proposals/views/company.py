@@ -33,6 +33,7 @@ from ..selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_with_contract,
 )
+from ..selectors.letters import letters_of_proposal
 from ..selectors.proposals import (
     answers_for_display,
     proposals_of_company_member,
@@ -317,6 +318,7 @@ def detail(request, pk: int):
         "attachments": _attachments(proposal),
         "contract": contract,
         "decided": proposal.status in (Proposal.Status.AWARDED, Proposal.Status.REJECTED),
+        "letters": list(letters_of_proposal(proposal)) if is_member else [],
     }
     return render(request, "proposals/company/detail.html", context)
 

@@ -69,6 +69,7 @@ from ..selectors.contracts import (
     contracts_with_proposal,
     deliverables_with_contract,
 )
+from ..selectors.letters import letters_of_phase
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
 from ..selectors.ranking import ranking_for
@@ -254,6 +255,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "budget_left": capacity.budget_left,
         "awarded": capacity.awarded,
         "awards_left": capacity.awards_left,
+        "letters": list(letters_of_phase(phase)),
         **forms,
     }
     return render(request, "proposals/officer/phase.html", context)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from portal.identity.models import ApiToken
 from portal.models import Role
-from proposals.models import Advice, Assignment, ConflictDeclaration
+from proposals.models import Advice, Assignment, ConflictDeclaration, DecisionLetter
 from reporting.models import Export, ParliamentReport
 from tests.calls.factories import officer_of
 from tests.conftest import login_verified
@@ -105,6 +105,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api-participation-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-participation-withdraw": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-phase-start-assessment": (401, 405, 405, 405, 405, 405, 405, 405, 405),
+    "api-letter-detail": (401, 200, 404, 200, 404, 404, 404, 404, 404),
+    "api-letter-download": (401, 200, 404, 200, 404, 404, 404, 404, 404),
+    "api-letter-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-proposal-decision": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-proposal-detail": (401, 200, 404, 200, 404, 404, 404, 404, 404),
     "api-proposal-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -246,6 +249,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:opening": (302, 404, 404, 200, 404, 200, 200, 404, 404),
     "proposals:ranking": (302, 404, 404, 404, 404, 404, 200, 404, 404),
     "proposals:receipt": (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:letter": (302, 200, 404, 200, 404, 404, 404, 404, 404),
     "proposals:reopen": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:start": (302, 200, 200, 403, 403, 403, 403, 403, 403),
     "proposals:submit": (302, 302, 404, 404, 404, 404, 404, 404, 404),
@@ -301,6 +305,18 @@ def _world(world):
     company_person = proposal.person
     # The receipt as the task keeps it (the page would otherwise render it on the spot).
     proposal.receipt.save("ontvangstbevestiging.pdf", ContentFile(b"%PDF-1.4 ontvangst"))
+    # The company's decision letter as the task keeps it.
+    letter = DecisionLetter.objects.create(
+        proposal=proposal,
+        authority_id=call.authority_id,
+        year=2026,
+        sequence=1,
+        number="B-matrix-1",
+        decision=DecisionLetter.Decision.AWARD,
+        decided_at=timezone.now(),
+        language="nl",
+    )
+    letter.pdf.save("besluit.pdf", ContentFile(b"%PDF-1.4 besluit"))
     api_key_for(company_person)
     people = {
         "anonymous": None,
@@ -329,6 +345,7 @@ def _world(world):
         "token": ApiToken.objects.filter(user=company_person).first(),
         "membership": membership,
         "document_pk": 999_999,
+        "letter": letter,
     }
     return people, objects
 
@@ -351,6 +368,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
                 target = objects["call"]
             elif name.startswith("api-proposal"):
                 target = objects["proposal"]
+            elif name.startswith("api-letter"):
+                target = objects["letter"]
             elif name.startswith("api-phase"):
                 target = objects["phase"]
             elif name in ("api-token-revoke", "identity:api_token_revoke"):
@@ -372,6 +391,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             values[key] = objects["attachment"].pk
         elif key == "deliverable_pk":
             values[key] = objects["deliverable"].pk
+        elif key == "letter_pk":
+            values[key] = objects["letter"].pk
         elif key == "contract_pk":
             values[key] = objects["contract"].pk
         elif key in (
