@@ -6,6 +6,7 @@
   committees, contracts); calls answers for clarification questions and closing calls.
   Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
   name for tests and styling).
+- ``call_sections(request, call, phases)``: the results per phase on the public call page.
 - ``requires_two_factor(user)``: a committee seat needs the second factor, also an
   independent expert's, who holds no role that would ask for it.
 
@@ -364,3 +365,21 @@ def officer_tasks(user, now: datetime) -> list[dict]:
 
 def requires_two_factor(user) -> bool:
     return CommitteeMember.objects.filter(user=user).exists()
+
+
+def call_sections(request, call, phases) -> list[dict]:
+    """The public call page: per phase the proposals received (after its deadline) and, once
+    the decisions are final, the companies awarded with amount and date."""
+    from .selectors.results import call_results
+
+    if not call.is_public:
+        return []
+    results = call_results(call, phases)
+    if not any(result.opened for result in results):
+        return []
+    return [
+        {
+            "template": "proposals/public/_results.html",
+            "context": {"call": call, "results": results},
+        }
+    ]
