@@ -17,11 +17,20 @@ from .assessment import (
     DeputyDecision,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
+from .decision import (
+    DECISION_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    Decision,
+    Objection,
+    ObjectionDocument,
+)
 from .opening import ImmutableRecord, Opening, OpeningEntry
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
+    "DECISION_TRANSITIONS",
+    "OBJECTION_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
     "Advice",
     "Assessment",
@@ -33,9 +42,12 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "CriterionScore",
+    "Decision",
     "Deliverable",
     "DeputyDecision",
     "ImmutableRecord",
+    "Objection",
+    "ObjectionDocument",
     "Opening",
     "OpeningEntry",
     "Proposal",
