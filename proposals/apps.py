@@ -15,8 +15,10 @@ class ProposalsConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             receivers,
         )
+        from .signals import decision_intended
 
         call_ended.connect(receivers.refuse_while_contracts_run, dispatch_uid="proposals.ended")
+        decision_intended.connect(receivers.letters_once_decided, dispatch_uid="proposals.letters")
 
     def navigation(self, user) -> list[dict]:
         from .hooks import navigation

@@ -17,7 +17,7 @@ from calls.permissions import is_officer_of, manages_call
 from portal.models import Role
 from portal.permissions import is_applicant
 
-from .models import Committee, CommitteeMember, Proposal
+from .models import Committee, CommitteeMember, Decision, Objection, Proposal
 from .selectors.assessment import is_cleared_for
 from .selectors.opening import phase_is_opened
 
@@ -114,3 +114,47 @@ def letter_of_managed_call(user, letter) -> bool:
 
 # A decision letter: the company it is addressed to, and the officers who run the call.
 rules.add_perm("proposals.view_letter", letter_of_own_company | letter_of_managed_call)
+
+
+# --- Decisions and objections ------------------------------------------------------------------
+
+
+@rules.predicate
+def of_own_company_decision(user, decision: Decision | None) -> bool:
+    return decision is not None and is_company_member(user, decision.proposal.company_id)
+
+
+@rules.predicate
+def is_intended_decision(user, decision: Decision | None) -> bool:
+    return decision is not None and decision.in_standstill
+
+
+@rules.predicate
+def is_officer_of_decision(user, decision: Decision | None) -> bool:
+    return decision is not None and is_officer_of(user, decision.proposal.call.authority_id)
+
+
+@rules.predicate
+def of_own_company_objection(user, objection: Objection | None) -> bool:
+    return objection is not None and is_company_member(user, objection.decision.proposal.company_id)
+
+
+@rules.predicate
+def is_officer_of_objection(user, objection: Objection | None) -> bool:
+    return objection is not None and is_officer_of(
+        user, objection.decision.proposal.call.authority_id
+    )
+
+
+@rules.predicate
+def is_open_objection(user, objection: Objection | None) -> bool:
+    return objection is not None and objection.is_open
+
+
+# A decision and its feedback (own scores per criterion, the committee's motivation): the
+# company it is about and the call's officers; nobody else, and no company another's.
+rules.add_perm("proposals.view_decision", of_own_company_decision | is_officer_of_decision)
+rules.add_perm("proposals.lodge_objection", of_own_company_decision & is_intended_decision)
+rules.add_perm("proposals.view_objection", of_own_company_objection | is_officer_of_objection)
+rules.add_perm("proposals.answer_objection", is_officer_of_objection & is_open_objection)
+rules.add_perm("proposals.withdraw_objection", of_own_company_objection & is_open_objection)

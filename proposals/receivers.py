@@ -1,4 +1,5 @@
-"""Proposals' answers to the calls app's signals. Connected in ProposalsConfig.ready."""
+"""Proposals' answers to signals (the calls app's and its own). Connected in
+ProposalsConfig.ready."""
 
 from django.utils.translation import ngettext
 
@@ -21,3 +22,10 @@ def refuse_while_contracts_run(sender, *, call, **kwargs) -> None:
             % {"count": running},
             code="contracts_running",
         )
+
+
+def letters_once_decided(sender, *, decision, **kwargs) -> None:
+    """An intended decision: once the phase is decided, every company gets its letter."""
+    from .services.letters import decision_letters_schedule
+
+    decision_letters_schedule(phase=decision.phase)

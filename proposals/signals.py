@@ -14,3 +14,17 @@ deliverable_accepted = Signal()
 # A contract was completed or terminated; what it did not pay is free again.
 # Arguments: contract, actor, reason.
 contract_ended = Signal()
+# The officer decided on a proposal: an intended decision (award, rejection or not eligible)
+# whose standstill period now runs. One per proposal decided; the letters (one per company
+# per decision) hang on it. Arguments: decision, actor.
+decision_intended = Signal()
+# The standstill passed without an open objection: the decision is final (an award has its
+# contract now). Arguments: decision, actor (the officer who decided; the beat task acts
+# for them).
+decision_finalised = Signal()
+# An upheld objection withdrew the intended decision. Arguments: decision, actor, reason.
+decision_withdrawn = Signal()
+# A company lodged an objection to an intended decision. Arguments: objection, actor.
+objection_lodged = Signal()
+# An objection was dismissed, upheld or withdrawn by its company. Arguments: objection, actor.
+objection_answered = Signal()

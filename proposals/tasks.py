@@ -127,7 +127,8 @@ def send_decision(proposal_id: int) -> int:
             )
         )
     )
-    context = {"proposal": proposal, "site_url": site_url()}
+    decision = proposal.decisions.order_by("-decided_at", "-pk").first()
+    context = {"proposal": proposal, "decision": decision, "site_url": site_url()}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("proposals/email/decision_subject.txt", context).strip()
         body = render_to_string("proposals/email/decision_body.txt", context)
@@ -214,11 +215,11 @@ def open_due_phases() -> int:
 
 
 @shared_task(name="proposals.make_decision_letter", acks_late=True, time_limit=300, **RETRY)
-def make_decision_letter(proposal_id: int) -> str:
-    """The numbered decision letter of one company (PDF, private), then its e-mail."""
+def make_decision_letter(decision_id: int) -> str:
+    """The numbered letter on one company's decision (PDF, private), then its e-mail."""
     from .services.letters import decision_letter_make
 
-    letter = decision_letter_make(proposal_id=proposal_id)
+    letter = decision_letter_make(decision_id=decision_id)
     return letter.number if letter else ""
 
 
@@ -258,3 +259,36 @@ def send_decision_letter(letter_id: int) -> int:
     except Exception:
         decision_letter_unclaim_sent(letter_id=letter.pk)
         raise
+
+
+@shared_task(name="proposals.finalise_decisions", soft_time_limit=50, time_limit=60)
+def finalise_decisions() -> int:
+    """Run by Celery beat: intended decisions whose standstill passed become final (an award
+    gets its contract), unless an objection in their phase is open."""
+    from .services.decisions import decisions_finalise_due
+
+    return decisions_finalise_due()
+
+
+@shared_task(name="proposals.send_objection_update", **RETRY)
+def send_objection_update(objection_id: int) -> int:
+    """Tell the company (and, for a new objection, the call's contact) where its objection
+    stands: lodged (with the receipt), dismissed, upheld or withdrawn."""
+    from .models import Objection
+
+    objection = Objection.objects.select_related(
+        "decision__proposal__call__authority", "decision__proposal__company"
+    ).get(pk=objection_id)
+    proposal = objection.decision.proposal
+    recipients = set(
+        proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
+            "user__email", flat=True
+        )
+    )
+    if objection.is_open:
+        recipients.add(proposal.call.contact_email)
+    context = {"objection": objection, "proposal": proposal, "site_url": site_url()}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("proposals/email/objection_subject.txt", context).strip()
+        body = render_to_string("proposals/email/objection_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients)).send()

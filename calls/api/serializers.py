@@ -35,7 +35,7 @@ from ..selectors.calls import (
     no_calls,
 )
 from ..selectors.mandates import possible_agents
-from ..services.lifecycle import CALL_FIELDS
+from ..services.lifecycle import CALL_FIELDS, standstill_problem
 
 # --- Reading -----------------------------------------------------------------------------------
 
@@ -385,6 +385,12 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
             for name in ("participation_deadline", "max_partners"):
                 if not current(name) and name not in errors:
                     errors[name] = [_("An innovation partnership needs this.")]
+        if problem := standstill_problem(
+            instrument=instrument or "",
+            days=current("standstill_days"),
+            reason=current("standstill_reason") or "",
+        ):
+            errors["standstill_days"] = [problem]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

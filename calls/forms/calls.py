@@ -13,7 +13,7 @@ from portal.models import Organisation
 from portal.templatetags.portal import euro
 
 from ..models import Call, Criterion, Phase, Prize, Question, RequiredDocument
-from ..services.lifecycle import AMENDABLE_FIELDS, CALL_FIELDS, DraftRows
+from ..services.lifecycle import AMENDABLE_FIELDS, CALL_FIELDS, DraftRows, standstill_problem
 
 FIELDSET_TEMPLATE = "calls/officer/field_fieldset.html"
 
@@ -51,6 +51,8 @@ CALL_WIDGETS = {
     "deadline": DateTimeLocalInput(),
     "questions_deadline": DateTimeLocalInput(),
     "participation_deadline": DateTimeLocalInput(),
+    "standstill_days": forms.NumberInput(attrs={"min": "0", "max": "365"}),
+    "standstill_reason": forms.Textarea(attrs={"rows": 3}),
 }
 CALL_HELP_TEXTS = {
     "questions_deadline": _(
@@ -112,6 +114,13 @@ class CallForm(forms.ModelForm):
                 "questions_deadline",
                 _("The deadline for questions must not lie after the deadline."),
             )
+        standstill = standstill_problem(
+            instrument=self.instrument,
+            days=cleaned.get("standstill_days"),
+            reason=cleaned.get("standstill_reason", ""),
+        )
+        if standstill and "standstill_days" in self.fields:
+            self.add_error("standstill_days", standstill)
         if self.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
             self._clean_partnership(cleaned, deadline)
         else:

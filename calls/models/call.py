@@ -130,6 +130,20 @@ class Call(models.Model):
         choices=TieBreak.choices,
         default=TieBreak.HEAVIEST_CRITERION,
     )
+    # The standstill between an intended decision and the contract (Aw 2012 art. 2.127).
+    standstill_days = models.PositiveSmallIntegerField(
+        _("standstill period (calendar days)"),
+        default=20,
+        help_text=_(
+            "Calendar days between the intended decision and the contract, during which "
+            "companies may object. At least 20 for an innovation partnership."
+        ),
+    )
+    standstill_reason = models.TextField(
+        _("reason for a shorter standstill period"),
+        blank=True,
+        help_text=_("Required when the period is shorter than 20 days."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -35,6 +35,35 @@ from ..signals import call_ended
 from ..structures import STRUCTURES
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
+# The standstill between an intended award and the contract: 20 calendar days by default; an
+# innovation partnership may not go below it (Aw 2012 art. 2.127), SBIR and prize
+# competitions may, down to 0, with a stated reason.
+STANDSTILL_DEFAULT_DAYS = 20
+STANDSTILL_MAX_DAYS = 365
+
+
+def standstill_problem(*, instrument: str, days: int | None, reason: str = "") -> str | None:
+    """Why ``days`` cannot be the standstill period of a call of ``instrument``; else None."""
+    if days is None:
+        return None
+    if days > STANDSTILL_MAX_DAYS:
+        return _("The standstill period can be at most %(max)d days.") % {
+            "max": STANDSTILL_MAX_DAYS
+        }
+    if days >= STANDSTILL_DEFAULT_DAYS:
+        return None
+    if instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        return _(
+            "An innovation partnership needs a standstill period of at least %(min)d calendar "
+            "days (Aanbestedingswet 2012, art. 2.127)."
+        ) % {"min": STANDSTILL_DEFAULT_DAYS}
+    if not (reason or "").strip():
+        return _("State the reason for a standstill period shorter than %(min)d days.") % {
+            "min": STANDSTILL_DEFAULT_DAYS
+        }
+    return None
+
+
 # The main fields of a call that its officers set while it is a draft: the page's form and the
 # API's serializer offer these, and call_update_draft writes only these.
 CALL_FIELDS = (
@@ -53,6 +82,8 @@ CALL_FIELDS = (
     "consortium_allowed",
     "blind_assessment",
     "tie_break",
+    "standstill_days",
+    "standstill_reason",
 )
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
@@ -284,6 +315,10 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
     now = now or timezone.now()
     problems = []
     phases = list(call.phases.prefetch_related("criteria", "prizes"))
+    if problem := standstill_problem(
+        instrument=call.instrument, days=call.standstill_days, reason=call.standstill_reason
+    ):
+        problems.append(problem)
     if not phases:
         problems.append(_("The call has no phase."))
     phase_total = sum((p.budget for p in phases), Decimal("0.00"))

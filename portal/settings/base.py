@@ -351,6 +351,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.open_due_phases",
         "schedule": float(env("OPEN_DUE_PHASES_SECONDS", "60")),
     },
+    # Intended decisions whose standstill passed without an open objection become final
+    # (an award gets its contract) within this many seconds after midnight.
+    "finalise-decisions": {
+        "task": "proposals.finalise_decisions",
+        "schedule": float(env("FINALISE_DECISIONS_SECONDS", "300")),
+    },
     # The progress report for parliament over the quarter that just ended, at 06:00 on the
     # first day of each quarter; ministry staff get an e-mail when it is ready.
     # What the broker could not take right after a commit (see OUTBOX_*), sent again.

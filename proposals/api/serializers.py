@@ -498,7 +498,7 @@ class DecisionLetterSerializer(serializers.ModelSerializer):
             "proposal",
             "submission_number",
             "company",
-            "decision",
+            "kind",
             "language",
             "standstill_ends_on",
             "created_at",

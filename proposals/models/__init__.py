@@ -17,12 +17,21 @@ from .assessment import (
     DeputyDecision,
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
+from .decision import (
+    DECISION_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    Decision,
+    Objection,
+    ObjectionDocument,
+)
 from .letter import DecisionLetter, LetterSequence
 from .opening import ImmutableRecord, Opening, OpeningEntry
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
+    "DECISION_TRANSITIONS",
+    "OBJECTION_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
     "Advice",
     "Assessment",
@@ -34,11 +43,14 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "CriterionScore",
+    "Decision",
     "DecisionLetter",
     "Deliverable",
     "DeputyDecision",
     "ImmutableRecord",
     "LetterSequence",
+    "Objection",
+    "ObjectionDocument",
     "Opening",
     "OpeningEntry",
     "Proposal",

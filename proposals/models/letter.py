@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation
 
+from .decision import Decision
 from .proposal import Proposal, private_storage
 
 
@@ -38,19 +39,15 @@ class LetterSequence(models.Model):
 
 
 class DecisionLetter(models.Model):
-    class Decision(models.TextChoices):
-        AWARD = "award", _("award")
-        NOT_AWARDED = "not_awarded", _("not awarded")
-        NOT_ELIGIBLE = "not_eligible", _("not eligible")
-
+    # One letter per decision: a task run twice makes one letter; a new decision on the same
+    # proposal (after an upheld objection withdrew the first) gets a new letter.
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="letters")
     authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("letter number"), max_length=40, unique=True)
-    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
-    # The moment of the decision this letter states: a task run twice makes one letter, a
-    # later decision on the same proposal (after an upheld objection) makes a new one.
+    kind = models.CharField(_("decision"), max_length=20, choices=Decision.Kind.choices)
     decided_at = models.DateTimeField(_("decided at"))
     language = models.CharField(_("language"), max_length=5)
     standstill_ends_on = models.DateField(_("end of the standstill period"), null=True, blank=True)
@@ -71,9 +68,6 @@ class DecisionLetter(models.Model):
             models.UniqueConstraint(
                 fields=["authority", "year", "sequence"], name="letter_number_once_per_authority"
             ),
-            models.UniqueConstraint(
-                fields=["proposal", "decided_at"], name="letter_once_per_decision"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +87,7 @@ class DecisionLetter(models.Model):
 
     @property
     def is_award(self) -> bool:
-        return self.decision == self.Decision.AWARD
+        return self.kind == Decision.Kind.AWARD
 
 
 auditlog.register(DecisionLetter)

@@ -22,6 +22,7 @@ from ..models import (
     Assessment,
     ConsensusScore,
     CriterionScore,
+    Decision,
     DecisionLetter,
     Proposal,
 )
@@ -58,7 +59,7 @@ class LetterContent:
     proposal: Proposal
     call: Call
     phase: Phase
-    decision: str
+    decision: Decision
     lines: list[CriterionLine]
     weighted: Decimal | None
     rank: int | None
@@ -71,21 +72,11 @@ class LetterContent:
 
     @property
     def is_award(self) -> bool:
-        return self.decision == DecisionLetter.Decision.AWARD
+        return self.decision.kind == Decision.Kind.AWARD
 
     @property
     def is_not_awarded(self) -> bool:
-        return self.decision == DecisionLetter.Decision.NOT_AWARDED
-
-
-def letter_decision(proposal: Proposal, advice: Advice | None) -> str:
-    """Award, not awarded (eligible, but others ranked higher), or not eligible."""
-    if proposal.is_awarded:
-        return DecisionLetter.Decision.AWARD
-    row = _row(advice, proposal.pk)
-    if row is None or not row.get("eligible"):
-        return DecisionLetter.Decision.NOT_ELIGIBLE
-    return DecisionLetter.Decision.NOT_AWARDED
+        return self.decision.kind == Decision.Kind.REJECTION
 
 
 def letter_language(company: Organisation) -> str:
@@ -128,25 +119,25 @@ def _motivations(proposal_ids: list[int], phase: Phase) -> dict[tuple[int, int],
     return found
 
 
-def letter_winners(proposal: Proposal) -> QuerySet[Proposal]:
-    """The proposals of the phase that were awarded (or are to be): the letter names them."""
-    return (
-        Proposal.objects.filter(phase_id=proposal.phase_id, status=Proposal.Status.AWARDED)
-        .exclude(pk=proposal.pk)
-        .select_related("company")
-    )
+def letter_winners(decision: Decision) -> list[Proposal]:
+    """The proposals of the phase that are (to be) awarded: the letter names them."""
+    return [
+        award.proposal
+        for award in Decision.objects.filter(phase_id=decision.phase_id, kind=Decision.Kind.AWARD)
+        .exclude(status=Decision.Status.WITHDRAWN)
+        .exclude(proposal_id=decision.proposal_id)
+        .select_related("proposal__company")
+    ]
 
 
-def letter_content(
-    proposal: Proposal, *, standstill_ends_on: date | None = None, number: str = ""
-) -> LetterContent:
-    """Everything the letter to this proposal's company states."""
+def letter_content(decision: Decision, *, number: str = "") -> LetterContent:
+    """Everything the letter on this decision states to the proposal's company."""
+    proposal = decision.proposal
     phase = proposal.phase
     call = proposal.call
     advice = Advice.objects.filter(committee__phase=phase).first()
     criteria = list(phase.criteria.all())
-    decision = letter_decision(proposal, advice)
-    winners = [] if decision == DecisionLetter.Decision.AWARD else list(letter_winners(proposal))
+    winners = [] if decision.is_award else letter_winners(decision)
     texts = _motivations([proposal.pk] + [w.pk for w in winners], phase)
     own_row = _row(advice, proposal.pk)
 
@@ -198,7 +189,7 @@ def letter_content(
         reasons=_reasons(phase, own_lines, _decimal(own_row, "weighted")),
         winners=winner_rows,
         is_partnership=call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP,
-        standstill_ends_on=standstill_ends_on,
+        standstill_ends_on=decision.standstill_ends_on if decision.standstill_days else None,
         number=number,
     )
 
@@ -243,7 +234,7 @@ def letters_of_proposal(proposal: Proposal) -> QuerySet[DecisionLetter]:
 def letters_of_phase(phase: Phase) -> QuerySet[DecisionLetter]:
     """The officer's overview: every letter of the phase with its company, one query."""
     return (
-        DecisionLetter.objects.filter(proposal__phase=phase)
+        DecisionLetter.objects.filter(decision__phase=phase)
         .select_related("proposal__company", "read_by")
         .order_by("proposal__submission_number", "-created_at", "-pk")
     )

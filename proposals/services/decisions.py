@@ -1,9 +1,16 @@
 """The officer's decisions per proposal, the contracts they create, and deliverables.
 
+A decision is intended first (``Decision``, see proposals/models/decision.py): award and
+rejection record it with the end of the standstill period, and send ``decision_intended``.
+``decisions_finalise_due`` (the beat task ``finalise-decisions``) makes it final once the
+period has passed without an open objection in the phase: only then is an award's contract
+made and its money committed in the ledger.
+
 Awards of one phase are serialised by locking the phase row: two officers awarding the
 last place or the last euro at the same moment cannot both succeed.
 """
 
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase
-from calls.services.lifecycle import call_cancel, call_mark_awarded
+from calls.services.lifecycle import STANDSTILL_DEFAULT_DAYS, call_cancel, call_mark_awarded
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
@@ -23,9 +30,18 @@ from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import Advice, Contract, Deliverable, Proposal
+from ..models import Advice, Contract, Decision, Deliverable, Objection, Proposal
 from ..selectors.capacity import phase_capacity
-from ..signals import contract_awarded, contract_ended, deliverable_accepted
+from ..signals import (
+    contract_awarded,
+    contract_ended,
+    decision_finalised,
+    decision_intended,
+    decision_withdrawn,
+    deliverable_accepted,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _require_officer(actor: User, proposal: Proposal) -> None:
@@ -112,10 +128,30 @@ def milestone_schedule(
     return rows
 
 
+def standstill_days_for(call: Call) -> int:
+    """The call's standstill period; never below the legal 20 days for a partnership."""
+    days = call.standstill_days
+    if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
+        days = max(days, STANDSTILL_DEFAULT_DAYS)
+    return days
+
+
+def _not_decided_yet(proposal: Proposal) -> None:
+    """A proposal has one standing decision; a second is refused (a double click too)."""
+    if proposal.decisions.exclude(status=Decision.Status.WITHDRAWN).exists():
+        raise DomainError(
+            _("%(proposal)s already has a decision.") % {"proposal": proposal}, code="decided"
+        )
+
+
 def proposal_award(
     *, proposal: Proposal, actor: User, motivation: str, amount: Decimal | None = None
-) -> Contract:
-    """Award within the phase's budget and planned number of awards; creates the contract."""
+) -> Decision:
+    """The intended award, within the phase's budget and planned number of awards.
+
+    The contract follows when the standstill period has passed without an open objection
+    (``decisions_finalise_due``); with a period of 0 days at once.
+    """
     _require_officer(actor, proposal)
     if not motivation.strip():
         raise DomainError(_("Motivate the decision."), code="motivation")
@@ -124,6 +160,7 @@ def proposal_award(
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         # The state first: a double click on the last award reads "already awarded".
         states.check(proposal, Proposal.Status.AWARDED)
+        _not_decided_yet(proposal)
         _require_eligible(_signed_advice(phase), proposal)
         amount = amount if amount is not None else proposal.requested_amount
         if amount is None or amount <= 0:
@@ -151,26 +188,12 @@ def proposal_award(
                 % {"left": capacity.budget_left, "amount": amount},
                 code="budget",
             )
-        _decide(proposal, actor, motivation, Proposal.Status.AWARDED)
-        start = timezone.localdate()
-        end = _add_months(start, phase.duration_months)
-        contract = Contract.objects.create(
-            proposal=proposal, amount=amount, start_date=start, end_date=end
-        )
-        for kind, name, due, part in milestone_schedule(phase, amount, start, end):
-            # One by one, not in bulk: each milestone gets its entry in the audit trail.
-            Deliverable.objects.create(
-                contract=contract, kind=kind, name=name, due_date=due, amount=part
-            )
-        # The ledger commits the amount in this same transaction; a refusal undoes the award.
-        contract_awarded.send(sender=Contract, contract=contract, actor=actor)
-        _finish_phase_if_decided(phase, actor)
-        _tell_company_on_commit(proposal)
-        _letters_once_decided(phase)
-    return contract
+        decision = _intend(proposal, phase, actor, motivation, Decision.Kind.AWARD, amount)
+    return decision
 
 
-def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Proposal:
+def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Decision:
+    """The intended rejection; "not eligible" when the signed advice found it so."""
     _require_officer(actor, proposal)
     if not motivation.strip():
         raise DomainError(_("Motivate the decision."), code="motivation")
@@ -178,24 +201,138 @@ def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Prop
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         states.check(proposal, Proposal.Status.REJECTED)
-        _signed_advice(phase)
-        _decide(proposal, actor, motivation, Proposal.Status.REJECTED)
-        _finish_phase_if_decided(phase, actor)
-        _tell_company_on_commit(proposal)
-        _letters_once_decided(phase)
-    return proposal
+        _not_decided_yet(proposal)
+        advice = _signed_advice(phase)
+        row = next((r for r in advice.ranking if r.get("proposal") == proposal.pk), None)
+        kind = (
+            Decision.Kind.NOT_ELIGIBLE
+            if row is not None and not row.get("eligible")
+            else Decision.Kind.REJECTION
+        )
+        decision = _intend(proposal, phase, actor, motivation, kind, None)
+    return decision
 
 
-def _decide(proposal: Proposal, actor: User, motivation: str, to_state: str) -> None:
-    proposal.decision_motivation = motivation.strip()
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    states.transition(
-        proposal,
-        to_state,
-        actor=actor,
-        extra_fields=["decision_motivation", "decided_by", "decided_at", "updated_at"],
+def _intend(
+    proposal: Proposal,
+    phase: Phase,
+    actor: User,
+    motivation: str,
+    kind: str,
+    amount: Decimal | None,
+) -> Decision:
+    days = standstill_days_for(proposal.call)
+    today = timezone.localdate()
+    decision = Decision.objects.create(
+        proposal=proposal,
+        phase=phase,
+        kind=kind,
+        amount=amount,
+        motivation=motivation.strip(),
+        standstill_days=days,
+        standstill_ends_on=Decision.standstill_end(today, days),
+        decided_by=actor,
     )
+    proposal.decision_motivation = decision.motivation
+    proposal.decided_by = actor
+    proposal.decided_at = decision.decided_at
+    proposal.save(update_fields=["decision_motivation", "decided_by", "decided_at", "updated_at"])
+    decision_intended.send(sender=Decision, decision=decision, actor=actor)
+    _tell_company_on_commit(proposal)
+    if days == 0:
+        # No standstill (a stated reason on the call): final at once.
+        _finalise(decision, phase)
+    return decision
+
+
+def _finalise(decision: Decision, phase: Phase) -> None:
+    """Make an intended decision final; an award gets its contract and the ledger commits.
+
+    The caller holds the phase's lock. The officer who decided is the actor: the beat task
+    concludes the contract on their behalf.
+    """
+    actor = decision.decided_by
+    proposal = Proposal.objects.select_for_update().get(pk=decision.proposal_id)
+    decision.proposal = proposal  # the caller's decision shows the proposal's new state
+    to_state = Proposal.Status.AWARDED if decision.is_award else Proposal.Status.REJECTED
+    states.transition(proposal, to_state, actor=actor, extra_fields=["updated_at"])
+    decision.finalised_at = timezone.now()
+    states.transition(decision, Decision.Status.FINAL, actor=actor, extra_fields=["finalised_at"])
+    if decision.is_award:
+        assert decision.amount is not None
+        start = timezone.localdate()
+        end = _add_months(start, phase.duration_months)
+        contract = Contract.objects.create(
+            proposal=proposal, amount=decision.amount, start_date=start, end_date=end
+        )
+        for kind, name, due, part in milestone_schedule(phase, decision.amount, start, end):
+            # One by one, not in bulk: each milestone gets its entry in the audit trail.
+            Deliverable.objects.create(
+                contract=contract, kind=kind, name=name, due_date=due, amount=part
+            )
+        # The ledger commits the amount in this same transaction; a refusal undoes it.
+        contract_awarded.send(sender=Contract, contract=contract, actor=actor)
+    decision_finalised.send(sender=Decision, decision=decision, actor=actor)
+    _finish_phase_if_decided(phase, actor)
+
+
+def phase_has_open_objection(phase_id: int) -> bool:
+    return Objection.objects.filter(
+        decision__phase_id=phase_id,
+        decision__status=Decision.Status.INTENDED,
+        status=Objection.Status.OPEN,
+    ).exists()
+
+
+def decisions_finalise_due(*, today: date | None = None) -> int:
+    """Finalise every intended decision whose standstill has passed, phase by phase.
+
+    A phase with an open objection waits: none of its decisions becomes final (and no
+    contract is made) until the objection is answered. Safe to run on several workers: a
+    phase locked by another run is skipped (``skip_locked``). Returns how many it finalised.
+    """
+    today = today or timezone.localdate()
+    due = Decision.objects.filter(status=Decision.Status.INTENDED, standstill_ends_on__lt=today)
+    finalised = 0
+    for phase_id in sorted(set(due.values_list("phase_id", flat=True))):
+        try:
+            with transaction.atomic():
+                phase = (
+                    Phase.objects.select_for_update(skip_locked=True).filter(pk=phase_id).first()
+                )
+                if phase is None or phase_has_open_objection(phase_id):
+                    continue
+                for decision in due.filter(phase_id=phase_id).select_for_update().order_by("pk"):
+                    _finalise(decision, phase)
+                    finalised += 1
+        except DomainError:
+            # E.g. the ledger refused the commitment: the phase waits for the officer, and
+            # the next run tries again.
+            logger.exception("Could not finalise the decisions of phase %s", phase_id)
+    return finalised
+
+
+def phase_decisions_withdraw(*, phase: Phase, actor: User, reason: str) -> int:
+    """Withdraw every intended decision of the phase (an upheld objection); the caller
+    holds the phase's lock. The proposals await a new decision."""
+    withdrawn = 0
+    for decision in (
+        Decision.objects.select_for_update()
+        .filter(phase=phase, status=Decision.Status.INTENDED)
+        .order_by("pk")
+    ):
+        decision.withdrawn_at = timezone.now()
+        decision.withdrawal_reason = reason
+        states.transition(
+            decision,
+            Decision.Status.WITHDRAWN,
+            actor=actor,
+            extra_fields=["withdrawn_at", "withdrawal_reason"],
+        )
+        decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
+        _tell_company_on_commit(decision.proposal)
+        withdrawn += 1
+    return withdrawn
 
 
 def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
@@ -222,14 +359,6 @@ def _tell_company_on_commit(proposal: Proposal) -> None:
     from ..tasks import send_decision
 
     outbox_enqueue(send_decision, proposal.pk)
-
-
-def _letters_once_decided(phase: Phase) -> None:
-    """Once every proposal of the phase is decided, each company gets its letter."""
-    from .letters import decision_letters_schedule, phase_is_decided
-
-    if phase_is_decided(phase):
-        decision_letters_schedule(phase=phase)
 
 
 def _add_months(start: date, months: int) -> date:

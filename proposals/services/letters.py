@@ -1,17 +1,17 @@
 """Decision letters: numbering, making the PDF, sending it, and recording that it was read.
 
-A letter is made per company once its phase's decision is taken (``decision_letters_schedule``
-enqueues one task per proposal). The task calls ``decision_letter_make``: it takes the next
+A letter is made per company once its phase's decisions are intended
+(``decision_letters_schedule``, on the ``decision_intended`` signal, enqueues one task per
+decision). The task calls ``decision_letter_make``: it takes the next
 number of the authority's year and creates the letter in one transaction (so a number is
 never lost or shared), then renders the PDF in the company's language and keeps it in private
 storage, then enqueues the e-mail. Running it twice makes one letter.
 """
 
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -19,12 +19,9 @@ from calls.models import Phase
 from portal.models import User
 from portal.services.outbox import outbox_enqueue
 
-from ..models import DecisionLetter, LetterSequence, Proposal
+from ..models import Decision, DecisionLetter, LetterSequence, Proposal
 from ..permissions import is_company_member
-from ..selectors.letters import letter_content, letter_decision, letter_language
-
-# The standstill period until the decision's own model states it (art. 2.127 Aw 2012).
-DEFAULT_STANDSTILL_DAYS = 20
+from ..selectors.letters import letter_content, letter_language
 
 
 def letter_number_next(*, authority_id: int, year: int) -> int:
@@ -46,82 +43,76 @@ def letter_number_format(*, authority_id: int, year: int, sequence: int) -> str:
     return f"B-{authority_id:04d}-{year}-{sequence:05d}"
 
 
-def standstill_end_for(proposal: Proposal) -> date | None:
-    """The last day of the standstill period the letter states."""
-    if proposal.decided_at is None:
-        return None
-    return timezone.localdate(proposal.decided_at) + timedelta(days=DEFAULT_STANDSTILL_DAYS)
-
-
 def decision_letters_schedule(*, phase: Phase) -> int:
-    """Enqueue one letter task per decided proposal of the phase; call in the deciding
-    transaction (the tasks leave after its commit). Returns how many were enqueued."""
+    """Once every proposal of the phase that went to the committee has its (intended)
+    decision, enqueue one letter task per standing decision that has no letter yet: a letter
+    to a company that was not awarded names the winners, so the phase must be decided first.
+    Call inside the deciding transaction; the tasks leave after its commit."""
     from ..tasks import make_decision_letter
 
-    proposals = Proposal.objects.filter(
-        phase=phase, status__in=[Proposal.Status.AWARDED, Proposal.Status.REJECTED]
-    ).values_list("pk", flat=True)
+    standing = ~Q(decisions__status=Decision.Status.WITHDRAWN) & Q(decisions__isnull=False)
+    undecided = (
+        Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT)
+        .exclude(pk__in=Proposal.objects.filter(standing).values("pk"))
+        .exists()
+    )
+    if undecided:
+        return 0
+    pending = (
+        Decision.objects.filter(phase=phase, letter__isnull=True)
+        .exclude(status=Decision.Status.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
     count = 0
-    for pk in proposals:
+    for pk in pending:
         outbox_enqueue(make_decision_letter, pk)
         count += 1
     return count
 
 
-def phase_is_decided(phase: Phase) -> bool:
-    """Every proposal of the phase that went to the committee has its decision."""
-    return not Proposal.objects.filter(
-        phase=phase, status=Proposal.Status.UNDER_ASSESSMENT
-    ).exists() and (
-        Proposal.objects.filter(
-            phase=phase, status__in=[Proposal.Status.AWARDED, Proposal.Status.REJECTED]
-        ).exists()
-    )
-
-
 def render_letter_pdf(letter: DecisionLetter) -> bytes:
     from weasyprint import HTML
 
-    proposal = letter.proposal
+    decision = letter.decision
+    proposal = decision.proposal
     with translation.override(letter.language):
-        content = letter_content(
-            proposal, standstill_ends_on=letter.standstill_ends_on, number=letter.number
-        )
+        content = letter_content(decision, number=letter.number)
         html = render_to_string(
             "proposals/pdf/decision_letter.html",
             {
                 "letter": letter,
                 "content": content,
+                "decision": decision,
                 "proposal": proposal,
                 "call": proposal.call,
                 "phase": proposal.phase,
-                "authority": proposal.call.authority,
                 "company": proposal.company,
             },
         )
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def decision_letter_make(*, proposal_id: int) -> DecisionLetter | None:
-    """The letter for the proposal's current decision: numbered, rendered, kept, then mailed."""
-    from ..models import Advice
+def decision_letter_make(*, decision_id: int) -> DecisionLetter | None:
+    """The letter on this decision: numbered, rendered, kept, then mailed. Idempotent."""
     from ..tasks import send_decision_letter
 
-    proposal = Proposal.objects.select_related(
-        "call__authority", "phase", "company", "decided_by"
-    ).get(pk=proposal_id)
-    if not proposal.is_decided or proposal.decided_at is None:
-        return None  # decided no longer (withdrawn meanwhile): nothing to write about
-    authority_id = proposal.call.authority_id
     with transaction.atomic():
-        letter = DecisionLetter.objects.filter(
-            proposal=proposal, decided_at=proposal.decided_at
-        ).first()
+        # The decision's row is the lock: two runs of the task make one letter.
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("proposal__call__authority", "proposal__phase", "proposal__company")
+            .get(pk=decision_id)
+        )
+        letter = DecisionLetter.objects.filter(decision=decision).first()
         if letter is None:
-            year = timezone.localdate(proposal.decided_at).year
+            if decision.is_withdrawn:
+                return None  # withdrawn before its letter was made: nothing to state
+            proposal = decision.proposal
+            authority_id = proposal.call.authority_id
+            year = timezone.localdate(decision.decided_at).year
             sequence = letter_number_next(authority_id=authority_id, year=year)
-            advice = Advice.objects.filter(committee__phase_id=proposal.phase_id).first()
             letter = DecisionLetter.objects.create(
+                decision=decision,
                 proposal=proposal,
                 authority_id=authority_id,
                 year=year,
@@ -129,12 +120,14 @@ def decision_letter_make(*, proposal_id: int) -> DecisionLetter | None:
                 number=letter_number_format(
                     authority_id=authority_id, year=year, sequence=sequence
                 ),
-                decision=letter_decision(proposal, advice),
-                decided_at=proposal.decided_at,
+                kind=decision.kind,
+                decided_at=decision.decided_at,
                 language=letter_language(proposal.company),
-                standstill_ends_on=standstill_end_for(proposal),
+                standstill_ends_on=decision.standstill_ends_on
+                if decision.standstill_days
+                else None,
             )
-    letter.proposal = proposal
+    letter.decision = decision
     if not letter.pdf:
         _store_pdf(letter, render_letter_pdf(letter))
     if letter.sent_at is None:

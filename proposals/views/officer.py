@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -69,6 +70,7 @@ from ..selectors.contracts import (
     contracts_with_proposal,
     deliverables_with_contract,
 )
+from ..selectors.decisions import standing_decision
 from ..selectors.letters import letters_of_phase
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
@@ -562,16 +564,30 @@ def officer_decide(request, pk: int):
         except DomainError as error:
             _put_on_form(form, error, DECISION_ERROR_FIELDS)
         else:
-            if form.is_award:
+            decision = standing_decision(proposal)
+            if decision is not None and decision.is_intended:
+                if form.is_award:
+                    text = _(
+                        "%(number)s is to be awarded; the standstill period runs until "
+                        "%(end)s. The company is informed by e-mail."
+                    )
+                else:
+                    text = _(
+                        "%(number)s is not to be awarded; the standstill period runs until "
+                        "%(end)s. The company is informed by e-mail."
+                    )
+            elif form.is_award:
                 text = _("%(number)s is awarded; the company is informed by e-mail.")
             else:
                 text = _("%(number)s is not awarded; the company is informed by e-mail.")
-            messages.success(request, text % {"number": proposal.submission_number})
+            end = date_format(decision.standstill_ends_on) if decision else ""
+            messages.success(request, text % {"number": proposal.submission_number, "end": end})
             return redirect(_phase_url(phase, "decisions"))
     ranking = ranking_for(phase)
     row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
     advice = phase_advice(phase)
     capacity = phase_capacity(phase)
+    decision = standing_decision(proposal)
     context = {
         "proposal": proposal,
         "call": proposal.call,
@@ -591,7 +607,10 @@ def officer_decide(request, pk: int):
         "budget_left": capacity.budget_left,
         "awards_left": capacity.awards_left,
         "contract": contract_of(proposal),
-        "show_form": proposal.status == Proposal.Status.UNDER_ASSESSMENT or form.is_bound,
+        "decision": decision,
+        "objections": decision.objections.all() if decision else [],
+        "show_form": (proposal.status == Proposal.Status.UNDER_ASSESSMENT and decision is None)
+        or form.is_bound,
         "form": form,
     }
     return render(request, "proposals/officer/decide.html", context)

@@ -37,6 +37,12 @@ def draft_call(
         "questions_deadline": now + timedelta(days=40),
         **fields,
     }
+    if instrument != Call.Instrument.INNOVATION_PARTNERSHIP:
+        # Most tests decide and want the contract at once; the standstill has its own tests
+        # (tests/proposals/test_standstill.py), which ask for a period. A partnership keeps
+        # its legal 20 days.
+        values.setdefault("standstill_days", 0)
+        values.setdefault("standstill_reason", "Test zonder opschortingstermijn.")
     if instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         values.setdefault("participation_deadline", now + timedelta(days=31))
         values.setdefault("max_partners", 3)

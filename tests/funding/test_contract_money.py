@@ -83,7 +83,7 @@ def award(world, index=0, amount="20000.00") -> Contract:
         actor=world.officer,
         motivation="Beste plan",
         amount=Decimal(amount),
-    )
+    ).contract
 
 
 def accept(world, deliverable: Deliverable, index=0) -> Deliverable:

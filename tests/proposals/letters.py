@@ -57,10 +57,11 @@ def scored_advice(phase, scores: dict[Proposal, tuple[int, ...]], chair=None) ->
     return advice
 
 
-def decided_phase(*, decide: bool = True) -> SimpleNamespace:
-    """A call with three proposals in phase 1: one awarded, one not awarded (eligible, lower),
-    one not eligible (below the minimum). Scores per SCORES."""
-    call = published_call()
+def decided_phase(*, decide: bool = True, standstill_days: int = 20) -> SimpleNamespace:
+    """A call with three proposals in phase 1: one (intended to be) awarded, one not awarded
+    (eligible, lower), one not eligible (below the minimum). Scores per SCORES. The decisions
+    are intended: the standstill period of ``standstill_days`` runs."""
+    call = published_call(standstill_days=standstill_days, standstill_reason="")
     winner, runner_up, not_eligible = submitted_proposals(call, 3)
     phase = winner.phase
     criteria = list(phase.criteria.all())

@@ -288,7 +288,7 @@ def test_awards_within_budget_and_planned_number(setting):
     a, b, c, d = setting["proposals"]
     signed_advice(phase)
 
-    contract = proposal_award(proposal=a, actor=officer, motivation="Beste plan")
+    contract = proposal_award(proposal=a, actor=officer, motivation="Beste plan").contract
     assert contract.amount == a.requested_amount
     assert [(d.kind, d.amount) for d in contract.deliverables.order_by("due_date", "pk")] == [
         ("progress_report", Decimal("6000.00")),
@@ -355,7 +355,9 @@ def test_no_decision_before_the_chair_signs_the_advice(setting):
 
     signed_advice(setting["phase"])
     assert proposal_award(proposal=a, actor=officer, motivation="Beste plan").amount > 0
-    assert proposal_reject(proposal=b, actor=officer, motivation="Zwak").status == "rejected"
+    assert (
+        proposal_reject(proposal=b, actor=officer, motivation="Zwak").proposal.status == "rejected"
+    )
 
 
 def test_a_phase_without_a_committee_cannot_be_decided():

@@ -83,7 +83,7 @@ def test_an_award_creates_the_schedule_and_only_the_accepted_report_opens_the_ne
         signed_advice(phase)
         contract = proposal_award(
             proposal=proposal, actor=call.officer, motivation="Goed", amount=Decimal("33333.33")
-        )
+        ).contract
     plan, report = contract.deliverables.order_by("due_date", "pk")
     assert (plan.kind, plan.amount) == (Deliverable.Kind.PROGRESS_REPORT, Decimal("10000.00"))
     assert (report.kind, report.amount) == (
@@ -116,7 +116,7 @@ def awarded():
         call_close(call=call, actor=call.officer)
         assessment_open(phase=proposal.phase, actor=call.officer)
         signed_advice(proposal.phase)
-        contract = proposal_award(proposal=proposal, actor=call.officer, motivation="Goed")
+        contract = proposal_award(proposal=proposal, actor=call.officer, motivation="Goed").contract
     contract.person = proposal.person
     contract.officer = call.officer
     return contract

@@ -95,7 +95,7 @@ def test_the_api_lists_and_downloads_letters_with_the_pages_permissions(world):
     api = client_for(world.runner_up.person)
     listed = api.get(reverse("api-letter-list")).json()["results"]
     assert [row["number"] for row in listed] == [letter.number]
-    assert listed[0]["decision"] == "not_awarded"
+    assert listed[0]["kind"] == "rejection"
     response = api.get(listed[0]["download_url"])
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from proposals.models import DecisionLetter
+from proposals.models import Decision, DecisionLetter, LetterSequence
 
 from .letters import decided_phase
 
@@ -30,9 +30,11 @@ def test_deciding_the_last_proposal_makes_a_letter_for_every_company(
         world = decided_phase()
     letters = {letter.proposal_id: letter for letter in DecisionLetter.objects.all()}
     assert set(letters) == {world.winner.pk, world.runner_up.pk, world.not_eligible.pk}
-    assert letters[world.winner.pk].decision == DecisionLetter.Decision.AWARD
-    assert letters[world.runner_up.pk].decision == DecisionLetter.Decision.NOT_AWARDED
-    assert letters[world.not_eligible.pk].decision == DecisionLetter.Decision.NOT_ELIGIBLE
+    assert letters[world.winner.pk].kind == Decision.Kind.AWARD
+    assert letters[world.runner_up.pk].kind == Decision.Kind.REJECTION
+    assert letters[world.not_eligible.pk].kind == Decision.Kind.NOT_ELIGIBLE
+    # One letter per decision, each hanging on the intended decision.
+    assert all(letter.decision.is_intended for letter in letters.values())
     numbers = sorted(letter.sequence for letter in letters.values())
     assert numbers == [1, 2, 3]
     assert len({letter.number for letter in letters.values()}) == 3
@@ -71,8 +73,12 @@ def test_a_rejected_company_reads_its_own_scores_and_the_winners_advantages(
     assert world.not_eligible.company.name not in text
     for criterion in world.criteria:
         assert motivation(world.not_eligible, criterion) not in text
-    # The standstill period and the remedies.
-    assert letter.standstill_ends_on is not None
+    # The standstill period with its end date, and the remedies.
+    decision = letter.decision
+    assert letter.standstill_ends_on == decision.standstill_ends_on
+    assert decision.standstill_ends_on.strftime("%Y") in text
+    assert "bezwaar" in text
+    assert "klachtenmeldpunt" in text
 
 
 def test_the_winner_letter_names_no_other_company(django_capture_on_commit_callbacks):
@@ -112,6 +118,8 @@ def test_running_the_task_twice_makes_one_letter(django_capture_on_commit_callba
 
     with django_capture_on_commit_callbacks(execute=True):
         world = decided_phase()
-        first = DecisionLetter.objects.get(proposal=world.runner_up)
-        assert make_decision_letter(world.runner_up.pk) == first.number
+    first = DecisionLetter.objects.get(proposal=world.runner_up)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert make_decision_letter(first.decision_id) == first.number
     assert DecisionLetter.objects.filter(proposal=world.runner_up).count() == 1
+    assert LetterSequence.objects.get().last == 3

@@ -455,7 +455,7 @@ def test_an_officer_decides_after_the_advice_and_reviews_deliverables(verified_c
         )
         assert_links_open(client, rows)
 
-        contract = proposal_award(proposal=first, actor=officer, motivation="Sterk plan")
+        contract = proposal_award(proposal=first, actor=officer, motivation="Sterk plan").contract
         milestones = list(contract.deliverables.order_by("due_date", "pk"))
         for deliverable in milestones:
             deliverable_deliver(

@@ -152,7 +152,9 @@ def delivered(advised):
     """The first proposal awarded and its feasibility report delivered by the company."""
     assessing = advised
     proposal = assessing.proposals[0]
-    contract = proposal_award(proposal=proposal, actor=assessing.officer, motivation="Sterk plan")
+    contract = proposal_award(
+        proposal=proposal, actor=assessing.officer, motivation="Sterk plan"
+    ).contract
     deliverable = contract.deliverables.get(kind=Deliverable.Kind.FEASIBILITY_REPORT)
     deliverable_deliver(
         deliverable=deliverable, actor=proposal.person, upload=pdf_upload("haalbaarheid.pdf")
@@ -853,7 +855,7 @@ def test_no_file_no_download(advised):
     assessing = advised
     contract = proposal_award(
         proposal=assessing.proposals[0], actor=assessing.officer, motivation="Beste"
-    )
+    ).contract
     deliverable = contract.deliverables.get(kind=Deliverable.Kind.FEASIBILITY_REPORT)
     client = officer_client(assessing.officer)
     assert client.get(url("officer_review", deliverable_pk=deliverable.pk)).status_code == 200

@@ -174,7 +174,7 @@ def demo_like() -> dict:
             committee=committee, user=chair, role=CommitteeMember.Role.CHAIR
         )
         _advice(phase_1, chair)
-        contract = proposal_award(proposal=won, actor=officer, motivation="Beste plan")
+        contract = proposal_award(proposal=won, actor=officer, motivation="Beste plan").contract
         proposal_award(proposal=second, actor=officer, motivation="Tweede plan")
         proposal_reject(proposal=lost, actor=officer, motivation="Te weinig impact")
         milestone = contract.deliverables.order_by("due_date", "pk").first()

@@ -1,0 +1,233 @@
+"""The officer's decision per proposal, first intended (voorlopige gunning), and objections.
+
+A decision on a proposal is *intended* first: the company is told, and a standstill period
+runs (per call, ``Call.standstill_days``; at least 20 calendar days for an innovation
+partnership, Aw 2012 art. 2.127). During it the company may lodge an ``Objection``. Once the
+period has passed and no objection in the phase is open, the beat task ``finalise-decisions``
+makes the decision *final*: an award then gets its contract (and the ledger its commitment),
+the proposal becomes awarded or rejected. An upheld objection *withdraws* the phase's intended
+decisions: the proposals await a new decision.
+
+Other apps and modules hang their work on a ``Decision`` (the letters of issue 15 have a
+foreign key to it) and on the signals in ``proposals.signals`` (``decision_intended`` …).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Phase
+from portal import states
+from portal.money import MoneyField
+
+from .contract import Contract
+from .proposal import Proposal, private_storage
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        AWARD = "award", _("award")
+        REJECTION = "rejection", _("not awarded")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+
+    class Status(models.TextChoices):
+        INTENDED = "intended", _("intended")
+        FINAL = "final", _("final")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.INTENDED,
+        db_index=True,
+    )
+    # An award's contract amount; None for a rejection.
+    amount = MoneyField(_("amount (€)"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"))
+    standstill_days = models.PositiveSmallIntegerField(_("standstill period (calendar days)"))
+    # The last day of the standstill (Europe/Amsterdam); the decision is final after it.
+    standstill_ends_on = models.DateField(_("standstill period ends on"), db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    finalised_at = models.DateTimeField(_("final since"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["phase", "decided_at", "pk"]
+        indexes = [models.Index(fields=["phase", "status"])]
+        constraints = [
+            # At most one decision per proposal stands (intended or final); withdrawn ones stay.
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=~Q(status="withdrawn"),
+                name="decision_one_standing_per_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="award", amount__gt=0) | (~Q(kind="award") & Q(amount=None)),
+                name="decision_amount_only_for_award",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} – {self.get_kind_display()} ({self.get_status_display()})"
+
+    @staticmethod
+    def standstill_end(decided_on: date, days: int) -> date:
+        return decided_on + timedelta(days=days)
+
+    @property
+    def standstill_ends_at(self) -> datetime:
+        """The moment the period has passed: the end of its last day."""
+        return timezone.make_aware(
+            datetime.combine(self.standstill_ends_on + timedelta(days=1), time.min)
+        )
+
+    @property
+    def is_award(self) -> bool:
+        return self.kind == self.Kind.AWARD
+
+    @property
+    def is_intended(self) -> bool:
+        return self.status == self.Status.INTENDED
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def contract(self):
+        """The award's contract, once the decision is final (None before and for others)."""
+        if not (self.is_award and self.is_final):
+            return None
+        return Contract.objects.filter(proposal_id=self.proposal_id).first()
+
+    @property
+    def in_standstill(self) -> bool:
+        return self.is_intended and timezone.localdate() <= self.standstill_ends_on
+
+
+DECISION_TRANSITIONS: dict[str, set[str]] = {
+    Decision.Status.INTENDED: {Decision.Status.FINAL, Decision.Status.WITHDRAWN},
+    Decision.Status.FINAL: set(),
+    Decision.Status.WITHDRAWN: set(),
+}
+
+
+class Objection(models.Model):
+    """A company's objection to the intended decision on its proposal, and its answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DISMISSED = "dismissed", _("dismissed")
+        UPHELD = "upheld", _("upheld")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    TEXT_MAX_LENGTH = 20000
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    text = models.TextField(_("objection"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lodged_at = models.DateTimeField(_("lodged at"), default=timezone.now)
+    receipt = models.FileField(
+        _("receipt"), storage=private_storage, upload_to="objections/", blank=True
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["lodged_at", "pk"]
+        constraints = [
+            # One open objection per decision at a time.
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(status="open"),
+                name="objection_one_open_per_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_dismissed(self) -> bool:
+        return self.status == self.Status.DISMISSED
+
+    @property
+    def is_upheld(self) -> bool:
+        return self.status == self.Status.UPHELD
+
+
+OBJECTION_TRANSITIONS: dict[str, set[str]] = {
+    Objection.Status.OPEN: {
+        Objection.Status.DISMISSED,
+        Objection.Status.UPHELD,
+        Objection.Status.WITHDRAWN,
+    },
+    Objection.Status.DISMISSED: set(),
+    Objection.Status.UPHELD: set(),
+    Objection.Status.WITHDRAWN: set(),
+}
+
+
+class ObjectionDocument(models.Model):
+    """A document with an objection, checked and scanned like a proposal's attachment."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), storage=private_storage, upload_to="objections/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document of an objection")
+        verbose_name_plural = _("documents of objections")
+        ordering = ["objection", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+auditlog.register(Decision)
+auditlog.register(Objection)
+auditlog.register(ObjectionDocument)
+states.register(Decision, DECISION_TRANSITIONS)
+states.register(Objection, OBJECTION_TRANSITIONS)

@@ -1,0 +1,146 @@
+"""Reads of decisions, their standstill and objections, shared by pages, API and tasks.
+
+Who may see what is decided by ``portal.permissions.can`` (proposals/permissions.py); these
+selectors return, for a person who may, exactly the rows that person is entitled to: a
+company only its own proposal's decision and objections, its own scores.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+
+from calls.models import Call, Phase
+from portal.models import Role, User
+
+from ..models import Assessment, ConsensusScore, CriterionScore, Decision, Objection, Proposal
+
+
+def standing_decision(proposal: Proposal) -> Decision | None:
+    """The proposal's intended or final decision, if any (at most one stands)."""
+    return (
+        Decision.objects.filter(proposal=proposal)
+        .exclude(status=Decision.Status.WITHDRAWN)
+        .select_related("proposal__call")
+        .first()
+    )
+
+
+def decisions_of_proposal(proposal: Proposal) -> list[Decision]:
+    """Every decision on the proposal, newest first, withdrawn ones included."""
+    return list(
+        Decision.objects.filter(proposal=proposal)
+        .select_related("proposal__call")
+        .prefetch_related(
+            Prefetch(
+                "objections",
+                queryset=Objection.objects.prefetch_related("documents").order_by("lodged_at"),
+            )
+        )
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def standstill_end_of_phase(phase: Phase) -> date | None:
+    """The latest end of the standstill of the phase's intended decisions (None: none run)."""
+    return (
+        Decision.objects.filter(phase=phase, status=Decision.Status.INTENDED)
+        .order_by()
+        .aggregate(end=Min("standstill_ends_on"))["end"]
+    )
+
+
+def standstill_ends_by_phase(call: Call) -> dict[int, date]:
+    """Per phase of the call, the end of the standstill its intended decisions run (one query)."""
+    rows = (
+        Decision.objects.filter(phase__call=call, status=Decision.Status.INTENDED)
+        .order_by()
+        .values("phase_id")
+        .annotate(end=Min("standstill_ends_on"))
+    )
+    return {row["phase_id"]: row["end"] for row in rows}
+
+
+def decisions_for(user: User) -> QuerySet[Decision]:
+    """The decisions a person may see: of their own company's proposals, and of the calls
+    they manage as an officer. Withdrawn ones included, newest first."""
+    from calls.selectors.calls import calls_managed_by
+
+    companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
+    return (
+        Decision.objects.filter(
+            Q(proposal__company__in=companies)
+            | Q(proposal__call__in=calls_managed_by(user).values("pk"))
+        )
+        .select_related("proposal__call", "proposal__company", "phase")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def objections_of_phase(phase: Phase) -> list[Objection]:
+    return list(
+        Objection.objects.filter(decision__phase=phase)
+        .select_related("decision__proposal__company", "lodged_by")
+        .prefetch_related("documents")
+        .order_by("lodged_at")
+    )
+
+
+def objection_detail(pk: int) -> Objection | None:
+    return (
+        Objection.objects.select_related(
+            "decision__proposal__call__authority",
+            "decision__proposal__company",
+            "decision__phase",
+            "lodged_by",
+            "answered_by",
+        )
+        .prefetch_related("documents")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CriterionFeedback:
+    name: str
+    weight: int
+    score: Decimal | None
+    motivation: str
+
+
+def feedback_for(proposal: Proposal) -> list[CriterionFeedback]:
+    """The proposal's own scores per criterion with the committee's motivation.
+
+    The committee's consensus score where there is one, else the mean of the submitted
+    assessors' scores (their motivations joined). Only this proposal's rows are read.
+    """
+    criteria = list(proposal.phase.criteria.all())
+    consensus = {row.criterion_id: row for row in ConsensusScore.objects.filter(proposal=proposal)}
+    scores: dict[int, list[CriterionScore]] = {}
+    for row in CriterionScore.objects.filter(
+        assessment__assignment__proposal=proposal, assessment__status=Assessment.Status.SUBMITTED
+    ).order_by("pk"):
+        scores.setdefault(row.criterion_id, []).append(row)
+    feedback = []
+    for criterion in criteria:
+        agreed = consensus.get(criterion.pk)
+        own = scores.get(criterion.pk, [])
+        score: Decimal | None
+        if agreed is not None:
+            score, motivation = Decimal(agreed.score), agreed.motivation
+        elif own:
+            score = sum((Decimal(row.score) for row in own), Decimal(0)) / len(own)
+            motivation = "\n\n".join(row.motivation for row in own if row.motivation)
+        else:
+            score, motivation = None, ""
+        feedback.append(
+            CriterionFeedback(
+                name=str(criterion),
+                weight=criterion.weight,
+                score=score.quantize(Decimal("0.1")) if score is not None else None,
+                motivation=motivation,
+            )
+        )
+    return feedback
