@@ -38,3 +38,35 @@ def test_worker_renders_the_receipt_pdf_and_mails_it(live_worker):
     proposal.refresh_from_db()
     assert proposal.receipt.name.endswith(".pdf")
     assert (live_worker["files_dir"] / "private" / proposal.receipt.name).exists()
+
+
+@pytest.mark.live_worker
+def test_the_worker_makes_a_letter_for_every_company_of_a_decided_phase(live_worker):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from proposals.models import DecisionLetter
+
+    from .letters import decided_phase
+
+    world = decided_phase()
+    companies = {world.winner.pk, world.runner_up.pk, world.not_eligible.pk}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        letters = list(DecisionLetter.objects.exclude(pdf="").filter(sent_at__isnull=False))
+        if {letter.proposal_id for letter in letters} == companies:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the worker did not make and send every letter within two minutes")
+    assert sorted(letter.sequence for letter in letters) == [1, 2, 3]
+    runner_up = next(letter for letter in letters if letter.proposal_id == world.runner_up.pk)
+    stored = live_worker["files_dir"] / "private" / runner_up.pdf.name
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(stored.read_bytes())).pages)
+    text = " ".join(text.split())
+    assert runner_up.number in text
+    assert world.winner.company.name in text
+    assert world.not_eligible.company.name not in text
+    mails = list(live_worker["mail_dir"].iterdir())
+    assert any(runner_up.number.encode() in path.read_bytes() for path in mails)
