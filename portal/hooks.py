@@ -9,6 +9,8 @@ An app answers a hook by giving its AppConfig the method (each app's own answers
   datetime or None) and kind; each app answers only for its own objects;
 - ``home_sections(request)``: sections of the public home page, dicts with a template name
   and the context for it;
+- ``call_sections(call)``: sections of a call's public page (e.g. the standstill period of an
+  intended decision), dicts with a template name and the context for it;
 - ``requires_two_factor(user)``: True if the app holds something of this person's that needs
   the second factor even without a role that asks for it (a committee seat).
 
@@ -50,6 +52,11 @@ def tasks_for(user) -> list[dict]:
 def home_sections(request) -> list[dict]:
     """What the apps show on the home page, below the introduction."""
     return _answers("home_sections", request)
+
+
+def call_sections(call) -> list[dict]:
+    """What the apps show on a call's public page, below its phases."""
+    return _answers("call_sections", call)
 
 
 def two_factor_required_by_apps(user) -> bool:

@@ -32,3 +32,8 @@ class ProposalsConfig(AppConfig):
         from .hooks import tasks_for
 
         return tasks_for(user)
+
+    def call_sections(self, call) -> list[dict]:
+        from .hooks import call_sections
+
+        return call_sections(call)

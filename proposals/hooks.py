@@ -6,11 +6,13 @@
   committees, contracts); calls answers for clarification questions and closing calls.
   Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
   name for tests and styling).
+- ``call_sections(call)``: on a call's public page, the end of the standstill period of the
+  intended decisions per phase (one query).
 - ``requires_two_factor(user)``: a committee seat needs the second factor, also an
   independent expert's, who holds no role that would ask for it.
 
-Queries are per role, never per item: a company member costs four, a committee member two,
-an officer three, whatever the number of calls, proposals or assignments.
+Queries are per role, never per item: a company member costs five, a committee member two,
+an officer four, whatever the number of calls, proposals or assignments.
 """
 
 from datetime import datetime, time, timedelta
@@ -32,6 +34,11 @@ from .selectors.assessment import seats_of
 from .selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_to_review_for_officer,
+)
+from .selectors.decisions import (
+    intended_decisions_of_company_member,
+    open_objections_for_officer,
+    standstill_ends_by_phase,
 )
 from .selectors.proposals import proposals_of_company_member
 from .services.submission import phase_deadline
@@ -173,6 +180,19 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 "decision",
                 _("Read the decision on your proposal “%(title)s”") % {"title": proposal.title},
                 reverse("proposals:detail", kwargs={"pk": proposal.pk}),
+            )
+        )
+    for decision in intended_decisions_of_company_member(user):
+        tasks.append(
+            task(
+                "standstill",
+                _(
+                    "Read the intended decision on “%(title)s”: you may object until the "
+                    "standstill period ends"
+                )
+                % {"title": decision.proposal.title},
+                reverse("proposals:detail", kwargs={"pk": decision.proposal_id}),
+                decision.standstill_ends_at,
             )
         )
     return tasks
@@ -359,8 +379,34 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                 reverse("proposals:officer_review", kwargs={"deliverable_pk": deliverable.pk}),
             )
         )
+    for objection in open_objections_for_officer(user):
+        decision = objection.decision
+        tasks.append(
+            task(
+                "answer_objection",
+                _("Answer objection %(number)s of %(company)s (%(call)s)")
+                % {
+                    "number": objection.number,
+                    "company": decision.proposal.company.name,
+                    "call": decision.proposal.call.display_title,
+                },
+                reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
+                decision.standstill_ends_at,
+            )
+        )
     return tasks
 
 
 def requires_two_factor(user) -> bool:
     return CommitteeMember.objects.filter(user=user).exists()
+
+
+def call_sections(call) -> list[dict]:
+    """A call's public page: when the standstill of its intended decisions ends, per phase."""
+    ends = standstill_ends_by_phase(call)
+    if not ends:
+        return []
+    rows = [
+        {"phase": phase, "end": ends[phase.pk]} for phase in call.phases.all() if phase.pk in ends
+    ]
+    return [{"template": "proposals/public/_standstill.html", "context": {"rows": rows}}]

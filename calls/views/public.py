@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.hooks import call_sections
 from portal.permissions import can
 
 from ..api.filters import CallFilter
@@ -113,6 +114,7 @@ def call_detail_page(request, pk: int, slug: str):
             "is_following": user.is_authenticated and is_following(call=call, user=user),
             "can_ask_question": can(user, "calls.ask_question", call),
             **_partnership_context(call, user),
+            "sections": call_sections(call),
         },
     )
     if not call.is_public:

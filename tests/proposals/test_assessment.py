@@ -355,7 +355,9 @@ def test_no_decision_before_the_chair_signs_the_advice(setting):
 
     signed_advice(setting["phase"])
     assert proposal_award(proposal=a, actor=officer, motivation="Beste plan").amount > 0
-    assert proposal_reject(proposal=b, actor=officer, motivation="Zwak").proposal.status == "rejected"
+    assert (
+        proposal_reject(proposal=b, actor=officer, motivation="Zwak").proposal.status == "rejected"
+    )
 
 
 def test_a_phase_without_a_committee_cannot_be_decided():

@@ -152,7 +152,9 @@ def delivered(advised):
     """The first proposal awarded and its feasibility report delivered by the company."""
     assessing = advised
     proposal = assessing.proposals[0]
-    contract = proposal_award(proposal=proposal, actor=assessing.officer, motivation="Sterk plan").contract
+    contract = proposal_award(
+        proposal=proposal, actor=assessing.officer, motivation="Sterk plan"
+    ).contract
     deliverable = contract.deliverables.get(kind=Deliverable.Kind.FEASIBILITY_REPORT)
     deliverable_deliver(
         deliverable=deliverable, actor=proposal.person, upload=pdf_upload("haalbaarheid.pdf")
