@@ -2,16 +2,20 @@
 
 URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
 api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail,
-api-phase-start-assessment.
+api-phase-start-assessment, api-decision-list, api-decision-detail, api-decision-objections,
+api-objection-list, api-objection-detail, api-objection-answer, api-objection-withdraw.
 """
 
 from rest_framework.routers import SimpleRouter
 
+from .decisions import DecisionViewSet, ObjectionViewSet
 from .views import AssessmentViewSet, PhaseViewSet, ProposalViewSet
 
 router = SimpleRouter()
 router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("phases", PhaseViewSet, basename="api-phase")
+router.register("decisions", DecisionViewSet, basename="api-decision")
+router.register("objections", ObjectionViewSet, basename="api-objection")
 
 urlpatterns = router.urls

@@ -179,3 +179,28 @@ def intended_decisions_of_company_member(user: User) -> list[Decision]:
             status=Decision.Status.INTENDED, proposal__company__in=companies
         ).select_related("proposal__call")
     )
+
+
+def no_decisions() -> QuerySet[Decision]:
+    return Decision.objects.none()
+
+
+def no_objections() -> QuerySet[Objection]:
+    return Objection.objects.none()
+
+
+def objections_for(user: User) -> QuerySet[Objection]:
+    """The objections a person may see: their own company's, and those in the calls they
+    manage as an officer; newest first, with their documents (constant queries)."""
+    from calls.selectors.calls import calls_managed_by
+
+    companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
+    return (
+        Objection.objects.filter(
+            Q(decision__proposal__company__in=companies)
+            | Q(decision__proposal__call__in=calls_managed_by(user).values("pk"))
+        )
+        .select_related("decision__proposal__call", "decision__proposal__company")
+        .prefetch_related("documents")
+        .order_by("-lodged_at", "-pk")
+    )
