@@ -115,7 +115,8 @@ def detail(request, objection_pk: int):
         "proposal": proposal,
         "call": proposal.call,
         "decision": objection.decision,
-        "can_withdraw": can(request.user, "proposals.withdraw_objection", objection),
+        "can_withdraw": objection.is_open
+        and can(request.user, "proposals.withdraw_objection", objection),
     }
     return render(request, "proposals/company/objection.html", context)
 
@@ -171,7 +172,7 @@ def officer_answer(request, objection_pk: int):
         request.user, "calls.manage_call", objection.decision.proposal.call
     ):
         raise Http404
-    can_answer = can(request.user, "proposals.answer_objection", objection)
+    can_answer = objection.is_open and can(request.user, "proposals.answer_objection", objection)
     form = ObjectionAnswerForm(request.POST or None)
     if request.method == "POST" and can_answer and form.is_valid():
         answer = form.cleaned_data["answer"]
