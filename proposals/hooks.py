@@ -6,12 +6,14 @@
   committees, contracts); calls answers for clarification questions and closing calls.
   Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
   name for tests and styling).
-- ``call_sections(request, call, phases)``: the results per phase on the public call page.
+- ``call_sections(request, call, phases)``: on a call's public page, the end of the standstill
+  period of the intended decisions per phase (one query) and the results per phase: the
+  proposals received, the companies awarded once the decisions are final (two queries).
 - ``requires_two_factor(user)``: a committee seat needs the second factor, also an
   independent expert's, who holds no role that would ask for it.
 
-Queries are per role, never per item: a company member costs four, a committee member two,
-an officer three, whatever the number of calls, proposals or assignments.
+Queries are per role, never per item: a company member costs five, a committee member two,
+an officer four, whatever the number of calls, proposals or assignments.
 """
 
 from datetime import datetime, time, timedelta
@@ -33,6 +35,11 @@ from .selectors.assessment import seats_of
 from .selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_to_review_for_officer,
+)
+from .selectors.decisions import (
+    intended_decisions_of_company_member,
+    open_objections_for_officer,
+    standstill_ends_by_phase,
 )
 from .selectors.proposals import proposals_of_company_member
 from .services.submission import phase_deadline
@@ -174,6 +181,19 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 "decision",
                 _("Read the decision on your proposal “%(title)s”") % {"title": proposal.title},
                 reverse("proposals:detail", kwargs={"pk": proposal.pk}),
+            )
+        )
+    for decision in intended_decisions_of_company_member(user):
+        tasks.append(
+            task(
+                "standstill",
+                _(
+                    "Read the intended decision on “%(title)s”: you may object until the "
+                    "standstill period ends"
+                )
+                % {"title": decision.proposal.title},
+                reverse("proposals:detail", kwargs={"pk": decision.proposal_id}),
+                decision.standstill_ends_at,
             )
         )
     return tasks
@@ -360,6 +380,21 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                 reverse("proposals:officer_review", kwargs={"deliverable_pk": deliverable.pk}),
             )
         )
+    for objection in open_objections_for_officer(user):
+        decision = objection.decision
+        tasks.append(
+            task(
+                "answer_objection",
+                _("Answer objection %(number)s of %(company)s (%(call)s)")
+                % {
+                    "number": objection.number,
+                    "company": decision.proposal.company.name,
+                    "call": decision.proposal.call.display_title,
+                },
+                reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
+                decision.standstill_ends_at,
+            )
+        )
     return tasks
 
 
@@ -374,12 +409,19 @@ def call_sections(request, call, phases) -> list[dict]:
 
     if not call.is_public:
         return []
+    sections = []
+    ends = standstill_ends_by_phase(call)
+    if ends:
+        rows = [{"phase": phase, "end": ends[phase.pk]} for phase in phases if phase.pk in ends]
+        sections.append(
+            {"template": "proposals/public/_standstill.html", "context": {"rows": rows}}
+        )
     results = call_results(call, phases)
-    if not any(result.opened for result in results):
-        return []
-    return [
-        {
-            "template": "proposals/public/_results.html",
-            "context": {"call": call, "results": results},
-        }
-    ]
+    if any(result.opened for result in results):
+        sections.append(
+            {
+                "template": "proposals/public/_results.html",
+                "context": {"call": call, "results": results},
+            }
+        )
+    return sections

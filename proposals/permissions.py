@@ -156,5 +156,7 @@ def is_open_objection(user, objection: Objection | None) -> bool:
 rules.add_perm("proposals.view_decision", of_own_company_decision | is_officer_of_decision)
 rules.add_perm("proposals.lodge_objection", of_own_company_decision & is_intended_decision)
 rules.add_perm("proposals.view_objection", of_own_company_objection | is_officer_of_objection)
-rules.add_perm("proposals.answer_objection", is_officer_of_objection & is_open_objection)
-rules.add_perm("proposals.withdraw_objection", of_own_company_objection & is_open_objection)
+# Answering and withdrawing: who may; whether the objection is still open is the state
+# machine's question (an answer to a closed objection is a 409, not a 403).
+rules.add_perm("proposals.answer_objection", is_officer_of_objection)
+rules.add_perm("proposals.withdraw_objection", of_own_company_objection)

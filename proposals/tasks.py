@@ -261,6 +261,20 @@ def send_decision_letter(letter_id: int) -> int:
         raise
 
 
+def render_objection_receipt_pdf(objection) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "proposals/pdf/objection_receipt.html",
+        {
+            "objection": objection,
+            "decision": objection.decision,
+            "proposal": objection.decision.proposal,
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
 @shared_task(name="proposals.finalise_decisions", soft_time_limit=50, time_limit=60)
 def finalise_decisions() -> int:
     """Run by Celery beat: intended decisions whose standstill passed become final (an award
@@ -291,4 +305,17 @@ def send_objection_update(objection_id: int) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("proposals/email/objection_subject.txt", context).strip()
         body = render_to_string("proposals/email/objection_body.txt", context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients)).send()
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
+    if objection.is_open:
+        with translation.override(settings.LANGUAGE_CODE):
+            pdf = render_objection_receipt_pdf(objection)
+        if not objection.receipt:
+            # Kept with the objection, only this field written.
+            objection.receipt.save(
+                f"ontvangstbevestiging-{objection.number}.pdf", ContentFile(pdf), save=False
+            )
+            type(objection).objects.filter(pk=objection.pk, receipt="").update(
+                receipt=objection.receipt.name
+            )
+        message.attach(f"ontvangstbevestiging-{objection.number}.pdf", pdf, "application/pdf")
+    return message.send()

@@ -4,7 +4,7 @@ procurement officer's.
 
 from django.urls import path
 
-from .views import assessor, chair, company, letters, officer, opening
+from .views import assessor, chair, company, letters, objections, officer, opening
 
 app_name = "proposals"
 
@@ -21,6 +21,28 @@ urlpatterns = [
     path("proposals/<int:pk>/withdraw/", company.withdraw, name="withdraw"),
     path("proposals/<int:pk>/letters/<int:letter_pk>/", letters.letter, name="letter"),
     path("proposals/deliverables/<int:deliverable_pk>/", company.deliver, name="deliver"),
+    path("proposals/<int:pk>/objection/", objections.lodge, name="objection_lodge"),
+    path("proposals/objections/<int:objection_pk>/", objections.detail, name="objection"),
+    path(
+        "proposals/objections/<int:objection_pk>/withdraw/",
+        objections.withdraw,
+        name="objection_withdraw",
+    ),
+    path(
+        "proposals/objections/<int:objection_pk>/receipt.pdf",
+        objections.receipt,
+        name="objection_receipt",
+    ),
+    path(
+        "proposals/objections/<int:objection_pk>/documents/<int:document_pk>/",
+        objections.document,
+        name="objection_document",
+    ),
+    path(
+        "officer/objections/<int:objection_pk>/",
+        objections.officer_answer,
+        name="officer_objection",
+    ),
     path("assessment/", assessor.committee_home, name="committee_home"),
     path("assessment/<int:seat_pk>/code/", assessor.code_of_conduct, name="code_of_conduct"),
     path("assessment/<int:seat_pk>/declarations/", assessor.declarations, name="declarations"),

@@ -444,6 +444,9 @@ SPECTACULAR_SETTINGS = {
         "CallStatusEnum": "calls.models.Call.Status",
         "PhaseKindEnum": "calls.models.Phase.Kind",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "DecisionKindEnum": "proposals.models.Decision.Kind",
+        "DecisionStatusEnum": "proposals.models.Decision.Status",
+        "ObjectionStatusEnum": "proposals.models.Objection.Status",
     },
 }
 

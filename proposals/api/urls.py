@@ -2,11 +2,14 @@
 
 URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
 api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail,
-api-phase-start-assessment, api-letter-list, api-letter-detail, api-letter-download.
+api-phase-start-assessment, api-decision-list, api-decision-detail, api-decision-objections,
+api-objection-list, api-objection-detail, api-objection-answer, api-objection-withdraw,
+api-letter-list, api-letter-detail, api-letter-download.
 """
 
 from rest_framework.routers import SimpleRouter
 
+from .decisions import DecisionViewSet, ObjectionViewSet
 from .views import AssessmentViewSet, DecisionLetterViewSet, PhaseViewSet, ProposalViewSet
 
 router = SimpleRouter()
@@ -14,5 +17,7 @@ router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("phases", PhaseViewSet, basename="api-phase")
 router.register("letters", DecisionLetterViewSet, basename="api-letter")
+router.register("decisions", DecisionViewSet, basename="api-decision")
+router.register("objections", ObjectionViewSet, basename="api-objection")
 
 urlpatterns = router.urls

@@ -101,6 +101,10 @@ class Decision(models.Model):
         return self.kind == self.Kind.AWARD
 
     @property
+    def is_not_eligible(self) -> bool:
+        return self.kind == self.Kind.NOT_ELIGIBLE
+
+    @property
     def is_intended(self) -> bool:
         return self.status == self.Status.INTENDED
 

@@ -14,7 +14,15 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 from calls.models import Call, Phase
 from portal.models import Role, User
 
-from ..models import Assessment, ConsensusScore, CriterionScore, Decision, Objection, Proposal
+from ..models import (
+    Assessment,
+    ConsensusScore,
+    CriterionScore,
+    Decision,
+    Objection,
+    ObjectionDocument,
+    Proposal,
+)
 
 
 def standing_decision(proposal: Proposal) -> Decision | None:
@@ -43,7 +51,7 @@ def decisions_of_proposal(proposal: Proposal) -> list[Decision]:
 
 
 def standstill_end_of_phase(phase: Phase) -> date | None:
-    """The latest end of the standstill of the phase's intended decisions (None: none run)."""
+    """The first end of the standstill of the phase's intended decisions (None: none run)."""
     return (
         Decision.objects.filter(phase=phase, status=Decision.Status.INTENDED)
         .order_by()
@@ -82,7 +90,6 @@ def objections_of_phase(phase: Phase) -> list[Objection]:
     return list(
         Objection.objects.filter(decision__phase=phase)
         .select_related("decision__proposal__company", "lodged_by")
-        .prefetch_related("documents")
         .order_by("lodged_at")
     )
 
@@ -144,3 +151,56 @@ def feedback_for(proposal: Proposal) -> list[CriterionFeedback]:
             )
         )
     return feedback
+
+
+def objection_document_of(objection: Objection, document_pk: int) -> ObjectionDocument | None:
+    return objection.documents.filter(pk=document_pk).first()
+
+
+def open_objections_for_officer(user: User) -> list[Objection]:
+    """Open objections in the calls this person manages, oldest first (one query)."""
+    from calls.selectors.calls import calls_managed_by
+
+    return list(
+        Objection.objects.filter(
+            status=Objection.Status.OPEN,
+            decision__proposal__call__in=calls_managed_by(user).values("pk"),
+        )
+        .select_related("decision__proposal__call", "decision__proposal__company")
+        .order_by("lodged_at")
+    )
+
+
+def intended_decisions_of_company_member(user: User) -> list[Decision]:
+    """Intended decisions on the proposals of this person's companies (one query)."""
+    companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
+    return list(
+        Decision.objects.filter(
+            status=Decision.Status.INTENDED, proposal__company__in=companies
+        ).select_related("proposal__call")
+    )
+
+
+def no_decisions() -> QuerySet[Decision]:
+    return Decision.objects.none()
+
+
+def no_objections() -> QuerySet[Objection]:
+    return Objection.objects.none()
+
+
+def objections_for(user: User) -> QuerySet[Objection]:
+    """The objections a person may see: their own company's, and those in the calls they
+    manage as an officer; newest first, with their documents (constant queries)."""
+    from calls.selectors.calls import calls_managed_by
+
+    companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
+    return (
+        Objection.objects.filter(
+            Q(decision__proposal__company__in=companies)
+            | Q(decision__proposal__call__in=calls_managed_by(user).values("pk"))
+        )
+        .select_related("decision__proposal__call", "decision__proposal__company")
+        .prefetch_related("documents")
+        .order_by("-lodged_at", "-pk")
+    )

@@ -115,6 +115,7 @@ def objection_withdraw(*, objection: Objection, actor: User) -> Objection:
         raise NotAllowed()
     with transaction.atomic():
         objection = _locked(objection)
+        states.check(objection, Objection.Status.WITHDRAWN)
         objection.answered_by = actor
         objection.answered_at = timezone.now()
         states.transition(

@@ -33,6 +33,7 @@ from ..selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_with_contract,
 )
+from ..selectors.decisions import decisions_of_proposal, feedback_for, standing_decision
 from ..selectors.letters import letters_of_proposal
 from ..selectors.proposals import (
     answers_for_display,
@@ -319,8 +320,25 @@ def detail(request, pk: int):
         "contract": contract,
         "decided": proposal.status in (Proposal.Status.AWARDED, Proposal.Status.REJECTED),
         "letters": list(letters_of_proposal(proposal)) if is_member else [],
+        **_decision_context(request, proposal, is_member),
     }
     return render(request, "proposals/company/detail.html", context)
+
+
+def _decision_context(request, proposal: Proposal, is_member: bool) -> dict:
+    """The decision, its standstill and objections; the company's own feedback per criterion.
+
+    Feedback only for the proposal's own company, once a decision is intended (``can``).
+    """
+    decision = standing_decision(proposal)
+    if decision is None or not can(request.user, "proposals.view_decision", decision):
+        return {"decision": None}
+    return {
+        "decision": decision,
+        "decisions": decisions_of_proposal(proposal),
+        "feedback": feedback_for(proposal) if is_member else [],
+        "can_object": is_member and can(request.user, "proposals.lodge_objection", decision),
+    }
 
 
 @login_required

@@ -70,7 +70,11 @@ from ..selectors.contracts import (
     contracts_with_proposal,
     deliverables_with_contract,
 )
-from ..selectors.decisions import standing_decision
+from ..selectors.decisions import (
+    objections_of_phase,
+    standing_decision,
+    standstill_end_of_phase,
+)
 from ..selectors.letters import letters_of_phase
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
@@ -92,6 +96,7 @@ from ..services.decisions import (
     deliverable_review,
     proposal_award,
     proposal_reject,
+    standstill_days_for,
 )
 from ..services.opening import phase_open_if_due
 from ..services.submission import phase_deadline
@@ -254,6 +259,8 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "ranked": len(ranking),
         "advice": advice,
         "selected": selected,
+        "standstill_end": standstill_end_of_phase(phase),
+        "objections": objections_of_phase(phase),
         "budget_left": capacity.budget_left,
         "awarded": capacity.awarded,
         "awards_left": capacity.awards_left,
@@ -609,6 +616,7 @@ def officer_decide(request, pk: int):
         "contract": contract_of(proposal),
         "decision": decision,
         "objections": decision.objections.all() if decision else [],
+        "standstill_days": standstill_days_for(proposal.call),
         "show_form": (proposal.status == Proposal.Status.UNDER_ASSESSMENT and decision is None)
         or form.is_bound,
         "form": form,

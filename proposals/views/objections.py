@@ -1,0 +1,208 @@
+"""Objections to an intended decision: the company lodges, follows or withdraws one; the
+call's officer answers it. Who may do what is asked of ``can`` (proposals/permissions.py)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.exceptions import DomainError
+from portal.files import file_response
+from portal.permissions import can
+
+from ..forms.objections import ObjectionAnswerForm, ObjectionForm
+from ..models import Objection, Proposal
+from ..permissions import is_company_member
+from ..selectors.decisions import (
+    feedback_for,
+    objection_detail,
+    objection_document_of,
+    standing_decision,
+)
+from ..selectors.proposals import proposals_with_people
+from ..services.objections import (
+    objection_dismiss,
+    objection_lodge,
+    objection_uphold,
+    objection_withdraw,
+)
+from ..tasks import render_objection_receipt_pdf
+
+PDF = "application/pdf"
+
+
+def _objection(request, objection_pk: int) -> Objection:
+    objection = objection_detail(objection_pk)
+    if objection is None or not can(request.user, "proposals.view_objection", objection):
+        raise Http404
+    return objection
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lodge(request, pk: int):
+    """The objection page: the company objects to the intended decision on its proposal."""
+    proposal: Proposal = get_object_or_404(proposals_with_people(), pk=pk)
+    if not is_company_member(request.user, proposal.company_id):
+        raise Http404
+    decision = standing_decision(proposal)
+    if decision is None:
+        raise Http404
+    allowed = can(request.user, "proposals.lodge_objection", decision)
+    open_objection = decision.objections.filter(status=Objection.Status.OPEN).first()
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            objection = objection_lodge(
+                decision=decision,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["documents"],
+            )
+        except DomainError as error:
+            form.add_error("documents" if error.code in _FILE_CODES else "text", error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your objection %(number)s has been received; the receipt is sent by "
+                    "e-mail. No contract is concluded in this phase while it is open."
+                )
+                % {"number": objection.number},
+            )
+            return redirect("proposals:objection", objection_pk=objection.pk)
+    context = {
+        "proposal": proposal,
+        "call": proposal.call,
+        "decision": decision,
+        "allowed": allowed and open_objection is None,
+        "open_objection": open_objection,
+        "feedback": feedback_for(proposal),
+        "form": form,
+    }
+    return render(request, "proposals/company/objection_lodge.html", context)
+
+
+_FILE_CODES = {
+    "empty",
+    "too_large",
+    "extension",
+    "content_mismatch",
+    "active_content",
+    "declared_mismatch",
+    "virus",
+    "scan_unavailable",
+    "documents",
+}
+
+
+@login_required
+@require_GET
+def detail(request, objection_pk: int):
+    """The company's view of its objection: text, documents, where it stands."""
+    objection = _objection(request, objection_pk)
+    proposal = objection.decision.proposal
+    if not is_company_member(request.user, proposal.company_id):
+        # The officer answers on the officer's page.
+        return redirect("proposals:officer_objection", objection_pk=objection.pk)
+    context = {
+        "objection": objection,
+        "proposal": proposal,
+        "call": proposal.call,
+        "decision": objection.decision,
+        "can_withdraw": objection.is_open
+        and can(request.user, "proposals.withdraw_objection", objection),
+    }
+    return render(request, "proposals/company/objection.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request, objection_pk: int):
+    objection = _objection(request, objection_pk)
+    try:
+        objection_withdraw(objection=objection, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Your objection %(number)s is withdrawn.") % {"number": objection.number}
+        )
+    return redirect("proposals:objection", objection_pk=objection.pk)
+
+
+@login_required
+@require_GET
+def document(request, objection_pk: int, document_pk: int):
+    objection = _objection(request, objection_pk)
+    stored = objection_document_of(objection, document_pk)
+    if stored is None:
+        raise Http404
+    return file_response(stored.file, filename=stored.original_name, as_attachment=True)
+
+
+@login_required
+@require_GET
+def receipt(request, objection_pk: int):
+    """The receipt of an objection (PDF): its number, moment and text."""
+    objection = _objection(request, objection_pk)
+    filename = f"ontvangstbevestiging-{objection.number}.pdf"
+    if objection.receipt:
+        return file_response(objection.receipt, filename=filename)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_objection_receipt_pdf(objection)
+    response = HttpResponse(pdf, content_type=PDF)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_answer(request, objection_pk: int):
+    """The officer's objection page: the objection, the decision, and the answer."""
+    objection = objection_detail(objection_pk)
+    if objection is None or not can(
+        request.user, "calls.manage_call", objection.decision.proposal.call
+    ):
+        raise Http404
+    can_answer = objection.is_open and can(request.user, "proposals.answer_objection", objection)
+    form = ObjectionAnswerForm(request.POST or None)
+    if request.method == "POST" and can_answer and form.is_valid():
+        answer = form.cleaned_data["answer"]
+        service = (
+            objection_uphold
+            if form.cleaned_data["outcome"] == ObjectionAnswerForm.UPHOLD
+            else objection_dismiss
+        )
+        try:
+            objection = service(objection=objection, actor=request.user, answer=answer)
+        except DomainError as error:
+            form.add_error("answer", error.message)
+        else:
+            if objection.is_upheld:
+                text = _(
+                    "Objection %(number)s is upheld; the phase's intended decisions are "
+                    "withdrawn. Decide again."
+                )
+            else:
+                text = _("Objection %(number)s is dismissed; the decision stands.")
+            messages.success(request, text % {"number": objection.number})
+            return redirect("proposals:officer_objection", objection_pk=objection.pk)
+    proposal = objection.decision.proposal
+    context = {
+        "objection": objection,
+        "proposal": proposal,
+        "call": proposal.call,
+        "phase": objection.decision.phase,
+        "decision": objection.decision,
+        "can_answer": can_answer,
+        "form": form,
+    }
+    return render(request, "proposals/officer/objection.html", context)

@@ -1,0 +1,346 @@
+"""The standstill: a decision is intended first, an objection holds up the contract, and the
+company sees its own scores — through the pages, the API and the beat task."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.models import Call
+from calls.services.lifecycle import standstill_problem
+from portal.exceptions import DomainError, NotAllowed
+from proposals.models import ConsensusScore, Contract, Decision, Objection, Proposal
+from proposals.services.decisions import decisions_finalise_due, proposal_award, proposal_reject
+from proposals.services.objections import objection_dismiss, objection_lodge
+from proposals.tasks import finalise_decisions
+from tests.proposals.factories import applicant, pdf_upload
+from tests.proposals.test_api import client_for
+from tests.proposals.test_officer_pages import (  # noqa: F401  (fixtures)
+    advised,
+    assessing,
+    officer_client,
+    submitted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def standstill(advised):  # noqa: F811
+    """The advised phase of a call with a standstill period of 20 days."""
+    Call.objects.filter(pk=advised.call.pk).update(standstill_days=20, standstill_reason="")
+    for proposal in advised.proposals:
+        proposal.call.standstill_days = 20
+    return advised
+
+
+def days_later(days: int):
+    return time_machine.travel(timezone.now() + timedelta(days=days))
+
+
+def award_first(world) -> Decision:
+    return proposal_award(
+        proposal=world.proposals[0], actor=world.officer, motivation="Het sterkste plan"
+    )
+
+
+def reject_second(world) -> Decision:
+    return proposal_reject(
+        proposal=world.proposals[1], actor=world.officer, motivation="Minder vernieuwend"
+    )
+
+
+# --- The rule of the period ------------------------------------------------------------------
+
+
+def test_a_partnership_needs_twenty_days_and_a_shorter_sbir_period_a_reason():
+    partnership = Call.Instrument.INNOVATION_PARTNERSHIP
+    assert standstill_problem(instrument=partnership, days=19, reason="Spoed")
+    assert standstill_problem(instrument=partnership, days=20) is None
+    assert standstill_problem(instrument=Call.Instrument.SBIR, days=0)
+    assert (
+        standstill_problem(instrument=Call.Instrument.SBIR, days=0, reason="Kleine opdracht")
+        is None
+    )
+    assert standstill_problem(instrument=Call.Instrument.PRIZE_COMPETITION, days=20) is None
+
+
+def test_the_call_form_refuses_a_short_period_for_a_partnership():
+    from calls.forms.calls import CallEditForm
+    from tests.calls.factories import draft_call
+
+    call = draft_call(instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
+    data = {
+        name: getattr(call, name)
+        for name in ("title", "challenge", "contact_name", "contact_email", "total_budget")
+    }
+    data.update(
+        deadline=call.deadline.strftime("%Y-%m-%dT%H:%M"),
+        questions_deadline=call.questions_deadline.strftime("%Y-%m-%dT%H:%M"),
+        participation_deadline=call.participation_deadline.strftime("%Y-%m-%dT%H:%M"),
+        max_partners=3,
+        tie_break=call.tie_break,
+        standstill_days=10,
+        standstill_reason="Haast",
+    )
+    form = CallEditForm(data, instance=call)
+    assert not form.is_valid()
+    assert "standstill_days" in form.errors
+
+
+# --- Intended, then final -----------------------------------------------------------------------
+
+
+def test_an_intended_award_makes_the_contract_only_after_the_standstill(standstill):
+    decision = award_first(standstill)
+
+    assert decision.is_intended
+    assert decision.standstill_days == 20
+    assert decision.standstill_ends_on == timezone.localdate() + timedelta(days=20)
+    assert not Contract.objects.exists()
+    assert Proposal.objects.get(pk=decision.proposal_id).awaits_decision
+    with days_later(20):
+        assert decisions_finalise_due() == 0  # the last day of the period still counts
+    with days_later(21):
+        assert finalise_decisions() == 1
+    decision.refresh_from_db()
+    assert decision.is_final
+    contract = Contract.objects.get(proposal_id=decision.proposal_id)
+    assert contract.amount == decision.amount
+    assert Proposal.objects.get(pk=decision.proposal_id).is_awarded
+
+
+def test_an_intended_award_holds_its_place_and_its_money(standstill):
+    decision = award_first(standstill)
+    phase = standstill.phase
+    phase.refresh_from_db()
+    with pytest.raises(DomainError) as twice:
+        award_first(standstill)
+    assert twice.value.code == "decided"
+    from proposals.selectors.capacity import phase_capacity
+
+    capacity = phase_capacity(phase)
+    assert capacity.awarded == 1
+    assert capacity.budget_left == phase.budget - decision.amount
+
+
+def test_an_open_objection_holds_up_the_contract_until_it_is_dismissed(
+    standstill, django_capture_on_commit_callbacks
+):
+    """Through the pages: the company objects, the officer dismisses, the beat concludes."""
+    decision = award_first(standstill)
+    rejection = reject_second(standstill)
+    loser = standstill.proposals[1].person
+    company = officer_client(loser)
+
+    page = company.get(reverse("proposals:detail", kwargs={"pk": rejection.proposal_id}))
+    assert b'data-testid="standstill"' in page.content
+    assert b'data-testid="object"' in page.content
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = company.post(
+            reverse("proposals:objection_lodge", kwargs={"pk": rejection.proposal_id}),
+            {"text": "De beoordeling van criterium 2 klopt niet.", "documents": [pdf_upload()]},
+        )
+    objection = Objection.objects.get()
+    assert response.status_code == 302
+    assert objection.is_open
+    assert objection.documents.count() == 1
+    assert objection.decision_id == rejection.pk
+    (message,) = [m for m in mail.outbox if objection.number in m.subject]
+    assert loser.email in message.to
+    assert standstill.call.contact_email in message.to
+    assert message.attachments[0][2] == "application/pdf"
+    receipt = company.get(
+        reverse("proposals:objection_receipt", kwargs={"objection_pk": objection.pk})
+    )
+    assert receipt["Content-Type"] == "application/pdf"
+
+    with days_later(21):
+        assert decisions_finalise_due() == 0
+    assert not Contract.objects.exists()  # the open objection blocks the whole phase
+    decision.refresh_from_db()
+    assert decision.is_intended
+
+    officer = officer_client(standstill.officer)
+    page = officer.get(
+        reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
+    )
+    assert b'data-testid="answer-form"' in page.content
+    response = officer.post(
+        reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
+        {"outcome": "dismiss", "answer": "De score is volgens de gepubliceerde schaal gegeven."},
+    )
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.is_dismissed
+
+    with days_later(21):
+        assert decisions_finalise_due() == 2
+    assert Contract.objects.get().proposal_id == decision.proposal_id
+    assert Proposal.objects.get(pk=rejection.proposal_id).is_rejected
+
+
+def test_an_upheld_objection_withdraws_the_decisions_through_the_api(standstill):
+    decision = award_first(standstill)
+    rejection = reject_second(standstill)
+    loser = standstill.proposals[1].person
+
+    lodged = client_for(loser).post(
+        reverse("api-decision-objections", kwargs={"pk": rejection.pk}),
+        {"text": "Ons voorstel is verkeerd gelezen."},
+        format="multipart",
+    )
+    assert lodged.status_code == 201, lodged.content
+    objection_id = lodged.json()["id"]
+    # The winner may not answer, nor object to someone else's decision.
+    other = client_for(standstill.proposals[0].person)
+    assert (
+        other.post(
+            reverse("api-objection-answer", kwargs={"pk": objection_id}),
+            {"outcome": "dismiss", "answer": "x"},
+        ).status_code
+        == 404
+    )
+    assert (
+        other.post(
+            reverse("api-decision-objections", kwargs={"pk": rejection.pk}), {"text": "x"}
+        ).status_code
+        == 404
+    )
+
+    answered = client_for(standstill.officer).post(
+        reverse("api-objection-answer", kwargs={"pk": objection_id}),
+        {"outcome": "uphold", "answer": "Criterium 2 is verkeerd toegepast."},
+        format="json",
+    )
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["status"] == "upheld"
+    for row in (decision, rejection):
+        row.refresh_from_db()
+        assert row.is_withdrawn
+        assert "Criterium 2" in row.withdrawal_reason
+    again = client_for(standstill.officer).post(
+        reverse("api-objection-answer", kwargs={"pk": objection_id}),
+        {"outcome": "dismiss", "answer": "Toch niet."},
+        format="json",
+    )
+    assert again.status_code == 409
+    assert set(again.json()) >= {"code", "detail"}
+    with days_later(30):
+        assert decisions_finalise_due() == 0
+    assert not Contract.objects.exists()
+    # The proposals await a new decision; the officer decides again.
+    assert proposal_award(
+        proposal=standstill.proposals[1], actor=standstill.officer, motivation="Herzien"
+    ).is_intended
+
+
+def test_an_objection_is_refused_after_the_period_and_by_others(standstill):
+    rejection = reject_second(standstill)
+    stranger = applicant()
+    with pytest.raises(NotAllowed):
+        objection_lodge(decision=rejection, actor=stranger, text="Ik ook")
+    with days_later(21), pytest.raises(NotAllowed):
+        objection_lodge(decision=rejection, actor=standstill.proposals[1].person, text="Te laat")
+    with pytest.raises(DomainError) as empty:
+        objection_lodge(decision=rejection, actor=standstill.proposals[1].person, text=" ")
+    assert empty.value.code == "text"
+
+
+def test_a_dismissed_objection_cannot_be_answered_twice(standstill):
+    rejection = reject_second(standstill)
+    objection = objection_lodge(
+        decision=rejection, actor=standstill.proposals[1].person, text="Bezwaar"
+    )
+    objection_dismiss(objection=objection, actor=standstill.officer, answer="Ongegrond")
+    response = officer_client(standstill.officer).post(
+        reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
+        {"outcome": "uphold", "answer": "Toch gegrond"},
+    )
+    assert response.status_code == 200
+    objection.refresh_from_db()
+    assert objection.is_dismissed
+
+
+# --- Feedback: own scores only ------------------------------------------------------------------
+
+
+def test_a_company_sees_its_own_scores_and_nobody_elses(standstill):
+    phase = standstill.phase
+    criterion = phase.criteria.first()
+    own, other = standstill.proposals[1], standstill.proposals[0]
+    for proposal, motivation in ((own, "EIGEN-MOTIVATIE"), (other, "ANDERMANS-MOTIVATIE")):
+        ConsensusScore.objects.create(
+            proposal=proposal,
+            criterion=criterion,
+            score=7,
+            motivation=motivation,
+            recorded_by=standstill.chair.user,
+        )
+    company = officer_client(own.person)
+    before = company.get(reverse("proposals:detail", kwargs={"pk": own.pk}))
+    assert b"EIGEN-MOTIVATIE" not in before.content  # nothing before the decision
+
+    award_first(standstill)
+    rejection = reject_second(standstill)
+    page = company.get(reverse("proposals:detail", kwargs={"pk": own.pk}))
+    assert b'data-testid="feedback"' in page.content
+    assert b"EIGEN-MOTIVATIE" in page.content
+    assert b"ANDERMANS-MOTIVATIE" not in page.content
+    assert company.get(reverse("proposals:detail", kwargs={"pk": other.pk})).status_code == 404
+
+    api = client_for(own.person)
+    detail = api.get(reverse("api-decision-detail", kwargs={"pk": rejection.pk})).json()
+    assert next(row["motivation"] for row in detail["feedback"]) == "EIGEN-MOTIVATIE"
+    listed = api.get(reverse("api-decision-list")).json()
+    assert [row["id"] for row in listed["results"]] == [rejection.pk]
+    winner = Decision.objects.get(proposal=other)
+    assert api.get(reverse("api-decision-detail", kwargs={"pk": winner.pk})).status_code == 404
+    # The officer reads the decision, but the company's feedback is the company's page.
+    officer_view = client_for(standstill.officer).get(
+        reverse("api-decision-detail", kwargs={"pk": rejection.pk})
+    )
+    assert officer_view.status_code == 200
+    assert officer_view.json()["feedback"] == []
+
+
+# --- Where the end date shows ------------------------------------------------------------------
+
+
+def test_the_standstill_end_shows_to_the_officer_the_company_and_the_public(standstill):
+    decision = award_first(standstill)
+    end = decision.standstill_ends_on
+    officer = officer_client(standstill.officer)
+    phase_page = officer.get(
+        reverse("proposals:officer_phase", kwargs={"phase_pk": decision.phase_id})
+    )
+    assert b'data-testid="standstill-end"' in phase_page.content
+    decide = officer.get(reverse("proposals:officer_decide", kwargs={"pk": decision.proposal_id}))
+    assert b'data-testid="intended"' in decide.content
+
+    from portal.hooks import tasks_for
+
+    kinds = {task["kind"]: task for task in tasks_for(standstill.proposals[0].person)}
+    assert kinds["standstill"]["deadline"].date() == end + timedelta(days=1)
+    objection = objection_lodge(
+        decision=decision, actor=standstill.proposals[0].person, text="Bedrag te laag"
+    )
+    officer_tasks = {task["kind"] for task in tasks_for(standstill.officer)}
+    assert "answer_objection" in officer_tasks
+    assert objection.number.startswith("BZW-")
+
+    call = standstill.call
+    public = officer_client(applicant()).get(call.get_absolute_url())
+    assert b'data-testid="standstill"' in public.content
+
+
+def test_a_period_of_zero_days_concludes_at_once(advised):  # noqa: F811
+    decision = award_first(advised)
+    assert decision.is_final
+    assert decision.contract is not None
+    assert decision.contract.amount == Decimal(decision.amount)
