@@ -307,12 +307,13 @@ def _world(world):
     proposal.receipt.save("ontvangstbevestiging.pdf", ContentFile(b"%PDF-1.4 ontvangst"))
     # The company's decision letter as the task keeps it.
     letter = DecisionLetter.objects.create(
+        decision=proposal.decisions.get(),
         proposal=proposal,
         authority_id=call.authority_id,
         year=2026,
         sequence=1,
         number="B-matrix-1",
-        decision=DecisionLetter.Decision.AWARD,
+        kind="award",
         decided_at=timezone.now(),
         language="nl",
     )
