@@ -428,6 +428,8 @@ def _viaducts(call: Call) -> str:
 
 
 def load() -> str:
+    from .letters import letters_load
+
     said = []
     for (authority, title), history in [((AUTHORITY, CALL_TITLE), None), *HISTORIES.items()]:
         call = (
@@ -441,6 +443,8 @@ def load() -> str:
             said.append(history_load(call, history))
         elif call.proposals.exists():
             said.append(f"the funnel of “{title}” is there already")
+            said.append(letters_load(call))
         else:
             said.append(_viaducts(call))
+            said.append(letters_load(call))
     return "; ".join(said)

@@ -92,8 +92,9 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def decision_letter_make(*, decision_id: int) -> DecisionLetter | None:
-    """The letter on this decision: numbered, rendered, kept, then mailed. Idempotent."""
+def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLetter | None:
+    """The letter on this decision: numbered, rendered, kept, then mailed (``send``: the demo's
+    history makes its letters without mailing them again). Idempotent."""
     from ..tasks import send_decision_letter
 
     with transaction.atomic():
@@ -130,7 +131,7 @@ def decision_letter_make(*, decision_id: int) -> DecisionLetter | None:
     letter.decision = decision
     if not letter.pdf:
         _store_pdf(letter, render_letter_pdf(letter))
-    if letter.sent_at is None:
+    if send and letter.sent_at is None:
         with transaction.atomic():
             outbox_enqueue(send_decision_letter, letter.pk)
     return letter

@@ -194,3 +194,42 @@ def _check_officer_pages(client, call):
     if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         page = client.get(reverse("calls:officer_participation", args=[call.pk]))
         assert page.status_code == 200
+
+
+def test_a_rejected_viaducts_company_has_its_letter_with_the_winners_advantages(viaducts):
+    from io import BytesIO
+
+    from proposals.models import DecisionLetter
+
+    letter = (
+        DecisionLetter.objects.filter(proposal__call=viaducts, kind="rejection")
+        .select_related("proposal__company", "decision")
+        .order_by("pk")
+        .first()
+    )
+    assert letter is not None
+    assert letter.pdf
+    assert letter.sent_at is not None
+    with letter.pdf.open("rb") as handle:
+        text = " ".join(
+            " ".join(
+                page.extract_text() for page in PdfReader(BytesIO(handle.read())).pages
+            ).split()
+        )
+    assert letter.number in text
+    winners = Proposal.objects.filter(
+        phase=letter.proposal.phase, status=Proposal.Status.AWARDED
+    ).select_related("company")
+    assert any(winner.company.name in text for winner in winners)
+    losers = (
+        Proposal.objects.filter(phase=letter.proposal.phase, status=Proposal.Status.REJECTED)
+        .exclude(pk=letter.proposal_id)
+        .select_related("company")
+    )
+    assert not any(loser.company.name in text for loser in losers)
+
+    client = Client()
+    person = letter.proposal.company.memberships.first().user
+    client.force_login(person)
+    page = client.get(reverse("proposals:detail", kwargs={"pk": letter.proposal_id}))
+    assert letter.number in page.content.decode()
