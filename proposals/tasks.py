@@ -275,7 +275,9 @@ def render_objection_receipt_pdf(objection) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-@shared_task(name="proposals.finalise_decisions", soft_time_limit=50, time_limit=60)
+@shared_task(
+    name="proposals.finalise_decisions", soft_time_limit=50, time_limit=60, ignore_result=False
+)
 def finalise_decisions() -> int:
     """Run by Celery beat: intended decisions whose standstill passed become final (an award
     gets its contract), unless an objection in their phase is open."""

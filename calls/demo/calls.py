@@ -5,7 +5,7 @@ Open calls go through the real services (create, fill in, publish). The historic
 their deadlines lie in the past and the services rightly refuse to publish those.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -177,6 +177,24 @@ CALLS = [
         contact=("Team Prijsvragen ZonMw", "prijsvraag@zonmw.example"),
         open_days=30,
     ),
+    # Fictitious: a recent call whose decision is intended and within its standstill period
+    # (proposals/demo/standstill.py), so the demo shows the period and the objection page.
+    DemoCall(
+        authority="Rijkswaterstaat",
+        instrument=Call.Instrument.SBIR,
+        title="SBIR Demontabele geluidsschermen",
+        title_en="SBIR Demountable noise barriers",
+        challenge=(
+            "Geluidsschermen langs snelwegen gaan dertig jaar mee en worden daarna gesloopt. "
+            "Rijkswaterstaat zoekt schermen waarvan panelen en palen na demontage opnieuw "
+            "gebruikt kunnen worden, zonder verlies van geluidwering."
+        ),
+        missions=["energy", "key-technologies"],
+        total_budget="400000.00",
+        phases=[("300000.00", "100000.00", 1, 4), ("100000.00", "100000.00", 1, 6)],
+        contact=("Sanne de Vries", "inkoper@rws.example"),
+        extra={"recent_days": (70, 45, 35), "fictitious": True},
+    ),
 ]
 
 
@@ -242,6 +260,15 @@ def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
 def _create(demo: DemoCall, now: datetime) -> Call:
     authority = Organisation.objects.get(name=demo.authority)
     officer = _officer_of(authority)
+    if "recent_days" in demo.extra:
+        # A call of the last weeks, now under assessment: its dates relative to today.
+        published, questions, closed = (
+            timezone.localtime(now - timedelta(days=days)).replace(
+                hour=17, minute=0, second=0, microsecond=0
+            )
+            for days in demo.extra["recent_days"]
+        )
+        demo = replace(demo, history=(published, questions, closed, Call.Status.UNDER_ASSESSMENT))
     if demo.history:
         published, questions_deadline, deadline, _status = demo.history
     else:
@@ -268,7 +295,11 @@ def _create(demo: DemoCall, now: datetime) -> Call:
     if demo.history:
         published, _q, deadline, status = demo.history
         Call.objects.filter(pk=call.pk).update(
-            status=status, publication_date=published, closed_at=deadline, created_at=published
+            status=status,
+            publication_date=published,
+            closed_at=deadline,
+            created_at=published,
+            fictitious=bool(demo.extra.get("fictitious")),
         )
     else:
         call_publish(call=call, actor=officer)
@@ -281,7 +312,7 @@ def load() -> str:
     created = 0
     for demo in CALLS:
         existing = Call.objects.filter(title=demo.title, authority__name=demo.authority)
-        if demo.history is None:
+        if demo.history is None and "recent_days" not in demo.extra:
             # An open demo call stays open: make a fresh one once the previous one closed.
             existing = existing.filter(status=Call.Status.PUBLISHED)
         if not existing.exists():

@@ -37,7 +37,9 @@ from ..models import (
     ConflictDeclaration,
     Contract,
     CriterionScore,
+    Decision,
     Deliverable,
+    Objection,
     Proposal,
 )
 from ..selectors.ranking import ranking_for
@@ -504,12 +506,59 @@ def advise(
 # --- Decisions and contracts -------------------------------------------------------------------
 
 
+# The standstill period of the decisions of the past: they became final after it.
+STANDSTILL_DAYS = 20
+
+
 def decide(proposals: list[Proposal], status: str, motivation: str, officer, when) -> None:
+    """Past decisions: intended at ``when``, final once their standstill of 20 days passed
+    without an open objection (an award's contract follows, see ``contracts``)."""
     Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
         status=status, decision_motivation=motivation, decided_by=officer, decided_at=when
     )
+    awarded = status == Proposal.Status.AWARDED
+    ends = (when + timedelta(days=STANDSTILL_DAYS)).date()
+    Decision.objects.bulk_create(
+        Decision(
+            proposal=proposal,
+            phase_id=proposal.phase_id,
+            kind=Decision.Kind.AWARD if awarded else Decision.Kind.REJECTION,
+            status=Decision.Status.FINAL,
+            amount=proposal.requested_amount if awarded else None,
+            motivation=motivation,
+            standstill_days=STANDSTILL_DAYS,
+            standstill_ends_on=ends,
+            decided_by=officer,
+            decided_at=when,
+            finalised_at=when + timedelta(days=STANDSTILL_DAYS + 1),
+        )
+        for proposal in proposals
+    )
     for proposal in proposals:
         proposal.status = status
+
+
+def dismissed_objection(
+    proposal: Proposal, *, text: str, answer: str, officer, lodged: datetime, answered: datetime
+) -> Objection:
+    """An objection to a past decision that the authority dismissed within the standstill."""
+    decision = Decision.objects.get(proposal=proposal)
+    person = (
+        Membership.objects.filter(organisation_id=proposal.company_id, role=Role.APPLICANT)
+        .select_related("user")
+        .first()
+    )
+    return Objection.objects.create(
+        decision=decision,
+        number=f"BZW-{proposal.call.reference}-{decision.pk:05d}-1",
+        text=text,
+        status=Objection.Status.DISMISSED,
+        lodged_by=person.user if person else officer,
+        lodged_at=lodged,
+        answer=answer,
+        answered_by=officer,
+        answered_at=answered,
+    )
 
 
 def contracts(

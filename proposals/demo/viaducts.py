@@ -34,6 +34,7 @@ from .history import (
     companies,
     contracts,
     decide,
+    dismissed_objection,
     proposals,
 )
 
@@ -346,6 +347,22 @@ def _viaducts(call: Call) -> str:
     decided = at(2020, 12, 1, 10)
     decide(best, Proposal.Status.AWARDED, AWARDED, officer, decided)
     decide(rest, Proposal.Status.REJECTED, REJECTED, officer, decided)
+    # One rejected company objected within the standstill; the authority dismissed it.
+    dismissed_objection(
+        rest[0],
+        text=(
+            "Wij menen dat de commissie ons plan op het criterium haalbaarheid te laag heeft "
+            "gescoord: de proef met demontabele liggers is al op kleine schaal gedaan."
+        ),
+        answer=(
+            "De commissie heeft de proef meegewogen. De score volgt de gepubliceerde schaal: "
+            "een proef op kleine schaal toont de haalbaarheid voor viaducten nog niet aan. "
+            "Het bezwaar is ongegrond; het besluit blijft staan."
+        ),
+        officer=officer,
+        lodged=at(2020, 12, 7, 11),
+        answered=at(2020, 12, 16, 15),
+    )
     contracts(
         best,
         phase=feasibility,

@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from portal.identity.models import ApiToken
 from portal.models import Role
-from proposals.models import Advice, Assignment, ConflictDeclaration, DecisionLetter
+from proposals.models import (
+    Advice,
+    Assignment,
+    ConflictDeclaration,
+    Decision,
+    DecisionLetter,
+    Objection,
+)
 from reporting.models import Export, ParliamentReport
 from tests.calls.factories import officer_of
 from tests.conftest import login_verified
@@ -90,6 +97,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api-cofinancing-approve": (401, 403, 403, 405, 405, 403, 403, 405, 403),
     "api-cofinancing-list": (401, 403, 403, 200, 200, 403, 403, 200, 403),
     "api-cofinancing-reject": (401, 403, 403, 405, 405, 403, 403, 405, 403),
+    "api-decision-detail": (401, 200, 404, 200, 404, 404, 404, 404, 404),
+    "api-decision-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-decision-objections": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-docs": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-follow-up-purchase-list": (401, 404, 404, 200, 404, 404, 404, 404, 404),
     "api-fund-appropriations": (401, 403, 403, 405, 405, 403, 403, 405, 403),
@@ -98,6 +108,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api-mandate-list": (401, 403, 403, 200, 200, 403, 403, 403, 403),
     "api-mandate-revoke": (401, 403, 403, 405, 405, 403, 403, 403, 403),
     "api-me": (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-objection-answer": (401, 405, 405, 405, 405, 405, 405, 405, 405),
+    "api-objection-detail": (401, 200, 404, 200, 404, 404, 404, 404, 404),
+    "api-objection-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-objection-withdraw": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-opendata-call-releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-opendata-releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-organisation-list": (200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -229,6 +243,11 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:detail": (302, 200, 404, 200, 404, 404, 404, 404, 404),
     "proposals:edit": (302, 200, 404, 404, 404, 404, 404, 404, 404),
     "proposals:mine": (302, 200, 200, 403, 403, 403, 403, 403, 403),
+    "proposals:objection": (302, 200, 404, 302, 404, 404, 404, 404, 404),
+    "proposals:objection_document": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:objection_lodge": (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:objection_receipt": (302, 200, 404, 200, 404, 404, 404, 404, 404),
+    "proposals:objection_withdraw": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_assign": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_assign_auto": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_assignment_withdraw": (302, 404, 404, 404, 404, 404, 404, 404, 404),
@@ -241,6 +260,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:officer_expert_invite": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_member_add": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_member_remove": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_objection": (302, 404, 404, 200, 404, 404, 404, 404, 404),
     "proposals:officer_open_assessment": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_phase": (302, 404, 404, 200, 404, 404, 404, 404, 404),
     "proposals:officer_phase_deadline": (302, 405, 405, 405, 405, 405, 405, 405, 405),
@@ -318,6 +338,17 @@ def _world(world):
         language="nl",
     )
     letter.pdf.save("besluit.pdf", ContentFile(b"%PDF-1.4 besluit"))
+    # A dismissed objection to the award, with its receipt as the task keeps it.
+    decision = Decision.objects.get(proposal=proposal)
+    objection = Objection.objects.create(
+        decision=decision,
+        number="BZW-TEST-1",
+        text="Bezwaar",
+        lodged_by=proposal.person,
+        status=Objection.Status.DISMISSED,
+        answer="Ongegrond",
+    )
+    objection.receipt.save("bezwaar.pdf", ContentFile(b"%PDF-1.4 bezwaar"))
     api_key_for(company_person)
     people = {
         "anonymous": None,
@@ -347,6 +378,8 @@ def _world(world):
         "membership": membership,
         "document_pk": 999_999,
         "letter": letter,
+        "decision": decision,
+        "objection": objection,
     }
     return people, objects
 
@@ -371,6 +404,10 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
                 target = objects["proposal"]
             elif name.startswith("api-letter"):
                 target = objects["letter"]
+            elif name.startswith("api-decision"):
+                target = objects["decision"]
+            elif name.startswith("api-objection"):
+                target = objects["objection"]
             elif name.startswith("api-phase"):
                 target = objects["phase"]
             elif name in ("api-token-revoke", "identity:api_token_revoke"):
@@ -396,6 +433,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             values[key] = objects["letter"].pk
         elif key == "contract_pk":
             values[key] = objects["contract"].pk
+        elif key == "objection_pk":
+            values[key] = objects["objection"].pk
         elif key in (
             "assessment_pk",
             "document_pk",

@@ -1,7 +1,7 @@
 """The standstill: a decision is intended first, an objection holds up the contract, and the
 company sees its own scores — through the pages, the API and the beat task."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -344,3 +344,34 @@ def test_a_period_of_zero_days_concludes_at_once(advised):  # noqa: F811
     assert decision.is_final
     assert decision.contract is not None
     assert decision.contract.amount == Decimal(decision.amount)
+
+
+# --- On a real worker ----------------------------------------------------------------------------
+
+
+@pytest.mark.live_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_on_a_worker_waits_for_the_objection(live_worker, standstill):
+    """intended award → objection → the worker's run makes no contract → dismissal → the
+    period has passed → the worker's run concludes it."""
+    decision = award_first(standstill)
+    rejection = reject_second(standstill)
+    objection = objection_lodge(
+        decision=rejection, actor=standstill.proposals[1].person, text="Niet eerlijk beoordeeld"
+    )
+    # The twenty days have passed: the worker runs on the real clock, while this test runs
+    # in the travelled time of its fixtures, so the end is put well in the past.
+    Decision.objects.filter(pk__in=[decision.pk, rejection.pk]).update(
+        standstill_ends_on=date(2000, 1, 1)
+    )
+
+    assert finalise_decisions.delay().get(timeout=60) == 0
+    assert not Contract.objects.exists()
+    decision.refresh_from_db()
+    assert decision.is_intended
+
+    objection_dismiss(objection=objection, actor=standstill.officer, answer="Ongegrond")
+    assert finalise_decisions.delay().get(timeout=60) == 2
+    contract = Contract.objects.get()
+    assert contract.proposal_id == decision.proposal_id
+    assert Proposal.objects.get(pk=rejection.proposal_id).is_rejected
