@@ -153,20 +153,18 @@ def letter_content(decision: Decision, *, number: str = "") -> LetterContent:
     for winner in winners:
         row = _row(advice, winner.pk)
         lines = lines_for(winner.pk, row)
-        advantages = [
-            Advantage(
-                criterion=line.criterion,
-                winner_score=line.score,
-                own_score=own_scores.get(line.criterion.pk),
-                motivation=line.motivation,
-            )
-            for line in lines
-            if line.score is not None
-            and (
-                own_scores.get(line.criterion.pk) is None
-                or line.score > own_scores[line.criterion.pk]
-            )
-        ]
+        advantages = []
+        for line in lines:
+            own = own_scores.get(line.criterion.pk)
+            if line.score is not None and (own is None or line.score > own):
+                advantages.append(
+                    Advantage(
+                        criterion=line.criterion,
+                        winner_score=line.score,
+                        own_score=own,
+                        motivation=line.motivation,
+                    )
+                )
         winner_rows.append(
             Winner(
                 proposal=winner,

@@ -140,14 +140,14 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
 def _store_pdf(letter: DecisionLetter, pdf: bytes) -> None:
     """Keep the rendered PDF, unless another run of the task stored one first."""
     storage = letter.pdf.storage
-    name = storage.save(
+    name: str = storage.save(
         letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
     )
     with transaction.atomic():
         current = DecisionLetter.objects.select_for_update().only("pk", "pdf").get(pk=letter.pk)
         if current.pdf:
             storage.delete(name)
-            name = current.pdf.name
+            name = current.pdf.name or name
         else:
             current.pdf.name = name
             current.save(update_fields=["pdf"])
