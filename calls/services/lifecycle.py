@@ -133,9 +133,9 @@ def _apply_structure(call: Call) -> None:
         "declaration": standard_declaration(call.instrument, nl),
         "declaration_en": standard_declaration(call.instrument, en),
     }
-    missing = [name for name in defaults if not getattr(call, name).strip()]
-    for name in missing:
-        setattr(call, name, defaults[name])
+    missing = [attribute for attribute in defaults if not getattr(call, attribute).strip()]
+    for attribute in missing:
+        setattr(call, attribute, defaults[attribute])
     if missing:
         call.save(update_fields=missing)
     for order, (kind, name, criteria, documents) in enumerate(
