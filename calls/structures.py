@@ -4,6 +4,8 @@ SBIR follows RVO's three criteria (impact, technological feasibility, economic p
 with economic perspective weighing more in the prototype phase.
 """
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Call, Phase
@@ -58,3 +60,43 @@ STRUCTURES = {
         (Phase.Kind.SINGLE_ROUND, _("Hackathon"), CONTEST_CRITERIA, [_("Pitch")]),
     ],
 }
+
+# What a company declares when it submits, per instrument: a new call starts with this text
+# in Dutch and English, and its officers may change it while it is a draft.
+DECLARATIONS = {
+    Call.Instrument.SBIR: _(
+        "We declare that the information in this proposal is complete and true, and that we "
+        "accept the conditions of this SBIR call, including its rules and the model contract "
+        "for the research and development."
+    ),
+    Call.Instrument.INNOVATION_PARTNERSHIP: _(
+        "We declare that the information in this tender is complete and true, that none of the "
+        "grounds for exclusion applies to us, and that we accept the conditions of this "
+        "innovation partnership as set out in the procurement documents."
+    ),
+    Call.Instrument.PRIZE_COMPETITION: _(
+        "We declare that the information in this entry is complete and true, that the entry is "
+        "our own work, and that we accept the rules of this prize competition."
+    ),
+    Call.Instrument.HACKATHON: _(
+        "We declare that the information in this entry is complete and true, that the entry is "
+        "our own work, and that we accept the rules of this hackathon."
+    ),
+}
+
+
+def standard_declaration(instrument: str, language: str) -> str:
+    """The instrument's standard declaration in one language (nl or en)."""
+    with translation.override(language):
+        return str(DECLARATIONS[Call.Instrument(instrument)])
+
+
+def declaration_text(call: Call, language: str | None = None) -> str:
+    """The declaration a company accepts when it submits to this call, in the language given
+    (else the active one): the call's own text, else the instrument's standard text."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language.startswith("en"):
+        return (
+            call.declaration_en or call.declaration or standard_declaration(call.instrument, "en")
+        )
+    return call.declaration or standard_declaration(call.instrument, settings.LANGUAGE_CODE)

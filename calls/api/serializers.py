@@ -5,6 +5,7 @@ Serializers only read and validate: every write goes through calls.services.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,7 @@ from ..selectors.calls import (
 )
 from ..selectors.mandates import possible_agents
 from ..services.lifecycle import CALL_FIELDS, standstill_problem
+from ..structures import declaration_text
 
 # --- Reading -----------------------------------------------------------------------------------
 
@@ -276,12 +278,20 @@ class CallDetailSerializer(CallSummarySerializer):
     documents = CallDocumentSerializer(many=True, read_only=True)
     amendments = AmendmentSerializer(many=True, read_only=True)
     clarifications = serializers.SerializerMethodField()
+    declaration = serializers.SerializerMethodField(
+        help_text=_("What a company declares when it submits (Dutch).")
+    )
+    declaration_en = serializers.SerializerMethodField(
+        help_text=_("What a company declares when it submits (English).")
+    )
 
     class Meta(CallSummarySerializer.Meta):
         fields = [
             *CallSummarySerializer.Meta.fields,
             "challenge",
             "challenge_en",
+            "declaration",
+            "declaration_en",
             "contact_name",
             "contact_email",
             "questions_deadline",
@@ -299,6 +309,12 @@ class CallDetailSerializer(CallSummarySerializer):
             "clarifications",
         ]
         read_only_fields = fields
+
+    def get_declaration(self, call: Call) -> str:
+        return declaration_text(call, settings.LANGUAGE_CODE)
+
+    def get_declaration_en(self, call: Call) -> str:
+        return declaration_text(call, "en")
 
     @extend_schema_field(ClarificationSerializer(many=True))
     def get_clarifications(self, call: Call) -> list[dict]:

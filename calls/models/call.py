@@ -144,6 +144,17 @@ class Call(models.Model):
         blank=True,
         help_text=_("Required when the period is shorter than 20 days."),
     )
+    # What a company declares when it submits (calls/structures.py has the instrument's
+    # standard text, which a new call starts with); each proposal keeps the text it accepted.
+    declaration = models.TextField(
+        _("declaration on submission"),
+        blank=True,
+        help_text=_(
+            "The company confirms this when it submits: that its information is true and that "
+            "it accepts the call's conditions. Empty: the standard text of the instrument."
+        ),
+    )
+    declaration_en = models.TextField(_("declaration on submission in English"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

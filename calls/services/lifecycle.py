@@ -32,7 +32,7 @@ from ..models import (
     RequiredDocument,
 )
 from ..signals import call_ended
-from ..structures import STRUCTURES
+from ..structures import STRUCTURES, standard_declaration
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
 # The standstill between an intended award and the contract: 20 calendar days by default; an
@@ -84,6 +84,8 @@ CALL_FIELDS = (
     "tie_break",
     "standstill_days",
     "standstill_reason",
+    "declaration",
+    "declaration_en",
 )
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
@@ -155,8 +157,18 @@ def _in(language: str, text) -> str:
 
 
 def _apply_structure(call: Call) -> None:
-    """The instrument's phases and criteria, named in Dutch and in English."""
+    """The instrument's phases and criteria, named in Dutch and in English, and its standard
+    declaration on submission where the officer gave none."""
     nl, en = settings.LANGUAGE_CODE, "en"
+    defaults = {
+        "declaration": standard_declaration(call.instrument, nl),
+        "declaration_en": standard_declaration(call.instrument, en),
+    }
+    missing = [attribute for attribute in defaults if not getattr(call, attribute).strip()]
+    for attribute in missing:
+        setattr(call, attribute, defaults[attribute])
+    if missing:
+        call.save(update_fields=missing)
     for order, (kind, name, criteria, documents) in enumerate(
         STRUCTURES[Call.Instrument(call.instrument)], 1
     ):

@@ -171,6 +171,8 @@ class ProposalDetailSerializer(ProposalSummarySerializer):
             "answers",
             "attachments",
             "content_hash",
+            "declaration_text",
+            "declared_at",
             "withdrawn_at",
             "decision",
         ]
@@ -290,6 +292,17 @@ def _answer_value(question: Question, value):
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(question.choice_list)}
         )
     return value
+
+
+class SubmitInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    declaration_accepted = serializers.BooleanField(
+        required=True,
+        help_text=_(
+            "Required, and must be true: the company declares that its information is true and "
+            "that it accepts the call's conditions (the call's declaration). The text and the "
+            "moment are kept with the proposal."
+        ),
+    )
 
 
 class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -62,6 +62,7 @@ from .serializers import (
     ProposalDetailSerializer,
     ProposalDraftSerializer,
     ProposalSummarySerializer,
+    SubmitInputSerializer,
 )
 
 
@@ -160,6 +161,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
             "create": ProposalCreateSerializer,
             "partial_update": ProposalDraftSerializer,
             "decision": DecisionInputSerializer,
+            "submit": SubmitInputSerializer,
         }.get(self.action, ProposalDetailSerializer)
 
     def get_object(self) -> Proposal:
@@ -227,12 +229,19 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Submit a complete draft before the deadline (a repeat changes nothing)"),
         parameters=[PROPOSAL_ID],
-        request=None,
+        request=SubmitInputSerializer,
         responses={200: ProposalDetailSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        proposal = proposal_submit(proposal=self.get_object(), actor=request.user)
+        proposal = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = proposal_submit(
+            proposal=proposal,
+            actor=request.user,
+            declaration_accepted=serializer.validated_data["declaration_accepted"],
+        )
         return self._detail(proposal)
 
     @extend_schema(

@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from calls.models import Call, Phase, Question
+from calls.structures import declaration_text
 from portal.models import Membership, Organisation, Role, User
 
 from ..models import (
@@ -295,6 +296,7 @@ def proposals(
 ) -> list[Proposal]:
     """Submitted proposals (under assessment) with their required documents."""
     answers = _answers(phase)
+    declared = declaration_text(call, "nl")  # as the company accepted it when it submitted
     made = []
     for i, (company, person, title) in enumerate(entries):
         fill = {
@@ -326,6 +328,8 @@ def proposals(
                 submission_number=f"{call.reference}-{phase.order}-{i + 1:04d}",
                 submitted_at=submitted[i],
                 content_hash=digest,
+                declaration_text=declared,
+                declared_at=submitted[i],
                 **content,
             )
         )

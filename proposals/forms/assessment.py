@@ -202,10 +202,6 @@ class AdviceForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    confirm = forms.BooleanField(
-        label=_("I sign this advice on behalf of the committee; it cannot be changed afterwards."),
-        error_messages={"required": _("Tick the box to sign the advice.")},
-    )
 
     def __init__(self, *args, rows, planned_awards: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,6 +74,18 @@ def _textarea(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+class SubmissionForm(forms.Form):
+    """The declaration a company accepts when it submits; its label is the call's own text."""
+
+    declaration = forms.BooleanField(
+        error_messages={"required": _("Tick the declaration to submit your proposal.")},
+    )
+
+    def __init__(self, *args, text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].label = text
+
+
 class ProposalStartForm(forms.Form):
     title = forms.CharField(
         label=_("Working title of your proposal"),

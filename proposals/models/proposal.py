@@ -102,6 +102,9 @@ class Proposal(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     content_hash = models.CharField(_("content fingerprint (SHA-256)"), max_length=64, blank=True)
+    # The declaration the company accepted when it submitted, as it read then, and when.
+    declaration_text = models.TextField(_("declaration accepted on submission"), blank=True)
+    declared_at = models.DateTimeField(_("declaration accepted at"), null=True, blank=True)
     receipt = models.FileField(
         _("receipt"), storage=private_storage, upload_to="receipts/", blank=True
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase, Question, RequiredDocument
 from calls.selectors.participation import tender_invitation_problem
+from calls.structures import declaration_text
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.identity.services.companies import company_submission_problem
@@ -276,8 +277,10 @@ def _fingerprint(proposal: Proposal) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
-    """Submit before the deadline. A second click finds it submitted and changes nothing."""
+def proposal_submit(*, proposal: Proposal, actor: User, declaration_accepted: bool) -> Proposal:
+    """Submit before the deadline, with the call's declaration accepted (its text and the
+    moment are kept with the proposal, so a later change of the call changes nothing). A
+    second click finds it submitted and changes nothing."""
     _require_member(actor, proposal)
     with transaction.atomic():
         proposal = (
@@ -287,6 +290,14 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
         )
         if proposal.status == Proposal.Status.SUBMITTED:
             return proposal  # the double click: already in, nothing more to do
+        if not declaration_accepted:
+            raise DomainError(
+                _(
+                    "Confirm the declaration to submit: that your information is true and that "
+                    "you accept the call's conditions."
+                ),
+                code="declaration",
+            )
         if problem := company_submission_problem(proposal.company):
             raise DomainError(problem, code="unverified")
         now = timezone.now()
@@ -300,11 +311,20 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
             f"{proposal.call.reference}-{proposal.phase.order}-{proposal.pk:04d}"
         )
         proposal.content_hash = _fingerprint(proposal)
+        proposal.declaration_text = declaration_text(proposal.call)
+        proposal.declared_at = now
         states.transition(
             proposal,
             Proposal.Status.SUBMITTED,
             actor=actor,
-            extra_fields=["submitted_at", "submission_number", "content_hash", "updated_at"],
+            extra_fields=[
+                "submitted_at",
+                "submission_number",
+                "content_hash",
+                "declaration_text",
+                "declared_at",
+                "updated_at",
+            ],
         )
         from ..tasks import send_receipt
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.confirm import Confirmation, confirmation_page, is_confirmed, is_revision
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import is_assessor
@@ -244,7 +245,13 @@ def assess(request, seat_pk: int, proposal_pk: int):
             submit=submit,
             initial=ScoringForm.initial_from(own_scores),
         )
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not is_revision(request) and form.is_valid():
+            if submit and not is_confirmed(request):
+                return confirmation_page(
+                    request,
+                    _scores_confirmation(seat, proposal, form, url),
+                    context={"seat": seat, "committee": seat.committee},
+                )
             try:
                 assessment_save(
                     assignment=assignment, actor=request.user, scores=form.scores(), submit=submit
@@ -289,6 +296,40 @@ def assess(request, seat_pk: int, proposal_pk: int):
         ),
     }
     return render(request, "proposals/assessment/assess.html", context)
+
+
+def _scores_confirmation(
+    seat: CommitteeMember, proposal: Proposal, form: ScoringForm, url: str
+) -> Confirmation:
+    scores = form.scores()
+    return Confirmation(
+        title=_("Submit your scores for %(number)s?") % {"number": proposal.submission_number},
+        lead=_("Check your scores and motivations once more."),
+        summary=[
+            (
+                criterion.display_name,
+                _("%(score)s: %(motivation)s")
+                % {"score": scores[criterion.pk][0], "motivation": scores[criterion.pk][1]},
+            )
+            for criterion in form.criteria
+            if criterion.pk in scores
+        ],
+        happens=[
+            _("Your scores and motivations go to the committee's chair."),
+            _("You then see the other members' submitted scores for this proposal."),
+        ],
+        final=[
+            _(
+                "Your scores are locked: you cannot change them. Only the chair can reopen "
+                "them, with a reason that is recorded."
+            ),
+        ],
+        button=_("Yes, submit my scores"),
+        back_url=url,
+        back_label=_("Back, do not submit"),
+        revisable=True,
+        breadcrumbs="proposals/assessment/_context.html",
+    )
 
 
 @committee_page

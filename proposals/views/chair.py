@@ -14,9 +14,11 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.confirm import Confirmation, confirmation_page, is_confirmed, is_revision
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.forms.base import parse_id
@@ -314,8 +316,17 @@ def advice(request, seat_pk: int):
 
     rows = ranking_for_seat(seat)
     form = AdviceForm(_posted(request), rows=rows, planned_awards=phase.planned_awards)
-    if request.method == "POST" and form.is_valid():
+    gaps = advice_gaps(committee, seat)
+    if request.method == "POST" and not is_revision(request) and form.is_valid():
         chosen = set(form.cleaned_data["selected"])
+        if not gaps and not is_confirmed(request):
+            return confirmation_page(
+                request,
+                _advice_confirmation(
+                    seat, [row for row in rows if row.proposal.pk in chosen], form
+                ),
+                context=context,
+            )
         try:
             advice_sign(
                 committee=committee,
@@ -336,11 +347,46 @@ def advice(request, seat_pk: int):
             "form": form,
             "rows": _ranking_rows(rows, criteria),
             "ticked": ticked,
-            "gaps": advice_gaps(committee, seat),
+            "gaps": gaps,
             "not_shown": _not_shown(seat, len(rows)),
         }
     )
     return render(request, "proposals/assessment/advice.html", context)
+
+
+def _advice_confirmation(seat: CommitteeMember, chosen: list, form: AdviceForm) -> Confirmation:
+    blind = seat.committee.phase.call.blind_assessment
+    selection = "\n".join(
+        f"{row.rank}. {row.proposal.submission_number} {row.proposal.title}"
+        + ("" if blind else f" ({row.proposal.company.name})")
+        for row in chosen
+    )
+    return Confirmation(
+        title=_("Sign the committee's advice?"),
+        lead=_("You sign the advice on behalf of the committee. Check the selection once more."),
+        summary=[
+            (_("Proposals the committee advises to award"), selection or _("None")),
+            (_("Remarks of the committee"), form.cleaned_data["remarks"] or "–"),
+        ],
+        happens=[
+            _(
+                "The ranking, the consensus scores and the selection are recorded as the "
+                "committee's signed advice, also as PDF."
+            ),
+            _("The advice goes to the contracting authority, which decides on the proposals."),
+        ],
+        final=[
+            _(
+                "The signed advice cannot be changed: not the selection, the ranking or the "
+                "remarks. The consensus scores become final."
+            ),
+        ],
+        button=_("Yes, sign the advice"),
+        back_url=reverse("proposals:advice", kwargs={"seat_pk": seat.pk}),
+        back_label=_("Back, do not sign"),
+        revisable=True,
+        breadcrumbs="proposals/assessment/_context.html",
+    )
 
 
 @committee_page

@@ -19,13 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from calls.selectors.calls import phases_with_call
+from calls.structures import declaration_text
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
 from portal.models import Role
 from portal.permissions import can
 from portal.selectors.identity import organisations_of, roles_of
 
-from ..forms.company import DeliverableForm, ProposalDraftForm, ProposalStartForm
+from ..forms.company import (
+    DeliverableForm,
+    ProposalDraftForm,
+    ProposalStartForm,
+    SubmissionForm,
+)
 from ..models import Attachment, Deliverable, Proposal
 from ..permissions import is_company_member
 from ..selectors.contracts import (
@@ -250,10 +256,17 @@ def edit(request, pk: int):
 def submit(request, pk: int):
     proposal = _proposal(request, pk, own=True)
     refusal = None
+    form = SubmissionForm(
+        request.POST if request.method == "POST" else None, text=declaration_text(proposal.call)
+    )
     if request.method == "POST":
-        if proposal.status in (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED):
+        if proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED):
+            return redirect("proposals:detail", pk=proposal.pk)
+        if form.is_valid():
             try:
-                proposal = proposal_submit(proposal=proposal, actor=request.user)
+                proposal = proposal_submit(
+                    proposal=proposal, actor=request.user, declaration_accepted=True
+                )
             except DomainError as error:
                 refusal = (
                     _(
@@ -273,8 +286,6 @@ def submit(request, pk: int):
                     % {"number": proposal.submission_number},
                 )
                 return redirect("proposals:detail", pk=proposal.pk)
-        else:
-            return redirect("proposals:detail", pk=proposal.pk)
     elif proposal.status != Proposal.Status.DRAFT:
         messages.info(request, _("This proposal has already been submitted."))
         return redirect("proposals:detail", pk=proposal.pk)
@@ -286,6 +297,7 @@ def submit(request, pk: int):
         "missing": proposal_missing(proposal),
         "problem": phase_open_problem(proposal.phase),
         "refusal": refusal,
+        "form": form,
         "answers": answers_for_display(proposal),
         "attachments": _attachments(proposal),
     }

@@ -25,9 +25,11 @@ from django.views.decorators.http import require_POST
 from calls.models import Call, Phase
 from calls.selectors.calls import calls_with_authority, phases_with_call
 from calls.services.lifecycle import phase_deadline_set
+from portal.confirm import Confirmation, confirmation_page, is_confirmed, is_revision
 from portal.exceptions import DomainError
 from portal.files import file_response
 from portal.permissions import can
+from portal.templatetags.portal import euro
 
 from ..forms.officer import (
     AssignmentForm,
@@ -556,8 +558,14 @@ def officer_decide(request, pk: int):
     proposal = _managed_proposal(request, pk)
     phase = proposal.phase
     form = DecisionForm(request.POST or None, proposal=proposal)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not is_revision(request) and form.is_valid():
         motivation = form.cleaned_data["motivation"]
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                _decision_confirmation(proposal, form),
+                context={"call": proposal.call, "phase": phase},
+            )
         try:
             if form.is_award:
                 proposal_award(
@@ -622,6 +630,51 @@ def officer_decide(request, pk: int):
         "form": form,
     }
     return render(request, "proposals/officer/decide.html", context)
+
+
+def _decision_confirmation(proposal: Proposal, form: DecisionForm) -> Confirmation:
+    summary = [
+        (_("Proposal"), f"{proposal.submission_number} {proposal.title}"),
+        (_("Company"), proposal.company.name),
+        (_("Decision"), _("Award") if form.is_award else _("Do not award")),
+    ]
+    if form.is_award:
+        amount = form.cleaned_data["amount"] or proposal.requested_amount
+        summary.append((_("Contract amount"), euro(amount)))
+        happens = [
+            _(
+                "The proposal is awarded: a contract is made for the amount above and the "
+                "amount is committed from the phase's budget."
+            ),
+            _("The company receives the decision and your motivation by e-mail."),
+        ]
+        final = [
+            _(
+                "The award, the amount and the motivation cannot be changed here afterwards; "
+                "the contract can only be ended, with a reason."
+            ),
+        ]
+        button = _("Yes, award the proposal")
+    else:
+        happens = [
+            _("The proposal is not awarded."),
+            _("The company receives the decision and your motivation by e-mail."),
+        ]
+        final = [_("The decision and the motivation cannot be changed afterwards.")]
+        button = _("Yes, do not award the proposal")
+    summary.append((_("Motivation"), form.cleaned_data["motivation"]))
+    return Confirmation(
+        title=_("Decide on %(number)s?") % {"number": proposal.submission_number},
+        lead=_("Check the decision once more before the company is told."),
+        summary=summary,
+        happens=happens,
+        final=final,
+        button=button,
+        back_url=reverse("proposals:officer_decide", kwargs={"pk": proposal.pk}),
+        back_label=_("Back, do not decide"),
+        revisable=True,
+        breadcrumbs="proposals/officer/_breadcrumbs.html",
+    )
 
 
 # --- Contracts and deliverables ----------------------------------------------------------------

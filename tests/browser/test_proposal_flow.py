@@ -3,6 +3,7 @@
 import pytest
 
 from calls.models import Question
+from calls.structures import declaration_text
 from portal.models import Role
 from proposals.models import Proposal
 from tests.calls.factories import published_call
@@ -87,6 +88,14 @@ def test_from_draft_to_receipt_with_accessible_forms(page):
     assert page.get_by_test_id("complete").is_visible()
     assert axe_violations(page) == []  # the complete checklist
 
+    # Without the declaration it is refused; the error summary names the box.
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert axe_violations(page) == []
+    declared = declaration_text(proposal.call, "nl")
+    assert declared in page.get_by_test_id("declaration").inner_text()
+    page.get_by_test_id("declaration").get_by_role("checkbox").check()
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"**/proposals/{proposal.pk}/")
     proposal.refresh_from_db()

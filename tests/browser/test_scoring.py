@@ -54,6 +54,13 @@ def test_assessor_scores_a_proposal_through_an_accessible_form(page):
     page.locator("[data-testid=scoring-form] button[name=submit]").click()
     page.wait_for_load_state()
 
+    # First the confirmation page: the scores once more, and what cannot change afterwards.
+    assert page.get_by_test_id("confirm-summary").is_visible()
+    assert "Overtuigend op" in page.get_by_test_id("confirm-summary").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_test_id("confirm").click()
+    page.wait_for_load_state()
+
     assert page.get_by_test_id("locked").is_visible()
     assert page.get_by_test_id("scoring-form").count() == 0
     for criterion, score in zip(criteria, (7, 8, 6), strict=True):
@@ -91,7 +98,7 @@ def test_the_chairs_pages_pass_axe(page):
         page.goto(reverse(f"proposals:{name}", kwargs={"seat_pk": chair.pk, **kwargs}))
         assert axe_violations(page) == [], name
 
-    # The advice refused without the signature box: errors, still accessible.
+    # The advice refused while a declaration is missing: errors, still accessible.
     page.locator("[data-testid=advice-form] button[type=submit]").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("error-summary").is_visible()

@@ -81,6 +81,9 @@ def publish_url(call):
     return reverse("calls:officer_publish_answers", kwargs={"pk": call.pk})
 
 
+CONFIRMED = {"confirmed": "1"}
+
+
 def pdf_url(call, number=1):
     return reverse("calls:clarification_pdf", kwargs={"pk": call.pk, "number": number})
 
@@ -150,7 +153,7 @@ def test_company_asks_officer_answers_anonymised_and_publishes_for_everyone(
     assert PUBLIC_WORDING not in Client().get(call.get_absolute_url()).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = officer.post(publish_url(call))
+        response = officer.post(publish_url(call), CONFIRMED)
     assert response.status_code == 302
     release = ClarificationRelease.objects.get(call=call)
     assert release.number == 1
@@ -202,7 +205,7 @@ def test_every_follower_is_mailed_by_the_one_publish_request(
     officer = officer_client(call.officer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        officer.post(publish_url(call))
+        officer.post(publish_url(call), CONFIRMED)
 
     assert len(mail.outbox) == 4
     assert {m.to[0] for m in mail.outbox} >= {user.email for user in others}
@@ -437,7 +440,7 @@ def test_owning_officer_reaches_every_officer_page(call):
 
     assert client.get(manage_url(call)).status_code == 200
     assert client.post(answer_url(call, question), answer_data(question)).status_code == 302
-    assert client.post(publish_url(call)).status_code == 302
+    assert client.post(publish_url(call), CONFIRMED).status_code == 302
     assert ClarificationRelease.objects.filter(call=call).count() == 1
 
 
@@ -466,7 +469,6 @@ def test_officer_pages_refuse_the_wrong_method(call):
     question = clarification_ask(call=call, actor=person_with_role(Role.APPLICANT), text=ORIGINAL)
     client = officer_client(call.officer)
     assert client.get(answer_url(call, question)).status_code == 405
-    assert client.get(publish_url(call)).status_code == 405
     assert client.post(manage_url(call)).status_code == 405
 
 
@@ -538,6 +540,29 @@ def test_a_published_answer_cannot_be_edited(call):
     assert question.answer == ANSWER
 
 
+def test_publishing_asks_first_and_only_a_confirmed_post_publishes(call):
+    question = answered_question(call)
+    client = officer_client(call.officer, english=True)
+
+    asked = client.get(publish_url(call))
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Publish nota van inlichtingen 1?" in page
+    assert question.public_text in page
+    assert "cannot be changed or withdrawn" in page
+    unconfirmed = client.post(publish_url(call))
+    assert unconfirmed.status_code == 200
+    assert 'data-testid="confirm-summary"' in unconfirmed.content.decode()
+    assert not ClarificationRelease.objects.exists()
+
+    done = client.post(publish_url(call), CONFIRMED)
+
+    assert done.status_code == 302
+    assert ClarificationRelease.objects.filter(call=call).count() == 1
+    question.refresh_from_db()
+    assert question.status == ClarificationQuestion.Status.PUBLISHED
+
+
 def test_publishing_with_nothing_answered_gives_a_message_and_no_release(call):
     clarification_ask(call=call, actor=person_with_role(Role.APPLICANT), text=ORIGINAL)
     client = officer_client(call.officer, english=True)
@@ -553,8 +578,8 @@ def test_a_double_click_on_publish_makes_one_release(call, django_capture_on_com
     answered_question(call)
     client = officer_client(call.officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(publish_url(call))
-        client.post(publish_url(call))
+        client.post(publish_url(call), CONFIRMED)
+        client.post(publish_url(call), CONFIRMED)
     assert ClarificationRelease.objects.filter(call=call).count() == 1
     assert len(mail.outbox) == 1
 

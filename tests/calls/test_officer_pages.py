@@ -231,7 +231,7 @@ def test_officer_needs_the_second_factor(contest):
 
 def test_actions_only_accept_post(contest):
     client = visitor("owning_officer", contest)
-    assert client.get(url("officer_publish", contest)).status_code == 405
+    assert client.get(url("officer_close", contest)).status_code == 405
 
 
 def test_a_phase_of_another_call_is_not_found(contest):
@@ -786,6 +786,28 @@ def test_publishing_after_a_past_deadline_is_refused():
     assert call.status == Call.Status.DRAFT
 
 
+def test_publishing_asks_first_and_only_a_confirmed_post_publishes():
+    call = draft_call()
+    client = officer_client(call.officer, english=True)
+
+    asked = client.get(url("officer_publish", call))
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Publish the call?" in page
+    assert call.reference in page
+    assert "are frozen" in page
+    assert client.post(url("officer_publish", call)).status_code == 200
+    call.refresh_from_db()
+    assert call.status == Call.Status.DRAFT
+    assert call.publication_date is None
+
+    done = client.post(url("officer_publish", call), {"confirmed": "1"})
+
+    assert done.status_code == 302
+    call.refresh_from_db()
+    assert call.status == Call.Status.PUBLISHED
+
+
 def test_publish_through_the_page_after_completing_the_phases_then_a_double_click():
     call = draft_call(complete=False)
     client = officer_client(call.officer, english=True)
@@ -804,9 +826,14 @@ def test_publish_through_the_page_after_completing_the_phases_then_a_double_clic
     )
     client.post(address, data)
 
-    first = client.post(url("officer_publish", call), follow=True)
+    asked = client.post(url("officer_publish", call))
+    assert asked.status_code == 200
+    assert 'data-testid="confirm-summary"' in asked.content.decode()
+    call.refresh_from_db()
+    assert call.status == Call.Status.DRAFT
+    first = client.post(url("officer_publish", call), {"confirmed": "1"}, follow=True)
     assert any("published" in m for m in messages_of(first))
-    second = client.post(url("officer_publish", call))
+    second = client.post(url("officer_publish", call), {"confirmed": "1"})
 
     assert second.status_code == 302
     followed = client.get(second["Location"])

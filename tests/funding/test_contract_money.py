@@ -174,7 +174,9 @@ def test_a_refused_award_through_the_page_shows_the_reason_and_keeps_nothing(
     proposal = world.proposals[0]
     client = verified_client(world.officer)
     url = reverse("proposals:officer_decide", kwargs={"pk": proposal.pk})
-    response = client.post(url, {"decision": "award", "motivation": "Goed", "amount": "1000"})
+    response = client.post(
+        url, {"decision": "award", "motivation": "Goed", "amount": "1000", "confirmed": "1"}
+    )
 
     assert response.status_code == 200
     assert "Het grootboek weigert." in response.content.decode()

@@ -47,7 +47,7 @@ def test_an_unverified_company_drafts_but_cannot_submit(client, unverified_compa
 
     page = client.get(reverse("proposals:submit", args=[draft.pk]))
     assert 'data-testid="unverified"' in page.content.decode()
-    response = client.post(reverse("proposals:submit", args=[draft.pk]))
+    response = client.post(reverse("proposals:submit", args=[draft.pk]), {"declaration": "on"})
 
     assert response.status_code == 200
     assert "niet geverifieerd" in response.context["refusal"]
@@ -61,7 +61,9 @@ def test_the_api_refuses_an_unverified_company_s_submission(unverified_company):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(member)}")
 
-    response = api.post(f"/api/v1/proposals/{draft.pk}/submit/")
+    response = api.post(
+        f"/api/v1/proposals/{draft.pk}/submit/", {"declaration_accepted": True}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "unverified"
@@ -108,7 +110,7 @@ def test_ministry_staff_verify_after_checking_the_register_and_the_company_submi
     unverified_company.refresh_from_db()
     assert unverified_company.verified_at == verification.verified_at
 
-    submitted = proposal_submit(proposal=draft, actor=member)
+    submitted = proposal_submit(proposal=draft, actor=member, declaration_accepted=True)
     assert submitted.status == Proposal.Status.SUBMITTED
 
 
@@ -157,11 +159,16 @@ def test_a_portal_administrator_may_verify(verified_client, unverified_company):
 def test_officers_see_whether_a_tenderer_was_verified(verified_client):
     call = published_call()
     verified_member = person_with_role(Role.APPLICANT, organisation=CompanyFactory())
-    verified = proposal_submit(proposal=complete_draft(call=call, person=verified_member),
-                               actor=verified_member)  # fmt: skip
+    verified = proposal_submit(
+        proposal=complete_draft(call=call, person=verified_member),
+        actor=verified_member,
+        declaration_accepted=True,
+    )
     # A company verified when it submitted, whose verification was withdrawn since.
     withdrawn = complete_draft(call=call)
-    withdrawn = proposal_submit(proposal=withdrawn, actor=withdrawn.person)
+    withdrawn = proposal_submit(
+        proposal=withdrawn, actor=withdrawn.person, declaration_accepted=True
+    )
     withdrawn.company.verified_at = None
     withdrawn.company.save(update_fields=["verified_at"])
     officer = call.officer

@@ -150,7 +150,7 @@ def test_secret_arguments_are_erased_once_sent_and_old_messages_forgotten(broker
 def test_without_a_worker_the_task_runs_in_process_as_before(django_capture_on_commit_callbacks):
     draft = complete_draft()
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = proposal_submit(proposal=draft, actor=draft.person)
+        proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
 
     assert len(mail.outbox) == 1
     message = OutboxMessage.objects.get(task="proposals.send_receipt")
@@ -166,7 +166,9 @@ def test_the_html_submit_succeeds_while_the_broker_is_down(
     broker.down = True
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("proposals:submit", args=[draft.pk]), follow=True)
+        response = client.post(
+            reverse("proposals:submit", args=[draft.pk]), {"declaration": "on"}, follow=True
+        )
 
     assert response.status_code == 200
     draft.refresh_from_db()

@@ -174,7 +174,7 @@ def test_a_redis_outage_delays_receipts_but_loses_none_and_fails_no_page(outage)
     started = time.monotonic()
     page = browser.post(
         f"{base}/proposals/{by_page.pk}/submit/",
-        data={"csrfmiddlewaretoken": token},
+        data={"csrfmiddlewaretoken": token, "declaration": "on"},
         headers={"Referer": f"{base}/proposals/{by_page.pk}/submit/"},
         timeout=60,
     )
@@ -183,6 +183,7 @@ def test_a_redis_outage_delays_receipts_but_loses_none_and_fails_no_page(outage)
     api = requests.post(
         f"{base}/api/v1/proposals/{by_api.pk}/submit/",
         headers={"Authorization": f"Token {key}"},
+        json={"declaration_accepted": True},
         timeout=60,
     )
     api_seconds = time.monotonic() - started

@@ -54,7 +54,7 @@ def submitted_proposals(call: Call, count: int) -> list[Proposal]:
     proposals = []
     for _ in range(count):
         draft = complete_draft(call=call)
-        proposal = proposal_submit(proposal=draft, actor=draft.person)
+        proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
         proposal.person = draft.person
         proposals.append(proposal)
     return proposals

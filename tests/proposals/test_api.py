@@ -43,6 +43,9 @@ from .test_assessment import declare_all
 pytestmark = pytest.mark.django_db
 
 
+DECLARED = {"declaration_accepted": True}  # the company accepts the call's declaration
+
+
 def client_for(user) -> APIClient:
     """An API client with the person's token (None: anonymous)."""
     client = APIClient()
@@ -434,7 +437,7 @@ def test_a_company_member_starts_edits_and_submits_a_proposal(django_capture_on_
     assert proposal.company.memberships.filter(user=person_).exists()
 
     # Submitting an incomplete draft names what is missing and changes nothing.
-    refused = client.post(detail_url(proposal, "api-proposal-submit"))
+    refused = client.post(detail_url(proposal, "api-proposal-submit"), DECLARED, format="json")
     assert refused.status_code == 400
     assert refused.json()["code"] == "incomplete"
 
@@ -457,8 +460,12 @@ def test_a_company_member_starts_edits_and_submits_a_proposal(django_capture_on_
         )
 
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = client.post(detail_url(proposal, "api-proposal-submit"))
-        again = client.post(detail_url(proposal, "api-proposal-submit"))  # the double click
+        submitted = client.post(
+            detail_url(proposal, "api-proposal-submit"), DECLARED, format="json"
+        )
+        again = client.post(
+            detail_url(proposal, "api-proposal-submit"), DECLARED, format="json"
+        )  # the double click
 
     assert submitted.status_code == 200
     body = submitted.json()
@@ -678,7 +685,9 @@ def test_submitting_after_the_deadline_is_refused_and_keeps_the_draft():
     draft = complete_draft()
 
     with time_machine.travel(draft.call.deadline + timedelta(seconds=1)):
-        response = client_for(draft.person).post(detail_url(draft, "api-proposal-submit"))
+        response = client_for(draft.person).post(
+            detail_url(draft, "api-proposal-submit"), DECLARED, format="json"
+        )
 
     assert response.status_code == 400
     assert response.json()["code"] == "deadline"

@@ -117,8 +117,10 @@ def scored(setting, assignment, values, *, submit=True, motivation="Motivering")
     )
 
 
-def score_post(criteria, values, motivations=None, *, action="submit") -> dict:
+def score_post(criteria, values, motivations=None, *, action="submit", confirmed=True) -> dict:
     data = {action: "1"}
+    if action == "submit" and confirmed:
+        data["confirmed"] = "1"  # the second step, after the confirmation page
     for index, criterion in enumerate(criteria):
         value = values[index]
         data[f"score_{criterion.pk}"] = "" if value is None else str(value)
@@ -244,7 +246,19 @@ def test_member_accepts_code_declares_scores_and_only_then_sees_the_others(
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
 
-    # Submitting complete locks the scores and only now shows the colleague's.
+    # Submitting complete asks first: the scores once more, what cannot change; nothing locks.
+    asked = client.get(assess_url)
+    assert 'data-testid="scoring-form"' in asked.text  # the page itself is the form
+    asked = client.post(assess_url, score_post(criteria, (7, 8, 5), confirmed=False))
+    assert asked.status_code == 200
+    assert 'data-testid="confirm-summary"' in asked.text
+    assert f"Goed onderbouwd: {criteria[1].name}" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT
+    assert "Collega vindt" not in asked.text
+
+    # Confirmed, the scores lock and only now the colleague's show.
     done = client.post(assess_url, score_post(criteria, (7, 8, 5)))
     assert done.status_code == 302
     assessment.refresh_from_db()
@@ -784,20 +798,31 @@ def test_chair_signs_the_advice_and_downloads_its_pdf(setting, verified_client):
     assert f'id="select-{c.pk}"' not in page.text  # not scored: not eligible
 
     for data in (
-        {"selected": [c.pk], "confirm": "on"},  # not eligible
-        {"selected": [a.pk, b.pk], "confirm": "on"},  # more than planned
-        {"selected": [a.pk], "remarks": "Unaniem"},  # not confirmed
+        {"selected": [c.pk], "confirmed": "1"},  # not eligible
+        {"selected": [a.pk, b.pk], "confirmed": "1"},  # more than planned
     ):
         refused = client.post(address, data)
         assert refused.status_code == 200
         assert 'data-testid="error-summary"' in refused.text
         assert not Advice.objects.exists()
-    assert "Unaniem" in refused.text
-    assert f'id="select-{a.pk}" value="{a.pk}" aria-describedby="ranked-{a.pk}" checked' in (
-        refused.text
-    )
 
-    signed = client.post(address, {"selected": [a.pk], "remarks": "Unaniem", "confirm": "on"})
+    # Not confirmed yet: the confirmation page, with the selection; nothing is signed.
+    asked = client.post(address, {"selected": [a.pk], "remarks": "Unaniem"})
+    assert asked.status_code == 200
+    assert 'data-testid="confirm-summary"' in asked.text
+    assert a.submission_number in asked.text
+    assert "Unaniem" in asked.text
+    assert not Advice.objects.exists()
+    # "Change" goes back to the form as it was filled in.
+    revised = client.post(address, {"selected": [a.pk], "remarks": "Unaniem", "revise": "1"})
+    assert 'data-testid="advice-form"' in revised.text
+    assert "Unaniem" in revised.text
+    assert f'id="select-{a.pk}" value="{a.pk}" aria-describedby="ranked-{a.pk}" checked' in (
+        revised.text
+    )
+    assert not Advice.objects.exists()
+
+    signed = client.post(address, {"selected": [a.pk], "remarks": "Unaniem", "confirmed": "1"})
     assert signed["Location"] == address
     advice = Advice.objects.get()
     assert list(advice.selected.all()) == [a]
@@ -806,7 +831,7 @@ def test_chair_signs_the_advice_and_downloads_its_pdf(setting, verified_client):
     assert 'data-testid="advice-form"' not in page.text
     assert "Unaniem" in page.text
     # Signing twice is refused; the advice stays as it was.
-    client.post(address, {"selected": [b.pk], "confirm": "on"})
+    client.post(address, {"selected": [b.pk], "confirmed": "1"})
     assert list(Advice.objects.get().selected.all()) == [a]
 
     response = client.get(url("advice_pdf", seat_pk=chair.pk))

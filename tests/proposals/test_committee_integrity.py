@@ -91,7 +91,7 @@ def test_a_conflicted_chair_sees_nothing_of_the_proposal_on_the_ranking_and_the_
 def test_a_conflicted_chair_cannot_select_the_proposal(setting, verified_client):
     chair, x, y = setting["chair"], setting["x"], setting["y"]
     client = verified_client(chair.user)
-    refused = client.post(url("advice", seat_pk=chair.pk), {"selected": [x.pk], "confirm": "on"})
+    refused = client.post(url("advice", seat_pk=chair.pk), {"selected": [x.pk], "confirmed": "1"})
     assert refused.status_code == 200
     assert 'data-testid="error-summary"' in refused.text
     assert not Advice.objects.exists()
@@ -123,7 +123,7 @@ def test_a_chair_who_has_not_accepted_the_code_sees_no_proposal(verified_client)
 
 def _sign(client, chair, selected=()):
     return client.post(
-        url("advice", seat_pk=chair.pk), {"selected": [p.pk for p in selected], "confirm": "on"}
+        url("advice", seat_pk=chair.pk), {"selected": [p.pk for p in selected], "confirmed": "1"}
     )
 
 

@@ -32,6 +32,9 @@ pytestmark = pytest.mark.django_db
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500
 
 
+DECLARED = {"declaration": "on"}  # the company ticks the call's declaration
+
+
 def url(name: str, *args) -> str:
     return reverse(f"proposals:{name}", args=args)
 
@@ -154,7 +157,7 @@ def test_from_start_to_receipt_and_withdrawal_through_the_pages(
     assert 'data-testid="missing"' not in text_of(checklist)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("submit", proposal.pk))
+        response = client.post(url("submit", proposal.pk), DECLARED)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert response.status_code == 302
@@ -186,7 +189,9 @@ def test_from_start_to_receipt_and_withdrawal_through_the_pages(
 
 def test_receipt_is_rendered_on_the_spot_while_the_task_has_not_run(client):
     proposal = complete_draft()
-    proposal_submit(proposal=proposal, actor=proposal.person)  # on_commit never runs here
+    proposal_submit(
+        proposal=proposal, actor=proposal.person, declaration_accepted=True
+    )  # on_commit never runs here
     proposal.refresh_from_db()
     assert not proposal.receipt
     client.force_login(proposal.person)
@@ -347,7 +352,7 @@ def test_submitting_one_second_after_the_deadline_is_refused_and_keeps_the_draft
 
     with time_machine.travel(deadline + timedelta(seconds=1)):
         in_english(client).force_login(proposal.person)  # sessions expire; log in then
-        response = client.post(url("submit", proposal.pk))
+        response = client.post(url("submit", proposal.pk), DECLARED)
 
     assert response.status_code == 200
     page = text_of(response)
@@ -363,7 +368,7 @@ def test_submitting_one_second_before_the_deadline_is_in(client):
     proposal = complete_draft()
     with time_machine.travel(proposal.call.deadline - timedelta(seconds=1)):
         client.force_login(proposal.person)
-        response = client.post(url("submit", proposal.pk))
+        response = client.post(url("submit", proposal.pk), DECLARED)
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
@@ -374,7 +379,7 @@ def test_an_incomplete_proposal_shows_what_is_missing(client, phase, person):
     client.force_login(person)
 
     checklist = client.get(url("submit", proposal.pk))
-    response = client.post(url("submit", proposal.pk))
+    response = client.post(url("submit", proposal.pk), DECLARED)
 
     for page in (checklist, response):
         assert 'data-testid="missing"' in text_of(page)
@@ -404,7 +409,7 @@ def test_after_the_deadline_the_draft_is_read_only_and_a_post_changes_nothing(cl
 
 def test_a_submitted_proposal_is_read_only(client):
     proposal = complete_draft()
-    proposal_submit(proposal=proposal, actor=proposal.person)
+    proposal_submit(proposal=proposal, actor=proposal.person, declaration_accepted=True)
     client.force_login(proposal.person)
 
     page = client.get(url("edit", proposal.pk))
@@ -422,8 +427,8 @@ def test_a_double_click_on_submit_makes_one_submission_and_one_receipt(
     client.force_login(proposal.person)
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(url("submit", proposal.pk))
-        second = client.post(url("submit", proposal.pk))
+        first = client.post(url("submit", proposal.pk), DECLARED)
+        second = client.post(url("submit", proposal.pk), DECLARED)
 
     assert first.status_code == second.status_code == 302
     assert first.url == second.url == url("detail", proposal.pk)
@@ -437,7 +442,7 @@ def test_answers_stay_as_given_when_the_officer_later_rewords_the_question(
     proposal = started(phase, person)
     client.force_login(person)
     client.post(url("edit", proposal.pk), with_documents(phase, draft_data(call), call=call))
-    proposal_submit(proposal=proposal, actor=person)
+    proposal_submit(proposal=proposal, actor=person, declaration_accepted=True)
     question = call.q[Question.Kind.TEXT]
     original = question.text
 
@@ -502,7 +507,7 @@ def test_a_draft_can_be_deleted(client, phase, person):
 
 def test_withdrawing_after_the_deadline_is_refused(client):
     proposal = complete_draft()
-    proposal_submit(proposal=proposal, actor=proposal.person)
+    proposal_submit(proposal=proposal, actor=proposal.person, declaration_accepted=True)
     with time_machine.travel(proposal.call.deadline + timedelta(seconds=1)):
         client.force_login(proposal.person)
         page = client.get(url("withdraw", proposal.pk))
@@ -577,7 +582,7 @@ def test_the_company_delivers_its_report_and_a_bad_file_is_refused(client):
 
 
 def awarded_with_deliverable_for(draft: Proposal) -> tuple[Proposal, Deliverable]:
-    proposal = proposal_submit(proposal=draft, actor=draft.person)
+    proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
     Proposal.objects.filter(pk=proposal.pk).update(
         status=Proposal.Status.AWARDED, decision_motivation="Sterk en haalbaar plan."
     )
@@ -607,7 +612,7 @@ def world():
     call = published_call()
     draft = complete_draft(call=call)
     submitted = complete_draft(call=call)
-    proposal_submit(proposal=submitted, actor=submitted.person)
+    proposal_submit(proposal=submitted, actor=submitted.person, declaration_accepted=True)
     awarded_draft = complete_draft(call=call)
     awarded, deliverable = awarded_with_deliverable_for(awarded_draft)
     submitted.refresh_from_db()
@@ -849,7 +854,7 @@ def test_my_proposals_runs_a_constant_number_of_queries(client):
 
 def test_my_proposals_shows_status_number_and_deadline_with_zone(client):
     proposal = complete_draft()
-    proposal_submit(proposal=proposal, actor=proposal.person)
+    proposal_submit(proposal=proposal, actor=proposal.person, declaration_accepted=True)
     proposal.refresh_from_db()
     client.force_login(proposal.person)
 

@@ -102,7 +102,7 @@ def test_submit_then_withdraw_at_once_fifty_times(workers):
     drafts = [complete_draft(call=call) for _ in range(50)]
 
     for draft in drafts:
-        proposal = proposal_submit(proposal=draft, actor=draft.person)
+        proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
         proposal_withdraw(proposal=proposal, actor=draft.person)
 
     pks = [draft.pk for draft in drafts]

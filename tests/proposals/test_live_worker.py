@@ -27,7 +27,7 @@ def wait_for_mail(folder, seconds: float = 60):
 def test_worker_renders_the_receipt_pdf_and_mails_it(live_worker):
     draft = complete_draft()
 
-    proposal = proposal_submit(proposal=draft, actor=draft.person)
+    proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
 
     message = wait_for_mail(live_worker["mail_dir"])
     assert proposal.submission_number in message["Subject"]

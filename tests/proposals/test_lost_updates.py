@@ -29,7 +29,7 @@ def submitted():
     """A submission whose receipt is still to be made (the commit has not run the task)."""
     call = published_call()
     draft = complete_draft(call=call)
-    proposal = proposal_submit(proposal=draft, actor=draft.person)
+    proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
     proposal.person = draft.person
     proposal.officer = call.officer
     assert not proposal.receipt

@@ -240,7 +240,7 @@ def test_an_invited_company_is_asked_to_tender_then_to_finish_it_then_nothing(cl
     assert finish["deadline"] == invitation["deadline"]
     assert_links_open(client, [finish])
 
-    proposal_submit(proposal=tender, actor=person)
+    proposal_submit(proposal=tender, actor=person, declaration_accepted=True)
     assert kinds(client) == []
 
     # A withdrawn tender may be replaced before the deadline: the invitation is back.
@@ -256,7 +256,11 @@ def test_an_invited_companys_tasks_cost_the_same_queries_for_3_or_30_invitations
         for _ in range(count):
             _untouched, drafted, submitted = (invited_to_tender(person) for _ in range(3))
             proposal_start(phase=drafted.phases.get(order=1), actor=person, title="Inschrijving")
-            proposal_submit(proposal=complete_draft(call=submitted, person=person), actor=person)
+            proposal_submit(
+                proposal=complete_draft(call=submitted, person=person),
+                actor=person,
+                declaration_accepted=True,
+            )
 
     invite(1)
     few = queries(client)

@@ -201,7 +201,7 @@ def post_urls(world) -> list[tuple[str, dict]]:
         (url("officer_assign_auto", phase_pk=phase_pk), {}),
         (
             url("officer_decide", pk=world.proposals[1].pk),
-            {"decision": "award", "motivation": "Goed", "amount": "10000.00"},
+            {"decision": "award", "motivation": "Goed", "amount": "10000.00", "confirmed": "1"},
         ),
         (
             url("officer_review", deliverable_pk=world.deliverable.pk),
@@ -631,7 +631,8 @@ def test_assigning_by_hand_and_refusing_a_conflicted_member(assessing):
 
 
 def decide(client, proposal, **data):
-    return client.post(url("officer_decide", pk=proposal.pk), data)
+    """The decision, confirmed (the second step, after the confirmation page)."""
+    return client.post(url("officer_decide", pk=proposal.pk), {**data, "confirmed": "1"})
 
 
 def test_awarding_within_the_budget_makes_a_contract_and_mails_the_company(
@@ -661,6 +662,41 @@ def test_awarding_within_the_budget_makes_a_contract_and_mails_the_company(
     page = client.get(url("officer_decide", pk=proposal.pk))
     assert page.context["budget_left"] == assessing.phase.budget - Decimal("15000.00")
     assert 'data-testid="contract-amount"' in page.content.decode()
+
+
+@pytest.mark.parametrize("decision", ["award", "reject"])
+def test_deciding_asks_first_and_only_a_confirmed_post_decides(advised, decision):
+    proposal = advised.proposals[0]
+    client = officer_client(advised.officer, english=True)
+    data = {"decision": decision, "motivation": "Sterk en haalbaar"}
+    if decision == "award":
+        data["amount"] = "15000.00"
+    address = url("officer_decide", pk=proposal.pk)
+
+    assert 'name="motivation"' in client.get(address).content.decode()
+    asked = client.post(address, data)
+
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert 'data-testid="confirm-summary"' in page
+    assert proposal.submission_number in page
+    assert "Sterk en haalbaar" in page
+    assert "cannot be changed" in page
+    if decision == "award":
+        assert "15,000.00" in page
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
+    assert not mail.outbox
+    revised = client.post(address, {**data, "revise": "1"})
+    assert revised.status_code == 200
+    assert 'data-testid="confirm-summary"' not in revised.content.decode()
+    assert "Sterk en haalbaar" in revised.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
+
+    done = client.post(address, {**data, "confirmed": "1"})
+
+    assert done.status_code == 302
+    expected = Proposal.Status.AWARDED if decision == "award" else Proposal.Status.REJECTED
+    assert Proposal.objects.get(pk=proposal.pk).status == expected
 
 
 def test_deciding_before_the_advice_is_signed_is_refused_on_the_form(assessing):

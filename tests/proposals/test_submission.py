@@ -43,12 +43,17 @@ def test_deadline_one_second_before_is_in_one_second_after_is_out(deadline, zone
         late = complete_draft(call=call)
 
     with time_machine.travel(deadline - timedelta(seconds=1)):
-        assert proposal_submit(proposal=on_time, actor=on_time.person).status == "submitted"
+        assert (
+            proposal_submit(
+                proposal=on_time, actor=on_time.person, declaration_accepted=True
+            ).status
+            == "submitted"
+        )
     with (
         time_machine.travel(deadline + timedelta(seconds=1)),
         pytest.raises(DomainError) as refused,
     ):
-        proposal_submit(proposal=late, actor=late.person)
+        proposal_submit(proposal=late, actor=late.person, declaration_accepted=True)
 
     # The refusal names the deadline in Dutch local time, with its zone.
     assert "17:00" in refused.value.message
@@ -64,7 +69,7 @@ def test_submit_gives_number_receipt_pdf_and_email(django_capture_on_commit_call
     draft = complete_draft()
 
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = proposal_submit(proposal=draft, actor=draft.person)
+        proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
 
     assert proposal.submission_number.startswith(proposal.call.reference)
     assert len(proposal.content_hash) == 64
@@ -82,8 +87,10 @@ def test_submit_gives_number_receipt_pdf_and_email(django_capture_on_commit_call
 def test_double_click_makes_one_submission_and_one_receipt(django_capture_on_commit_callbacks):
     proposal = complete_draft()
     with django_capture_on_commit_callbacks(execute=True):
-        first = proposal_submit(proposal=proposal, actor=proposal.person)
-        second = proposal_submit(proposal=proposal, actor=proposal.person)
+        first = proposal_submit(proposal=proposal, actor=proposal.person, declaration_accepted=True)
+        second = proposal_submit(
+            proposal=proposal, actor=proposal.person, declaration_accepted=True
+        )
     assert first.submission_number == second.submission_number
     assert len(mail.outbox) == 1
 
@@ -93,7 +100,12 @@ def test_concurrent_double_submit_yields_one_submission():
     require_postgresql()
     proposal = complete_draft()
 
-    results = run_at_once(lambda: proposal_submit(proposal=proposal, actor=proposal.person), 4)
+    results = run_at_once(
+        lambda: proposal_submit(
+            proposal=proposal, actor=proposal.person, declaration_accepted=True
+        ),
+        4,
+    )
 
     assert all(isinstance(r, Proposal) for r in results), results
     assert {r.submission_number for r in results} == {results[0].submission_number}
@@ -108,7 +120,7 @@ def test_incomplete_proposal_is_refused_with_everything_missing_named():
     proposal = proposal_start(phase=call.phases.get(order=1), actor=person, title="Idee")
 
     with pytest.raises(DomainError) as refused:
-        proposal_submit(proposal=proposal, actor=person)
+        proposal_submit(proposal=proposal, actor=person, declaration_accepted=True)
 
     message = refused.value.message
     for document in call.phases.get(order=1).required_documents.all():
@@ -121,14 +133,14 @@ def test_requested_amount_above_the_maximum_is_refused():
     proposal.requested_amount = proposal.phase.max_per_award + Decimal("0.01")
     proposal.save()
     with pytest.raises(DomainError):
-        proposal_submit(proposal=proposal, actor=proposal.person)
+        proposal_submit(proposal=proposal, actor=proposal.person, declaration_accepted=True)
 
 
 @pytest.mark.django_db
 def test_withdraw_before_the_deadline_not_after():
     proposal = complete_draft()
     person = proposal.person
-    proposal = proposal_submit(proposal=proposal, actor=person)
+    proposal = proposal_submit(proposal=proposal, actor=person, declaration_accepted=True)
     with (
         time_machine.travel(proposal.phase.call.deadline + timedelta(seconds=1)),
         pytest.raises((DomainError, IllegalTransition)),
@@ -141,7 +153,7 @@ def test_withdraw_before_the_deadline_not_after():
 def test_only_the_companys_own_people_may_submit():
     proposal = complete_draft()
     with pytest.raises(NotAllowed):
-        proposal_submit(proposal=proposal, actor=applicant())
+        proposal_submit(proposal=proposal, actor=applicant(), declaration_accepted=True)
 
 
 # --- Uploads ---------------------------------------------------------------------------------
@@ -221,7 +233,7 @@ def _feasibility_awarded_with_report(call: Call, *, report_status: str):
     from proposals.models import Contract
 
     draft = complete_draft(call=call)
-    proposal = proposal_submit(proposal=draft, actor=draft.person)
+    proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
     proposal.person = draft.person
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.AWARDED)
     contract = Contract.objects.create(

@@ -14,12 +14,15 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import states
+from portal.confirm import Confirmation, confirmation_page, is_confirmed, moment
 from portal.exceptions import DomainError
 from portal.permissions import can
+from portal.templatetags.portal import euro
 
 from ...forms.calls import (
     CallAmendForm,
@@ -140,9 +143,53 @@ def _transition(request, pk: int, service, success: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def officer_publish(request, pk: int):
-    return _transition(request, pk, call_publish, _("The call is published."))
+    """Publish the draft, after a confirmation page (portal/confirm.py): it cannot be undone."""
+    if is_confirmed(request):
+        return _transition(request, pk, call_publish, _("The call is published."))
+    call = _managed_call(request, pk, queryset=call_detail())
+    if not states.can_move(call, Call.Status.PUBLISHED) or call_publication_problems(call):
+        if request.method == "GET":  # the page says what is missing; a GET changes nothing
+            return redirect("calls:officer_manage", pk=call.pk)
+        # Nothing to confirm: the service says why it cannot be published.
+        return _transition(request, pk, call_publish, _("The call is published."))
+    return confirmation_page(request, _publish_confirmation(call), context={"call": call})
+
+
+def _publish_confirmation(call: Call) -> Confirmation:
+    phases = list(call.phases.all())
+    return Confirmation(
+        title=_("Publish the call?"),
+        lead=_("Check the call once more. Publishing makes it public at once."),
+        summary=[
+            (_("Call"), f"{call.reference} {call.display_title}"),
+            (_("Instrument"), call.get_instrument_display()),
+            (_("Deadline"), moment(call.deadline)),
+            (_("Deadline for questions"), moment(call.questions_deadline)),
+            (_("Total budget"), euro(call.total_budget)),
+            (_("Phases"), ", ".join(phase.display_name for phase in phases)),
+        ],
+        happens=[
+            _("The call appears for everyone on the calls page, in the feed and in the open data."),
+            _("Companies can ask questions and submit proposals until the deadline."),
+        ],
+        final=[
+            _(
+                "The phases, criteria and their weights, the budgets and the required documents "
+                "are frozen."
+            ),
+            _(
+                "Other changes (such as the deadline) are only possible as a public amendment "
+                "with a reason. The publication cannot be undone; the call can only be "
+                "cancelled, with a reason."
+            ),
+        ],
+        button=_("Yes, publish the call"),
+        back_url=reverse("calls:officer_manage", kwargs={"pk": call.pk}),
+        back_label=_("Back, do not publish"),
+        breadcrumbs="calls/officer/_breadcrumbs.html",
+    )
 
 
 @login_required

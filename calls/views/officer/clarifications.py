@@ -10,8 +10,10 @@ from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.confirm import Confirmation, confirmation_page, is_confirmed
 from portal.exceptions import DomainError
 
 from ...forms.clarifications import AnswerForm
@@ -99,9 +101,19 @@ def officer_answer(request, pk: int, question_pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def officer_publish_answers(request, pk: int):
+    """Publish the answered questions as a nota van inlichtingen, after a confirmation page."""
     call = _call_or_404(request.user, pk, "calls.manage_call")
+    answered = list(
+        call.clarification_questions.filter(status=Status.ANSWERED).order_by("asked_at", "pk")
+    )
+    if not is_confirmed(request) and answered and call.is_published:
+        return confirmation_page(
+            request, _publish_confirmation(call, answered), context={"call": call}
+        )
+    if request.method == "GET":  # nothing to publish; a GET changes nothing
+        return redirect(_manage_url(call))
     try:
         release = clarification_publish(call=call, actor=request.user)
     except DomainError as error:
@@ -116,3 +128,34 @@ def officer_publish_answers(request, pk: int):
         % {"number": release.number},
     )
     return redirect(_manage_url(call, "published"))
+
+
+def _publish_confirmation(call: Call, answered: list[ClarificationQuestion]) -> Confirmation:
+    last = call.clarification_releases.aggregate(last=Max("number"))["last"] or 0
+    return Confirmation(
+        title=_("Publish nota van inlichtingen %(number)s?") % {"number": last + 1},
+        lead=ngettext(
+            "%(count)d answered question is published, in the wording shown below.",
+            "%(count)d answered questions are published, in the wording shown below.",
+            len(answered),
+        )
+        % {"count": len(answered)},
+        summary=[(question.public_text, question.answer) for question in answered],
+        happens=[
+            _(
+                "The questions and answers appear on the call's page for everyone, without "
+                "the names of who asked, and as one PDF."
+            ),
+            _("Everyone who follows the call receives an e-mail."),
+        ],
+        final=[
+            _(
+                "Published questions and answers cannot be changed or withdrawn: they are part "
+                "of the call. A correction needs a new answer in a later nota van inlichtingen."
+            ),
+        ],
+        button=_("Yes, publish the answers"),
+        back_url=_manage_url(call),
+        back_label=_("Back, do not publish"),
+        breadcrumbs="calls/officer/_breadcrumbs.html",
+    )
