@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.api.filters import IdFilter
-from portal.forms.base import FilterForm
+from portal.forms.base import FilterForm, SuggestedChoiceField
 from portal.selectors.identity import authorities
 
 from ..models import Call, ParticipationRequest
@@ -24,10 +24,13 @@ class CallFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=PUBLIC_STATUSES, empty_label=_("All statuses")
     )
-    authority = django_filters.ModelChoiceFilter(
+    # A text field with the server's suggestions, not a select of every authority (thousands).
+    authority = django_filters.Filter(
         label=_("Contracting authority"),
-        queryset=authorities(),
-        empty_label=_("All authorities"),
+        field_class=SuggestedChoiceField,
+        queryset=authorities().order_by("name"),
+        name_field="name",
+        help_text=_("Part of the name; leave empty for all authorities."),
     )
     mission = django_filters.ModelChoiceFilter(
         label=_("Mission"),
