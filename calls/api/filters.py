@@ -11,6 +11,13 @@ from portal.selectors.identity import authorities
 from ..models import Call, ParticipationRequest
 from ..selectors.calls import call_search, missions
 
+
+class SuggestedFilter(django_filters.Filter):
+    """One record among thousands, typed with the server's suggestions (no select)."""
+
+    field_class = SuggestedChoiceField
+
+
 PUBLIC_STATUSES = [
     (value, label) for value, label in Call.Status.choices if value != Call.Status.DRAFT
 ]
@@ -25,9 +32,8 @@ class CallFilter(django_filters.FilterSet):
         label=_("Status"), choices=PUBLIC_STATUSES, empty_label=_("All statuses")
     )
     # A text field with the server's suggestions, not a select of every authority (thousands).
-    authority = django_filters.Filter(
+    authority = SuggestedFilter(
         label=_("Contracting authority"),
-        field_class=SuggestedChoiceField,
         queryset=authorities().order_by("name"),
         name_field="name",
         help_text=_("Part of the name; leave empty for all authorities."),

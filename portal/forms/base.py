@@ -109,19 +109,33 @@ class SuggestedChoiceField(forms.CharField):
     def suggestions(self) -> list[tuple[str, str]]:
         if self.queryset is None:
             return []
-        matching = self.matching(self.typed) if self.typed else self.queryset
-        if self.typed and not matching.exists():
-            matching = self.queryset
-        return [(self.value_of(record), self.label_of(record)) for record in matching[: self.limit]]
+        records = list((self.containing(self.typed) if self.typed else self.queryset)[: self.limit])
+        if self.typed and not records:
+            records = list(self.queryset[: self.limit])
+        return [(self.value_of(record), self.label_of(record)) for record in records]
 
-    def matching(self, text: str):
-        """The records this text names: by id, by reference, or by (a part of) the name."""
+    def _by_id(self, text: str):
         if ID_PATTERN.fullmatch(text):
             return self.queryset.filter(pk=int(text))
         if self.reference is not None:
             found = self.reference.match(text.upper())
             if found:
                 return self.queryset.filter(pk=int(found.group(1)))
+        return None
+
+    def containing(self, text: str):
+        """What to suggest for this text: the record it names by id or reference, else those
+        whose name holds it."""
+        by_id = self._by_id(text)
+        if by_id is not None:
+            return by_id
+        return self.queryset.filter(**{f"{self.name_field}__icontains": text})
+
+    def matching(self, text: str):
+        """The records this text names: by id, by reference, or by (a part of) the name."""
+        by_id = self._by_id(text)
+        if by_id is not None:
+            return by_id
         exact = self.queryset.filter(**{f"{self.name_field}__iexact": text})
         if exact.exists():
             return exact
