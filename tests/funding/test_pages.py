@@ -461,6 +461,24 @@ def test_targets_each_authority_sees_only_its_own(client, verified_client, staff
     assert response.context["form"] is not None
 
 
+def test_a_target_names_its_authority_by_typing_not_from_a_select_of_all(verified_client, staff):
+    client = verified_client(staff)
+    AuthorityFactory.create_batch(3)
+    few = _queries(client, TARGETS)
+    AuthorityFactory.create_batch(30)
+    assert _queries(client, TARGETS) == few
+    html = client.get(TARGETS).content.decode()
+    assert '<select name="authority"' not in html
+    assert html.count("<option", html.index('id="id_authority-suggestions"')) >= 20
+    authority = AuthorityFactory(name="Waterschap Vallei en Veluwe")
+    response = client.post(
+        TARGETS, {"authority": "vallei en veluwe", "year": 2026, "measure": "trajectories",
+                  "target": "3"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert AuthorityTarget.objects.get().authority == authority
+
+
 def test_ministry_staff_add_a_target(verified_client, staff):
     authority = AuthorityFactory()
     response = verified_client(staff).post(
