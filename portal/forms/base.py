@@ -3,6 +3,7 @@ base of list filters.
 """
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -45,7 +46,8 @@ class SuggestingTextInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.suggestions: list[tuple[str, str]] = []
+        # Value and label pairs: a list, or Suggestions read when the field is rendered.
+        self.suggestions: Iterable[tuple[str, str]] = []
 
     def render(self, name, value, attrs=None, renderer=None):
         list_id = f"{(attrs or {}).get('id') or name}-suggestions"
