@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.throttling import AnonRateThrottle
@@ -39,6 +40,19 @@ def package_chunks(package: dict) -> Iterator[bytes]:
         body = json.dumps(release, ensure_ascii=False, indent=1, default=_number)
         yield (",\n" if index else "\n").encode() + body.encode()
     yield b"\n ]\n}\n"
+
+
+def _last_change(package: dict) -> datetime:
+    """When the package last changed: its publishedDate (the latest change to the data), or
+    the latest deadline that has passed since (a release's tender status and number of
+    tenderers change when its deadline passes, without any record changing)."""
+    moments = [datetime.fromisoformat(package["publishedDate"])]
+    now = timezone.now()
+    for release in package["releases"]:
+        end = (release.get("tender", {}).get("tenderPeriod") or {}).get("endDate")
+        if end and datetime.fromisoformat(end) <= now:
+            moments.append(datetime.fromisoformat(end))
+    return max(moments)
 
 
 def throttled(request: HttpRequest) -> HttpResponse | None:
@@ -84,8 +98,7 @@ def package_response(
     for chunk in chunks:
         digest.update(chunk)
     etag = f'"{digest.hexdigest()[:32]}"'
-    modified = datetime.fromisoformat(package["publishedDate"])
-    seconds = int(modified.timestamp())
+    seconds = int(_last_change(package).timestamp())
     unchanged = get_conditional_response(request, etag=etag, last_modified=seconds)
     response: HttpResponseBase
     if unchanged is not None:

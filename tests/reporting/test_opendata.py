@@ -675,3 +675,17 @@ def test_the_downloads_are_throttled_like_the_anonymous_api(client):
         AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert codes == [200, 200, 429]
     assert api == 429  # the same door counts both
+
+
+def test_a_deadline_that_passed_makes_the_page_new_again(client):
+    """Nothing in the database changes when a deadline passes, but the tender's status does:
+    the validators follow the package, not only the records."""
+    call = draft_call()
+    call_publish(call=call, actor=call.officer)
+    first = client.get(ALL)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    with time_machine.travel(call.deadline + timedelta(hours=1), tick=False):
+        assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+        assert client.get(ALL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+        later = client.get(ALL)
+        assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=later["Last-Modified"]).status_code == 304
