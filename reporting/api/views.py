@@ -31,7 +31,7 @@ class ReleasePackageView(APIView):
         tags=["open data"],
         summary=_("The published calls as OCDS release packages, a page at a time"),
         description=_(
-            "A hundred calls per page (?page=2); the package's links.next and links.prev and "
+            "25 calls per page (?page=2); the package's links.next and links.prev and "
             "the Link header point to the other pages. ETag and Last-Modified answer a "
             "conditional request with 304."
         ),

@@ -28,7 +28,7 @@ from rest_framework.throttling import AnonRateThrottle
 from ..selectors.opendata import open_data_calls
 from .builder import _number, absolute, package_for
 
-CALLS_PER_PAGE = 100
+CALLS_PER_PAGE = 25  # about 6 ms a call to build: a page well under 200 ms
 
 
 def package_chunks(package: dict) -> Iterator[bytes]:
