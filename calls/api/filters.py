@@ -5,11 +5,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.api.filters import IdFilter
-from portal.forms.base import FilterForm
+from portal.forms.base import FilterForm, SuggestedChoiceField
 from portal.selectors.identity import authorities
 
 from ..models import Call, ParticipationRequest
 from ..selectors.calls import call_search, missions
+
+
+class SuggestedFilter(django_filters.Filter):
+    """One record among thousands, typed with the server's suggestions (no select)."""
+
+    field_class = SuggestedChoiceField
+
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in Call.Status.choices if value != Call.Status.DRAFT
@@ -24,10 +31,12 @@ class CallFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=PUBLIC_STATUSES, empty_label=_("All statuses")
     )
-    authority = django_filters.ModelChoiceFilter(
+    # A text field with the server's suggestions, not a select of every authority (thousands).
+    authority = SuggestedFilter(
         label=_("Contracting authority"),
-        queryset=authorities(),
-        empty_label=_("All authorities"),
+        queryset=authorities().order_by("name"),
+        name_field="name",
+        help_text=_("Part of the name; leave empty for all authorities."),
     )
     mission = django_filters.ModelChoiceFilter(
         label=_("Mission"),

@@ -7,19 +7,24 @@ from portal.models import Membership, Organisation, Role
 
 from ..models import Call
 from ..selectors.mandates import possible_agents
+from .fields import call_field, organisation_field
 
 
 class MandateForm(forms.Form):
     principal = forms.ModelChoiceField(
         label=_("Contracting authority"), queryset=None, empty_label=None
     )
-    agent = forms.ModelChoiceField(label=_("Mandated organisation"), queryset=None)
-    call = forms.ModelChoiceField(
+    # Text fields with the server's suggestions: there are thousands of both.
+    agent = organisation_field(
+        label=_("Mandated organisation"), help_text=_("Part of the organisation's name.")
+    )
+    call = call_field(
         label=_("Call"),
-        queryset=None,
         required=False,
-        empty_label=_("Every call of the authority"),
-        help_text=_("Leave empty for a general mandate."),
+        help_text=_(
+            "Its reference (IL-2026-00042) or part of its title; leave empty for a general "
+            "mandate of every call of the authority."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -34,4 +39,3 @@ class MandateForm(forms.Form):
         self.fields["call"].queryset = Call.objects.filter(authority_id__in=own).order_by(
             "-created_at"
         )
-        self.fields["call"].label_from_instance = lambda call: f"{call.reference} {call.title}"

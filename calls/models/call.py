@@ -1,5 +1,6 @@
 """Calls for innovation: what an authority asks for, in which phases, judged on what."""
 
+import re
 from decimal import Decimal
 
 from auditlog.registry import auditlog
@@ -18,6 +19,10 @@ from portal.models import Organisation
 from portal.money import MoneyField
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+# A call's reference as people type it (IL-2026-00042): the number is its id.
+REFERENCE = re.compile(r"IL-\d{4}-0*(\d+)")
 
 
 class Mission(models.Model):

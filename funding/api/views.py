@@ -31,7 +31,7 @@ from ..selectors.budget import (
 from ..selectors.cofinancing import applications_with_round, round_by_pk, rounds_with_counts
 from ..selectors.funds import ezk_fund_by_code
 from ..selectors.purchases import no_purchases, purchases_of_call
-from ..selectors.trajectories import supported_trajectories
+from ..selectors.trajectories import supported_trajectory_calls, trajectories_of
 from ..services.cofinancing import cofinancing_apply, cofinancing_approve, cofinancing_reject
 from ..services.funds import appropriation_book, fund_create
 from ..services.purchases import follow_up_purchase_record
@@ -183,18 +183,20 @@ class TrajectoryViewSet(viewsets.GenericViewSet):
     permission_classes = [IsStaffOrOfficer]
     serializer_class = TrajectorySerializer
     filter_backends: list = []
-    pagination_class = None  # a few dozen per cabinet period: one list, as on the dashboard
 
     def list(self, request):
         own = None
         if not _is_staff(request.user):
             own = organisations_of(request.user, role=Role.PROCUREMENT_OFFICER)
-        trajectories = supported_trajectories(authorities=own)
+        # A page of the calls, then only that page's money and funnel.
+        page = self.paginate_queryset(supported_trajectory_calls(authorities=own))
         codes = ezk_fund_codes()
         serializer = TrajectorySerializer(
-            trajectories, many=True, context={"request": request, "fund_codes": codes}
+            trajectories_of(page or []),
+            many=True,
+            context={"request": request, "fund_codes": codes},
         )
-        return Response(serializer.data)
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from calls.forms.fields import organisation_field
 from portal.exceptions import DomainError
 from portal.models import Organisation
 
@@ -12,6 +13,11 @@ from ..models import AuthorityTarget
 
 class TargetForm(forms.ModelForm):
     """A target agreed with an authority; `target_add` decides whether it holds."""
+
+    # A text field with the server's suggestions, not a select of thousands of authorities.
+    authority = organisation_field(
+        label=_("Contracting authority"), help_text=_("Part of the authority's name.")
+    )
 
     class Meta:
         model = AuthorityTarget

@@ -43,12 +43,17 @@ from ..selectors.cofinancing import (
     recent_applications,
 )
 from ..selectors.targets import progress_of, targets_visible_to, targets_with_progress
-from ..selectors.trajectories import supported_trajectories
+from ..selectors.trajectories import (
+    fund_trajectory_totals,
+    supported_trajectory_calls,
+    trajectories_of,
+)
 from ..services.cofinancing import cofinancing_approve, cofinancing_reject
 from ..services.targets import target_add
 
 TRANSACTIONS_PER_PAGE = 50
 TARGETS_PER_PAGE = 50
+TRAJECTORIES_PER_PAGE = 25
 RECENT_APPLICATIONS = 20
 PAGE_SIZE = 25
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
@@ -74,7 +79,7 @@ def dashboard(request):
         {
             "funds": [{"balance": balance, "chart": fund_bar(balance)} for balance in balances],
             "swatches": {kind: swatch(colour) for kind, colour in FUND_COLOURS.items()},
-            "trajectories": _trajectories_per_fund(balances),
+            "trajectories": _trajectories_per_fund(request, balances),
             "per_year": use_per_year(),
             "per_instrument": use_per_instrument(),
             "per_mission": use_per_mission(),
@@ -85,34 +90,41 @@ def dashboard(request):
     )
 
 
-def _trajectories_per_fund(balances) -> list[dict]:
-    """Per EZK fund the trajectories it co-finances, their totals and the funnel as a chart."""
-    trajectories = supported_trajectories()
+def _trajectories_per_fund(request, balances) -> list[dict]:
+    """Per EZK fund the trajectories it co-finances, a page at a time (``<fund code>_page``),
+    with the totals of all of them and the funnel as a chart."""
     groups = []
     for balance in balances:
         fund = balance.fund
+        totals = fund_trajectory_totals(fund)
+        if not totals.count:
+            continue
+        parameter = f"{fund.code}_page"
+        page = Paginator(supported_trajectory_calls(fund=fund), TRAJECTORIES_PER_PAGE).get_page(
+            request.GET.get(parameter)
+        )
         rows = [
             {
                 "trajectory": trajectory,
                 "granted": trajectory.granted_per_fund[fund.pk],
                 "paid": trajectory.paid_per_fund.get(fund.pk, ZERO),
             }
-            for trajectory in trajectories
-            if fund.pk in trajectory.granted_per_fund
+            for trajectory in trajectories_of(page.object_list)
         ]
-        if not rows:
-            continue
         steps = [
-            (_("Proposals received"), sum(row["trajectory"].responses for row in rows)),
-            (_("Awarded in phase 1"), sum(row["trajectory"].feasibility for row in rows)),
-            (_("Awarded in phase 2"), sum(row["trajectory"].prototype for row in rows)),
+            (_("Proposals received"), totals.responses),
+            (_("Awarded in phase 1"), totals.feasibility),
+            (_("Awarded in phase 2"), totals.prototype),
         ]
         groups.append(
             {
                 "fund": fund,
                 "rows": rows,
-                "granted": sum((row["granted"] for row in rows), ZERO),
-                "paid": sum((row["paid"] for row in rows), ZERO),
+                "count": totals.count,
+                "page_obj": page,
+                "page_parameter": parameter,
+                "granted": totals.granted,
+                "paid": totals.paid,
                 "steps": steps,
                 "chart": funnel(
                     chart_id=f"funnel-{fund.pk}",

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Phase
-from portal.forms.base import FilterForm
+from portal.forms.base import FilterForm, SuggestedChoiceField
 from portal.models import Role, User
 from portal.money import MONEY_DIGITS
 
@@ -183,10 +183,12 @@ class AssignmentForm(forms.Form):
         empty_label=_("Choose a member"),
         error_messages={"required": _("Choose a member."), "invalid_choice": _("Choose a member.")},
     )
-    proposal = forms.ModelChoiceField(
+    # A text field with the server's suggestions: a phase may hold thousands of proposals.
+    proposal = SuggestedChoiceField(
         label=_("Proposal"),
-        queryset=Proposal.objects.none(),
-        empty_label=_("Choose a proposal"),
+        name_field="submission_number",
+        label_of=lambda proposal: proposal.title,
+        help_text=_("Its submission number, or a part of it."),
         error_messages={
             "required": _("Choose a proposal."),
             "invalid_choice": _("Choose a proposal that is under assessment."),
@@ -204,8 +206,7 @@ class AssignmentForm(forms.Form):
         proposal_field = self.fields["proposal"]
         proposal_field.queryset = Proposal.objects.filter(
             phase_id=committee.phase_id, status=Proposal.Status.UNDER_ASSESSMENT
-        ).select_related("company")
-        proposal_field.label_from_instance = lambda p: f"{p.submission_number} – {p.title}"
+        ).order_by("submission_number", "pk")
 
 
 class DecisionForm(forms.Form):

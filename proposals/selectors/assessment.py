@@ -172,17 +172,19 @@ def committee_matrix(
 ) -> list[dict]:
     """Rows of proposals, columns of members: assigned (and scored), conflict, or nothing.
 
-    Two queries, whatever the size of the committee or the number of proposals.
+    Two queries, whatever the size of the committee or the number of proposals (a page of
+    them: only their assignments and conflicts are read).
     """
+    ids = [proposal.pk for proposal in proposals]
     assigned = {
         (member_id, proposal_id): (pk, status, withdrawn)
         for pk, member_id, proposal_id, status, withdrawn in Assignment.objects.filter(
-            member__committee=committee
+            member__committee=committee, proposal_id__in=ids
         ).values_list("pk", "member_id", "proposal_id", "assessment__status", "withdrawn_at")
     }
     conflicts = set(
         ConflictDeclaration.objects.filter(
-            member__committee=committee, has_conflict=True
+            member__committee=committee, has_conflict=True, proposal_id__in=ids
         ).values_list("member_id", "proposal_id")
     )
     rows = []

@@ -104,6 +104,7 @@ from ..services.opening import phase_open_if_due
 from ..services.submission import phase_deadline
 
 PAGE_SIZE = 25
+PHASE_ROWS_PER_PAGE = 50
 # Service refusals that belong to one field of the decision form.
 DECISION_ERROR_FIELDS = {"motivation": "motivation", "amount": "amount", "budget": "amount"}
 
@@ -220,6 +221,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
     members: list[CommitteeMember] = []
     removed_members: list[CommitteeMember] = []
     matrix: list[dict] = []
+    matrix_page = None
     advice = None
     selected: set[int] = set()
     if committee is not None:
@@ -228,10 +230,17 @@ def _phase_page(request, phase: Phase, **bound_forms):
         by_number = sorted(
             (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
         )
-        matrix = committee_matrix(committee=committee, members=members, proposals=by_number)
+        matrix_page = Paginator(by_number, PHASE_ROWS_PER_PAGE).get_page(
+            request.GET.get("matrix_page")
+        )
+        matrix = committee_matrix(
+            committee=committee, members=members, proposals=list(matrix_page.object_list)
+        )
         advice = advice_of(committee=committee)
         if advice is not None:
             selected = set(advice.selected.values_list("pk", flat=True))
+    # Rank and matrix a page at a time: a phase may hold thousands of proposals.
+    ranking_page = Paginator(ranking, PHASE_ROWS_PER_PAGE).get_page(request.GET.get("ranking_page"))
     capacity = phase_capacity(phase, awarded=counts.get(Proposal.Status.AWARDED, 0))
     forms = {
         "committee_form": CommitteeForm() if committee is None else None,
@@ -257,7 +266,9 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "members": members,
         "removed_members": removed_members,
         "matrix": matrix,
-        "ranking": ranking,
+        "matrix_page": matrix_page,
+        "ranking": ranking_page.object_list,
+        "ranking_page": ranking_page,
         "ranked": len(ranking),
         "advice": advice,
         "selected": selected,

@@ -8,13 +8,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..ocds.builder import package_for
-from ..selectors.opendata import open_data_call, open_data_calls
+from ..ocds.serving import package_response
+from ..selectors.opendata import open_data_call
 
 PACKAGE = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -30,11 +29,17 @@ class ReleasePackageView(APIView):
 
     @extend_schema(
         tags=["open data"],
-        summary=_("All published calls as one OCDS release package"),
-        responses={200: PACKAGE},
+        summary=_("The published calls as OCDS release packages, a page at a time"),
+        description=_(
+            "25 calls per page (?page=2); the package's links.next and links.prev and "
+            "the Link header point to the other pages. ETag and Last-Modified answer a "
+            "conditional request with 304."
+        ),
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description=_("The page, from 1."))],
+        responses={200: PACKAGE, 304: OpenApiResponse(description=_("Not changed."))},
     )
     def get(self, request):
-        return Response(package_for(open_data_calls(), uri=reverse("api-opendata-releases")))
+        return package_response(request, uri=reverse("api-opendata-releases"))
 
 
 class CallReleasePackageView(APIView):
@@ -43,10 +48,14 @@ class CallReleasePackageView(APIView):
     @extend_schema(
         tags=["open data"],
         summary=_("One published call as an OCDS release package"),
-        responses={200: PACKAGE, 404: OpenApiResponse(description=_("No published call."))},
+        responses={
+            200: PACKAGE,
+            304: OpenApiResponse(description=_("Not changed.")),
+            404: OpenApiResponse(description=_("No published call.")),
+        },
     )
     def get(self, request, pk: int):
         if open_data_call(pk) is None:
             raise Http404
         url = reverse("api-opendata-call-releases", kwargs={"pk": pk})
-        return Response(package_for(open_data_calls().filter(pk=pk), uri=url))
+        return package_response(request, uri=url, pk=pk)

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calls.models import Call
+from calls.models.call import REFERENCE
 from funding.models import CoFinancingApplication
+from portal.forms.base import SuggestedMultipleChoiceField, SuggestingTextInputs
 
 from ..models import ParliamentReport
 from ..services.reports import MAX_HIGHLIGHTS, previous_quarter
@@ -24,11 +26,16 @@ class ReportRequestForm(forms.Form):
         choices=ParliamentReport.Language.choices,
         initial=ParliamentReport.Language.DUTCH,
     )
-    highlighted = forms.ModelMultipleChoiceField(
+    # A few text fields with the server's suggestions, not a checkbox per trajectory: EZK
+    # co-finances thousands.
+    highlighted = SuggestedMultipleChoiceField(
         label=_("Highlighted trajectories"),
-        queryset=Call.objects.none(),
+        name_field="title",
+        reference=REFERENCE,
+        value_of=lambda call: call.reference,
+        label_of=lambda call: f"{call.title} ({call.authority.name})",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SuggestingTextInputs(count=MAX_HIGHLIGHTS),
     )
     signatory_name = forms.CharField(label=_("Signed by (name)"), max_length=200, required=False)
     signatory_title = forms.CharField(
@@ -53,8 +60,8 @@ class ReportRequestForm(forms.Form):
         # Formatted here, not in the class body: a lazy string formatted at import is fixed in
         # the language active then, whatever the visitor's language.
         self.fields["highlighted"].help_text = _(
-            "At most %(n)d. Without a choice the report highlights the trajectories that went "
-            "furthest."
+            "At most %(n)d, each by its reference (IL-2026-00042) or part of its title. Without "
+            "a choice the report highlights the trajectories that went furthest."
         ) % {"n": MAX_HIGHLIGHTS}
         start, end = previous_quarter(timezone.localdate())
         self.fields["period_start"].initial = start
@@ -64,9 +71,6 @@ class ReportRequestForm(forms.Form):
         ).values("call")
         self.fields["highlighted"].queryset = (
             Call.objects.filter(pk__in=approved).select_related("authority").order_by("title")
-        )
-        self.fields["highlighted"].label_from_instance = lambda call: (
-            f"{call.title} ({call.authority.name})"
         )
 
     def clean(self):

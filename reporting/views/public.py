@@ -1,21 +1,16 @@
 """Open data pages: the data set explained, and its release packages to download. No login."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ..ocds.builder import ocid_of, ocid_prefix, package_for, package_json
+from ..ocds.builder import ocid_of, ocid_prefix
+from ..ocds.serving import package_response, throttled
 from ..selectors.opendata import open_data_call, open_data_calls
 
 PER_PAGE = 50
-
-
-def json_download(package: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(package_json(package), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -36,15 +31,23 @@ def index(request):
 
 @require_GET
 def releases(request):
+    """A page of every published call's releases (``?page=``), linked to the next page."""
+    refused = throttled(request)
+    if refused is not None:
+        return refused
     url = reverse("opendata:releases")
-    return json_download(package_for(open_data_calls(), uri=url), "innovatieloket-ocds.json")
+    return package_response(request, uri=url, filename="innovatieloket-ocds.json")
 
 
 @require_GET
 def call_releases(request, pk: int):
+    refused = throttled(request)
+    if refused is not None:
+        return refused
     call = open_data_call(pk)
     if call is None:
         raise Http404
     url = reverse("opendata:call", kwargs={"pk": pk})
-    package = package_for(open_data_calls().filter(pk=pk), uri=url)
-    return json_download(package, f"innovatieloket-ocds-{call.reference}.json")
+    return package_response(
+        request, uri=url, pk=pk, filename=f"innovatieloket-ocds-{call.reference}.json"
+    )

@@ -88,3 +88,31 @@ def test_mandates_and_follow_up_purchases_are_accessible(page):
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() >= 1
     assert axe_violations(page) == []
+
+
+def test_typed_choices_with_suggestions_are_accessible(page):
+    """Text fields with the server's suggestions instead of selects of thousands: the report's
+    highlighted trajectories, the mandated organisation, and the public calls' authority."""
+    staff = ministry_staff()
+    fund = ezk_fund(staff, period_end=date(2027, 12, 31))
+    call = co_financed(fund, staff, title="Slimme dijken", requested="300000.00")
+
+    log_in(page, staff, reverse("reporting:reports"))
+    assert page.locator("input[name=highlighted]").count() == 5
+    assert axe_violations(page) == []
+    page.locator("input[name=highlighted]").first.fill("Onbekend traject")
+    page.locator("form.utrecht-form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    assert axe_violations(page) == []
+
+    page.goto(reverse("calls:list") + "?authority=Nergens")
+    assert axe_violations(page) == []
+
+    page.context.clear_cookies()
+    log_in(page, call.officer, reverse("calls:mandates"))
+    page.locator("#id_agent").fill("Onbekende dienst")
+    page.locator("form.utrecht-form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    assert axe_violations(page) == []

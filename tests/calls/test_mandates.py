@@ -223,3 +223,42 @@ def test_the_mandates_api_refuses_bad_input(rws_officer, rvo_officer):
     assert (twice.status_code, twice.json()["code"]) == (400, "agent")
     assert Mandate.objects.count() == 1
     assert client.post(reverse("api-mandate-revoke", args=[999_999])).status_code == 404
+
+
+def test_the_mandates_page_takes_typed_names_and_references_without_javascript(
+    rws_officer, rvo_officer, verified_client, django_assert_max_num_queries
+):
+    """No select of every organisation and call: text fields whose suggestions the server
+    chose, as a datalist (the browser offers them without JavaScript)."""
+    AuthorityFactory.create_batch(30)
+    client = verified_client(rws_officer)
+    url = reverse("calls:mandates")
+    rvo = _org(rvo_officer)
+    call = draft_call(officer=rws_officer, title="Slimme sluizen")
+    html = client.get(url).content.decode()
+    assert '<select name="agent"' not in html
+    assert 'list="id_agent-suggestions"' in html
+    assert html.count("<option", html.index('id="id_agent-suggestions"')) >= 20
+
+    # A part of the name that only one organisation has, and the call's reference.
+    response = client.post(
+        url, {"principal": _org(rws_officer).pk, "agent": rvo.name[:6], "call": call.reference}
+    )
+    assert response.status_code == 302
+    mandate = Mandate.objects.get()
+    assert (mandate.agent, mandate.call) == (rvo, call)
+
+    # Nothing that matches: the form says so, and suggests what the text comes close to.
+    response = client.post(url, {"principal": _org(rws_officer).pk, "agent": "Onbekende dienst"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["agent"]
+
+    # The list of mandates is paginated: the same queries for 1 or 60.
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for authority in AuthorityFactory.create_batch(59):
+        mandate_grant(actor=rws_officer, principal=_org(rws_officer), agent=authority)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["mandates"]) == 50
+    assert "page=2" in page.content.decode()

@@ -162,6 +162,9 @@ def three_calls():
         (lambda c: {"status": "published"}, {"sbir", "partnership"}),
         (lambda c: {"status": "closed"}, {"hackathon"}),
         (lambda c: {"authority": c["partnership"].authority_id}, {"partnership"}),
+        # Typed: the authority's name, or a part of it only one authority has.
+        (lambda c: {"authority": c["partnership"].authority.name}, {"partnership"}),
+        (lambda c: {"authority": c["partnership"].authority.name.upper()}, {"partnership"}),
         (lambda c: {"mission": "energy"}, {"sbir"}),
         (lambda c: {"mission": "health-care"}, {"partnership"}),
         (
@@ -187,6 +190,8 @@ def three_calls():
         "status-open",
         "status-closed",
         "authority",
+        "authority-name",
+        "authority-name-in-capitals",
         "mission-energy",
         "mission-health",
         "deadline-after",
@@ -749,3 +754,24 @@ def test_ical_uids_are_stable(client):
         return sorted(str(event["uid"]) for event in events)
 
     assert uids() == uids()
+
+
+def test_the_authority_filter_is_a_text_field_with_suggestions_not_a_select(client):
+    """Thousands of authorities: the filter suggests those whose name holds what was typed
+    (a datalist, no JavaScript), and the page costs the same queries for 3 or 40."""
+    from tests.factories import AuthorityFactory
+
+    AuthorityFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/calls/").content.decode()
+    assert '<select name="authority"' not in html
+    assert 'list="id_authority-suggestions"' in html
+    for number in range(40):
+        AuthorityFactory(name=f"Waterschap {number}")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/calls/", {"authority": "Waterschap 1"}).content.decode()
+    assert len(many) <= len(few) + 2  # the typed name looked up, and its suggestions
+    suggestions = html[html.index('id="id_authority-suggestions"') :].split("</datalist>")[0]
+    assert suggestions.count("<option") == 11  # Waterschap 1, 10..19
+    unknown = client.get("/calls/", {"authority": "Nergens"})
+    assert unknown.context["form"].errors["authority"]

@@ -176,7 +176,7 @@ def test_trajectories_with_their_money_and_funnel_per_role(staff, fund):
         call=ours,
     )
 
-    rows = {row["title"]: row for row in client_for(staff).get(TRAJECTORIES).json()}
+    rows = {row["title"]: row for row in client_for(staff).get(TRAJECTORIES).json()["results"]}
 
     assert set(rows) == {"Slimme dijken", "Stille bruggen"}
     row = rows["Slimme dijken"]
@@ -186,10 +186,10 @@ def test_trajectories_with_their_money_and_funnel_per_role(staff, fund):
     assert (row["responses"], row["feasibility"], row["prototype"]) == (4, 2, 1)
     assert row["missions"] == ["energy"]
     # An authority sees only its own trajectories; others see none or may not ask.
-    own = client_for(ours.officer).get(TRAJECTORIES).json()
+    own = client_for(ours.officer).get(TRAJECTORIES).json()["results"]
     assert [row["title"] for row in own] == ["Slimme dijken"]
     assert theirs.authority != ours.authority
-    assert client_for(officer_of()).get(TRAJECTORIES).json() == []
+    assert client_for(officer_of()).get(TRAJECTORIES).json()["results"] == []
     applicant = person_with_role(Role.APPLICANT, organisation=CompanyFactory())
     assert client_for(applicant).get(TRAJECTORIES).status_code == 403
     assert client_for(None).get(TRAJECTORIES).status_code == 401
@@ -209,6 +209,21 @@ def test_trajectories_cost_the_same_queries_for_2_or_8(staff, fund):
     for number in range(2, 8):
         co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 1))
     assert count() == few
+
+
+def test_trajectories_come_a_page_at_a_time(staff, fund, monkeypatch):
+    from rest_framework.pagination import PageNumberPagination
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    for number in range(3):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00")
+    client = client_for(staff)
+    first = client.get(TRAJECTORIES).json()
+    assert first["count"] == 3
+    assert [row["title"] for row in first["results"]] == ["Traject 0", "Traject 1"]
+    second = client.get(first["next"]).json()
+    assert [row["title"] for row in second["results"]] == ["Traject 2"]
+    assert second["next"] is None
 
 
 def test_a_funds_transactions_of_one_call(staff, fund):

@@ -231,6 +231,30 @@ def test_dashboard_lists_each_funds_trajectories_with_their_funnel(verified_clie
     assert "Ingediende voorstellen: 5; Gegund in fase 1: 2; Gegund in fase 2: 1" in html
 
 
+def test_dashboard_shows_a_page_of_trajectories_per_fund_with_totals_of_all(
+    verified_client, staff, fund, monkeypatch
+):
+    from funding.views import ministry
+
+    monkeypatch.setattr(ministry, "TRAJECTORIES_PER_PAGE", 2)
+    client = verified_client(staff)
+    for number in range(2):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 0))
+    few = _queries(client, DASHBOARD)
+    for number in range(2, 5):
+        co_financed(fund, staff, title=f"Traject {number}", requested="1000.00", funnel=(2, 1, 0))
+    assert _queries(client, DASHBOARD) == few
+
+    (group,) = client.get(DASHBOARD).context["trajectories"]
+    assert [row["trajectory"].call.title for row in group["rows"]] == ["Traject 0", "Traject 1"]
+    assert (group["count"], group["granted"]) == (5, Decimal("5000.00"))
+    assert group["steps"][0][1] == 10  # the funnel of all five, not of the page
+    last = client.get(DASHBOARD, {f"{fund.code}_page": 3})
+    (group,) = last.context["trajectories"]
+    assert [row["trajectory"].call.title for row in group["rows"]] == ["Traject 4"]
+    assert f"{fund.code}_page=2" in last.content.decode()
+
+
 def test_a_call_without_approved_cofinancing_is_no_trajectory(verified_client, staff, fund):
     now = timezone.now()
     funding_round = FundingRound.objects.create(
@@ -435,6 +459,24 @@ def test_targets_each_authority_sees_only_its_own(client, verified_client, staff
     response = verified_client(staff).get(TARGETS)
     assert {row["target"].pk for row in response.context["rows"]} == {target_a.pk, target_b.pk}
     assert response.context["form"] is not None
+
+
+def test_a_target_names_its_authority_by_typing_not_from_a_select_of_all(verified_client, staff):
+    client = verified_client(staff)
+    AuthorityFactory.create_batch(3)
+    few = _queries(client, TARGETS)
+    AuthorityFactory.create_batch(30)
+    assert _queries(client, TARGETS) == few
+    html = client.get(TARGETS).content.decode()
+    assert '<select name="authority"' not in html
+    assert html.count("<option", html.index('id="id_authority-suggestions"')) >= 20
+    authority = AuthorityFactory(name="Waterschap Vallei en Veluwe")
+    response = client.post(
+        TARGETS, {"authority": "vallei en veluwe", "year": 2026, "measure": "trajectories",
+                  "target": "3"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert AuthorityTarget.objects.get().authority == authority
 
 
 def test_ministry_staff_add_a_target(verified_client, staff):

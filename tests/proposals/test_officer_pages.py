@@ -1012,3 +1012,36 @@ def test_phase_deadline_is_the_owning_officers_alone(verified_client, client):
     assert response.status_code == 404
     prototype.refresh_from_db()
     assert prototype.deadline is None
+
+
+def test_the_phase_page_ranks_and_assigns_a_page_of_proposals_at_a_time(
+    assessing, monkeypatch, django_assert_num_queries
+):
+    from proposals.views import officer as officer_views
+
+    monkeypatch.setattr(officer_views, "PHASE_ROWS_PER_PAGE", 5)
+    client = officer_client(assessing.officer)
+    page = url("officer_phase", phase_pk=assessing.phase.pk)
+    client.get(page)  # the opening and the session, once
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(page)
+    ranked = len(response.context["ranking"])
+
+    _bulk_submitted(assessing.call, 12, start=0)
+    Proposal.objects.filter(phase=assessing.phase, status=Proposal.Status.SUBMITTED).update(
+        status=Proposal.Status.UNDER_ASSESSMENT
+    )
+    with django_assert_num_queries(len(few)):
+        response = client.get(page)
+    assert response.context["ranked"] == ranked + 12
+    assert len(response.context["ranking"]) == 5
+    assert len(response.context["matrix"]) == 5
+    html = response.content.decode()
+    assert "ranking_page=2" in html
+    assert "matrix_page=2" in html
+    # No select of every proposal to assign by hand: a text field with suggestions.
+    assert 'name="proposal"' in html
+    assert 'list="assign-proposal-suggestions"' in html
+    assert html.count("<option", html.index('id="assign-proposal-suggestions"')) >= 5
+    last = client.get(page, {"ranking_page": 99, "matrix_page": 99})
+    assert last.context["ranking_page"].number == last.context["ranking_page"].paginator.num_pages

@@ -210,10 +210,15 @@ def demo():
     data["traveller"].stop()
 
 
+def served(response) -> bytes:
+    """What was served: the packages are streamed, a page a release at a time."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def package_from(response) -> dict:
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 200, served(response)[:300]
     assert response["Content-Type"] == "application/json"
-    return json.loads(response.content)
+    return json.loads(served(response))
 
 
 def release(package: dict, ocid_end: str) -> dict:
@@ -311,7 +316,7 @@ def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, 
 
 def test_nothing_personal_and_nothing_unawarded_is_published(client, demo):
     call = demo["call"]
-    body = client.get(ALL).content.decode()
+    body = served(client.get(ALL)).decode()
     assert demo["won"].company.name in body
     for secret in (
         demo["lost"].company.name,  # rejected
@@ -350,22 +355,22 @@ def test_the_api_serves_the_same_package(demo):
     api = client.get(api_one(call.pk))
     assert api.status_code == 200
     assert api["Content-Type"] == "application/json"
-    download = json.loads(APIClient().get(one(call.pk)).content)
-    data = api.json()
+    download = json.loads(served(APIClient().get(one(call.pk))))
+    data = json.loads(served(api))
     assert validate_package(data) == []
     assert data["releases"] == download["releases"]
     assert data["uri"].endswith(api_one(call.pk))
     everything = client.get(API_ALL)
     assert everything.status_code == 200
-    assert validate_package(everything.json()) == []
+    assert validate_package(json.loads(served(everything))) == []
 
 
 def test_the_package_is_the_same_in_every_language(client, demo):
     call = demo["call"]
-    dutch = client.get(one(call.pk)).content
-    english = client.get(one(call.pk), HTTP_ACCEPT_LANGUAGE="en").content
+    dutch = served(client.get(one(call.pk)))
+    english = served(client.get(one(call.pk), HTTP_ACCEPT_LANGUAGE="en"))
     client.cookies["django_language"] = "en"
-    assert client.get(one(call.pk)).content == dutch == english
+    assert served(client.get(one(call.pk))) == dutch == english
 
 
 # --- Drafts never, cancelled ones as cancelled -----------------------------------------------
@@ -378,11 +383,11 @@ def test_a_draft_call_never_appears(client, verified_client):
     shown = draft_call(title="Zichtbare oproep")
     call_publish(call=shown, actor=shown.officer)
 
-    body = client.get(ALL).content.decode()
+    body = served(client.get(ALL)).decode()
     assert "Zichtbare oproep" in body
     assert "Geheim concept" not in body
     assert "Ingetrokken concept" not in body
-    page = client.get(PAGE).content.decode()
+    page = served(client.get(PAGE)).decode()
     assert "Zichtbare oproep" in page
     assert "Geheim concept" not in page
     for hidden in (draft, never_published):
@@ -392,7 +397,7 @@ def test_a_draft_call_never_appears(client, verified_client):
     owner = verified_client(draft.officer)
     everything = owner.get(ALL)
     assert everything.status_code == 200
-    assert "Geheim concept" not in everything.content.decode()
+    assert "Geheim concept" not in served(everything).decode()
     assert owner.get(one(draft.pk)).status_code == 404
 
 
@@ -463,7 +468,7 @@ BREAKAGES = {
 
 @pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
 def test_a_broken_package_fails_validation(client, demo, breakage):
-    package = json.loads(client.get(one(demo["call"].pk)).content)
+    package = json.loads(served(client.get(one(demo["call"].pk))))
     assert validate_package(package) == []
     breakage(package)
     assert validate_package(package) != []
@@ -498,7 +503,7 @@ def test_everyone_reads_the_same_open_data(client, verified_client):
         for url in (PAGE, ALL, one(call.pk)):
             response = browser.get(url)
             assert response.status_code == 200, (who, url)
-            assert "Open voor iedereen" in response.content.decode(), (who, url)
+            assert "Open voor iedereen" in served(response).decode(), (who, url)
         api = APIClient()
         if person:
             api.force_authenticate(person)
@@ -571,7 +576,7 @@ def test_the_schema_documents_the_open_data_endpoints(tmp_path):
 
 
 def test_the_footer_links_to_open_data(client):
-    assert f'href="{PAGE}"' in client.get("/").content.decode()
+    assert f'href="{PAGE}"' in served(client.get("/")).decode()
 
 
 def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
@@ -591,3 +596,96 @@ def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
     assert "implementation" not in entry
     paid = next(m for m in entry["milestones"] if m["id"] == f"payment-{demo['milestone'].pk}")
     assert paid["status"] == "scheduled"
+
+
+# --- Pages, validators and throttling of the packages -------------------------------------------
+
+
+@pytest.mark.parametrize("url", [ALL, API_ALL])
+def test_every_call_is_served_a_page_of_calls_at_a_time(client, settings, monkeypatch, url):
+    from reporting.ocds import serving
+
+    monkeypatch.setattr(serving, "CALLS_PER_PAGE", 2)
+    calls = []
+    for _ in range(5):
+        call = draft_call()
+        calls.append(call_publish(call=call, actor=call.officer))
+
+    seen, pages, next_url = [], [], url
+    while next_url:
+        response = client.get(next_url)
+        package = package_from(response)
+        assert validate_package(package) == []
+        pages.append(package)
+        seen += [r["ocid"].rsplit("-phase-", 1)[0] for r in package["releases"]]
+        next_url = package.get("links", {}).get("next")
+        if next_url:
+            assert f'<{next_url}>; rel="next"' in response["Link"]
+    assert len(pages) == 3
+    assert "prev" not in pages[0]["links"]
+    assert pages[1]["links"]["prev"].endswith("page=1")
+    assert "next" not in pages[2]["links"]
+    assert pages[2]["uri"].endswith(f"{url}?page=3")
+    assert len(set(seen)) == 5  # every call once, in order of their ids
+    assert [int(ocid.rsplit("-", 1)[1]) for ocid in dict.fromkeys(seen)] == [c.pk for c in calls]
+    # A page past the end is the last page; nonsense is the first.
+    assert package_from(client.get(url, {"page": 99}))["releases"] == pages[2]["releases"]
+    assert package_from(client.get(url, {"page": "x"}))["releases"] == pages[0]["releases"]
+
+
+@pytest.mark.parametrize("url", [ALL, API_ALL])
+def test_a_page_that_did_not_change_is_not_sent_again(client, url):
+    call = draft_call()
+    call_publish(call=call, actor=call.officer)
+    first = client.get(url)
+    assert first.status_code == 200
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert served(first)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        call_cancel(call=call, actor=call.officer, reason="Geen budget meer.")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_one_calls_package_answers_conditional_requests_too(client):
+    call = draft_call()
+    call_publish(call=call, actor=call.officer)
+    for url in (one(call.pk), api_one(call.pk)):
+        etag = client.get(url)["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_the_downloads_are_throttled_like_the_anonymous_api(client):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    AnonRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/minute"}
+    try:
+        codes = [client.get(ALL).status_code for _ in range(3)]
+        api = APIClient().get(API_ALL).status_code
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert codes == [200, 200, 429]
+    assert api == 429  # the same door counts both
+
+
+def test_a_deadline_that_passed_makes_the_page_new_again(client):
+    """Nothing in the database changes when a deadline passes, but the tender's status does:
+    the validators follow the package, not only the records."""
+    call = draft_call()
+    call_publish(call=call, actor=call.officer)
+    first = client.get(ALL)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    with time_machine.travel(call.deadline + timedelta(hours=1), tick=False):
+        assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+        assert client.get(ALL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+        later = client.get(ALL)
+        assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=later["Last-Modified"]).status_code == 304

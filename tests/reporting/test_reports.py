@@ -480,3 +480,23 @@ def test_who_asked_gets_the_mail_for_a_report_asked_for(django_capture_on_commit
         report_request(actor=staff, period_start=date(2025, 1, 1), period_end=date(2025, 3, 31))
     assert [message.to for message in mail.outbox] == [[staff.email]]
     assert other.email not in mail.outbox[0].to
+
+
+def test_highlighted_trajectories_are_typed_with_suggestions_not_a_checkbox_each(
+    verified_client,
+):
+    """EZK co-finances thousands: a few text fields sharing the server's suggestions."""
+    story = scenario(trajectories=3)
+    client = verified_client(story.staff)
+    html = client.get(REPORTS).content.decode()
+    assert 'type="checkbox" name="highlighted"' not in html
+    assert html.count('name="highlighted"') == 5
+    assert 'list="id_highlighted-suggestions"' in html
+    first, second = story.calls[0], story.calls[2]
+    response = ask(client, highlighted=[first.reference, second.title, ""])
+    assert response.status_code == 302
+    report = ParliamentReport.objects.get()
+    assert set(report.highlighted_calls.all()) == {first, second}
+    refused = ask(client, highlighted=["IL-2000-99999"], regenerate="on")
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["highlighted"]

@@ -4,6 +4,7 @@ this officer's organisation acts for. Thin: rules in calls.services.mandates."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from portal.permissions import can
 from ...forms.mandates import MandateForm
 from ...selectors.mandates import mandate_of_user, mandates_of
 from ...services.mandates import mandate_grant, mandate_revoke
+
+MANDATES_PER_PAGE = 50
 
 
 def _require_officer(request) -> None:
@@ -38,10 +41,11 @@ def mandates(request):
                 % {"agent": mandate.agent.name, "authority": mandate.principal.name},
             )
             return redirect("calls:mandates")
+    page = Paginator(mandates_of(request.user), MANDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "calls/officer/mandates.html",
-        {"mandates": mandates_of(request.user)[:200], "form": form},
+        {"mandates": page.object_list, "page_obj": page, "form": form},
     )
 
 
