@@ -30,8 +30,9 @@ from portal.selectors.identity import organisations_of
 from ..models import Call
 from ..selectors.calls import (
     call_detail,
+    call_summaries,
     calls_managed_by,
-    calls_public_summaries,
+    calls_public_listed,
     calls_with_authority,
     no_calls,
 )
@@ -162,7 +163,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return no_calls()
         if self.action == "list":
-            return calls_public_summaries().order_by("deadline", "pk")
+            return calls_public_listed().order_by("deadline", "pk")
         if self.action == "mine":
             return calls_managed_by(self.request.user).order_by("deadline", "pk")
         if self.action == "retrieve":
@@ -198,8 +199,9 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     # --- Reading -------------------------------------------------------------------------------
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        calls = self.filter_queryset(self.get_queryset())
+        extra = ("open_questions",) if self.action == "mine" else ()
+        page = self.paginate_queryset(call_summaries(calls, *extra))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

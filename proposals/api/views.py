@@ -35,6 +35,7 @@ from ..permissions import is_company_member
 from ..selectors.assessment import assignments_for_member, no_assignments, own_assignment
 from ..selectors.proposals import (
     no_proposals,
+    proposal_summaries,
     proposals_visible_in_list,
     proposals_with_attachments,
     under_assessment_count,
@@ -181,8 +182,8 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     # --- Reading -------------------------------------------------------------------------------
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        proposals = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(proposal_summaries(proposals))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

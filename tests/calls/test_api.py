@@ -1039,6 +1039,29 @@ def serializers_to_representation(serializer, call):
     return serializers.ModelSerializer.to_representation(serializer, call)
 
 
+def test_own_list_writes_what_drfs_own_fields_write_with_the_open_questions():
+    """An officer's lean list (values with the count of open questions) gives the JSON of DRF's
+    own fields, drafts and published calls alike."""
+    from calls.api.serializers import ManagedCallSerializer
+    from calls.selectors.calls import calls_managed_by
+
+    draft = draft_call(title="Concept", missions=[mission("security"), mission("energy")])
+    published = published_call(officer=draft.officer, title="Gepubliceerd")
+    clarification_ask(call=published, actor=person_with_role(Role.APPLICANT), text="Vraag?")
+    client = client_for(draft.officer)
+
+    response = client.get(reverse("api-call-mine"))
+    body = response.json()
+
+    calls = calls_managed_by(draft.officer).order_by("deadline", "pk")
+    serializer = ManagedCallSerializer(context={"request": response.wsgi_request})
+    assert body["results"] == [serializers_to_representation(serializer, c) for c in calls]
+    assert {item["title"]: item["open_questions"] for item in body["results"]} == {
+        "Concept": 0,
+        "Gepubliceerd": 1,
+    }
+
+
 def test_public_list_builds_no_filter_form_without_filters(api, monkeypatch):
     from django_filters.rest_framework import DjangoFilterBackend
 
