@@ -21,6 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api.filters import FilterBackend
+from portal.api.pagination import Rows
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
@@ -201,7 +202,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     def list(self, request):
         calls = self.filter_queryset(self.get_queryset())
         extra = ("open_questions",) if self.action == "mine" else ()
-        page = self.paginate_queryset(call_summaries(calls, *extra))
+        page = self.paginate_queryset(Rows(calls, lambda page: call_summaries(page, *extra)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

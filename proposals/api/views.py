@@ -26,6 +26,7 @@ from calls.models import Phase
 from calls.permissions import is_officer_of
 from calls.selectors.calls import calls_with_authority, phases_with_call
 from portal.api.filters import FilterBackend, IdFilter
+from portal.api.pagination import Rows
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.permissions import can
@@ -183,7 +184,7 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         proposals = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(proposal_summaries(proposals))
+        page = self.paginate_queryset(Rows(proposals, proposal_summaries))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -1022,6 +1022,8 @@ def test_public_list_fetches_only_the_listed_fields_and_formats_them_as_drf_does
     page_query = next(q["sql"] for q in context.captured_queries if "LIMIT" in q["sql"])
     assert '"challenge"' not in page_query
     assert '"contact_email"' not in page_query
+    count_query = next(q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"])
+    assert "JOIN" not in count_query  # the authority's name is read for the page only
 
     request = api.get(reverse("api-call-list")).wsgi_request
     calls = calls_public().order_by("deadline", "pk")[:25]
