@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularSwaggerSplitView,
@@ -57,7 +57,21 @@ auth_patterns = [
     ),
 ]
 
+# The API first, so that an API request does not try the pages' three hundred patterns before
+# its own.
+api_patterns: list[URLPattern | URLResolver] = [
+    path("v1/", include("portal.api.urls")),
+    path("v1/", include("portal.identity.api.urls")),
+    path("v1/", include("calls.api.urls")),
+    path("v1/", include("proposals.api.urls")),
+    path("v1/", include("funding.api.urls")),
+    path("v1/", include("reporting.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
 urlpatterns = [
+    path("api/", include(api_patterns)),
     path("", public.HomeView.as_view(), name="home"),
     path("health/", public.health, name="health"),
     path("favicon.ico", public.favicon, name="favicon"),
@@ -70,18 +84,10 @@ urlpatterns = [
     path("eherkenning/", include("portal.identity.saml_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("portal.api.urls")),
-    path("api/v1/", include("portal.identity.api.urls")),
-    path("api/v1/", include("calls.api.urls")),
-    path("api/v1/", include("proposals.api.urls")),
-    path("api/v1/", include("funding.api.urls")),
-    path("api/v1/", include("reporting.api.urls")),
     path("", include("calls.urls")),
     path("", include("proposals.urls")),
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 if settings.DEBUG:

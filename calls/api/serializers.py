@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.rows import RowFormat
 from portal.models import Organisation, Role
 from portal.selectors.identity import authorities, organisations_of
 
@@ -49,37 +50,32 @@ class AuthorityRefSerializer(serializers.ModelSerializer):
 
 
 class MissionCodesField(serializers.Field):
-    """The call's mission codes: from the page's one query when the list fetched them, else
-    from the call's missions (a single call)."""
+    """The call's mission codes (a list reads them for the whole page with
+    ``mission_codes_of``)."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, call: Call) -> list[str]:
-        codes = getattr(call, "mission_codes", None)
-        if codes is None:
-            codes = [mission.code for mission in call.missions.all()]
-        return codes
+        return [mission.code for mission in call.missions.all()]
 
 
 class CallSummaryListSerializer(serializers.ListSerializer):
-    """A page of calls: the missions of all of them in one query of values, and the public
-    page's address built from one prefix instead of a ``reverse()`` per call."""
+    """A page of calls from plain values (``calls.selectors.calls.call_summaries``): the
+    missions of all of them in one query of values, the public page's address from one prefix
+    instead of a ``reverse()`` per call, dates and amounts in one ``RowFormat``."""
 
     def to_representation(self, data):
-        calls = list(data.all() if hasattr(data, "all") else data)
-        # A queryset that prefetched the missions already (an officer's own list) needs no
-        # second query for them.
-        unfetched = [
-            c for c in calls if "missions" not in getattr(c, "_prefetched_objects_cache", {})
+        rows = list(data)
+        if rows and not isinstance(rows[0], dict):  # Call instances: DRF's way
+            return super().to_representation(rows)
+        codes = mission_codes_of(row["id"] for row in rows)
+        prefix = call_url_prefix(self.context.get("request"))
+        row_format = RowFormat()
+        return [
+            self.child.row(row, missions=codes.get(row["id"], []), prefix=prefix, fmt=row_format)
+            for row in rows
         ]
-        codes = mission_codes_of(call.pk for call in unfetched)
-        for call in unfetched:
-            call.mission_codes = codes.get(call.pk, [])
-        self.child.url_prefix = call_url_prefix(self.context.get("request"))
-        if type(self.child) is CallSummarySerializer:
-            return [self.child.summary(call) for call in calls]
-        return [self.child.to_representation(call) for call in calls]
 
 
 def call_url_prefix(request) -> str:
@@ -91,7 +87,8 @@ def call_url_prefix(request) -> str:
 class CallSummarySerializer(serializers.ModelSerializer):
     """A call in a list: enough to find it and decide whether to read on.
 
-    The list's queryset fetches these fields only (``calls.selectors.calls.SUMMARY_FIELDS``).
+    A list reads plain values (``calls.selectors.calls.SUMMARY_VALUES``) and ``row`` writes
+    each out; the declared fields describe them in the schema (a test compares the two).
     """
 
     reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
@@ -100,7 +97,6 @@ class CallSummarySerializer(serializers.ModelSerializer):
     missions = extend_schema_field(
         {"type": "array", "items": {"type": "string"}, "readOnly": True}
     )(MissionCodesField)()
-    url_prefix: str | None = None
 
     class Meta:
         model = Call
@@ -123,33 +119,25 @@ class CallSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, call: Call) -> str:
-        if self.url_prefix is not None:
-            return f"{self.url_prefix}{call.pk}-{call.slug}/"
         return _absolute(self.context.get("request"), call.get_absolute_url())
 
-    def summary(self, call: Call) -> dict:
-        """The same as ``to_representation``, written out for the public list's speed: the
-        declared fields still format the values (and describe them in the schema); a test
-        compares the two."""
-        fields = self.fields
+    def row(self, row: dict, *, missions: list[str], prefix: str, fmt: RowFormat) -> dict:
+        """What ``to_representation`` makes of the call, from its ``SUMMARY_VALUES``."""
+        pk = row["id"]
         return {
-            "id": call.pk,
-            "reference": call.reference,
-            "url": self.get_url(call),
-            "title": call.title,
-            "title_en": call.title_en,
-            "authority": {"id": call.authority.pk, "name": call.authority.name},
-            "instrument": call.instrument,
-            "status": call.status,
-            "missions": fields["missions"].to_representation(call),
-            "total_budget": fields["total_budget"].to_representation(call.total_budget),
-            "publication_date": _or_none(fields["publication_date"], call.publication_date),
-            "deadline": _or_none(fields["deadline"], call.deadline),
+            "id": pk,
+            "reference": Call.reference_of(pk, row["created_at"]),
+            "url": f"{prefix}{pk}-{Call.slug_of(row['title'])}/",
+            "title": row["title"],
+            "title_en": row["title_en"],
+            "authority": {"id": row["authority_id"], "name": row["authority__name"]},
+            "instrument": row["instrument"],
+            "status": row["status"],
+            "missions": missions,
+            "total_budget": fmt.money(row["total_budget"]),
+            "publication_date": fmt.datetime(row["publication_date"]),
+            "deadline": fmt.datetime(row["deadline"]),
         }
-
-
-def _or_none(field, value):
-    return None if value is None else field.to_representation(value)
 
 
 class ManagedCallSerializer(CallSummarySerializer):
@@ -162,6 +150,9 @@ class ManagedCallSerializer(CallSummarySerializer):
     class Meta(CallSummarySerializer.Meta):
         fields = [*CallSummarySerializer.Meta.fields, "open_questions"]
         read_only_fields = fields
+
+    def row(self, row: dict, **page) -> dict:
+        return {**super().row(row, **page), "open_questions": row["open_questions"]}
 
 
 class CriterionSerializer(serializers.ModelSerializer):

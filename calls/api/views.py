@@ -21,6 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api.filters import FilterBackend
+from portal.api.pagination import Rows
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.models import Role
@@ -30,8 +31,9 @@ from portal.selectors.identity import organisations_of
 from ..models import Call
 from ..selectors.calls import (
     call_detail,
+    call_summaries,
     calls_managed_by,
-    calls_public_summaries,
+    calls_public_listed,
     calls_with_authority,
     no_calls,
 )
@@ -162,7 +164,7 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return no_calls()
         if self.action == "list":
-            return calls_public_summaries().order_by("deadline", "pk")
+            return calls_public_listed().order_by("deadline", "pk")
         if self.action == "mine":
             return calls_managed_by(self.request.user).order_by("deadline", "pk")
         if self.action == "retrieve":
@@ -198,8 +200,9 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     # --- Reading -------------------------------------------------------------------------------
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        calls = self.filter_queryset(self.get_queryset())
+        extra = ("open_questions",) if self.action == "mine" else ()
+        page = self.paginate_queryset(Rows(calls, lambda page: call_summaries(page, *extra)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -203,8 +203,14 @@ class Call(models.Model):
     @property
     def reference(self) -> str:
         """Stable, human-quotable number, e.g. IL-2026-00042."""
-        year = (self.created_at or timezone.now()).year
-        return f"IL-{year}-{self.pk or 0:05d}"
+        return self.reference_of(self.pk, self.created_at)
+
+    @staticmethod
+    def reference_of(pk: int | None, created_at) -> str:
+        """The reference of the call with this id and creation moment (lists read plain
+        values, without a Call instance)."""
+        year = (created_at or timezone.now()).year
+        return f"IL-{year}-{pk or 0:05d}"
 
     @property
     def display_title(self) -> str:
@@ -216,7 +222,12 @@ class Call(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:60] or "call"
+        return self.slug_of(self.title)
+
+    @staticmethod
+    def slug_of(title: str) -> str:
+        """The address's readable part for a call with this title."""
+        return slugify(title)[:60] or "call"
 
     @property
     def authority_display(self) -> str:

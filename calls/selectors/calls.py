@@ -20,22 +20,24 @@ def calls_public() -> QuerySet[Call]:
     )
 
 
-# What a call in a list shows (the API's CallSummarySerializer): the long texts stay behind.
-SUMMARY_FIELDS = (
+# What a call in a list shows (the API's CallSummarySerializer), as plain values: the long
+# texts stay behind, and no Call or Organisation instance is made for a row.
+SUMMARY_VALUES = (
     "id", "created_at", "title", "title_en", "instrument", "status", "total_budget",
-    "publication_date", "deadline", "authority__id", "authority__name",
+    "publication_date", "deadline", "authority_id", "authority__name",
 )  # fmt: skip
 
 
-def calls_public_summaries() -> QuerySet[Call]:
-    """The public calls with only the fields a list shows; their missions come per page from
-    ``mission_codes_of`` (one query of plain values, no Mission instances)."""
-    return (
-        Call.objects.exclude(status=Call.Status.DRAFT)
-        .exclude(publication_date__isnull=True)
-        .select_related("authority")
-        .only(*SUMMARY_FIELDS)
-    )
+def calls_public_listed() -> QuerySet[Call]:
+    """The public calls for a list that reads them with ``call_summaries`` (nothing joined
+    or prefetched here: the filters narrow this, the values fetch the rest)."""
+    return Call.objects.exclude(status=Call.Status.DRAFT).exclude(publication_date__isnull=True)
+
+
+def call_summaries(calls: QuerySet[Call], *extra: str) -> QuerySet:
+    """The rows of a list of calls: ``SUMMARY_VALUES`` (and the ``extra`` annotations) of
+    each, as dictionaries; their missions come per page from ``mission_codes_of``."""
+    return calls.prefetch_related(None).values(*SUMMARY_VALUES, *extra)
 
 
 def mission_codes_of(call_ids) -> dict[int, list[str]]:

@@ -14,9 +14,11 @@ from rest_framework import serializers
 from calls.api.serializers import RejectUnknownFieldsMixin
 from calls.models import Call, Criterion, Phase, Question
 from calls.selectors.calls import phases_of_published_calls
+from portal.api.rows import RowFormat
 from portal.money import MONEY_DIGITS
 
 from ..models import Assessment, Assignment, Attachment, DecisionLetter, Proposal
+from ..selectors.opening import deadline_of_phase
 from ..services.submission import phase_deadline, questions_for
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -70,32 +72,33 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ProposalSummaryListSerializer(serializers.ListSerializer):
-    """A page of proposals: the address of each from one prefix instead of a ``reverse()`` per
-    row; a phase's deadline read from the proposal's call (the same call, already fetched)."""
+    """A page of proposals from plain values (``proposals.selectors.proposals
+    .proposal_summaries``): the address of each from one prefix instead of a ``reverse()`` per
+    row, dates and amounts in one ``RowFormat``."""
 
     def to_representation(self, data):
-        proposals = list(data.all() if hasattr(data, "all") else data)
-        for proposal in proposals:
-            if proposal.phase.call_id == proposal.call_id:
-                proposal.phase.call = proposal.call
+        rows = list(data)
+        if rows and not isinstance(rows[0], dict):  # Proposal instances: DRF's way
+            return super().to_representation(rows)
         path = reverse("proposals:detail", kwargs={"pk": 0})
         request = self.context.get("request")
         prefix = path.removesuffix("0/")
-        self.child.url_prefix = request.build_absolute_uri(prefix) if request else prefix
-        return [self.child.to_representation(proposal) for proposal in proposals]
+        prefix = request.build_absolute_uri(prefix) if request else prefix
+        row_format = RowFormat()
+        return [self.child.row(row, prefix=prefix, fmt=row_format) for row in rows]
 
 
 class ProposalSummarySerializer(serializers.ModelSerializer):
     """A proposal in a list: where it belongs, whose it is, where it stands.
 
-    The officer's list fetches these fields only (``proposals.selectors.SUMMARY_FIELDS``).
+    A list reads plain values (``proposals.selectors.proposals.SUMMARY_VALUES``) and ``row``
+    writes each out; the declared fields describe them in the schema (a test compares the two).
     """
 
     url = serializers.SerializerMethodField(help_text=_("The proposal's page."))
     call = ProposalCallSerializer(read_only=True)
     phase = ProposalPhaseSerializer(read_only=True)
     company = CompanyRefSerializer(read_only=True)
-    url_prefix: str | None = None
 
     class Meta:
         model = Proposal
@@ -117,11 +120,48 @@ class ProposalSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, proposal: Proposal) -> str:
-        if self.url_prefix is not None:
-            return f"{self.url_prefix}{proposal.pk}/"
         path = reverse("proposals:detail", kwargs={"pk": proposal.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+    @staticmethod
+    def row(row: dict, *, prefix: str, fmt: RowFormat) -> dict:
+        """What ``to_representation`` makes of the proposal, from its ``SUMMARY_VALUES``."""
+        pk = row["id"]
+        order = row["phase__order"]
+        return {
+            "id": pk,
+            "url": f"{prefix}{pk}/",
+            "title": row["title"],
+            "status": row["status"],
+            "call": {
+                "id": row["call_id"],
+                "reference": Call.reference_of(row["call_id"], row["call__created_at"]),
+                "title": row["call__title"],
+                "authority": row["call__authority__name"],
+                "blind_assessment": row["call__blind_assessment"],
+            },
+            "phase": {
+                "id": row["phase_id"],
+                "order": order,
+                "kind": row["phase__kind"],
+                "name": row["phase__name"],
+                "deadline": fmt.datetime(
+                    deadline_of_phase(order, row["phase__deadline"], row["phase__call__deadline"])
+                ),
+            },
+            "company": {
+                "id": row["company_id"],
+                "name": row["company__name"],
+                "kvk_number": row["company__kvk_number"],
+                "country": row["company__country"],
+                "verified": row["company__verified_at"] is not None,
+            },
+            "requested_amount": fmt.money(row["requested_amount"]),
+            "submission_number": row["submission_number"],
+            "submitted_at": fmt.datetime(row["submitted_at"]),
+            "decided_at": fmt.datetime(row["decided_at"]),
+        }
 
 
 class QuestionSnapshotSerializer(serializers.Serializer):

@@ -27,6 +27,7 @@ from calls.models import Phase
 from calls.permissions import is_officer_of
 from calls.selectors.calls import calls_with_authority, phases_with_call
 from portal.api.filters import FilterBackend, IdFilter
+from portal.api.pagination import Rows
 from portal.api.views import AuditActorMixin
 from portal.exceptions import DomainError
 from portal.files import file_response
@@ -38,6 +39,7 @@ from ..selectors.assessment import assignments_for_member, no_assignments, own_a
 from ..selectors.letters import letter_by_pk, letters_visible_to, no_letters
 from ..selectors.proposals import (
     no_proposals,
+    proposal_summaries,
     proposals_visible_in_list,
     proposals_with_attachments,
     under_assessment_count,
@@ -188,8 +190,8 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
     # --- Reading -------------------------------------------------------------------------------
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        proposals = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(Rows(proposals, proposal_summaries))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -15,6 +15,14 @@ def phase_deadline(phase: Phase) -> datetime | None:
     return phase.deadline or (phase.call.deadline if phase.order == 1 else None)
 
 
+def deadline_of_phase(
+    order: int, own: datetime | None, call_deadline: datetime | None
+) -> datetime | None:
+    """``phase_deadline`` from plain values: the phase's own deadline, else (for the first
+    phase only) the call's."""
+    return own or (call_deadline if order == 1 else None)
+
+
 def phase_is_opened(phase: Phase, *, now: datetime | None = None) -> bool:
     """Whether the phase's proposals may be read by anyone besides their own company."""
     deadline = phase_deadline(phase)

@@ -24,23 +24,31 @@ def proposals_of_company_member(user) -> QuerySet[Proposal]:
     )
 
 
-# What a proposal in a list shows (the API's ProposalSummarySerializer), and no more.
-SUMMARY_FIELDS = (
+# What a proposal in a list shows (the API's ProposalSummarySerializer), as plain values: no
+# Proposal, Call, Phase or Organisation instance is made for a row. The phase's deadline falls
+# back to its call's (``phase__call__deadline``: the join the sealed-until-the-deadline filter
+# already makes).
+SUMMARY_VALUES = (
     "id", "title", "status", "requested_amount", "submission_number", "submitted_at",
-    "decided_at", "created_at",
-    "call__id", "call__created_at", "call__title", "call__blind_assessment", "call__deadline",
-    "call__authority__id", "call__authority__name",
-    "phase__id", "phase__order", "phase__kind", "phase__name", "phase__deadline",
-    "phase__call_id",
-    "company__id", "company__name", "company__kvk_number", "company__country",
+    "decided_at",
+    "call_id", "call__created_at", "call__title", "call__blind_assessment",
+    "call__authority__name",
+    "phase_id", "phase__order", "phase__kind", "phase__name", "phase__deadline",
+    "phase__call__deadline",
+    "company_id", "company__name", "company__kvk_number", "company__country",
     "company__verified_at",
 )  # fmt: skip
 
 
+def proposal_summaries(proposals: QuerySet[Proposal]) -> QuerySet:
+    """The rows of a list of proposals: ``SUMMARY_VALUES`` of each, as dictionaries."""
+    return proposals.prefetch_related(None).values(*SUMMARY_VALUES)
+
+
 def proposals_submitted_to(user) -> QuerySet[Proposal]:
     """An officer's view: submitted (never draft) proposals of their authorities' calls whose
-    phase has passed its deadline (sealed until then), with only the fields a list shows (no
-    counts: the API list never shows them)."""
+    phase has passed its deadline (sealed until then). Nothing joined or counted here: a list
+    reads what it shows with ``proposal_summaries``."""
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )
@@ -48,8 +56,6 @@ def proposals_submitted_to(user) -> QuerySet[Proposal]:
         Proposal.objects.opened()
         .filter(call__authority_id__in=authorities)
         .exclude(status=Proposal.Status.DRAFT)
-        .select_related("call__authority", "phase", "company")
-        .only(*SUMMARY_FIELDS)
     )
 
 
@@ -157,7 +163,9 @@ def no_proposals() -> QuerySet[Proposal]:
 
 
 def proposals_visible_in_list(user) -> QuerySet[Proposal]:
-    """A company member's own proposals, an officer's submitted ones; both for someone both."""
+    """A company member's own proposals, an officer's submitted ones; both for someone both.
+
+    For a list that reads what it shows with ``proposal_summaries``."""
     roles = roles_of(user)
     sources = []
     if Role.APPLICANT in roles:
@@ -169,9 +177,7 @@ def proposals_visible_in_list(user) -> QuerySet[Proposal]:
     if len(sources) == 1:
         return sources[0]
     either = reduce(operator.or_, (Q(pk__in=source.values("pk")) for source in sources))
-    return Proposal.objects.filter(either).select_related(
-        "call__authority", "phase__call", "company"
-    )
+    return Proposal.objects.filter(either)
 
 
 def proposals_with_attachments() -> QuerySet[Proposal]:

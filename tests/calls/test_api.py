@@ -1022,6 +1022,8 @@ def test_public_list_fetches_only_the_listed_fields_and_formats_them_as_drf_does
     page_query = next(q["sql"] for q in context.captured_queries if "LIMIT" in q["sql"])
     assert '"challenge"' not in page_query
     assert '"contact_email"' not in page_query
+    count_query = next(q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"])
+    assert "JOIN" not in count_query  # the authority's name is read for the page only
 
     request = api.get(reverse("api-call-list")).wsgi_request
     calls = calls_public().order_by("deadline", "pk")[:25]
@@ -1037,6 +1039,29 @@ def serializers_to_representation(serializer, call):
     from rest_framework import serializers
 
     return serializers.ModelSerializer.to_representation(serializer, call)
+
+
+def test_own_list_writes_what_drfs_own_fields_write_with_the_open_questions():
+    """An officer's lean list (values with the count of open questions) gives the JSON of DRF's
+    own fields, drafts and published calls alike."""
+    from calls.api.serializers import ManagedCallSerializer
+    from calls.selectors.calls import calls_managed_by
+
+    draft = draft_call(title="Concept", missions=[mission("security"), mission("energy")])
+    published = published_call(officer=draft.officer, title="Gepubliceerd")
+    clarification_ask(call=published, actor=person_with_role(Role.APPLICANT), text="Vraag?")
+    client = client_for(draft.officer)
+
+    response = client.get(reverse("api-call-mine"))
+    body = response.json()
+
+    calls = calls_managed_by(draft.officer).order_by("deadline", "pk")
+    serializer = ManagedCallSerializer(context={"request": response.wsgi_request})
+    assert body["results"] == [serializers_to_representation(serializer, c) for c in calls]
+    assert {item["title"]: item["open_questions"] for item in body["results"]} == {
+        "Concept": 0,
+        "Gepubliceerd": 1,
+    }
 
 
 def test_public_list_builds_no_filter_form_without_filters(api, monkeypatch):

@@ -4,12 +4,14 @@ Seeds the demo data plus 5,000 public calls and 3,000 proposals of one officer's
 database of its own, collects the static files, and serves the app with gunicorn under the
 production settings (``tests/perf/bench_settings.py``: production's, with a URLconf that adds
 the two ``.values()`` baselines of ``tests/perf/bench_urls.py``). Then it loads each URL with
-the same number of concurrent clients in short slices, interleaved (every URL once per round,
-so a busy moment of the machine hits all of them), and prints requests per second and the
-ratio of each URL to its baseline, per round and the median of the rounds.
+the same number of concurrent clients in short slices, interleaved (every URL once per slice,
+the order reversed from one slice to the next, several slices per round, so a busy moment of
+the machine hits all of them), and prints requests per second and the ratio of each URL to its
+baseline, per round and the median of the rounds.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/innovatieloket_x \\
-        .venv/bin/python tests/perf/bench_throughput.py [--port 8140] [--rounds 3] [--seconds 5]
+        .venv/bin/python tests/perf/bench_throughput.py [--port 8140] [--rounds 3] \\
+        [--seconds 5] [--slices 5]
 
 Environment passed to gunicorn besides DATABASE_URL: a random SECRET_KEY, ALLOWED_HOSTS,
 STATIC_ROOT in a temporary directory, generous API throttles (the benchmark is one client),
@@ -96,8 +98,9 @@ def get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
         connection.close()
 
 
-def load(port: int, path: str, headers: dict, clients: int, seconds: float) -> float:
-    """Requests per second that `clients` concurrent clients get from `path` in `seconds`."""
+def load(port: int, path: str, headers: dict, clients: int, seconds: float) -> tuple[int, float]:
+    """How many requests `clients` concurrent clients got answered from `path` in about
+    `seconds`, and the seconds it took."""
     done = [0] * clients
     failures = []
     stop = time.perf_counter() + seconds
@@ -118,7 +121,7 @@ def load(port: int, path: str, headers: dict, clients: int, seconds: float) -> f
         thread.join()
     if failures:
         raise SystemExit(f"{path} answered {failures[0]}")
-    return sum(done) / (time.perf_counter() - started)
+    return sum(done), time.perf_counter() - started
 
 
 def main() -> None:
@@ -128,6 +131,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument(
+        "--slices", type=int, default=5,
+        help="each round gives every URL its seconds in this many slices, interleaved",
+    )  # fmt: skip
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--proposals", type=int, default=3000)
     args = parser.parse_args()
@@ -187,14 +194,24 @@ def run(args, key: str) -> None:
         "calls HTML": "calls .values()",
         "proposals API": "proposals .values()",
     }
-    print(f"gunicorn: {args.workers} sync workers; {args.clients} clients; "
-          f"{args.seconds:.0f} s per slice; settings: portal.settings.production")  # fmt: skip
+    print(f"gunicorn: {args.workers} sync workers; {args.clients} clients; {args.seconds:.0f} s "
+          f"per URL and round in {args.slices} interleaved slices; "
+          f"settings: portal.settings.production")  # fmt: skip
     print(f"{'round':>5} " + " ".join(f"{label:>20}" for label, _p, _h in urls))
     for number in range(1, args.rounds + 1):
-        rates = {}
-        order = urls if number % 2 else list(reversed(urls))
-        for label, path, headers in order:
-            rates[label] = load(args.port, path, headers, args.clients, args.seconds)
+        # Short slices, every URL once per slice, the order reversed each slice: a busy moment
+        # of a shared machine falls on all of them alike.
+        answered = dict.fromkeys([label for label, _p, _h in urls], 0)
+        elapsed = dict.fromkeys(answered, 0.0)
+        for part in range(args.slices):
+            order = urls if (number + part) % 2 else list(reversed(urls))
+            for label, path, headers in order:
+                count, seconds = load(
+                    args.port, path, headers, args.clients, args.seconds / args.slices
+                )
+                answered[label] += count
+                elapsed[label] += seconds
+        rates = {label: answered[label] / elapsed[label] for label in answered}
         for label in ratios:
             ratios[label].append(rates[label] / rates[base_of[label]])
         print(f"{number:5d} " + " ".join(f"{rates[label]:16.1f} r/s" for label, _p, _h in urls))

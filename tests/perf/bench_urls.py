@@ -83,8 +83,11 @@ def proposals_values(request):
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )
-    proposals = Proposal.objects.filter(call__authority_id__in=authorities).exclude(
-        status=Proposal.Status.DRAFT
+    # The same rows as the API: sealed until the phase's deadline (the model's one rule).
+    proposals = (
+        Proposal.objects.opened()
+        .filter(call__authority_id__in=authorities)
+        .exclude(status=Proposal.Status.DRAFT)
     )
     count = proposals.count()
     rows = proposals.order_by("-created_at", "-pk").values(

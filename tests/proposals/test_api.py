@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from calls.models import Call, Question
@@ -250,6 +251,48 @@ def test_the_union_list_costs_the_same_queries_for_5_or_100_proposals():
 
     assert body["count"] == 100
     assert many == few
+
+
+def _generic(proposals, request) -> list[dict]:
+    """DRF's own field-by-field representation of the proposals, as the lean list's reference."""
+    from rest_framework import serializers
+
+    from proposals.api.serializers import ProposalSummarySerializer
+
+    serializer = ProposalSummarySerializer(context={"request": request})
+    return [serializers.ModelSerializer.to_representation(serializer, p) for p in proposals]
+
+
+def test_the_list_reads_plain_values_and_writes_what_drfs_own_fields_write(world):
+    """The lean list (values, no instances, no counts) gives the JSON DRF's fields give, for an
+    officer and for someone who is both officer and applicant (the company's draft included),
+    with a decided proposal's date and a phase whose deadline is the call's."""
+    officer = world["call"].officer
+    company = Organisation.objects.get(pk=world["draft"].company_id)
+    officer.memberships.create(organisation=company, role=Role.APPLICANT)
+    Proposal.objects.filter(pk=world["first"].pk).update(
+        status=Proposal.Status.REJECTED, decided_at=timezone.now()
+    )
+    client = client_for(officer)
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("api-proposal-list"))
+    body = response.json()
+
+    page_query = next(q["sql"] for q in context.captured_queries if "LIMIT" in q["sql"])
+    assert '"approach"' not in page_query
+    assert "COUNT(" not in page_query
+    count_query = next(q["sql"] for q in context.captured_queries if "COUNT(*)" in q["sql"]
+                       and "proposals_proposal" in q["sql"])  # fmt: skip
+    assert '"portal_organisation"' not in count_query  # names are read for the page only
+    expected = Proposal.objects.filter(
+        pk__in=[world["first"].pk, world["second"].pk, world["draft"].pk]
+    ).order_by("-created_at", "-pk")
+    assert [item["id"] for item in body["results"]] == [p.pk for p in expected]
+    assert body["results"] == _generic(expected, response.wsgi_request)
+    first = next(item for item in body["results"] if item["id"] == world["first"].pk)
+    assert first["decided_at"] is not None
+    assert first["phase"]["deadline"] is not None  # the first phase: the call's deadline
 
 
 # --- One proposal ------------------------------------------------------------------------------
