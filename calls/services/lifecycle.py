@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..signals import call_ended
 from ..structures import STRUCTURES
+from .selection import selection_seed_defaults
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
 # The main fields of a call that its officers set while it is a draft: the page's form and the
@@ -115,6 +116,7 @@ def call_create(*, actor: User, authority: Organisation, instrument: str, **fiel
             call.reserves_right_to_stop = True
             call.save(update_fields=["reserves_right_to_stop"])
         _apply_structure(call)
+        selection_seed_defaults(call=call)
     return call
 
 
