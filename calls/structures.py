@@ -71,13 +71,29 @@ EXCLUSION_GROUNDS = [
     ("money_laundering", "mandatory", _("Money laundering or terrorist financing")),
     ("child_labour", "mandatory", _("Child labour and other forms of trafficking in human beings")),
     ("taxes", "mandatory", _("Breach of obligations to pay taxes")),
-    ("social_security", "mandatory", _("Breach of obligations to pay social security contributions")),
+    (
+        "social_security",
+        "mandatory",
+        _("Breach of obligations to pay social security contributions"),
+    ),
     ("bankruptcy", "discretionary", _("Bankruptcy, insolvency or liquidation")),
     ("misconduct", "discretionary", _("Grave professional misconduct")),
     ("conflict_of_interest", "discretionary", _("Conflict of interest due to the participation")),
-    ("distortion", "discretionary", _("Agreements with other operators aimed at distorting competition")),
-    ("deficient_performance", "discretionary", _("Significant deficiencies in the performance of an earlier contract")),
-    ("misrepresentation", "discretionary", _("Misrepresentation, withheld information or undue influence on the procedure")),
+    (
+        "distortion",
+        "discretionary",
+        _("Agreements with other operators aimed at distorting competition"),
+    ),
+    (
+        "deficient_performance",
+        "discretionary",
+        _("Significant deficiencies in the performance of an earlier contract"),
+    ),
+    (
+        "misrepresentation",
+        "discretionary",
+        _("Misrepresentation, withheld information or undue influence on the procedure"),
+    ),
 ]
 # (category, description, minimum level, evidence): a starting point the officer adjusts.
 SELECTION_CRITERIA = [

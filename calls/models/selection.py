@@ -83,9 +83,7 @@ class ExclusionAnswer(models.Model):
     applies = models.BooleanField(_("applies"))
     explanation = models.TextField(_("explanation"), blank=True)
     self_cleaning = models.TextField(_("self-cleaning measures"), blank=True)
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, blank=True
-    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -129,9 +127,7 @@ class CriterionAnswer(models.Model):
         verbose_name_plural = _("answers on selection criteria")
         ordering = ["request", "criterion__order", "criterion_id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["request", "criterion"], name="criterion_answer_once"
-            ),
+            models.UniqueConstraint(fields=["request", "criterion"], name="criterion_answer_once"),
         ]
 
     def __str__(self) -> str:

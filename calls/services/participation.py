@@ -207,7 +207,9 @@ def _assess(
             )
         answer = answers[ground_id]
         answer.decision = (
-            ExclusionAnswer.Decision.EXCLUDE if decision.exclude else ExclusionAnswer.Decision.ACCEPT
+            ExclusionAnswer.Decision.EXCLUDE
+            if decision.exclude
+            else ExclusionAnswer.Decision.ACCEPT
         )
         answer.decision_reason = decision.reason.strip()
         answer.decided_by = actor
@@ -238,7 +240,7 @@ def _assess(
         answer.save(update_fields=["meets", "reason", "assessed_by", "assessed_at"])
     if any(answer.meets is None for answer in assessed.values()):
         raise DomainError(
-            _("Assess every selection criterion (meets the minimum level or not), with the reason."),
+            _("Assess every selection criterion: meets the minimum level or not, and why."),
             code="criteria",
         )
     excluded = any(answer.excludes for answer in answers.values())

@@ -95,7 +95,7 @@ def _draft(call: Call, actor: User) -> Call:
         )
     if locked.status != Call.Status.DRAFT:
         raise DomainError(
-            _("The selection criteria and exclusion grounds are frozen once the call is published."),
+            _("Selection criteria and exclusion grounds are frozen once the call is published."),
             code="frozen",
         )
     return locked

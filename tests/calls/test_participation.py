@@ -31,7 +31,7 @@ from proposals.services.submission import proposal_start
 from tests.conftest import login_verified
 from tests.factories import CompanyFactory, person_with_role
 
-from .factories import draft_call, published_call
+from .factories import assessment_for, declaration_for, draft_call, published_call
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +66,28 @@ def company_member():
 
 def ask(call, member=None, **kwargs) -> ParticipationRequest:
     member = member or company_member()
-    values = {"motivation": "Tien jaar ervaring met elektrische schepen.", "document": pdf()}
+    values = {
+        "motivation": "Tien jaar ervaring met elektrische schepen.",
+        "document": pdf(),
+        **declaration_for(call),
+    }
     participation = participation_request_submit(call=call, actor=member, **{**values, **kwargs})
     participation.member = member
     return participation
+
+
+def form_data(call, *, yes: tuple[str, ...] = ()) -> dict:
+    """The self-declaration as the request page posts it: "no" on every ground except the
+    codes in ``yes`` (explained), figures on every criterion."""
+    data = {}
+    for ground in call.exclusion_grounds.all():
+        applies = ground.code in yes
+        data[f"ground_{ground.pk}"] = "yes" if applies else "no"
+        data[f"ground_{ground.pk}_explanation"] = "Boete in 2023." if applies else ""
+        data[f"ground_{ground.pk}_self_cleaning"] = ""
+    for criterion in call.selection_criteria.all():
+        data[f"criterion_{criterion.pk}"] = "Omzet € 400.000; projecten A en B."
+    return data
 
 
 def refused(code: str, error=DomainError):
@@ -141,7 +159,9 @@ def test_a_company_asks_to_participate_through_the_page(call):
     client = client_of(member)
     url = reverse("calls:request_participation", args=[call.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"motivation": "Drie werkschepen gebouwd.", "document": pdf()})
+    response = client.post(
+        url, {"motivation": "Drie werkschepen gebouwd.", "document": pdf(), **form_data(call)}
+    )
     assert response.status_code == 302
     participation = ParticipationRequest.objects.get(call=call)
     assert participation.status == Status.SUBMITTED
@@ -156,7 +176,7 @@ def test_a_company_asks_to_participate_through_the_page(call):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"motivation": "", "document": "pdf"}, "motivation"),
+        ({"motivation": "", "document": "pdf", "criterion": ""}, "criterion"),
         ({"motivation": "Ervaring", "document": None}, "document"),
         (
             {
@@ -175,7 +195,11 @@ def test_a_company_asks_to_participate_through_the_page(call):
     ],
 )
 def test_bad_requests_are_refused_with_the_reason_and_nothing_is_stored(call, data, field):
-    data = dict(data)
+    data = {**form_data(call), **data}
+    if "criterion" in data:  # a selection criterion left without figures
+        criterion = call.selection_criteria.first()
+        field = f"criterion_{criterion.pk}"
+        data[field] = data.pop("criterion")
     if data["document"] == "pdf":
         data["document"] = pdf()
     elif data["document"] is None:
@@ -270,7 +294,11 @@ def test_a_draft_call_takes_no_requests():
 
 def decide(call, participation, selected: bool, motivation: str = "Ruime ervaring."):
     return participation_request_decide(
-        request=participation, actor=call.officer, selected=selected, motivation=motivation
+        request=participation,
+        actor=call.officer,
+        selected=selected,
+        motivation=motivation,
+        **assessment_for(participation),
     )
 
 
