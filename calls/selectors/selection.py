@@ -70,10 +70,12 @@ class SelectionOutcome:
 
 def selection_outcome(request: ParticipationRequest) -> SelectionOutcome | None:
     """The outcome with its reasons, once the invitations are sent; None before."""
+    request = with_declaration(
+        ParticipationRequest.objects.filter(pk=request.pk).select_related("call")
+    ).get()
     call = request.call
     if call.invitations_sent_at is None or request.status == Status.WITHDRAWN:
         return None
-    request = with_declaration(ParticipationRequest.objects.filter(pk=request.pk)).get()
     return SelectionOutcome(
         request=request,
         invited=request.is_invited,
