@@ -110,8 +110,8 @@ def participation_request_submit(
     structured = call.selection_criteria.exists() or call.exclusion_grounds.exists()
     if not structured and not motivation.strip():
         raise DomainError(_("Describe your experience and capacity."), code="motivation")
-    if problem := _declaration_problem(call, exclusions, criteria):
-        raise problem
+    if refusal := _declaration_problem(call, exclusions, criteria):
+        raise refusal
     check_upload(document, allowed=PDF_ONLY)
     try:
         with transaction.atomic():
@@ -232,12 +232,12 @@ def _assess(
                 _("Give the reason of your assessment on every selection criterion."),
                 code="criteria",
             )
-        answer = assessed[criterion_id]
-        answer.meets = assessment.meets
-        answer.reason = assessment.reason.strip()
-        answer.assessed_by = actor
-        answer.assessed_at = now
-        answer.save(update_fields=["meets", "reason", "assessed_by", "assessed_at"])
+        criterion_answer = assessed[criterion_id]
+        criterion_answer.meets = assessment.meets
+        criterion_answer.reason = assessment.reason.strip()
+        criterion_answer.assessed_by = actor
+        criterion_answer.assessed_at = now
+        criterion_answer.save(update_fields=["meets", "reason", "assessed_by", "assessed_at"])
     if any(answer.meets is None for answer in assessed.values()):
         raise DomainError(
             _("Assess every selection criterion: meets the minimum level or not, and why."),
