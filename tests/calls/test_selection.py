@@ -518,3 +518,24 @@ def test_excluded_is_a_state_with_its_own_transitions():
     assert Status.EXCLUDED in PARTICIPATION_TRANSITIONS[Status.SUBMITTED]
     assert PARTICIPATION_TRANSITIONS[Status.EXCLUDED] == {Status.SELECTED, Status.REJECTED}
     assert ExclusionGround.Kind.MANDATORY == "mandatory"
+
+
+def test_the_schema_documents_the_selection(tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    paths = schema["paths"]
+    assert "post" in paths["/api/v1/calls/{id}/selection-criteria/"]
+    assert "delete" in paths["/api/v1/calls/{id}/selection-criteria/{criterion_id}/"]
+    assert "post" in paths["/api/v1/calls/{id}/exclusion-grounds/"]
+    assert "delete" in paths["/api/v1/calls/{id}/exclusion-grounds/{ground_id}/"]
+    assert "post" in paths["/api/v1/calls/{id}/min-invitations/"]
+    components = schema["components"]["schemas"]
+    assert "declaration" in components["ParticipationCreateRequest"]["properties"]
+    assert {"criteria", "exclusions"} <= set(
+        components["ParticipationDecisionRequest"]["properties"]
+    )
+    assert "selection_criteria" in components["CallDetail"]["properties"]
