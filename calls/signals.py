@@ -9,3 +9,10 @@ from django.dispatch import Signal
 # The call's trajectory stops: it was completed or cancelled. Arguments: call, actor, reason.
 # proposals refuses while contracts still run; funding releases what EZK still holds for it.
 call_ended = Signal()
+
+# Innovation partnership, stage 1: the invitations to tender went out and the selection is
+# final. Arguments: call, actor, invited and not_invited (lists of ParticipationRequest; the
+# not invited are excluded or not selected). The outcome with its reasons per criterion and
+# per exclusion ground is in calls.selectors.selection.selection_outcome(request). The
+# decisions app (issue 15) attaches the letter with reasons and the standstill here.
+selection_decided = Signal()

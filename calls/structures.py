@@ -100,3 +100,60 @@ def declaration_text(call: Call, language: str | None = None) -> str:
             call.declaration_en or call.declaration or standard_declaration(call.instrument, "en")
         )
     return call.declaration or standard_declaration(call.instrument, settings.LANGUAGE_CODE)
+
+# --- Innovation partnership, stage 1: the standard selection ---------------------------------
+# The exclusion grounds of the Uniform European Procurement Document (UEA/ESPD, art. 57 of
+# Directive 2014/24; art. 2.86 and 2.87 Aw): (code, kind, name).
+EXCLUSION_GROUNDS = [
+    ("criminal_organisation", "mandatory", _("Participation in a criminal organisation")),
+    ("corruption", "mandatory", _("Corruption")),
+    ("fraud", "mandatory", _("Fraud")),
+    ("terrorism", "mandatory", _("Terrorist offences or offences linked to terrorist activities")),
+    ("money_laundering", "mandatory", _("Money laundering or terrorist financing")),
+    ("child_labour", "mandatory", _("Child labour and other forms of trafficking in human beings")),
+    ("taxes", "mandatory", _("Breach of obligations to pay taxes")),
+    (
+        "social_security",
+        "mandatory",
+        _("Breach of obligations to pay social security contributions"),
+    ),
+    ("bankruptcy", "discretionary", _("Bankruptcy, insolvency or liquidation")),
+    ("misconduct", "discretionary", _("Grave professional misconduct")),
+    ("conflict_of_interest", "discretionary", _("Conflict of interest due to the participation")),
+    (
+        "distortion",
+        "discretionary",
+        _("Agreements with other operators aimed at distorting competition"),
+    ),
+    (
+        "deficient_performance",
+        "discretionary",
+        _("Significant deficiencies in the performance of an earlier contract"),
+    ),
+    (
+        "misrepresentation",
+        "discretionary",
+        _("Misrepresentation, withheld information or undue influence on the procedure"),
+    ),
+]
+# (category, description, minimum level, evidence): a starting point the officer adjusts.
+SELECTION_CRITERIA = [
+    (
+        "suitability",
+        _("Registration in the trade register (KvK) or an equivalent professional register."),
+        _("Registered at the moment of the request."),
+        _("An extract of the trade register of at most six months old."),
+    ),
+    (
+        "financial",
+        _("Annual turnover in the field of the partnership, over the last three financial years."),
+        _("An average of at least € 250,000 per year."),
+        _("The annual accounts or a statement by the accountant."),
+    ),
+    (
+        "technical",
+        _("Experience with comparable development work (references)."),
+        _("At least two comparable projects in the last five years."),
+        _("A list of references: client, year, scope and a contact person."),
+    ),
+]

@@ -87,7 +87,11 @@ def send_participation_decisions(call_id: int) -> int:
 
     call = Call.objects.select_related("authority").get(pk=call_id)
     decided = call.participation_requests.filter(
-        status__in=[ParticipationRequest.Status.SELECTED, ParticipationRequest.Status.REJECTED]
+        status__in=[
+            ParticipationRequest.Status.SELECTED,
+            ParticipationRequest.Status.REJECTED,
+            ParticipationRequest.Status.EXCLUDED,
+        ]
     ).select_related("company")
     members = Membership.objects.filter(
         organisation_id__in=decided.values("company_id"), role=Role.APPLICANT

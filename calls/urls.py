@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("calls/participation/", company.participation_mine, name="participation_mine"),
     path(
+        "calls/participation/<int:request_pk>/",
+        company.participation_detail,
+        name="participation_detail",
+    ),
+    path(
         "calls/participation/<int:request_pk>/withdraw/",
         company.participation_withdraw,
         name="participation_withdraw",
@@ -101,6 +106,11 @@ urlpatterns = [
         "officer/calls/<int:pk>/participation/<int:request_pk>/",
         officer_participation.officer_participation_decide,
         name="officer_participation_decide",
+    ),
+    path(
+        "officer/calls/<int:pk>/selection/",
+        officer_participation.officer_selection,
+        name="officer_selection",
     ),
     path(
         "officer/calls/<int:pk>/participation/invite/",

@@ -3,6 +3,7 @@
 Serializers only read and validate: every write goes through calls.services.
 """
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,11 +24,15 @@ from ..models import (
     CallDocument,
     ClarificationQuestion,
     Criterion,
+    CriterionAnswer,
+    ExclusionAnswer,
+    ExclusionGround,
     Mandate,
     ParticipationRequest,
     Phase,
     Prize,
     Question,
+    SelectionCriterion,
 )
 from ..selectors.calls import (
     calls_not_draft,
@@ -38,6 +43,7 @@ from ..selectors.calls import (
 )
 from ..selectors.mandates import possible_agents
 from ..services.lifecycle import CALL_FIELDS, standstill_problem
+from ..services.selection import CriterionAssessment, GroundAnswer, GroundDecision
 from ..structures import declaration_text
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -261,9 +267,51 @@ class ClarificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SelectionCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SelectionCriterion
+        fields = ["id", "order", "category", "description", "minimum_level", "evidence"]
+
+
+class SelectionCriterionCreateSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=SelectionCriterion.Category.choices)
+    description = serializers.CharField(max_length=2000)
+    minimum_level = serializers.CharField(max_length=2000)
+    evidence = serializers.CharField(max_length=2000, required=False, default="")
+
+
+class ExclusionGroundSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = ExclusionGround
+        fields = ["id", "order", "code", "kind", "name"]
+
+
+class ExclusionGroundCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ExclusionGround.Kind.choices)
+    name = serializers.CharField(max_length=200)
+
+
+class MinimumInvitationsSerializer(serializers.Serializer):
+    min_invitations = serializers.IntegerField(min_value=3, max_value=50)
+
+
+class SendInvitationsSerializer(serializers.Serializer):
+    fewer_reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("Needed when fewer candidates than the call's minimum qualify."),
+    )
+
+
 class CallDetailSerializer(CallSummarySerializer):
     """Everything the call's public page shows. Expects a queryset from call_detail()."""
 
+    selection_criteria = SelectionCriterionSerializer(many=True, read_only=True)
+    exclusion_grounds = ExclusionGroundSerializer(many=True, read_only=True)
     phases = PhaseSerializer(many=True, read_only=True)
     questions = FormQuestionSerializer(many=True, read_only=True)
     documents = CallDocumentSerializer(many=True, read_only=True)
@@ -288,11 +336,14 @@ class CallDetailSerializer(CallSummarySerializer):
             "questions_deadline",
             "participation_deadline",
             "max_partners",
+            "min_invitations",
             "reserves_right_to_stop",
             "consortium_allowed",
             "blind_assessment",
             "tie_break",
             "cancellation_reason",
+            "selection_criteria",
+            "exclusion_grounds",
             "phases",
             "questions",
             "documents",
@@ -429,12 +480,38 @@ class CallErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
+class ExclusionAnswerSerializer(serializers.ModelSerializer):
+    ground_name = serializers.CharField(source="ground.display_name", read_only=True)
+
+    class Meta:
+        model = ExclusionAnswer
+        fields = [
+            "ground",
+            "ground_name",
+            "applies",
+            "explanation",
+            "self_cleaning",
+            "decision",
+            "decision_reason",
+        ]
+        read_only_fields = fields
+
+
+class CriterionAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CriterionAnswer
+        fields = ["criterion", "response", "meets", "reason"]
+        read_only_fields = fields
+
+
 class ParticipationRequestSerializer(serializers.ModelSerializer):
     call_reference = serializers.CharField(source="call.reference", read_only=True)
     company = serializers.CharField(source="company.name", read_only=True)
     document_url = serializers.SerializerMethodField()
     is_invited = serializers.BooleanField(read_only=True)
     decision_motivation = serializers.SerializerMethodField()
+    exclusion_answers = ExclusionAnswerSerializer(many=True, read_only=True)
+    criterion_answers = CriterionAnswerSerializer(many=True, read_only=True)
 
     class Meta:
         model = ParticipationRequest
@@ -452,6 +529,8 @@ class ParticipationRequestSerializer(serializers.ModelSerializer):
             "decided_at",
             "invited_at",
             "withdrawn_at",
+            "exclusion_answers",
+            "criterion_answers",
         ]
         read_only_fields = fields
 
@@ -475,21 +554,127 @@ class ParticipationRequestSerializer(serializers.ModelSerializer):
 
     def to_representation(self, participation):
         data = super().to_representation(participation)
-        if self._hides_decision(participation) and data["status"] in ("selected", "rejected"):
-            data["status"] = ParticipationRequest.Status.SUBMITTED.value
-            data["decided_at"] = None
+        if self._hides_decision(participation):
+            if data["status"] in ("selected", "rejected", "excluded"):
+                data["status"] = ParticipationRequest.Status.SUBMITTED.value
+                data["decided_at"] = None
+            # The officer's assessment is read with the decision, not before.
+            for answer in data["exclusion_answers"]:
+                answer["decision"], answer["decision_reason"] = "", ""
+            for answer in data["criterion_answers"]:
+                answer["meets"], answer["reason"] = None, ""
         return data
+
+
+class GroundAnswerSerializer(serializers.Serializer):
+    ground = serializers.IntegerField()
+    applies = serializers.BooleanField()
+    explanation = serializers.CharField(
+        max_length=5000, required=False, default="", allow_blank=True
+    )
+    self_cleaning = serializers.CharField(
+        max_length=5000, required=False, default="", allow_blank=True
+    )
+
+
+class CriterionResponseSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    response = serializers.CharField(max_length=5000)
+
+
+class DeclarationSerializer(serializers.Serializer):
+    exclusions = GroundAnswerSerializer(many=True, required=False, default=list)
+    criteria = CriterionResponseSerializer(many=True, required=False, default=list)
+
+
+class DeclarationField(serializers.JSONField):
+    """The self-declaration as one JSON value: a JSON text in a multipart form."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise serializers.ValidationError(_("Send the declaration as JSON.")) from error
+        serializer = DeclarationSerializer(data=value)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return {
+            "exclusions": {
+                item["ground"]: GroundAnswer(
+                    applies=item["applies"],
+                    explanation=item["explanation"],
+                    self_cleaning=item["self_cleaning"],
+                )
+                for item in data["exclusions"]
+            },
+            "criteria": {item["criterion"]: item["response"] for item in data["criteria"]},
+        }
+
+
+@extend_schema_field(DeclarationSerializer)
+class _DocumentedDeclarationField(DeclarationField):
+    pass
 
 
 class ParticipationCreateSerializer(serializers.Serializer):
     call = serializers.PrimaryKeyRelatedField(queryset=calls_not_draft())
-    motivation = serializers.CharField(max_length=5000)
+    motivation = serializers.CharField(
+        max_length=5000, required=False, default="", allow_blank=True
+    )
     document = serializers.FileField(allow_empty_file=True)
+    declaration = _DocumentedDeclarationField(
+        required=False,
+        help_text=_(
+            "The self-declaration, as JSON (a JSON text in multipart): every exclusion ground "
+            "of the call with applies true/false (an explanation on true, and any "
+            "self-cleaning measures), and every selection criterion with the requested "
+            "figures and references."
+        ),
+    )
+
+
+class GroundDecisionSerializer(serializers.Serializer):
+    ground = serializers.IntegerField()
+    exclude = serializers.BooleanField()
+    reason = serializers.CharField(max_length=5000)
+
+
+class CriterionAssessmentSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    meets = serializers.BooleanField()
+    reason = serializers.CharField(max_length=5000)
 
 
 class ParticipationDecisionSerializer(serializers.Serializer):
     selected = serializers.BooleanField(help_text=_("true: invite to tender; false: reject."))
     motivation = serializers.CharField(max_length=5000)
+    exclusions = GroundDecisionSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("A decision with its reason on every exclusion ground answered yes."),
+    )
+    criteria = CriterionAssessmentSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("The assessment with its reason of every selection criterion."),
+    )
+
+    def assessment(self) -> dict:
+        data = self.validated_data
+        return {
+            "exclusions": {
+                item["ground"]: GroundDecision(exclude=item["exclude"], reason=item["reason"])
+                for item in data["exclusions"]
+            },
+            "criteria": {
+                item["criterion"]: CriterionAssessment(meets=item["meets"], reason=item["reason"])
+                for item in data["criteria"]
+            },
+        }
 
 
 # --- Mandates ------------------------------------------------------------------------------------

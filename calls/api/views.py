@@ -43,6 +43,7 @@ from ..selectors.participation import (
     officer_authority_ids,
     participation_requests_visible_to,
 )
+from ..selectors.selection import exclusion_grounds_of, selection_criteria_of, with_declaration
 from ..services.lifecycle import (
     call_cancel,
     call_close,
@@ -58,6 +59,13 @@ from ..services.participation import (
     participation_request_submit,
     participation_request_withdraw,
 )
+from ..services.selection import (
+    exclusion_ground_add,
+    exclusion_ground_delete,
+    selection_criterion_add,
+    selection_criterion_delete,
+    selection_minimum_set,
+)
 from .filters import ApiCallFilter, ApiManagedCallFilter, ParticipationRequestFilter
 from .serializers import (
     CallCreateSerializer,
@@ -66,12 +74,16 @@ from .serializers import (
     CallErrorSerializer,
     CallSummarySerializer,
     CancelSerializer,
+    ExclusionGroundCreateSerializer,
     ManagedCallSerializer,
     MandateCreateSerializer,
     MandateSerializer,
+    MinimumInvitationsSerializer,
     ParticipationCreateSerializer,
     ParticipationDecisionSerializer,
     ParticipationRequestSerializer,
+    SelectionCriterionCreateSerializer,
+    SendInvitationsSerializer,
 )
 
 
@@ -112,6 +124,18 @@ ERRORS = {
 
 CALL_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The call's id.")
+)
+CRITERION_ID = OpenApiParameter(
+    "criterion_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description=_("The selection criterion's id."),
+)
+GROUND_ID = OpenApiParameter(
+    "ground_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description=_("The exclusion ground's id."),
 )
 
 
@@ -277,14 +301,113 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Innovation partnership: invite the selected companies to tender"),
         parameters=[CALL_ID],
-        request=None,
+        request=SendInvitationsSerializer,
         responses={200: CallDetailSerializer, **_errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], url_path="send-invitations")
     def send_invitations(self, request, pk=None):
         call = self.get_object()
-        participation_invitations_send(call=call, actor=request.user)
+        serializer = SendInvitationsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        participation_invitations_send(
+            call=call, actor=request.user, fewer_reason=serializer.validated_data["fewer_reason"]
+        )
         return self._detail(call)
+
+    # --- The selection of an innovation partnership (drafts) -----------------------------------
+
+    def _selection_change(self, change) -> Response:
+        try:
+            change()
+        except DomainError as error:
+            if error.code == "frozen":
+                raise Conflict(error.message, code=error.code) from error
+            raise
+        return self._detail(self.get_object())
+
+    @_transition(
+        _("Innovation partnership: add a selection criterion to a draft"),
+        SelectionCriterionCreateSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="selection-criteria")
+    def selection_criteria(self, request, pk=None):
+        call = self.get_object()
+        serializer = SelectionCriterionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._selection_change(
+            lambda: selection_criterion_add(
+                call=call, actor=request.user, **serializer.validated_data
+            )
+        )
+
+    @extend_schema(
+        summary=_("Innovation partnership: remove a selection criterion from a draft"),
+        parameters=[CALL_ID, CRITERION_ID],
+        request=None,
+        responses={200: CallDetailSerializer, **_errors(401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"selection-criteria/(?P<criterion_id>\d+)",
+        url_name="selection-criterion",
+    )
+    def selection_criterion(self, request, pk=None, criterion_id=None):
+        call = self.get_object()
+        criterion = selection_criteria_of(call).filter(pk=criterion_id).first()
+        if criterion is None:
+            raise Http404
+        return self._selection_change(
+            lambda: selection_criterion_delete(criterion=criterion, actor=request.user)
+        )
+
+    @_transition(
+        _("Innovation partnership: add an exclusion ground to a draft"),
+        ExclusionGroundCreateSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="exclusion-grounds")
+    def exclusion_grounds(self, request, pk=None):
+        call = self.get_object()
+        serializer = ExclusionGroundCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._selection_change(
+            lambda: exclusion_ground_add(call=call, actor=request.user, **serializer.validated_data)
+        )
+
+    @extend_schema(
+        summary=_("Innovation partnership: remove a discretionary exclusion ground from a draft"),
+        parameters=[CALL_ID, GROUND_ID],
+        request=None,
+        responses={200: CallDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"exclusion-grounds/(?P<ground_id>\d+)",
+        url_name="exclusion-ground",
+    )
+    def exclusion_ground(self, request, pk=None, ground_id=None):
+        call = self.get_object()
+        ground = exclusion_grounds_of(call).filter(pk=ground_id).first()
+        if ground is None:
+            raise Http404
+        return self._selection_change(
+            lambda: exclusion_ground_delete(ground=ground, actor=request.user)
+        )
+
+    @_transition(
+        _("Innovation partnership: the minimum number of candidates to invite (at least 3)"),
+        MinimumInvitationsSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="min-invitations")
+    def min_invitations(self, request, pk=None):
+        call = self.get_object()
+        serializer = MinimumInvitationsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        minimum = serializer.validated_data["min_invitations"]
+        return self._selection_change(
+            lambda: selection_minimum_set(call=call, actor=request.user, minimum=minimum)
+        )
 
     @_transition(_("Cancel a call, with the reason"), CancelSerializer)
     @action(detail=True, methods=["post"])
@@ -321,7 +444,7 @@ class ParticipationRequestViewSet(
         queryset = participation_requests_visible_to(
             self.request.user, officer_of=self._officer_of()
         )
-        return queryset
+        return with_declaration(queryset)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -365,6 +488,7 @@ class ParticipationRequestViewSet(
             actor=request.user,
             motivation=data["motivation"],
             document=data["document"],
+            **data.get("declaration", {}),
         )
         return self._answer(participation, status.HTTP_201_CREATED)
 
@@ -380,7 +504,10 @@ class ParticipationRequestViewSet(
         return self._answer(participation)
 
     @extend_schema(
-        summary=_("Select or reject a request on suitability, with a motivation (officer)"),
+        summary=_(
+            "Assess a request per selection criterion, decide on the exclusion grounds "
+            "answered yes, and select, reject or exclude it, with reasons (officer)"
+        ),
         request=ParticipationDecisionSerializer,
         responses={200: ParticipationRequestSerializer},
     )
@@ -394,6 +521,7 @@ class ParticipationRequestViewSet(
             actor=request.user,
             selected=serializer.validated_data["selected"],
             motivation=serializer.validated_data["motivation"],
+            **serializer.assessment(),
         )
         return self._answer(participation)
 

@@ -23,6 +23,7 @@ from .participation import (
     ParticipationRequest,
     participation_document_path,
 )
+from .selection import CriterionAnswer, ExclusionAnswer, ExclusionGround, SelectionCriterion
 
 __all__ = [
     "CALL_TRANSITIONS",
@@ -33,6 +34,9 @@ __all__ = [
     "ClarificationQuestion",
     "ClarificationRelease",
     "Criterion",
+    "CriterionAnswer",
+    "ExclusionAnswer",
+    "ExclusionGround",
     "Follower",
     "Mandate",
     "Mission",
@@ -41,6 +45,7 @@ __all__ = [
     "Prize",
     "Question",
     "RequiredDocument",
+    "SelectionCriterion",
     "call_document_path",
     "participation_document_path",
     "private_storage",

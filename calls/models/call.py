@@ -111,6 +111,15 @@ class Call(models.Model):
     max_partners = models.PositiveSmallIntegerField(
         _("maximum number of partners"), null=True, blank=True
     )
+    min_invitations = models.PositiveSmallIntegerField(
+        _("minimum number of candidates to invite"),
+        default=3,
+        validators=[MinValueValidator(3)],
+        help_text=_("At least three, unless fewer candidates qualify (art. 2.99 Aw)."),
+    )
+    fewer_invitations_reason = models.TextField(
+        _("reason for inviting fewer candidates than the minimum"), blank=True, editable=False
+    )
     invitations_sent_at = models.DateTimeField(
         _("invitations to tender sent at"), null=True, blank=True, editable=False
     )

@@ -29,6 +29,7 @@ class ParticipationRequest(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         SELECTED = "selected", _("selected")
         REJECTED = "rejected", _("not selected")
+        EXCLUDED = "excluded", _("excluded")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="participation_requests")
     company = models.ForeignKey(
@@ -42,6 +43,7 @@ class ParticipationRequest(models.Model):
     )
     motivation = models.TextField(
         _("experience and capacity"),
+        blank=True,
         help_text=_("Briefly: comparable work you did, and the people and means you have."),
     )
     document = models.FileField(
@@ -90,6 +92,14 @@ class ParticipationRequest(models.Model):
     def is_invited(self) -> bool:
         return self.invited_at is not None
 
+    @property
+    def is_excluded(self) -> bool:
+        return self.status == self.Status.EXCLUDED
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (self.Status.SELECTED, self.Status.REJECTED, self.Status.EXCLUDED)
+
 
 # Each status's allowed next statuses; portal.states.transition refuses any other move.
 # Selections can be changed until the invitations to tender are sent.
@@ -98,9 +108,20 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
         ParticipationRequest.Status.WITHDRAWN,
         ParticipationRequest.Status.SELECTED,
         ParticipationRequest.Status.REJECTED,
+        ParticipationRequest.Status.EXCLUDED,
     },
-    ParticipationRequest.Status.SELECTED: {ParticipationRequest.Status.REJECTED},
-    ParticipationRequest.Status.REJECTED: {ParticipationRequest.Status.SELECTED},
+    ParticipationRequest.Status.SELECTED: {
+        ParticipationRequest.Status.REJECTED,
+        ParticipationRequest.Status.EXCLUDED,
+    },
+    ParticipationRequest.Status.REJECTED: {
+        ParticipationRequest.Status.SELECTED,
+        ParticipationRequest.Status.EXCLUDED,
+    },
+    ParticipationRequest.Status.EXCLUDED: {
+        ParticipationRequest.Status.SELECTED,
+        ParticipationRequest.Status.REJECTED,
+    },
     ParticipationRequest.Status.WITHDRAWN: set(),
 }
 

@@ -154,6 +154,8 @@ def call_detail(queryset: QuerySet[Call] | None = None) -> QuerySet[Call]:
         "documents",
         "amendments",
         "questions",
+        "selection_criteria",
+        "exclusion_grounds",
         Prefetch(
             "clarification_questions",
             queryset=ClarificationQuestion.objects.filter(

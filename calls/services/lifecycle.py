@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..signals import call_ended
 from ..structures import STRUCTURES, standard_declaration
+from .selection import selection_seed_defaults
 
 MIN_PARTICIPATION_PERIOD = timedelta(days=30)
 # The standstill between an intended award and the contract: 20 calendar days by default; an
@@ -148,6 +149,7 @@ def call_create(*, actor: User, authority: Organisation, instrument: str, **fiel
             call.reserves_right_to_stop = True
             call.save(update_fields=["reserves_right_to_stop"])
         _apply_structure(call)
+        selection_seed_defaults(call=call)
     return call
 
 

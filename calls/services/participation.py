@@ -1,11 +1,14 @@
 """Innovation partnership, stage 1: requests to participate, selection and invitations.
 
 The procedure has two stages. Until the call's deadline for requests to participate,
-companies ask to take part (suitability: experience and capacity, with a PDF). After that
-deadline the authority selects or rejects each request with a motivation, then sends the
-invitations to tender; only invited companies may submit a tender for the first phase.
+companies ask to take part with a self-declaration against the call's published exclusion
+grounds and selection criteria, and a PDF. After that deadline the authority assesses each
+request per criterion, decides on every exclusion ground answered "yes", selects, rejects
+or excludes with a motivation, then sends the invitations to tender (at least the call's
+minimum unless fewer qualify, with the reason); only invited companies may tender.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,8 +27,11 @@ from portal.selectors.identity import organisations_of
 from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import Call, ParticipationRequest
+from ..models import Call, CriterionAnswer, ExclusionAnswer, ParticipationRequest
 from ..selectors.participation import is_partnership, participation_open_problem
+from ..selectors.selection import qualifying_requests
+from ..signals import selection_decided
+from .selection import CriterionAssessment, GroundAnswer, GroundDecision
 
 Status = ParticipationRequest.Status
 
@@ -51,15 +57,61 @@ def _require_manager(actor: User, call: Call) -> None:
         raise NotAllowed()
 
 
+def _declaration_problem(
+    call: Call,
+    exclusions: Mapping[int, GroundAnswer],
+    criteria: Mapping[int, str],
+) -> DomainError | None:
+    """Every exclusion ground answered (a "yes" explained), every criterion with figures."""
+    grounds = list(call.exclusion_grounds.all())
+    if missing := [ground for ground in grounds if ground.pk not in exclusions]:
+        return DomainError(
+            _("Answer every exclusion ground (%(ground)s is not answered).")
+            % {"ground": missing[0].display_name},
+            code="exclusions",
+        )
+    for ground in grounds:
+        answer = exclusions[ground.pk]
+        if answer.applies and not answer.explanation.strip():
+            return DomainError(
+                _("Explain your “yes” on %(ground)s, with any self-cleaning measures.")
+                % {"ground": ground.display_name},
+                code="exclusions",
+            )
+    for criterion in call.selection_criteria.all():
+        if not criteria.get(criterion.pk, "").strip():
+            return DomainError(
+                _("Give the requested figures or references for every selection criterion."),
+                code="criteria",
+            )
+    if set(exclusions) - {ground.pk for ground in grounds} or set(criteria) - set(
+        call.selection_criteria.values_list("pk", flat=True)
+    ):
+        return DomainError(_("Answer only the grounds and criteria of this call."), code="invalid")
+    return None
+
+
 def participation_request_submit(
-    *, call: Call, actor: User, motivation: str, document: UploadedFile
+    *,
+    call: Call,
+    actor: User,
+    document: UploadedFile,
+    motivation: str = "",
+    exclusions: Mapping[int, GroundAnswer] | None = None,
+    criteria: Mapping[int, str] | None = None,
 ) -> ParticipationRequest:
-    """A company asks to be invited to tender; one live request per company per call."""
+    """A company asks to be invited to tender with its self-declaration (UEA-like: every
+    exclusion ground yes/no, the figures and references per selection criterion) and a PDF;
+    one live request per company per call."""
     company = _company_of(actor)
+    exclusions, criteria = exclusions or {}, criteria or {}
     if problem := company_submission_problem(company):
         raise DomainError(problem, code="unverified")
-    if not motivation.strip():
+    structured = call.selection_criteria.exists() or call.exclusion_grounds.exists()
+    if not structured and not motivation.strip():
         raise DomainError(_("Describe your experience and capacity."), code="motivation")
+    if refusal := _declaration_problem(call, exclusions, criteria):
+        raise refusal
     check_upload(document, allowed=PDF_ONLY)
     try:
         with transaction.atomic():
@@ -74,13 +126,30 @@ def participation_request_submit(
                     _("Your company has already asked to participate in this call."),
                     code="duplicate",
                 )
-            return ParticipationRequest.objects.create(
+            participation = ParticipationRequest.objects.create(
                 call=call,
                 company=company,
                 submitted_by=actor,
                 motivation=motivation.strip(),
                 document=document,
             )
+            ExclusionAnswer.objects.bulk_create(
+                ExclusionAnswer(
+                    request=participation,
+                    ground_id=ground_id,
+                    applies=answer.applies,
+                    explanation=answer.explanation.strip() if answer.applies else "",
+                    self_cleaning=answer.self_cleaning.strip() if answer.applies else "",
+                )
+                for ground_id, answer in exclusions.items()
+            )
+            CriterionAnswer.objects.bulk_create(
+                CriterionAnswer(
+                    request=participation, criterion_id=criterion_id, response=text.strip()
+                )
+                for criterion_id, text in criteria.items()
+            )
+            return participation
     except IntegrityError as error:  # a colleague's request won the race
         raise DomainError(
             _("Your company has already asked to participate in this call."), code="duplicate"
@@ -114,10 +183,86 @@ def _review_problem(call: Call, now: datetime) -> str | None:
     return None
 
 
+def _assess(
+    request: ParticipationRequest,
+    actor: User,
+    now: datetime,
+    exclusions: Mapping[int, GroundDecision],
+    criteria: Mapping[int, CriterionAssessment],
+) -> tuple[bool, bool]:
+    """Store the officer's decisions on the grounds answered "yes" and the assessment per
+    criterion; returns (excluded, meets every criterion). Every "yes" needs a decision and
+    every criterion an assessment, each with its reason."""
+    answers = {answer.ground_id: answer for answer in request.exclusion_answers.all()}
+    if set(exclusions) - {pk for pk, answer in answers.items() if answer.applies}:
+        raise DomainError(
+            _("Decide only on the exclusion grounds the candidate answered “yes”."),
+            code="exclusions",
+        )
+    for ground_id, decision in exclusions.items():
+        if not decision.reason.strip():
+            raise DomainError(
+                _("Give the reason of your decision on every exclusion ground."),
+                code="exclusions",
+            )
+        answer = answers[ground_id]
+        answer.decision = (
+            ExclusionAnswer.Decision.EXCLUDE
+            if decision.exclude
+            else ExclusionAnswer.Decision.ACCEPT
+        )
+        answer.decision_reason = decision.reason.strip()
+        answer.decided_by = actor
+        answer.decided_at = now
+        answer.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    if any(answer.applies and not answer.decision for answer in answers.values()):
+        raise DomainError(
+            _(
+                "The candidate answered “yes” on an exclusion ground: decide whether to "
+                "exclude it, with the reason."
+            ),
+            code="exclusions",
+        )
+    assessed = {answer.criterion_id: answer for answer in request.criterion_answers.all()}
+    if set(criteria) - set(assessed):
+        raise DomainError(_("Assess only the criteria of this call."), code="criteria")
+    for criterion_id, assessment in criteria.items():
+        if not assessment.reason.strip():
+            raise DomainError(
+                _("Give the reason of your assessment on every selection criterion."),
+                code="criteria",
+            )
+        criterion_answer = assessed[criterion_id]
+        criterion_answer.meets = assessment.meets
+        criterion_answer.reason = assessment.reason.strip()
+        criterion_answer.assessed_by = actor
+        criterion_answer.assessed_at = now
+        criterion_answer.save(update_fields=["meets", "reason", "assessed_by", "assessed_at"])
+    if any(answer.meets is None for answer in assessed.values()):
+        raise DomainError(
+            _("Assess every selection criterion: meets the minimum level or not, and why."),
+            code="criteria",
+        )
+    excluded = any(answer.excludes for answer in answers.values())
+    return excluded, all(answer.meets for answer in assessed.values())
+
+
 def participation_request_decide(
-    *, request: ParticipationRequest, actor: User, selected: bool, motivation: str
+    *,
+    request: ParticipationRequest,
+    actor: User,
+    selected: bool,
+    motivation: str,
+    exclusions: Mapping[int, GroundDecision] | None = None,
+    criteria: Mapping[int, CriterionAssessment] | None = None,
 ) -> ParticipationRequest:
-    """Select or reject a request on suitability, with a motivation the company will read."""
+    """Assess a request and decide on it, with a motivation the company will read.
+
+    Every exclusion ground the candidate answered "yes" needs the officer's decision, every
+    selection criterion an assessment, each with its reason (given now or earlier). A
+    candidate excluded on a ground is excluded; one that misses a minimum level cannot be
+    selected.
+    """
     call = Call.objects.get(pk=request.call_id)
     _require_manager(actor, call)
     if not motivation.strip():
@@ -128,7 +273,18 @@ def participation_request_decide(
         if problem := _review_problem(call, now):
             raise DomainError(problem, code="state")
         request = ParticipationRequest.objects.select_for_update().get(pk=request.pk)
-        to_state = Status.SELECTED if selected else Status.REJECTED
+        if request.status == Status.WITHDRAWN:
+            raise DomainError(_("The company withdrew this request."), code="state")
+        excluded, qualifies = _assess(request, actor, now, exclusions or {}, criteria or {})
+        if excluded:
+            to_state = Status.EXCLUDED
+        elif selected and not qualifies:
+            raise DomainError(
+                _("A candidate that does not meet every minimum level cannot be selected."),
+                code="decision",
+            )
+        else:
+            to_state = Status.SELECTED if selected else Status.REJECTED
         request.decision_motivation = motivation.strip()
         request.decided_by = actor
         request.decided_at = now
@@ -140,8 +296,13 @@ def participation_request_decide(
     return request
 
 
-def participation_invitations_send(*, call: Call, actor: User) -> int:
-    """Invite every selected company to tender and tell the others; returns the invited."""
+def participation_invitations_send(*, call: Call, actor: User, fewer_reason: str = "") -> int:
+    """Invite every selected company to tender and tell the others; returns the invited.
+
+    At least the call's minimum (three by default) are invited, unless fewer candidates
+    qualify (not excluded, every minimum level met): then every qualifying candidate is
+    invited and the reason is recorded (art. 65(2) of Directive 2014/24; art. 2.99 Aw).
+    """
     _require_manager(actor, call)
     now = timezone.now()
     with transaction.atomic():
@@ -164,6 +325,36 @@ def participation_invitations_send(*, call: Call, actor: User) -> int:
             )
         if not counts["selected"]:
             raise DomainError(_("Select at least one company to invite."), code="none_selected")
+        fewer_reason = fewer_reason.strip()
+        if counts["selected"] < call.min_invitations:
+            qualifying = qualifying_requests(call).count()
+            if qualifying > counts["selected"]:
+                raise DomainError(
+                    ngettext(
+                        "Invite at least %(minimum)d candidates: %(qualifying)d qualifies and "
+                        "only %(selected)d is selected.",
+                        "Invite at least %(minimum)d candidates: %(qualifying)d qualify and "
+                        "only %(selected)d are selected.",
+                        qualifying,
+                    )
+                    % {
+                        "minimum": call.min_invitations,
+                        "qualifying": qualifying,
+                        "selected": counts["selected"],
+                    },
+                    code="minimum",
+                )
+            if not fewer_reason:
+                raise DomainError(
+                    _(
+                        "Fewer candidates than the minimum of %(minimum)d qualify: record the "
+                        "reason for inviting only %(selected)d."
+                    )
+                    % {"minimum": call.min_invitations, "selected": counts["selected"]},
+                    code="fewer_reason",
+                )
+        else:
+            fewer_reason = ""
         if call.deadline <= now:
             raise DomainError(
                 _("The deadline for tenders has passed; amend the call to extend it first."),
@@ -171,7 +362,20 @@ def participation_invitations_send(*, call: Call, actor: User) -> int:
             )
         call.participation_requests.filter(status=Status.SELECTED).update(invited_at=now)
         call.invitations_sent_at = now
-        call.save(update_fields=["invitations_sent_at", "updated_at"])
+        call.fewer_invitations_reason = fewer_reason
+        call.save(update_fields=["invitations_sent_at", "fewer_invitations_reason", "updated_at"])
+        decided = list(
+            call.participation_requests.filter(
+                status__in=[Status.SELECTED, Status.REJECTED, Status.EXCLUDED]
+            ).select_related("company")
+        )
+        selection_decided.send(
+            sender=Call,
+            call=call,
+            actor=actor,
+            invited=[request for request in decided if request.status == Status.SELECTED],
+            not_invited=[request for request in decided if request.status != Status.SELECTED],
+        )
         from ..tasks import send_participation_decisions
 
         outbox_enqueue(send_participation_decisions, call.pk)

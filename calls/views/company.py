@@ -20,13 +20,14 @@ from portal.files import file_response
 from portal.permissions import is_applicant
 
 from ..forms.clarifications import AskQuestionForm
-from ..forms.participation import ParticipationRequestForm
+from ..forms.participation import SelfDeclarationForm
 from ..models import ParticipationRequest
 from ..selectors.participation import (
     participation_open_problem,
     participation_requests_for_officer,
     participation_requests_of_company_member,
 )
+from ..selectors.selection import selection_outcome, with_declaration
 from ..services.clarifications import clarification_ask
 from ..services.participation import participation_request_submit, participation_request_withdraw
 from .public import _call_or_404, _partnership
@@ -71,7 +72,7 @@ def request_participation(request, pk: int):
     call = _partnership(request, pk)
     if not is_applicant(request.user):
         raise PermissionDenied
-    form = ParticipationRequestForm(request.POST or None, request.FILES or None)
+    form = SelfDeclarationForm(request.POST or None, request.FILES or None, call=call)
     if request.method == "POST" and form.is_valid():
         try:
             participation_request_submit(
@@ -79,6 +80,7 @@ def request_participation(request, pk: int):
                 actor=request.user,
                 motivation=form.cleaned_data["motivation"],
                 document=form.cleaned_data["document"],
+                **form.declaration(),
             )
         except DomainError as error:
             form.add_error(_field_for(error, form), error.message)
@@ -122,6 +124,22 @@ def _own_request(request, request_pk: int) -> ParticipationRequest:
         participation_requests_of_company_member(request.user), pk=request_pk
     )
     return participation
+
+
+@login_required
+@require_GET
+def participation_detail(request, request_pk: int):
+    """The company's own request: its self-declaration and, once the invitations are sent,
+    the outcome with the reasons per selection criterion and exclusion ground."""
+    participation = get_object_or_404(
+        with_declaration(participation_requests_of_company_member(request.user)), pk=request_pk
+    )
+    context = {
+        "participation": participation,
+        "call": participation.call,
+        "outcome": selection_outcome(participation),
+    }
+    return render(request, "calls/participation/detail.html", context)
 
 
 @login_required

@@ -36,6 +36,7 @@ from ..selectors.participation import (
     participation_open_problem,
     participation_requests_of_company_member,
 )
+from ..selectors.selection import exclusion_grounds_of, selection_criteria_of
 from ..services.lifecycle import call_follow, call_unfollow
 from ..tasks import render_clarification_pdf
 from .feeds import call_calendar
@@ -136,6 +137,8 @@ def _partnership_context(call: Call, user) -> dict:
         )
     return {
         "is_partnership": True,
+        "selection_criteria": selection_criteria_of(call),
+        "exclusion_grounds": exclusion_grounds_of(call),
         "participation_open": participation_open_problem(call) is None,
         "can_request_participation": own is None
         and (not user.is_authenticated or can(user, "calls.request_participation", call)),

@@ -442,6 +442,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CallInstrumentEnum": "calls.models.Call.Instrument",
         "CallStatusEnum": "calls.models.Call.Status",
+        "ExclusionGroundKindEnum": "calls.models.ExclusionGround.Kind",
+        "SelectionCriterionCategoryEnum": "calls.models.SelectionCriterion.Category",
         "PhaseKindEnum": "calls.models.Phase.Kind",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
         "DecisionKindEnum": "proposals.models.Decision.Kind",

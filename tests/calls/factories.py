@@ -81,3 +81,45 @@ def ensure_missions() -> None:
 def mission(code: str = "energy") -> Mission:
     ensure_missions()
     return Mission.objects.get(code=code)
+
+
+def declaration_for(call: Call, *, yes: tuple[str, ...] = ()) -> dict:
+    """A complete self-declaration: "no" on every exclusion ground except the codes in
+    ``yes`` (explained), and figures on every selection criterion."""
+    from calls.services.selection import GroundAnswer
+
+    return {
+        "exclusions": {
+            ground.pk: GroundAnswer(
+                applies=ground.code in yes,
+                explanation="Boete in 2023, afgehandeld." if ground.code in yes else "",
+                self_cleaning="Nieuw compliancebeleid." if ground.code in yes else "",
+            )
+            for ground in call.exclusion_grounds.all()
+        },
+        "criteria": {
+            criterion.pk: "Omzet € 400.000; projecten A en B."
+            for criterion in call.selection_criteria.all()
+        },
+    }
+
+
+def assessment_for(participation, *, meets: bool = True, exclude: bool | None = None) -> dict:
+    """The officer's assessment of every criterion, and a decision on every "yes"."""
+    from calls.services.selection import CriterionAssessment, GroundDecision
+
+    return {
+        "criteria": {
+            answer.criterion_id: CriterionAssessment(
+                meets=meets, reason="Voldoet." if meets else "Te weinig referenties."
+            )
+            for answer in participation.criterion_answers.all()
+        },
+        "exclusions": {
+            answer.ground_id: GroundDecision(
+                exclude=bool(exclude), reason="Ernstig." if exclude else "Hersteld."
+            )
+            for answer in participation.exclusion_answers.all()
+            if answer.applies
+        },
+    }

@@ -5,6 +5,7 @@ decide (companies, other companies, officers of the owner and of other authoriti
 anonymous), the deadlines, double requests, and that only invited companies may tender.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -31,12 +32,13 @@ from proposals.services.submission import proposal_start
 from tests.conftest import login_verified
 from tests.factories import CompanyFactory, person_with_role
 
-from .factories import draft_call, published_call
+from .factories import assessment_for, declaration_for, draft_call, published_call
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 IP = Call.Instrument.INNOVATION_PARTNERSHIP
+FEWER = "Slechts één kandidaat voldoet aan de minimumeisen."
 Status = ParticipationRequest.Status
 
 
@@ -66,10 +68,70 @@ def company_member():
 
 def ask(call, member=None, **kwargs) -> ParticipationRequest:
     member = member or company_member()
-    values = {"motivation": "Tien jaar ervaring met elektrische schepen.", "document": pdf()}
+    values = {
+        "motivation": "Tien jaar ervaring met elektrische schepen.",
+        "document": pdf(),
+        **declaration_for(call),
+    }
     participation = participation_request_submit(call=call, actor=member, **{**values, **kwargs})
     participation.member = member
     return participation
+
+
+def form_data(call, *, yes: tuple[str, ...] = ()) -> dict:
+    """The self-declaration as the request page posts it: "no" on every ground except the
+    codes in ``yes`` (explained), figures on every criterion."""
+    data = {}
+    for ground in call.exclusion_grounds.all():
+        applies = ground.code in yes
+        data[f"ground_{ground.pk}"] = "yes" if applies else "no"
+        data[f"ground_{ground.pk}_explanation"] = "Boete in 2023." if applies else ""
+        data[f"ground_{ground.pk}_self_cleaning"] = ""
+    for criterion in call.selection_criteria.all():
+        data[f"criterion_{criterion.pk}"] = "Omzet € 400.000; projecten A en B."
+    return data
+
+
+def assess_data(participation, *, meets: bool = True, exclude: bool = False) -> dict:
+    """The officer's assessment as the decide page posts it."""
+    data = {}
+    for answer in participation.criterion_answers.all():
+        data[f"criterion_{answer.criterion_id}"] = "meets" if meets else "fails"
+        data[f"criterion_{answer.criterion_id}_reason"] = "Voldoet." if meets else "Te weinig."
+    for answer in participation.exclusion_answers.filter(applies=True):
+        data[f"ground_{answer.ground_id}"] = "exclude" if exclude else "accept"
+        data[f"ground_{answer.ground_id}_reason"] = "Ernstig." if exclude else "Hersteld."
+    return data
+
+
+def api_declaration(call, *, yes: tuple[str, ...] = ()) -> dict:
+    return {
+        "exclusions": [
+            {
+                "ground": ground.pk,
+                "applies": ground.code in yes,
+                "explanation": "Boete in 2023." if ground.code in yes else "",
+            }
+            for ground in call.exclusion_grounds.all()
+        ],
+        "criteria": [
+            {"criterion": criterion.pk, "response": "Omzet € 400.000."}
+            for criterion in call.selection_criteria.all()
+        ],
+    }
+
+
+def api_assessment(participation, *, meets: bool = True, exclude: bool | None = None) -> dict:
+    return {
+        "criteria": [
+            {"criterion": answer.criterion_id, "meets": meets, "reason": "Voldoet."}
+            for answer in participation.criterion_answers.all()
+        ],
+        "exclusions": [
+            {"ground": answer.ground_id, "exclude": bool(exclude), "reason": "Afgewogen."}
+            for answer in participation.exclusion_answers.filter(applies=True)
+        ],
+    }
 
 
 def refused(code: str, error=DomainError):
@@ -116,7 +178,7 @@ def test_an_invited_company_sees_the_tender_button_and_others_do_not(call):
     with after_requests(call):
         decide(call, invited, True)
         decide(call, rejected, False)
-        participation_invitations_send(call=call, actor=call.officer)
+        participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
         for participation, shown in [(invited, True), (rejected, False)]:
             html = client_of(participation.member).get(call.get_absolute_url()).content.decode()
             assert ('data-testid="start-proposal"' in html) is shown
@@ -141,7 +203,9 @@ def test_a_company_asks_to_participate_through_the_page(call):
     client = client_of(member)
     url = reverse("calls:request_participation", args=[call.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"motivation": "Drie werkschepen gebouwd.", "document": pdf()})
+    response = client.post(
+        url, {"motivation": "Drie werkschepen gebouwd.", "document": pdf(), **form_data(call)}
+    )
     assert response.status_code == 302
     participation = ParticipationRequest.objects.get(call=call)
     assert participation.status == Status.SUBMITTED
@@ -156,7 +220,7 @@ def test_a_company_asks_to_participate_through_the_page(call):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"motivation": "", "document": "pdf"}, "motivation"),
+        ({"motivation": "", "document": "pdf", "criterion": ""}, "criterion"),
         ({"motivation": "Ervaring", "document": None}, "document"),
         (
             {
@@ -175,7 +239,11 @@ def test_a_company_asks_to_participate_through_the_page(call):
     ],
 )
 def test_bad_requests_are_refused_with_the_reason_and_nothing_is_stored(call, data, field):
-    data = dict(data)
+    data = {**form_data(call), **data}
+    if "criterion" in data:  # a selection criterion left without figures
+        criterion = call.selection_criteria.first()
+        field = f"criterion_{criterion.pk}"
+        data[field] = data.pop("criterion")
     if data["document"] == "pdf":
         data["document"] = pdf()
     elif data["document"] is None:
@@ -270,7 +338,12 @@ def test_a_draft_call_takes_no_requests():
 
 def decide(call, participation, selected: bool, motivation: str = "Ruime ervaring."):
     return participation_request_decide(
-        request=participation, actor=call.officer, selected=selected, motivation=motivation
+        request=participation,
+        actor=call.officer,
+        selected=selected,
+        motivation=motivation,
+        # A rejected candidate misses a minimum level: it does not qualify.
+        **assessment_for(participation, meets=selected),
     )
 
 
@@ -310,10 +383,15 @@ def test_who_may_see_the_officer_pages(call, who, status):
         )
         decide_url = reverse("calls:officer_participation_decide", args=[call.pk, participation.pk])
         assert client.get(decide_url).status_code == status
-        response = client.post(decide_url, {"decision": "select", "motivation": "Geschikt."})
+        response = client.post(
+            decide_url,
+            {"decision": "select", "motivation": "Geschikt.", **assess_data(participation)},
+        )
         participation.refresh_from_db()
         assert (participation.status == Status.SELECTED) is (who == "owner")
-        invite = client.post(reverse("calls:officer_participation_invite", args=[call.pk]))
+        invite = client.post(
+            reverse("calls:officer_participation_invite", args=[call.pk]), {"fewer_reason": FEWER}
+        )
         assert invite.status_code == (404 if status == 404 else 302)
     if who != "owner":
         assert response.status_code == 404
@@ -326,11 +404,12 @@ def test_a_decision_needs_a_motivation_and_a_choice(call):
     url = reverse("calls:officer_participation_decide", args=[call.pk, participation.pk])
     with after_requests(call):
         client = client_of(call.officer)
-        response = client.post(url, {"decision": "select", "motivation": ""})
+        assessed = assess_data(participation)
+        response = client.post(url, {"decision": "select", "motivation": "", **assessed})
         assert list(response.context["form"].errors) == ["motivation"]
-        response = client.post(url, {"motivation": "Geschikt"})
+        response = client.post(url, {"motivation": "Geschikt", **assessed})
         assert list(response.context["form"].errors) == ["decision"]
-        response = client.post(url, {"decision": "maybe", "motivation": "Geschikt"})
+        response = client.post(url, {"decision": "maybe", "motivation": "Geschikt", **assessed})
         assert list(response.context["form"].errors) == ["decision"]
     participation.refresh_from_db()
     assert participation.status == Status.SUBMITTED
@@ -341,10 +420,10 @@ def test_invitations_wait_for_every_decision_and_at_least_one_selection(call):
     with after_requests(call):
         decide(call, first, False)
         with refused("undecided"):
-            participation_invitations_send(call=call, actor=call.officer)
+            participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
         decide(call, second, False)
         with refused("none_selected"):
-            participation_invitations_send(call=call, actor=call.officer)
+            participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
     call.refresh_from_db()
     assert call.invitations_sent_at is None
 
@@ -361,7 +440,8 @@ def test_invitations_mail_each_company_its_decision_and_open_the_tender_only_to_
         decide(call, rejected, False, "Geen ervaring met schepen.")
         with django_capture_on_commit_callbacks(execute=True):
             response = client_of(call.officer).post(
-                reverse("calls:officer_participation_invite", args=[call.pk])
+                reverse("calls:officer_participation_invite", args=[call.pk]),
+                {"fewer_reason": FEWER},
             )
         assert response.status_code == 302
         by_address = {message.to[0]: message for message in mail.outbox}
@@ -381,7 +461,7 @@ def test_invitations_mail_each_company_its_decision_and_open_the_tender_only_to_
         with refused("state"):
             decide(call, rejected, True)
         with refused("state"):
-            participation_invitations_send(call=call, actor=call.officer)
+            participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
 
 
 def test_one_request_and_one_invited_company_read_in_the_singular(
@@ -396,7 +476,9 @@ def test_one_request_and_one_invited_company_read_in_the_singular(
         decide(call, participation, True)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("calls:officer_participation_invite", args=[call.pk]), follow=True
+                reverse("calls:officer_participation_invite", args=[call.pk]),
+                {"fewer_reason": FEWER},
+                follow=True,
             )
     html = response.content.decode()
     assert "1 company is invited to tender;" in html
@@ -438,7 +520,7 @@ def participation_invitations_send_with_one_selected(call):
         status=Status.SELECTED,
         decision_motivation="Geschikt.",
     )
-    participation_invitations_send(call=call, actor=call.officer)
+    participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
     return other
 
 
@@ -480,14 +562,14 @@ def test_api_a_company_sends_lists_and_withdraws_its_own_requests(call):
     client = api_of(member)
     response = client.post(
         reverse("api-participation-list"),
-        {"call": call.pk, "motivation": "Ervaring", "document": pdf()},
+        {"call": call.pk, "document": pdf(), "declaration": json.dumps(api_declaration(call))},
         format="multipart",
     )
     assert response.status_code == 201, response.content
     created = response.json()
     again = client.post(
         reverse("api-participation-list"),
-        {"call": call.pk, "motivation": "Ervaring", "document": pdf()},
+        {"call": call.pk, "document": pdf(), "declaration": json.dumps(api_declaration(call))},
         format="multipart",
     )
     assert again.status_code == 400
@@ -514,7 +596,7 @@ def test_api_only_the_owning_officer_decides(call, who, status):
     with after_requests(call):
         response = api_of(user).post(
             reverse("api-participation-decide", args=[participation.pk]),
-            {"selected": True, "motivation": "Geschikt."},
+            {"selected": True, "motivation": "Geschikt.", **api_assessment(participation)},
             format="json",
         )
     assert response.status_code == status
@@ -540,15 +622,21 @@ def test_api_officer_lists_requests_of_own_calls_after_the_deadline_and_invites(
         assert bad.status_code == 400
         client.post(
             reverse("api-participation-decide", args=[participation.pk]),
-            {"selected": True, "motivation": "Geschikt."},
+            {"selected": True, "motivation": "Geschikt.", **api_assessment(participation)},
             format="json",
         )
         stranger = api_of(person_with_role(Role.PROCUREMENT_OFFICER))
-        refused_call = stranger.post(reverse("api-call-send-invitations", args=[call.pk]))
+        refused_call = stranger.post(
+            reverse("api-call-send-invitations", args=[call.pk]), {"fewer_reason": FEWER}
+        )
         assert refused_call.status_code == 403
-        sent = client.post(reverse("api-call-send-invitations", args=[call.pk]))
+        sent = client.post(
+            reverse("api-call-send-invitations", args=[call.pk]), {"fewer_reason": FEWER}
+        )
         assert sent.status_code == 200
-        twice = client.post(reverse("api-call-send-invitations", args=[call.pk]))
+        twice = client.post(
+            reverse("api-call-send-invitations", args=[call.pk]), {"fewer_reason": FEWER}
+        )
         assert twice.status_code == 400
     participation.refresh_from_db()
     assert participation.is_invited
@@ -576,7 +664,7 @@ def test_my_tasks_review_then_invite_then_tender(call):
         decide(call, second, False)
         assert "send_invitations" in tasks_of(call.officer)
         assert "submit_tender" not in tasks_of(first.member)
-        participation_invitations_send(call=call, actor=call.officer)
+        participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
         officer_tasks = tasks_of(call.officer)
         assert "send_invitations" not in officer_tasks
         assert "review_participation" not in officer_tasks

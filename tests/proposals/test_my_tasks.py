@@ -31,7 +31,7 @@ from proposals.services.assessment import (
 )
 from proposals.services.decisions import deliverable_deliver, proposal_award
 from proposals.services.submission import proposal_start, proposal_submit, proposal_withdraw
-from tests.calls.factories import officer_of, published_call
+from tests.calls.factories import assessment_for, declaration_for, officer_of, published_call
 from tests.factories import person_with_role
 
 from .factories import applicant, complete_draft, pdf_upload, submitted_proposals
@@ -213,13 +213,23 @@ def invited_to_tender(person) -> Call:
     invitations to tender; the tender deadline lies ahead."""
     call = published_call(instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
     request = participation_request_submit(
-        call=call, actor=person, motivation="Ervaring met veerponten.", document=pdf_upload()
+        call=call,
+        actor=person,
+        motivation="Ervaring met veerponten.",
+        document=pdf_upload(),
+        **declaration_for(call),
     )
     with time_machine.travel(call.participation_deadline + timedelta(minutes=1)):
         participation_request_decide(
-            request=request, actor=call.officer, selected=True, motivation="Geschikt."
+            request=request,
+            actor=call.officer,
+            selected=True,
+            motivation="Geschikt.",
+            **assessment_for(request),
         )
-        participation_invitations_send(call=call, actor=call.officer)
+        participation_invitations_send(
+            call=call, actor=call.officer, fewer_reason="Eén kandidaat vroeg deelname aan."
+        )
     return call
 
 

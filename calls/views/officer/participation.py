@@ -15,11 +15,31 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
+from portal.forms.base import parse_id
 
-from ...forms.participation import ParticipationDecisionForm
+from ...forms.participation import (
+    ExclusionGroundForm,
+    InvitationsForm,
+    MinimumInvitationsForm,
+    ParticipationAssessmentForm,
+    SelectionCriterionForm,
+)
 from ...models import ParticipationRequest
 from ...selectors.participation import participation_requests_for_officer
+from ...selectors.selection import (
+    exclusion_grounds_of,
+    qualifying_requests,
+    selection_criteria_of,
+    with_declaration,
+)
 from ...services.participation import participation_invitations_send, participation_request_decide
+from ...services.selection import (
+    exclusion_ground_add,
+    exclusion_ground_delete,
+    selection_criterion_add,
+    selection_criterion_delete,
+    selection_minimum_set,
+)
 from ..public import _partnership
 from .calls import _field_for
 
@@ -57,6 +77,8 @@ def officer_participation(request, pk: int):
         ).count(),
         "counts": counts,
         "can_invite": opened and call.invitations_sent_at is None and call.status != "cancelled",
+        "invitations_form": InvitationsForm(),
+        "qualifying": qualifying_requests(call).count() if opened else 0,
     }
     return render(request, "calls/participation/officer_list.html", context)
 
@@ -65,15 +87,20 @@ def officer_participation(request, pk: int):
 def officer_participation_decide(request, pk: int, request_pk: int):
     call = _partnership(request, pk, manage=True)
     participation = get_object_or_404(
-        participation_requests_for_officer(request.user).filter(call=call), pk=request_pk
+        with_declaration(participation_requests_for_officer(request.user).filter(call=call)),
+        pk=request_pk,
     )
     initial = {}
-    if participation.status in ("selected", "rejected"):
+    if participation.is_decided and not participation.is_excluded:
         initial = {
             "decision": "select" if participation.status == "selected" else "reject",
             "motivation": participation.decision_motivation,
         }
-    form = ParticipationDecisionForm(request.POST or None, initial=initial)
+    elif participation.is_excluded:
+        initial = {"decision": "reject", "motivation": participation.decision_motivation}
+    form = ParticipationAssessmentForm(
+        request.POST or None, initial=initial, participation=participation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             participation_request_decide(
@@ -81,6 +108,7 @@ def officer_participation_decide(request, pk: int, request_pk: int):
                 actor=request.user,
                 selected=form.cleaned_data["decision"],
                 motivation=form.cleaned_data["motivation"],
+                **form.assessment(),
             )
         except DomainError as error:
             form.add_error(_field_for(error, form), error.message)
@@ -104,8 +132,12 @@ def officer_participation_decide(request, pk: int, request_pk: int):
 @require_POST
 def officer_participation_invite(request, pk: int):
     call = _partnership(request, pk, manage=True)
+    form = InvitationsForm(request.POST)
+    form.is_valid()  # one optional text field: always valid, at most cut to its length
     try:
-        invited = participation_invitations_send(call=call, actor=request.user)
+        invited = participation_invitations_send(
+            call=call, actor=request.user, fewer_reason=form.cleaned_data.get("fewer_reason", "")
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -121,3 +153,67 @@ def officer_participation_invite(request, pk: int):
             % {"count": invited},
         )
     return redirect("calls:officer_participation", pk=call.pk)
+
+
+SELECTION_FORMS = {
+    "criterion": SelectionCriterionForm,
+    "ground": ExclusionGroundForm,
+    "minimum": MinimumInvitationsForm,
+}
+
+
+@login_required
+def officer_selection(request, pk: int):
+    """The call's selection criteria and exclusion grounds: read always, edited while the
+    call is a draft (add, remove; the minimum number of candidates to invite)."""
+    call = _partnership(request, pk, manage=True)
+    forms = {
+        "criterion": SelectionCriterionForm(prefix="criterion"),
+        "ground": ExclusionGroundForm(prefix="ground"),
+        "minimum": MinimumInvitationsForm(
+            prefix="minimum", initial={"min_invitations": call.min_invitations}
+        ),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in SELECTION_FORMS:
+                form = SELECTION_FORMS[action](request.POST, prefix=action)
+                forms[action] = form
+                if form.is_valid():
+                    data = form.cleaned_data
+                    if action == "criterion":
+                        selection_criterion_add(call=call, actor=request.user, **data)
+                    elif action == "ground":
+                        exclusion_ground_add(call=call, actor=request.user, **data)
+                    else:
+                        selection_minimum_set(
+                            call=call, actor=request.user, minimum=data["min_invitations"]
+                        )
+                    messages.success(request, _("The selection is saved."))
+                    return redirect("calls:officer_selection", pk=call.pk)
+            elif action == "delete_criterion":
+                criterion = get_object_or_404(
+                    selection_criteria_of(call), pk=parse_id(request.POST.get("id"))
+                )
+                selection_criterion_delete(criterion=criterion, actor=request.user)
+                messages.success(request, _("The criterion is removed."))
+                return redirect("calls:officer_selection", pk=call.pk)
+            elif action == "delete_ground":
+                ground = get_object_or_404(
+                    exclusion_grounds_of(call), pk=parse_id(request.POST.get("id"))
+                )
+                exclusion_ground_delete(ground=ground, actor=request.user)
+                messages.success(request, _("The exclusion ground is removed."))
+                return redirect("calls:officer_selection", pk=call.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("calls:officer_selection", pk=call.pk)
+    context = {
+        "call": call,
+        "criteria": selection_criteria_of(call),
+        "grounds": exclusion_grounds_of(call),
+        "editable": call.is_draft,
+        "forms": forms,
+    }
+    return render(request, "calls/participation/officer_selection.html", context)
