@@ -14,3 +14,10 @@ deliverable_accepted = Signal()
 # A contract was completed or terminated; what it did not pay is free again.
 # Arguments: contract, actor, reason.
 contract_ended = Signal()
+# Innovation partnership: the officer's go after a phase; the partner continues in the next.
+# The finished phase's money is due (after the first, which its milestones pay) and the next
+# phase's maximum cost is committed. Arguments: plan, next_plan, actor.
+partnership_continued = Signal()
+# Innovation partnership: the authority bought the result in the purchase phase.
+# Arguments: plan, actor.
+partnership_purchased = Signal()

@@ -18,11 +18,22 @@ from .assessment import (
 )
 from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
 from .opening import ImmutableRecord, Opening, OpeningEntry
+from .partnership import (
+    PLAN_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    InterimTarget,
+    NegotiationRound,
+    PhasePlan,
+    TargetReport,
+    TenderVersion,
+)
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
+    "PLAN_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
+    "ROUND_TRANSITIONS",
     "Advice",
     "Assessment",
     "Assignment",
@@ -36,9 +47,14 @@ __all__ = [
     "Deliverable",
     "DeputyDecision",
     "ImmutableRecord",
+    "InterimTarget",
+    "NegotiationRound",
     "Opening",
     "OpeningEntry",
+    "PhasePlan",
     "Proposal",
+    "TargetReport",
+    "TenderVersion",
     "opened_q",
     "private_storage",
 ]

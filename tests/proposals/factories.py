@@ -126,3 +126,51 @@ def deadline_passed(call: Call) -> Call:
     if officer is not None:
         call.officer = officer
     return call
+
+
+def partnership_tenders(count: int = 3):
+    """An innovation partnership past its tender deadline: ``count`` invited companies each
+    submitted an initial tender (the proposals, each with ``.person``); the call has
+    ``.officer``. The initial tenders are open to the officer."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from calls.services.participation import (
+        participation_invitations_send,
+        participation_request_decide,
+        participation_request_submit,
+    )
+    from proposals.services.submission import proposal_submit
+
+    call = published_call(
+        instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
+        minimum_requirements="Volledig elektrisch; 40 passagiers; 20 minuten laden.",
+    )
+    officer = call.officer
+    people = [applicant() for _ in range(count)]
+    requests = []
+    for person in people:
+        requests.append(
+            participation_request_submit(
+                call=call,
+                actor=person,
+                motivation="Ervaring met elektrische schepen.",
+                document=pdf_upload("geschiktheid.pdf"),
+            )
+        )
+    proposals = []
+    with time_machine.travel(call.participation_deadline + timedelta(minutes=1)):
+        for request in requests:
+            participation_request_decide(
+                request=request, actor=officer, selected=True, motivation="Geschikt."
+            )
+        participation_invitations_send(call=call, actor=officer)
+        for person in people:
+            draft = complete_draft(call=call, person=person)
+            proposal = proposal_submit(proposal=draft, actor=person)
+            proposal.person = person
+            proposals.append(proposal)
+    call = deadline_passed(call)
+    call.officer = officer
+    return call, proposals

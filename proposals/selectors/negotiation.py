@@ -1,0 +1,76 @@
+"""Reads of the negotiation of an innovation partnership's tenders.
+
+A revised tender is sealed until its round's deadline: the officer's reads go through
+``TenderVersion.objects.opened()`` and only for a round that has been opened; a company
+reads only its own versions.
+"""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from calls.models import Phase
+
+from ..models import NegotiationRound, Proposal, TenderVersion
+
+
+def rounds_of_phase(phase: Phase) -> QuerySet[NegotiationRound]:
+    return (
+        NegotiationRound.objects.filter(phase=phase)
+        .annotate(tenderers=Count("recipients", distinct=True))
+        .order_by("number")
+    )
+
+
+def round_with_phase(pk: int) -> NegotiationRound | None:
+    return (
+        NegotiationRound.objects.select_related("phase__call__authority", "sent_by")
+        .prefetch_related("recipients__company")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def round_versions_for_officer(round_: NegotiationRound) -> list[TenderVersion]:
+    """Every version of the round, once the round is opened; nothing while it is sealed."""
+    if not round_.is_opened:
+        return []
+    return list(
+        TenderVersion.objects.opened()
+        .filter(round=round_)
+        .select_related("proposal__company")
+        .order_by("proposal__submission_number", "number")
+    )
+
+
+def rounds_for_tender(proposal: Proposal) -> list[NegotiationRound]:
+    """The rounds sent to this tender, with the company's own versions in each."""
+    return list(
+        NegotiationRound.objects.filter(recipients=proposal)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=TenderVersion.objects.filter(proposal=proposal).order_by("number"),
+                to_attr="own_versions",
+            )
+        )
+        .order_by("number")
+    )
+
+
+def latest_versions(phase: Phase) -> dict[int, TenderVersion]:
+    """Per proposal of the phase, its latest opened version (the final tender if any)."""
+    latest: dict[int, TenderVersion] = {}
+    for version in (
+        TenderVersion.objects.opened()
+        .filter(round__phase=phase, round__status=NegotiationRound.Status.OPENED)
+        .order_by("round__number", "number")
+    ):
+        latest[version.proposal_id] = version
+    return latest
+
+
+def version_of(pk: int) -> TenderVersion | None:
+    return (
+        TenderVersion.objects.select_related("round__phase__call", "proposal__company")
+        .filter(pk=pk)
+        .first()
+    )
