@@ -74,3 +74,75 @@ def version_of(pk: int) -> TenderVersion | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# --- The partnership's phases -----------------------------------------------------------------
+
+
+def partnership_contracts(call_pk: int) -> QuerySet:
+    """The partners' contracts of a call with their phase plans, targets and reports."""
+    from ..models import Contract, InterimTarget, PhasePlan
+
+    return (
+        Contract.objects.filter(proposal__call_id=call_pk)
+        .select_related("proposal__company", "proposal__phase")
+        .prefetch_related(
+            Prefetch(
+                "phase_plans",
+                queryset=PhasePlan.objects.select_related("phase").prefetch_related(
+                    Prefetch(
+                        "targets",
+                        queryset=InterimTarget.objects.select_related("report"),
+                    )
+                ),
+            )
+        )
+        .order_by("proposal__submission_number")
+    )
+
+
+def contract_with_plans(pk: int):
+    from ..models import Contract
+
+    return (
+        Contract.objects.select_related("proposal__call__authority", "proposal__company")
+        .prefetch_related("phase_plans__phase", "phase_plans__targets__report")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def plan_with_contract(pk: int):
+    from ..models import PhasePlan
+
+    return (
+        PhasePlan.objects.select_related(
+            "phase", "contract__proposal__call__authority", "contract__proposal__company"
+        )
+        .prefetch_related("targets__report")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def target_report_of(pk: int):
+    from ..models import TargetReport
+
+    return (
+        TargetReport.objects.select_related(
+            "target__plan__contract__proposal__call__authority",
+            "target__plan__contract__proposal__company",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def phases_of_call(call_pk: int) -> QuerySet[Phase]:
+    return Phase.objects.filter(call_id=call_pk).order_by("order")
+
+
+def proposal_with_call(pk: int) -> Proposal | None:
+    return (
+        Proposal.objects.select_related("call__authority", "phase", "company").filter(pk=pk).first()
+    )

@@ -231,6 +231,19 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:officer_assignment_withdraw": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "proposals:officer_committee_create": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_contract_end": (302, 404, 404, 200, 404, 404, 404, 404, 404),
+    # Innovation partnership pages: the world's call is an SBIR, so they do not exist for it
+    # (tests/proposals/test_partnership_pages.py tests them on a partnership).
+    "proposals:officer_negotiation": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_round": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:version_document": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:tender_negotiation": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_partnership": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_plan": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_plan_decide": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:officer_plan_purchase": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:target_evidence": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:partnership": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:plan_report": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "proposals:officer_contracts": (302, 404, 404, 200, 200, 404, 404, 404, 404),
     "proposals:officer_decide": (302, 404, 404, 200, 404, 404, 404, 404, 404),
     "proposals:officer_deliverable_file": (302, 404, 404, 200, 404, 404, 404, 404, 404),
@@ -385,6 +398,9 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             "application_pk",
             "mandate_pk",
             "purchase_pk",
+            "plan_pk",
+            "version_pk",
+            "report_pk",
         ):
             values[key] = 999_999
         elif key == "number":

@@ -14,8 +14,7 @@ from funding.models import Account, FollowUpPurchase, Fund, Transaction
 from funding.services.ledger import fund_account
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from proposals.models import Contract, PhasePlan
-from proposals.services.assessment import assessment_open, committee_create
-from proposals.services.decisions import proposal_award
+from proposals.services.assessment import committee_create
 from proposals.services.partnership import (
     TargetResult,
     TargetSpec,
@@ -26,17 +25,9 @@ from proposals.services.partnership import (
 )
 from proposals.services.submission import proposal_start
 
-from .factories import partnership_tenders, pdf_upload, signed_advice
+from .factories import AWARDS, PHASE_2, PURCHASE, TARGETS, partnership_partners, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-AWARDS = [Decimal("200000.00"), Decimal("150000.50"), Decimal("99999.99")]
-PHASE_2 = [Decimal("240000.00"), Decimal("180000.25"), Decimal("120000.00")]
-PURCHASE = Decimal("250000.00")
-TARGETS = [
-    TargetSpec("Vaarbereik", "≥ 40 km per lading", "Meetrapport van een proefvaart"),
-    TargetSpec("Laadtijd", "≤ 20 minuten", "Logboek van de laadpaal"),
-]
 
 
 def refused(code: str, error=DomainError):
@@ -45,27 +36,7 @@ def refused(code: str, error=DomainError):
 
 @pytest.fixture
 def partners():
-    """Three partners with contracts and a plan for each of the three phases."""
-    call, proposals = partnership_tenders(3)
-    phases = list(call.phases.order_by("order"))
-    assessment_open(phase=phases[0], actor=call.officer)
-    signed_advice(phases[0])
-    for proposal, amount, second in zip(proposals, AWARDS, PHASE_2, strict=True):
-        contract = proposal_award(
-            proposal=proposal, actor=call.officer, motivation="Beste verhouding.", amount=amount
-        )
-        partnership_plan_set(
-            contract=contract, phase=phases[0], actor=call.officer, max_cost=amount, targets=TARGETS
-        )
-        partnership_plan_set(
-            contract=contract, phase=phases[1], actor=call.officer, max_cost=second, targets=TARGETS
-        )
-        partnership_plan_set(
-            contract=contract, phase=phases[2], actor=call.officer, max_cost=PURCHASE, targets=[]
-        )
-        proposal.contract = contract
-    call.phase_list = phases
-    return call, proposals
+    return partnership_partners()
 
 
 def plan(proposal, order: int) -> PhasePlan:
