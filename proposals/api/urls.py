@@ -2,16 +2,21 @@
 
 URL names: api-proposal-list, api-proposal-detail, api-proposal-submit,
 api-proposal-withdraw, api-proposal-decision, api-assessment-list, api-assessment-detail,
-api-phase-start-assessment.
+api-phase-start-assessment, api-negotiation-round-list, api-negotiation-round-detail,
+api-negotiation-round-tenders, api-partnership-phase-list, api-partnership-phase-detail,
+api-partnership-phase-report, api-partnership-phase-decision, api-partnership-phase-purchase.
 """
 
 from rest_framework.routers import SimpleRouter
 
+from .partnership import NegotiationRoundViewSet, PartnershipPhaseViewSet
 from .views import AssessmentViewSet, PhaseViewSet, ProposalViewSet
 
 router = SimpleRouter()
 router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("phases", PhaseViewSet, basename="api-phase")
+router.register("negotiation-rounds", NegotiationRoundViewSet, basename="api-negotiation-round")
+router.register("partnership-phases", PartnershipPhaseViewSet, basename="api-partnership-phase")
 
 urlpatterns = router.urls

@@ -146,3 +146,75 @@ def proposal_with_call(pk: int) -> Proposal | None:
     return (
         Proposal.objects.select_related("call__authority", "phase", "company").filter(pk=pk).first()
     )
+
+
+# --- What the API lists for one person --------------------------------------------------------
+
+
+def _company_ids(user) -> set[int]:
+    from portal.models import Role
+
+    if not user.is_authenticated:
+        return set()
+    return set(
+        user.memberships.filter(role=Role.APPLICANT).values_list("organisation_id", flat=True)
+    )
+
+
+def rounds_visible_to(user) -> QuerySet[NegotiationRound]:
+    """Rounds of the calls this person runs, and rounds sent to their company's tenders."""
+    from django.db.models import Q
+
+    from calls.permissions import acting_authority_ids
+
+    authorities = acting_authority_ids(user)
+    companies = _company_ids(user)
+    return (
+        NegotiationRound.objects.filter(
+            Q(phase__call__authority_id__in=authorities) | Q(recipients__company_id__in=companies)
+        )
+        .distinct()
+        .select_related("phase__call")
+        .order_by("phase_id", "number")
+    )
+
+
+def versions_of_company(round_: NegotiationRound, user) -> list[TenderVersion]:
+    return list(
+        TenderVersion.objects.filter(round=round_, proposal__company_id__in=_company_ids(user))
+        .select_related("proposal__company")
+        .order_by("proposal_id", "number")
+    )
+
+
+def plans_visible_to(user) -> QuerySet:
+    """Phase plans of partnerships this person runs or is a partner in."""
+    from django.db.models import Q
+
+    from calls.permissions import acting_authority_ids
+
+    from ..models import InterimTarget, PhasePlan
+
+    return (
+        PhasePlan.objects.filter(
+            Q(contract__proposal__call__authority_id__in=acting_authority_ids(user))
+            | Q(contract__proposal__company_id__in=_company_ids(user))
+        )
+        .select_related("phase", "contract__proposal__call", "contract__proposal__company")
+        .prefetch_related(
+            Prefetch("targets", queryset=InterimTarget.objects.select_related("report"))
+        )
+        .order_by("contract_id", "phase__order")
+    )
+
+
+def contract_for_plan(pk: int):
+    from ..models import Contract
+
+    return (
+        Contract.objects.select_related("proposal__call", "proposal__phase").filter(pk=pk).first()
+    )
+
+
+def phase_by_pk(pk: int) -> Phase | None:
+    return Phase.objects.select_related("call").filter(pk=pk).first()
