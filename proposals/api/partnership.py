@@ -79,7 +79,7 @@ class NegotiationRoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_tenderers(self, obj) -> int:
-        return obj.recipients.count()
+        return len(obj.recipients.all())  # prefetched: no query per round
 
 
 class NegotiationRoundInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

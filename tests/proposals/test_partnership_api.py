@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from proposals.models import PhasePlan
+from proposals.models import NegotiationRound, PhasePlan
 
 from .factories import partnership_partners, partnership_tenders, pdf_upload
 
@@ -106,3 +106,25 @@ def test_targets_reports_and_go_no_go_through_the_api():
     assert done.json()["status"] == "no_go"
     again = officer.post(decision, {"decision": "go", "reason": "Toch."}, format="json")
     assert again.status_code == 409
+
+
+def test_the_api_lists_cost_the_same_queries_for_more_rows(django_assert_max_num_queries):
+    call, proposals = partnership_partners()
+    officer = api_of(call.officer)
+    with django_assert_max_num_queries(12):
+        rows = officer.get("/api/v1/partnership-phases/").json()["results"]
+    assert len(rows) == 9  # three partners, three phases each
+    phase = call.phases.get(order=1)
+    for number in (1, 2):
+        NegotiationRound.objects.create(
+            phase=phase,
+            number=number,
+            kind=NegotiationRound.Kind.NEGOTIATION,
+            points="Vraag.",
+            deadline=call.deadline,
+            sent_at=call.deadline,
+            sent_by=call.officer,
+        ).recipients.set(proposals)
+    with django_assert_max_num_queries(10):
+        rounds = officer.get("/api/v1/negotiation-rounds/").json()["results"]
+    assert [r["tenderers"] for r in rounds] == [3, 3]
