@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from funding.models import Account, FollowUpPurchase, Fund, Transaction
+from funding.selectors.purchases import purchases_in
 from funding.services.ledger import fund_account
 from portal.exceptions import DomainError, IllegalTransition, NotAllowed
 from proposals.models import Contract, PhasePlan
@@ -151,6 +152,9 @@ def test_after_the_last_rd_phase_go_pays_it_and_the_purchase_is_a_follow_up_purc
     recorded = FollowUpPurchase.objects.get(phase_plan=purchase)
     assert recorded.amount == Decimal("249999.99")
     assert recorded.supplier == partner.company
+    # The report to parliament counts it with the follow-up purchases.
+    today = timezone.localdate()
+    assert recorded in purchases_in(today - timedelta(days=1), today)
     # The partnership is done: the contract completes and releases its unpaid first phase.
     assert Contract.objects.get(proposal=partner).is_completed
     assert commitment(partner, first) == Decimal("0.00")
