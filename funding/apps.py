@@ -22,6 +22,12 @@ class FundingConfig(AppConfig):
             receivers.pay_on_acceptance, dispatch_uid="funding.pay"
         )
         signals.contract_ended.connect(receivers.release_on_end, dispatch_uid="funding.release")
+        signals.partnership_continued.connect(
+            receivers.commit_next_phase_on_go, dispatch_uid="funding.partnership_go"
+        )
+        signals.partnership_purchased.connect(
+            receivers.record_partnership_purchase, dispatch_uid="funding.partnership_purchase"
+        )
         call_ended.connect(receivers.release_on_call_end, dispatch_uid="funding.release_call")
 
     def navigation(self, user) -> list[dict]:

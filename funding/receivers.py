@@ -7,6 +7,7 @@ undone with it: money and contracts never disagree.
 
 from .services.cofinancing import call_release
 from .services.contracts import contract_commit, contract_release, milestone_pay
+from .services.partnership import partnership_phase_continue, partnership_purchase_record
 
 
 def commit_on_award(sender, *, contract, actor, **kwargs) -> None:
@@ -23,3 +24,11 @@ def release_on_end(sender, *, contract, actor, reason, **kwargs) -> None:
 
 def release_on_call_end(sender, *, call, actor, reason, **kwargs) -> None:
     call_release(call=call, actor=actor, reason=reason)
+
+
+def commit_next_phase_on_go(sender, *, plan, next_plan, actor, **kwargs) -> None:
+    partnership_phase_continue(plan=plan, next_plan=next_plan, actor=actor)
+
+
+def record_partnership_purchase(sender, *, plan, actor, **kwargs) -> None:
+    partnership_purchase_record(plan=plan, actor=actor)

@@ -160,3 +160,53 @@ rules.add_perm("proposals.view_objection", of_own_company_objection | is_officer
 # machine's question (an answer to a closed objection is a 409, not a 403).
 rules.add_perm("proposals.answer_objection", is_officer_of_objection)
 rules.add_perm("proposals.withdraw_objection", of_own_company_objection)
+# --- Innovation partnership: negotiation and phases -------------------------------------------
+
+
+@rules.predicate
+def is_officer_of_contract(user, contract) -> bool:
+    return contract is not None and is_officer_of(user, contract.proposal.call.authority_id)
+
+
+@rules.predicate
+def is_partner_of_plan(user, plan) -> bool:
+    return plan is not None and is_company_member(user, plan.contract.proposal.company_id)
+
+
+@rules.predicate
+def is_officer_of_plan(user, plan) -> bool:
+    return plan is not None and is_officer_of(user, plan.contract.proposal.call.authority_id)
+
+
+@rules.predicate
+def is_officer_of_round(user, round_) -> bool:
+    return round_ is not None and is_officer_of(user, round_.phase.call.authority_id)
+
+
+@rules.predicate
+def is_tenderer_in_round(user, round_) -> bool:
+    if round_ is None or not user.is_authenticated:
+        return False
+    cache = getattr(user, "_applicant_of", None)
+    if cache is None:
+        is_company_member(user, 0)  # fills the cache
+        cache = user._applicant_of
+    return any(p.company_id in cache for p in round_.recipients.all())
+
+
+@rules.predicate
+def is_tender_of_own_company(user, proposal) -> bool:
+    return (
+        proposal is not None
+        and proposal.status == Proposal.Status.SUBMITTED
+        and is_company_member(user, proposal.company_id)
+    )
+
+
+# The officer opens rounds and sees the revised tenders once a round's deadline has passed.
+rules.add_perm("proposals.negotiate", is_officer_of_phase)
+rules.add_perm("proposals.view_round", is_officer_of_round | is_tenderer_in_round)
+rules.add_perm("proposals.revise_tender", is_tender_of_own_company)
+rules.add_perm("proposals.manage_partnership", is_officer_of_contract)
+rules.add_perm("proposals.view_plan", is_officer_of_plan | is_partner_of_plan)
+rules.add_perm("proposals.report_targets", is_partner_of_plan)

@@ -28,3 +28,10 @@ decision_withdrawn = Signal()
 objection_lodged = Signal()
 # An objection was dismissed, upheld or withdrawn by its company. Arguments: objection, actor.
 objection_answered = Signal()
+# Innovation partnership: the officer's go after a phase; the partner continues in the next.
+# The finished phase's money is due (after the first, which its milestones pay) and the next
+# phase's maximum cost is committed. Arguments: plan, next_plan, actor.
+partnership_continued = Signal()
+# Innovation partnership: the authority bought the result in the purchase phase.
+# Arguments: plan, actor.
+partnership_purchased = Signal()

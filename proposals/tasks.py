@@ -209,9 +209,10 @@ def render_advice_pdf(advice_id: int) -> str:
 @shared_task(name="proposals.open_due_phases", soft_time_limit=50, time_limit=60)
 def open_due_phases() -> int:
     """Run by Celery beat every minute: the opening record of each phase past its deadline."""
+    from .services.negotiation import rounds_open_due
     from .services.opening import phases_open_due
 
-    return phases_open_due()
+    return phases_open_due() + rounds_open_due()
 
 
 @shared_task(name="proposals.make_decision_letter", acks_late=True, time_limit=300, **RETRY)
@@ -321,3 +322,24 @@ def send_objection_update(objection_id: int) -> int:
             )
         message.attach(f"ontvangstbevestiging-{objection.number}.pdf", pdf, "application/pdf")
     return message.send()
+
+
+@shared_task(name="proposals.send_negotiation_round", **RETRY)
+def send_negotiation_round(round_id: int, proposal_id: int) -> int:
+    """Send a round's points to one tenderer: the same text and deadline for every tenderer."""
+    from .models import NegotiationRound
+
+    round_ = NegotiationRound.objects.select_related("phase__call__authority").get(pk=round_id)
+    proposal = round_.recipients.select_related("company").get(pk=proposal_id)
+    recipients = sorted(
+        set(
+            proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    context = {"round": round_, "call": round_.phase.call, "site_url": site_url()}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("proposals/email/round_subject.txt", context).strip()
+        body = render_to_string("proposals/email/round_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()

@@ -4,7 +4,7 @@ procurement officer's.
 
 from django.urls import path
 
-from .views import assessor, chair, company, letters, objections, officer, opening
+from .views import assessor, chair, company, letters, objections, officer, opening, partnership
 
 app_name = "proposals"
 
@@ -142,5 +142,57 @@ urlpatterns = [
         "officer/proposals/deliverables/<int:deliverable_pk>/file/",
         officer.officer_deliverable_file,
         name="officer_deliverable_file",
+    ),
+    # Innovation partnership: negotiation rounds, then the partners' phases.
+    path(
+        "officer/proposals/phases/<int:phase_pk>/negotiation/",
+        partnership.officer_negotiation,
+        name="officer_negotiation",
+    ),
+    path(
+        "officer/proposals/negotiation/<int:round_pk>/",
+        partnership.officer_round,
+        name="officer_round",
+    ),
+    path(
+        "proposals/tenders/<int:version_pk>/document/",
+        partnership.version_document,
+        name="version_document",
+    ),
+    path(
+        "proposals/<int:pk>/negotiation/",
+        partnership.tender_negotiation,
+        name="tender_negotiation",
+    ),
+    path(
+        "officer/proposals/contracts/<int:contract_pk>/partnership/",
+        partnership.officer_partnership,
+        name="officer_partnership",
+    ),
+    path(
+        "officer/proposals/contracts/<int:contract_pk>/partnership/<int:phase_pk>/",
+        partnership.officer_plan,
+        name="officer_plan",
+    ),
+    path(
+        "officer/proposals/partnership-phases/<int:plan_pk>/decide/",
+        partnership.officer_plan_decide,
+        name="officer_plan_decide",
+    ),
+    path(
+        "officer/proposals/partnership-phases/<int:plan_pk>/purchase/",
+        partnership.officer_plan_purchase,
+        name="officer_plan_purchase",
+    ),
+    path(
+        "proposals/partnership/evidence/<int:report_pk>/",
+        partnership.target_evidence,
+        name="target_evidence",
+    ),
+    path("proposals/<int:pk>/partnership/", partnership.partnership, name="partnership"),
+    path(
+        "proposals/partnership-phases/<int:plan_pk>/report/",
+        partnership.plan_report,
+        name="plan_report",
     ),
 ]

@@ -128,6 +128,22 @@ class Call(models.Model):
         default=False,
         help_text=_("An innovation partnership must state this in advance."),
     )
+    minimum_requirements = models.TextField(
+        _("minimum requirements"),
+        blank=True,
+        help_text=_(
+            "Innovation partnership: what every tender must meet; never negotiated, frozen "
+            "once the call is published."
+        ),
+    )
+    rescore_later_phases = models.BooleanField(
+        _("later phases are scored anew"),
+        default=False,
+        help_text=_(
+            "Innovation partnership: without this, a later phase follows by a go/no-go "
+            "decision against the interim targets, not by new tenders."
+        ),
+    )
     consortium_allowed = models.BooleanField(
         _("consortium partners allowed"),
         default=True,

@@ -80,6 +80,8 @@ CALL_FIELDS = (
     "questions_deadline",
     "participation_deadline",
     "max_partners",
+    "minimum_requirements",
+    "rescore_later_phases",
     "consortium_allowed",
     "blind_assessment",
     "tie_break",

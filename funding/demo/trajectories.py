@@ -55,6 +55,7 @@ from ..services.contracts import contract_commit, contract_commitment, contract_
 from ..services.ledger import call_use_rebuild, fund_open
 from ..services.targets import target_add
 from .funnels import FUNNELS
+from .partnership import load as partnership_load
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EZK = "Ministerie van Economische Zaken en Klimaat"
@@ -625,10 +626,11 @@ def load() -> str:
     if Fund.objects.filter(code=CABINET_FUND).exists():
         funnels = _funnels()
         contracts = _book_contracts()
+        partnership = partnership_load(_book_contracts)
         call_use_rebuild()
         return (
             f"funds loaded already; {len(funnels)} funnels added; {contracts}; "
-            f"{_targets(actor)} targets added; {_open_round(actor)}"
+            f"{_targets(actor)} targets added; {_open_round(actor)}; {partnership}"
         )
     owner = Organisation.objects.get(name=EZK)
     cabinet = _open(
@@ -684,7 +686,9 @@ def load() -> str:
     call_use_rebuild()
     targets = _targets(actor)
     opened = _open_round(actor)
+    partnership = partnership_load(_book_contracts)
+    call_use_rebuild()
     return (
         f"2 funds, {count} co-financed trajectories, € {paid} paid; {'; '.join(funnels)}; "
-        f"{contracts}; {targets} authority targets; {opened}"
+        f"{contracts}; {targets} authority targets; {opened}; {partnership}"
     )

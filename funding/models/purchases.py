@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Call
 from portal.models import Organisation
 from portal.money import MoneyField
+from proposals.models import PhasePlan
 
 
 class FollowUpPurchase(models.Model):
@@ -27,6 +28,15 @@ class FollowUpPurchase(models.Model):
     amount = MoneyField(_("amount (€)"))
     purchased_on = models.DateField(_("date of the purchase"), db_index=True)
     description = models.CharField(_("what was bought"), max_length=500)
+    # An innovation partnership's purchase phase, recorded by the go/no-go flow.
+    phase_plan = models.OneToOneField(
+        PhasePlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_purchase",
+        verbose_name=_("purchase phase of the partnership"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

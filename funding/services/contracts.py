@@ -95,10 +95,15 @@ def contract_commit(*, contract: Contract, actor: User) -> Transaction:
         )
 
 
-def contract_commitment(contract: Contract) -> Account | None:
+def contract_commitment(contract: Contract, phase: Phase | None = None) -> Account | None:
+    """The contract's commitment in the fund of ``phase`` (by default the awarded phase; an
+    innovation partnership commits each later phase from that phase's fund)."""
     return (
         Account.objects.filter(
-            kind=Account.Kind.COMMITTED, contract=contract, fund__kind=Fund.Kind.AUTHORITY
+            kind=Account.Kind.COMMITTED,
+            contract=contract,
+            fund__kind=Fund.Kind.AUTHORITY,
+            fund__phase_id=(phase or contract.proposal.phase).pk,
         )
         .select_related("fund")
         .first()
@@ -175,13 +180,24 @@ def _ezk_share_pay(*, deliverable, actor, description, links) -> list[Transactio
 
 
 def contract_release(*, contract: Contract, actor: User, reason: str) -> Transaction | None:
-    """A completed or terminated contract gives back what it did not pay."""
-    account = contract_commitment(contract)
-    if account is None:
-        return None
-    return commitment_release(
-        account=account,
-        actor=actor,
-        description=reason,
-        proposal=contract.proposal,
-    )
+    """A completed or terminated contract gives back what it did not pay: from every
+    commitment it holds (an innovation partnership holds one per phase that started)."""
+    accounts = Account.objects.filter(
+        kind=Account.Kind.COMMITTED,
+        contract=contract,
+        fund__kind=Fund.Kind.AUTHORITY,
+        balance__gt=0,
+    ).order_by("pk")
+    last = None
+    with transaction.atomic():
+        for account in accounts:
+            last = (
+                commitment_release(
+                    account=account,
+                    actor=actor,
+                    description=reason,
+                    proposal=contract.proposal,
+                )
+                or last
+            )
+    return last

@@ -26,13 +26,24 @@ from .decision import (
 )
 from .letter import DecisionLetter, LetterSequence
 from .opening import ImmutableRecord, Opening, OpeningEntry
+from .partnership import (
+    PLAN_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    InterimTarget,
+    NegotiationRound,
+    PhasePlan,
+    TargetReport,
+    TenderVersion,
+)
 from .proposal import PROPOSAL_TRANSITIONS, Attachment, Proposal, opened_q, private_storage
 
 __all__ = [
     "CONTRACT_TRANSITIONS",
     "DECISION_TRANSITIONS",
     "OBJECTION_TRANSITIONS",
+    "PLAN_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
+    "ROUND_TRANSITIONS",
     "Advice",
     "Assessment",
     "Assignment",
@@ -51,9 +62,14 @@ __all__ = [
     "LetterSequence",
     "Objection",
     "ObjectionDocument",
+    "InterimTarget",
+    "NegotiationRound",
     "Opening",
     "OpeningEntry",
+    "PhasePlan",
     "Proposal",
+    "TargetReport",
+    "TenderVersion",
     "opened_q",
     "private_storage",
 ]

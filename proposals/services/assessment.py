@@ -94,6 +94,18 @@ def committee_create(
     assessment_deadline: datetime | None = None,
 ) -> Committee:
     _require_officer(actor, phase)
+    if (
+        phase.order > 1
+        and phase.call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
+        and not phase.call.rescore_later_phases
+    ):
+        raise DomainError(
+            _(
+                "A later phase of this innovation partnership is decided by go/no-go against "
+                "the interim targets; the call does not score it again."
+            ),
+            code="no_rescoring",
+        )
     if not code_of_conduct.strip():
         raise DomainError(_("Write the code of conduct the members must accept."))
     if assessment_deadline is not None and assessment_deadline <= timezone.now():
@@ -200,6 +212,10 @@ def assessment_open(*, phase: Phase, actor: User) -> int:
             _("The assessment can start once the deadline has passed."),
             code="deadline_not_passed",
         )
+    from .negotiation import negotiation_blocks_assessment
+
+    if problem := negotiation_blocks_assessment(phase):
+        raise DomainError(problem, code="negotiating")
     with transaction.atomic():
         # Locked: two officers starting at once move the call once.
         call = Call.objects.select_for_update().get(pk=phase.call_id)

@@ -89,6 +89,14 @@ def funnel_problem(*, phase: Phase, company: Organisation) -> str | None:
     if phase.order == 1:
         # Innovation partnership: only companies invited after stage 1 may tender.
         return tender_invitation_problem(call=phase.call, company=company)
+    if (
+        phase.call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
+        and not phase.call.rescore_later_phases
+    ):
+        return _(
+            "An innovation partnership continues by a go/no-go decision against the interim "
+            "targets, not by a new tender."
+        )
     previous = Proposal.objects.filter(
         call_id=phase.call_id,
         phase__order=phase.order - 1,

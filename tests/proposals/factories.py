@@ -126,3 +126,96 @@ def deadline_passed(call: Call) -> Call:
     if officer is not None:
         call.officer = officer
     return call
+
+
+def partnership_tenders(count: int = 3):
+    """An innovation partnership past its tender deadline: ``count`` invited companies each
+    submitted an initial tender (the proposals, each with ``.person``); the call has
+    ``.officer``. The initial tenders are open to the officer."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from calls.services.participation import (
+        participation_invitations_send,
+        participation_request_decide,
+        participation_request_submit,
+    )
+    from proposals.services.submission import proposal_submit
+
+    call = published_call(
+        instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
+        minimum_requirements="Volledig elektrisch; 40 passagiers; 20 minuten laden.",
+    )
+    officer = call.officer
+    people = [applicant() for _ in range(count)]
+    requests = []
+    for person in people:
+        requests.append(
+            participation_request_submit(
+                call=call,
+                actor=person,
+                motivation="Ervaring met elektrische schepen.",
+                document=pdf_upload("geschiktheid.pdf"),
+            )
+        )
+    proposals = []
+    with time_machine.travel(call.participation_deadline + timedelta(minutes=1)):
+        for request in requests:
+            participation_request_decide(
+                request=request, actor=officer, selected=True, motivation="Geschikt."
+            )
+        participation_invitations_send(call=call, actor=officer)
+        for person in people:
+            draft = complete_draft(call=call, person=person)
+            proposal = proposal_submit(proposal=draft, actor=person)
+            proposal.person = person
+            proposals.append(proposal)
+    call = deadline_passed(call)
+    call.officer = officer
+    return call, proposals
+
+
+AWARDS = [Decimal("200000.00"), Decimal("150000.50"), Decimal("99999.99")]
+PHASE_2 = [Decimal("240000.00"), Decimal("180000.25"), Decimal("120000.00")]
+PURCHASE = Decimal("250000.00")
+
+
+def _targets():
+    from proposals.services.partnership import TargetSpec
+
+    return [
+        TargetSpec("Vaarbereik", "≥ 40 km per lading", "Meetrapport van een proefvaart"),
+        TargetSpec("Laadtijd", "≤ 20 minuten", "Logboek van de laadpaal"),
+    ]
+
+
+TARGETS = _targets()
+
+
+def partnership_partners():
+    """Three partners of an innovation partnership with contracts and a plan for each of the
+    call's three phases (R&D 1 running, R&D 2 planned, purchase planned)."""
+    from proposals.services.assessment import assessment_open
+    from proposals.services.decisions import proposal_award
+    from proposals.services.partnership import partnership_plan_set
+
+    call, proposals = partnership_tenders(3)
+    phases = list(call.phases.order_by("order"))
+    assessment_open(phase=phases[0], actor=call.officer)
+    signed_advice(phases[0])
+    for proposal, amount, second in zip(proposals, AWARDS, PHASE_2, strict=True):
+        contract = proposal_award(
+            proposal=proposal, actor=call.officer, motivation="Beste verhouding.", amount=amount
+        )
+        for phase, cost, targets in (
+            (phases[0], amount, TARGETS),
+            (phases[1], second, TARGETS),
+            (phases[2], PURCHASE, []),
+        ):
+            partnership_plan_set(
+                contract=contract, phase=phase, actor=call.officer, max_cost=cost, targets=targets
+            )
+        proposal.contract = contract
+    call.phase_list = phases
+    return call, proposals
