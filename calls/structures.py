@@ -101,6 +101,7 @@ def declaration_text(call: Call, language: str | None = None) -> str:
         )
     return call.declaration or standard_declaration(call.instrument, settings.LANGUAGE_CODE)
 
+
 # --- Innovation partnership, stage 1: the standard selection ---------------------------------
 # The exclusion grounds of the Uniform European Procurement Document (UEA/ESPD, art. 57 of
 # Directive 2014/24; art. 2.86 and 2.87 Aw): (code, kind, name).
