@@ -9,6 +9,9 @@ An app answers a hook by giving its AppConfig the method (each app's own answers
   datetime or None) and kind; each app answers only for its own objects;
 - ``home_sections(request)``: sections of the public home page, dicts with a template name
   and the context for it;
+- ``call_sections(call, user, audience)``: sections of a call's page, dicts with a template
+  name and the context for it; ``audience`` is "officer" (the officer's page of the call) or
+  "public" (the call's public page);
 - ``requires_two_factor(user)``: True if the app holds something of this person's that needs
   the second factor even without a role that asks for it (a committee seat).
 
@@ -50,6 +53,15 @@ def tasks_for(user) -> list[dict]:
 def home_sections(request) -> list[dict]:
     """What the apps show on the home page, below the introduction."""
     return _answers("home_sections", request)
+
+
+def call_sections(call, user, audience: str) -> list[dict]:
+    """What the apps show on a call's page (officer's or public), below the call's own parts."""
+    sections: list[dict] = []
+    for config in apps.get_app_configs():
+        if hasattr(config, "call_sections"):
+            sections += config.call_sections(call, user, audience)
+    return sections
 
 
 def two_factor_required_by_apps(user) -> bool:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.hooks import call_sections
 from portal.permissions import can
 
 from ..api.filters import CallFilter
@@ -108,6 +109,7 @@ def call_detail_page(request, pk: int, slug: str):
             "call": call,
             "phases": phases,
             "questions": questions,
+            "sections": call_sections(call, user, "public"),
             "is_preview": call.status == Call.Status.DRAFT,
             "can_follow": can(user, "calls.follow_call", call),
             "is_following": user.is_authenticated and is_following(call=call, user=user),
