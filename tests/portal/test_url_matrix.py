@@ -202,6 +202,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "identity:verification_revoke": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "login": (200, 302, 302, 302, 302, 302, 302, 302, 302),
     "logout": (405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:details": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:officer": (302, 404, 404, 200, 404, 404, 404, 404, 404),
+    "notices:prepare": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:prepare_again": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:published_xml": (404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "notices:send": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:xml": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "opendata:call": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:index": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -343,6 +350,7 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
         "reporting": objects["export"] if ":export" in name else objects["report"],
         "identity": objects["membership"],
         "opendata": objects["call"],
+        "notices": objects["call"],
     }
     values = {}
     for key in keys:
@@ -385,6 +393,7 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             "application_pk",
             "mandate_pk",
             "purchase_pk",
+            "notice_pk",
         ):
             values[key] = 999_999
         elif key == "number":
