@@ -38,7 +38,7 @@ RECEIVED = (
 )
 # The instruments that are procurements under Directive 2014/24/EU and the procedure each
 # follows; prize competitions and hackathons are subsidy decisions (Awb): no notice.
-PROCEDURES = {
+PROCEDURES: dict[str, str] = {
     Call.Instrument.SBIR: "open",
     Call.Instrument.INNOVATION_PARTNERSHIP: "innovation",
 }
@@ -215,7 +215,7 @@ def notice_source(
                 deadline=phase.deadline or (call.deadline if phase.order == 1 else None),
                 participation_deadline=call.participation_deadline if phase.order == 1 else None,
                 criteria=_criteria(phase),
-                tenders=phase.tenders,
+                tenders=phase.tenders,  # type: ignore[attr-defined]  # annotated above
                 awards=per_phase.get(phase.pk, []),
                 closed=phase.deadline is not None and phase.deadline <= issued,
             )
