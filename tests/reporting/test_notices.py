@@ -198,3 +198,31 @@ def test_another_officer_cannot_see_or_send_the_notices(client):
     assert notice.status == Notice.Status.VALIDATED
     xml = reverse("notices:published_xml", kwargs={"pk": call.pk, "notice_pk": notice.pk})
     assert client.get(xml).status_code == 404  # not published yet
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_lists_the_notices_with_their_report_gives_the_xml_and_sends(client):
+    call = notice_ready_call(cpv_code="")
+    login_verified(client, call.officer)
+    listing = client.get(f"/api/v1/calls/{call.pk}/notices/")
+    assert listing.status_code == 200
+    (notice,) = listing.json()
+    assert notice["status"] == "draft"
+    assert {"source": "data", "message": "The call has no CPV code.", "code": ""} in notice[
+        "problems"
+    ]
+    xml = client.get(notice["xml_url"])
+    assert xml.status_code == 200
+    assert xml["Content-Type"] == "application/xml"
+    refused = client.post(f"/api/v1/calls/{call.pk}/notices/{notice['id']}/send/")
+    assert refused.status_code == 409  # a draft cannot move to sent
+    other = notice_ready_call()
+    login_verified(client, other.officer)
+    assert client.get(f"/api/v1/calls/{call.pk}/notices/").status_code == 404
+    ready = Notice.objects.get(call=other)
+    sent = client.post(f"/api/v1/calls/{other.pk}/notices/{ready.pk}/send/")
+    assert sent.status_code == 202
+    assert sent.json()["status"] == "sent"
