@@ -341,19 +341,23 @@ class Builder:
                 sub(tenderer, "cbc:ID", award.party_ref, schemeName="organization")
 
     def _organisation(self, organisations, party: Party) -> None:
+        if not party.name:
+            self.gap(_("The review body (the court for complaints) of the authority is missing."))
+        label = party.name or _("the review body")
         company = sub(sub(organisations, "efac:Organization"), "efac:Company")
         if party.url:
             sub(company, "cbc:WebsiteURI", party.url)
         identification = sub(company, "cac:PartyIdentification")
         sub(identification, "cbc:ID", party.ref, schemeName="organization")
-        sub(sub(company, "cac:PartyName"), "cbc:Name", party.name, languageID=LANGUAGE)
+        if party.name:
+            sub(sub(company, "cac:PartyName"), "cbc:Name", party.name, languageID=LANGUAGE)
         address = sub(company, "cac:PostalAddress")
         if party.street:
             sub(address, "cbc:StreetName", party.street)
         if party.city:
             sub(address, "cbc:CityName", party.city)
         else:
-            self.gap(_("The city of %(name)s is missing.") % {"name": party.name})
+            self.gap(_("The city of %(name)s is missing.") % {"name": label})
         if party.postal_code:
             sub(address, "cbc:PostalZone", party.postal_code)
         if party.nuts:
@@ -362,14 +366,13 @@ class Builder:
         if country:
             sub(sub(address, "cac:Country"), "cbc:IdentificationCode", country, listName="country")
         else:
-            self.gap(_("The country of %(name)s is missing.") % {"name": party.name})
+            self.gap(_("The country of %(name)s is missing.") % {"name": label})
         legal = sub(company, "cac:PartyLegalEntity")
         if party.identifier:
             sub(legal, "cbc:CompanyID", party.identifier)
         else:
             self.gap(
-                _("The identifier (KvK number or OIN) of %(name)s is missing.")
-                % {"name": party.name}
+                _("The identifier (KvK number or OIN) of %(name)s is missing.") % {"name": label}
             )
         if party.telephone or party.email:
             contact = sub(company, "cac:Contact")

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from calls.models import Amendment, Call, Criterion, Phase
 from portal.models import Organisation
@@ -128,7 +127,7 @@ def _party(ref: str, organisation: Organisation, *, email: str = "", url: str = 
 def _review_body(authority: Organisation) -> Party:
     return Party(
         ref="ORG-0002",
-        name=authority.review_body_name or _("(review body missing)"),
+        name=authority.review_body_name,
         identifier=authority.review_body_identifier,
         city=authority.review_body_city,
         country="NL",

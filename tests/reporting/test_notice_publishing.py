@@ -77,4 +77,4 @@ def test_without_an_answer_the_task_retries_and_after_the_last_attempt_gives_up(
     send_notice.apply(args=[notice.pk], retries=NOTICE_MAX_RETRIES)
     notice.refresh_from_db()
     assert notice.status == Notice.Status.REJECTED
-    assert "could not be reached" in notice.rejection_reason
+    assert "niet bereikbaar" in notice.rejection_reason

@@ -120,8 +120,8 @@ def test_what_the_portal_lacks_is_a_problem_in_words_not_a_made_up_value():
     notice = Notice.objects.get(call=call)
     assert notice.status == Notice.Status.DRAFT
     messages = [problem["message"] for problem in notice.problems]
-    assert "The call has no CPV code." in messages
-    assert "The call has no place of performance (NUTS region)." in messages
+    assert "De oproep heeft geen CPV-code." in messages
+    assert "De oproep heeft geen plaats van uitvoering (NUTS-regio)." in messages
     assert any("BT-262-Procedure" in message for message in messages)
     assert "ItemClassificationCode" not in notice.xml
     with pytest.raises(DomainError):
@@ -169,7 +169,7 @@ def test_the_officer_sees_the_problems_in_words_and_no_send_button_until_they_ar
     page = client.get(reverse("notices:officer", kwargs={"pk": call.pk}))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "The call has no CPV code." in html or "De oproep heeft geen CPV-code." in html
+    assert "De oproep heeft geen CPV-code." in html
     notice = Notice.objects.get(call=call)
     send_url = reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk})
     assert send_url not in html
@@ -211,7 +211,7 @@ def test_the_api_lists_the_notices_with_their_report_gives_the_xml_and_sends(cli
     assert listing.status_code == 200
     (notice,) = listing.json()
     assert notice["status"] == "draft"
-    assert {"source": "data", "message": "The call has no CPV code.", "code": ""} in notice[
+    assert {"source": "data", "message": "De oproep heeft geen CPV-code.", "code": ""} in notice[
         "problems"
     ]
     xml = client.get(notice["xml_url"])
