@@ -16,3 +16,10 @@ call_ended = Signal()
 # per exclusion ground is in calls.selectors.selection.selection_outcome(request). The
 # decisions app (issue 15) attaches the letter with reasons and the standstill here.
 selection_decided = Signal()
+# The call was published (its publication date is set). Arguments: call, actor.
+# reporting prepares the competition notice for TenderNed and TED.
+call_published = Signal()
+
+# A published call was amended. Arguments: call, amendment, actor.
+# reporting prepares a change notice.
+call_amended = Signal()

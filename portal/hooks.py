@@ -9,8 +9,10 @@ An app answers a hook by giving its AppConfig the method (each app's own answers
   datetime or None) and kind; each app answers only for its own objects;
 - ``home_sections(request)``: sections of the public home page, dicts with a template name
   and the context for it;
-- ``call_sections(request, call, phases)``: sections of a call's public page below its phases
-  (the results per phase), dicts with a template name and the context for it;
+- ``call_sections(call, user, audience, phases)``: sections of a call's page, dicts with a
+  template name and the context for it; ``audience`` is "officer" (the officer's page of the
+  call) or "public" (the call's public page, below its phases; ``phases`` are the call's
+  phases as that page loaded them);
 - ``requires_two_factor(user)``: True if the app holds something of this person's that needs
   the second factor even without a role that asks for it (a committee seat).
 
@@ -54,12 +56,12 @@ def home_sections(request) -> list[dict]:
     return _answers("home_sections", request)
 
 
-def call_sections(request, call, phases: list) -> list[dict]:
-    """What the apps show on a call's public page, below its phases."""
-    sections = []
+def call_sections(call, user, audience: str, phases: list | None = None) -> list[dict]:
+    """What the apps show on a call's page (officer's or public), below the call's own parts."""
+    sections: list[dict] = []
     for config in apps.get_app_configs():
         if hasattr(config, "call_sections"):
-            sections += config.call_sections(request, call, phases)
+            sections += config.call_sections(call, user, audience, phases)
     return sections
 
 

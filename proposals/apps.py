@@ -35,7 +35,7 @@ class ProposalsConfig(AppConfig):
 
         return tasks_for(user)
 
-    def call_sections(self, request, call, phases) -> list[dict]:
+    def call_sections(self, call, user, audience: str, phases: list | None) -> list[dict]:
         from .hooks import call_sections
 
-        return call_sections(request, call, phases)
+        return call_sections(call, user, audience, phases)

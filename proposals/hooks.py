@@ -6,8 +6,8 @@
   committees, contracts); calls answers for clarification questions and closing calls.
   Each task is a dict: title, url, deadline (an aware datetime or None) and kind (a stable
   name for tests and styling).
-- ``call_sections(request, call, phases)``: on a call's public page, the end of the standstill
-  period of the intended decisions per phase (one query) and the results per phase: the
+- ``call_sections(call, user, audience, phases)``: on a call's public page, the end of the
+  standstill period of the intended decisions per phase (one query) and the results per phase: the
   proposals received, the companies awarded once the decisions are final (two queries).
 - ``requires_two_factor(user)``: a committee seat needs the second factor, also an
   independent expert's, who holds no role that would ask for it.
@@ -402,12 +402,12 @@ def requires_two_factor(user) -> bool:
     return CommitteeMember.objects.filter(user=user).exists()
 
 
-def call_sections(request, call, phases) -> list[dict]:
+def call_sections(call, user, audience: str, phases: list | None) -> list[dict]:
     """The public call page: per phase the proposals received (after its deadline) and, once
     the decisions are final, the companies awarded with amount and date."""
     from .selectors.results import call_results
 
-    if not call.is_public:
+    if audience != "public" or phases is None or not call.is_public:
         return []
     sections = []
     ends = standstill_ends_by_phase(call)

@@ -30,11 +30,14 @@ from .services.jobs import (
     job_heartbeat,
     job_progress,
 )
+from .services.notices import notice_deliver, notice_give_up
+from .services.publishers import PublisherUnavailable
 from .services.reports import report_schedule_quarterly
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
+NOTICE_MAX_RETRIES = 5
 # The broker's visibility timeout (settings) is derived from these: keep them there.
 REPORT_LIMITS = {
     "soft_time_limit": settings.REPORT_SOFT_TIME_LIMIT,
@@ -168,3 +171,22 @@ def announce_report(report_id: int) -> int:
     for email in recipients:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
     return len(recipients)
+
+
+# --- Procurement notices ----------------------------------------------------------------------
+
+
+@shared_task(bind=True, name="reporting.send_notice", acks_late=True,
+             autoretry_for=(PublisherUnavailable,), max_retries=NOTICE_MAX_RETRIES,
+             retry_backoff=30, retry_backoff_max=30 * 60, retry_jitter=False)  # fmt: skip
+def send_notice(self, notice_id: int) -> str | None:
+    """Ask the publisher to publish a sent notice; retried with growing pauses while it does
+    not answer, and rejected with the reason after the last attempt."""
+    try:
+        outcome = notice_deliver(notice_id)
+    except PublisherUnavailable as error:
+        if self.request.retries >= self.max_retries:
+            notice_give_up(notice_id=notice_id, reason=str(error))
+            return None
+        raise
+    return outcome.publication_id if outcome is not None else None

@@ -4,7 +4,7 @@ parliament and exports (ministry staff and officers), and open data (everyone, n
 
 from django.urls import include, path
 
-from .views import exports, ministry, public
+from .views import exports, ministry, notices, public
 
 reporting_patterns = [
     path("ministry/reports/", ministry.reports, name="reports"),
@@ -25,7 +25,26 @@ opendata_patterns = [
     path("open-data/calls/<int:pk>/releases.json", public.call_releases, name="call"),
 ]
 
+notice_patterns = [
+    path("officer/calls/<int:pk>/notices/", notices.officer_notices, name="officer"),
+    path("officer/calls/<int:pk>/notices/details/", notices.update_details, name="details"),
+    path("officer/calls/<int:pk>/notices/prepare/", notices.prepare, name="prepare"),
+    path(
+        "officer/calls/<int:pk>/notices/<int:notice_pk>/prepare-again/",
+        notices.prepare_again,
+        name="prepare_again",
+    ),
+    path("officer/calls/<int:pk>/notices/<int:notice_pk>/send/", notices.send, name="send"),
+    path("officer/calls/<int:pk>/notices/<int:notice_pk>/notice.xml", notices.xml, name="xml"),
+    path(
+        "calls/<int:pk>/notices/<int:notice_pk>/published.xml",
+        notices.published_xml,
+        name="published_xml",
+    ),
+]
+
 urlpatterns = [
+    path("", include((notice_patterns, "notices"))),
     path("", include((reporting_patterns, "reporting"))),
     path("", include((opendata_patterns, "opendata"))),
 ]

@@ -216,7 +216,19 @@ def stop_worker(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def publishing_service():
+    """The local stand-in for TenderNed (reporting.publishing_service) on a free port; the
+    session's worker sends notices to it."""
+    from reporting import publishing_service as service_module
+
+    service = service_module.start(port=0)
+    yield service
+    service.shutdown()
+    service.server_close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, publishing_service):
     _require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
     mail_dir = tmp_path_factory.mktemp("worker-mail")
     files_dir = tmp_path_factory.mktemp("worker-files")
@@ -225,6 +237,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         files_dir=files_dir,
         mail_dir=mail_dir,
         log_path=tmp_path_factory.mktemp("worker-log") / "worker.log",
+        NOTICE_PUBLISHER="local",
+        NOTICE_PUBLISHER_URL=publishing_service.url,
     )
     yield {"node": process.node, "pid": process.pid, "mail_dir": mail_dir, "files_dir": files_dir}
     stop_worker(process)

@@ -49,6 +49,9 @@ class DemoCall:
     # ... or days from now for a call open today.
     open_days: int = 0
     extra: dict = field(default_factory=dict)
+    # For the eForms notices: the main CPV code and the place of performance (NUTS).
+    cpv: str = "73100000"  # research and experimental development services
+    nuts: str = "NL"
 
 
 CALLS = [
@@ -75,6 +78,7 @@ CALLS = [
     DemoCall(
         authority="Provincie Zuid-Holland",
         instrument=Call.Instrument.SBIR,
+        nuts="NL33",
         title="SBIR CO2-neutrale provinciale vaarwegen",
         title_en="SBIR CO2-neutral provincial waterways",
         challenge=(
@@ -141,6 +145,8 @@ CALLS = [
     DemoCall(
         authority="Provincie Zuid-Holland",
         instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
+        nuts="NL33",
+        cpv="73000000",
         title="Innovatiepartnerschap zero-emissie veerverbinding",
         title_en="Innovation partnership zero-emission ferry service",
         challenge=(
@@ -286,6 +292,8 @@ def _create(demo: DemoCall, now: datetime) -> Call:
         "deadline": deadline,
         "questions_deadline": questions_deadline,
         "missions": list(Mission.objects.filter(code__in=demo.missions)),
+        "cpv_code": demo.cpv,
+        "place_of_performance_nuts": demo.nuts,
     }
     if demo.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         fields["participation_deadline"] = now + timedelta(days=demo.extra["participation_days"])

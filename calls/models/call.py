@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,9 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import states
 from portal.models import Organisation
+from portal.models.identity import nuts_code_validator
 from portal.money import MoneyField
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+cpv_code_validator = RegexValidator(
+    r"^\d{8}$", _("A CPV code consists of 8 digits (without the check digit)."), code="invalid_cpv"
+)
 
 
 # A call's reference as people type it (IL-2026-00042): the number is its id.
@@ -185,6 +189,33 @@ class Call(models.Model):
         ),
     )
     declaration_en = models.TextField(_("declaration on submission in English"), blank=True)
+    # What a procurement notice (eForms, through TenderNed) needs that the call says nowhere
+    # else: the main CPV code of what is bought and where the work is done (NUTS).
+    cpv_code = models.CharField(
+        _("CPV code"),
+        max_length=10,
+        blank=True,
+        validators=[cpv_code_validator],
+        help_text=_(
+            "Main code of the Common Procurement Vocabulary, 8 digits, e.g. 73000000 for "
+            "research and development services."
+        ),
+    )
+    place_of_performance_nuts = models.CharField(
+        _("place of performance (NUTS region)"),
+        max_length=5,
+        blank=True,
+        validators=[nuts_code_validator],
+        help_text=_("Where the work is done, as a NUTS code, e.g. NL310 for Utrecht."),
+    )
+    publish_on_tenderned = models.BooleanField(
+        _("publish on TenderNed"),
+        default=False,
+        help_text=_(
+            "Above the EU threshold the notices always go to TenderNed (and on to TED); "
+            "below it the authority chooses."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

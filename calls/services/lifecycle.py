@@ -22,6 +22,7 @@ from portal.services.outbox import outbox_enqueue
 from portal.services.updates import model_update
 from portal.uploads import PDF_ONLY, check_upload
 
+from .. import signals
 from ..models import (
     Amendment,
     Call,
@@ -67,6 +68,10 @@ def standstill_problem(*, instrument: str, days: int | None, reason: str = "") -
 
 # The main fields of a call that its officers set while it is a draft: the page's form and the
 # API's serializer offer these, and call_update_draft writes only these.
+# What procurement notices (eForms) need beyond the call's own terms. An officer may still fill
+# these in after publication (call_update_publication_details): they describe the call for
+# TenderNed and TED, they do not change the competition.
+PUBLICATION_FIELDS = ("cpv_code", "place_of_performance_nuts", "publish_on_tenderned")
 CALL_FIELDS = (
     "title",
     "title_en",
@@ -89,6 +94,7 @@ CALL_FIELDS = (
     "standstill_reason",
     "declaration",
     "declaration_en",
+    *PUBLICATION_FIELDS,
 )
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
@@ -215,6 +221,27 @@ def _draft_locked(call: Call, actor: User) -> Call:
             code="frozen",
         )
     return locked
+
+
+def call_update_publication_details(
+    *, call: Call, actor: User, data: Mapping[str, Any]
+) -> list[str]:
+    """Fill in what the procurement notices need (``PUBLICATION_FIELDS``), also once published.
+
+    Refused once the call has ended: its notices are then history.
+    """
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        locked = _locked(call)
+        if locked.has_ended:
+            raise DomainError(
+                _("The call has ended: its publication details can no longer change."),
+                code="ended",
+            )
+        changed = model_update(locked, data=data, fields=PUBLICATION_FIELDS, actor=actor)
+    if changed:
+        call.refresh_from_db()
+    return changed
 
 
 def call_update_draft(*, call: Call, actor: User, data: Mapping[str, Any]) -> list[str]:
@@ -415,6 +442,7 @@ def call_publish(*, call: Call, actor: User) -> Call:
             actor=actor,
             extra_fields=["publication_date", "updated_at"],
         )
+        signals.call_published.send(sender=Call, call=call, actor=actor)
     return call
 
 
@@ -566,6 +594,7 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
         call.save(update_fields=[*recorded.keys(), "updated_at"])
         if "deadline" in recorded:
             call.phases.filter(order=1).update(deadline=new_deadline)
+        signals.call_amended.send(sender=Call, call=call, amendment=amendment, actor=actor)
         _notify_followers_on_commit(call, "amendment", amendment_id=amendment.pk)
     return amendment
 

@@ -114,7 +114,7 @@ def call_detail_page(request, pk: int, slug: str):
             "can_follow": can(user, "calls.follow_call", call),
             "is_following": user.is_authenticated and is_following(call=call, user=user),
             "can_ask_question": can(user, "calls.ask_question", call),
-            "sections": call_sections(request, call, phases),
+            "sections": call_sections(call, user, "public", phases),
             **_partnership_context(call, user),
         },
     )

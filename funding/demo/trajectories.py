@@ -71,6 +71,48 @@ AUTHORITIES = {
     "Provincie Gelderland": Tier.PROVINCE,
     "Waterschap Aa en Maas": Tier.WATER_BOARD,
 }
+# What their notices say about them: public address, NUTS region, main activity and the
+# district court of their seat. The OINs are made up (fictitious, like the companies' KvK
+# numbers).
+Activity = Organisation.MainActivity
+AUTHORITY_DETAILS = {
+    "Ministerie van Defensie": (
+        "Kalvermarkt 32", "2511 CB", "Den Haag", "NL332", Activity.DEFENCE,
+        "Rechtbank Den Haag", "Den Haag",
+    ),
+    "Gemeente Rotterdam": (
+        "Coolsingel 40", "3011 AD", "Rotterdam", "NL33", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Rotterdam", "Rotterdam",
+    ),
+    "Gemeente Amsterdam": (
+        "Amstel 1", "1011 PN", "Amsterdam", "NL32", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Amsterdam", "Amsterdam",
+    ),
+    "Provincie Gelderland": (
+        "Markt 11", "6811 CG", "Arnhem", "NL22", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Gelderland", "Arnhem",
+    ),
+    "Waterschap Aa en Maas": (
+        "Pettelaarpark 70", "5216 PP", "'s-Hertogenbosch", "NL41", Activity.ENVIRONMENT,
+        "Rechtbank Oost-Brabant", "'s-Hertogenbosch",
+    ),
+}  # fmt: skip
+
+
+def _details(name: str) -> dict:
+    street, postal_code, city, nuts, activity, court, court_city = AUTHORITY_DETAILS[name]
+    number = list(AUTHORITY_DETAILS).index(name) + 11
+    return {
+        "street_address": street,
+        "postal_code": postal_code,
+        "city": city,
+        "nuts_code": nuts,
+        "main_activity": activity,
+        "oin": f"000000019000000000{number:02d}",
+        "review_body_name": court,
+        "review_body_city": court_city,
+        "review_body_identifier": f"000000019000000001{number:02d}",
+    }
 
 
 def _at(year: int, month: int, day: int, hour: int = 12) -> datetime:
@@ -223,9 +265,13 @@ ROUND_2021 = [
 
 def _authority(name: str) -> Organisation:
     if name in AUTHORITIES:
-        organisation, _created = Organisation.objects.get_or_create(
+        organisation, _created = Organisation.objects.update_or_create(
             name=name,
-            defaults={"kind": Organisation.Kind.AUTHORITY, "authority_tier": AUTHORITIES[name]},
+            defaults={
+                "kind": Organisation.Kind.AUTHORITY,
+                "authority_tier": AUTHORITIES[name],
+                **_details(name),
+            },
         )
         return organisation
     return Organisation.objects.get(name=name)
@@ -265,6 +311,8 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
         contact_name=officer.full_name,
         contact_email=officer.email,
         total_budget=cost,
+        cpv_code="73100000",  # research and experimental development services
+        place_of_performance_nuts=authority.nuts_code[:4] or "NL",
         publication_date=published,
         deadline=deadline,
         questions_deadline=deadline - timedelta(days=14),

@@ -22,23 +22,73 @@ DEMO_BACKUP_CODES = ["11111111", "22222222", "33333333", "44444444", "55555555"]
 
 Kind = Organisation.Kind
 Tier = Organisation.AuthorityTier
+Activity = Organisation.MainActivity
+
+
+def _address(street: str, postal_code: str, city: str, nuts: str, oin: str) -> dict[str, str]:
+    return {
+        "street_address": street,
+        "postal_code": postal_code,
+        "city": city,
+        "nuts_code": nuts,
+        "oin": oin,
+    }
+
+
+def _court(name: str, city: str, identifier: str) -> dict[str, str]:
+    return {
+        "review_body_name": name,
+        "review_body_city": city,
+        "review_body_identifier": identifier,
+    }
+
 
 ORGANISATIONS: list[dict[str, Any]] = [
     {"name": "Ministerie van Economische Zaken en Klimaat", "kind": Kind.MINISTRY},
     {"name": "Rijksdienst voor Ondernemend Nederland (RVO)", "kind": Kind.MINISTRY},
-    {"name": "Rijkswaterstaat", "kind": Kind.AUTHORITY, "authority_tier": Tier.CENTRAL_GOVERNMENT},
-    {"name": "Provincie Zuid-Holland", "kind": Kind.AUTHORITY, "authority_tier": Tier.PROVINCE},
-    {"name": "ZonMw", "kind": Kind.AUTHORITY, "authority_tier": Tier.OTHER_PUBLIC_BODY},
+    # What notices say about the authorities: their public addresses, and the district court
+    # of their seat as review body. The OINs are made up (fictitious, like the companies' KvK
+    # numbers); a real deployment enters the authority's own.
+    {
+        "name": "Rijkswaterstaat",
+        "kind": Kind.AUTHORITY,
+        "authority_tier": Tier.CENTRAL_GOVERNMENT,
+        "main_activity": Activity.ECONOMIC_AFFAIRS,
+        **_address("Griffioenlaan 2", "3526 LA", "Utrecht", "NL310", "00000001900000000001"),
+        **_court("Rechtbank Midden-Nederland", "Utrecht", "00000001900000000101"),
+    },
+    {
+        "name": "Provincie Zuid-Holland",
+        "kind": Kind.AUTHORITY,
+        "authority_tier": Tier.PROVINCE,
+        "main_activity": Activity.GENERAL_PUBLIC_SERVICES,
+        **_address("Zuid-Hollandplein 1", "2596 AW", "Den Haag", "NL332", "00000001900000000002"),
+        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
+    },
+    {
+        "name": "ZonMw",
+        "kind": Kind.AUTHORITY,
+        "authority_tier": Tier.OTHER_PUBLIC_BODY,
+        "main_activity": Activity.HEALTH,
+        **_address(
+            "Laan van Nieuw Oost-Indië 334", "2593 CE", "Den Haag", "NL332", "00000001900000000003"
+        ),
+        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
+    },
     {
         "name": "Ministerie van Volksgezondheid, Welzijn en Sport",
         "kind": Kind.AUTHORITY,
         "authority_tier": Tier.CENTRAL_GOVERNMENT,
+        "main_activity": Activity.HEALTH,
+        **_address("Parnassusplein 5", "2511 VX", "Den Haag", "NL332", "00000001900000000004"),
+        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
     },
     # Companies are fictitious; their KvK numbers are made up.
     {
         "name": "Viaduct Circulair B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000001",
+        "city": "Utrecht",
         "is_sme": True,
         "is_startup": True,
     },
@@ -46,12 +96,14 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name": "Modulair Bouwen Nederland B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000002",
+        "city": "Zwolle",
         "is_sme": True,
     },
     {
         "name": "Groene Vaarweg Techniek B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000003",
+        "city": "Rotterdam",
         "is_sme": True,
         "is_startup": True,
     },
@@ -59,12 +111,14 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name": "Veilig Sporten Sensoren B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000004",
+        "city": "Eindhoven",
         "is_sme": True,
     },
     {
         "name": "Duurzame Zorgkleding Coöperatie U.A.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000005",
+        "city": "Nijmegen",
         "is_sme": True,
     },
 ]

@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("A KvK number consists of exactly 8 digits."), code="invalid_kvk"
 )
+oin_validator = RegexValidator(
+    r"^\d{20}$", _("An OIN consists of exactly 20 digits."), code="invalid_oin"
+)
+nuts_code_validator = RegexValidator(
+    r"^[A-Z]{2}[0-9A-Z]{0,3}$",
+    _(
+        "A NUTS code is a country code and up to three more characters, e.g. NL310, "
+        "or NL for the whole country."
+    ),
+    code="invalid_nuts",
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -83,6 +94,20 @@ class Organisation(models.Model):
         COMPANY = "company", _("company")
         MINISTRY = "ministry", _("ministry or agency")
 
+    class MainActivity(models.TextChoices):
+        """An authority's main activity, as the eForms code list authority-activity names it."""
+
+        GENERAL_PUBLIC_SERVICES = "gen-pub", _("general public services")
+        PUBLIC_ORDER_AND_SAFETY = "pub-os", _("public order and safety")
+        DEFENCE = "defence", _("defence")
+        ECONOMIC_AFFAIRS = "econ", _("economic affairs")
+        ENVIRONMENT = "env", _("environmental protection")
+        HOUSING_AND_COMMUNITY = "hc-am", _("housing and community amenities")
+        HEALTH = "health", _("health")
+        RECREATION_CULTURE_RELIGION = "rcr", _("recreation, culture and religion")
+        EDUCATION = "educ", _("education")
+        SOCIAL_PROTECTION = "soc-pro", _("social protection")
+
     class AuthorityTier(models.TextChoices):
         CENTRAL_GOVERNMENT = "central_government", _("central government")
         PROVINCE = "province", _("province")
@@ -116,6 +141,50 @@ class Organisation(models.Model):
     is_sme = models.BooleanField(_("SME"), default=False)
     is_startup = models.BooleanField(_("start-up"), default=False)
     website = models.URLField(_("website"), blank=True)
+    # What a published procurement notice (eForms) says about an authority: its identifiers,
+    # address and region, and the court that hears complaints about its procedures.
+    oin = models.CharField(
+        _("OIN"),
+        max_length=20,
+        blank=True,
+        validators=[oin_validator],
+        help_text=_("Organisation identification number of the Dutch government: 20 digits."),
+    )
+    main_activity = models.CharField(
+        _("main activity"), max_length=10, choices=MainActivity.choices, blank=True
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    nuts_code = models.CharField(
+        _("NUTS region"),
+        max_length=5,
+        blank=True,
+        validators=[nuts_code_validator],
+        help_text=_("Region of the address in the EU's NUTS classification, e.g. NL310."),
+    )
+    telephone = models.CharField(_("telephone"), max_length=30, blank=True)
+    tenderned_id = models.CharField(
+        _("TenderNed identifier"),
+        max_length=50,
+        blank=True,
+        help_text=_("The number under which TenderNed knows this contracting authority."),
+    )
+    review_body_name = models.CharField(
+        _("review body"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The court that hears complaints about its procedures, e.g. Rechtbank Den Haag."
+        ),
+    )
+    review_body_city = models.CharField(_("city of the review body"), max_length=100, blank=True)
+    review_body_identifier = models.CharField(
+        _("identifier of the review body"),
+        max_length=20,
+        blank=True,
+        help_text=_("Its OIN or KvK number."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ to the real services. A ``.env`` file fills in what the environment leaves unset
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,21 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # publisher registers its own prefix ("ocds-" and six characters) with the Open Contracting
 # Partnership and sets it here before publishing.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-innovatieloket")
+
+# Procurement notices (eForms). NOTICE_PUBLISHER "local" sends them to the local stand-in
+# (python -m reporting.publishing_service) at NOTICE_PUBLISHER_URL; "tenderned" to TenderNed's
+# eSender endpoint with the account below. TENDERNED_AUTHORITY_ID is used for an authority
+# without its own TenderNed identifier (organisation field). EU thresholds for services in euro
+# (central government and other contracting authorities); above them a call's notices must go
+# to TenderNed and TED.
+NOTICE_PUBLISHER = env("NOTICE_PUBLISHER", "local")
+NOTICE_PUBLISHER_URL = env("NOTICE_PUBLISHER_URL", "http://127.0.0.1:8099/notices")
+TENDERNED_URL = env("TENDERNED_URL", "")
+TENDERNED_USERNAME = env("TENDERNED_USERNAME", "")
+TENDERNED_PASSWORD = env("TENDERNED_PASSWORD", "")
+TENDERNED_AUTHORITY_ID = env("TENDERNED_AUTHORITY_ID", "")
+EU_THRESHOLD_CENTRAL = Decimal(env("EU_THRESHOLD_CENTRAL", "143000"))
+EU_THRESHOLD_SUBCENTRAL = Decimal(env("EU_THRESHOLD_SUBCENTRAL", "221000"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -138,6 +138,14 @@ def _mailbox(name: str) -> str:
     return f"info@{slugify(name)}.example"
 
 
+# The fictitious companies are seated in one of these (a result notice names a winner's city).
+DEMO_CITIES = ["Utrecht", "Rotterdam", "Eindhoven", "Delft", "Groningen", "Zwolle", "Arnhem"]
+
+
+def _made_up_city(name: str) -> str:
+    return DEMO_CITIES[sum(name.encode()) % len(DEMO_CITIES)]
+
+
 def companies(
     entries: list[tuple[str, str]], *, kvk_numbers: list[str] | None = None
 ) -> list[tuple[Organisation, User]]:
@@ -163,7 +171,12 @@ def companies(
         existing.add(name)
         new.append(
             Organisation(
-                name=name, kind=company_kind, kvk_number=number, is_sme=True, is_startup=i % 4 == 0
+                name=name,
+                kind=company_kind,
+                kvk_number=number,
+                city=_made_up_city(name),
+                is_sme=True,
+                is_startup=i % 4 == 0,
             )
         )
     Organisation.objects.bulk_create(new)

@@ -6,11 +6,14 @@ imports them from `reporting.models`.
 """
 
 from .jobs import STEP_LABELS, Export, Job, ParliamentReport, _private_storage
+from .notices import NOTICE_TRANSITIONS, Notice
 
 __all__ = [
+    "NOTICE_TRANSITIONS",
     "STEP_LABELS",
     "Export",
     "Job",
+    "Notice",
     "ParliamentReport",
     "_private_storage",
 ]

@@ -152,7 +152,7 @@ def test_make_run_passes_its_port_on_and_starts_a_worker_and_beat(settings):
 
     processes = embedded_processes(port=8010)
     assert processes["web"][-2:] == ["runserver", "127.0.0.1:8010"]
-    assert set(processes) == {"web", "worker", "beat"}
+    assert set(processes) == {"web", "worker", "beat", "tenderned"}
     assert "beat" in processes["beat"]
     env = embedded_environment(port=8010)
     assert env["EMBEDDED_WORKER"] == "true"

@@ -95,6 +95,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api-call-list": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-call-min-invitations": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-call-mine": (401, 403, 403, 200, 200, 403, 403, 403, 403),
+    "api-call-notice-detail": (401, 404, 404, 404, 404, 404, 404, 404, 404),
+    "api-call-notice-send": (401, 405, 405, 405, 405, 405, 405, 405, 405),
+    "api-call-notice-xml": (401, 404, 404, 404, 404, 404, 404, 404, 404),
+    "api-call-notices": (401, 404, 404, 200, 404, 404, 404, 404, 404),
     "api-call-publish": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-call-selection-criteria": (401, 405, 405, 405, 405, 405, 405, 405, 405),
     "api-call-selection-criterion": (401, 405, 405, 405, 405, 405, 405, 405, 405),
@@ -234,6 +238,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "identity:verification_revoke": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "login": (200, 302, 302, 302, 302, 302, 302, 302, 302),
     "logout": (405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:details": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:officer": (302, 404, 404, 200, 404, 404, 404, 404, 404),
+    "notices:prepare": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:prepare_again": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:published_xml": (404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "notices:send": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notices:xml": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "opendata:call": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:index": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -422,6 +433,7 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
         "reporting": objects["export"] if ":export" in name else objects["report"],
         "identity": objects["membership"],
         "opendata": objects["call"],
+        "notices": objects["call"],
     }
     values = {}
     for key in keys:
@@ -477,6 +489,7 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             "plan_pk",
             "version_pk",
             "report_pk",
+            "notice_pk",
         ):
             values[key] = 999_999
         elif key == "number":

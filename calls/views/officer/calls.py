@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import states
 from portal.confirm import Confirmation, confirmation_page, is_confirmed, moment
 from portal.exceptions import DomainError
+from portal.hooks import call_sections
 from portal.permissions import can
 from portal.templatetags.portal import euro
 
@@ -127,6 +128,7 @@ def officer_manage(request, pk: int):
         "can_complete": Call.Status.COMPLETED in next_states,
         "can_amend": call.status == Call.Status.PUBLISHED,
         "deadline_passed": not call.is_open and call.status == Call.Status.PUBLISHED,
+        "sections": call_sections(call, request.user, "officer"),
     }
     return render(request, "calls/officer/manage.html", context)
 

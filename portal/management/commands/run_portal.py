@@ -1,4 +1,5 @@
-"""`make run`: the web process and, in the embedded default, a Celery worker and beat.
+"""`make run`: the web process and, in the embedded default, a Celery worker and beat (and the
+local stand-in for TenderNed that the demo's notices go to).
 
 Without ``REDIS_URL`` a worker and beat run beside runserver on kombu's filesystem broker
 (files in ``EMBEDDED_WORKER_DIR``, ``var/celery``): calls close at their deadline,
@@ -16,6 +17,7 @@ stops them all together: on Ctrl-C, on SIGTERM, or as soon as one of them exits.
 import os
 import shlex
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -36,6 +38,11 @@ def embedded_processes(*, port: int) -> dict[str, list[str]]:
         "beat": [
             *celery, "beat", "--loglevel", "INFO",
             "--schedule", str(settings.EMBEDDED_WORKER_DIR / "beat-schedule"),
+        ],
+        # The local stand-in for TenderNed that the demo's notices are sent to.
+        "tenderned": [
+            sys.executable, "-m", "reporting.publishing_service",
+            "--port", str(urlsplit(settings.NOTICE_PUBLISHER_URL).port or 8099),
         ],
     }  # fmt: skip
 

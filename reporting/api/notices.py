@@ -1,0 +1,138 @@
+"""The notices API for a call's procurement officers: list, one notice with its validation report,
+its XML, and sending it to TenderNed. Reads come from reporting.selectors.notices, the send from
+reporting.services.notices; errors follow portal.api.errors (400 a rule, 409 the status)."""
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls.models import Call
+from portal.permissions import can
+
+from ..models import Notice
+from ..selectors.notices import call_for_notices, notice_of_call, notices_of_call
+from ..services.notices import notice_send
+
+
+class ProblemSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["data", "terms", "schema"],
+        help_text=_(
+            "data: the portal lacks it; terms: a mandatory business term is empty; "
+            "schema: the eForms XSD refuses the XML."
+        ),
+    )
+    message = serializers.CharField()
+    code = serializers.CharField(allow_blank=True, help_text=_("The business term, if any."))
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    problems = ProblemSerializer(many=True, read_only=True)
+    amendment = serializers.IntegerField(source="amendment.number", allow_null=True, default=None)
+    xml_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "subtype",
+            "notice_id",
+            "folder_id",
+            "amendment",
+            "status",
+            "problems",
+            "validated_at",
+            "sent_at",
+            "publication_id",
+            "ted_id",
+            "publication_url",
+            "published_at",
+            "rejection_reason",
+            "xml_url",
+        ]
+        read_only_fields = fields
+
+    def get_xml_url(self, notice: Notice) -> str:
+        return reverse("api-call-notice-xml", kwargs={"pk": notice.call_id, "notice_pk": notice.pk})
+
+
+def _managed_call(request, pk: int) -> Call:
+    call = call_for_notices(pk)
+    if call is None or not can(request.user, "calls.manage_call", call):
+        raise Http404
+    return call
+
+
+def _notice(request, pk: int, notice_pk: int) -> Notice:
+    notice = notice_of_call(_managed_call(request, pk), notice_pk)
+    if notice is None:
+        raise Http404
+    return notice
+
+
+NOT_FOUND = OpenApiResponse(description=_("No such call or notice, or not yours."))
+
+
+class CallNoticesView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["notices"],
+        summary=_("The call's eForms notices, with their validation reports"),
+        responses={200: NoticeSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        notices = notices_of_call(_managed_call(request, pk))
+        return Response(NoticeSerializer(notices, many=True).data)
+
+
+class CallNoticeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["notices"],
+        summary=_("One notice with its validation report"),
+        responses={200: NoticeSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int, notice_pk: int):
+        return Response(NoticeSerializer(_notice(request, pk, notice_pk)).data)
+
+
+class CallNoticeXmlView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["notices"],
+        summary=_("The notice as eForms XML (UBL 2.3)"),
+        responses={(200, "application/xml"): OpenApiTypes.STR, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int, notice_pk: int):
+        notice = _notice(request, pk, notice_pk)
+        return HttpResponse(notice.xml.encode("utf-8"), content_type="application/xml")
+
+
+class CallNoticeSendView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["notices"],
+        summary=_("Send a validated notice to TenderNed (answered by a background task)"),
+        request=None,
+        responses={
+            202: NoticeSerializer,
+            400: OpenApiResponse(
+                description=_("The notice has problems, or is not for TenderNed.")
+            ),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description=_("Not possible in the notice's status.")),
+        },
+    )
+    def post(self, request, pk: int, notice_pk: int):
+        notice = notice_send(notice=_notice(request, pk, notice_pk), actor=request.user)
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_202_ACCEPTED)

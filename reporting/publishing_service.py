@@ -1,0 +1,131 @@
+"""A local stand-in for TenderNed's notice service, for the demo and the tests.
+
+It accepts a notice's XML (HTTP POST to ``/notices``) when it passes the eForms XSD and carries
+every mandatory business term of its subtype, and answers ``201`` with a publication id; it
+refuses anything else with ``422`` and the reason. ``GET /notices/<id>`` returns a published
+notice's XML. Nothing is kept beyond the process.
+
+Run it for the demo: ``.venv/bin/python -m reporting.publishing_service --port 8370`` and set
+``NOTICE_PUBLISHER_URL=http://127.0.0.1:8370/notices``.
+"""
+
+import argparse
+import itertools
+import json
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from lxml import etree
+
+from .eforms.catalogue import missing_fields
+from .eforms.validation import SCHEMAS, schema
+
+SUBTYPE_XPATH = "//*[local-name()='SubTypeCode']/text()"
+
+
+def check(xml: bytes) -> str:
+    """Why the notice is refused, or "" when it is fine."""
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError as error:
+        return f"The XML cannot be read: {error}"
+    document = etree.QName(root).localname
+    if document not in SCHEMAS:
+        return f"Unknown notice type {document}."
+    checker = schema(document)
+    if not checker.validate(root):
+        first = checker.error_log[0]
+        return f"XSD: line {first.line}: {first.message}"
+    subtypes = root.xpath(SUBTYPE_XPATH)
+    if not subtypes:
+        return "The notice has no subtype (OPP-070)."
+    missing = missing_fields(root, str(subtypes[0]))
+    if missing:
+        return "Mandatory business terms missing: " + ", ".join(field.id for field in missing)
+    return ""
+
+
+class Service(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address):
+        super().__init__(address, Handler)
+        self.numbers = itertools.count(1)
+        self.published: dict[str, bytes] = {}
+        self.received: list[dict] = []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/notices"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Service
+
+    def log_message(self, format, *args):
+        return
+
+    def _answer(self, code: int, body: dict | bytes, content_type="application/json") -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        if self.path.rstrip("/") != "/notices":
+            return self._answer(404, {"reason": "Not found."})
+        length = int(self.headers.get("Content-Length") or 0)
+        xml = self.rfile.read(length)
+        with self.server.lock:
+            self.server.received.append(
+                {"notice_id": self.headers.get("X-Notice-Id", ""), "size": len(xml)}
+            )
+        reason = check(xml)
+        if reason:
+            return self._answer(422, {"reason": reason})
+        with self.server.lock:
+            number = next(self.server.numbers)
+            publication_id = f"LOCAL-{datetime.now(UTC):%Y}-{number:06d}"
+            self.server.published[publication_id] = xml
+        host, port = self.server.server_address[:2]
+        return self._answer(
+            201,
+            {
+                "publicationId": publication_id,
+                "publicationDate": datetime.now(UTC).isoformat(),
+                "url": f"http://{host}:{port}/notices/{publication_id}",
+            },
+        )
+
+    def do_GET(self):
+        publication_id = self.path.rstrip("/").rsplit("/", 1)[-1]
+        xml = self.server.published.get(publication_id)
+        if xml is None:
+            return self._answer(404, {"reason": "Not found."})
+        return self._answer(200, xml, "application/xml")
+
+
+def start(host: str = "127.0.0.1", port: int = 0) -> Service:
+    """Serve in a background thread; ``port`` 0 takes a free one. Stop with ``shutdown()``."""
+    service = Service((host, port))
+    threading.Thread(target=service.serve_forever, daemon=True).start()
+    return service
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8370)
+    options = parser.parse_args()
+    service = Service((options.host, options.port))
+    print(f"Accepting notices at {service.url}")
+    service.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

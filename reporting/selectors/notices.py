@@ -1,0 +1,260 @@
+"""Reads for procurement notices: a call's notices, its final awards, and everything a notice says
+gathered from the portal in a fixed number of queries.
+"""
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import translation
+
+from calls.models import Amendment, Call, Criterion, Phase
+from portal.models import Organisation
+from portal.origin import absolute_url
+from proposals.models import Proposal
+
+from ..eforms.builder import (
+    BUYER_LEGAL_TYPES,
+    Award,
+    Change,
+    Lot,
+    NoticeSource,
+    Party,
+)
+from ..eforms.builder import (
+    Criterion as NoticeCriterion,
+)
+from ..models import Notice
+
+# Proposals that count as a tender received once a phase's deadline has passed.
+RECEIVED = (
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.UNDER_ASSESSMENT,
+    Proposal.Status.AWARDED,
+    Proposal.Status.REJECTED,
+)
+# The instruments that are procurements under Directive 2014/24/EU and the procedure each
+# follows; prize competitions and hackathons are subsidy decisions (Awb): no notice.
+PROCEDURES: dict[str, str] = {
+    Call.Instrument.SBIR: "open",
+    Call.Instrument.INNOVATION_PARTNERSHIP: "innovation",
+}
+
+
+def takes_notices(call: Call) -> bool:
+    return call.instrument in PROCEDURES
+
+
+def above_eu_threshold(call: Call) -> bool:
+    """Whether the call's value reaches the EU threshold for services of its authority."""
+    central = call.authority.authority_tier == Organisation.AuthorityTier.CENTRAL_GOVERNMENT
+    threshold = settings.EU_THRESHOLD_CENTRAL if central else settings.EU_THRESHOLD_SUBCENTRAL
+    return call.total_budget >= threshold
+
+
+def goes_to_tenderned(call: Call) -> bool:
+    """Above the threshold always; below it when the authority chose to (a call field)."""
+    return takes_notices(call) and (above_eu_threshold(call) or call.publish_on_tenderned)
+
+
+def notices_of_call(call: Call) -> QuerySet[Notice]:
+    return Notice.objects.filter(call=call).select_related("amendment").order_by("created_at", "pk")
+
+
+def notice_of_call(call: Call, pk: int) -> Notice | None:
+    return notices_of_call(call).filter(pk=pk).first()
+
+
+def notice_by_id(pk: int) -> Notice | None:
+    return Notice.objects.select_related("call__authority").filter(pk=pk).first()
+
+
+def published_notices(call: Call) -> list[Notice]:
+    return list(notices_of_call(call).filter(status=Notice.Status.PUBLISHED))
+
+
+def notices_for_calls(calls: QuerySet[Call]) -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(call__in=calls)
+        .select_related("call__authority", "amendment")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def competition_notice(call: Call) -> Notice | None:
+    return Notice.objects.filter(call=call, kind=Notice.Kind.COMPETITION).order_by("pk").first()
+
+
+def result_notice(call: Call) -> Notice | None:
+    return Notice.objects.filter(call=call, kind=Notice.Kind.RESULT).order_by("pk").first()
+
+
+def notice_for_amendment(amendment: Amendment) -> Notice | None:
+    return Notice.objects.filter(amendment=amendment).first()
+
+
+def final_awards(call: Call) -> list[Proposal]:
+    """The awards that a result notice reports: awarded proposals with a contract.
+
+    The one place that says when an award is final; once a standstill period is recorded
+    it belongs here too.
+    """
+    return list(
+        Proposal.objects.filter(call=call, status=Proposal.Status.AWARDED, contract__isnull=False)
+        .select_related("company", "contract", "phase")
+        .order_by("phase__order", "decided_at", "pk")
+    )
+
+
+def _party(ref: str, organisation: Organisation, *, email: str = "", url: str = "") -> Party:
+    return Party(
+        ref=ref,
+        name=organisation.name,
+        identifier=organisation.kvk_number or organisation.oin or organisation.vat_number,
+        street=organisation.street_address,
+        city=organisation.city,
+        postal_code=organisation.postal_code,
+        nuts=organisation.nuts_code,
+        country=organisation.country,
+        telephone=organisation.telephone,
+        email=email,
+        url=url or organisation.website,
+    )
+
+
+def _review_body(authority: Organisation) -> Party:
+    return Party(
+        ref="ORG-0002",
+        name=authority.review_body_name,
+        identifier=authority.review_body_identifier,
+        city=authority.review_body_city,
+        country="NL",
+    )
+
+
+def _criteria(phase: Phase) -> list[NoticeCriterion]:
+    return [
+        NoticeCriterion(
+            name=criterion.name, description=criterion.description, weight=criterion.weight
+        )
+        for criterion in phase.criteria.all()
+    ]
+
+
+def _change_description(amendment: Amendment) -> str:
+    lines = [amendment.reason]
+    with translation.override("nl"):
+        for label, old, new in amendment.described_changes():
+            lines.append(f"{label}: {old} → {new}")
+    return "\n".join(lines)
+
+
+def notice_source(
+    call: Call,
+    *,
+    kind: str,
+    notice_id: uuid.UUID,
+    folder_id: uuid.UUID,
+    issued: datetime,
+    changes: Notice | None = None,
+    amendment: Amendment | None = None,
+) -> NoticeSource:
+    """What a notice of ``kind`` about ``call`` says, read in five queries."""
+    call = (
+        Call.objects.select_related("authority")
+        .prefetch_related(
+            Prefetch(
+                "phases",
+                queryset=Phase.objects.annotate(
+                    tenders=Count("proposals", filter=Q(proposals__status__in=RECEIVED))
+                )
+                .prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk"))
+                )
+                .order_by("order"),
+            )
+        )
+        .get(pk=call.pk)
+    )
+    authority = call.authority
+    buyer = _party("ORG-0001", authority, email=call.contact_email)
+    awards = final_awards(call) if kind == Notice.Kind.RESULT else []
+    winners: dict[int, Party] = {}
+    per_phase: dict[int, list[Award]] = {}
+    for index, proposal in enumerate(awards, start=1):
+        company = proposal.company
+        if company.pk not in winners:
+            winners[company.pk] = _party(f"ORG-{len(winners) + 3:04d}", company)
+        contract = proposal.contract
+        per_phase.setdefault(proposal.phase_id, []).append(
+            Award(
+                tender_ref=f"TEN-{index:04d}",
+                party_ref=winners[company.pk].ref,
+                contract_ref=f"CON-{index:04d}",
+                reference=proposal.submission_number or str(proposal.pk),
+                amount=contract.amount,
+                contract_date=datetime.combine(
+                    contract.start_date, datetime.min.time(), tzinfo=issued.tzinfo
+                ),
+                decided_at=proposal.decided_at or issued,
+            )
+        )
+    lots = []
+    phases = list(call.phases.all())
+    for phase in phases:
+        lots.append(
+            Lot(
+                number=phase.order,
+                name=phase.name,
+                description=phase.interim_targets or f"{phase.name} ({phase.get_kind_display()})",
+                budget=phase.budget,
+                duration_months=phase.duration_months,
+                deadline=phase.deadline or (call.deadline if phase.order == 1 else None),
+                participation_deadline=call.participation_deadline if phase.order == 1 else None,
+                criteria=_criteria(phase),
+                tenders=phase.tenders,  # type: ignore[attr-defined]  # annotated above
+                awards=per_phase.get(phase.pk, []),
+                closed=phase.deadline is not None and phase.deadline <= issued,
+            )
+        )
+    change = None
+    if changes is not None and amendment is not None:
+        change = Change(
+            notice_id=str(changes.notice_id),
+            notice_version=changes.version,
+            description=_change_description(amendment),
+            lots=["LOT-0001"] if "deadline" in amendment.changes else [],
+        )
+    call_url = absolute_url(call.get_absolute_url())
+    central = authority.authority_tier == Organisation.AuthorityTier.CENTRAL_GOVERNMENT
+    return NoticeSource(
+        kind=kind,
+        notice_id=str(notice_id),
+        folder_id=str(folder_id),
+        issued=issued,
+        procedure=PROCEDURES.get(call.instrument, "open"),
+        title=call.title,
+        description=call.challenge,
+        cpv=call.cpv_code,
+        nuts=call.place_of_performance_nuts,
+        call_url=call_url,
+        documents_url=call_url + "#" + "documents",
+        buyer=buyer,
+        buyer_legal_type=BUYER_LEGAL_TYPES.get(authority.authority_tier, "body-pl"),
+        buyer_activity=authority.main_activity,
+        central_government=central,
+        review_body=_review_body(authority),
+        lots=lots,
+        winners=list(winners.values()),
+        change=change,
+    )
+
+
+def notice_download_url(notice: Notice) -> str:
+    return reverse("notices:xml", kwargs={"pk": notice.call_id, "notice_pk": notice.pk})
+
+
+def call_for_notices(pk: int) -> Call | None:
+    return Call.objects.select_related("authority", "agent").filter(pk=pk).first()

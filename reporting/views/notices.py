@@ -1,0 +1,163 @@
+"""A call's procurement notices (eForms): the officer's page, its actions, and the published XML.
+
+Thin: the call and its notices come from reporting.selectors.notices, every change from
+reporting.services.notices (and the publication details from calls' service).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from calls.models import Call
+from calls.services.lifecycle import call_update_publication_details
+from portal.exceptions import DomainError
+from portal.permissions import can
+
+from ..forms.notices import PublicationDetailsForm
+from ..models import Notice
+from ..selectors.notices import (
+    above_eu_threshold,
+    call_for_notices,
+    competition_notice,
+    final_awards,
+    goes_to_tenderned,
+    notice_of_call,
+    notices_of_call,
+    result_notice,
+    takes_notices,
+)
+from ..services.notices import notice_prepare, notice_prepare_again, notice_send
+
+
+def _managed_call(request, pk: int) -> Call:
+    call = call_for_notices(pk)
+    if call is None or not can(request.user, "calls.manage_call", call):
+        raise Http404
+    return call
+
+
+def _notice(call: Call, notice_pk: int) -> Notice:
+    notice = notice_of_call(call, notice_pk)
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _page(request, call: Call, form: PublicationDetailsForm | None = None):
+    notices = list(notices_of_call(call))
+    awards = final_awards(call) if call.is_public else []
+    context = {
+        "call": call,
+        "form": form or PublicationDetailsForm(instance=call),
+        "notices": notices,
+        "takes_notices": takes_notices(call),
+        "above_threshold": above_eu_threshold(call),
+        "goes_to_tenderned": goes_to_tenderned(call),
+        "may_prepare_competition": call.is_public and competition_notice(call) is None,
+        "may_prepare_result": bool(awards) and result_notice(call) is None,
+        "final_awards": len(awards),
+        "details_editable": not call.has_ended,
+    }
+    return render(request, "reporting/notices/officer.html", context)
+
+
+@login_required
+@require_GET
+def officer_notices(request, pk: int):
+    return _page(request, _managed_call(request, pk))
+
+
+@login_required
+@require_POST
+def update_details(request, pk: int):
+    call = _managed_call(request, pk)
+    form = PublicationDetailsForm(request.POST, instance=call_for_notices(pk))
+    if form.is_valid():
+        try:
+            call_update_publication_details(call=call, actor=request.user, data=form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, getattr(error, "message", None) or "; ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The publication details are saved. Prepare the notices again to use them."),
+            )
+            return redirect("notices:officer", pk=call.pk)
+    return _page(request, call, form)
+
+
+def _act(request, call: Call, action, success: str):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("notices:officer", pk=call.pk)
+
+
+@login_required
+@require_POST
+def prepare(request, pk: int):
+    call = _managed_call(request, pk)
+    kind = request.POST.get("kind")
+    if kind not in (Notice.Kind.COMPETITION, Notice.Kind.RESULT):
+        raise Http404
+    return _act(
+        request,
+        call,
+        lambda: notice_prepare(call=call, kind=kind, actor=request.user),
+        _("The notice is prepared and checked."),
+    )
+
+
+@login_required
+@require_POST
+def prepare_again(request, pk: int, notice_pk: int):
+    call = _managed_call(request, pk)
+    notice = _notice(call, notice_pk)
+    return _act(
+        request,
+        call,
+        lambda: notice_prepare_again(notice=notice, actor=request.user),
+        _("The notice is prepared again from the call's current data and checked."),
+    )
+
+
+@login_required
+@require_POST
+def send(request, pk: int, notice_pk: int):
+    call = _managed_call(request, pk)
+    notice = _notice(call, notice_pk)
+    return _act(
+        request,
+        call,
+        lambda: notice_send(notice=notice, actor=request.user),
+        _("The notice is sent to TenderNed. This page shows when it is published."),
+    )
+
+
+def _xml_response(notice: Notice) -> HttpResponse:
+    response = HttpResponse(notice.xml.encode("utf-8"), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="notice-{notice.notice_id}.xml"'
+    return response
+
+
+@login_required
+@require_GET
+def xml(request, pk: int, notice_pk: int):
+    return _xml_response(_notice(_managed_call(request, pk), notice_pk))
+
+
+@require_GET
+def published_xml(request, pk: int, notice_pk: int):
+    """Anyone may read a notice once it is published."""
+    call = call_for_notices(pk)
+    notice = _notice(call, notice_pk) if call is not None else None
+    if notice is None or not notice.is_published:
+        raise Http404
+    return _xml_response(notice)

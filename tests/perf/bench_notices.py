@@ -1,0 +1,123 @@
+"""Benchmark: build and validate eForms notices for a call with 10 phases and 50 final awards;
+prints figures only.
+
+The notices are built from the builder's input (what reporting.selectors.notices reads from the
+database in five queries) so the figures are those of the XML and its checks: the contract
+notice (subtype 16) and the contract award notice (subtype 29, 50 winners, 50 contracts), each
+validated against the SDK's XSD and the subtype's mandatory business terms.
+
+    .venv/bin/python tests/perf/bench_notices.py [--phases 10] [--awards 50] [--rounds 5]
+"""
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+
+from reporting.eforms.builder import (  # noqa: E402
+    Award,
+    Criterion,
+    Lot,
+    NoticeSource,
+    Party,
+    build_notice,
+)
+from reporting.eforms.validation import schema, validate  # noqa: E402
+
+
+def source(kind: str, phases: int, awards: int) -> NoticeSource:
+    now = timezone.now()
+    winners = [
+        Party(ref=f"ORG-{i + 3:04d}", name=f"Winnaar {i} B.V.", identifier=f"{70000100 + i}",
+              city="Utrecht")
+        for i in range(awards)
+    ]  # fmt: skip
+    lots = []
+    for number in range(1, phases + 1):
+        lots.append(
+            Lot(
+                number=number,
+                name=f"Fase {number}",
+                description=f"Fase {number} van het traject",
+                budget=Decimal("500000.00"),
+                duration_months=6,
+                deadline=now - timedelta(days=30) if number == 1 else None,
+                participation_deadline=None,
+                criteria=[Criterion(f"Criterium {c}", "Toelichting", 25) for c in range(4)],
+                tenders=30,
+                closed=True,
+            )
+        )
+    if kind == "result":
+        for i, winner in enumerate(winners, start=1):
+            lots[(i - 1) % phases].awards.append(
+                Award(
+                    tender_ref=f"TEN-{i:04d}",
+                    party_ref=winner.ref,
+                    contract_ref=f"CON-{i:04d}",
+                    reference=f"IL-2026-{i:05d}",
+                    amount=Decimal("45000.00"),
+                    contract_date=now,
+                    decided_at=now,
+                )
+            )
+    return NoticeSource(
+        kind=kind, notice_id=str(uuid.uuid4()), folder_id=str(uuid.uuid4()), issued=now,
+        procedure="open", title="Benchmark", description="Een oproep met veel fasen.",
+        cpv="73100000", nuts="NL310", call_url="https://example.org/calls/1-benchmark/",
+        documents_url="https://example.org/calls/1-benchmark/#documents",
+        buyer=Party(ref="ORG-0001", name="Rijkswaterstaat", identifier="00000001900000000001",
+                    city="Utrecht", nuts="NL310"),
+        buyer_legal_type="cga", buyer_activity="econ", central_government=True,
+        review_body=Party(ref="ORG-0002", name="Rechtbank Midden-Nederland",
+                          identifier="00000001900000000101", city="Utrecht"),
+        lots=lots, winners=winners if kind == "result" else [],
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--phases", type=int, default=10)
+    parser.add_argument("--awards", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5)
+    options = parser.parse_args()
+    started = time.perf_counter()
+    schema("ContractNotice")
+    schema("ContractAwardNotice")
+    print(f"compiling both XSDs (once per process): {time.perf_counter() - started:.3f} s")
+    for kind in ("competition", "result"):
+        timings_build, timings_check = [], []
+        for _ in range(options.rounds):
+            data = source(kind, options.phases, options.awards)
+            started = time.perf_counter()
+            xml, gaps = build_notice(data)
+            built = time.perf_counter()
+            problems = validate(xml, data.subtype, gaps)
+            timings_build.append(built - started)
+            timings_check.append(time.perf_counter() - built)
+            assert problems == [], problems[:3]
+        print(
+            f"{kind:12} subtype {data.subtype}: {options.phases} phases, "
+            f"{options.awards if kind == 'result' else 0} awards, {len(xml) / 1024:.0f} KiB; "
+            f"build {min(timings_build) * 1000:.1f} ms, "
+            f"validate {min(timings_check) * 1000:.1f} ms "
+            f"(best of {options.rounds})"
+        )
+
+
+if __name__ == "__main__":
+    main()

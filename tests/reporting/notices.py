@@ -1,0 +1,35 @@
+"""What notice tests share: an authority with everything a notice needs, and a call of it."""
+
+from calls.models import Call
+from portal.models import Organisation
+from tests.calls.factories import draft_call, officer_of
+from tests.factories import AuthorityFactory
+
+
+def complete_authority(**fields) -> Organisation:
+    return AuthorityFactory(
+        authority_tier=Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
+        main_activity=Organisation.MainActivity.ECONOMIC_AFFAIRS,
+        street_address="Griffioenlaan 2",
+        postal_code="3526 LA",
+        city="Utrecht",
+        nuts_code="NL310",
+        oin="00000001900000000001",
+        review_body_name="Rechtbank Midden-Nederland",
+        review_body_city="Utrecht",
+        review_body_identifier="00000001900000000101",
+        **fields,
+    )
+
+
+def notice_ready_call(*, publish: bool = True, **fields) -> Call:
+    """An SBIR of a complete authority, with CPV code and NUTS region, published by default."""
+    from calls.services.lifecycle import call_publish
+
+    officer = officer_of(complete_authority())
+    values = {"cpv_code": "73100000", "place_of_performance_nuts": "NL310", **fields}
+    call = draft_call(officer=officer, **values)
+    if publish:
+        call = call_publish(call=call, actor=officer)
+    call.officer = officer
+    return call

@@ -1,0 +1,80 @@
+"""Sending notices: a Celery task asks the publisher (here the local stand-in for TenderNed, a
+real HTTP service) and stores its answer: the publication id, or the reason for a rejection."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from reporting.models import Notice
+from reporting.services.notices import notice_send
+from tests.conftest import login_verified
+
+from .notices import notice_ready_call
+
+
+def _wait_for(notice: Notice, *, seconds: float = 30) -> Notice:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        notice.refresh_from_db()
+        if not notice.awaits_publisher:
+            return notice
+        time.sleep(0.2)
+    raise AssertionError("the worker did not answer in time")
+
+
+@pytest.mark.live_worker
+def test_a_worker_sends_the_notice_and_stores_the_id_or_the_reason_for_a_rejection(
+    live_worker, client
+):
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    login_verified(client, call.officer)
+    response = client.post(reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk}))
+    assert response.status_code == 302
+    notice = _wait_for(notice)
+    assert notice.status == Notice.Status.PUBLISHED
+    assert notice.publication_id.startswith("LOCAL-")
+    assert notice.published_at is not None
+    # The public call page links the published notice.
+    client.logout()
+    page = client.get(call.get_absolute_url()).content.decode()
+    assert notice.publication_id in page
+    xml_url = reverse("notices:published_xml", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    assert xml_url in page
+    assert client.get(xml_url).content.decode() == notice.xml
+
+    # A rejected notice shows the publisher's reason. What reaches the publisher here is not
+    # what was checked (the XML was changed since): the service refuses it, the officer reads why.
+    other = notice_ready_call()
+    rejected = Notice.objects.get(call=other)
+    Notice.objects.filter(pk=rejected.pk).update(
+        xml=rejected.xml.replace("cbc:RegulatoryDomain", "cbc:Regulatory")
+    )
+    notice_send(notice=rejected, actor=other.officer)
+    rejected = _wait_for(rejected)
+    assert rejected.status == Notice.Status.REJECTED
+    assert rejected.rejection_reason.startswith("XSD: line")
+    login_verified(client, other.officer)
+    page = client.get(reverse("notices:officer", kwargs={"pk": other.pk})).content.decode()
+    assert "XSD: line" in page
+
+
+@pytest.mark.django_db
+def test_without_an_answer_the_task_retries_and_after_the_last_attempt_gives_up(settings):
+    from celery.exceptions import Retry
+
+    from reporting.tasks import NOTICE_MAX_RETRIES, send_notice
+
+    settings.NOTICE_PUBLISHER_URL = "http://127.0.0.1:9/notices"  # nothing listens there
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    notice_send(notice=notice, actor=call.officer)  # the task waits for the commit
+    with pytest.raises(Retry):
+        send_notice.apply(args=[notice.pk], retries=0, throw=True)
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.SENT  # still waiting for the publisher
+    send_notice.apply(args=[notice.pk], retries=NOTICE_MAX_RETRIES)
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.REJECTED
+    assert "niet bereikbaar" in notice.rejection_reason

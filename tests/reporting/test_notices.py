@@ -1,0 +1,228 @@
+"""eForms notices: built from the portal's data, checked against the SDK's XSD and the subtype's
+mandatory business terms (fields.json), stored with their report, and refused for sending while
+they have problems."""
+
+import pytest
+from django.urls import reverse
+from lxml import etree
+
+from calls.models import Call
+from calls.services.lifecycle import call_amend, call_update_publication_details
+from portal.exceptions import DomainError
+from reporting.eforms.catalogue import is_filled, mandatory_fields
+from reporting.eforms.validation import schema_problems
+from reporting.models import Notice
+from reporting.selectors.notices import final_awards, takes_notices
+from reporting.services.notices import notice_prepare, notice_prepare_again, notice_send
+from tests.conftest import login_verified
+
+from .notices import notice_ready_call
+
+
+def _root(notice: Notice):
+    return etree.fromstring(notice.xml.encode())
+
+
+def _assert_complete(notice: Notice) -> None:
+    root = _root(notice)
+    assert schema_problems(root) == [], notice.call.title
+    missing = [field.id for field in mandatory_fields(notice.subtype) if not is_filled(root, field)]
+    assert missing == [], f"{notice.call.title}: {missing}"
+    assert notice.problems == []
+    assert notice.status == Notice.Status.VALIDATED
+
+
+# --- The demo --------------------------------------------------------------------------------
+
+
+def test_every_demo_call_has_a_valid_contract_notice_and_completed_calls_a_result_notice(
+    demo_world,
+):
+    calls = [
+        call
+        for call in Call.objects.exclude(status=Call.Status.DRAFT).filter(
+            publication_date__isnull=False
+        )
+        if takes_notices(call)
+    ]
+    assert len(calls) >= 10
+    completed = 0
+    for call in calls:
+        competition = Notice.objects.get(call=call, kind=Notice.Kind.COMPETITION)
+        assert competition.subtype == "16"
+        _assert_complete(competition)
+        if call.status == Call.Status.COMPLETED:
+            completed += 1
+            assert final_awards(call), call.title
+        if final_awards(call):
+            result = Notice.objects.get(call=call, kind=Notice.Kind.RESULT)
+            assert result.subtype == "29"
+            _assert_complete(result)
+            winners = {proposal.company.name for proposal in final_awards(call)}
+            names = set(_root(result).xpath("//*[local-name()='PartyName']/*/text()"))
+            assert winners <= names
+    assert completed >= 1
+
+
+def test_the_mandatory_terms_come_from_the_field_catalogue():
+    """The lists the check uses, read from fields.json: if a term is added to the catalogue
+    for these subtypes, the notices must fill it too (the demo test above)."""
+    competition = {field.id for field in mandatory_fields("16")}
+    result = {field.id for field in mandatory_fields("29")}
+    assert {"BT-262-Procedure", "BT-500-Organization-Company", "BT-105-Procedure"} <= competition
+    assert {"BT-142-LotResult", "OPT-322-LotResult", "BT-539-Lot"} <= result
+    assert len(competition) == 47
+    assert len(result) == 40
+
+
+# --- Building and checking -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_publishing_a_call_prepares_its_contract_notice_and_an_amendment_a_change_notice():
+    call = notice_ready_call()
+    competition = Notice.objects.get(call=call)
+    assert competition.kind == Notice.Kind.COMPETITION
+    _assert_complete(competition)
+    root = _root(competition)
+    assert root.xpath("//*[local-name()='ProcedureCode']/text()") == ["open"]
+    assert root.xpath("//*[local-name()='ItemClassificationCode']/text()")[0] == "73100000"
+
+    amendment = call_amend(
+        call=call,
+        actor=call.officer,
+        reason="Meer tijd voor consortia.",
+        changes={"deadline": call.deadline + (call.deadline - call.questions_deadline)},
+    )
+    change = Notice.objects.get(call=call, kind=Notice.Kind.CHANGE)
+    assert change.amendment == amendment
+    assert change.folder_id == competition.folder_id
+    assert change.notice_id != competition.notice_id
+    _assert_complete(change)
+    changed = _root(change).xpath("//*[local-name()='ChangedNoticeIdentifier']/text()")
+    assert changed == [f"{competition.notice_id}-01"]
+    assert "Meer tijd voor consortia." in change.xml
+
+
+@pytest.mark.django_db
+def test_an_innovation_partnership_is_an_innovation_procedure_with_a_participation_deadline():
+    call = notice_ready_call(instrument=Call.Instrument.INNOVATION_PARTNERSHIP)
+    notice = Notice.objects.get(call=call)
+    _assert_complete(notice)
+    root = _root(notice)
+    assert root.xpath("//*[local-name()='ProcedureCode']/text()") == ["innovation"]
+    assert root.xpath("//*[local-name()='ParticipationRequestReceptionPeriod']")
+
+
+@pytest.mark.django_db
+def test_what_the_portal_lacks_is_a_problem_in_words_not_a_made_up_value():
+    call = notice_ready_call(cpv_code="", place_of_performance_nuts="")
+    notice = Notice.objects.get(call=call)
+    assert notice.status == Notice.Status.DRAFT
+    messages = [problem["message"] for problem in notice.problems]
+    assert "De oproep heeft geen CPV-code." in messages
+    assert "De oproep heeft geen plaats van uitvoering (NUTS-regio)." in messages
+    assert any("BT-262-Procedure" in message for message in messages)
+    assert "ItemClassificationCode" not in notice.xml
+    with pytest.raises(DomainError):
+        notice_send(notice=notice, actor=call.officer)
+
+    # The officer fills them in and prepares the notice again: now it may be sent.
+    call_update_publication_details(
+        call=call,
+        actor=call.officer,
+        data={"cpv_code": "73100000", "place_of_performance_nuts": "NL310"},
+    )
+    notice = notice_prepare_again(notice=notice, actor=call.officer)
+    _assert_complete(notice)
+
+
+@pytest.mark.django_db
+def test_a_prize_competition_gets_no_notice_and_a_result_notice_needs_final_awards():
+    prize = notice_ready_call(instrument=Call.Instrument.PRIZE_COMPETITION)
+    assert not Notice.objects.filter(call=prize).exists()
+    with pytest.raises(DomainError):
+        notice_prepare(call=prize, kind=Notice.Kind.COMPETITION, actor=prize.officer)
+    call = notice_ready_call()
+    with pytest.raises(DomainError) as refused:
+        notice_prepare(call=call, kind=Notice.Kind.RESULT, actor=call.officer)
+    assert refused.value.code == "no_awards"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_sending_waits_for_the_authoritys_choice(settings):
+    settings.EU_THRESHOLD_CENTRAL = 10_000_000
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    with pytest.raises(DomainError) as refused:
+        notice_send(notice=notice, actor=call.officer)
+    assert refused.value.code == "not_for_tenderned"
+
+
+# --- The officer's page ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_the_problems_in_words_and_no_send_button_until_they_are_solved(client):
+    call = notice_ready_call(cpv_code="")
+    login_verified(client, call.officer)
+    page = client.get(reverse("notices:officer", kwargs={"pk": call.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "De oproep heeft geen CPV-code." in html
+    notice = Notice.objects.get(call=call)
+    send_url = reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    assert send_url not in html
+
+    client.post(
+        reverse("notices:details", kwargs={"pk": call.pk}),
+        {"cpv_code": "73100000", "place_of_performance_nuts": "NL310"},
+    )
+    client.post(reverse("notices:prepare_again", kwargs={"pk": call.pk, "notice_pk": notice.pk}))
+    html = client.get(reverse("notices:officer", kwargs={"pk": call.pk})).content.decode()
+    assert send_url in html
+    manage = client.get(reverse("calls:officer_manage", kwargs={"pk": call.pk})).content.decode()
+    assert reverse("notices:officer", kwargs={"pk": call.pk}) in manage
+
+
+@pytest.mark.django_db
+def test_another_officer_cannot_see_or_send_the_notices(client):
+    call = notice_ready_call()
+    other = notice_ready_call().officer
+    notice = Notice.objects.get(call=call)
+    login_verified(client, other)
+    assert client.get(reverse("notices:officer", kwargs={"pk": call.pk})).status_code == 404
+    url = reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    assert client.post(url).status_code == 404
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.VALIDATED
+    xml = reverse("notices:published_xml", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    assert client.get(xml).status_code == 404  # not published yet
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_lists_the_notices_with_their_report_gives_the_xml_and_sends(client):
+    call = notice_ready_call(cpv_code="")
+    login_verified(client, call.officer)
+    listing = client.get(f"/api/v1/calls/{call.pk}/notices/")
+    assert listing.status_code == 200
+    (notice,) = listing.json()
+    assert notice["status"] == "draft"
+    assert {"source": "data", "message": "De oproep heeft geen CPV-code.", "code": ""} in notice[
+        "problems"
+    ]
+    xml = client.get(notice["xml_url"])
+    assert xml.status_code == 200
+    assert xml["Content-Type"] == "application/xml"
+    refused = client.post(f"/api/v1/calls/{call.pk}/notices/{notice['id']}/send/")
+    assert refused.status_code == 409  # a draft cannot move to sent
+    other = notice_ready_call()
+    login_verified(client, other.officer)
+    assert client.get(f"/api/v1/calls/{call.pk}/notices/").status_code == 404
+    ready = Notice.objects.get(call=other)
+    sent = client.post(f"/api/v1/calls/{other.pk}/notices/{ready.pk}/send/")
+    assert sent.status_code == 202
+    assert sent.json()["status"] == "sent"
