@@ -90,12 +90,11 @@ def call_url_prefix(request) -> str:
     return _absolute(request, path.removesuffix("0-x/"))
 
 
+# A list reads plain values (``calls.selectors.calls.SUMMARY_VALUES``) and ``row`` writes each
+# out; the declared fields describe them in the schema (a test compares the two). The docstring
+# is the schema's description of the component.
 class CallSummarySerializer(serializers.ModelSerializer):
-    """A call in a list: enough to find it and decide whether to read on.
-
-    A list reads plain values (``calls.selectors.calls.SUMMARY_VALUES``) and ``row`` writes
-    each out; the declared fields describe them in the schema (a test compares the two).
-    """
+    """A call in a list: enough to find it and decide whether to read on."""
 
     reference = serializers.CharField(read_only=True, help_text=_("For example IL-2026-00042."))
     url = serializers.SerializerMethodField(help_text=_("The call's public page."))

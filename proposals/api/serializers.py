@@ -88,12 +88,11 @@ class ProposalSummaryListSerializer(serializers.ListSerializer):
         return [self.child.row(row, prefix=prefix, fmt=row_format) for row in rows]
 
 
+# A list reads plain values (``proposals.selectors.proposals.SUMMARY_VALUES``) and ``row``
+# writes each out; the declared fields describe them in the schema (a test compares the two).
+# The docstring is the schema's description of the component.
 class ProposalSummarySerializer(serializers.ModelSerializer):
-    """A proposal in a list: where it belongs, whose it is, where it stands.
-
-    A list reads plain values (``proposals.selectors.proposals.SUMMARY_VALUES``) and ``row``
-    writes each out; the declared fields describe them in the schema (a test compares the two).
-    """
+    """A proposal in a list: where it belongs, whose it is, where it stands."""
 
     url = serializers.SerializerMethodField(help_text=_("The proposal's page."))
     call = ProposalCallSerializer(read_only=True)
