@@ -13,7 +13,13 @@ from portal.models import Organisation
 from portal.templatetags.portal import euro
 
 from ..models import Call, Criterion, Phase, Prize, Question, RequiredDocument
-from ..services.lifecycle import AMENDABLE_FIELDS, CALL_FIELDS, DraftRows, standstill_problem
+from ..services.lifecycle import (
+    AMENDABLE_FIELDS,
+    CALL_FIELDS,
+    STANDSTILL_DEFAULT_DAYS,
+    DraftRows,
+    standstill_problem,
+)
 
 FIELDSET_TEMPLATE = "calls/officer/field_fieldset.html"
 
@@ -78,6 +84,15 @@ class CallForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["missions"].template_name = FIELDSET_TEMPLATE
+        if "standstill_days" in self.fields:
+            # Left empty, the period stays what it was (20 days for a new call).
+            self.fields["standstill_days"].required = False
+
+    def clean_standstill_days(self) -> int:
+        days = self.cleaned_data.get("standstill_days")
+        if days is None:
+            return self.instance.standstill_days or STANDSTILL_DEFAULT_DAYS
+        return days
 
     @property
     def instrument(self) -> str:
