@@ -392,6 +392,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             "application_pk",
             "mandate_pk",
             "purchase_pk",
+            "criterion_id",
+            "ground_id",
         ):
             values[key] = 999_999
         elif key == "number":
