@@ -490,6 +490,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             "version_pk",
             "report_pk",
             "notice_pk",
+            "criterion_id",
+            "ground_id",
         ):
             values[key] = 999_999
         elif key == "number":
