@@ -125,6 +125,21 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _missions_after_a_flush(request, django_db_blocker):
+    """A transactional test (browser, live worker) empties every table when it ends, also the
+    missions that a data migration made; put them back, as the database had them before."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from django.apps import apps
+
+        with django_db_blocker.unblock():
+            import_module("calls.migrations.0002_missions").add_missions(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     from django.core.cache import cache
 

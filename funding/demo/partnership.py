@@ -119,6 +119,8 @@ def _call(authority: Organisation, officer: User) -> Call:
         questions_deadline=deadline - timedelta(days=14),
         max_partners=3,
         reserves_right_to_stop=True,
+        cpv_code="73100000",  # research and experimental development services
+        place_of_performance_nuts="NL33",  # Zuid-Holland
         status=Call.Status.AWARDED,
         closed_at=deadline,
         created_by=officer,

@@ -142,6 +142,7 @@ def partnership_tenders(count: int = 3):
         participation_request_submit,
     )
     from proposals.services.submission import proposal_submit
+    from tests.calls.factories import assessment_for, declaration_for
 
     call = published_call(
         instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
@@ -157,18 +158,27 @@ def partnership_tenders(count: int = 3):
                 actor=person,
                 motivation="Ervaring met elektrische schepen.",
                 document=pdf_upload("geschiktheid.pdf"),
+                **declaration_for(call),
             )
         )
     proposals = []
     with time_machine.travel(call.participation_deadline + timedelta(minutes=1)):
         for request in requests:
             participation_request_decide(
-                request=request, actor=officer, selected=True, motivation="Geschikt."
+                request=request,
+                actor=officer,
+                selected=True,
+                motivation="Geschikt.",
+                **assessment_for(request),
             )
-        participation_invitations_send(call=call, actor=officer)
+        participation_invitations_send(
+            call=call,
+            actor=officer,
+            fewer_reason="" if count >= 3 else "Slechts zoveel gegadigden voldeden.",
+        )
         for person in people:
             draft = complete_draft(call=call, person=person)
-            proposal = proposal_submit(proposal=draft, actor=person)
+            proposal = proposal_submit(proposal=draft, actor=person, declaration_accepted=True)
             proposal.person = person
             proposals.append(proposal)
     call = deadline_passed(call)
@@ -196,18 +206,27 @@ TARGETS = _targets()
 def partnership_partners():
     """Three partners of an innovation partnership with contracts and a plan for each of the
     call's three phases (R&D 1 running, R&D 2 planned, purchase planned)."""
+    from datetime import timedelta
+
+    from proposals.models import Contract
     from proposals.services.assessment import assessment_open
-    from proposals.services.decisions import proposal_award
+    from proposals.services.decisions import decisions_finalise_due, proposal_award
     from proposals.services.partnership import partnership_plan_set
 
     call, proposals = partnership_tenders(3)
     phases = list(call.phases.order_by("order"))
     assessment_open(phase=phases[0], actor=call.officer)
     signed_advice(phases[0])
-    for proposal, amount, second in zip(proposals, AWARDS, PHASE_2, strict=True):
-        contract = proposal_award(
+    decisions = [
+        proposal_award(
             proposal=proposal, actor=call.officer, motivation="Beste verhouding.", amount=amount
         )
+        for proposal, amount in zip(proposals, AWARDS, strict=True)
+    ]
+    # A partnership's standstill is at least 20 days: the contracts follow when it has passed.
+    decisions_finalise_due(today=max(d.standstill_ends_on for d in decisions) + timedelta(days=1))
+    for proposal, amount, second in zip(proposals, AWARDS, PHASE_2, strict=True):
+        contract = Contract.objects.get(proposal=proposal)
         for phase, cost, targets in (
             (phases[0], amount, TARGETS),
             (phases[1], second, TARGETS),
