@@ -6,6 +6,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+import pytest_django.fixtures as pytest_django_fixtures
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -84,6 +85,20 @@ class _DemoWorld:
 
 
 _demo_world = _DemoWorld()
+
+
+def _databases_also_for_the_demo(test):
+    """pytest-django sets up only the databases of tests marked django_db (or asking for
+    ``db``); a session of demo_world tests alone would find no tables. Those tests need the
+    default database too."""
+    databases, serialized_rollback = _databases_for_test(test)
+    if not databases and "demo_world" in getattr(test, "fixturenames", ()):
+        return ("default",), False
+    return databases, serialized_rollback
+
+
+_databases_for_test = pytest_django_fixtures._get_databases_for_test
+pytest_django_fixtures._get_databases_for_test = _databases_also_for_the_demo
 
 
 @pytest.fixture

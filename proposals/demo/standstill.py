@@ -60,8 +60,65 @@ def _draft_of_demo_company() -> str:
     return "; a draft for the demo company"
 
 
+def _submitted_by_demo_company() -> str:
+    """The demo company also entered the prize competition open now: submitted, with the
+    declaration, through the services (so its receipt is made as any other)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from calls.structures import declaration_text
+    from portal.identity.demo.companies import viaduct_verified
+    from portal.models import User
+
+    from ..services.submission import (
+        attachment_add,
+        proposal_save_draft,
+        proposal_start,
+        proposal_submit,
+    )
+    from .history import pdf
+
+    lotte = User.objects.filter(email="ondernemer@viaductcirculair.example").first()
+    call = Call.objects.filter(
+        instrument=Call.Instrument.PRIZE_COMPETITION, status=Call.Status.PUBLISHED
+    ).first()
+    if lotte is None or call is None:
+        return ""
+    phase = call.phases.get(order=1)
+    if Proposal.objects.filter(phase=phase, company__memberships__user=lotte).exists():
+        return ""
+    viaduct_verified()  # as its eHerkenning login would: the services refuse the unverified
+    title = "Stapelbare tillift van hergebruikt staal"
+    proposal = proposal_start(phase=phase, actor=lotte, title=title)
+    proposal = proposal_save_draft(
+        proposal=proposal,
+        actor=lotte,
+        fields={
+            "summary": "Een lichte tillift die mantelzorgers zelf opbouwen, uit hergebruikt staal.",
+            "approach": "Ontwerp met drie mantelzorgers, een proefmodel en een gebruikerstest.",
+            "team": "Een werktuigbouwkundige, een ergotherapeut en een productontwerper.",
+            "planning": "Drie maanden tot het proefmodel, daarna zes weken testen.",
+            "requested_amount": phase.max_per_award,
+        },
+        answers={
+            str(q.pk): "Zie het plan van aanpak." for q in phase.questions.filter(kind="text")
+        },
+    )
+    for document in phase.required_documents.all():
+        attachment_add(
+            proposal=proposal,
+            actor=lotte,
+            upload=SimpleUploadedFile(
+                f"{document.name}.pdf", pdf([document.name, title]), "application/pdf"
+            ),
+            required_document=document,
+        )
+    assert declaration_text(call)
+    proposal_submit(proposal=proposal, actor=lotte, declaration_accepted=True)
+    return "; an entry of the demo company submitted"
+
+
 def load() -> str:
-    return _intended() + _draft_of_demo_company()
+    return _intended() + _draft_of_demo_company() + _submitted_by_demo_company()
 
 
 def _intended() -> str:

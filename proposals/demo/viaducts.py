@@ -51,7 +51,9 @@ COMPANIES = [
     ("Van der Linden Constructies B.V.", "Bram van der Linden", "Modulair stalen viaduct"),
     ("Hergebruik Infra Solutions B.V.", "Sophie Willems", "Oogstkaart voor bestaande viaducten"),
     ("Modulaire Kunstwerken B.V.", "Thijs Kuipers", "Bouwdoos voor standaardviaducten"),
-    ("Staalverbinding Oost B.V.", "Mark Hendriksen", "Boutverbindingen zonder lassen"),
+    # The portal's demo company: a feasibility contract, then not chosen for a prototype, so
+    # its people see an awarded proposal with its contract and a rejection with its letter.
+    ("Viaduct Circulair B.V.", "Mark Hendriksen", "Boutverbindingen zonder lassen"),
     ("De Vries & Bakker Ingenieurs B.V.", "Ilse de Vries", "Rekenmodel voor herbruikbaarheid"),
     ("Polderbrug Innovatie B.V.", "Ruud Verhoeven", "Lichtgewicht dek op slappe bodem"),
     ("Circulair Civiel Advies B.V.", "Nadia el Idrissi", "Materialenpaspoort voor kunstwerken"),

@@ -80,7 +80,12 @@ def test_the_funnel_narrows_from_32_to_10_to_3(viaducts):
         assert proposal.submission_number.startswith(viaducts.reference)
         assert proposal.decision_motivation
         assert proposal.attachments.count() == proposal.phase.required_documents.count()
-    companies = Organisation.objects.filter(proposals__call=viaducts).distinct()
+    # The made-up companies of the history; the portal's demo company has its own number.
+    companies = (
+        Organisation.objects.filter(proposals__call=viaducts)
+        .exclude(name="Viaduct Circulair B.V.")
+        .distinct()
+    )
     assert all(c.kvk_number.startswith("71") and len(c.kvk_number) == 8 for c in companies)
 
 
@@ -233,3 +238,33 @@ def test_a_rejected_viaducts_company_has_its_letter_with_the_winners_advantages(
     client.force_login(person)
     page = client.get(reverse("proposals:detail", kwargs={"pk": letter.proposal_id}))
     assert letter.number in page.content.decode()
+
+
+def test_the_demo_company_has_a_proposal_in_every_state_of_a_decision(demo_world):
+    """Lotte of Viaduct Circulair sees, on her proposals page: a draft, a submitted entry, an
+    intended award within its standstill, an award with its contract, and a rejection with
+    its letter."""
+    from proposals.models import Decision, DecisionLetter
+
+    lotte = User.objects.get(email="ondernemer@viaductcirculair.example")
+    mine = Proposal.objects.filter(company__memberships__user=lotte)
+    assert mine.filter(status=Proposal.Status.DRAFT).exists()
+    submitted = mine.get(status=Proposal.Status.SUBMITTED)
+    assert submitted.declared_at is not None
+    assert submitted.declaration_text
+    intended = Decision.objects.get(proposal__in=mine, status=Decision.Status.INTENDED)
+    assert intended.is_award
+    assert intended.standstill_ends_on > intended.decided_at.date()
+    awarded = mine.get(status=Proposal.Status.AWARDED)
+    assert Contract.objects.filter(proposal=awarded).exists()
+    rejected = mine.get(status=Proposal.Status.REJECTED)
+    letter = DecisionLetter.objects.get(proposal=rejected)
+
+    client = Client()
+    login_verified(client, lotte)
+    page = client.get(reverse("proposals:mine"))
+    assert page.status_code == 200
+    for proposal in (submitted, intended.proposal, awarded, rejected):
+        assert proposal.title in page.content.decode()
+    detail = client.get(reverse("proposals:detail", kwargs={"pk": rejected.pk}))
+    assert letter.number in detail.content.decode()
