@@ -58,6 +58,7 @@ def decision_letters_schedule(*, phase: Phase) -> int:
     )
     if undecided:
         return 0
+    _standstill_from_today(phase)
     pending = (
         Decision.objects.filter(phase=phase, letter__isnull=True)
         .exclude(status=Decision.Status.WITHDRAWN)
@@ -68,6 +69,20 @@ def decision_letters_schedule(*, phase: Phase) -> int:
         outbox_enqueue(make_decision_letter, pk)
         count += 1
     return count
+
+
+def _standstill_from_today(phase: Phase) -> None:
+    """The standstill runs from the day the letters go out (Aw 2012 art. 2.127: the period
+    starts the day after the decision is sent), so every company of the phase gets the full
+    period from its letter, also those decided on earlier days."""
+    today = timezone.localdate()
+    for decision in Decision.objects.filter(
+        phase=phase, status=Decision.Status.INTENDED, letter__isnull=True
+    ).only("pk", "standstill_days", "standstill_ends_on"):
+        ends_on = Decision.standstill_end(today, decision.standstill_days)
+        if decision.standstill_ends_on < ends_on:
+            decision.standstill_ends_on = ends_on
+            decision.save(update_fields=["standstill_ends_on"])
 
 
 def render_letter_pdf(letter: DecisionLetter) -> bytes:

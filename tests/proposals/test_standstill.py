@@ -375,3 +375,23 @@ def test_the_beat_task_on_a_worker_waits_for_the_objection(live_worker, standsti
     contract = Contract.objects.get()
     assert contract.proposal_id == decision.proposal_id
     assert Proposal.objects.get(pk=rejection.proposal_id).is_rejected
+
+
+def test_the_period_runs_from_the_day_the_letters_go_out(
+    standstill, django_capture_on_commit_callbacks
+):
+    """A company decided on early gets the full period too: the letters go out when the last
+    proposal of the phase is decided, and every period of the phase runs from that day."""
+    first = award_first(standstill)
+    assert first.standstill_ends_on == timezone.localdate() + timedelta(days=20)
+    with days_later(10):
+        last_day = timezone.localdate()
+        with django_capture_on_commit_callbacks(execute=False):
+            for proposal in standstill.proposals[1:]:
+                proposal_reject(proposal=proposal, actor=standstill.officer, motivation="Minder")
+    ends = set(
+        Decision.objects.filter(phase=standstill.phase).values_list("standstill_ends_on", flat=True)
+    )
+    assert ends == {last_day + timedelta(days=20)}
+    with days_later(21):
+        assert decisions_finalise_due() == 0  # the first award's own 20 days are not enough
