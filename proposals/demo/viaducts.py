@@ -168,8 +168,9 @@ TEXTS = Texts(
 
 AWARDED = "Hoog gerangschikt in het advies van de commissie; binnen budget."
 REJECTED = (
-    "Niet bij de tien hoogst gerangschikte voorstellen in het advies van de commissie. "
-    "De motivering per criterium staat in het advies."
+    "Niet bij de hoogst gerangschikte voorstellen in het advies van de commissie die binnen "
+    "het budget van de fase passen. Uw scores per criterium, met de motivering van de "
+    "commissie, staan bij uw voorstel en in uw besluitbrief."
 )
 
 # --- The other decided calls of calls/demo/calls.py -------------------------------------------

@@ -61,7 +61,7 @@ def call_results(call: Call, phases: list[Phase]) -> list[PhaseResult]:
                 company=contract.proposal.company.name,
                 title=contract.proposal.title,
                 amount=contract.amount,
-                date=timezone.localdate(contract.created_at),
+                date=contract.start_date,
             )
         )
     for result in results:
