@@ -276,6 +276,16 @@ def _finalise(decision: Decision, phase: Phase) -> None:
     _finish_phase_if_decided(phase, actor)
 
 
+def phase_awaits_decisions(phase_id: int) -> bool:
+    """Whether a proposal of the phase that went to the committee has no standing decision."""
+    standing = Decision.objects.filter(phase_id=phase_id).exclude(status=Decision.Status.WITHDRAWN)
+    return (
+        Proposal.objects.filter(phase_id=phase_id, status=Proposal.Status.UNDER_ASSESSMENT)
+        .exclude(pk__in=standing.values("proposal_id"))
+        .exists()
+    )
+
+
 def phase_has_open_objection(phase_id: int) -> bool:
     return Objection.objects.filter(
         decision__phase_id=phase_id,
@@ -300,7 +310,13 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
                 phase = (
                     Phase.objects.select_for_update(skip_locked=True).filter(pk=phase_id).first()
                 )
-                if phase is None or phase_has_open_objection(phase_id):
+                # Not before every company of the phase has had its letter (the period
+                # runs from then), nor while an objection is open.
+                if (
+                    phase is None
+                    or phase_awaits_decisions(phase_id)
+                    or phase_has_open_objection(phase_id)
+                ):
                     continue
                 for decision in due.filter(phase_id=phase_id).select_for_update().order_by("pk"):
                     _finalise(decision, phase)

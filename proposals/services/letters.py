@@ -11,7 +11,6 @@ storage, then enqueues the e-mail. Running it twice makes one letter.
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -19,7 +18,7 @@ from calls.models import Phase
 from portal.models import User
 from portal.services.outbox import outbox_enqueue
 
-from ..models import Decision, DecisionLetter, LetterSequence, Proposal
+from ..models import Decision, DecisionLetter, LetterSequence
 from ..permissions import is_company_member
 from ..selectors.letters import letter_content, letter_language
 
@@ -49,14 +48,9 @@ def decision_letters_schedule(*, phase: Phase) -> int:
     to a company that was not awarded names the winners, so the phase must be decided first.
     Call inside the deciding transaction; the tasks leave after its commit."""
     from ..tasks import make_decision_letter
+    from .decisions import phase_awaits_decisions
 
-    standing = ~Q(decisions__status=Decision.Status.WITHDRAWN) & Q(decisions__isnull=False)
-    undecided = (
-        Proposal.objects.filter(phase=phase, status=Proposal.Status.UNDER_ASSESSMENT)
-        .exclude(pk__in=Proposal.objects.filter(standing).values("pk"))
-        .exists()
-    )
-    if undecided:
+    if phase_awaits_decisions(phase.pk):
         return 0
     _standstill_from_today(phase)
     pending = (

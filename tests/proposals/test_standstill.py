@@ -48,6 +48,13 @@ def award_first(world) -> Decision:
     )
 
 
+def reject_the_rest(world, *, decided: int) -> None:
+    """The phase's other proposals get their intended rejection: only then do the letters go
+    out and can the decisions become final."""
+    for proposal in world.proposals[decided:]:
+        proposal_reject(proposal=proposal, actor=world.officer, motivation="Minder sterk")
+
+
 def reject_second(world) -> Decision:
     return proposal_reject(
         proposal=world.proposals[1], actor=world.officer, motivation="Minder vernieuwend"
@@ -97,6 +104,9 @@ def test_the_call_form_refuses_a_short_period_for_a_partnership():
 
 def test_an_intended_award_makes_the_contract_only_after_the_standstill(standstill):
     decision = award_first(standstill)
+    with days_later(21):
+        assert decisions_finalise_due() == 0  # the other companies have had no letter yet
+    reject_the_rest(standstill, decided=1)
 
     assert decision.is_intended
     assert decision.standstill_days == 20
@@ -106,7 +116,7 @@ def test_an_intended_award_makes_the_contract_only_after_the_standstill(standsti
     with days_later(20):
         assert decisions_finalise_due() == 0  # the last day of the period still counts
     with days_later(21):
-        assert finalise_decisions() == 1
+        assert finalise_decisions() == 3
     decision.refresh_from_db()
     assert decision.is_final
     contract = Contract.objects.get(proposal_id=decision.proposal_id)
@@ -134,6 +144,7 @@ def test_an_open_objection_holds_up_the_contract_until_it_is_dismissed(
     """Through the pages: the company objects, the officer dismisses, the beat concludes."""
     decision = award_first(standstill)
     rejection = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
     loser = standstill.proposals[1].person
     company = officer_client(loser)
 
@@ -180,7 +191,7 @@ def test_an_open_objection_holds_up_the_contract_until_it_is_dismissed(
     assert objection.is_dismissed
 
     with days_later(21):
-        assert decisions_finalise_due() == 2
+        assert decisions_finalise_due() == 3
     assert Contract.objects.get().proposal_id == decision.proposal_id
     assert Proposal.objects.get(pk=rejection.proposal_id).is_rejected
 
@@ -364,14 +375,13 @@ def test_the_beat_task_on_a_worker_waits_for_the_objection(own_workers, standsti
 
     decision = award_first(standstill)
     rejection = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
     objection = objection_lodge(
         decision=rejection, actor=standstill.proposals[1].person, text="Niet eerlijk beoordeeld"
     )
     # The twenty days have passed: the worker runs on the real clock, while this test runs
     # in the travelled time of its fixtures, so the end is put well in the past.
-    Decision.objects.filter(pk__in=[decision.pk, rejection.pk]).update(
-        standstill_ends_on=date(2000, 1, 1)
-    )
+    Decision.objects.filter(phase=standstill.phase).update(standstill_ends_on=date(2000, 1, 1))
 
     assert finalise_on_the_worker() == 0
     assert not Contract.objects.exists()
@@ -379,7 +389,7 @@ def test_the_beat_task_on_a_worker_waits_for_the_objection(own_workers, standsti
     assert decision.is_intended
 
     objection_dismiss(objection=objection, actor=standstill.officer, answer="Ongegrond")
-    assert finalise_on_the_worker() == 2
+    assert finalise_on_the_worker() == 3
     contract = Contract.objects.get()
     assert contract.proposal_id == decision.proposal_id
     assert Proposal.objects.get(pk=rejection.proposal_id).is_rejected
