@@ -18,8 +18,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.core.paginator import InvalidPage, Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -82,9 +88,12 @@ def package_response(
     if pk is not None:
         package = package_for(calls.filter(pk=pk), uri=uri)
     else:
-        page = Paginator(calls.values_list("pk", flat=True), CALLS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        paginator = Paginator(calls.values_list("pk", flat=True), CALLS_PER_PAGE)
+        try:
+            # Strict, unlike the HTML lists: a client of the data asked for something else.
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
         package_uri = uri if page.number == 1 else _page_link(uri, request, page.number)
         package = package_for(calls.filter(pk__in=list(page.object_list)), uri=package_uri)
         if page.has_next():

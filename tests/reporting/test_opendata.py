@@ -628,9 +628,10 @@ def test_every_call_is_served_a_page_of_calls_at_a_time(client, settings, monkey
     assert pages[2]["uri"].endswith(f"{url}?page=3")
     assert len(set(seen)) == 5  # every call once, in order of their ids
     assert [int(ocid.rsplit("-", 1)[1]) for ocid in dict.fromkeys(seen)] == [c.pk for c in calls]
-    # A page past the end is the last page; nonsense is the first.
-    assert package_from(client.get(url, {"page": 99}))["releases"] == pages[2]["releases"]
-    assert package_from(client.get(url, {"page": "x"}))["releases"] == pages[0]["releases"]
+    # A page past the end, or nonsense, is not found: a client of the data gets no other data
+    # than it asked for.
+    for page in (99, 0, "x", "null"):
+        assert client.get(url, {"page": page}).status_code == 404
 
 
 @pytest.mark.parametrize("url", [ALL, API_ALL])
