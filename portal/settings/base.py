@@ -463,7 +463,7 @@ SPECTACULAR_SETTINGS = {
         "PhaseKindEnum": "calls.models.Phase.Kind",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
         "DecisionKindEnum": "proposals.models.Decision.Kind",
-        "DecisionStatusEnum": "proposals.models.Decision.Status",
+        "IntendedDecisionStatusEnum": "proposals.models.Decision.Status",
         "ObjectionStatusEnum": "proposals.models.Objection.Status",
     },
 }

@@ -220,6 +220,7 @@ class TargetReportInputSerializer(serializers.Serializer):
     ),
 )
 class NegotiationRoundViewSet(AuditActorMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # anything else is a 404, never a database error
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = NegotiationRoundSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -317,6 +318,7 @@ def _plan_or_404(request, pk) -> PhasePlan:
     ),
 )
 class PartnershipPhaseViewSet(AuditActorMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # anything else is a 404, never a database error
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = PartnershipPhaseSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -128,3 +128,19 @@ def test_the_api_lists_cost_the_same_queries_for_more_rows(django_assert_max_num
     with django_assert_max_num_queries(10):
         rounds = officer.get("/api/v1/negotiation-rounds/").json()["results"]
     assert [r["tenderers"] for r in rounds] == [3, 3]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/negotiation-rounds/null,null/",
+        "/api/v1/negotiation-rounds/x/tenders/",
+        "/api/v1/partnership-phases/null,null/",
+        "/api/v1/partnership-phases/x/report/",
+    ],
+)
+def test_an_id_that_is_not_a_number_is_not_found(path):
+    """Found by schemathesis: these were database errors (500)."""
+    call, _proposals = partnership_tenders(3)
+    response = api_of(call.officer).get(path)
+    assert response.status_code == 404
