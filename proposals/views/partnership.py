@@ -30,6 +30,7 @@ from ..forms.partnership import (
     TenderVersionForm,
     targets_as_text,
 )
+from ..models import PhasePlan
 from ..selectors.negotiation import (
     contract_with_plans,
     latest_versions,
@@ -287,6 +288,17 @@ def officer_plan(request, contract_pk: int, phase_pk: int):
     return render(request, "proposals/partnership/officer_plan.html", context)
 
 
+def _plan_context(plan: PhasePlan, form) -> dict:
+    """What every page about one phase of a partner's contract shows around its form."""
+    return {
+        "plan": plan,
+        "contract": plan.contract,
+        "proposal": plan.contract.proposal,
+        "call": plan.contract.proposal.call,
+        "form": form,
+    }
+
+
 @login_required
 def officer_plan_decide(request, plan_pk: int):
     plan = _plan_for_officer(request, plan_pk)
@@ -301,13 +313,7 @@ def officer_plan_decide(request, plan_pk: int):
         else:
             messages.success(request, _("The decision is recorded; the ledger follows it."))
             return redirect("proposals:officer_partnership", contract_pk=plan.contract_id)
-    context = {
-        "plan": plan,
-        "contract": plan.contract,
-        "proposal": plan.contract.proposal,
-        "call": plan.contract.proposal.call,
-        "form": form,
-    }
+    context = _plan_context(plan, form)
     return render(request, "proposals/partnership/officer_decide.html", context)
 
 
@@ -323,13 +329,7 @@ def officer_plan_purchase(request, plan_pk: int):
         else:
             messages.success(request, _("The purchase is recorded as a follow-up purchase."))
             return redirect("proposals:officer_partnership", contract_pk=plan.contract_id)
-    context = {
-        "plan": plan,
-        "contract": plan.contract,
-        "proposal": plan.contract.proposal,
-        "call": plan.contract.proposal.call,
-        "form": form,
-    }
+    context = _plan_context(plan, form)
     return render(request, "proposals/partnership/officer_purchase.html", context)
 
 
@@ -379,10 +379,7 @@ def plan_report(request, plan_pk: int):
             )
             return redirect("proposals:partnership", pk=plan.contract.proposal_id)
     context = {
-        "plan": plan,
-        "proposal": plan.contract.proposal,
-        "call": plan.contract.proposal.call,
-        "form": form,
+        **_plan_context(plan, form),
         "back": reverse("proposals:partnership", kwargs={"pk": plan.contract.proposal_id}),
     }
     return render(request, "proposals/partnership/report.html", context)

@@ -413,3 +413,26 @@ def test_the_period_runs_from_the_day_the_letters_go_out(
     assert ends == {last_day + timedelta(days=20)}
     with days_later(21):
         assert decisions_finalise_due() == 0  # the first award's own 20 days are not enough
+
+
+def test_the_lists_of_decisions_and_objections_cost_the_same_queries_for_more_rows(standstill):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path: str) -> int:
+        client = client_for(standstill.officer)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    award_first(standstill)
+    objection_lodge(
+        decision=reject_second(standstill), actor=standstill.proposals[1].person, text="Oneens"
+    )
+    few = {path: queries(path) for path in ("/api/v1/decisions/", "/api/v1/objections/")}
+    third = proposal_reject(
+        proposal=standstill.proposals[2], actor=standstill.officer, motivation="Minder sterk"
+    )
+    objection_lodge(decision=third, actor=standstill.proposals[2].person, text="Ook oneens")
+    more = {path: queries(path) for path in few}
+    assert more == few
