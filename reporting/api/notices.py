@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from calls.models import Call
 from portal.permissions import can
 
+from ..eforms.validation import SOURCES, describe
 from ..models import Notice
 from ..selectors.notices import call_for_notices, notice_of_call, notices_of_call
 from ..services.notices import notice_send
@@ -21,14 +22,25 @@ from ..services.notices import notice_send
 
 class ProblemSerializer(serializers.Serializer):
     source = serializers.ChoiceField(
-        choices=["data", "terms", "schema"],
+        choices=list(SOURCES),
         help_text=_(
             "data: the portal lacks it; terms: a mandatory business term is empty; "
-            "schema: the eForms XSD refuses the XML."
+            "schema: the eForms XSD refuses the XML; rules: a business rule (Schematron) of "
+            "the eForms SDK fails."
         ),
     )
-    message = serializers.CharField()
-    code = serializers.CharField(allow_blank=True, help_text=_("The business term, if any."))
+    message = serializers.SerializerMethodField(
+        help_text=_("The problem in words, in the language of the request.")
+    )
+    code = serializers.CharField(
+        allow_blank=True, help_text=_("The problem's code: the business term or the rule.")
+    )
+    params = serializers.DictField(
+        required=False, help_text=_("The values the words are made from.")
+    )
+
+    def get_message(self, problem: dict) -> str:
+        return describe(problem)
 
 
 class NoticeSerializer(serializers.ModelSerializer):

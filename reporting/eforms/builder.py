@@ -22,14 +22,20 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
 from lxml import etree
 
 from . import CUSTOMIZATION_ID
 from .catalogue import NAMESPACES
+from .validation import Problem
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LANGUAGE = "NLD"
+# BT-99: the time limits for review, as the Aanbestedingswet 2012 sets them (art. 2.127).
+REVIEW_TERMS = (
+    "Wie het niet eens is met de gunningsbeslissing, kan binnen de opschortende termijn van "
+    "20 kalenderdagen na de dag van verzending daarvan een kort geding aanhangig maken "
+    "(artikel 2.127 Aanbestedingswet 2012)."
+)
 COMPETITION_SUBTYPE = "16"
 RESULT_SUBTYPE = "29"
 ROOT_NAMESPACE = {
@@ -201,11 +207,13 @@ def _ref(parent, name: str, ref: str, scheme: str = "organization") -> None:
 class Builder:
     def __init__(self, source: NoticeSource):
         self.source = source
-        self.gaps: list[str] = []
+        self.gaps: list[Problem] = []
 
-    def gap(self, message: str) -> None:
-        if message not in self.gaps:
-            self.gaps.append(message)
+    def gap(self, code: str, **params) -> None:
+        """Something the portal lacks (``validation.DATA_MESSAGES`` has its words)."""
+        problem = Problem("data", code, params)
+        if problem not in self.gaps:
+            self.gaps.append(problem)
 
     def build(self) -> etree._Element:
         source = self.source
@@ -240,9 +248,16 @@ class Builder:
                 "epo-procurement-document",
                 listName="exclusion-grounds-source",
             )
+            # A company may propose for every phase the call has (BT-31).
+            sub(
+                sub(terms, "cac:LotDistribution"),
+                "cbc:MaximumLotsSubmittedNumeric",
+                len(source.lots),
+            )
         process = sub(root, "cac:TenderingProcess")
         sub(process, "cbc:ProcedureCode", source.procedure, listName="procurement-procedure-type")
-        if source.document == "competition":
+        if source.document == "competition" and source.procedure != "innovation":
+            # An innovation partnership cannot be accelerated (the SDK's rule BR-BT-00106-0053).
             justification = sub(process, "cac:ProcessJustification")
             sub(justification, "cbc:ProcessReasonCode", "false", listName="accelerated-procedure")
         self._project(sub(root, "cac:ProcurementProject"), source.title, source.description)
@@ -253,7 +268,7 @@ class Builder:
             if decided:
                 sub(sub(root, "cac:TenderResult"), "cbc:AwardDate", _date(max(decided)))
             else:
-                self.gap(_("No phase has a final award yet."))
+                self.gap("no_final_award")
         return root
 
     # The eForms extension: changes, results, subtype, organisations.
@@ -342,8 +357,8 @@ class Builder:
 
     def _organisation(self, organisations, party: Party) -> None:
         if not party.name:
-            self.gap(_("The review body (the court for complaints) of the authority is missing."))
-        label = party.name or _("the review body")
+            self.gap("no_review_body")
+        label = party.name or "review_body"
         company = sub(sub(organisations, "efac:Organization"), "efac:Company")
         if party.url:
             sub(company, "cbc:WebsiteURI", party.url)
@@ -357,7 +372,7 @@ class Builder:
         if party.city:
             sub(address, "cbc:CityName", party.city)
         else:
-            self.gap(_("The city of %(name)s is missing.") % {"name": label})
+            self.gap("no_city", name=label)
         if party.postal_code:
             sub(address, "cbc:PostalZone", party.postal_code)
         if party.nuts:
@@ -366,14 +381,12 @@ class Builder:
         if country:
             sub(sub(address, "cac:Country"), "cbc:IdentificationCode", country, listName="country")
         else:
-            self.gap(_("The country of %(name)s is missing.") % {"name": label})
+            self.gap("no_country", name=label)
         legal = sub(company, "cac:PartyLegalEntity")
         if party.identifier:
             sub(legal, "cbc:CompanyID", party.identifier)
         else:
-            self.gap(
-                _("The identifier (KvK number or OIN) of %(name)s is missing.") % {"name": label}
-            )
+            self.gap("no_identifier", name=label)
         if party.telephone or party.email:
             contact = sub(company, "cac:Contact")
             if party.telephone:
@@ -395,7 +408,7 @@ class Builder:
                 listName="authority-activity",
             )
         else:
-            self.gap(_("The main activity of the contracting authority is missing."))
+            self.gap("no_main_activity")
         _ref(party, "cac:Party", source.buyer.ref)
 
     def _project(self, project, name: str, description: str, *, lot: Lot | None = None) -> None:
@@ -418,12 +431,12 @@ class Builder:
             classification = sub(project, "cac:MainCommodityClassification")
             sub(classification, "cbc:ItemClassificationCode", source.cpv, listName="cpv")
         else:
-            self.gap(_("The call has no CPV code."))
+            self.gap("no_cpv")
         location = sub(sub(project, "cac:RealizedLocation"), "cac:Address")
         if source.nuts:
             sub(location, "cbc:CountrySubentityCode", source.nuts, listName="nuts")
         else:
-            self.gap(_("The call has no place of performance (NUTS region)."))
+            self.gap("no_nuts")
         country = source.nuts[:2] if source.nuts else "NL"
         sub(
             sub(location, "cac:Country"),
@@ -477,6 +490,13 @@ class Builder:
                 schemeName="organization",
             )
         appeal = sub(terms, "cac:AppealTerms")
+        sub(
+            sub(appeal, "cac:PresentationPeriod"),
+            "cbc:Description",
+            REVIEW_TERMS,
+            languageID=LANGUAGE,
+        )
+        _ref(appeal, "cac:AppealInformationParty", source.review_body.ref)
         _ref(appeal, "cac:AppealReceiverParty", source.review_body.ref)
         if source.document == "competition":
             sub(sub(terms, "cac:Language"), "cbc:ID", LANGUAGE)
@@ -488,6 +508,9 @@ class Builder:
         if source.document == "competition":
             # Proposals are submitted only through the portal.
             sub(process, "cbc:SubmissionMethodCode", "required", listName="esubmission")
+        if source.document == "competition" and source.procedure == "innovation":
+            # The partnership runs in successive phases that may reduce the partners (BT-52).
+            sub(process, "cbc:CandidateReductionConstraintIndicator", "true")
         # Research and development services fall outside the GPA.
         sub(process, "cbc:GovernmentAgreementConstraintIndicator", "false")
         if source.document == "competition":
@@ -500,7 +523,7 @@ class Builder:
                 sub(period, "cbc:EndDate", _date(lot.participation_deadline))
                 sub(period, "cbc:EndTime", _time(lot.participation_deadline))
             if lot.number == 1 and lot.deadline is None and lot.participation_deadline is None:
-                self.gap(_("The first phase has no deadline."))
+                self.gap("no_deadline")
         auction = sub(process, "cac:AuctionTerms")
         sub(auction, "cbc:AuctionConstraintIndicator", "false")
         for code, listing in (("none", "framework-agreement"), ("none", "dps-usage")):
@@ -510,7 +533,7 @@ class Builder:
 
     def _awarding_terms(self, terms, lot: Lot) -> None:
         if not lot.criteria:
-            self.gap(_("Phase %(number)s has no criteria.") % {"number": lot.number})
+            self.gap("no_criteria", number=lot.number)
             return
         criterion_element = sub(sub(terms, "cac:AwardingTerms"), "cac:AwardingCriterion")
         for criterion in lot.criteria:
@@ -541,8 +564,8 @@ class Builder:
             )
 
 
-def build_notice(source: NoticeSource) -> tuple[bytes, list[str]]:
-    """The notice's XML (UTF-8) and the gaps: what the portal does not hold, in words."""
+def build_notice(source: NoticeSource) -> tuple[bytes, list[Problem]]:
+    """The notice's XML (UTF-8) and the gaps: what the portal does not hold (as problems)."""
     builder = Builder(source)
     root = builder.build()
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

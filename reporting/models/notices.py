@@ -109,6 +109,13 @@ class Notice(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.VALIDATED, self.Status.REJECTED)
 
     @property
+    def problem_messages(self) -> list[str]:
+        """The validation report in words, in the reader's language (it is stored as codes)."""
+        from ..eforms.validation import describe
+
+        return [describe(problem) for problem in self.problems]
+
+    @property
     def version(self) -> str:
         return "01"
 
