@@ -61,6 +61,11 @@ TENDERNED_URL = env("TENDERNED_URL", "")
 TENDERNED_USERNAME = env("TENDERNED_USERNAME", "")
 TENDERNED_PASSWORD = env("TENDERNED_PASSWORD", "")
 TENDERNED_AUTHORITY_ID = env("TENDERNED_AUTHORITY_ID", "")
+# The eForms SDK's Schematron business rules (run when saxonche is installed) find what TED
+# would refuse. While the portal does not yet hold every value they ask for (see the README),
+# their findings are shown to the officer but do not stop sending; set this to true to make
+# every finding block the notice like an XSD error does.
+NOTICE_RULES_BLOCK = env("NOTICE_RULES_BLOCK", "false").lower() in ("1", "true", "yes")
 EU_THRESHOLD_CENTRAL = Decimal(env("EU_THRESHOLD_CENTRAL", "140000"))
 EU_THRESHOLD_SUBCENTRAL = Decimal(env("EU_THRESHOLD_SUBCENTRAL", "216000"))
 

@@ -133,9 +133,7 @@ def describe(problem: dict) -> str:
             params["name"] = UNNAMED[params["name"]]
         return DATA_MESSAGES[code] % params
     if source == "terms":
-        return gettext("Mandatory business term %(label)s is empty.") % {
-            "label": field_label(code)
-        }
+        return gettext("Mandatory business term %(label)s is empty.") % {"label": field_label(code)}
     if source == "schema":
         if code == "unknown_document":
             return gettext("Unknown kind of notice: %(root)s.") % params

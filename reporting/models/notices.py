@@ -109,11 +109,28 @@ class Notice(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.VALIDATED, self.Status.REJECTED)
 
     @property
+    def blocking_problems(self) -> list[dict]:
+        """The problems that stop sending: all but the SDK's business rules, unless the settings
+        make those block too (``NOTICE_RULES_BLOCK``)."""
+        if settings.NOTICE_RULES_BLOCK:
+            return list(self.problems)
+        return [problem for problem in self.problems if problem.get("source") != "rules"]
+
+    @property
     def problem_messages(self) -> list[str]:
-        """The validation report in words, in the reader's language (it is stored as codes)."""
+        """The blocking problems in words, in the reader's language (they are stored as codes)."""
         from ..eforms.validation import describe
 
-        return [describe(problem) for problem in self.problems]
+        return [describe(problem) for problem in self.blocking_problems]
+
+    @property
+    def rule_findings(self) -> list[str]:
+        """The SDK's business rules the notice breaks, in words, when they do not block."""
+        from ..eforms.validation import describe
+
+        if settings.NOTICE_RULES_BLOCK:
+            return []
+        return [describe(problem) for problem in self.problems if problem.get("source") == "rules"]
 
     @property
     def version(self) -> str:

@@ -121,7 +121,7 @@ def notice_prepare(
             validated_at=timezone.now(),
             created_by=actor,
         )
-        if not problems:
+        if not notice.blocking_problems:
             states.transition(notice, Notice.Status.VALIDATED, actor=actor)
     return notice
 
@@ -146,7 +146,7 @@ def notice_prepare_again(*, notice: Notice, actor: User | None) -> Notice:
         )
         notice.xml, notice.problems, notice.validated_at = xml, problems, timezone.now()
         fields = ["xml", "problems", "validated_at"]
-        target = Notice.Status.DRAFT if problems else Notice.Status.VALIDATED
+        target = Notice.Status.DRAFT if notice.blocking_problems else Notice.Status.VALIDATED
         if notice.status == target:
             notice.save(update_fields=fields)
         else:
@@ -165,7 +165,7 @@ def notice_send(*, notice: Notice, actor: User) -> Notice:
             Notice.objects.select_for_update().select_related("call__authority").get(pk=notice.pk)
         )
         states.check(notice, Notice.Status.SENT)
-        if notice.problems:
+        if notice.blocking_problems:
             raise DomainError(_("Solve the notice's problems first."), code="problems")
         if not goes_to_tenderned(notice.call):
             raise DomainError(

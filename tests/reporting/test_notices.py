@@ -3,14 +3,16 @@ mandatory business terms (fields.json), stored with their report, and refused fo
 they have problems."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from lxml import etree
 
 from calls.models import Call
 from calls.services.lifecycle import call_amend, call_update_publication_details
 from portal.exceptions import DomainError
 from reporting.eforms.catalogue import is_filled, mandatory_fields
-from reporting.eforms.validation import schema_problems
+from reporting.eforms.validation import describe, schema_problems, validate
 from reporting.models import Notice
 from reporting.selectors.notices import final_awards, takes_notices
 from reporting.services.notices import notice_prepare, notice_prepare_again, notice_send
@@ -23,13 +25,65 @@ def _root(notice: Notice):
     return etree.fromstring(notice.xml.encode())
 
 
+# The SDK's Schematron rules the demo notices still break, each for a value the portal does not
+# hold yet (never made up): the integrator's list of fields to add. Any other rule fails the test.
+KNOWN_RULE_FINDINGS = {
+    # The call form has no "minimum number of candidates" for an innovation partnership.
+    "BR-BT-00050-0022": "BT-50-Lot: minimum number of candidates (innovation partnership)",
+    # ... nor a tender validity period.
+    "BR-BT-00098-0022": "BT-98-Lot: how long a proposal must remain valid",
+    "BR-OPT-00098-0022": "BT-98-Lot: how long a proposal must remain valid (unit)",
+    # Demo notices are prepared now, after the deadlines of past calls; an innovation
+    # partnership's later phases have no deadline of their own yet.
+    "BR-BT-00131-0022": "BT-131(d)-Lot: deadline of a later phase",
+    "BR-BT-00131-0105": "BT-131(d)-Lot: not with a request-to-participate deadline",
+    "BR-BT-00131-0151": "BT-131(d)-Lot: deadline after the notice's date (past demo calls)",
+    "BR-BT-01311-0022": "BT-1311(d)-Lot: participation deadline of a later phase",
+    "BR-BT-01311-0156": "BT-1311(d)-Lot: deadline after the notice's date (past demo calls)",
+    # Organisations: the portal holds no telephone number of the authority, and no postal code
+    # or NUTS region of the review body and of winning companies.
+    "BR-BT-00503-0022": "BT-503: telephone of an organisation",
+    "BR-BT-00503-0036": "BT-503: telephone of an organisation",
+    "BR-BT-00507-0022": "BT-507: NUTS region of an organisation",
+    "BR-BT-00507-0036": "BT-507: NUTS region of an organisation",
+    "BR-BT-00512-0022": "BT-512: postal code of an organisation",
+    "BR-BT-00512-0036": "BT-512: postal code of an organisation",
+    # The portal's NUTS codes are NUTS 2021 (NL33, NL332, NL310); eForms 1.15 takes NUTS 2024.
+    "BR-BT-00507-0205": "NUTS 2021 code of an organisation",
+    "BR-BT-00507-0353": "NUTS 2021 code of an organisation",
+    "BR-BT-05071-0154": "NUTS 2021 code of the place of performance",
+    "BR-BT-05071-0156": "NUTS 2021 code of the place of performance",
+    "BR-BT-05071-0238": "NUTS 2021 code of the place of performance",
+    "BR-BT-05071-0240": "NUTS 2021 code of the place of performance",
+    # An authority's main activity outside the eForms list (e.g. a province or municipality).
+    "BR-BT-00010-0052": "BT-10: main activity not in the authority-activity list",
+    # Result notices: company size, subcontracting and the received-proposals statistics by
+    # size and origin are not asked of companies; several winners of one phase without a
+    # framework agreement are several contracts of one lot result.
+    "BR-BT-00165-0036": "BT-165: size of a winning company",
+    "BR-BT-00773-0036": "BT-773: subcontracting",
+    "BR-BT-13713-0117": "BT-759: received proposals by size and origin",
+    "BR-BT-13713-0118": "BT-759: received proposals by size and origin",
+    "BR-BT-13713-0119": "BT-759: received proposals by size and origin",
+    "BR-BT-13713-0122": "BT-759: received proposals by size and origin",
+    "BR-BT-13713-0123": "BT-759: received proposals by size and origin",
+    "BR-OPT-00322-0053": "OPT-322: several contracts in one lot result",
+}
+
+
 def _assert_complete(notice: Notice) -> None:
     root = _root(notice)
     assert schema_problems(root) == [], notice.call.title
     missing = [field.id for field in mandatory_fields(notice.subtype) if not is_filled(root, field)]
     assert missing == [], f"{notice.call.title}: {missing}"
-    assert notice.problems == []
+    assert notice.blocking_problems == []
     assert notice.status == Notice.Status.VALIDATED
+    unknown = {
+        problem["code"]
+        for problem in notice.problems
+        if problem["source"] == "rules" and problem["code"] not in KNOWN_RULE_FINDINGS
+    }
+    assert unknown == set(), f"{notice.call.title}: {unknown}"
 
 
 # --- The demo --------------------------------------------------------------------------------
@@ -119,7 +173,7 @@ def test_what_the_portal_lacks_is_a_problem_in_words_not_a_made_up_value():
     call = notice_ready_call(cpv_code="", place_of_performance_nuts="")
     notice = Notice.objects.get(call=call)
     assert notice.status == Notice.Status.DRAFT
-    messages = [problem["message"] for problem in notice.problems]
+    messages = notice.problem_messages
     assert "De oproep heeft geen CPV-code." in messages
     assert "De oproep heeft geen plaats van uitvoering (NUTS-regio)." in messages
     assert any("BT-262-Procedure" in message for message in messages)
@@ -211,9 +265,12 @@ def test_the_api_lists_the_notices_with_their_report_gives_the_xml_and_sends(cli
     assert listing.status_code == 200
     (notice,) = listing.json()
     assert notice["status"] == "draft"
-    assert {"source": "data", "message": "De oproep heeft geen CPV-code.", "code": ""} in notice[
-        "problems"
-    ]
+    assert {
+        "source": "data",
+        "message": "De oproep heeft geen CPV-code.",
+        "code": "no_cpv",
+        "params": {},
+    } in notice["problems"]
     xml = client.get(notice["xml_url"])
     assert xml.status_code == 200
     assert xml["Content-Type"] == "application/xml"
@@ -226,3 +283,69 @@ def test_the_api_lists_the_notices_with_their_report_gives_the_xml_and_sends(cli
     sent = client.post(f"/api/v1/calls/{other.pk}/notices/{ready.pk}/send/")
     assert sent.status_code == 202
     assert sent.json()["status"] == "sent"
+
+
+# --- Problems in the reader's language --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_problems_are_stored_as_codes_and_shown_in_the_readers_language():
+    call = notice_ready_call(cpv_code="")
+    notice = Notice.objects.get(call=call)
+    stored = {problem["code"]: problem for problem in notice.problems}
+    assert stored["no_cpv"] == {"source": "data", "code": "no_cpv", "params": {}}
+    assert all("message" not in problem for problem in notice.problems)
+    with translation.override("nl"):
+        assert "De oproep heeft geen CPV-code." in notice.problem_messages
+    with translation.override("en"):
+        assert "The call has no CPV code." in notice.problem_messages
+        assert "De oproep heeft geen CPV-code." not in notice.problem_messages
+
+
+def test_a_failed_business_rule_is_said_with_the_sdks_field_name_in_either_language():
+    problem = {
+        "source": "rules",
+        "code": "BR-BT-00098-0022",
+        "params": {
+            "kind": "mandatory_condition",
+            "field": "BT-98-Lot",
+            "element": "cac:TenderingTerms",
+            "location": "/ContractNotice[1]/cac:ProcurementProjectLot[1]/cac:TenderingTerms[1]",
+        },
+    }
+    with translation.override("en"):
+        english = describe(problem)
+    with translation.override("nl"):
+        dutch = describe(problem)
+    assert english.startswith(
+        "'Duration during which the tender must remain valid' (BT-98-Lot) is mandatory in this case."
+    )
+    assert dutch.startswith("'Duur waarin de aanbieding geldig moet blijven' (BT-98-Lot) is ")
+    assert "BR-BT-00098-0022" in english and "BR-BT-00098-0022" in dutch
+    # A report stored before problems were codes still reads.
+    assert describe({"source": "data", "message": "Oud.", "code": ""}) == "Oud."
+
+
+@pytest.mark.django_db
+def test_the_schematron_finds_a_broken_rule_in_a_notice_the_xsd_accepts():
+    notice = Notice.objects.get(call=notice_ready_call())
+    assert "BR-BT-00106-0053" not in [problem["code"] for problem in notice.problems]
+    # An open procedure may say it is not accelerated; an innovation partnership may not.
+    broken = notice.xml.replace(
+        'listName="procurement-procedure-type">open<',
+        'listName="procurement-procedure-type">innovation<',
+    ).encode()
+    assert schema_problems(etree.fromstring(broken)) == []
+    problems = [problem.as_dict() for problem in validate(broken, notice.subtype)]
+    found = [problem for problem in problems if problem["code"] == "BR-BT-00106-0053"]
+    assert found and found[0]["source"] == "rules"
+    assert found[0]["params"]["field"] == "BT-106-Procedure"
+    with translation.override("en"):
+        assert describe(found[0]).startswith(
+            "'The procedure is accelerated' (BT-106-Procedure) is not allowed in this case."
+        )
+    with override_settings(NOTICE_RULES_BLOCK=True):
+        notice.problems = problems
+        assert found[0] in notice.blocking_problems
+    notice.problems = problems
+    assert found[0] not in notice.blocking_problems
