@@ -4,11 +4,22 @@ procurement officer's.
 
 from django.urls import path
 
-from .views import assessor, chair, company, letters, objections, officer, opening, partnership
+from .views import (
+    assessor,
+    chair,
+    company,
+    feeds,
+    letters,
+    objections,
+    officer,
+    opening,
+    partnership,
+)
 
 app_name = "proposals"
 
 urlpatterns = [
+    path("calls/results/feed/", feeds.LatestResultsFeed(), name="results_feed"),
     path("proposals/", company.mine, name="mine"),
     path("proposals/start/<int:phase_pk>/", company.start, name="start"),
     path("proposals/<int:pk>/", company.detail, name="detail"),

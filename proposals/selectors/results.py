@@ -69,3 +69,32 @@ def call_results(call: Call, phases: list[Phase]) -> list[PhaseResult]:
             result.received = received.get(result.phase.pk, 0)
             result.awards = awards.get(result.phase.pk, [])
     return results
+
+
+@dataclass
+class FeedAward:
+    """A final award for the results feed: the contract, with its proposal, company, phase and
+    call loaded."""
+
+    contract: Contract
+
+    @property
+    def call(self) -> Call:
+        return self.contract.proposal.call
+
+    @property
+    def phase(self) -> Phase:
+        return self.contract.proposal.phase
+
+
+def latest_final_awards(limit: int) -> list[FeedAward]:
+    """The most recent final awards of public calls (those the public results show: awarded
+    with a concluded contract, so after the standstill), newest contract start first. One
+    query."""
+    contracts = (
+        Contract.objects.filter(proposal__call__publication_date__isnull=False)
+        .exclude(proposal__call__status=Call.Status.DRAFT)
+        .select_related("proposal__company", "proposal__phase", "proposal__call__authority")
+        .order_by("-start_date", "-pk")[:limit]
+    )
+    return [FeedAward(contract=contract) for contract in contracts]
