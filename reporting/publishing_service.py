@@ -2,7 +2,9 @@
 
 It accepts a notice's XML (HTTP POST to ``/notices``) when it passes the eForms XSD and carries
 every mandatory business term of its subtype, and answers ``201`` with a publication id; it
-refuses anything else with ``422`` and the reason. ``GET /notices/<id>`` returns a published
+refuses anything else with ``422`` and the reason. A notice the sender marks for TED
+(``X-Forward-To-TED: true``, above the EU threshold) also gets a TED publication number
+(``123456-2026``), as TenderNed reports once TED has published it. ``GET /notices/<id>`` returns a published
 notice's XML. Nothing is kept beyond the process.
 
 Run it for the demo: ``.venv/bin/python -m reporting.publishing_service --port 8370`` and set
@@ -52,6 +54,7 @@ class Service(ThreadingHTTPServer):
     def __init__(self, address):
         super().__init__(address, Handler)
         self.numbers = itertools.count(1)
+        self.ted_numbers = itertools.count(1)
         self.published: dict[str, bytes] = {}
         self.received: list[dict] = []
         self.lock = threading.Lock()
@@ -88,19 +91,21 @@ class Handler(BaseHTTPRequestHandler):
         reason = check(xml)
         if reason:
             return self._answer(422, {"reason": reason})
+        to_ted = self.headers.get("X-Forward-To-TED", "").lower() == "true"
         with self.server.lock:
             number = next(self.server.numbers)
             publication_id = f"LOCAL-{datetime.now(UTC):%Y}-{number:06d}"
             self.server.published[publication_id] = xml
+            ted_number = next(self.server.ted_numbers) if to_ted else 0
         host, port = self.server.server_address[:2]
-        return self._answer(
-            201,
-            {
-                "publicationId": publication_id,
-                "publicationDate": datetime.now(UTC).isoformat(),
-                "url": f"http://{host}:{port}/notices/{publication_id}",
-            },
-        )
+        answer = {
+            "publicationId": publication_id,
+            "publicationDate": datetime.now(UTC).isoformat(),
+            "url": f"http://{host}:{port}/notices/{publication_id}",
+        }
+        if ted_number:
+            answer["tedPublicationNumber"] = f"{ted_number:06d}-{datetime.now(UTC):%Y}"
+        return self._answer(201, answer)
 
     def do_GET(self):
         publication_id = self.path.rstrip("/").rsplit("/", 1)[-1]

@@ -28,6 +28,7 @@ from ..eforms.builder import build_notice
 from ..eforms.validation import validate
 from ..models import Notice
 from ..selectors.notices import (
+    above_eu_threshold,
     competition_notice,
     final_awards,
     goes_to_tenderned,
@@ -201,6 +202,7 @@ def notice_deliver(notice_id: int) -> Outcome | None:
         xml=notice.xml.encode("utf-8"),
         notice_id=str(notice.notice_id),
         authority_id=authority_tenderned_id(notice),
+        forward_to_ted=above_eu_threshold(notice.call),
     )
     notice_record_outcome(notice_id=notice_id, outcome=outcome)
     return outcome
@@ -215,11 +217,12 @@ def notice_record_outcome(*, notice_id: int, outcome: Outcome) -> Notice | None:
             notice.publication_id = outcome.publication_id
             notice.published_at = outcome.published_at or timezone.now()
             notice.publication_url = outcome.url
+            notice.ted_id = outcome.ted_id
             states.transition(
                 notice,
                 Notice.Status.PUBLISHED,
                 actor=None,
-                extra_fields=["publication_id", "published_at", "publication_url"],
+                extra_fields=["publication_id", "published_at", "publication_url", "ted_id"],
             )
         else:
             notice.rejection_reason = outcome.reason or _("The publisher gave no reason.")

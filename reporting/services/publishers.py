@@ -9,6 +9,8 @@ publisher's reason), both final; anything else (no connection, a timeout, a serv
 The TenderNed implementation speaks the plain shape of TenderNed's eSender interface: an HTTP
 POST of the XML with basic authentication and the authority's TenderNed identifier, answered
 with JSON. The local service (``reporting.publishing_service``) answers in the same shape.
+A notice above the EU threshold is forwarded to TED (``X-Forward-To-TED``); the answer then
+carries TED's publication number (``tedPublicationNumber``, e.g. ``123456-2026``) as well.
 """
 
 import base64
@@ -35,12 +37,15 @@ class Outcome:
     published_at: datetime | None = None
     url: str = ""
     reason: str = ""
+    ted_id: str = ""
 
 
 class Publisher(Protocol):
     name: str
 
-    def publish(self, *, xml: bytes, notice_id: str, authority_id: str) -> Outcome: ...
+    def publish(
+        self, *, xml: bytes, notice_id: str, authority_id: str, forward_to_ted: bool = False
+    ) -> Outcome: ...
 
 
 class HttpPublisher:
@@ -54,11 +59,14 @@ class HttpPublisher:
         self.password = password
         self.timeout = timeout
 
-    def _request(self, xml: bytes, notice_id: str, authority_id: str) -> urllib.request.Request:
+    def _request(
+        self, xml: bytes, notice_id: str, authority_id: str, forward_to_ted: bool
+    ) -> urllib.request.Request:
         headers = {
             "Content-Type": "application/xml; charset=utf-8",
             "Accept": "application/json",
             "X-Notice-Id": notice_id,
+            "X-Forward-To-TED": "true" if forward_to_ted else "false",
         }
         if authority_id:
             headers["X-Authority-Id"] = authority_id
@@ -67,10 +75,12 @@ class HttpPublisher:
             headers["Authorization"] = f"Basic {token}"
         return urllib.request.Request(self.endpoint, data=xml, headers=headers, method="POST")  # noqa: S310  (the endpoint comes from the settings)
 
-    def publish(self, *, xml: bytes, notice_id: str, authority_id: str) -> Outcome:
+    def publish(
+        self, *, xml: bytes, notice_id: str, authority_id: str, forward_to_ted: bool = False
+    ) -> Outcome:
         if not self.endpoint.startswith(("http://", "https://")):
             raise PublisherUnavailable(f"No publisher endpoint configured ({self.endpoint!r}).")
-        request = self._request(xml, notice_id, authority_id)
+        request = self._request(xml, notice_id, authority_id, forward_to_ted)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body = _json(response.read())
@@ -92,6 +102,7 @@ class HttpPublisher:
             publication_id=publication_id,
             published_at=parse_datetime(str(body.get("publicationDate") or "")) or timezone.now(),
             url=str(body.get("url") or ""),
+            ted_id=str(body.get("tedPublicationNumber") or ""),
         )
 
 

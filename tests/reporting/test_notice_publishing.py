@@ -1,12 +1,15 @@
 """Sending notices: a Celery task asks the publisher (here the local stand-in for TenderNed, a
 real HTTP service) and stores its answer: the publication id, or the reason for a rejection."""
 
+import re
 import time
 
 import pytest
 from django.urls import reverse
 
 from reporting.models import Notice
+from reporting.selectors.notices import above_eu_threshold
+from reporting.services.publishers import LocalPublisher
 from reporting.services.notices import notice_send
 from tests.conftest import login_verified
 
@@ -36,10 +39,16 @@ def test_a_worker_sends_the_notice_and_stores_the_id_or_the_reason_for_a_rejecti
     assert notice.status == Notice.Status.PUBLISHED
     assert notice.publication_id.startswith("LOCAL-")
     assert notice.published_at is not None
+    # Above the EU threshold TenderNed forwards it to TED: its publication number is kept.
+    assert above_eu_threshold(call)
+    assert re.fullmatch(r"\d{6}-\d{4}", notice.ted_id)
+    officer_page = client.get(reverse("notices:officer", kwargs={"pk": call.pk})).content.decode()
+    assert notice.ted_id in officer_page
     # The public call page links the published notice.
     client.logout()
     page = client.get(call.get_absolute_url()).content.decode()
     assert notice.publication_id in page
+    assert notice.ted_id in page
     xml_url = reverse("notices:published_xml", kwargs={"pk": call.pk, "notice_pk": notice.pk})
     assert xml_url in page
     assert client.get(xml_url).content.decode() == notice.xml
@@ -78,3 +87,26 @@ def test_without_an_answer_the_task_retries_and_after_the_last_attempt_gives_up(
     notice.refresh_from_db()
     assert notice.status == Notice.Status.REJECTED
     assert "niet bereikbaar" in notice.rejection_reason
+
+
+@pytest.mark.django_db
+def test_the_stand_in_gives_a_ted_number_only_to_a_notice_forwarded_to_ted(publishing_service):
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    publisher = LocalPublisher(endpoint=publishing_service.url)
+    national = publisher.publish(
+        xml=notice.xml.encode(),
+        notice_id=str(notice.notice_id),
+        authority_id="",
+        forward_to_ted=False,
+    )
+    assert national.accepted and national.publication_id.startswith("LOCAL-")
+    assert national.ted_id == ""
+    european = publisher.publish(
+        xml=notice.xml.encode(),
+        notice_id=str(notice.notice_id),
+        authority_id="",
+        forward_to_ted=True,
+    )
+    assert european.accepted and european.publication_id != national.publication_id
+    assert re.fullmatch(r"\d{6}-\d{4}", european.ted_id)
