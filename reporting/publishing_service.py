@@ -4,8 +4,8 @@ It accepts a notice's XML (HTTP POST to ``/notices``) when it passes the eForms 
 every mandatory business term of its subtype, and answers ``201`` with a publication id; it
 refuses anything else with ``422`` and the reason. A notice the sender marks for TED
 (``X-Forward-To-TED: true``, above the EU threshold) also gets a TED publication number
-(``123456-2026``), as TenderNed reports once TED has published it. ``GET /notices/<id>`` returns a published
-notice's XML. Nothing is kept beyond the process.
+(``123456-2026``), as TenderNed reports once TED has published it. ``GET /notices/<id>``
+returns a published notice's XML. Nothing is kept beyond the process.
 
 Run it for the demo: ``.venv/bin/python -m reporting.publishing_service --port 8370`` and set
 ``NOTICE_PUBLISHER_URL=http://127.0.0.1:8370/notices``.

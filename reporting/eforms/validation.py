@@ -10,6 +10,7 @@ The schemas are compiled once per process (a few hundred milliseconds, seconds f
 Schematron) and then reused.
 """
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ SCHEMAS = {
     "ContractAwardNotice": "UBL-ContractAwardNotice-2.3.xsd",
 }
 _PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
+logger = logging.getLogger(__name__)
 SOURCES = ("data", "terms", "schema", "rules")
 
 
@@ -138,6 +140,10 @@ def describe(problem: dict) -> str:
         if code == "unknown_document":
             return gettext("Unknown kind of notice: %(root)s.") % params
         return gettext("Line %(line)s: %(message)s") % params
+    if source == "rules" and code == "not_checked":
+        return gettext("The business rules of the eForms SDK could not be checked: %(reason)s") % {
+            "reason": params.get("reason", "")
+        }
     if source == "rules":
         kind = params.get("kind", "rule")
         words = RULE_MESSAGES.get(kind, RULE_MESSAGES["rule"]) % {
@@ -214,9 +220,14 @@ def rule_problems(xml: bytes, subtype: str) -> list[Problem]:
     """The SDK's Schematron rules the notice breaks (none when Saxon is not installed)."""
     if not schematron.available():
         return []
-    tests = schematron.rule_tests(f"eforms-{subtype}")
+    try:
+        tests = schematron.rule_tests(f"eforms-{subtype}")
+        failures = schematron.check(xml, subtype)
+    except Exception as error:  # Saxon or the rules failed: say so, do not lose the notice
+        logger.exception("The Schematron rules could not run on a notice of subtype %s", subtype)
+        return [Problem("rules", "not_checked", {"reason": str(error)[:300]})]
     problems = []
-    for failed in schematron.check(xml, subtype):
+    for failed in failures:
         kind, extra = rule_kind(tests.get(failed.rule, ""))
         field_id = failed.field
         if not field_id and "_" in failed.rule and not failed.rule.startswith("BR-"):

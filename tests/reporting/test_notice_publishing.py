@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from reporting.models import Notice
 from reporting.selectors.notices import above_eu_threshold
-from reporting.services.publishers import LocalPublisher
 from reporting.services.notices import notice_send
+from reporting.services.publishers import LocalPublisher
 from tests.conftest import login_verified
 
 from .notices import notice_ready_call
@@ -100,7 +100,8 @@ def test_the_stand_in_gives_a_ted_number_only_to_a_notice_forwarded_to_ted(publi
         authority_id="",
         forward_to_ted=False,
     )
-    assert national.accepted and national.publication_id.startswith("LOCAL-")
+    assert national.accepted
+    assert national.publication_id.startswith("LOCAL-")
     assert national.ted_id == ""
     european = publisher.publish(
         xml=notice.xml.encode(),
@@ -108,5 +109,6 @@ def test_the_stand_in_gives_a_ted_number_only_to_a_notice_forwarded_to_ted(publi
         authority_id="",
         forward_to_ted=True,
     )
-    assert european.accepted and european.publication_id != national.publication_id
+    assert european.accepted
+    assert european.publication_id != national.publication_id
     assert re.fullmatch(r"\d{6}-\d{4}", european.ted_id)

@@ -318,10 +318,12 @@ def test_a_failed_business_rule_is_said_with_the_sdks_field_name_in_either_langu
     with translation.override("nl"):
         dutch = describe(problem)
     assert english.startswith(
-        "'Duration during which the tender must remain valid' (BT-98-Lot) is mandatory in this case."
+        "'Duration during which the tender must remain valid' (BT-98-Lot) is mandatory in "
+        "this case."
     )
     assert dutch.startswith("'Duur waarin de aanbieding geldig moet blijven' (BT-98-Lot) is ")
-    assert "BR-BT-00098-0022" in english and "BR-BT-00098-0022" in dutch
+    assert "BR-BT-00098-0022" in english
+    assert "BR-BT-00098-0022" in dutch
     # A report stored before problems were codes still reads.
     assert describe({"source": "data", "message": "Oud.", "code": ""}) == "Oud."
 
@@ -338,7 +340,8 @@ def test_the_schematron_finds_a_broken_rule_in_a_notice_the_xsd_accepts():
     assert schema_problems(etree.fromstring(broken)) == []
     problems = [problem.as_dict() for problem in validate(broken, notice.subtype)]
     found = [problem for problem in problems if problem["code"] == "BR-BT-00106-0053"]
-    assert found and found[0]["source"] == "rules"
+    assert found
+    assert found[0]["source"] == "rules"
     assert found[0]["params"]["field"] == "BT-106-Procedure"
     with translation.override("en"):
         assert describe(found[0]).startswith(
@@ -349,3 +352,21 @@ def test_the_schematron_finds_a_broken_rule_in_a_notice_the_xsd_accepts():
         assert found[0] in notice.blocking_problems
     notice.problems = problems
     assert found[0] not in notice.blocking_problems
+
+
+@pytest.mark.django_db
+def test_when_the_rules_cannot_run_the_notice_is_kept_and_says_so(monkeypatch):
+    from reporting.eforms import schematron
+
+    def broken(xml, subtype):
+        raise RuntimeError("Saxon is out of memory")
+
+    monkeypatch.setattr(schematron, "check", broken)
+    notice = Notice.objects.get(call=notice_ready_call())
+    (problem,) = [problem for problem in notice.problems if problem["source"] == "rules"]
+    assert problem["code"] == "not_checked"
+    with translation.override("en"):
+        assert describe(problem) == (
+            "The business rules of the eForms SDK could not be checked: Saxon is out of memory"
+        )
+    assert notice.status == Notice.Status.VALIDATED  # the XSD and the terms passed
