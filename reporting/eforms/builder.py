@@ -30,6 +30,9 @@ from .validation import Problem
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LANGUAGE = "NLD"
+# BT-10: three of the portal's codes for an authority's main activity (Organisation.MainActivity)
+# are not those of the eForms list authority-activity (the SDK's rule BR-BT-00010-0052).
+AUTHORITY_ACTIVITY = {"econ": "econ-aff", "env": "env-pro", "educ": "education"}
 # BT-99: the time limits for review, as the Aanbestedingswet 2012 sets them (art. 2.127).
 REVIEW_TERMS = (
     "Wie het niet eens is met de gunningsbeslissing, kan binnen de opschortende termijn van "
@@ -404,7 +407,7 @@ class Builder:
             sub(
                 activity,
                 "cbc:ActivityTypeCode",
-                source.buyer_activity,
+                AUTHORITY_ACTIVITY.get(source.buyer_activity, source.buyer_activity),
                 listName="authority-activity",
             )
         else:

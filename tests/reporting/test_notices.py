@@ -55,8 +55,6 @@ KNOWN_RULE_FINDINGS = {
     "BR-BT-05071-0156": "NUTS 2021 code of the place of performance",
     "BR-BT-05071-0238": "NUTS 2021 code of the place of performance",
     "BR-BT-05071-0240": "NUTS 2021 code of the place of performance",
-    # An authority's main activity outside the eForms list (e.g. a province or municipality).
-    "BR-BT-00010-0052": "BT-10: main activity not in the authority-activity list",
     # Result notices: company size, subcontracting and the received-proposals statistics by
     # size and origin are not asked of companies; several winners of one phase without a
     # framework agreement are several contracts of one lot result.
@@ -370,3 +368,11 @@ def test_when_the_rules_cannot_run_the_notice_is_kept_and_says_so(monkeypatch):
             "The business rules of the eForms SDK could not be checked: Saxon is out of memory"
         )
     assert notice.status == Notice.Status.VALIDATED  # the XSD and the terms passed
+
+
+@pytest.mark.django_db
+def test_the_authoritys_main_activity_is_an_eforms_code():
+    # The portal's "econ" is the eForms list's "econ-aff" (BR-BT-00010-0052).
+    notice = Notice.objects.get(call=notice_ready_call())
+    assert _root(notice).xpath("//*[local-name()='ActivityTypeCode']/text()") == ["econ-aff"]
+    assert "BR-BT-00010-0052" not in [problem["code"] for problem in notice.problems]
