@@ -88,15 +88,22 @@ def calls_open_now() -> QuerySet[Call]:
     )
 
 
-def calls_managed_by(user) -> QuerySet[Call]:
+def calls_acted_for(user) -> QuerySet[Call]:
     """The calls of the authorities this person acts for (their own, and those that mandated
-    their organisation, in general or call by call), drafts included."""
+    their organisation, in general or call by call), drafts included; nothing annotated."""
     from ..permissions import _acting_for
 
     general, mandated = _acting_for(user) if user.is_authenticated else (set(), set())
+    return Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated)).select_related(
+        "authority", "agent"
+    )
+
+
+def calls_managed_by(user) -> QuerySet[Call]:
+    """``calls_acted_for`` with their missions and their number of unanswered questions
+    (``open_questions``, a subquery: meant for a few rows, not for filtering thousands)."""
     return (
-        Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated))
-        .select_related("authority", "agent")
+        calls_acted_for(user)
         .prefetch_related("missions")
         .annotate(open_questions=open_questions_count())
     )
@@ -115,14 +122,7 @@ def calls_managed_listed(
     """The calls this person manages as their list shows them: only the columns a row shows,
     narrowed by a text (title or reference), status and instrument, in the order asked for.
     Without the count of open questions: ``with_open_questions`` adds it to a page."""
-    from ..permissions import _acting_for
-
-    general, mandated = _acting_for(user) if user.is_authenticated else (set(), set())
-    calls = (
-        Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated))
-        .select_related("authority", "agent")
-        .only(*LISTED_COLUMNS)
-    )
+    calls = calls_acted_for(user).only(*LISTED_COLUMNS)
     if search:
         found = REFERENCE.match(search.upper())
         if found:
@@ -136,22 +136,45 @@ def calls_managed_listed(
     return calls.order_by(*order)
 
 
-def with_open_questions(calls) -> list[Call]:
-    """These calls (a page) with ``open_questions``, their unanswered clarification
-    questions: one grouped query for the page, not a subquery per call the page skips."""
-    calls = list(calls)
-    counts = dict(
+def managed_calls_with_open_questions(user) -> QuerySet[Call]:
+    """The calls this person manages that have unanswered questions, with their number as
+    ``open_questions``: a join from the questions (few calls have any), not a count per call."""
+    asked = Q(clarification_questions__status=ClarificationQuestion.Status.ASKED)
+    return (
+        calls_acted_for(user)
+        .filter(asked)
+        .annotate(open_questions=Count("clarification_questions", filter=asked))
+    )
+
+
+def _open_questions_of(call_ids) -> dict[int, int]:
+    return dict(
         ClarificationQuestion.objects.filter(
-            call__in=[call.pk for call in calls], status=ClarificationQuestion.Status.ASKED
+            call__in=list(call_ids), status=ClarificationQuestion.Status.ASKED
         )
         .order_by()
         .values("call")
         .annotate(n=Count("pk"))
         .values_list("call", "n")
     )
+
+
+def with_open_questions(calls) -> list[Call]:
+    """These calls (a page) with ``open_questions``, their unanswered clarification
+    questions: one grouped query for the page, not a subquery per call the page skips."""
+    calls = list(calls)
+    counts = _open_questions_of(call.pk for call in calls)
     for call in calls:
         call.open_questions = counts.get(call.pk, 0)
     return calls
+
+
+def summaries_with_open_questions(calls: QuerySet[Call]) -> list[dict]:
+    """``call_summaries`` of a page of calls, each with its ``open_questions`` (see
+    ``with_open_questions``): two queries for the page."""
+    rows = list(call_summaries(calls))
+    counts = _open_questions_of(row["id"] for row in rows)
+    return [{**row, "open_questions": counts.get(row["id"], 0)} for row in rows]
 
 
 def open_questions_count() -> Coalesce:
