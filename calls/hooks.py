@@ -20,7 +20,11 @@ from portal.permissions import can
 from portal.selectors.identity import roles_of
 
 from .models import Call, ParticipationRequest
-from .selectors.calls import calls_managed_by, calls_open_now
+from .selectors.calls import (
+    calls_acted_for,
+    calls_open_now,
+    managed_calls_with_open_questions,
+)
 
 OPEN_CALLS_SHOWN = 6
 
@@ -51,8 +55,7 @@ def tasks_for(user) -> list[dict]:
 
 def _questions_and_closing(user, now) -> list[dict]:
     tasks = []
-    calls = calls_managed_by(user).prefetch_related(None)
-    for call in calls.filter(open_questions__gt=0):
+    for call in managed_calls_with_open_questions(user):
         tasks.append(
             task(
                 "clarification_questions",
@@ -66,7 +69,7 @@ def _questions_and_closing(user, now) -> list[dict]:
                 call.deadline,
             )
         )
-    for call in calls.filter(status=Call.Status.PUBLISHED, deadline__lte=now):
+    for call in calls_acted_for(user).filter(status=Call.Status.PUBLISHED, deadline__lte=now):
         tasks.append(
             task(
                 "close_call",
@@ -83,8 +86,7 @@ def _participation(user, now) -> list[dict]:
     then the invitations to tender to send. One query."""
     tasks = []
     calls = (
-        calls_managed_by(user)
-        .prefetch_related(None)
+        calls_acted_for(user)
         .filter(
             instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
             participation_deadline__lte=now,

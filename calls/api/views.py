@@ -36,6 +36,7 @@ from ..selectors.calls import (
     calls_public_listed,
     calls_with_authority,
     no_calls,
+    summaries_with_open_questions,
 )
 from ..selectors.mandates import mandate_of_user, mandates_of, no_mandates
 from ..selectors.participation import (
@@ -225,8 +226,9 @@ class CallViewSet(AuditActorMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         calls = self.filter_queryset(self.get_queryset())
-        extra = ("open_questions",) if self.action == "mine" else ()
-        page = self.paginate_queryset(Rows(calls, lambda page: call_summaries(page, *extra)))
+        # The officer's calls count their open questions for the page's rows only.
+        read = summaries_with_open_questions if self.action == "mine" else call_summaries
+        page = self.paginate_queryset(Rows(calls, read))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

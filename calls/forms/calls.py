@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet, fields_for_model, inlineforms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms.base import FilterForm
 from portal.models import Organisation
 from portal.templatetags.portal import euro
 
@@ -530,3 +531,49 @@ QuestionFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class OfficerCallFilter(FilterForm):
+    """The officer's calls narrowed and sorted on the server: an authority runs thousands."""
+
+    ORDERS = {
+        "-created": ("-created_at", "-pk"),
+        "deadline": ("deadline", "pk"),
+        "-deadline": ("-deadline", "-pk"),
+        "title": ("title", "pk"),
+    }
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Part of the title, or the reference (IL-2026-00042)."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Call.Status.choices]
+    )
+    instrument = forms.ChoiceField(
+        label=_("Instrument"), required=False, choices=[("", _("All")), *Call.Instrument.choices]
+    )
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-created", _("Newest first")),
+            ("deadline", _("Deadline, soonest first")),
+            ("-deadline", _("Deadline, latest first")),
+            ("title", _("Title")),
+        ],
+    )
+
+    def choice(self) -> dict:
+        """What was chosen, as the selector's arguments (nothing chosen for invalid input)."""
+        if not self.is_valid():
+            return {"search": "", "status": "", "instrument": "", "order": self.ORDERS["-created"]}
+        data = self.cleaned_data
+        return {
+            "search": data["q"].strip(),
+            "status": data["status"],
+            "instrument": data["instrument"],
+            "order": self.ORDERS[data["order"] or "-created"],
+        }

@@ -2,11 +2,24 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import Expression
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Call, ClarificationQuestion, Criterion, Follower, Mission, Phase
+from ..models.call import REFERENCE
 
 
 def calls_public() -> QuerySet[Call]:
@@ -75,24 +88,108 @@ def calls_open_now() -> QuerySet[Call]:
     )
 
 
-def calls_managed_by(user) -> QuerySet[Call]:
+def calls_acted_for(user) -> QuerySet[Call]:
     """The calls of the authorities this person acts for (their own, and those that mandated
-    their organisation, in general or call by call), drafts included."""
+    their organisation, in general or call by call), drafts included; nothing annotated."""
     from ..permissions import _acting_for
 
     general, mandated = _acting_for(user) if user.is_authenticated else (set(), set())
-    return (
-        Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated))
-        .select_related("authority", "agent")
-        .prefetch_related("missions")
-        .annotate(
-            open_questions=Count(
-                "clarification_questions",
-                filter=Q(clarification_questions__status=ClarificationQuestion.Status.ASKED),
-                distinct=True,
-            )
-        )
+    return Call.objects.filter(Q(authority_id__in=general) | Q(pk__in=mandated)).select_related(
+        "authority", "agent"
     )
+
+
+def calls_managed_by(user) -> QuerySet[Call]:
+    """``calls_acted_for`` with their missions and their number of unanswered questions
+    (``open_questions``, a subquery: meant for a few rows, not for filtering thousands)."""
+    return (
+        calls_acted_for(user)
+        .prefetch_related("missions")
+        .annotate(open_questions=open_questions_count())
+    )
+
+
+# What a row of the officer's list of calls shows (and its authority and agent, for the name).
+LISTED_COLUMNS = (
+    "pk", "title", "title_en", "created_at", "instrument", "status", "deadline",
+    "authority_id", "agent_id", "authority__name", "agent__name",
+)  # fmt: skip
+
+
+def calls_managed_listed(
+    user, *, search: str = "", status: str = "", instrument: str = "", order=("-created_at", "-pk")
+) -> QuerySet[Call]:
+    """The calls this person manages as their list shows them: only the columns a row shows,
+    narrowed by a text (title or reference), status and instrument, in the order asked for.
+    Without the count of open questions: ``with_open_questions`` adds it to a page."""
+    calls = calls_acted_for(user).only(*LISTED_COLUMNS)
+    if search:
+        found = REFERENCE.match(search.upper())
+        if found:
+            calls = calls.filter(pk=int(found.group(1)))
+        else:
+            calls = calls.filter(Q(title__icontains=search) | Q(title_en__icontains=search))
+    if status:
+        calls = calls.filter(status=status)
+    if instrument:
+        calls = calls.filter(instrument=instrument)
+    return calls.order_by(*order)
+
+
+def managed_calls_with_open_questions(user) -> QuerySet[Call]:
+    """The calls this person manages that have unanswered questions, with their number as
+    ``open_questions``: a join from the questions (few calls have any), not a count per call."""
+    asked = Q(clarification_questions__status=ClarificationQuestion.Status.ASKED)
+    return (
+        calls_acted_for(user)
+        .filter(asked)
+        .annotate(open_questions=Count("clarification_questions", filter=asked))
+    )
+
+
+def _open_questions_of(call_ids) -> dict[int, int]:
+    return dict(
+        ClarificationQuestion.objects.filter(
+            call__in=list(call_ids), status=ClarificationQuestion.Status.ASKED
+        )
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values_list("call", "n")
+    )
+
+
+def with_open_questions(calls) -> list[Call]:
+    """These calls (a page) with ``open_questions``, their unanswered clarification
+    questions: one grouped query for the page, not a subquery per call the page skips."""
+    calls = list(calls)
+    counts = _open_questions_of(call.pk for call in calls)
+    for call in calls:
+        call.open_questions = counts.get(call.pk, 0)
+    return calls
+
+
+def summaries_with_open_questions(calls: QuerySet[Call]) -> list[dict]:
+    """``call_summaries`` of a page of calls, each with its ``open_questions`` (see
+    ``with_open_questions``): two queries for the page."""
+    rows = list(call_summaries(calls))
+    counts = _open_questions_of(row["id"] for row in rows)
+    return [{**row, "open_questions": counts.get(row["id"], 0)} for row in rows]
+
+
+def open_questions_count() -> Coalesce:
+    """A call's unanswered clarification questions, as a subquery: counted for the rows read
+    only (a page), where a join with a GROUP BY would count them for every call first."""
+    asked = (
+        ClarificationQuestion.objects.filter(
+            call=OuterRef("pk"), status=ClarificationQuestion.Status.ASKED
+        )
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(asked), Value(0))
 
 
 class StoredSearchVector(Expression):

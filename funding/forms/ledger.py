@@ -60,3 +60,30 @@ class TransactionFilter(FilterForm):
         if not calls.exists():
             raise forms.ValidationError(_("No trajectory of this fund matches."))
         return calls
+
+
+class TrajectoryFilter(FilterForm):
+    """The dashboard's trajectories: narrowed by a text and sorted, on the server."""
+
+    q = forms.CharField(
+        label=_("Search trajectories"),
+        required=False,
+        max_length=200,
+        help_text=_("Part of the title or the authority's name, or the reference."),
+    )
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("publication", _("Publication, oldest first")),
+            ("-publication", _("Publication, newest first")),
+            ("title", _("Title")),
+            ("-granted", _("Granted by the fund, most first")),
+        ],
+    )
+
+    def choice(self) -> tuple[str, str]:
+        """The search text and the order chosen (the defaults for anything invalid)."""
+        if not self.is_valid():
+            return "", "publication"
+        return self.cleaned_data["q"].strip(), self.cleaned_data["order"] or "publication"

@@ -6,10 +6,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from calls.models import Call, Mission
+from calls.models.call import REFERENCE
 from portal.models import Organisation
 from portal.money import ZERO
 from proposals.models import Proposal
@@ -169,25 +181,126 @@ class FundTrajectories:
     prototype: int
 
 
-def fund_trajectory_totals(fund: Fund) -> FundTrajectories:
-    """The totals of a fund's trajectories, in three aggregate queries however many."""
-    approved = _approved(None).filter(round__fund=fund)
-    money = approved.aggregate(count=Count("call", distinct=True), granted=Sum("requested"))
-    paid = CallUse.objects.filter(
-        call__in=approved.values("call"), kind=Account.Kind.PAID, fund=fund
-    ).aggregate(total=Sum("amount"))["total"]
+def trajectory_totals_per_fund(funds: Iterable[Fund]) -> dict[int, FundTrajectories]:
+    """The totals of each fund's trajectories (keyed by the fund's id; a fund without any is
+    left out): three grouped queries, however many funds and trajectories."""
+    ids = [fund.pk for fund in funds]
+    approved = _approved(None).filter(round__fund__in=ids)
+    money = {
+        row["round__fund"]: row
+        for row in approved.values("round__fund").annotate(
+            count=Count("call", distinct=True), granted=Sum("requested")
+        )
+    }
+    if not money:
+        return {}
+    co_financed = _approved(None).filter(call=OuterRef("call"), round__fund=OuterRef("fund"))
+    paid = dict(
+        CallUse.objects.filter(fund__in=money, kind=Account.Kind.PAID)
+        .filter(Exists(co_financed))
+        .order_by()
+        .values("fund")
+        .annotate(total=Sum("amount"))
+        .values_list("fund", "total")
+    )
+    # A proposal counts once per fund, however many of its call's applications that fund
+    # approved (hence DISTINCT): the join goes through the approved applications.
+    fund_of = "call__cofinancing__round__fund"
+    on_approved = {
+        "call__cofinancing__status": CoFinancingApplication.Status.APPROVED,
+        "call__cofinancing__decided_at__lt": end_of(timezone.localdate()),
+        f"{fund_of}__in": list(money),
+    }
     responded = Q(status__in=RESPONDED)
     awarded = Q(status=Proposal.Status.AWARDED)
-    counts = Proposal.objects.filter(call__in=approved.values("call")).aggregate(
-        responses=Count("pk", filter=responded & Q(phase__order=1)),
-        feasibility=Count("pk", filter=awarded & Q(phase__order=1)),
-        prototype=Count("pk", filter=awarded & Q(phase__order__gte=2)),
+    funnels = {
+        row[fund_of]: row
+        for row in Proposal.objects.filter(**on_approved)
+        .order_by()
+        .values(fund_of)
+        .annotate(
+            responses=Count("pk", filter=responded & Q(phase__order=1), distinct=True),
+            feasibility=Count("pk", filter=awarded & Q(phase__order=1), distinct=True),
+            prototype=Count("pk", filter=awarded & Q(phase__order__gte=2), distinct=True),
+        )
+    }
+    empty = {"responses": 0, "feasibility": 0, "prototype": 0}
+    return {
+        fund_pk: FundTrajectories(
+            count=row["count"],
+            granted=row["granted"] or ZERO,
+            paid=paid.get(fund_pk) or ZERO,
+            **{key: funnels.get(fund_pk, empty)[key] for key in FUNNEL},
+        )
+        for fund_pk, row in money.items()
+    }
+
+
+def trajectory_page_of_fund(
+    fund: Fund, *, search: str = "", order: str = "publication"
+) -> QuerySet[Call]:
+    """The calls a fund co-finances, for a page of the dashboard: only the columns the list
+    shows, narrowed to those whose title, reference or authority holds ``search``, in an
+    ``order``: "publication" (oldest first), "-publication", "title" or "-granted" (most first).
+    Missions are not prefetched: ``prefetch_missions`` does that once for every fund's page."""
+    approved = _approved(None).filter(round__fund=fund)
+    # A join, not ``pk__in``: the planner then starts from the fund's applications instead of
+    # walking every call in the order asked for (slow for a fund with few trajectories).
+    calls = (
+        Call.objects.filter(
+            cofinancing__status=CoFinancingApplication.Status.APPROVED,
+            cofinancing__decided_at__lt=end_of(timezone.localdate()),
+            cofinancing__round__fund=fund,
+        )
+        .distinct()
+        .select_related("authority", "agent")
+        .only(*TRAJECTORY_COLUMNS)
     )
-    return FundTrajectories(
-        count=money["count"],
-        granted=money["granted"] or ZERO,
-        paid=paid or ZERO,
-        **counts,
+    if search:
+        calls = calls.filter(call_search(search))
+    if order == "-granted":
+        granted = (
+            approved.filter(call=OuterRef("pk"))
+            .values("call")
+            .annotate(total=Sum("requested"))
+            .values("total")
+        )
+        return calls.annotate(granted_here=Subquery(granted)).order_by(
+            F("granted_here").desc(nulls_last=True), "pk"
+        )
+    if order == "title":
+        return calls.order_by("title", "pk")
+    if order == "-publication":
+        return calls.order_by(F("publication_date").desc(nulls_last=True), "-pk")
+    return calls.order_by("publication_date", "pk")
+
+
+# What a trajectory's row shows of its call (and its authority and agent, for the name).
+TRAJECTORY_COLUMNS = (
+    "pk", "title", "title_en", "created_at", "instrument", "status", "publication_date",
+    "authority__name", "agent__name", "authority_id", "agent_id",
+)  # fmt: skip
+
+
+def call_search(text: str) -> Q:
+    """Calls whose title, reference (IL-2026-00042), id or authority's name holds the text."""
+    found = REFERENCE.match(text.strip().upper())
+    if found:
+        return Q(pk=int(found.group(1)))
+    if text.strip().isdigit() and text.strip().isascii():
+        return Q(pk=int(text.strip()))
+    return (
+        Q(title__icontains=text)
+        | Q(title_en__icontains=text)
+        | Q(authority__name__icontains=text)
+        | Q(agent__name__icontains=text)
+    )
+
+
+def prefetch_missions(calls: list[Call]) -> None:
+    """The missions of these calls in one query, in their order."""
+    prefetch_related_objects(
+        calls, Prefetch("missions", queryset=Mission.objects.order_by("order"))
     )
 
 

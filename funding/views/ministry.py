@@ -24,7 +24,7 @@ from portal.selectors.identity import roles_of
 
 from ..charts import FUND_COLOURS, fund_bar, funnel, swatch
 from ..forms.cofinancing import RejectForm
-from ..forms.ledger import TransactionFilter
+from ..forms.ledger import TrajectoryFilter, TransactionFilter
 from ..forms.targets import TargetForm
 from ..models import AuthorityTarget, CoFinancingApplication, Fund
 from ..selectors.budget import (
@@ -44,9 +44,10 @@ from ..selectors.cofinancing import (
 )
 from ..selectors.targets import progress_of, targets_visible_to, targets_with_progress
 from ..selectors.trajectories import (
-    fund_trajectory_totals,
-    supported_trajectory_calls,
+    prefetch_missions,
     trajectories_of,
+    trajectory_page_of_fund,
+    trajectory_totals_per_fund,
 )
 from ..services.cofinancing import cofinancing_approve, cofinancing_reject
 from ..services.targets import target_add
@@ -54,6 +55,7 @@ from ..services.targets import target_add
 TRANSACTIONS_PER_PAGE = 50
 TARGETS_PER_PAGE = 50
 TRAJECTORIES_PER_PAGE = 25
+AUTHORITIES_PER_PAGE = 25
 RECENT_APPLICATIONS = 20
 PAGE_SIZE = 25
 TRAJECTORY_INSTRUMENTS = (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP)
@@ -73,44 +75,55 @@ def dashboard(request):
     # EZK's budgets; the authorities' phase funds have their own page per call.
     balances = fund_balances(ezk_funds())
     recent = recent_applications(limit=RECENT_APPLICATIONS)
+    filters = TrajectoryFilter(request.GET)
+    authorities = Paginator(use_per_authority(), AUTHORITIES_PER_PAGE).get_page(
+        request.GET.get("authority_page")
+    )
     return render(
         request,
         "funding/dashboard.html",
         {
             "funds": [{"balance": balance, "chart": fund_bar(balance)} for balance in balances],
             "swatches": {kind: swatch(colour) for kind, colour in FUND_COLOURS.items()},
-            "trajectories": _trajectories_per_fund(request, balances),
+            "filters": filters,
+            "trajectories": _trajectories_per_fund(request, balances, filters),
             "per_year": use_per_year(),
             "per_instrument": use_per_instrument(),
             "per_mission": use_per_mission(),
-            "per_authority": use_per_authority(),
+            "per_authority": authorities,
             "applications_per_status": applications_per_status(),
             "applications": recent,
         },
     )
 
 
-def _trajectories_per_fund(request, balances) -> list[dict]:
+def _trajectories_per_fund(request, balances, filters: TrajectoryFilter) -> list[dict]:
     """Per EZK fund the trajectories it co-finances, a page at a time (``<fund code>_page``),
-    with the totals of all of them and the funnel as a chart."""
+    searched and sorted as chosen, with the totals of all of them and the funnel as a chart.
+
+    The totals of every fund come from three grouped queries; each fund's page is one query
+    (the number of EZK funds is that of cabinet periods, not of trajectories); the missions
+    and figures of every page's trajectories are read together.
+    """
+    search, order = filters.choice()
+    totals_of = trajectory_totals_per_fund([balance.fund for balance in balances])
+    keep = {key: value for key, value in (("q", search), ("order", order)) if value}
+    if keep.get("order") == "publication":
+        del keep["order"]
+    querystring = urlencode(keep)
     groups = []
     for balance in balances:
         fund = balance.fund
-        totals = fund_trajectory_totals(fund)
-        if not totals.count:
+        totals = totals_of.get(fund.pk)
+        if totals is None:
             continue
         parameter = f"{fund.code}_page"
-        page = Paginator(supported_trajectory_calls(fund=fund), TRAJECTORIES_PER_PAGE).get_page(
-            request.GET.get(parameter)
+        paginator = Paginator(
+            trajectory_page_of_fund(fund, search=search, order=order), TRAJECTORIES_PER_PAGE
         )
-        rows = [
-            {
-                "trajectory": trajectory,
-                "granted": trajectory.granted_per_fund[fund.pk],
-                "paid": trajectory.paid_per_fund.get(fund.pk, ZERO),
-            }
-            for trajectory in trajectories_of(page.object_list)
-        ]
+        if not search:
+            paginator.count = totals.count  # known from the totals: no count query
+        page = paginator.get_page(request.GET.get(parameter))
         steps = [
             (_("Proposals received"), totals.responses),
             (_("Awarded in phase 1"), totals.feasibility),
@@ -119,10 +132,11 @@ def _trajectories_per_fund(request, balances) -> list[dict]:
         groups.append(
             {
                 "fund": fund,
-                "rows": rows,
+                "calls": list(page.object_list),
                 "count": totals.count,
                 "page_obj": page,
                 "page_parameter": parameter,
+                "querystring_base": querystring,
                 "granted": totals.granted,
                 "paid": totals.paid,
                 "steps": steps,
@@ -134,6 +148,19 @@ def _trajectories_per_fund(request, balances) -> list[dict]:
                 ),
             }
         )
+    shown = [call for group in groups for call in group["calls"]]
+    prefetch_missions(shown)
+    figures = {trajectory.call.pk: trajectory for trajectory in trajectories_of(shown)}
+    for group in groups:
+        fund = group["fund"]
+        group["rows"] = [
+            {
+                "trajectory": figures[call.pk],
+                "granted": figures[call.pk].granted_per_fund.get(fund.pk, ZERO),
+                "paid": figures[call.pk].paid_per_fund.get(fund.pk, ZERO),
+            }
+            for call in group.pop("calls")
+        ]
     return groups
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from calls.models import Call, Criterion, Prize, Question
+from calls.models import Call, ClarificationQuestion, Criterion, Prize, Question
 from calls.services.clarifications import (
     clarification_answer,
     clarification_ask,
@@ -258,6 +258,29 @@ def test_own_list_costs_the_same_queries_for_5_or_500_calls(django_assert_num_qu
         response = client.get(url)
 
     assert response.json()["count"] == 500
+
+
+def test_own_list_counts_the_open_questions_of_the_page_it_shows(django_assert_num_queries):
+    """The open questions are counted for the page's calls only (a later page is not slower
+    for counting every call before it), and still right on that page."""
+    template = draft_call()
+    client = client_for(template.officer)
+    _bulk_calls(template, 30, status=Call.Status.DRAFT)
+    calls = list(Call.objects.filter(authority_id=template.authority_id).order_by("deadline", "pk"))
+    last = calls[-1]
+    for _ in range(2):
+        ClarificationQuestion.objects.create(
+            call=last, asked_by=template.officer, organisation=template.authority, text="Vraag?"
+        )
+    url = reverse("api-call-mine")
+    first = _queries(client, url)
+
+    with django_assert_num_queries(first):
+        response = client.get(url, {"page": 2})
+
+    rows = {item["id"]: item["open_questions"] for item in response.json()["results"]}
+    assert rows[last.pk] == 2
+    assert set(rows.values()) == {0, 2}
 
 
 # --- An officer's own list ---------------------------------------------------------------------

@@ -306,6 +306,61 @@ def test_my_calls_costs_the_same_queries_for_3_or_60_calls():
     assert len(many) == len(few)
 
 
+def test_my_calls_are_searched_filtered_and_sorted_on_the_server(monkeypatch):
+    from calls.views.officer import calls as views
+
+    officer = officer_of()
+    client = officer_client(officer)
+    address = reverse("calls:officer_list")
+    bridges = draft_call(officer=officer, title="Stille bruggen")
+    lights = published_call(officer=officer, title="Slimme verkeerslichten")
+    dikes = draft_call(
+        officer=officer, title="Sterke dijken", instrument=Call.Instrument.HACKATHON, complete=False
+    )
+    draft_call(title="Bruggen van een ander")
+
+    def titles(**query):
+        response = client.get(address, query)
+        assert response.status_code == 200
+        return [call.title for call in response.context["page_obj"]]
+
+    assert titles() == ["Sterke dijken", "Slimme verkeerslichten", "Stille bruggen"]
+    assert titles(order="title") == ["Slimme verkeerslichten", "Sterke dijken", "Stille bruggen"]
+    assert titles(q="BRUG") == ["Stille bruggen"]  # not the other authority's
+    assert titles(q=lights.reference) == ["Slimme verkeerslichten"]
+    assert titles(status=Call.Status.PUBLISHED) == ["Slimme verkeerslichten"]
+    assert titles(instrument=Call.Instrument.HACKATHON) == ["Sterke dijken"]
+    assert titles(status=Call.Status.DRAFT, order="title") == ["Sterke dijken", "Stille bruggen"]
+    # A choice that does not exist narrows nothing and breaks nothing.
+    assert len(titles(order="-pk; drop table", status="nonsense")) == 3
+    assert "Geen oproep gevonden." in client.get(address, {"q": "onbekend"}).content.decode()
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    page = client.get(address, {"status": "draft", "order": "title"}).content.decode()
+    assert "?status=draft&amp;order=title&amp;page=2" in page
+    assert titles(status="draft", order="title", page=2) == [bridges.title]
+    assert dikes.pk
+
+
+def test_a_search_of_my_calls_costs_the_same_queries_for_2_or_3_matches():
+    officer = officer_of()
+    client = officer_client(officer)
+    address = reverse("calls:officer_list") + "?q=brug&order=title&status=draft"
+    for number in range(2):
+        draft_call(officer=officer, title=f"Brug {number}")
+    client.get(address)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(address).status_code == 200
+    call = draft_call(officer=officer, title="Brug 2")
+    ClarificationQuestion.objects.create(
+        call=call, asked_by=officer, organisation=AuthorityFactory(), text="Vraag?"
+    )
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(address)
+    assert [row.open_questions for row in response.context["page_obj"]] == [0, 0, 1]
+    assert len(more) == len(few)
+
+
 # --- A new call ---------------------------------------------------------------------------
 
 

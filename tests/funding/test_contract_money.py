@@ -351,7 +351,7 @@ def test_the_ministrys_figures_leave_the_authorities_phase_funds_out(world, veri
     from funding.selectors.budget import use_per_authority, use_per_year
 
     award(world)
-    assert use_per_authority() == []
+    assert list(use_per_authority()) == []
     assert use_per_year() == []
     staff = person_with_role(Role.MINISTRY_STAFF, organisation=MinistryFactory(name="EZK"))
     page = verified_client(staff).get(reverse("funding:dashboard"))

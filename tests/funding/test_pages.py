@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
+from calls.services.lifecycle import call_publish
 from funding.models import Account, AuthorityTarget, FundingRound, Transaction
 from funding.services.cofinancing import cofinancing_apply, cofinancing_approve, commitment_pay
 from funding.services.ledger import fund_appropriate
@@ -23,7 +24,7 @@ from tests.factories import (
     person_with_role,
 )
 from tests.funding.factories import co_financed, ezk_fund
-from tests.proposals.factories import complete_draft
+from tests.proposals.factories import complete_draft, submitted_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +292,98 @@ def test_the_trajectories_cost_the_same_queries_for_2_or_8(verified_client, staf
     response = client.get(DASHBOARD)
     assert len(response.context["trajectories"][0]["rows"]) == 8
     assert _queries(client, DASHBOARD) == few
+
+
+def test_the_trajectories_are_searched_and_sorted_on_the_server(verified_client, staff, fund):
+    client = verified_client(staff)
+    bridge = co_financed(fund, staff, title="Stille bruggen", requested="2000.00")
+    dike = co_financed(fund, staff, title="Slimme dijken", requested="3000.00")
+    lock = co_financed(fund, staff, title="Snelle sluizen", requested="1000.00")
+
+    def titles(**query):
+        response = client.get(DASHBOARD, query)
+        assert response.status_code == 200
+        (group,) = response.context["trajectories"]
+        return [row["trajectory"].call.title for row in group["rows"]]
+
+    assert titles() == ["Stille bruggen", "Slimme dijken", "Snelle sluizen"]  # published first
+    assert titles(order="title") == ["Slimme dijken", "Snelle sluizen", "Stille bruggen"]
+    assert titles(order="-granted") == ["Slimme dijken", "Stille bruggen", "Snelle sluizen"]
+    assert titles(order="-publication") == ["Snelle sluizen", "Slimme dijken", "Stille bruggen"]
+    assert titles(q="BRUG") == ["Stille bruggen"]
+    assert titles(q=dike.reference) == ["Slimme dijken"]
+    assert titles(q=str(lock.pk)) == ["Snelle sluizen"]
+    assert titles(q=bridge.authority.name) == ["Stille bruggen"]
+    # What cannot be a choice is ignored, not an error: the page shows the default order.
+    assert titles(order="-pk; drop") == ["Stille bruggen", "Slimme dijken", "Snelle sluizen"]
+    # The totals stay those of all the fund's trajectories; the page says how many match.
+    response = client.get(DASHBOARD, {"q": "brug"})
+    (group,) = response.context["trajectories"]
+    assert (group["count"], group["page_obj"].paginator.count) == (3, 1)
+    assert 'data-testid="found"' in response.content.decode()
+
+
+def test_the_pages_of_a_search_keep_the_search(verified_client, staff, fund, monkeypatch):
+    from funding.views import ministry
+
+    monkeypatch.setattr(ministry, "TRAJECTORIES_PER_PAGE", 1)
+    client = verified_client(staff)
+    for title in ("Brug A", "Brug B", "Sluis C"):
+        co_financed(fund, staff, title=title, requested="1000.00")
+
+    response = client.get(DASHBOARD, {"q": "brug", "order": "title"})
+
+    html = response.content.decode()
+    assert f"?q=brug&amp;order=title&amp;{fund.code}_page=2" in html
+    second = client.get(DASHBOARD, {"q": "brug", "order": "title", f"{fund.code}_page": 2})
+    (group,) = second.context["trajectories"]
+    assert [row["trajectory"].call.title for row in group["rows"]] == ["Brug B"]
+
+
+def test_a_search_costs_the_same_queries_for_2_or_3_trajectories(verified_client, staff, fund):
+    client = verified_client(staff)
+    for number in range(2):
+        co_financed(fund, staff, title=f"Brug {number}", requested="1000.00", funnel=(2, 1, 0))
+    url = f"{DASHBOARD}?q=brug&order=-granted"
+    few = _queries(client, url)
+    co_financed(fund, staff, title="Brug 2", requested="1000.00", funnel=(2, 1, 0))
+    assert len(client.get(url).context["trajectories"][0]["rows"]) == 3
+    assert _queries(client, url) == few
+
+
+def test_a_call_co_financed_twice_by_one_fund_is_one_trajectory(verified_client, staff, fund):
+    call = draft_call(title="Slimme dijken")
+    commit(fund, staff, requested="1000.00", call=call)
+    commit(fund, staff, requested="500.00", call=call)  # a second round of the same fund
+    submitted_proposals(call_publish(call=call, actor=call.officer), 3)
+
+    (group,) = verified_client(staff).get(DASHBOARD).context["trajectories"]
+
+    assert [row["trajectory"].call for row in group["rows"]] == [call]
+    assert (group["count"], group["granted"]) == (1, Decimal("1500.00"))
+    assert group["rows"][0]["granted"] == Decimal("1500.00")
+    assert [count for _label, count in group["steps"]] == [3, 0, 0]  # not counted twice
+
+
+def test_the_use_per_authority_is_a_page_at_a_time(verified_client, staff, fund, monkeypatch):
+    from funding.views import ministry
+
+    monkeypatch.setattr(ministry, "AUTHORITIES_PER_PAGE", 1)
+    client = verified_client(staff)
+    first = draft_call(officer=officer_of(AuthorityFactory(name="Gemeente Aa")))
+    second = draft_call(officer=officer_of(AuthorityFactory(name="Gemeente Bb")))
+    commit(fund, staff, requested="1000.00", call=first)
+    few = _queries(client, DASHBOARD)
+    commit(fund, staff, requested="2000.00", call=second)
+    assert _queries(client, DASHBOARD) == few
+
+    def rows(**query):
+        page = client.get(DASHBOARD, query).context["per_authority"]
+        return [(row["label"], row["committed"], row["paid"]) for row in page]
+
+    assert rows() == [("Gemeente Aa", Decimal("1000.00"), Decimal("0.00"))]
+    assert rows(authority_page=2) == [("Gemeente Bb", Decimal("2000.00"), Decimal("0.00"))]
+    assert "authority_page=2" in client.get(DASHBOARD).content.decode()
 
 
 def test_the_drill_down_shows_one_trajectorys_transactions(verified_client, staff, fund):

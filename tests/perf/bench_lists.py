@@ -7,7 +7,9 @@ participation requests, clarification questions, co-financed trajectories with t
 transactions, reports, exports, audit entries), runs ANALYZE and measures; then grows every kind
 to 5,000 rows, runs ANALYZE again and measures again. For each GET that answers 200 it prints
 median ms, SQL queries and KB at both volumes, and flags a page whose queries grow, or that
-takes 200 ms or more at volume.
+takes 200 ms or more at volume; a closing summary counts the lists measured and names those
+over 200 ms, those whose queries grow and those that grow in size. ``--only TEXT`` measures
+only the paths that contain TEXT (e.g. ``--only /ministry/``), for a quicker run.
 
 Runs in a database of its own (``<DATABASE_URL's name>_bench_lists_<pid>``), dropped at the end:
 
@@ -141,6 +143,21 @@ def measure(client, url: str, repeat: int) -> tuple[float, int, int] | None:
     return statistics.median(timings), len(queries), len(content)
 
 
+def summary(measured, tried, rows, slow, growing, bigger, lost) -> None:
+    """The verdict, last: how many lists were measured and which break the rules, by name."""
+    print()
+    print(f"SUMMARY: {measured} lists measured (of {tried} GET routes tried) at 5 and {rows} rows")
+    for title, names in (
+        (f"over {LIMIT_MS} ms at {rows} rows", slow),
+        ("with more queries at volume than at 5 rows", growing),
+        ("more than twice as large at volume", bigger),
+        ("no longer 200 at volume", lost),
+    ):
+        print(f"  {len(names)} {title}{':' if names else ''}")
+        for name in names:
+            print(f"    {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
@@ -176,27 +193,30 @@ def main() -> None:
         header = f"{'path':58} {'role':15} {'ms@5':>7} {'q@5':>4} {'KB@5':>7} "
         header += f"{'ms@N':>8} {'q@N':>4} {'KB@N':>8}  flag"
         print(header)
-        flagged = 0
+        slow, growing, bigger, lost = [], [], [], []
         for path in paths:
             if small[path] is None:
                 continue
             large = measure(people[who(path)], path, args.repeat)
             if large is None:
                 print(f"{path:58} {who(path):15} no longer 200 at volume")
+                lost.append(path)
                 continue
             (ms5, q5, b5), (msn, qn, bn) = small[path], large
             flags = []
             if qn > q5:
                 flags.append("QUERIES GROW")
+                growing.append(f"{path} ({q5} -> {qn} queries)")
             if msn >= LIMIT_MS:
                 flags.append(f">={LIMIT_MS}ms")
+                slow.append(f"{path} ({msn:.0f} ms)")
             if bn > 2 * b5 + 20_000:
                 flags.append("SIZE GROWS")
-            flagged += bool(flags)
+                bigger.append(f"{path} ({b5 / 1024:.0f} -> {bn / 1024:.0f} KB)")
             print(f"{path:58} {who(path):15} {ms5:7.1f} {q5:4d} {b5 / 1024:7.1f} "
                   f"{msn:8.1f} {qn:4d} {bn / 1024:8.1f}  {' '.join(flags)}")  # fmt: skip
         measured = sum(1 for value in small.values() if value is not None)
-        print(f"{measured} pages answered 200 ({len(paths)} GET routes tried); {flagged} flagged")
+        summary(measured, len(paths), args.rows, slow, growing, bigger, lost)
 
 
 if __name__ == "__main__":

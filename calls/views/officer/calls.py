@@ -6,6 +6,7 @@ Every refusal of a service (a DomainError) becomes a message or a form error, ne
 
 import copy
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,13 +33,19 @@ from ...forms.calls import (
     CallEditForm,
     CancelForm,
     CriterionFormSet,
+    OfficerCallFilter,
     PhaseFormSet,
     PrizeFormSet,
     QuestionFormSet,
     RequiredDocumentFormSet,
 )
 from ...models import Call
-from ...selectors.calls import call_detail, calls_managed_by, calls_with_authority
+from ...selectors.calls import (
+    call_detail,
+    calls_managed_listed,
+    calls_with_authority,
+    with_open_questions,
+)
 from ...services.lifecycle import (
     call_amend,
     call_cancel,
@@ -83,9 +90,20 @@ def _field_for(error: DomainError, form) -> str | None:
 @login_required
 def officer_list(request):
     _require_officer(request)
-    calls = calls_managed_by(request.user).order_by("-created_at", "-pk")
+    filters = OfficerCallFilter(request.GET)
+    calls = calls_managed_listed(request.user, **filters.choice())
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "calls/officer/list.html", {"page_obj": page})
+    page.object_list = with_open_questions(page.object_list)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    return render(
+        request,
+        "calls/officer/list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "querystring_base": urlencode({k: v for k, v in chosen.items() if v}),
+        },
+    )
 
 
 @login_required
