@@ -32,6 +32,7 @@ from ..models import (
 from ..selectors.assessment import (
     advice_gaps,
     advice_of,
+    open_reassessment_of,
     assessments_with_committee,
     assignment_count,
     chair_conflicts,
@@ -349,6 +350,7 @@ def advice(request, seat_pk: int):
             "ticked": ticked,
             "gaps": gaps,
             "not_shown": _not_shown(seat, len(rows)),
+            "reassessment": open_reassessment_of(committee),
         }
     )
     return render(request, "proposals/assessment/advice.html", context)
