@@ -616,33 +616,33 @@ def reassessment_start(
             % {"proposal": outside[0]},
             code="proposals",
         )
-    reassessment = Reassessment.objects.create(
-        committee=committee,
-        objection=objection,
-        reason=reason,
-        requested_by=actor,
-        previous_ranking=advice.ranking,
-        previous_selected=sorted(advice.selected.values_list("pk", flat=True)),
-        previous_remarks=advice.remarks,
-        previous_signed_by=advice.signed_by,
-        previous_signed_at=advice.signed_at,
-        previous_pdf=advice.pdf.name or "",
-    )
-    reassessment.proposals.set(proposals)
-    for assessment in Assessment.objects.select_for_update().filter(
-        assignment__member__committee=committee,
-        assignment__member__removed_at__isnull=True,
-        assignment__withdrawn_at__isnull=True,
-        assignment__proposal__in=proposals,
-        status=Assessment.Status.SUBMITTED,
-    ):
-        assessment.reopened_reason = reason
-        states.transition(
-            assessment, Assessment.Status.DRAFT, actor=actor, extra_fields=["reopened_reason"]
-        )
-    # The advice no longer stands; what it said is kept on the reassessment (and the
-    # deletion in the audit trail).
     with set_actor(actor):
+        reassessment = Reassessment.objects.create(
+            committee=committee,
+            objection=objection,
+            reason=reason,
+            requested_by=actor,
+            previous_ranking=advice.ranking,
+            previous_selected=sorted(advice.selected.values_list("pk", flat=True)),
+            previous_remarks=advice.remarks,
+            previous_signed_by=advice.signed_by,
+            previous_signed_at=advice.signed_at,
+            previous_pdf=advice.pdf.name or "",
+        )
+        reassessment.proposals.set(proposals)
+        for assessment in Assessment.objects.select_for_update().filter(
+            assignment__member__committee=committee,
+            assignment__member__removed_at__isnull=True,
+            assignment__withdrawn_at__isnull=True,
+            assignment__proposal__in=proposals,
+            status=Assessment.Status.SUBMITTED,
+        ):
+            assessment.reopened_reason = reason
+            states.transition(
+                assessment, Assessment.Status.DRAFT, actor=actor, extra_fields=["reopened_reason"]
+            )
+        # The advice no longer stands; what it said is kept on the reassessment (and the
+        # deletion in the audit trail).
         advice.delete()
     return reassessment
 
