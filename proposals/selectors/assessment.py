@@ -207,16 +207,6 @@ def committee_matrix(
     return rows
 
 
-def open_reassessment_of(committee: Committee) -> Reassessment | None:
-    """The reassessment the officer asked of the committee, while its new advice is due."""
-    return (
-        Reassessment.objects.filter(committee=committee, status=Reassessment.Status.OPEN)
-        .select_related("objection")
-        .prefetch_related("proposals")
-        .first()
-    )
-
-
 def advice_of(*, committee: Committee) -> Advice | None:
     """The committee's advice, with who signed it."""
     return Advice.objects.filter(committee=committee).select_related("signed_by").first()

@@ -228,3 +228,23 @@ def reassessments_of_committee(committee_id: int) -> list[Reassessment]:
         .prefetch_related("proposals")
         .order_by("-requested_at", "-pk")
     )
+
+
+def standing_decisions_by_proposal(proposal_ids: list[int]) -> dict[int, Decision]:
+    """The intended or final decision per proposal (one query), for a page of a ranking."""
+    return {
+        decision.proposal_id: decision
+        for decision in Decision.objects.filter(proposal_id__in=proposal_ids).exclude(
+            status=Decision.Status.WITHDRAWN
+        )
+    }
+
+
+def open_reassessment_of_phase(phase: Phase) -> Reassessment | None:
+    """The committee's reassessment after an upheld objection, while its new advice is due."""
+    return (
+        Reassessment.objects.filter(committee__phase=phase, status=Reassessment.Status.OPEN)
+        .select_related("objection")
+        .prefetch_related("proposals")
+        .first()
+    )

@@ -29,10 +29,10 @@ from ..models import (
     Advice,
     CommitteeMember,
 )
+from ..selectors.decisions import open_reassessment_of_phase
 from ..selectors.assessment import (
     advice_gaps,
     advice_of,
-    open_reassessment_of,
     assessments_with_committee,
     assignment_count,
     chair_conflicts,
@@ -350,7 +350,7 @@ def advice(request, seat_pk: int):
             "ticked": ticked,
             "gaps": gaps,
             "not_shown": _not_shown(seat, len(rows)),
-            "reassessment": open_reassessment_of(committee),
+            "reassessment": open_reassessment_of_phase(phase),
         }
     )
     return render(request, "proposals/assessment/advice.html", context)
