@@ -326,8 +326,10 @@ class ObjectionViewSet(AuditActorMixin, viewsets.GenericViewSet):
             unknown = sorted(set(data["reassess"]) - set(reassessable))
             if unknown:
                 raise serializers.ValidationError(
-                    {"reassess": _("Not a proposal of this phase awaiting a decision: %(ids)s")
-                    % {"ids": ", ".join(map(str, unknown))}}
+                    {
+                        "reassess": _("Not a proposal of this phase awaiting a decision: %(ids)s")
+                        % {"ids": ", ".join(map(str, unknown))}
+                    }
                 )
             reassess = [reassessable[pk] for pk in data["reassess"]]
         answered = objection_uphold(

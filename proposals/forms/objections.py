@@ -89,9 +89,8 @@ class ObjectionAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["reassess"]
         field.queryset = proposals
-        field.label_from_instance = (
-            lambda proposal: f"{proposal.submission_number} – {proposal.company.name} · "
-            f"{proposal.title}"
+        field.label_from_instance = lambda proposal: (
+            f"{proposal.submission_number} – {proposal.company.name} · {proposal.title}"
         )
         field.initial = [objecting.pk]
 

@@ -259,9 +259,7 @@ class Reassessment(models.Model):
         OPEN = "open", _("open")
         ADVISED = "advised", _("new advice signed")
 
-    committee = models.ForeignKey(
-        Committee, on_delete=models.PROTECT, related_name="reassessments"
-    )
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reassessments")
     objection = models.OneToOneField(
         Objection, on_delete=models.PROTECT, related_name="reassessment"
     )

@@ -603,9 +603,7 @@ def reassessment_start(
     committee = Committee.objects.select_for_update().filter(phase=phase).first()
     advice = Advice.objects.filter(committee=committee).first() if committee else None
     if committee is None or advice is None:
-        raise DomainError(
-            _("The phase has no signed advice to reassess."), code="no_advice"
-        )
+        raise DomainError(_("The phase has no signed advice to reassess."), code="no_advice")
     ranked = {row.get("proposal") for row in advice.ranking}
     if not proposals:
         raise DomainError(_("Choose the proposals the committee reassesses."), code="proposals")

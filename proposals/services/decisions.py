@@ -60,9 +60,12 @@ def _require_officer(actor: User, proposal: Proposal) -> None:
 def _signed_advice(phase: Phase) -> Advice:
     """Decisions follow the committee: its chair must have signed the phase's advice."""
     advice = Advice.objects.filter(committee__phase=phase).first()
-    if advice is None and Reassessment.objects.filter(
-        committee__phase=phase, status=Reassessment.Status.OPEN
-    ).exists():
+    if (
+        advice is None
+        and Reassessment.objects.filter(
+            committee__phase=phase, status=Reassessment.Status.OPEN
+        ).exists()
+    ):
         raise DomainError(
             _(
                 "The committee is reassessing proposals of this phase after an upheld "

@@ -6,8 +6,9 @@ has passed), *upheld* (the phase's intended decisions are withdrawn, with the re
 company *withdraws* it. On upholding the officer chooses what follows: a new decision by the
 officer (the proposals await it at once), or a reassessment by the committee (the affected
 proposals' assessments are reopened with the reason; the officer decides after the new
-advice). Either way the new decisions get new letters and a new standstill period. Every step is audited,
-sends a signal and e-mails the company (and the call's contact on lodging) via the outbox.
+advice). Either way the new decisions get new letters and a new standstill period. Every step
+is audited, sends a signal and e-mails the company (and the call's contact on lodging) via the
+outbox: one e-mail per event (the objecting company hears of the withdrawal in the answer).
 """
 
 from collections.abc import Sequence

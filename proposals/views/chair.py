@@ -29,7 +29,6 @@ from ..models import (
     Advice,
     CommitteeMember,
 )
-from ..selectors.decisions import open_reassessment_of_phase
 from ..selectors.assessment import (
     advice_gaps,
     advice_of,
@@ -44,6 +43,7 @@ from ..selectors.assessment import (
     seats_with_phase,
     submitted_assessments,
 )
+from ..selectors.decisions import open_reassessment_of_phase
 from ..selectors.ranking import RANKED_STATUSES, ranking_for, ranking_for_seat
 from ..services.assessment import (
     advice_sign,

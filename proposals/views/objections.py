@@ -183,7 +183,9 @@ def officer_answer(request, objection_pk: int):
         answer = form.cleaned_data["answer"]
         try:
             if form.cleaned_data["outcome"] == ObjectionAnswerForm.DISMISS:
-                objection = objection_dismiss(objection=objection, actor=request.user, answer=answer)
+                objection = objection_dismiss(
+                    objection=objection, actor=request.user, answer=answer
+                )
             else:
                 objection = objection_uphold(
                     objection=objection,

@@ -766,9 +766,12 @@ def test_the_officer_awards_with_a_contract_and_the_company_reads_the_decision(
     others = [p for p in setting["proposals"] if p.phase_id == proposal.phase_id and p != proposal]
     with django_capture_on_commit_callbacks(execute=True):
         for other in others:
-            assert decide(
-                setting["officer"], other, {"decision": "reject", "motivation": "Minder"}
-            ).status_code == 200
+            assert (
+                decide(
+                    setting["officer"], other, {"decision": "reject", "motivation": "Minder"}
+                ).status_code
+                == 200
+            )
     letter_mails = [m for m in mail.outbox if proposal.created_by.email in m.to]
     assert len(letter_mails) == 1
     assert "18.000,00" in letter_mails[0].body

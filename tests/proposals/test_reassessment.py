@@ -89,7 +89,8 @@ def test_the_committee_reassesses_then_the_officer_decides_again_with_new_letter
             answer="Criterium 2 is niet volgens de schaal beoordeeld.",
             follow_up=Objection.FollowUp.REASSESSMENT,
         )
-    assert objection.is_upheld and objection.leads_to_reassessment
+    assert objection.is_upheld
+    assert objection.leads_to_reassessment
     assert not Decision.objects.exclude(status=Decision.Status.WITHDRAWN).exists()
 
     # The committee's advice is set aside and kept on the reassessment, with the reason.
@@ -136,9 +137,7 @@ def test_the_committee_reassesses_then_the_officer_decides_again_with_new_letter
     home = officer_client(member.user).get(url("committee_home"))
     assert b'data-testid="reassessment"' in home.content
     assert "niet volgens de schaal" in home.content.decode()
-    advice_page = officer_client(world["chair"].user).get(
-        url("advice", seat_pk=world["chair"].pk)
-    )
+    advice_page = officer_client(world["chair"].user).get(url("advice", seat_pk=world["chair"].pk))
     assert "niet volgens de schaal" in advice_page.content.decode()
 
     # The assessors score again, the chair signs a new advice: the reassessment is done.
