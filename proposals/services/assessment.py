@@ -640,7 +640,9 @@ def reassessment_start(
                 assessment, Assessment.Status.DRAFT, actor=actor, extra_fields=["reopened_reason"]
             )
         # The advice no longer stands; what it said is kept on the reassessment (and the
-        # deletion in the audit trail).
+        # deletion in the audit trail). Its PDF stays in storage, now the reassessment's:
+        # without its name the row's deletion does not take the file along (django-cleanup).
+        advice.pdf.name = ""
         advice.delete()
     return reassessment
 

@@ -30,6 +30,7 @@ from proposals.services.assessment import (
 )
 from proposals.services.decisions import proposal_award, proposal_reject
 from proposals.services.objections import objection_lodge, objection_uphold
+from proposals.tasks import render_advice_pdf
 from tests.proposals.test_api import client_for
 from tests.proposals.test_assessment import declare_all, score_all, setting  # noqa: F401
 from tests.proposals.test_officer_pages import officer_client, url
@@ -62,6 +63,8 @@ def objected(setting, django_capture_on_commit_callbacks):  # noqa: F811
         score_all(assignment, 7)
     first, *others = setting["proposals"]
     setting["advice"] = consensus_and_sign(setting, [first])
+    render_advice_pdf(setting["advice"].pk)
+    setting["advice"].refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         proposal_award(proposal=first, actor=setting["officer"], motivation="Sterkste plan")
         for proposal in others:
@@ -101,6 +104,9 @@ def test_the_committee_reassesses_then_the_officer_decides_again_with_new_letter
     assert "niet volgens de schaal" in reassessment.reason
     assert reassessment.previous_ranking == old_ranking
     assert reassessment.previous_selected == [world["proposals"][0].pk]
+    # The signed advice's PDF is kept with the reassessment, not removed with the advice row.
+    assert reassessment.previous_pdf.name == world["advice"].pdf.name
+    assert reassessment.previous_pdf.storage.exists(reassessment.previous_pdf.name)
     assert not Advice.objects.exists()
     # Only the objector's assessments reopen, with the reason; the others stay submitted.
     reopened = Assessment.objects.filter(assignment__proposal=objector)
