@@ -114,12 +114,19 @@ def _claim_receipt_mail(proposal_id: int) -> bool:
     return True
 
 
-@shared_task(name="proposals.send_decision", **RETRY)
-def send_decision(proposal_id: int) -> int:
-    """Tell the company the decision on its proposal, with the motivation."""
-    proposal = Proposal.objects.select_related("call__authority", "phase", "company").get(
-        pk=proposal_id
-    )
+@shared_task(name="proposals.send_decision_withdrawn", **RETRY)
+def send_decision_withdrawn(decision_id: int) -> int:
+    """Tell the company that the intended decision on its proposal is withdrawn, and why.
+
+    The decision itself reaches the company once, in the letter's e-mail
+    (``send_decision_letter``); this is the only other e-mail about a decision.
+    """
+    from .models import Decision
+
+    decision = Decision.objects.select_related(
+        "proposal__call__authority", "proposal__phase", "proposal__company"
+    ).get(pk=decision_id)
+    proposal = decision.proposal
     recipients = sorted(
         set(
             proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
@@ -127,12 +134,11 @@ def send_decision(proposal_id: int) -> int:
             )
         )
     )
-    decision = proposal.decisions.order_by("-decided_at", "-pk").first()
     context = {"proposal": proposal, "decision": decision, "site_url": site_url()}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("proposals/email/decision_subject.txt", context).strip()
-        body = render_to_string("proposals/email/decision_body.txt", context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+        subject = render_to_string("proposals/email/decision_withdrawn_subject.txt", context)
+        body = render_to_string("proposals/email/decision_withdrawn_body.txt", context)
+    return EmailMessage(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, recipients).send()
 
 
 @shared_task(name="proposals.send_expert_invitation", **RETRY)
@@ -231,7 +237,7 @@ def send_decision_letter(letter_id: int) -> int:
     from .services.letters import decision_letter_claim_sent, decision_letter_unclaim_sent
 
     letter = DecisionLetter.objects.select_related(
-        "proposal__call__authority", "proposal__phase", "proposal__company"
+        "proposal__call__authority", "proposal__phase", "proposal__company", "decision"
     ).get(pk=letter_id)
     if letter.sent_at or not letter.pdf:
         return 0
@@ -243,7 +249,12 @@ def send_decision_letter(letter_id: int) -> int:
             )
         )
     )
-    context = {"letter": letter, "proposal": proposal, "site_url": site_url()}
+    context = {
+        "letter": letter,
+        "decision": letter.decision,
+        "proposal": proposal,
+        "site_url": site_url(),
+    }
     with translation.override(letter.language):
         subject = render_to_string("proposals/email/letter_subject.txt", context).strip()
         body = render_to_string("proposals/email/letter_body.txt", context)

@@ -36,6 +36,7 @@ from ..selectors.decisions import (
     no_decisions,
     no_objections,
     objections_for,
+    reassessable_proposals,
 )
 from ..services.objections import (
     MAX_DOCUMENTS,
@@ -89,6 +90,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "documents",
             "answer",
             "answered_at",
+            "follow_up",
         ]
         read_only_fields = fields
 
@@ -169,6 +171,23 @@ class ObjectionAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         ),
     )
     answer = serializers.CharField(help_text=_("The reasons; the company reads them."))
+    follow_up = serializers.ChoiceField(
+        choices=Objection.FollowUp.choices,
+        default=Objection.FollowUp.NEW_DECISION,
+        help_text=_(
+            "Only with uphold: new_decision (the officer decides again) or reassessment (the "
+            "committee reassesses the proposals in reassess first, then the officer decides)."
+        ),
+    )
+    reassess = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text=_(
+            "With reassessment: the ids of the proposals of the phase the committee "
+            "reassesses; by default the objecting company's proposal."
+        ),
+    )
 
 
 @extend_schema_view(
@@ -296,8 +315,31 @@ class ObjectionViewSet(AuditActorMixin, viewsets.GenericViewSet):
         serializer = ObjectionAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        service = objection_uphold if data["outcome"] == "uphold" else objection_dismiss
-        return self._detail(service(objection=objection, actor=request.user, answer=data["answer"]))
+        if data["outcome"] == "dismiss":
+            answered = objection_dismiss(
+                objection=objection, actor=request.user, answer=data["answer"]
+            )
+            return self._detail(answered)
+        reassess = []
+        if data["follow_up"] == Objection.FollowUp.REASSESSMENT and data["reassess"]:
+            reassessable = {p.pk: p for p in reassessable_proposals(objection)}
+            unknown = sorted(set(data["reassess"]) - set(reassessable))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        "reassess": _("Not a proposal of this phase awaiting a decision: %(ids)s")
+                        % {"ids": ", ".join(map(str, unknown))}
+                    }
+                )
+            reassess = [reassessable[pk] for pk in data["reassess"]]
+        answered = objection_uphold(
+            objection=objection,
+            actor=request.user,
+            answer=data["answer"],
+            follow_up=data["follow_up"],
+            reassess=reassess,
+        )
+        return self._detail(answered)
 
     @extend_schema(
         summary=_("Withdraw my company's open objection"),

@@ -1,6 +1,7 @@
 """Demo decision letters: the decisions of SBIR Circulaire Viaducten as ``Decision`` rows (the
 history writes the proposals' outcome directly) and the letters of a few companies that were
-not awarded, rendered as the task renders them, sent and read on the day of the decision.
+not awarded, rendered as the task renders them, made and sent on the day of the decision and
+read the day after (``backdate_letter``).
 """
 
 from datetime import timedelta
@@ -56,6 +57,17 @@ def _decisions(phase: Phase) -> None:
     Decision.objects.bulk_create(rows)
 
 
+def backdate_letter(letter: DecisionLetter, decision: Decision, *, read: bool = True) -> None:
+    """A letter of the demo's history carries the date of its decision: made and sent that
+    day (the standstill, already counted from the decision's date, runs from the letter),
+    read by the company the day after."""
+    DecisionLetter.objects.filter(pk=letter.pk).update(
+        created_at=decision.decided_at,
+        sent_at=decision.decided_at,
+        read_at=decision.decided_at + timedelta(days=1) if read else None,
+    )
+
+
 def letters_load(call: Call, *, per_phase: int = 1) -> str:
     """Letters for the best-ranked companies that were not awarded, per phase of the call."""
     made = []
@@ -77,8 +89,6 @@ def letters_load(call: Call, *, per_phase: int = 1) -> str:
                 letter = decision_letter_make(decision_id=decision.pk, send=False)
                 if letter is None:
                     continue
-                DecisionLetter.objects.filter(pk=letter.pk).update(
-                    sent_at=decision.decided_at, read_at=decision.decided_at + timedelta(days=1)
-                )
+                backdate_letter(letter, decision)
             made.append(letter.number)
     return f"{len(made)} decision letters"

@@ -3,7 +3,8 @@ within its standstill period: the award to Viaduct Circulair B.V. (the demo comp
 ondernemer@viaductcirculair.example) is intended, the other two are intended rejections.
 
 The dates are relative to the day the demo is loaded: the period runs for 20 days after the
-decision, which lies three days back. The history is written directly, like viaducts.py.
+decision, which lies three days back, and from the letters, made and sent that day. The history
+is written directly, like viaducts.py.
 """
 
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 from calls.models import Call
 
 from ..models import Decision, Proposal
+from ..services.letters import decision_letter_make
 from .history import (
     CODE_OF_CONDUCT,
     Texts,
@@ -24,6 +26,7 @@ from .history import (
     planning_in,
     proposals,
 )
+from .letters import backdate_letter
 from .viaducts import COMMITTEE
 
 CALL_TITLE = "SBIR Demontabele geluidsschermen"
@@ -196,4 +199,9 @@ def _intended() -> str:
     Proposal.objects.filter(pk__in=[p.pk for p in made]).update(
         decided_by=officer, decided_at=decided
     )
+    # Every company had its letter the day of the decision; the standstill runs from it.
+    for decision in Decision.objects.filter(phase=phase).order_by("pk"):
+        letter = decision_letter_make(decision_id=decision.pk, send=False)
+        if letter is not None:
+            backdate_letter(letter, decision, read=False)
     return f"{CALL_TITLE}: {len(made)} proposals, an intended award until {ends:%d-%m-%Y}"

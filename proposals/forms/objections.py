@@ -46,17 +46,56 @@ class ObjectionForm(forms.Form):
 
 
 class ObjectionAnswerForm(forms.Form):
-    DISMISS, UPHOLD = "dismiss", "uphold"
+    DISMISS, UPHOLD, REASSESS = "dismiss", "uphold", "reassess"
     outcome = forms.ChoiceField(
         label=_("Answer"),
         choices=[
             (DISMISS, _("Dismiss: the decision stands")),
-            (UPHOLD, _("Uphold: withdraw the phase's intended decisions and decide again")),
+            (
+                UPHOLD,
+                _(
+                    "Uphold, new decision by the officer: the phase's intended decisions are "
+                    "withdrawn and you decide again on the existing advice"
+                ),
+            ),
+            (
+                REASSESS,
+                _(
+                    "Uphold, reassessment by the committee: the phase's intended decisions are "
+                    "withdrawn, the chosen proposals' assessments are reopened with your "
+                    "reasons, and you decide again after the committee's new advice"
+                ),
+            ),
         ],
         widget=forms.RadioSelect,
     )
     answer = forms.CharField(
         label=_("Reasons"),
-        help_text=_("The company receives them by e-mail; they are kept with the objection."),
+        help_text=_(
+            "The company receives them by e-mail; they are kept with the objection. With a "
+            "reassessment the committee reads them too."
+        ),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    reassess = forms.ModelMultipleChoiceField(
+        label=_("Proposals the committee reassesses"),
+        help_text=_("Only with a reassessment. The objecting company's proposal is chosen."),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, proposals, objecting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reassess"]
+        field.queryset = proposals
+        field.label_from_instance = lambda proposal: (
+            f"{proposal.submission_number} – {proposal.company.name} · {proposal.title}"
+        )
+        field.initial = [objecting.pk]
+
+    @property
+    def follow_up(self) -> str:
+        if self.cleaned_data["outcome"] == self.REASSESS:
+            return Objection.FollowUp.REASSESSMENT
+        return Objection.FollowUp.NEW_DECISION

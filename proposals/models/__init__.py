@@ -20,9 +20,11 @@ from .contract import CONTRACT_TRANSITIONS, Contract, Deliverable
 from .decision import (
     DECISION_TRANSITIONS,
     OBJECTION_TRANSITIONS,
+    REASSESSMENT_TRANSITIONS,
     Decision,
     Objection,
     ObjectionDocument,
+    Reassessment,
 )
 from .letter import DecisionLetter, LetterSequence
 from .opening import ImmutableRecord, Opening, OpeningEntry
@@ -43,6 +45,7 @@ __all__ = [
     "OBJECTION_TRANSITIONS",
     "PLAN_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
+    "REASSESSMENT_TRANSITIONS",
     "ROUND_TRANSITIONS",
     "Advice",
     "Assessment",
@@ -68,6 +71,7 @@ __all__ = [
     "OpeningEntry",
     "PhasePlan",
     "Proposal",
+    "Reassessment",
     "TargetReport",
     "TenderVersion",
     "opened_q",

@@ -2,6 +2,8 @@
 scores, the chair's consensus and the signed advice.
 """
 
+from typing import TYPE_CHECKING
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,6 +15,9 @@ from calls.models import Criterion, Phase
 from portal import states
 
 from .proposal import Proposal, private_storage
+
+if TYPE_CHECKING:
+    from .decision import Reassessment
 
 # --- Assessment -------------------------------------------------------------------------------
 
@@ -72,6 +77,7 @@ class CommitteeMember(models.Model):
     assignment_rows: list["Assignment"]
     assignments_total: int
     assignments_done: int
+    reassessment: "Reassessment | None"
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(

@@ -6,7 +6,9 @@ partnership, Aw 2012 art. 2.127). During it the company may lodge an ``Objection
 period has passed and no objection in the phase is open, the beat task ``finalise-decisions``
 makes the decision *final*: an award then gets its contract (and the ledger its commitment),
 the proposal becomes awarded or rejected. An upheld objection *withdraws* the phase's intended
-decisions: the proposals await a new decision.
+decisions, and the officer chooses what follows (``Objection.follow_up``): a new decision by
+the officer, or a ``Reassessment`` by the committee (the affected proposals' assessments are
+reopened with the reason; after the chair signs the new advice the officer decides again).
 
 Other apps and modules hang their work on a ``Decision`` (the letters of issue 15 have a
 foreign key to it) and on the signals in ``proposals.signals`` (``decision_intended`` …).
@@ -25,6 +27,7 @@ from calls.models import Phase
 from portal import states
 from portal.money import MoneyField
 
+from .assessment import Committee
 from .contract import Contract
 from .proposal import Proposal, private_storage
 
@@ -144,6 +147,10 @@ class Objection(models.Model):
         UPHELD = "upheld", _("upheld")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    class FollowUp(models.TextChoices):
+        NEW_DECISION = "new_decision", _("new decision by the officer")
+        REASSESSMENT = "reassessment", _("reassessment by the committee")
+
     TEXT_MAX_LENGTH = 20000
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
@@ -168,6 +175,10 @@ class Objection(models.Model):
         blank=True,
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # What follows an upheld objection; empty for the other outcomes.
+    follow_up = models.CharField(
+        _("follow-up"), max_length=20, choices=FollowUp.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("objection")
@@ -196,6 +207,10 @@ class Objection(models.Model):
     @property
     def is_upheld(self) -> bool:
         return self.status == self.Status.UPHELD
+
+    @property
+    def leads_to_reassessment(self) -> bool:
+        return self.is_upheld and self.follow_up == self.FollowUp.REASSESSMENT
 
 
 OBJECTION_TRANSITIONS: dict[str, set[str]] = {
@@ -230,8 +245,83 @@ class ObjectionDocument(models.Model):
         return self.original_name
 
 
+class Reassessment(models.Model):
+    """The committee reassesses proposals of its phase because an objection was upheld.
+
+    The officer asks for it when upholding: the phase's intended decisions are withdrawn, the
+    signed advice is set aside (kept here: ranking, selection, who signed and when) so the
+    committee can work again, and the affected proposals' submitted assessments are reopened
+    with the reason, which the committee reads. It is *open* until the chair signs the new
+    advice; then the officer decides again (new letters, a new standstill period).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ADVISED = "advised", _("new advice signed")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reassessments")
+    objection = models.OneToOneField(
+        Objection, on_delete=models.PROTECT, related_name="reassessment"
+    )
+    proposals = models.ManyToManyField(
+        Proposal, related_name="+", verbose_name=_("proposals to reassess")
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    advised_at = models.DateTimeField(_("new advice signed at"), null=True, blank=True)
+    # The advice it set aside.
+    previous_ranking = models.JSONField(_("previous ranking"), default=list)
+    previous_selected = models.JSONField(_("previously selected proposals"), default=list)
+    previous_remarks = models.TextField(_("previous remarks"), blank=True)
+    previous_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_signed_at = models.DateTimeField(_("previous advice signed at"), null=True)
+    previous_pdf = models.FileField(
+        _("previous advice (PDF)"), storage=private_storage, upload_to="advice/", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("reassessment")
+        verbose_name_plural = _("reassessments")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # One reassessment of a committee at a time.
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(status="open"),
+                name="reassessment_one_open_per_committee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} – {self.objection}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+REASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
+    Reassessment.Status.OPEN: {Reassessment.Status.ADVISED},
+    Reassessment.Status.ADVISED: set(),
+}
+
+
 auditlog.register(Decision)
 auditlog.register(Objection)
 auditlog.register(ObjectionDocument)
+auditlog.register(Reassessment)
 states.register(Decision, DECISION_TRANSITIONS)
 states.register(Objection, OBJECTION_TRANSITIONS)
+states.register(Reassessment, REASSESSMENT_TRANSITIONS)

@@ -40,6 +40,7 @@ from ..models import (
     ConsensusScore,
     DeputyDecision,
     Proposal,
+    Reassessment,
 )
 
 # A proposal a committee can open: submitted and not withdrawn.
@@ -232,8 +233,18 @@ def sits_on_a_committee(user) -> bool:
 
 
 def seat_overview(seats: list[CommitteeMember]) -> None:
-    """Per seat: declarations pending and assignments with their state, in four queries."""
+    """Per seat: declarations pending, assignments with their state, and the committee's open
+    reassessment (an upheld objection), in six queries."""
     seat_ids = [seat.pk for seat in seats]
+    reassessments = {
+        reassessment.committee_id: reassessment
+        for reassessment in Reassessment.objects.filter(
+            committee_id__in={seat.committee_id for seat in seats},
+            status=Reassessment.Status.OPEN,
+        )
+        .select_related("objection")
+        .prefetch_related("proposals")
+    }
     phase_ids = {seat.committee.phase_id for seat in seats}
     open_per_phase = dict(
         Proposal.objects.filter(phase_id__in=phase_ids, status=Proposal.Status.UNDER_ASSESSMENT)
@@ -261,6 +272,7 @@ def seat_overview(seats: list[CommitteeMember]) -> None:
     ):
         assignments[assignment.member_id].append(assignment)
     for seat in seats:
+        seat.reassessment = reassessments.get(seat.committee_id)
         mine = declared[seat.pk]
         declared_open = sum(
             1 for _c, status in mine.values() if status == Proposal.Status.UNDER_ASSESSMENT

@@ -22,6 +22,7 @@ from ..models import (
     Objection,
     ObjectionDocument,
     Proposal,
+    Reassessment,
 )
 
 
@@ -203,4 +204,47 @@ def objections_for(user: User) -> QuerySet[Objection]:
         .select_related("decision__proposal__call", "decision__proposal__company")
         .prefetch_related("documents")
         .order_by("-lodged_at", "-pk")
+    )
+
+
+def reassessable_proposals(objection: Objection) -> QuerySet[Proposal]:
+    """The proposals of the objection's phase that the committee assessed and that await a
+    decision: those an upheld objection can send back to the committee."""
+    return (
+        Proposal.objects.filter(
+            phase_id=objection.decision.phase_id, status=Proposal.Status.UNDER_ASSESSMENT
+        )
+        .select_related("company")
+        .order_by("submission_number", "pk")
+    )
+
+
+def reassessments_of_committee(committee_id: int) -> list[Reassessment]:
+    """The committee's reassessments (newest first), with the objection and the proposals,
+    for the committee's pages."""
+    return list(
+        Reassessment.objects.filter(committee_id=committee_id)
+        .select_related("objection", "requested_by")
+        .prefetch_related("proposals")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def standing_decisions_by_proposal(proposal_ids: list[int]) -> dict[int, Decision]:
+    """The intended or final decision per proposal (one query), for a page of a ranking."""
+    return {
+        decision.proposal_id: decision
+        for decision in Decision.objects.filter(proposal_id__in=proposal_ids).exclude(
+            status=Decision.Status.WITHDRAWN
+        )
+    }
+
+
+def open_reassessment_of_phase(phase: Phase) -> Reassessment | None:
+    """The committee's reassessment after an upheld objection, while its new advice is due."""
+    return (
+        Reassessment.objects.filter(committee__phase=phase, status=Reassessment.Status.OPEN)
+        .select_related("objection")
+        .prefetch_related("proposals")
+        .first()
     )

@@ -226,14 +226,18 @@ def _decimal(row: dict | None, key: str) -> Decimal | None:
 
 
 def letters_of_proposal(proposal: Proposal) -> QuerySet[DecisionLetter]:
-    return DecisionLetter.objects.filter(proposal=proposal).order_by("-created_at", "-pk")
+    return (
+        DecisionLetter.objects.filter(proposal=proposal)
+        .select_related("decision")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def letters_of_phase(phase: Phase) -> QuerySet[DecisionLetter]:
     """The officer's overview: every letter of the phase with its company, one query."""
     return (
         DecisionLetter.objects.filter(decision__phase=phase)
-        .select_related("proposal__company", "read_by")
+        .select_related("proposal__company", "read_by", "decision")
         .order_by("proposal__submission_number", "-created_at", "-pk")
     )
 

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 
-from ..models import Assessment, CommitteeMember, ConsensusScore, CriterionScore, Proposal
+from ..models import (
+    Assessment,
+    CommitteeMember,
+    ConsensusScore,
+    CriterionScore,
+    Decision,
+    Proposal,
+)
 from .assessment import RANKED_STATUSES, cleared_proposals
 
 # Scores (means and weighted totals) are shown and compared with two decimals.
@@ -43,6 +50,8 @@ class RankingRow:
     reasons: list[str] = field(default_factory=list)
     large_spread: list[int] = field(default_factory=list)
     rank: int | None = None
+    # The officer's phase page fills it in (``standing_decisions_by_proposal``): not advice.
+    decision: Decision | None = None
 
     def as_dict(self) -> dict:
         return {

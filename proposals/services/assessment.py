@@ -40,7 +40,9 @@ from ..models import (
     ConsensusScore,
     CriterionScore,
     DeputyDecision,
+    Objection,
     Proposal,
+    Reassessment,
 )
 from ..selectors.assessment import (
     advice_gaps,
@@ -562,10 +564,87 @@ def advice_sign(
                 deputy_chair=deputy.user if deputy else None,
             )
             advice.selected.set(chosen)
+        # A reassessment the officer asked for ends with this advice: the officer decides.
+        for reassessment in Reassessment.objects.select_for_update().filter(
+            committee=committee, status=Reassessment.Status.OPEN
+        ):
+            reassessment.advised_at = advice.signed_at
+            states.transition(
+                reassessment,
+                Reassessment.Status.ADVISED,
+                actor=actor,
+                extra_fields=["advised_at"],
+            )
         from ..tasks import render_advice_pdf
 
         outbox_enqueue(render_advice_pdf, advice.pk)
     return advice
+
+
+def reassessment_start(
+    *,
+    phase: Phase,
+    objection: Objection,
+    actor: User,
+    reason: str,
+    proposals: list[Proposal],
+) -> Reassessment:
+    """The officer upholds an objection and asks the committee to reassess ``proposals``.
+
+    Call inside the upholding transaction, holding the phase's lock. The signed advice is
+    set aside (kept on the reassessment) so the committee works again, and the proposals'
+    submitted assessments are reopened with ``reason``: their assessors score again, the
+    chair records the consensus and signs a new advice, after which the officer decides.
+    """
+    _require_officer(actor, phase)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the reassessment."), code="reason")
+    committee = Committee.objects.select_for_update().filter(phase=phase).first()
+    advice = Advice.objects.filter(committee=committee).first() if committee else None
+    if committee is None or advice is None:
+        raise DomainError(_("The phase has no signed advice to reassess."), code="no_advice")
+    ranked = {row.get("proposal") for row in advice.ranking}
+    if not proposals:
+        raise DomainError(_("Choose the proposals the committee reassesses."), code="proposals")
+    outside = [proposal for proposal in proposals if proposal.pk not in ranked]
+    if outside:
+        raise DomainError(
+            _("%(proposal)s was not assessed by the committee of this phase.")
+            % {"proposal": outside[0]},
+            code="proposals",
+        )
+    with set_actor(actor):
+        reassessment = Reassessment.objects.create(
+            committee=committee,
+            objection=objection,
+            reason=reason,
+            requested_by=actor,
+            previous_ranking=advice.ranking,
+            previous_selected=sorted(advice.selected.values_list("pk", flat=True)),
+            previous_remarks=advice.remarks,
+            previous_signed_by=advice.signed_by,
+            previous_signed_at=advice.signed_at,
+            previous_pdf=advice.pdf.name or "",
+        )
+        reassessment.proposals.set(proposals)
+        for assessment in Assessment.objects.select_for_update().filter(
+            assignment__member__committee=committee,
+            assignment__member__removed_at__isnull=True,
+            assignment__withdrawn_at__isnull=True,
+            assignment__proposal__in=proposals,
+            status=Assessment.Status.SUBMITTED,
+        ):
+            assessment.reopened_reason = reason
+            states.transition(
+                assessment, Assessment.Status.DRAFT, actor=actor, extra_fields=["reopened_reason"]
+            )
+        # The advice no longer stands; what it said is kept on the reassessment (and the
+        # deletion in the audit trail). Its PDF stays in storage, now the reassessment's:
+        # without its name the row's deletion does not take the file along (django-cleanup).
+        advice.pdf.name = ""
+        advice.delete()
+    return reassessment
 
 
 def _who_assessed(committee: Committee) -> dict:

@@ -30,7 +30,15 @@ from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
-from ..models import Advice, Contract, Decision, Deliverable, Objection, Proposal
+from ..models import (
+    Advice,
+    Contract,
+    Decision,
+    Deliverable,
+    Objection,
+    Proposal,
+    Reassessment,
+)
 from ..selectors.capacity import phase_capacity
 from ..signals import (
     contract_awarded,
@@ -52,6 +60,19 @@ def _require_officer(actor: User, proposal: Proposal) -> None:
 def _signed_advice(phase: Phase) -> Advice:
     """Decisions follow the committee: its chair must have signed the phase's advice."""
     advice = Advice.objects.filter(committee__phase=phase).first()
+    if (
+        advice is None
+        and Reassessment.objects.filter(
+            committee__phase=phase, status=Reassessment.Status.OPEN
+        ).exists()
+    ):
+        raise DomainError(
+            _(
+                "The committee is reassessing proposals of this phase after an upheld "
+                "objection. Decide once the chair has signed the new advice."
+            ),
+            code="reassessment",
+        )
     if advice is None:
         raise DomainError(
             _(
@@ -237,8 +258,9 @@ def _intend(
     proposal.decided_by = actor
     proposal.decided_at = decision.decided_at
     proposal.save(update_fields=["decision_motivation", "decided_by", "decided_at", "updated_at"])
+    # The company hears of it once, by the letter (with the decision's summary): the letters
+    # leave when the whole phase is decided (``decision_letters_schedule``).
     decision_intended.send(sender=Decision, decision=decision, actor=actor)
-    _tell_company_on_commit(proposal)
     if days == 0:
         # No standstill (a stated reason on the call): final at once.
         _finalise(decision, phase)
@@ -328,9 +350,14 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
     return finalised
 
 
-def phase_decisions_withdraw(*, phase: Phase, actor: User, reason: str) -> int:
+def phase_decisions_withdraw(
+    *, phase: Phase, actor: User, reason: str, told_otherwise: int | None = None
+) -> int:
     """Withdraw every intended decision of the phase (an upheld objection); the caller
-    holds the phase's lock. The proposals await a new decision."""
+    holds the phase's lock. The proposals await a new decision.
+
+    Each company is told by one e-mail; ``told_otherwise`` is the proposal whose company
+    hears it in the answer to its objection (one e-mail for one event, not two)."""
     withdrawn = 0
     for decision in (
         Decision.objects.select_for_update()
@@ -346,7 +373,8 @@ def phase_decisions_withdraw(*, phase: Phase, actor: User, reason: str) -> int:
             extra_fields=["withdrawn_at", "withdrawal_reason"],
         )
         decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
-        _tell_company_on_commit(decision.proposal)
+        if decision.proposal_id != told_otherwise:
+            _tell_withdrawal_on_commit(decision.pk)
         withdrawn += 1
     return withdrawn
 
@@ -371,10 +399,10 @@ def _finish_phase_if_decided(phase: Phase, actor: User) -> None:
         call_cancel(call=call, actor=actor, reason=_("No proposal could be awarded."))
 
 
-def _tell_company_on_commit(proposal: Proposal) -> None:
-    from ..tasks import send_decision
+def _tell_withdrawal_on_commit(decision_id: int) -> None:
+    from ..tasks import send_decision_withdrawn
 
-    outbox_enqueue(send_decision, proposal.pk)
+    outbox_enqueue(send_decision_withdrawn, decision_id)
 
 
 def _add_months(start: date, months: int) -> date:

@@ -2,9 +2,13 @@
 
 An open objection holds up every intended decision of its phase (no contract is made). The
 officer answers: *dismissed* (the decisions stand; they become final once the standstill
-has passed), *upheld* (the phase's intended decisions are withdrawn, with the reason, and
-its proposals await a new decision), or the company *withdraws* it. Every step is audited,
-sends a signal and e-mails the company (and the call's contact on lodging) via the outbox.
+has passed), *upheld* (the phase's intended decisions are withdrawn, with the reason), or the
+company *withdraws* it. On upholding the officer chooses what follows: a new decision by the
+officer (the proposals await it at once), or a reassessment by the committee (the affected
+proposals' assessments are reopened with the reason; the officer decides after the new
+advice). Either way the new decisions get new letters and a new standstill period. Every step
+is audited, sends a signal and e-mails the company (and the call's contact on lodging) via the
+outbox: one e-mail per event (the objecting company hears of the withdrawal in the answer).
 """
 
 from collections.abc import Sequence
@@ -22,8 +26,9 @@ from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, CheckedFile, check_upload
 
-from ..models import Decision, Objection, ObjectionDocument
+from ..models import Decision, Objection, ObjectionDocument, Proposal
 from ..signals import objection_answered, objection_lodged
+from .assessment import reassessment_start
 from .decisions import phase_decisions_withdraw
 
 MAX_DOCUMENTS = 5
@@ -103,10 +108,23 @@ def objection_dismiss(*, objection: Objection, actor: User, answer: str) -> Obje
     return _answer(objection, actor, answer, Objection.Status.DISMISSED)
 
 
-def objection_uphold(*, objection: Objection, actor: User, answer: str) -> Objection:
+def objection_uphold(
+    *,
+    objection: Objection,
+    actor: User,
+    answer: str,
+    follow_up: str = Objection.FollowUp.NEW_DECISION,
+    reassess: Sequence[Proposal] = (),
+) -> Objection:
     """The objection is right: the phase's intended decisions are withdrawn, with the answer
-    as the reason, and its proposals await a new decision."""
-    return _answer(objection, actor, answer, Objection.Status.UPHELD)
+    as the reason. ``follow_up`` is the officer's choice of what follows: a new decision by
+    the officer, or a reassessment of ``reassess`` (by default the objecting company's
+    proposal) by the committee before the officer decides again."""
+    if follow_up not in Objection.FollowUp.values:
+        raise DomainError(_("Choose what follows the upheld objection."), code="follow_up")
+    return _answer(
+        objection, actor, answer, Objection.Status.UPHELD, follow_up=follow_up, reassess=reassess
+    )
 
 
 def objection_withdraw(*, objection: Objection, actor: User) -> Objection:
@@ -139,7 +157,15 @@ def _locked(objection: Objection) -> Objection:
     )
 
 
-def _answer(objection: Objection, actor: User, answer: str, to_state: str) -> Objection:
+def _answer(
+    objection: Objection,
+    actor: User,
+    answer: str,
+    to_state: str,
+    *,
+    follow_up: str = "",
+    reassess: Sequence[Proposal] = (),
+) -> Objection:
     if not can(actor, "proposals.answer_objection", objection):
         raise NotAllowed()
     answer = answer.strip()
@@ -151,11 +177,12 @@ def _answer(objection: Objection, actor: User, answer: str, to_state: str) -> Ob
         objection.answer = answer
         objection.answered_by = actor
         objection.answered_at = timezone.now()
+        objection.follow_up = follow_up
         states.transition(
             objection,
             to_state,
             actor=actor,
-            extra_fields=["answer", "answered_by", "answered_at"],
+            extra_fields=["answer", "answered_by", "answered_at", "follow_up"],
         )
         if to_state == Objection.Status.UPHELD:
             phase = Phase.objects.get(pk=objection.decision.phase_id)
@@ -163,7 +190,21 @@ def _answer(objection: Objection, actor: User, answer: str, to_state: str) -> Ob
                 "number": objection.number,
                 "answer": answer,
             }
-            phase_decisions_withdraw(phase=phase, actor=actor, reason=reason)
+            # The objecting company hears it in the answer to its objection.
+            phase_decisions_withdraw(
+                phase=phase,
+                actor=actor,
+                reason=reason,
+                told_otherwise=objection.decision.proposal_id,
+            )
+            if follow_up == Objection.FollowUp.REASSESSMENT:
+                reassessment_start(
+                    phase=phase,
+                    objection=objection,
+                    actor=actor,
+                    reason=reason,
+                    proposals=list(reassess) or [objection.decision.proposal],
+                )
         objection_answered.send(sender=Objection, objection=objection, actor=actor)
         _tell_on_commit(objection)
     return objection

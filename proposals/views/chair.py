@@ -43,6 +43,7 @@ from ..selectors.assessment import (
     seats_with_phase,
     submitted_assessments,
 )
+from ..selectors.decisions import open_reassessment_of_phase
 from ..selectors.ranking import RANKED_STATUSES, ranking_for, ranking_for_seat
 from ..services.assessment import (
     advice_sign,
@@ -349,6 +350,7 @@ def advice(request, seat_pk: int):
             "ticked": ticked,
             "gaps": gaps,
             "not_shown": _not_shown(seat, len(rows)),
+            "reassessment": open_reassessment_of_phase(phase),
         }
     )
     return render(request, "proposals/assessment/advice.html", context)

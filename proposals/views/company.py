@@ -343,6 +343,12 @@ def _decision_context(request, proposal: Proposal, is_member: bool) -> dict:
     Feedback only for the proposal's own company, once a decision is intended (``can``).
     """
     decision = standing_decision(proposal)
+    if decision is None and is_member:
+        # Withdrawn after an upheld objection: the company reads why, and finds its objection.
+        decisions = decisions_of_proposal(proposal)
+        withdrawn = next((d for d in decisions if d.is_withdrawn), None)
+        if withdrawn is not None and can(request.user, "proposals.view_decision", withdrawn):
+            return {"decision": None, "withdrawn": withdrawn, "decisions": decisions}
     if decision is None or not can(request.user, "proposals.view_decision", decision):
         return {"decision": None}
     return {

@@ -22,6 +22,7 @@ from ..selectors.decisions import (
     feedback_for,
     objection_detail,
     objection_document_of,
+    reassessable_proposals,
     standing_decision,
 )
 from ..selectors.proposals import proposals_with_people
@@ -173,20 +174,35 @@ def officer_answer(request, objection_pk: int):
     ):
         raise Http404
     can_answer = objection.is_open and can(request.user, "proposals.answer_objection", objection)
-    form = ObjectionAnswerForm(request.POST or None)
+    form = ObjectionAnswerForm(
+        request.POST or None,
+        proposals=reassessable_proposals(objection),
+        objecting=objection.decision.proposal,
+    )
     if request.method == "POST" and can_answer and form.is_valid():
         answer = form.cleaned_data["answer"]
-        service = (
-            objection_uphold
-            if form.cleaned_data["outcome"] == ObjectionAnswerForm.UPHOLD
-            else objection_dismiss
-        )
         try:
-            objection = service(objection=objection, actor=request.user, answer=answer)
+            if form.cleaned_data["outcome"] == ObjectionAnswerForm.DISMISS:
+                objection = objection_dismiss(
+                    objection=objection, actor=request.user, answer=answer
+                )
+            else:
+                objection = objection_uphold(
+                    objection=objection,
+                    actor=request.user,
+                    answer=answer,
+                    follow_up=form.follow_up,
+                    reassess=list(form.cleaned_data["reassess"]),
+                )
         except DomainError as error:
-            form.add_error("answer", error.message)
+            form.add_error("reassess" if error.code == "proposals" else "answer", error.message)
         else:
-            if objection.is_upheld:
+            if objection.leads_to_reassessment:
+                text = _(
+                    "Objection %(number)s is upheld; the phase's intended decisions are "
+                    "withdrawn and the committee reassesses. Decide again after its new advice."
+                )
+            elif objection.is_upheld:
                 text = _(
                     "Objection %(number)s is upheld; the phase's intended decisions are "
                     "withdrawn. Decide again."

@@ -74,7 +74,9 @@ from ..selectors.contracts import (
 )
 from ..selectors.decisions import (
     objections_of_phase,
+    open_reassessment_of_phase,
     standing_decision,
+    standing_decisions_by_proposal,
     standstill_end_of_phase,
 )
 from ..selectors.letters import letters_of_phase
@@ -241,6 +243,9 @@ def _phase_page(request, phase: Phase, **bound_forms):
             selected = set(advice.selected.values_list("pk", flat=True))
     # Rank and matrix a page at a time: a phase may hold thousands of proposals.
     ranking_page = Paginator(ranking, PHASE_ROWS_PER_PAGE).get_page(request.GET.get("ranking_page"))
+    standing = standing_decisions_by_proposal([row.proposal.pk for row in ranking_page.object_list])
+    for row in ranking_page.object_list:
+        row.decision = standing.get(row.proposal.pk)
     capacity = phase_capacity(phase, awarded=counts.get(Proposal.Status.AWARDED, 0))
     forms = {
         "committee_form": CommitteeForm() if committee is None else None,
@@ -274,6 +279,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "selected": selected,
         "standstill_end": standstill_end_of_phase(phase),
         "objections": objections_of_phase(phase),
+        "reassessment": open_reassessment_of_phase(phase),
         "budget_left": capacity.budget_left,
         "awarded": capacity.awarded,
         "awards_left": capacity.awards_left,
@@ -595,17 +601,25 @@ def officer_decide(request, pk: int):
                 if form.is_award:
                     text = _(
                         "%(number)s is to be awarded; the standstill period runs until "
-                        "%(end)s. The company is informed by e-mail."
+                        "%(end)s. The company gets its letter by e-mail once every proposal of the "
+                        "phase is decided."
                     )
                 else:
                     text = _(
                         "%(number)s is not to be awarded; the standstill period runs until "
-                        "%(end)s. The company is informed by e-mail."
+                        "%(end)s. The company gets its letter by e-mail once every proposal of the "
+                        "phase is decided."
                     )
             elif form.is_award:
-                text = _("%(number)s is awarded; the company is informed by e-mail.")
+                text = _(
+                    "%(number)s is awarded; the company gets its letter by e-mail once every "
+                    "proposal of the phase is decided."
+                )
             else:
-                text = _("%(number)s is not awarded; the company is informed by e-mail.")
+                text = _(
+                    "%(number)s is not awarded; the company gets its letter by e-mail once "
+                    "every proposal of the phase is decided."
+                )
             end = date_format(decision.standstill_ends_on) if decision else ""
             messages.success(request, text % {"number": proposal.submission_number, "end": end})
             return redirect(_phase_url(phase, "decisions"))
@@ -635,6 +649,7 @@ def officer_decide(request, pk: int):
         "contract": contract_of(proposal),
         "decision": decision,
         "objections": decision.objections.all() if decision else [],
+        "reassessment": open_reassessment_of_phase(phase),
         "standstill_days": standstill_days_for(proposal.call),
         "show_form": (proposal.status == Proposal.Status.UNDER_ASSESSMENT and decision is None)
         or form.is_bound,

@@ -61,7 +61,10 @@ def decided_phase(*, decide: bool = True, standstill_days: int = 20) -> SimpleNa
     """A call with three proposals in phase 1: one (intended to be) awarded, one not awarded
     (eligible, lower), one not eligible (below the minimum). Scores per SCORES. The decisions
     are intended: the standstill period of ``standstill_days`` runs."""
-    call = published_call(standstill_days=standstill_days, standstill_reason="")
+    call = published_call(
+        standstill_days=standstill_days,
+        standstill_reason="" if standstill_days >= 20 else "Spoedeisend.",
+    )
     winner, runner_up, not_eligible = submitted_proposals(call, 3)
     phase = winner.phase
     criteria = list(phase.criteria.all())

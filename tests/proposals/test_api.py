@@ -761,7 +761,21 @@ def test_the_officer_awards_with_a_contract_and_the_company_reads_the_decision(
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "awarded"
     assert Contract.objects.get(proposal=proposal).amount == Decimal("18000.00")
-    assert len(mail.outbox) == 1
+    # The company hears of it once, by the letter, when the whole phase is decided.
+    assert not mail.outbox
+    others = [p for p in setting["proposals"] if p.phase_id == proposal.phase_id and p != proposal]
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in others:
+            assert (
+                decide(
+                    setting["officer"], other, {"decision": "reject", "motivation": "Minder"}
+                ).status_code
+                == 200
+            )
+    letter_mails = [m for m in mail.outbox if proposal.created_by.email in m.to]
+    assert len(letter_mails) == 1
+    assert "18.000,00" in letter_mails[0].body
+    assert len(mail.outbox) == len(others) + 1
     company_view = client_for(proposal.created_by).get(detail_url(proposal)).json()
     assert company_view["decision"]["status"] == "awarded"
     assert company_view["decision"]["motivation"] == "Sterk plan"

@@ -268,3 +268,28 @@ def test_the_demo_company_has_a_proposal_in_every_state_of_a_decision(demo_world
         assert proposal.title in page.content.decode()
     detail = client.get(reverse("proposals:detail", kwargs={"pk": rejected.pk}))
     assert letter.number in detail.content.decode()
+
+
+def test_the_demo_letters_carry_the_dates_of_their_decisions(demo_world):
+    """A letter of the history is dated, made and sent on its decision's day, and its
+    standstill runs from it; the companies of the intended decisions have theirs too."""
+    from django.utils import timezone
+
+    from proposals.models import Decision, DecisionLetter
+
+    letters = list(DecisionLetter.objects.select_related("decision"))
+    assert letters
+    today = timezone.localdate()
+    for letter in letters:
+        decided_on = timezone.localdate(letter.decision.decided_at)
+        assert decided_on < today, letter.number
+        assert letter.decided_at == letter.decision.decided_at
+        assert timezone.localdate(letter.created_at) == decided_on, letter.number
+        assert timezone.localdate(letter.sent_at) == decided_on, letter.number
+        assert letter.year == decided_on.year
+        assert letter.standstill_ends_on == decided_on + timezone.timedelta(
+            days=letter.decision.standstill_days
+        )
+    intended = Decision.objects.filter(status=Decision.Status.INTENDED)
+    assert intended.exists()
+    assert not intended.filter(letter__isnull=True).exists()

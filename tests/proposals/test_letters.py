@@ -123,3 +123,54 @@ def test_running_the_task_twice_makes_one_letter(django_capture_on_commit_callba
         assert make_decision_letter(first.decision_id) == first.number
     assert DecisionLetter.objects.filter(proposal=world.runner_up).count() == 1
     assert LetterSequence.objects.get().last == 3
+
+
+def _mails_by_company(world, outbox) -> dict[int, list]:
+    by_proposal: dict[int, list] = {}
+    for proposal in (world.winner, world.runner_up, world.not_eligible):
+        address = proposal.created_by.email
+        # Apart from the receipt of the submission.
+        by_proposal[proposal.pk] = [
+            m for m in outbox if address in m.to and "Ontvangstbevestiging" not in m.subject
+        ]
+    return by_proposal
+
+
+def test_each_company_gets_one_e_mail_per_decision_the_letter_with_its_summary(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """Not a short decision e-mail and a letter e-mail: one, the letter's, which says what
+    the short one said (outcome, amount, standstill end, how to object, motivation)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase()
+    mails = _mails_by_company(world, mailoutbox)
+    assert all(len(messages) == 1 for messages in mails.values()), {
+        pk: [m.subject for m in messages] for pk, messages in mails.items()
+    }
+    letters = {letter.proposal_id: letter for letter in DecisionLetter.objects.all()}
+    for pk, (message,) in mails.items():
+        assert letters[pk].number in message.subject
+        assert message.attachments[0][0] == letters[pk].filename
+        end = letters[pk].standstill_ends_on
+        assert end is not None
+        assert end.strftime("%Y") in message.body
+        assert "bezwaar" in message.body
+    (winner,) = mails[world.winner.pk]
+    assert "20.000,00" in winner.body
+    assert "Beste voorstel." in winner.body
+    (runner_up,) = mails[world.runner_up.pk]
+    assert "Lager gerangschikt." in runner_up.body
+    (not_eligible,) = mails[world.not_eligible.pk]
+    assert "komt niet in aanmerking" in not_eligible.body
+
+
+def test_without_a_standstill_the_one_e_mail_says_the_decision_is_final(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = decided_phase(standstill_days=0)
+    mails = _mails_by_company(world, mailoutbox)
+    assert all(len(messages) == 1 for messages in mails.values())
+    (winner,) = mails[world.winner.pk]
+    assert "bezwaar" not in winner.body
+    assert "20.000,00" in winner.body

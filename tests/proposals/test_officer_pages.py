@@ -43,7 +43,7 @@ from proposals.services.assessment import (
     committee_member_add,
     conflict_declare,
 )
-from proposals.services.decisions import deliverable_deliver, proposal_award
+from proposals.services.decisions import deliverable_deliver, proposal_award, proposal_reject
 from proposals.services.submission import funnel_problem
 from tests.calls.factories import officer_of, published_call
 from tests.conftest import login_verified
@@ -656,8 +656,14 @@ def test_awarding_within_the_budget_makes_a_contract_and_mails_the_company(
     assert proposal.status == Proposal.Status.AWARDED
     assert proposal.decision_motivation == "Sterk en haalbaar"
     assert proposal.contract.amount == Decimal("15000.00")
-    assert [m.to for m in mail.outbox] == [[proposal.person.email]]
-    assert "Sterk en haalbaar" in mail.outbox[0].body
+    # One e-mail per decision, the letter's: it leaves once the whole phase is decided.
+    assert not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in assessing.proposals[1:]:
+            assert decide(client, other, decision="reject", motivation="Minder").status_code == 302
+    (message,) = [m for m in mail.outbox if proposal.person.email in m.to]
+    assert "Sterk en haalbaar" in message.body
+    assert message.attachments[0][2] == "application/pdf"
 
     page = client.get(url("officer_decide", pk=proposal.pk))
     assert page.context["budget_left"] == assessing.phase.budget - Decimal("15000.00")
@@ -755,11 +761,15 @@ def test_rejecting_requires_a_motivation(advised, django_capture_on_commit_callb
     assert response.context["form"].has_error("motivation")
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
 
+    for other in assessing.proposals[:2]:
+        proposal_reject(proposal=other, actor=assessing.officer, motivation="Minder")
     with django_capture_on_commit_callbacks(execute=True):
         response = decide(client, proposal, decision="reject", motivation="Te duur")
     assert response.status_code == 302
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.REJECTED
-    assert [m.to for m in mail.outbox] == [[proposal.person.email]]
+    # The phase is decided: each company gets one e-mail, its letter.
+    (message,) = [m for m in mail.outbox if proposal.person.email in m.to]
+    assert "Te duur" in message.body
 
 
 def test_a_double_post_of_an_award_shows_the_illegal_transition(
@@ -779,7 +789,8 @@ def test_a_double_post_of_an_award_shows_the_illegal_transition(
     assert second.context["form"].has_error(NON_FIELD_ERRORS, "illegal_transition")
     assert "Beste plan" in second.content.decode()
     assert Contract.objects.filter(proposal=proposal).count() == 1
-    assert len(mail.outbox) == 1
+    # No e-mail yet (the letter waits for the whole phase), and none for the second post.
+    assert not mail.outbox
 
 
 def test_the_pages_and_the_award_service_share_one_phase_capacity(advised):
