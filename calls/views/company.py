@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.hooks import participation_sections
 from portal.permissions import is_applicant
 
 from ..forms.clarifications import AskQuestionForm
@@ -138,6 +139,7 @@ def participation_detail(request, request_pk: int):
         "participation": participation,
         "call": participation.call,
         "outcome": selection_outcome(participation),
+        "sections": participation_sections(participation, request.user),
     }
     return render(request, "calls/participation/detail.html", context)
 

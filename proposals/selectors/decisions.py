@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 from portal.models import Role, User
@@ -203,4 +204,39 @@ def objections_for(user: User) -> QuerySet[Objection]:
         .select_related("decision__proposal__call", "decision__proposal__company")
         .prefetch_related("documents")
         .order_by("-lodged_at", "-pk")
+    )
+
+
+def selection_objection_problem(call: Call) -> str | None:
+    """Innovation partnership: an open objection of a candidate not selected holds the tender
+    stage closed, also once the selection's standstill has passed, until it is answered."""
+    if Objection.objects.filter(
+        participation_request__call=call, status=Objection.Status.OPEN
+    ).exists():
+        return _(
+            "A candidate objected to the selection; the tender stage opens once the "
+            "objection has been answered."
+        )
+    return None
+
+
+def selection_objections_of(call: Call) -> QuerySet[Objection]:
+    """The objections to the call's selection, with their candidates (one query)."""
+    return (
+        Objection.objects.filter(participation_request__call=call)
+        .select_related("participation_request__company", "lodged_by")
+        .order_by("lodged_at", "pk")
+    )
+
+
+def selection_objection_detail(pk: int) -> Objection | None:
+    return (
+        Objection.objects.filter(pk=pk, participation_request__isnull=False)
+        .select_related(
+            "participation_request__call__authority",
+            "participation_request__company",
+            "lodged_by",
+            "answered_by",
+        )
+        .first()
     )
