@@ -153,6 +153,14 @@ class Call(models.Model):
             "decision against the interim targets, not by new tenders."
         ),
     )
+    committee_sees_tender_history = models.BooleanField(
+        _("the committee sees every version of a tender"),
+        default=False,
+        help_text=_(
+            "Innovation partnership: the committee reads the final tenders; with this, also "
+            "the earlier versions of the negotiation rounds."
+        ),
+    )
     consortium_allowed = models.BooleanField(
         _("consortium partners allowed"),
         default=True,
