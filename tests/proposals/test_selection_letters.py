@@ -111,12 +111,12 @@ def test_every_candidate_gets_a_numbered_letter_with_its_reasons_and_the_standst
     failed_text = pdf_text(letter_of(failed))
     assert letter_of(failed).number in failed_text
     assert "Te weinig referenties." in failed_text  # the reason per criterion
-    assert "voldoet niet aan het minimumniveau" in failed_text
+    assert "voldoet niet aan de minimumeis" in failed_text
     excluded_text = pdf_text(letter_of(excluded))
     assert "Ernstig." in excluded_text  # the reason on the exclusion ground
     assert "uitgesloten" in excluded_text
     invitation_text = pdf_text(letter_of(invited[0]))
-    assert "uitgenodigd" in invitation_text
+    assert "uitgenodigd om in te schrijven" in invitation_text
     assert "Te weinig referenties." not in invitation_text  # never another's reasons
 
 
