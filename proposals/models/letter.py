@@ -158,7 +158,7 @@ auditlog.register(DecisionLetter)
 
 
 # The letter's kind for each decided status of a request to participate.
-SELECTION_KINDS = {
+SELECTION_KINDS: dict[str, str] = {
     ParticipationRequest.Status.SELECTED: DecisionLetter.Kind.INVITATION,
     ParticipationRequest.Status.REJECTED: DecisionLetter.Kind.NOT_SELECTED,
     ParticipationRequest.Status.EXCLUDED: DecisionLetter.Kind.EXCLUDED,

@@ -85,6 +85,7 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
     from weasyprint import HTML
 
     decision = letter.decision
+    assert decision is not None  # a letter on a proposal's decision
     proposal = decision.proposal
     with translation.override(letter.language):
         content = letter_content(decision, number=letter.number)
@@ -208,6 +209,7 @@ def render_selection_letter_pdf(letter: DecisionLetter) -> bytes:
     from weasyprint import HTML
 
     request = letter.participation_request
+    assert request is not None  # a letter on the selection
     with translation.override(letter.language):
         html = render_to_string(
             "proposals/pdf/selection_letter.html",

@@ -115,6 +115,7 @@ def selection_objection_lodge(*, letter: DecisionLetter, actor: User, text: str)
             code="too_long",
         )
     request = letter.participation_request
+    assert request is not None  # the permission asked for a selection letter
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=request.call_id)
         if call.invitations_sent_at != letter.decided_at:
@@ -176,7 +177,7 @@ def _locked(objection: Objection) -> Objection:
             .select_related("participation_request__call")
             .get(pk=objection.pk)
         )
-    decision = Decision.objects.only("phase_id").get(pk=objection.decision_id)
+    decision = Decision.objects.only("phase_id").get(objections=objection.pk)
     Phase.objects.select_for_update().get(pk=decision.phase_id)
     return (
         Objection.objects.select_for_update()
@@ -203,10 +204,10 @@ def _answer(objection: Objection, actor: User, answer: str, to_state: str) -> Ob
             actor=actor,
             extra_fields=["answer", "answered_by", "answered_at"],
         )
-        if to_state == Objection.Status.UPHELD and objection.is_selection:
+        if to_state == Objection.Status.UPHELD and objection.participation_request is not None:
             # The selection is made again: new decisions, new letters, a new standstill.
             selection_reopen(call=objection.participation_request.call, actor=actor)
-        elif to_state == Objection.Status.UPHELD:
+        elif to_state == Objection.Status.UPHELD and objection.decision is not None:
             phase = Phase.objects.get(pk=objection.decision.phase_id)
             reason = _("Objection %(number)s was upheld: %(answer)s") % {
                 "number": objection.number,
