@@ -140,12 +140,15 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 phase_deadline(proposal.phase),
             )
         )
-    # Invited to tender and not started yet (a draft is finished above; a submitted tender,
-    # or one further on, leaves nothing to do). A withdrawn tender may be replaced.
+    # Invited to tender, the selection's standstill over, and not started yet (a draft is
+    # finished above; a submitted tender, or one further on, leaves nothing to do). A
+    # withdrawn tender may be replaced.
     tender = Proposal.objects.filter(
         call_id=OuterRef("call_id"), company_id=OuterRef("company_id"), phase__order=1
     ).exclude(status=Proposal.Status.WITHDRAWN)
     invited = participation_requests_of_company_member(user).filter(
+        Q(call__selection_standstill_ends_on__isnull=True)
+        | Q(call__selection_standstill_ends_on__lt=timezone.localdate()),
         ~Exists(tender),
         invited_at__isnull=False,
         call__status=Call.Status.PUBLISHED,

@@ -27,6 +27,7 @@ from ..selectors.participation import (
     participation_open_problem,
     participation_requests_for_officer,
     participation_requests_of_company_member,
+    selection_standstill_problem,
 )
 from ..selectors.selection import selection_outcome, with_declaration
 from ..services.clarifications import clarification_ask
@@ -116,7 +117,9 @@ def participation_mine(request):
             participation.status == ParticipationRequest.Status.SUBMITTED
             and participation_open_problem(call, now=now) is None
         )
-        participation.may_tender = participation.is_invited and call.is_open
+        participation.may_tender = (
+            participation.is_invited and call.is_open and selection_standstill_problem(call) is None
+        )
     return render(request, "calls/participation/mine.html", {"page_obj": page})
 
 

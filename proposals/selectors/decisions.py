@@ -105,7 +105,8 @@ def objection_detail(pk: int) -> Objection | None:
             "answered_by",
         )
         .prefetch_related("documents")
-        .filter(pk=pk)
+        # An objection to a decision; one to the selection has pages of its own.
+        .filter(pk=pk, decision__isnull=False)
         .first()
     )
 

@@ -344,3 +344,29 @@ def test_only_the_calls_officer_answers_an_objection_to_the_selection(selection)
         url = reverse("proposals:selection_objection_answer", args=[objection.pk])
         assert client_of(excluded.member).get(url).status_code == 404
         assert client_of(call.officer).get(url).status_code == 200
+
+
+def test_an_objection_to_the_selection_is_not_found_on_the_pages_of_decision_objections(
+    selection,
+):
+    call, _invited, failed, _excluded = selection
+    with in_standstill(call):
+        objection = selection_objection_lodge(
+            letter=letter_of(failed), actor=failed.member, text="Bezwaar."
+        )
+        for client, name in (
+            (client_of(failed.member), "proposals:objection"),
+            (client_of(call.officer), "proposals:officer_objection"),
+        ):
+            assert client.get(reverse(name, args=[objection.pk])).status_code == 404
+
+
+def test_the_invited_company_is_asked_to_tender_only_after_the_standstill(selection):
+    from portal.hooks import tasks_for
+
+    call, invited, _failed, _excluded = selection
+    member = invited[0].member
+    with in_standstill(call):
+        assert "submit_tender" not in {task["kind"] for task in tasks_for(member)}
+    with after_standstill(call):
+        assert "submit_tender" in {task["kind"] for task in tasks_for(member)}
