@@ -180,7 +180,8 @@ def _locked(objection: Objection) -> Objection:
     decision = Decision.objects.only("phase_id").get(objections=objection.pk)
     Phase.objects.select_for_update().get(pk=decision.phase_id)
     return (
-        Objection.objects.select_for_update()
+        # Only the objection's row: the decision is the nullable side of an outer join now.
+        Objection.objects.select_for_update(of=("self",))
         .select_related("decision__proposal__call")
         .get(pk=objection.pk)
     )

@@ -671,6 +671,10 @@ def test_my_tasks_review_then_invite_then_tender(call):
         officer_tasks = tasks_of(call.officer)
         assert "send_invitations" not in officer_tasks
         assert "review_participation" not in officer_tasks
+        # A candidate was not selected: the tender stage waits for the selection's standstill.
+        assert "submit_tender" not in tasks_of(first.member)
+    call.refresh_from_db()
+    with time_machine.travel(call.selection_standstill_ends_on + timedelta(days=1, hours=12)):
         assert "submit_tender" in tasks_of(first.member)
         assert "submit_tender" not in tasks_of(second.member)
         other_officer = person_with_role(Role.PROCUREMENT_OFFICER)
