@@ -13,6 +13,8 @@ An app answers a hook by giving its AppConfig the method (each app's own answers
   template name and the context for it; ``audience`` is "officer" (the officer's page of the
   call) or "public" (the call's public page, below its phases; ``phases`` are the call's
   phases as that page loaded them);
+- ``participation_sections(participation, user)``: sections of the company's page of its
+  request to participate (innovation partnership), dicts with a template name and context;
 - ``requires_two_factor(user)``: True if the app holds something of this person's that needs
   the second factor even without a role that asks for it (a committee seat).
 
@@ -62,6 +64,15 @@ def call_sections(call, user, audience: str, phases: list | None = None) -> list
     for config in apps.get_app_configs():
         if hasattr(config, "call_sections"):
             sections += config.call_sections(call, user, audience, phases)
+    return sections
+
+
+def participation_sections(participation, user) -> list[dict]:
+    """What the apps show on the company's page of its request to participate."""
+    sections: list[dict] = []
+    for config in apps.get_app_configs():
+        if hasattr(config, "participation_sections"):
+            sections += config.participation_sections(participation, user)
     return sections
 
 

@@ -9,7 +9,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals and assessment")
 
     def ready(self) -> None:
-        from calls.signals import call_ended
+        from calls.signals import call_ended, selection_decided
 
         from . import (
             permissions,  # noqa: F401  (registers the rules)
@@ -19,6 +19,9 @@ class ProposalsConfig(AppConfig):
 
         call_ended.connect(receivers.refuse_while_contracts_run, dispatch_uid="proposals.ended")
         decision_intended.connect(receivers.letters_once_decided, dispatch_uid="proposals.letters")
+        selection_decided.connect(
+            receivers.selection_letters, dispatch_uid="proposals.selection_letters"
+        )
 
     def navigation(self, user) -> list[dict]:
         from .hooks import navigation
@@ -34,6 +37,11 @@ class ProposalsConfig(AppConfig):
         from .hooks import tasks_for
 
         return tasks_for(user)
+
+    def participation_sections(self, participation, user) -> list[dict]:
+        from .hooks import participation_sections
+
+        return participation_sections(participation, user)
 
     def call_sections(self, call, user, audience: str, phases: list | None) -> list[dict]:
         from .hooks import call_sections

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from calls.models import Call, Phase
 from calls.selectors.participation import participation_requests_of_company_member
 from portal.models import Membership, Role
+from portal.permissions import can
 from portal.selectors.identity import roles_of
 
 from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
@@ -139,12 +140,15 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 phase_deadline(proposal.phase),
             )
         )
-    # Invited to tender and not started yet (a draft is finished above; a submitted tender,
-    # or one further on, leaves nothing to do). A withdrawn tender may be replaced.
+    # Invited to tender, the selection's standstill over, and not started yet (a draft is
+    # finished above; a submitted tender, or one further on, leaves nothing to do). A
+    # withdrawn tender may be replaced.
     tender = Proposal.objects.filter(
         call_id=OuterRef("call_id"), company_id=OuterRef("company_id"), phase__order=1
     ).exclude(status=Proposal.Status.WITHDRAWN)
     invited = participation_requests_of_company_member(user).filter(
+        Q(call__selection_standstill_ends_on__isnull=True)
+        | Q(call__selection_standstill_ends_on__lt=timezone.localdate()),
         ~Exists(tender),
         invited_at__isnull=False,
         call__status=Call.Status.PUBLISHED,
@@ -402,11 +406,68 @@ def requires_two_factor(user) -> bool:
     return CommitteeMember.objects.filter(user=user).exists()
 
 
+def participation_sections(participation, user) -> list[dict]:
+    """The company's page of its request to participate: its selection letters (with the
+    standstill) and its objections to the selection, with the way to object while it can."""
+    from .selectors.decisions import selection_objections_of
+    from .selectors.letters import selection_letters_of_request
+
+    letters = list(selection_letters_of_request(participation))
+    if not letters:
+        return []
+    objections = [
+        objection
+        for objection in selection_objections_of(participation.call)
+        if objection.participation_request_id == participation.pk
+    ]
+    current = letters[0]
+    can_object = can(user, "proposals.lodge_selection_objection", current) and not any(
+        objection.is_open for objection in objections
+    )
+    return [
+        {
+            "template": "proposals/company/_selection_letters.html",
+            "context": {
+                "participation": participation,
+                "letters": letters,
+                "objections": objections,
+                "objection_letter": current if can_object else None,
+            },
+        }
+    ]
+
+
+def _selection_section(call) -> list[dict]:
+    """The officer's page of a partnership: the selection letters (sent, read) and the
+    objections to the selection, with a link to answer each."""
+    from .selectors.decisions import selection_objections_of
+    from .selectors.letters import selection_letters_of_call
+
+    if call.instrument != Call.Instrument.INNOVATION_PARTNERSHIP:
+        return []
+    letters = list(selection_letters_of_call(call))
+    if not letters:
+        return []
+    return [
+        {
+            "template": "proposals/officer/_selection_letters.html",
+            "context": {
+                "call": call,
+                "letters": letters,
+                "objections": list(selection_objections_of(call)),
+            },
+        }
+    ]
+
+
 def call_sections(call, user, audience: str, phases: list | None) -> list[dict]:
-    """The public call page: per phase the proposals received (after its deadline) and, once
-    the decisions are final, the companies awarded with amount and date."""
+    """The officer's call page: the selection's letters and objections (partnership). The
+    public call page: per phase the proposals received (after its deadline) and, once the
+    decisions are final, the companies awarded with amount and date."""
     from .selectors.results import call_results
 
+    if audience == "officer":
+        return _selection_section(call)
     if audience != "public" or phases is None or not call.is_public:
         return []
     sections = []

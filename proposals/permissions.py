@@ -12,6 +12,7 @@ which the ranking and the advice ask too.
 """
 
 import rules
+from django.utils import timezone
 
 from calls.permissions import is_officer_of, manages_call
 from portal.models import Role
@@ -104,12 +105,12 @@ rules.add_perm("proposals.view_opening", is_officer_of_phase | is_on_committee_o
 
 @rules.predicate
 def letter_of_own_company(user, letter) -> bool:
-    return letter is not None and is_company_member(user, letter.proposal.company_id)
+    return letter is not None and is_company_member(user, letter.company_id)
 
 
 @rules.predicate
 def letter_of_managed_call(user, letter) -> bool:
-    return letter is not None and manages_call(user, letter.proposal.call)
+    return letter is not None and manages_call(user, letter.call)
 
 
 # A decision letter: the company it is addressed to, and the officers who run the call.
@@ -136,14 +137,12 @@ def is_officer_of_decision(user, decision: Decision | None) -> bool:
 
 @rules.predicate
 def of_own_company_objection(user, objection: Objection | None) -> bool:
-    return objection is not None and is_company_member(user, objection.decision.proposal.company_id)
+    return objection is not None and is_company_member(user, objection.company_id)
 
 
 @rules.predicate
 def is_officer_of_objection(user, objection: Objection | None) -> bool:
-    return objection is not None and is_officer_of(
-        user, objection.decision.proposal.call.authority_id
-    )
+    return objection is not None and is_officer_of(user, objection.call.authority_id)
 
 
 @rules.predicate
@@ -160,6 +159,25 @@ rules.add_perm("proposals.view_objection", of_own_company_objection | is_officer
 # machine's question (an answer to a closed objection is a 409, not a 403).
 rules.add_perm("proposals.answer_objection", is_officer_of_objection)
 rules.add_perm("proposals.withdraw_objection", of_own_company_objection)
+
+
+@rules.predicate
+def selection_letter_in_standstill(user, letter) -> bool:
+    """A letter to a candidate not selected (or excluded) whose standstill still runs, on the
+    selection that is still final."""
+    return (
+        letter is not None
+        and letter.is_selection
+        and letter.standstill_ends_on is not None
+        and timezone.localdate() <= letter.standstill_ends_on
+        and letter.participation_request.call.invitations_sent_at == letter.decided_at
+    )
+
+
+# An objection to the selection: the candidate the letter is addressed to, in its standstill.
+rules.add_perm(
+    "proposals.lodge_selection_objection", letter_of_own_company & selection_letter_in_standstill
+)
 # --- Innovation partnership: negotiation and phases -------------------------------------------
 
 

@@ -29,3 +29,13 @@ def letters_once_decided(sender, *, decision, **kwargs) -> None:
     from .services.letters import decision_letters_schedule
 
     decision_letters_schedule(phase=decision.phase)
+
+
+def selection_letters(sender, *, call, invited, not_invited, **kwargs) -> bool:
+    """Innovation partnership: the selection is final. Every candidate gets its numbered
+    letter (invitation, or not selected / excluded with the reasons per criterion and ground
+    and the standstill). True: the letters carry the decision, calls sends no plain mail."""
+    from .services.letters import selection_letters_schedule
+
+    selection_letters_schedule(call=call, requests=[*invited, *not_invited])
+    return True

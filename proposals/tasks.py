@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.models import Role
@@ -230,6 +231,15 @@ def make_decision_letter(decision_id: int) -> str:
     return letter.number if letter else ""
 
 
+@shared_task(name="proposals.make_selection_letter", acks_late=True, time_limit=300, **RETRY)
+def make_selection_letter(request_id: int) -> str:
+    """The numbered letter on one candidate's selection (PDF, private), then its e-mail."""
+    from .services.letters import selection_letter_make
+
+    letter = selection_letter_make(request_id=request_id)
+    return letter.number if letter else ""
+
+
 @shared_task(name="proposals.send_decision_letter", **RETRY)
 def send_decision_letter(letter_id: int) -> int:
     """E-mail the decision letter as PDF to the company's people; exactly once."""
@@ -237,27 +247,45 @@ def send_decision_letter(letter_id: int) -> int:
     from .services.letters import decision_letter_claim_sent, decision_letter_unclaim_sent
 
     letter = DecisionLetter.objects.select_related(
-        "proposal__call__authority", "proposal__phase", "proposal__company", "decision"
+        "proposal__call__authority",
+        "proposal__phase",
+        "proposal__company",
+        "participation_request__call__authority",
+        "participation_request__company",
+        "decision",
     ).get(pk=letter_id)
     if letter.sent_at or not letter.pdf:
         return 0
-    proposal = letter.proposal
     recipients = sorted(
         set(
-            proposal.company.memberships.filter(role=Role.APPLICANT).values_list(
+            letter.company.memberships.filter(role=Role.APPLICANT).values_list(
                 "user__email", flat=True
             )
         )
     )
-    context = {
-        "letter": letter,
-        "decision": letter.decision,
-        "proposal": proposal,
-        "site_url": site_url(),
-    }
+    if letter.is_selection:
+        # The selection's message (the decision, its motivation, the page with the reasons
+        # per criterion) with the letter attached.
+        participation = letter.participation_request
+        context = {
+            "letter": letter,
+            "call": participation.call,
+            "participation": participation,
+            "site_url": site_url(),
+            "requests_url": reverse("calls:participation_mine"),
+        }
+        templates = ("calls/email/participation_subject.txt", "proposals/email/selection_body.txt")
+    else:
+        context = {
+            "letter": letter,
+            "decision": letter.decision,
+            "proposal": letter.proposal,
+            "site_url": site_url(),
+        }
+        templates = ("proposals/email/letter_subject.txt", "proposals/email/letter_body.txt")
     with translation.override(letter.language):
-        subject = render_to_string("proposals/email/letter_subject.txt", context).strip()
-        body = render_to_string("proposals/email/letter_body.txt", context)
+        subject = render_to_string(templates[0], context).strip()
+        body = render_to_string(templates[1], context)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     letter.pdf.open("rb")
     try:

@@ -14,6 +14,7 @@ from .views import (
     officer,
     opening,
     partnership,
+    selection,
 )
 
 app_name = "proposals"
@@ -31,6 +32,21 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/withdraw/", company.withdraw, name="withdraw"),
     path("proposals/<int:pk>/letters/<int:letter_pk>/", letters.letter, name="letter"),
+    path(
+        "participation/<int:pk>/letters/<int:letter_pk>/",
+        selection.letter,
+        name="selection_letter",
+    ),
+    path(
+        "participation/<int:pk>/letters/<int:letter_pk>/objection/",
+        selection.objection_lodge,
+        name="selection_objection_lodge",
+    ),
+    path(
+        "officer/selection-objections/<int:objection_pk>/",
+        selection.objection_answer,
+        name="selection_objection_answer",
+    ),
     path("proposals/deliverables/<int:deliverable_pk>/", company.deliver, name="deliver"),
     path("proposals/<int:pk>/objection/", objections.lodge, name="objection_lodge"),
     path("proposals/objections/<int:objection_pk>/", objections.detail, name="objection"),

@@ -41,3 +41,47 @@ def test_a_test_without_the_demo_finds_an_empty_database():
     # The demo of the tests before is rolled back before this one starts.
     assert not Call.objects.exists()
     assert not Organisation.objects.exists()
+
+
+def test_the_demo_partnership_shows_the_whole_procedure(demo_world):
+    """Selection (one candidate excluded, one not selected, each with its letter and the
+    standstill), two negotiation rounds, final tenders, an award, a phase-1 go for two
+    partners and a no-go for one."""
+    from calls.models import ParticipationRequest
+    from funding.demo.partnership import TITLE
+    from proposals.models import DecisionLetter, NegotiationRound, PhasePlan, Proposal
+
+    call = Call.objects.get(title=TITLE)
+    requests = call.participation_requests.all()
+    statuses = sorted(requests.values_list("status", flat=True))
+    assert statuses.count(ParticipationRequest.Status.SELECTED) >= 3
+    assert ParticipationRequest.Status.EXCLUDED in statuses
+    assert ParticipationRequest.Status.REJECTED in statuses
+    for request in requests:
+        # Every candidate declared on every ground and criterion, and the officer gave a reason.
+        assert request.exclusion_answers.count() == call.exclusion_grounds.count() > 0
+        assert request.criterion_answers.filter(meets__isnull=False).exclude(reason="").count() == (
+            call.selection_criteria.count()
+        )
+    excluded = requests.get(status=ParticipationRequest.Status.EXCLUDED)
+    assert excluded.exclusion_answers.filter(applies=True, decision="exclude").exists()
+    rejected = requests.get(status=ParticipationRequest.Status.REJECTED)
+    assert rejected.criterion_answers.filter(meets=False).exists()
+    letters = {
+        letter.participation_request_id: letter
+        for letter in DecisionLetter.objects.filter(participation_request__call=call)
+    }
+    assert set(letters) == set(requests.values_list("pk", flat=True))
+    assert all(letter.pdf and letter.is_sent for letter in letters.values())
+    assert letters[excluded.pk].kind == DecisionLetter.Kind.EXCLUDED
+    assert letters[rejected.pk].kind == DecisionLetter.Kind.NOT_SELECTED
+    assert letters[rejected.pk].standstill_ends_on == call.selection_standstill_ends_on
+    assert call.selection_standstill_ends_on < timezone.localdate(call.deadline)
+
+    rounds = list(NegotiationRound.objects.filter(phase__call=call).order_by("number"))
+    assert [r.is_final for r in rounds] == [False, True]
+    assert all(r.versions.count() == r.recipients.count() > 0 for r in rounds)
+    awarded = Proposal.objects.filter(call=call, status=Proposal.Status.AWARDED)
+    assert awarded.count() == 3
+    first = PhasePlan.objects.filter(contract__proposal__in=awarded, phase__order=1)
+    assert sorted(first.values_list("status", flat=True)) == ["go", "go", "no_go"]

@@ -127,6 +127,11 @@ class Call(models.Model):
     invitations_sent_at = models.DateTimeField(
         _("invitations to tender sent at"), null=True, blank=True, editable=False
     )
+    # The last day of the standstill after the selection (the letters to the candidates not
+    # selected); the tender stage opens after it. None when every candidate was selected.
+    selection_standstill_ends_on = models.DateField(
+        _("standstill period of the selection ends on"), null=True, blank=True, editable=False
+    )
     reserves_right_to_stop = models.BooleanField(
         _("may stop after any phase or reduce the number of partners"),
         default=False,
@@ -146,6 +151,14 @@ class Call(models.Model):
         help_text=_(
             "Innovation partnership: without this, a later phase follows by a go/no-go "
             "decision against the interim targets, not by new tenders."
+        ),
+    )
+    committee_sees_tender_history = models.BooleanField(
+        _("the committee sees every version of a tender"),
+        default=False,
+        help_text=_(
+            "Innovation partnership: the committee reads the final tenders; with this, also "
+            "the earlier versions of the negotiation rounds."
         ),
     )
     consortium_allowed = models.BooleanField(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.models import Membership, Organisation, Role, User
@@ -45,6 +46,18 @@ def tender_invitation_problem(*, call: Call, company: Organisation) -> str | Non
             "Only companies invited to tender after the selection of requests to participate "
             "can submit a tender."
         )
+    return selection_standstill_problem(call)
+
+
+def selection_standstill_problem(call: Call) -> str | None:
+    """The tender stage opens once the standstill after the selection has passed (the
+    candidates not selected may object until then)."""
+    ends_on = call.selection_standstill_ends_on
+    if ends_on is not None and timezone.localdate() <= ends_on:
+        return _(
+            "The standstill period of the selection runs until and including %(date)s; "
+            "tenders can be made after it."
+        ) % {"date": date_format(ends_on, "j F Y")}
     return None
 
 

@@ -87,6 +87,7 @@ CALL_FIELDS = (
     "max_partners",
     "minimum_requirements",
     "rescore_later_phases",
+    "committee_sees_tender_history",
     "consortium_allowed",
     "blind_assessment",
     "tie_break",

@@ -9,12 +9,13 @@ minimum unless fewer qualify, with the reason); only invited companies may tende
 """
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -360,23 +361,75 @@ def participation_invitations_send(*, call: Call, actor: User, fewer_reason: str
                 _("The deadline for tenders has passed; amend the call to extend it first."),
                 code="deadline",
             )
+        standstill_ends_on = selection_standstill_end(call, now)
+        if standstill_ends_on is not None and timezone.localdate(call.deadline) <= (
+            standstill_ends_on
+        ):
+            raise DomainError(
+                _(
+                    "The deadline for tenders falls within the standstill period of the "
+                    "selection (until and including %(date)s); amend the call to extend it first."
+                )
+                % {"date": date_format(standstill_ends_on, "j F Y")},
+                code="deadline",
+            )
         call.participation_requests.filter(status=Status.SELECTED).update(invited_at=now)
         call.invitations_sent_at = now
         call.fewer_invitations_reason = fewer_reason
-        call.save(update_fields=["invitations_sent_at", "fewer_invitations_reason", "updated_at"])
+        call.selection_standstill_ends_on = standstill_ends_on
+        call.save(
+            update_fields=[
+                "invitations_sent_at",
+                "fewer_invitations_reason",
+                "selection_standstill_ends_on",
+                "updated_at",
+            ]
+        )
         decided = list(
             call.participation_requests.filter(
                 status__in=[Status.SELECTED, Status.REJECTED, Status.EXCLUDED]
             ).select_related("company")
         )
-        selection_decided.send(
+        answers = selection_decided.send(
             sender=Call,
             call=call,
             actor=actor,
             invited=[request for request in decided if request.status == Status.SELECTED],
             not_invited=[request for request in decided if request.status != Status.SELECTED],
         )
-        from ..tasks import send_participation_decisions
+        if not any(handled for _receiver, handled in answers):
+            # No app sends letters: the plain e-mail with the decision and its motivation.
+            from ..tasks import send_participation_decisions
 
-        outbox_enqueue(send_participation_decisions, call.pk)
+            outbox_enqueue(send_participation_decisions, call.pk)
     return counts["selected"]
+
+
+def selection_standstill_end(call: Call, now: datetime) -> date | None:
+    """The last day of the standstill after the selection: the call's standstill period
+    (at least 20 days for a partnership) from the day the decisions go out, when a candidate
+    was not selected or was excluded; None when every candidate was selected (nobody to
+    object, the tender stage opens at once)."""
+    if not call.participation_requests.filter(
+        status__in=[Status.REJECTED, Status.EXCLUDED]
+    ).exists():
+        return None
+    return timezone.localdate(now) + timedelta(days=call.standstill_days)
+
+
+def selection_reopen(*, call: Call, actor: User) -> Call:
+    """An objection to the selection was upheld (the objection's answer is the reason): the
+    selection is no longer final. The invitations are taken back; the officer decides again
+    and sends the decisions again, with new letters and a new standstill."""
+    _require_manager(actor, call)
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.invitations_sent_at is None:
+            raise DomainError(_("The selection is not final yet."), code="state")
+        call.participation_requests.filter(invited_at__isnull=False).update(invited_at=None)
+        call.invitations_sent_at = None
+        call.selection_standstill_ends_on = None
+        call.save(
+            update_fields=["invitations_sent_at", "selection_standstill_ends_on", "updated_at"]
+        )
+    return call

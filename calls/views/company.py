@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.exceptions import DomainError
 from portal.files import file_response
+from portal.hooks import participation_sections
 from portal.permissions import is_applicant
 
 from ..forms.clarifications import AskQuestionForm
@@ -26,6 +27,7 @@ from ..selectors.participation import (
     participation_open_problem,
     participation_requests_for_officer,
     participation_requests_of_company_member,
+    selection_standstill_problem,
 )
 from ..selectors.selection import selection_outcome, with_declaration
 from ..services.clarifications import clarification_ask
@@ -115,7 +117,9 @@ def participation_mine(request):
             participation.status == ParticipationRequest.Status.SUBMITTED
             and participation_open_problem(call, now=now) is None
         )
-        participation.may_tender = participation.is_invited and call.is_open
+        participation.may_tender = (
+            participation.is_invited and call.is_open and selection_standstill_problem(call) is None
+        )
     return render(request, "calls/participation/mine.html", {"page_obj": page})
 
 
@@ -138,6 +142,7 @@ def participation_detail(request, request_pk: int):
         "participation": participation,
         "call": participation.call,
         "outcome": selection_outcome(participation),
+        "sections": participation_sections(participation, request.user),
     }
     return render(request, "calls/participation/detail.html", context)
 

@@ -1,7 +1,8 @@
-"""The demo innovation partnership after its selection: two negotiation rounds (the second
-asks for the final tenders), the committee's award to three partners, the phases with
-interim targets and maximum costs in their contracts, and the go/no-go after phase 1 (go for
-two partners, no-go for one), with its money in the ledger.
+"""The demo innovation partnership from its selection on: the selection (four candidates
+invited, one not selected, one excluded, each with its numbered letter and the standstill),
+two negotiation rounds (the second asks for the final tenders), the committee's award to
+three partners, the phases with interim targets and maximum costs in their contracts, and the
+go/no-go after phase 1 (go for two partners, no-go for one), with its money in the ledger.
 
 A fictitious example (marked as such wherever it is shown). The past up to the awards is
 written as history (proposals/demo/funnel.py; the rounds and revised tenders directly, since
@@ -17,7 +18,15 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from calls.models import Call, Mission, Phase
+from calls.models import (
+    Call,
+    CriterionAnswer,
+    ExclusionAnswer,
+    Mission,
+    ParticipationRequest,
+    Phase,
+)
+from calls.services.selection import selection_seed_defaults
 from calls.structures import PARTNERSHIP_CRITERIA
 from portal import states
 from portal.models import Organisation, User
@@ -25,12 +34,14 @@ from portal.money import round_cents
 from proposals.demo.funnel import History, history_load
 from proposals.demo.history import pdf
 from proposals.models import (
+    DecisionLetter,
     NegotiationRound,
     PhasePlan,
     Proposal,
     TargetReport,
     TenderVersion,
 )
+from proposals.services.letters import selection_letter_make
 from proposals.services.partnership import TargetSpec, partnership_decide, partnership_plan_set
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -84,6 +95,153 @@ NO_GO = (
     "De laadtijd bleef in de proefvaart boven de 20 minuten; het partnerschap met deze "
     "partner eindigt na fase 1. De provincie gaat door met twee partners."
 )
+
+
+# The candidates that were not invited: (company, KvK, motivation, technical references,
+# meets the technical minimum, reason, status, motivation of the decision, exclusion ground
+# answered "yes" with (explanation, self-cleaning, the officer's reason) or None).
+NOT_INVITED = [
+    (
+        "Zuidwal Elektro B.V.",
+        "70000041",
+        "Elektrische installaties voor jachthavens; wij willen de laadinfrastructuur leveren.",
+        "Laadpalen voor twee jachthavens (2023, 2024); geen vaartuigen.",
+        False,
+        "Geen referentie van een vaartuig of een veerpont; het minimum is twee vergelijkbare "
+        "projecten in vijf jaar.",
+        ParticipationRequest.Status.REJECTED,
+        "Niet geselecteerd: voldoet niet aan het minimum voor technische bekwaamheid.",
+        None,
+    ),
+    (
+        "Haven Aandrijvingen B.V.",
+        "70000042",
+        "Aandrijvingen voor binnenvaart en veerponten in de Rijnmond.",
+        "Hybride aandrijving voor twee veerponten (2021, 2022).",
+        True,
+        "Twee vergelijkbare aandrijvingen voor veerponten.",
+        ParticipationRequest.Status.EXCLUDED,
+        "Uitgesloten op grond van een verplichte uitsluitingsgrond.",
+        (
+            "fraud",
+            "De onderneming is in 2021 onherroepelijk veroordeeld voor fraude met subsidies.",
+            "Een nieuwe financieel directeur is aangesteld.",
+            "Een onherroepelijke veroordeling voor fraude binnen vijf jaar; de maatregelen "
+            "tonen niet aan dat herhaling is uitgesloten.",
+        ),
+    ),
+]
+MEETS = {
+    "suitability": "Ingeschreven in het Handelsregister; uittreksel van deze maand.",
+    "financial": "De gemiddelde omzet ligt boven het minimum.",
+    "technical": "Ten minste twee vergelijkbare vaartuigen of aandrijvingen in vijf jaar.",
+}
+
+
+def _answers(
+    request: ParticipationRequest,
+    grounds: list,
+    criteria: list,
+    officer: User,
+    decided: datetime,
+    *,
+    technical: tuple[bool, str] | None = None,
+    references: str = "",
+    yes: tuple[str, str, str, str] | None = None,
+) -> None:
+    """The candidate's self-declaration and the officer's assessment of it."""
+    ExclusionAnswer.objects.bulk_create(
+        ExclusionAnswer(
+            request=request,
+            ground=ground,
+            applies=bool(yes and ground.code == yes[0]),
+            explanation=yes[1] if yes and ground.code == yes[0] else "",
+            self_cleaning=yes[2] if yes and ground.code == yes[0] else "",
+            decision=ExclusionAnswer.Decision.EXCLUDE if yes and ground.code == yes[0] else "",
+            decision_reason=yes[3] if yes and ground.code == yes[0] else "",
+            decided_by=officer if yes and ground.code == yes[0] else None,
+            decided_at=decided if yes and ground.code == yes[0] else None,
+        )
+        for ground in grounds
+    )
+    CriterionAnswer.objects.bulk_create(
+        CriterionAnswer(
+            request=request,
+            criterion=criterion,
+            response=references
+            if references and criterion.category == "technical"
+            else f"{request.company.name}: referenties en cijfers ({criterion.category}).",
+            meets=technical[0] if technical and criterion.category == "technical" else True,
+            reason=technical[1]
+            if technical and criterion.category == "technical"
+            else MEETS[criterion.category],
+            assessed_by=officer,
+            assessed_at=decided,
+        )
+        for criterion in criteria
+    )
+
+
+def _selection(call: Call, officer: User) -> int:
+    """The whole selection: the self-declarations and the officer's assessment of the
+    candidates invited (as history wrote them), one candidate not selected and one excluded,
+    the standstill after the selection and a numbered letter to every candidate (not mailed
+    again; sent and read in the past)."""
+    selection_seed_defaults(call=call)
+    call.refresh_from_db()
+    grounds = list(call.exclusion_grounds.all())
+    criteria = list(call.selection_criteria.all())
+    invited_at = call.invitations_sent_at
+    decided = invited_at - timedelta(days=2)
+    for request in call.participation_requests.select_related("company"):
+        _answers(request, grounds, criteria, officer, decided)
+    first = call.participation_requests.order_by("submitted_at").first()
+    for name, kvk, motivation, refs, meets, reason, status, why, yes in NOT_INVITED:
+        company, _created = Organisation.objects.get_or_create(
+            name=name,
+            defaults={"kind": Organisation.Kind.COMPANY, "kvk_number": kvk, "is_sme": True},
+        )
+        request = ParticipationRequest(
+            call=call,
+            company=company,
+            submitted_by=officer if first is None else first.submitted_by,
+            motivation=motivation,
+            status=status,
+            decision_motivation=why,
+            decided_by=officer,
+            decided_at=decided,
+        )
+        request.document.save(
+            "geschiktheid.pdf", ContentFile(pdf(["Geschiktheid", name, call.title])), save=False
+        )
+        request.save()
+        ParticipationRequest.objects.filter(pk=request.pk).update(
+            submitted_at=invited_at - timedelta(days=9)
+        )
+        _answers(
+            request,
+            grounds,
+            criteria,
+            officer,
+            decided,
+            technical=(meets, reason),
+            references=refs,
+            yes=yes,
+        )
+    standstill_ends_on = timezone.localdate(invited_at) + timedelta(days=call.standstill_days)
+    Call.objects.filter(pk=call.pk).update(
+        selection_standstill_ends_on=standstill_ends_on,
+        fewer_invitations_reason="",
+    )
+    made = 0
+    for request in call.participation_requests.order_by("pk"):
+        letter = selection_letter_make(request_id=request.pk, send=False)
+        if letter is not None:
+            DecisionLetter.objects.filter(pk=letter.pk).update(
+                sent_at=invited_at, read_at=invited_at + timedelta(hours=3)
+            )
+            made += 1
+    return made
 
 
 def _at(year: int, month: int, day: int, hour: int = 12) -> datetime:
@@ -265,7 +423,10 @@ def _phases(call: Call, officer: User) -> str:
         partnership_decide(plan=plan, actor=officer, go=True, reason=GO)
     plan = PhasePlan.objects.get(contract=contracts[2], phase=phases[0])
     partnership_decide(plan=plan, actor=officer, go=False, reason=NO_GO)
-    return f"{TITLE}: 2 rounds, {len(contracts)} partners, go for 2, no-go for 1"
+    return (
+        f"{TITLE}: selection (1 not selected, 1 excluded, letters), 2 rounds, "
+        f"{len(contracts)} partners, go for 2, no-go for 1"
+    )
 
 
 def load(book_contracts) -> str:
@@ -278,6 +439,7 @@ def load(book_contracts) -> str:
     officer = _officer(authority)
     call = _call(authority, officer)
     history_load(call, HISTORY)
+    _selection(call, officer)
     _rounds(call, officer)
     book_contracts()
     return _phases(call, officer)

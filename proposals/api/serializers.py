@@ -537,9 +537,22 @@ class DecisionLetterSerializer(serializers.ModelSerializer):
     """A decision letter: its number, the decision, whether it was sent and read, and where
     to download the PDF (the company it is addressed to and the call's officers only)."""
 
-    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
-    submission_number = serializers.CharField(source="proposal.submission_number", read_only=True)
-    company = serializers.CharField(source="proposal.company.name", read_only=True)
+    proposal = serializers.IntegerField(
+        source="proposal_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The proposal decided on; null for a letter on the selection."),
+    )
+    participation_request = serializers.IntegerField(
+        source="participation_request_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The request to participate of a selection letter; null otherwise."),
+    )
+    submission_number = serializers.CharField(
+        source="proposal.submission_number", read_only=True, default=""
+    )
+    company = serializers.CharField(source="company.name", read_only=True)
     download_url = serializers.SerializerMethodField(help_text=_("The letter as PDF."))
 
     class Meta:
@@ -548,6 +561,7 @@ class DecisionLetterSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "proposal",
+            "participation_request",
             "submission_number",
             "company",
             "kind",

@@ -99,3 +99,32 @@ class ObjectionAnswerForm(forms.Form):
         if self.cleaned_data["outcome"] == self.REASSESS:
             return Objection.FollowUp.REASSESSMENT
         return Objection.FollowUp.NEW_DECISION
+
+
+class SelectionObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your objection"),
+        help_text=_(
+            "What is wrong with the selection, and why. The authority answers with reasons; "
+            "while your objection is open, the tender stage does not open."
+        ),
+        max_length=Objection.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class SelectionObjectionAnswerForm(forms.Form):
+    DISMISS, UPHOLD = "dismiss", "uphold"
+    outcome = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (DISMISS, _("Dismiss: the selection stands")),
+            (UPHOLD, _("Uphold: take the selection back and select again")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Reasons"),
+        help_text=_("The candidate reads them on the page of its request to participate."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

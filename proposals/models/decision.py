@@ -153,7 +153,18 @@ class Objection(models.Model):
 
     TEXT_MAX_LENGTH = 20000
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
+    # An objection to an intended decision on a proposal, or (innovation partnership) to the
+    # selection: a candidate not selected objects during the selection's standstill.
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="objections", null=True, blank=True
+    )
+    participation_request = models.ForeignKey(
+        "calls.ParticipationRequest",
+        on_delete=models.PROTECT,
+        related_name="objections",
+        null=True,
+        blank=True,
+    )
     number = models.CharField(_("number"), max_length=40, unique=True)
     text = models.TextField(_("objection"))
     status = models.CharField(
@@ -190,7 +201,17 @@ class Objection(models.Model):
                 fields=["decision"],
                 condition=Q(status="open"),
                 name="objection_one_open_per_decision",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["participation_request"],
+                condition=Q(status="open"),
+                name="objection_one_open_per_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=False, participation_request__isnull=True)
+                | Q(decision__isnull=True, participation_request__isnull=False),
+                name="objection_on_decision_or_selection",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,6 +232,22 @@ class Objection(models.Model):
     @property
     def leads_to_reassessment(self) -> bool:
         return self.is_upheld and self.follow_up == self.FollowUp.REASSESSMENT
+
+    @property
+    def is_selection(self) -> bool:
+        return self.participation_request_id is not None
+
+    @property
+    def company_id(self) -> int:
+        if self.participation_request_id is not None:
+            return self.participation_request.company_id
+        return self.decision.proposal.company_id
+
+    @property
+    def call(self):
+        if self.participation_request_id is not None:
+            return self.participation_request.call
+        return self.decision.proposal.call
 
 
 OBJECTION_TRANSITIONS: dict[str, set[str]] = {

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from calls.models import ParticipationRequest
 from portal.models import Organisation
 
 from .decision import Decision
@@ -39,15 +40,41 @@ class LetterSequence(models.Model):
 
 
 class DecisionLetter(models.Model):
+    """A numbered decision letter: on a proposal's decision (award, not awarded, not
+    eligible), or, in an innovation partnership's selection stage, on a request to
+    participate (invited, not selected, excluded). Both share the numbering, the PDF, the
+    e-mail and the read tracking."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("award")
+        REJECTION = "rejection", _("not awarded")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+        INVITATION = "invitation", _("selected: invitation to tender")
+        NOT_SELECTED = "not_selected", _("not selected")
+        EXCLUDED = "excluded", _("excluded")
+
     # One letter per decision: a task run twice makes one letter; a new decision on the same
     # proposal (after an upheld objection withdrew the first) gets a new letter.
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="letters")
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="letter", null=True, blank=True
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="letters", null=True, blank=True
+    )
+    # A selection letter: one per request per selection (``decided_at`` is the moment the
+    # selection was made final); a selection made again after an upheld objection gets new ones.
+    participation_request = models.ForeignKey(
+        ParticipationRequest,
+        on_delete=models.PROTECT,
+        related_name="letters",
+        null=True,
+        blank=True,
+    )
     authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("letter number"), max_length=40, unique=True)
-    kind = models.CharField(_("decision"), max_length=20, choices=Decision.Kind.choices)
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
     decided_at = models.DateTimeField(_("decided at"))
     language = models.CharField(_("language"), max_length=5)
     standstill_ends_on = models.DateField(_("end of the standstill period"), null=True, blank=True)
@@ -68,6 +95,16 @@ class DecisionLetter(models.Model):
             models.UniqueConstraint(
                 fields=["authority", "year", "sequence"], name="letter_number_once_per_authority"
             ),
+            models.UniqueConstraint(
+                fields=["participation_request", "decided_at"],
+                condition=models.Q(participation_request__isnull=False),
+                name="letter_once_per_selection",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=False, participation_request__isnull=True)
+                | models.Q(decision__isnull=True, participation_request__isnull=False),
+                name="letter_on_decision_or_selection",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +124,42 @@ class DecisionLetter(models.Model):
 
     @property
     def is_award(self) -> bool:
-        return self.kind == Decision.Kind.AWARD
+        return self.kind == self.Kind.AWARD
+
+    @property
+    def is_selection(self) -> bool:
+        return self.participation_request_id is not None
+
+    @property
+    def is_invitation(self) -> bool:
+        return self.kind == self.Kind.INVITATION
+
+    @property
+    def company_id(self) -> int:
+        """The company the letter is addressed to."""
+        if self.participation_request_id is not None:
+            return self.participation_request.company_id
+        return self.proposal.company_id
+
+    @property
+    def company(self) -> Organisation:
+        if self.participation_request_id is not None:
+            return self.participation_request.company
+        return self.proposal.company
+
+    @property
+    def call(self):
+        if self.participation_request_id is not None:
+            return self.participation_request.call
+        return self.proposal.call
 
 
 auditlog.register(DecisionLetter)
+
+
+# The letter's kind for each decided status of a request to participate.
+SELECTION_KINDS: dict[str, str] = {
+    ParticipationRequest.Status.SELECTED: DecisionLetter.Kind.INVITATION,
+    ParticipationRequest.Status.REJECTED: DecisionLetter.Kind.NOT_SELECTED,
+    ParticipationRequest.Status.EXCLUDED: DecisionLetter.Kind.EXCLUDED,
+}

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
 from portal.models import Role, User
@@ -105,7 +106,8 @@ def objection_detail(pk: int) -> Objection | None:
             "answered_by",
         )
         .prefetch_related("documents")
-        .filter(pk=pk)
+        # An objection to a decision; one to the selection has pages of its own.
+        .filter(pk=pk, decision__isnull=False)
         .first()
     )
 
@@ -246,5 +248,40 @@ def open_reassessment_of_phase(phase: Phase) -> Reassessment | None:
         Reassessment.objects.filter(committee__phase=phase, status=Reassessment.Status.OPEN)
         .select_related("objection")
         .prefetch_related("proposals")
+        .first()
+    )
+
+
+def selection_objection_problem(call: Call) -> str | None:
+    """Innovation partnership: an open objection of a candidate not selected holds the tender
+    stage closed, also once the selection's standstill has passed, until it is answered."""
+    if Objection.objects.filter(
+        participation_request__call=call, status=Objection.Status.OPEN
+    ).exists():
+        return _(
+            "A candidate objected to the selection; the tender stage opens once the "
+            "objection has been answered."
+        )
+    return None
+
+
+def selection_objections_of(call: Call) -> QuerySet[Objection]:
+    """The objections to the call's selection, with their candidates (one query)."""
+    return (
+        Objection.objects.filter(participation_request__call=call)
+        .select_related("participation_request__company", "lodged_by")
+        .order_by("lodged_at", "pk")
+    )
+
+
+def selection_objection_detail(pk: int) -> Objection | None:
+    return (
+        Objection.objects.filter(pk=pk, participation_request__isnull=False)
+        .select_related(
+            "participation_request__call__authority",
+            "participation_request__company",
+            "lodged_by",
+            "answered_by",
+        )
         .first()
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Criterion, Phase
@@ -250,15 +250,26 @@ def letters_visible_to(user: User) -> QuerySet[DecisionLetter]:
     if not user.is_authenticated:
         return DecisionLetter.objects.none()
     companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
-    own = DecisionLetter.objects.filter(proposal__company_id__in=companies)
+    own = DecisionLetter.objects.filter(
+        Q(proposal__company_id__in=companies) | Q(participation_request__company_id__in=companies)
+    )
     managed = DecisionLetter.objects.filter(
-        proposal__call_id__in=calls_managed_by(user).values("pk"),
-        proposal__submission_number__gt="",
+        Q(
+            proposal__call_id__in=calls_managed_by(user).values("pk"),
+            proposal__submission_number__gt="",
+        )
+        | Q(participation_request__call_id__in=calls_managed_by(user).values("pk"))
     )
     return (
         (own | managed)
         .distinct()
-        .select_related("proposal__company", "proposal__call", "proposal__phase")
+        .select_related(
+            "proposal__company",
+            "proposal__call",
+            "proposal__phase",
+            "participation_request__company",
+            "participation_request__call",
+        )
         .order_by("-created_at", "-pk")
     )
 
@@ -270,8 +281,29 @@ def no_letters() -> QuerySet[DecisionLetter]:
 def letter_by_pk(pk: int) -> DecisionLetter | None:
     return (
         DecisionLetter.objects.select_related(
-            "proposal__company", "proposal__call__authority", "proposal__phase"
+            "proposal__company",
+            "proposal__call__authority",
+            "proposal__phase",
+            "participation_request__company",
+            "participation_request__call__authority",
         )
         .filter(pk=pk)
         .first()
+    )
+
+
+def selection_letters_of_request(request) -> QuerySet[DecisionLetter]:
+    """The letters on a candidate's selection (a new selection after an upheld objection adds
+    one), newest first."""
+    return DecisionLetter.objects.filter(participation_request=request).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def selection_letters_of_call(call: Call) -> QuerySet[DecisionLetter]:
+    """The officer's overview of the selection letters, with who read them (one query)."""
+    return (
+        DecisionLetter.objects.filter(participation_request__call=call)
+        .select_related("participation_request__company", "read_by")
+        .order_by("-decided_at", "participation_request__company__name", "pk")
     )

@@ -68,6 +68,22 @@ def latest_versions(phase: Phase) -> dict[int, TenderVersion]:
     return latest
 
 
+def tender_versions_for_committee(proposal) -> tuple[TenderVersion | None, list[TenderVersion]]:
+    """What the committee reads of a negotiated tender: the final tender (the latest opened
+    version) and, when the call allows it, every opened version before it (oldest first)."""
+    versions = list(
+        TenderVersion.objects.opened()
+        .filter(proposal=proposal, round__status=NegotiationRound.Status.OPENED)
+        .select_related("round")
+        .order_by("round__number", "number")
+    )
+    if not versions:
+        return None, []
+    final = versions[-1]
+    history = versions[:-1] if proposal.call.committee_sees_tender_history else []
+    return final, history
+
+
 def version_of(pk: int) -> TenderVersion | None:
     return (
         TenderVersion.objects.select_related("round__phase__call", "proposal__company")

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from calls.models import Phase
+from calls.models import ParticipationRequest, Phase
+from calls.selectors.selection import selection_outcome
 from portal.models import User
 from portal.services.outbox import outbox_enqueue
 
 from ..models import Decision, DecisionLetter, LetterSequence
+from ..models.letter import SELECTION_KINDS
 from ..permissions import is_company_member
 from ..selectors.letters import letter_content, letter_language
 
@@ -83,6 +85,7 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
     from weasyprint import HTML
 
     decision = letter.decision
+    assert decision is not None  # a letter on a proposal's decision
     proposal = decision.proposal
     with translation.override(letter.language):
         content = letter_content(decision, number=letter.number)
@@ -146,6 +149,82 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
     return letter
 
 
+def selection_letters_schedule(*, call, requests: list[ParticipationRequest]) -> int:
+    """Innovation partnership: the selection is final; one letter task per candidate
+    (invited, not selected or excluded). Call inside the deciding transaction."""
+    from ..tasks import make_selection_letter
+
+    for request in requests:
+        outbox_enqueue(make_selection_letter, request.pk)
+    return len(requests)
+
+
+def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLetter | None:
+    """The letter on a candidate's selection: numbered like every decision letter, rendered
+    with the reasons per selection criterion and exclusion ground, kept, then mailed. One
+    letter per request and selection (the moment it was made final); idempotent. None when
+    the selection is no longer final (an upheld objection reopened it)."""
+    from ..tasks import send_decision_letter
+
+    with transaction.atomic():
+        request = (
+            ParticipationRequest.objects.select_for_update(of=("self",))
+            .select_related("call__authority", "company")
+            .get(pk=request_id)
+        )
+        call = request.call
+        if call.invitations_sent_at is None or not request.is_decided:
+            return None
+        letter = DecisionLetter.objects.filter(
+            participation_request=request, decided_at=call.invitations_sent_at
+        ).first()
+        if letter is None:
+            year = timezone.localdate(call.invitations_sent_at).year
+            sequence = letter_number_next(authority_id=call.authority_id, year=year)
+            letter = DecisionLetter.objects.create(
+                participation_request=request,
+                authority_id=call.authority_id,
+                year=year,
+                sequence=sequence,
+                number=letter_number_format(
+                    authority_id=call.authority_id, year=year, sequence=sequence
+                ),
+                kind=SELECTION_KINDS[request.status],
+                decided_at=call.invitations_sent_at,
+                language=letter_language(request.company),
+                standstill_ends_on=None
+                if request.is_invited
+                else call.selection_standstill_ends_on,
+            )
+    letter.participation_request = request
+    if not letter.pdf:
+        _store_pdf(letter, render_selection_letter_pdf(letter))
+    if send and letter.sent_at is None:
+        with transaction.atomic():
+            outbox_enqueue(send_decision_letter, letter.pk)
+    return letter
+
+
+def render_selection_letter_pdf(letter: DecisionLetter) -> bytes:
+    from weasyprint import HTML
+
+    request = letter.participation_request
+    assert request is not None  # a letter on the selection
+    with translation.override(letter.language):
+        html = render_to_string(
+            "proposals/pdf/selection_letter.html",
+            {
+                "letter": letter,
+                "outcome": selection_outcome(request),
+                "participation": request,
+                "call": request.call,
+                "company": request.company,
+                "tender_from": request.call.selection_standstill_ends_on,
+            },
+        )
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
 def _store_pdf(letter: DecisionLetter, pdf: bytes) -> None:
     """Keep the rendered PDF, unless another run of the task stored one first."""
     storage = letter.pdf.storage
@@ -185,7 +264,7 @@ def decision_letter_unclaim_sent(*, letter_id: int) -> None:
 def decision_letter_mark_read(*, letter: DecisionLetter, actor: User) -> DecisionLetter:
     """The first download by someone of the company records when it was read (and by whom);
     officers' downloads do not count."""
-    if letter.read_at is not None or not is_company_member(actor, letter.proposal.company_id):
+    if letter.read_at is not None or not is_company_member(actor, letter.company_id):
         return letter
     with transaction.atomic():
         current = (

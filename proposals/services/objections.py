@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import Phase
+from calls.models import Call, Phase
+from calls.services.participation import selection_reopen
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
@@ -26,7 +27,7 @@ from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, CheckedFile, check_upload
 
-from ..models import Decision, Objection, ObjectionDocument, Proposal
+from ..models import Decision, DecisionLetter, Objection, ObjectionDocument, Proposal
 from ..signals import objection_answered, objection_lodged
 from .assessment import reassessment_start
 from .decisions import phase_decisions_withdraw
@@ -103,6 +104,42 @@ def objection_lodge(
     return objection
 
 
+def selection_objection_lodge(*, letter: DecisionLetter, actor: User, text: str) -> Objection:
+    """Innovation partnership: a candidate not selected (or excluded) objects to the
+    selection within its standstill. While the objection is open the tender stage stays
+    closed, also after the standstill's last day (``selection_objection_problem``)."""
+    if not can(actor, "proposals.lodge_selection_objection", letter):
+        raise NotAllowed()
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write down your objection."), code="text")
+    if len(text) > Objection.TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("The objection may hold at most %(max)d characters.")
+            % {"max": Objection.TEXT_MAX_LENGTH},
+            code="too_long",
+        )
+    request = letter.participation_request
+    assert request is not None  # the permission asked for a selection letter
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=request.call_id)
+        if call.invitations_sent_at != letter.decided_at:
+            raise DomainError(_("This selection is no longer final."), code="period_ended")
+        if request.objections.filter(status=Objection.Status.OPEN).exists():
+            raise DomainError(
+                _("An objection to this decision is already open."), code="already_open"
+            )
+        count = request.objections.count() + 1
+        objection = Objection.objects.create(
+            participation_request=request,
+            number=f"BZW-{call.reference}-S{request.pk:05d}-{count}",
+            text=text,
+            lodged_by=actor,
+        )
+        objection_lodged.send(sender=Objection, objection=objection, actor=actor)
+    return objection
+
+
 def objection_dismiss(*, objection: Objection, actor: User, answer: str) -> Objection:
     """The decision stands; it becomes final once its standstill has passed."""
     return _answer(objection, actor, answer, Objection.Status.DISMISSED)
@@ -148,10 +185,21 @@ def objection_withdraw(*, objection: Objection, actor: User) -> Objection:
 
 
 def _locked(objection: Objection) -> Objection:
-    decision = Decision.objects.only("phase_id").get(pk=objection.decision_id)
+    """Lock what the objection holds up: the phase of a decision, the call of a selection."""
+    if objection.participation_request_id is not None:
+        Call.objects.select_for_update().get(
+            participation_requests=objection.participation_request_id
+        )
+        return (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("participation_request__call")
+            .get(pk=objection.pk)
+        )
+    decision = Decision.objects.only("phase_id").get(objections=objection.pk)
     Phase.objects.select_for_update().get(pk=decision.phase_id)
     return (
-        Objection.objects.select_for_update()
+        # Only the objection's row: the decision is the nullable side of an outer join now.
+        Objection.objects.select_for_update(of=("self",))
         .select_related("decision__proposal__call")
         .get(pk=objection.pk)
     )
@@ -184,7 +232,10 @@ def _answer(
             actor=actor,
             extra_fields=["answer", "answered_by", "answered_at", "follow_up"],
         )
-        if to_state == Objection.Status.UPHELD:
+        if to_state == Objection.Status.UPHELD and objection.participation_request is not None:
+            # The selection is made again: new decisions, new letters, a new standstill.
+            selection_reopen(call=objection.participation_request.call, actor=actor)
+        elif to_state == Objection.Status.UPHELD and objection.decision is not None:
             phase = Phase.objects.get(pk=objection.decision.phase_id)
             reason = _("Objection %(number)s was upheld: %(answer)s") % {
                 "number": objection.number,
@@ -212,5 +263,8 @@ def _answer(
 
 def _tell_on_commit(objection: Objection) -> None:
     from ..tasks import send_objection_update
+
+    if objection.is_selection:
+        return  # the candidate follows its objection on the page of its request
 
     outbox_enqueue(send_objection_update, objection.pk)

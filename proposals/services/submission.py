@@ -29,6 +29,7 @@ from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Attachment, Deliverable, Proposal
+from ..selectors.decisions import selection_objection_problem
 from ..selectors.opening import phase_deadline
 
 EDITABLE_FIELDS = (
@@ -88,7 +89,9 @@ def funnel_problem(*, phase: Phase, company: Organisation) -> str | None:
     """
     if phase.order == 1:
         # Innovation partnership: only companies invited after stage 1 may tender.
-        return tender_invitation_problem(call=phase.call, company=company)
+        return tender_invitation_problem(
+            call=phase.call, company=company
+        ) or selection_objection_problem(phase.call)
     if (
         phase.call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP
         and not phase.call.rescore_later_phases

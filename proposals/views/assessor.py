@@ -44,6 +44,7 @@ from ..selectors.assessment import (
     sits_on_a_committee,
     submitted_assessments,
 )
+from ..selectors.negotiation import tender_versions_for_committee
 from ..selectors.proposals import (
     answers_for_display,
     attachments_with_document,
@@ -272,6 +273,7 @@ def assess(request, seat_pk: int, proposal_pk: int):
                 return redirect(url)
 
     own_by_criterion = {score.criterion_id: score for score in own_scores}
+    final_tender, tender_history = tender_versions_for_committee(proposal)
     context = {
         "seat": seat,
         "committee": seat.committee,
@@ -280,6 +282,8 @@ def assess(request, seat_pk: int, proposal_pk: int):
         "blind": call.blind_assessment,
         "answers": answers_for_display(proposal),
         "attachments": proposal.attachments.select_related("required_document", "question"),
+        "final_tender": final_tender,
+        "tender_history": tender_history,
         "criteria": criteria,
         "assignment": assignment,
         "assessment": assessment,

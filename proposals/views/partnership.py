@@ -43,6 +43,7 @@ from ..selectors.negotiation import (
     rounds_for_tender,
     rounds_of_phase,
     target_report_of,
+    tender_versions_for_committee,
     version_of,
 )
 from ..selectors.opening import phase_is_opened
@@ -164,10 +165,18 @@ def officer_round(request, round_pk: int):
     return render(request, "proposals/partnership/officer_round.html", context)
 
 
+def _committee_reads(request, version) -> bool:
+    if not can(request.user, "proposals.view_opening", version.round.phase):
+        return False
+    final, history = tender_versions_for_committee(version.proposal)
+    return version in ([final] if final else []) + history
+
+
 @login_required
 @require_GET
 def version_document(request, version_pk: int):
-    """A revised tender's PDF: for its company always, for the officer once opened."""
+    """A revised tender's PDF: for its company always, for the officer once opened, for the
+    phase's committee the final tender (and the earlier versions if the call allows)."""
     version = version_of(version_pk)
     if version is None or not version.document:
         raise Http404
@@ -175,7 +184,7 @@ def version_document(request, version_pk: int):
 
     own = is_company_member(request.user, version.proposal.company_id)
     officer = can(request.user, "proposals.negotiate", version.round.phase)
-    if not (own or (officer and version.round.is_opened)):
+    if not (own or (officer and version.round.is_opened) or _committee_reads(request, version)):
         raise Http404
     return file_response(version.document, filename=version.document_name or "tender.pdf")
 

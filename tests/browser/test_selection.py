@@ -107,3 +107,49 @@ def test_the_selection_pages_pass_axe(page, live_server, language):
     page.goto(f"/calls/participation/{excluded.pk}/")
     assert page.get_by_test_id("outcome-grounds").is_visible()
     assert axe_violations(page) == []
+
+    # Its letter with the standstill, and the objection page (empty first: the error summary).
+    assert page.get_by_test_id("selection-letters").is_visible()
+    page.get_by_test_id("selection-object").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("objection-form").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_test_id("lodge").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("form-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.locator("#id_text").fill("De boete is betaald.")
+    page.get_by_test_id("lodge").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("selection-letters").is_visible()
+    assert axe_violations(page) == []
+
+    # The officer: the letters and the objection on the call's page, then the answer page.
+    from proposals.models import Objection
+
+    objection = Objection.objects.get(participation_request=excluded)
+    act_as(page, live_server, officer, language)
+    page.goto(f"/officer/calls/{call.pk}/")
+    assert page.get_by_test_id("selection-letters").is_visible()
+    assert axe_violations(page) == []
+    page.goto(f"/officer/selection-objections/{objection.pk}/")
+    page.get_by_test_id("answer").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("form-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_committees_final_tender_passes_axe(page, live_server, language):
+    from tests.proposals.test_negotiation_visibility import negotiated
+
+    ensure_missions()
+    _call, proposals, seat, _early, _last, after = negotiated(history=True)
+    try:
+        act_as(page, live_server, seat.user, language)
+        page.goto(f"/assessment/{seat.pk}/proposals/{proposals[0].pk}/")
+        assert page.get_by_test_id("final-tender").is_visible()
+        assert page.get_by_test_id("tender-history").is_visible()
+        assert axe_violations(page) == []
+    finally:
+        after.stop()

@@ -444,12 +444,15 @@ def test_invitations_mail_each_company_its_decision_and_open_the_tender_only_to_
                 {"fewer_reason": FEWER},
             )
         assert response.status_code == 302
-        by_address = {message.to[0]: message for message in mail.outbox}
+        # The selection letters: one message per company, to each of its people.
+        by_address = {address: message for message in mail.outbox for address in message.to}
         assert set(by_address) == {invited.member.email, colleague.email, rejected.member.email}
         assert "Veel ervaring met veerponten." in by_address[invited.member.email].body
         assert "Geen ervaring met schepen." in by_address[rejected.member.email].body
         assert by_address[invited.member.email].subject != by_address[rejected.member.email].subject
 
+    call.refresh_from_db()
+    with time_machine.travel(call.selection_standstill_ends_on + timedelta(days=1)):
         phase = call.phases.get(order=1)
         proposal = proposal_start(phase=phase, actor=invited.member, title="Elektrische pont")
         assert proposal.status == Proposal.Status.DRAFT
@@ -668,6 +671,10 @@ def test_my_tasks_review_then_invite_then_tender(call):
         officer_tasks = tasks_of(call.officer)
         assert "send_invitations" not in officer_tasks
         assert "review_participation" not in officer_tasks
+        # A candidate was not selected: the tender stage waits for the selection's standstill.
+        assert "submit_tender" not in tasks_of(first.member)
+    call.refresh_from_db()
+    with time_machine.travel(call.selection_standstill_ends_on + timedelta(days=1, hours=12)):
         assert "submit_tender" in tasks_of(first.member)
         assert "submit_tender" not in tasks_of(second.member)
         other_officer = person_with_role(Role.PROCUREMENT_OFFICER)

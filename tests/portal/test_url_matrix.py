@@ -310,6 +310,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:ranking": (302, 404, 404, 404, 404, 404, 200, 404, 404),
     "proposals:receipt": (302, 200, 404, 404, 404, 404, 404, 404, 404),
     "proposals:letter": (302, 200, 404, 200, 404, 404, 404, 404, 404),
+    # The world's letter and objection are on an award, not on a selection: none of these.
+    "proposals:selection_letter": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:selection_objection_lodge": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "proposals:selection_objection_answer": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "proposals:reopen": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:start": (302, 200, 200, 403, 403, 403, 403, 403, 403),
     "proposals:submit": (302, 302, 404, 404, 404, 404, 404, 404, 404),

@@ -1,0 +1,372 @@
+"""Innovation partnership, the selection's letters, standstill and objections.
+
+Every candidate gets a numbered letter once the selection is final (the decision letters of
+issue 15: one numbering, PDF, e-mail, read tracking): an invitation, or the reasons per
+selection criterion and exclusion ground with the standstill period. The tender stage opens
+only after that period, and not while an objection of a candidate is open.
+"""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from calls.models import Call, ParticipationRequest
+from calls.services.participation import participation_invitations_send
+from portal.exceptions import NotAllowed
+from proposals.models import DecisionLetter, LetterSequence, Objection
+from proposals.services.letters import selection_letter_make
+from proposals.services.objections import (
+    objection_dismiss,
+    objection_uphold,
+    selection_objection_lodge,
+)
+from proposals.services.submission import proposal_start
+from tests.calls.factories import published_call
+from tests.calls.test_participation import after_requests, ask, client_of, refused
+from tests.calls.test_selection import ask_yes, decide
+
+pytestmark = pytest.mark.django_db
+
+IP = Call.Instrument.INNOVATION_PARTNERSHIP
+Status = ParticipationRequest.Status
+FEWER = "Slechts twee kandidaten voldoen aan de minimumeisen."
+
+
+def pdf_text(letter: DecisionLetter) -> str:
+    letter.pdf.open("rb")
+    try:
+        pages = PdfReader(BytesIO(letter.pdf.read())).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split())
+    finally:
+        letter.pdf.close()
+
+
+@pytest.fixture
+def selection(django_capture_on_commit_callbacks):
+    """Two invited, one not selected (misses a minimum level), one excluded; the selection
+    made final on the day after the deadline for requests."""
+    call = published_call(instrument=IP)
+    invited = [ask(call), ask(call)]
+    failed = ask(call)
+    excluded = ask_yes(call, "fraud")
+    with after_requests(call):
+        for participation in invited:
+            decide(call, participation)
+        decide(call, failed, meets=False, selected=False)
+        decide(call, excluded, exclude=True, selected=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
+    call.refresh_from_db()
+    return call, invited, failed, excluded
+
+
+def letter_of(participation) -> DecisionLetter:
+    return DecisionLetter.objects.get(participation_request=participation)
+
+
+def in_standstill(call):
+    return time_machine.travel(call.participation_deadline + timedelta(days=2))
+
+
+def after_standstill(call):
+    return time_machine.travel(
+        timezone.make_aware(
+            timezone.datetime.combine(
+                call.selection_standstill_ends_on, timezone.datetime.min.time()
+            )
+        )
+        + timedelta(days=1, hours=9)
+    )
+
+
+# --- The letters ------------------------------------------------------------------------------
+
+
+def test_every_candidate_gets_a_numbered_letter_with_its_reasons_and_the_standstill(selection):
+    call, invited, failed, excluded = selection
+    letters = DecisionLetter.objects.filter(participation_request__call=call)
+    assert letters.count() == 4
+    assert {letter_of(p).kind for p in invited} == {DecisionLetter.Kind.INVITATION}
+    assert letter_of(failed).kind == DecisionLetter.Kind.NOT_SELECTED
+    assert letter_of(excluded).kind == DecisionLetter.Kind.EXCLUDED
+    # One numbering with the award letters: 1..4 without gaps for this authority's year.
+    assert sorted(letters.values_list("sequence", flat=True)) == [1, 2, 3, 4]
+    sequence = LetterSequence.objects.get(authority=call.authority)
+    assert sequence.last == 4
+    # The standstill: the call's period (at least 20 days) from the day the letters go out.
+    decided_on = timezone.localdate(call.invitations_sent_at)
+    assert call.selection_standstill_ends_on == decided_on + timedelta(days=call.standstill_days)
+    assert call.standstill_days >= 20
+    assert letter_of(failed).standstill_ends_on == call.selection_standstill_ends_on
+    assert letter_of(excluded).standstill_ends_on == call.selection_standstill_ends_on
+    assert letter_of(invited[0]).standstill_ends_on is None
+
+    failed_text = pdf_text(letter_of(failed))
+    assert letter_of(failed).number in failed_text
+    assert "Te weinig referenties." in failed_text  # the reason per criterion
+    assert "voldoet niet aan de minimumeis" in failed_text
+    excluded_text = pdf_text(letter_of(excluded))
+    assert "Ernstig." in excluded_text  # the reason on the exclusion ground
+    assert "uitgesloten" in excluded_text
+    invitation_text = pdf_text(letter_of(invited[0]))
+    assert "uitgenodigd om in te schrijven" in invitation_text
+    assert "Te weinig referenties." not in invitation_text  # never another's reasons
+
+
+def test_the_letters_are_mailed_once_as_pdf_to_each_company(selection):
+    _call, _invited, failed, _excluded = selection
+    assert len(mail.outbox) == 4
+    by_address = {address: message for message in mail.outbox for address in message.to}
+    message = by_address[failed.member.email]
+    assert message.attachments[0][0] == letter_of(failed).filename
+    assert message.attachments[0][1].startswith(b"%PDF")
+    assert "Afgewogen op de selectiecriteria." in message.body
+    assert all(letter.is_sent for letter in DecisionLetter.objects.all())
+    # The task again: the same letter, no second mail.
+    again = selection_letter_make(request_id=failed.pk)
+    assert again.pk == letter_of(failed).pk
+    assert DecisionLetter.objects.filter(participation_request=failed).count() == 1
+    assert len(mail.outbox) == 4
+
+
+def test_the_company_reads_its_letter_on_its_request_page_and_reading_is_recorded(selection):
+    call, _invited, failed, excluded = selection
+    letter = letter_of(failed)
+    url = reverse("proposals:selection_letter", args=[failed.pk, letter.pk])
+    client = client_of(failed.member)
+    page = client.get(reverse("calls:participation_detail", args=[failed.pk])).content.decode()
+    assert letter.number in page
+    assert url in page
+    assert letter_of(excluded).number not in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    letter.refresh_from_db()
+    assert letter.read_by == failed.member
+
+    # Another company: not its letter, also not through its own request's id.
+    other = client_of(excluded.member)
+    assert other.get(url).status_code == 404
+    wrong = reverse("proposals:selection_letter", args=[excluded.pk, letter.pk])
+    assert other.get(wrong).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login
+
+    # The officer sees every letter with sent and read; its own download does not count.
+    officer = client_of(call.officer)
+    excluded_letter = letter_of(excluded)
+    manage = officer.get(reverse("calls:officer_manage", args=[call.pk])).content.decode()
+    assert 'data-testid="selection-letters"' in manage
+    for found in DecisionLetter.objects.filter(participation_request__call=call):
+        assert found.number in manage
+    officer_url = reverse("proposals:selection_letter", args=[excluded.pk, excluded_letter.pk])
+    assert officer.get(officer_url).status_code == 200
+    excluded_letter.refresh_from_db()
+    assert excluded_letter.read_at is None
+
+
+def test_the_api_lists_a_companys_selection_letter(selection):
+    from tests.calls.test_participation import api_of
+
+    _call, _invited, failed, _excluded = selection
+    rows = api_of(failed.member).get(reverse("api-letter-list")).json()["results"]
+    assert [row["number"] for row in rows] == [letter_of(failed).number]
+    assert rows[0]["participation_request"] == failed.pk
+    assert rows[0]["proposal"] is None
+    assert rows[0]["kind"] == "not_selected"
+
+
+# --- The standstill ---------------------------------------------------------------------------
+
+
+def test_the_tender_stage_opens_only_after_the_standstill_of_the_selection(selection):
+    call, invited, _failed, _excluded = selection
+    phase = call.phases.get(order=1)
+    with in_standstill(call), refused("funnel", NotAllowed):
+        proposal_start(phase=phase, actor=invited[0].member, title="Elektrische pont")
+    with (
+        time_machine.travel(
+            timezone.make_aware(
+                timezone.datetime.combine(
+                    call.selection_standstill_ends_on, timezone.datetime.min.time()
+                )
+            )
+            + timedelta(hours=23)
+        ),
+        refused("funnel", NotAllowed),
+    ):
+        proposal_start(phase=phase, actor=invited[0].member, title="Elektrische pont")
+    with after_standstill(call):
+        assert proposal_start(phase=phase, actor=invited[0].member, title="Elektrische pont")
+
+
+def test_without_a_candidate_not_selected_the_tender_stage_opens_at_once(
+    django_capture_on_commit_callbacks,
+):
+    call = published_call(instrument=IP)
+    invited = [ask(call) for _ in range(3)]
+    with after_requests(call):
+        for participation in invited:
+            decide(call, participation)
+        with django_capture_on_commit_callbacks(execute=True):
+            participation_invitations_send(call=call, actor=call.officer)
+        call.refresh_from_db()
+        assert call.selection_standstill_ends_on is None
+        assert proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+    assert all(
+        letter.standstill_ends_on is None and letter.is_invitation
+        for letter in DecisionLetter.objects.filter(participation_request__call=call)
+    )
+
+
+def test_a_tender_deadline_within_the_standstill_is_refused():
+    call = published_call(instrument=IP)
+    Call.objects.filter(pk=call.pk).update(
+        deadline=call.participation_deadline + timedelta(days=10)
+    )
+    call.refresh_from_db()
+    invited, failed = ask(call), ask(call)
+    with after_requests(call):
+        decide(call, invited)
+        decide(call, failed, meets=False, selected=False)
+        with refused("deadline"):
+            participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
+    call.refresh_from_db()
+    assert call.invitations_sent_at is None
+
+
+# --- Objections -------------------------------------------------------------------------------
+
+
+def test_an_objection_during_the_standstill_holds_the_tender_stage_until_it_is_answered(
+    selection,
+):
+    call, invited, failed, _excluded = selection
+    phase = call.phases.get(order=1)
+    letter = letter_of(failed)
+    lodge_url = reverse("proposals:selection_objection_lodge", args=[failed.pk, letter.pk])
+    with in_standstill(call):
+        client = client_of(failed.member)
+        page = client.get(reverse("calls:participation_detail", args=[failed.pk])).content.decode()
+        assert lodge_url in page
+        assert client.get(lodge_url).status_code == 200
+        empty = client.post(lodge_url, {"text": "  "})
+        assert empty.status_code == 200
+        assert not Objection.objects.exists()
+        response = client.post(lodge_url, {"text": "Onze referenties zijn wel voldoende."})
+        assert response.status_code == 302
+        objection = Objection.objects.get()
+        assert objection.participation_request == failed
+        assert objection.is_open
+        # One open objection at a time; the link is gone.
+        page = client.get(reverse("calls:participation_detail", args=[failed.pk])).content.decode()
+        assert lodge_url not in page
+        assert objection.number in page
+        with refused("already_open"):
+            selection_objection_lodge(letter=letter, actor=failed.member, text="Nog een.")
+    # Past the standstill, the open objection keeps the tender stage closed.
+    with after_standstill(call):
+        with refused("funnel", NotAllowed):
+            proposal_start(phase=phase, actor=invited[0].member, title="Pont")
+        officer = client_of(call.officer)
+        answer_url = reverse("proposals:selection_objection_answer", args=[objection.pk])
+        manage = officer.get(reverse("calls:officer_manage", args=[call.pk])).content.decode()
+        assert answer_url in manage
+        response = officer.post(
+            answer_url, {"outcome": "dismiss", "answer": "De referenties zijn te klein."}
+        )
+        assert response.status_code == 302
+        objection.refresh_from_db()
+        assert objection.is_dismissed
+        assert proposal_start(phase=phase, actor=invited[0].member, title="Pont")
+
+
+def test_an_upheld_objection_takes_the_selection_back_and_a_new_one_gets_new_letters(
+    selection, django_capture_on_commit_callbacks
+):
+    call, invited, failed, excluded = selection
+    with in_standstill(call):
+        objection = selection_objection_lodge(
+            letter=letter_of(failed), actor=failed.member, text="Onze referenties volstaan."
+        )
+        objection_uphold(objection=objection, actor=call.officer, answer="Terecht bezwaar.")
+        call.refresh_from_db()
+        assert call.invitations_sent_at is None
+        assert call.selection_standstill_ends_on is None
+        assert not ParticipationRequest.objects.filter(call=call, invited_at__isnull=False).exists()
+        with refused("funnel", NotAllowed):
+            proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+        # The old letter no longer carries a right to object.
+        with refused("not_allowed", NotAllowed):
+            selection_objection_lodge(letter=letter_of(failed), actor=failed.member, text="x")
+        decide(call, failed)
+        with django_capture_on_commit_callbacks(execute=True):
+            participation_invitations_send(call=call, actor=call.officer)
+    call.refresh_from_db()
+    letters = DecisionLetter.objects.filter(participation_request=failed).order_by("pk")
+    assert [letter.kind for letter in letters] == ["not_selected", "invitation"]
+    assert DecisionLetter.objects.filter(participation_request=excluded).count() == 2
+
+
+def test_only_a_candidate_not_selected_objects_and_only_within_the_standstill(selection):
+    call, invited, failed, excluded = selection
+    invitation = letter_of(invited[0])
+    with in_standstill(call):
+        url = reverse("proposals:selection_objection_lodge", args=[invited[0].pk, invitation.pk])
+        assert client_of(invited[0].member).get(url).status_code == 404
+        with refused("not_allowed", NotAllowed):
+            selection_objection_lodge(letter=invitation, actor=invited[0].member, text="x")
+        # Not on another company's letter.
+        with refused("not_allowed", NotAllowed):
+            selection_objection_lodge(letter=letter_of(failed), actor=excluded.member, text="x")
+        # An excluded candidate may.
+        assert selection_objection_lodge(
+            letter=letter_of(excluded), actor=excluded.member, text="De boete is betaald."
+        ).is_open
+    with after_standstill(call), refused("not_allowed", NotAllowed):
+        selection_objection_lodge(letter=letter_of(failed), actor=failed.member, text="Te laat.")
+
+
+def test_only_the_calls_officer_answers_an_objection_to_the_selection(selection):
+    call, _invited, failed, excluded = selection
+    with in_standstill(call):
+        objection = selection_objection_lodge(
+            letter=letter_of(failed), actor=failed.member, text="Bezwaar."
+        )
+        with refused("not_allowed", NotAllowed):
+            objection_dismiss(objection=objection, actor=failed.member, answer="Nee.")
+        url = reverse("proposals:selection_objection_answer", args=[objection.pk])
+        assert client_of(excluded.member).get(url).status_code == 404
+        assert client_of(call.officer).get(url).status_code == 200
+
+
+def test_an_objection_to_the_selection_is_not_found_on_the_pages_of_decision_objections(
+    selection,
+):
+    call, _invited, failed, _excluded = selection
+    with in_standstill(call):
+        objection = selection_objection_lodge(
+            letter=letter_of(failed), actor=failed.member, text="Bezwaar."
+        )
+        for client, name in (
+            (client_of(failed.member), "proposals:objection"),
+            (client_of(call.officer), "proposals:officer_objection"),
+        ):
+            assert client.get(reverse(name, args=[objection.pk])).status_code == 404
+
+
+def test_the_invited_company_is_asked_to_tender_only_after_the_standstill(selection):
+    from portal.hooks import tasks_for
+
+    call, invited, _failed, _excluded = selection
+    member = invited[0].member
+    with in_standstill(call):
+        assert "submit_tender" not in {task["kind"] for task in tasks_for(member)}
+    with after_standstill(call):
+        assert "submit_tender" in {task["kind"] for task in tasks_for(member)}
