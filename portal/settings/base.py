@@ -236,9 +236,6 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploaded proposal documents live outside MEDIA_ROOT and are only served through a view
 # that checks permissions.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
-# The open data's bulk files (one gzipped JSON Lines file of releases per year), served by
-# /open-data/bulk/<year>.jsonl.gz.
-OCDS_BULK_DIR = Path(env("OCDS_BULK_DIR", str(PRIVATE_MEDIA_ROOT / "opendata")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -113,6 +113,7 @@ class RecordsView(APIView):
 
     @extend_schema(
         tags=["open data"],
+        operation_id="opendata_records_list",
         summary=_("OCDS records, the most recently changed first, a page at a time"),
         description=_("25 records per page; ?ocid= for one."),
         parameters=[PAGE, OCID],
@@ -131,6 +132,7 @@ class RecordView(APIView):
 
     @extend_schema(
         tags=["open data"],
+        operation_id="opendata_record_retrieve",
         summary=_("The OCDS record of one contracting process"),
         responses={
             200: RECORDS,

@@ -6,11 +6,11 @@ the end, an ocid that is not one or that no release has, a date that is not one,
 without a file.
 """
 
-import os
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -96,7 +96,6 @@ def bulk_response(request: HttpRequest, *, year: int) -> HttpResponseBase:
     bulk = bulk_file(year)
     if bulk is None:
         raise Http404("no file for that year")
-    path = settings.OCDS_BULK_DIR / bulk.path
     etag = f'"{bulk.sha256[:32]}"'
     seconds = int(bulk.built_at.timestamp())
     unchanged = get_conditional_response(request, etag=etag, last_modified=seconds)
@@ -105,14 +104,15 @@ def bulk_response(request: HttpRequest, *, year: int) -> HttpResponseBase:
         response = unchanged
     else:
         try:
-            handle = path.open("rb")
+            handle = storages["private"].open(bulk.path, "rb")
         except FileNotFoundError as error:
             raise Http404("the file is being rebuilt") from error
+        filename = f"innovatieloket-ocds-releases-{bulk.year}.jsonl.gz"
         response = FileResponse(
-            handle, as_attachment=True, filename=bulk.path, content_type="application/gzip"
+            handle, as_attachment=True, filename=filename, content_type="application/gzip"
         )
-        # Of the file opened: a rebuild replaces the path, never the open file.
-        response["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+        # The row and the file go together: a rebuild makes a new file and a new row.
+        response["Content-Length"] = str(bulk.size)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(seconds)
     response["Cache-Control"] = "public, max-age=0, must-revalidate"

@@ -19,6 +19,7 @@ release schema (``dereferenced-release-schema.json``) as the standard prescribes
 
 import copy
 import json
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def _compile_array(output: list, incoming: list, item_schema: dict | None) -> No
 
 def _ordered(releases: list[dict]) -> list[dict]:
     # sorted() is stable: releases of the same date stay in the order they were stored.
-    return sorted(releases, key=lambda release: release["date"])
+    return sorted(releases, key=lambda release: datetime.fromisoformat(release["date"]))
 
 
 def compiled_release(releases: list[dict]) -> dict:
@@ -134,7 +135,30 @@ def _versioned_value(release: dict, value: Any) -> dict:
     }
 
 
+def _version_null(output: dict | list, release: dict) -> None:
+    """A field set to null that held an object (or objects): each value in it becomes null."""
+    items = output if isinstance(output, list) else [output]
+    for item in items:
+        for key, held in item.items():
+            if key == "id" and isinstance(output, list):
+                continue
+            if isinstance(held, dict | list) and not _is_history(held):
+                _version_null(held, release)
+            elif held and held[-1]["value"] is not None:
+                held.append(_versioned_value(release, None))
+
+
+def _is_history(held: Any) -> bool:
+    return isinstance(held, list) and all(
+        isinstance(item, dict) and "releaseID" in item for item in held
+    )
+
+
 def _version_field(output: dict, key: str, value: Any, schema: dict | None, release: dict) -> None:
+    held = output.get(key)
+    if value is None and held is not None and not _is_history(held):
+        _version_null(held, release)
+        return
     if merged_by_id(schema, value):
         _version_array(output.setdefault(key, []), value, (schema or {}).get("items"), release)
     elif _is_object(schema, value):

@@ -25,13 +25,13 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
@@ -47,6 +47,7 @@ from ..selectors.opendata import contract_of, load_calls, open_data_calls
 logger = logging.getLogger(__name__)
 
 RECORD_TASK = "reporting.record_ocds_release"
+BULK_FOLDER = "opendata"
 BULK_NAME = "innovatieloket-ocds-releases"
 
 
@@ -250,7 +251,7 @@ class _Counting:
         self.digest = hashlib.sha256()
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data) -> int:
         self.digest.update(data)
         self.size += len(data)
         return self.handle.write(data)
@@ -259,51 +260,55 @@ class _Counting:
         self.handle.flush()
 
 
-def bulk_dir() -> Path:
-    return Path(settings.OCDS_BULK_DIR)
-
-
 def ocds_bulk_build(*, year: int) -> OcdsBulkFile | None:
-    """Write the year's releases (oldest first, one JSON object a line, gzip) to a new file
-    and put it in place of the old one in one step (``os.replace``): a download never reads a
-    half-written file. Returns the file's row; None (and no file) for a year without releases.
+    """Write the year's releases (oldest first, one JSON object a line, gzip) as a new file in
+    the private storage and then point the year's row at it, in one step: a download reads
+    either the old file or the new one, never half of one. The name carries the content's
+    hash, so the same releases make the same file. Returns the row; None for a year without
+    releases.
     """
     releases = OcdsRelease.objects.filter(date__year=year).order_by("date", "pk")
     last = releases.aggregate(last=Max("pk"), count=Count("pk"))
     if not last["count"]:
         return None
-    folder = bulk_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{BULK_NAME}-{year}.jsonl.gz"
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", delete=False)  # noqa: SIM115  (closed below, then moved into place)
-    try:
-        with handle:
-            counting = _Counting(handle)
-            # mtime=0: the same releases give the same bytes, so the same ETag.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=counting, mtime=0) as packed:
-                written = 0
-                rows = releases.filter(pk__lte=last["last"]).values_list("data", flat=True)
-                for data in rows.iterator(chunk_size=500):
-                    packed.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
-                    written += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, folder / name)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    bulk, _created = OcdsBulkFile.objects.update_or_create(
-        year=year,
-        defaults={
+    storage = storages["private"]
+    written = 0
+    # The file is made on local disk first (streamed, a few kilobytes of memory), then handed
+    # to the storage whole.
+    with tempfile.TemporaryFile() as handle:
+        counting = _Counting(handle)
+        # mtime=0: the same releases give the same bytes, so the same name and ETag.
+        with gzip.GzipFile(filename="", mode="wb", fileobj=counting, mtime=0) as packed:
+            rows = releases.filter(pk__lte=last["last"]).values_list("data", flat=True)
+            for data in rows.iterator(chunk_size=500):
+                packed.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
+                written += 1
+        sha256 = counting.digest.hexdigest()
+        name = f"{BULK_FOLDER}/{BULK_NAME}-{year}-{sha256[:16]}.jsonl.gz"
+        if not storage.exists(name):
+            handle.seek(0)
+            saved = storage.save(name, File(handle, name=name))
+            if saved != name:  # another build wrote the same content at the same moment
+                storage.delete(saved)
+    with transaction.atomic():
+        bulk = OcdsBulkFile.objects.select_for_update().filter(year=year).first()
+        old = bulk.path if bulk is not None else None
+        fields = {
             "path": name,
             "releases": written,
             "last_release": last["last"],
             "size": counting.size,
-            "sha256": counting.digest.hexdigest(),
+            "sha256": sha256,
             "built_at": timezone.now(),
-        },
-    )
+        }
+        if bulk is None:
+            bulk = OcdsBulkFile.objects.create(year=year, **fields)
+        else:
+            for field, value in fields.items():
+                setattr(bulk, field, value)
+            bulk.save(update_fields=list(fields))
+        if old and old != name:
+            transaction.on_commit(lambda: storage.delete(old))
     return bulk
 
 
@@ -324,7 +329,7 @@ def ocds_bulk_refresh(*, force: bool = False) -> list[int]:
             bulk is None
             or bulk.last_release != row["last"]
             or bulk.releases != row["count"]
-            or not (bulk_dir() / bulk.path).exists()
+            or not storages["private"].exists(bulk.path)
         )
         if force or stale:
             ocds_bulk_build(year=row["year"])
