@@ -80,7 +80,7 @@ def test_releases_of_the_same_date_merge_in_the_order_stored():
 def test_the_versioned_release_keeps_each_value_with_its_release():
     versioned = versioned_release([FIRST, SECOND, THIRD])
     assert versioned["ocid"] == OCID
-    assert "id" not in versioned and "date" not in versioned and "tag" not in versioned
+    assert not {"id", "date", "tag"} & set(versioned)
     titles = versioned["tender"]["title"]
     assert [(v["releaseID"], v["value"]) for v in titles] == [
         (f"{OCID}-1", "Oud"),
@@ -118,7 +118,7 @@ def test_the_versioned_release_keeps_each_value_with_its_release():
 
 
 def test_a_record_needs_a_release():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one release"):
         compiled_release([])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one release"):
         versioned_release([])
