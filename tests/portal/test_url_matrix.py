@@ -438,7 +438,6 @@ def _world(world):
     return people, objects
 
 
-
 def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
     """Fill in each converter of the pattern with the world's object for it."""
     keys = list(pattern.pattern.regex.groupindex)

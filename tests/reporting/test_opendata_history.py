@@ -396,7 +396,8 @@ def test_the_bulk_file_of_a_year_holds_its_releases(
     with django_capture_on_commit_callbacks(execute=True):
         assert build_ocds_bulk_files.delay().get() == [year]
     bulk.refresh_from_db()
-    assert bulk.releases == 8 and bulk.path != old
+    assert bulk.releases == 8
+    assert bulk.path != old
     assert not storages["private"].exists(old)
     assert client.get(bulk_url(year), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
 
@@ -417,7 +418,8 @@ def test_calls_published_before_the_history_get_theirs_from_their_dates(client):
         assert "numberOfTenderers" not in releases[0].data["tender"]
         tags = [release.tags for release in releases]
         assert ["tenderUpdate"] in tags  # the deadline passed: the number of tenders
-        assert tags.count(["award"]) == 2 and tags.count(["contract"]) == 2
+        assert tags.count(["award"]) == 2
+        assert tags.count(["contract"]) == 2
         assert ["implementation"] in tags
         record = package_from(client.get(record_url(ocid)))
         assert validate_record_package(record) == []
