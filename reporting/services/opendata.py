@@ -33,8 +33,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, TextField
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone, translation
 
 from calls.models import Call, Phase
@@ -226,17 +226,29 @@ def ocds_backfill(*, calls=None) -> int:
             snapshots = dict(
                 zip((phase.pk for phase in item.phases), releases_of(item), strict=True)
             )
-        with transaction.atomic():
-            for event in _history(item):
-                for phase_id, snapshot in snapshots.items():
-                    if event.phase_id is not None and event.phase_id != phase_id:
-                        continue
-                    release = as_of(snapshot, event.date)
-                    release["id"] = f"{snapshot['ocid']}-{event.event}"
-                    release["date"] = moment(event.date)
-                    release["tag"] = event.tags
-                    _store(call=item.call, release=_jsonable(release))
-                    stored += 1
+        rows = []
+        for event in _history(item):
+            for phase_id, snapshot in snapshots.items():
+                if event.phase_id is not None and event.phase_id != phase_id:
+                    continue
+                release = as_of(snapshot, event.date)
+                release["id"] = f"{snapshot['ocid']}-{event.event}"
+                release["date"] = moment(event.date)
+                release["tag"] = event.tags
+                release = _jsonable(release)
+                rows.append(
+                    OcdsRelease(
+                        call=item.call,
+                        ocid=release["ocid"],
+                        release_id=release["id"],
+                        date=datetime.fromisoformat(release["date"]),
+                        tags=release["tag"],
+                        data=release,
+                    )
+                )
+        # One insert a call; a release already stored (a run at the same time) is kept.
+        OcdsRelease.objects.bulk_create(rows, ignore_conflicts=True)
+        stored += len(rows)
     return stored
 
 
@@ -278,10 +290,19 @@ def ocds_bulk_build(*, year: int) -> OcdsBulkFile | None:
     with tempfile.TemporaryFile() as handle:
         counting = _Counting(handle)
         # mtime=0: the same releases give the same bytes, so the same name and ETag.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=counting, mtime=0) as packed:
-            rows = releases.filter(pk__lte=last["last"]).values_list("data", flat=True)
-            for data in rows.iterator(chunk_size=500):
-                packed.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
+        # Level 6: most of level 9's gain at a third of its time.
+        with gzip.GzipFile(
+            filename="", mode="wb", fileobj=counting, mtime=0, compresslevel=6
+        ) as packed:
+            # The stored JSON as the database writes it (one line: jsonb's text has no line
+            # breaks), not parsed into Python and written again.
+            rows = (
+                releases.filter(pk__lte=last["last"])
+                .annotate(text=Cast("data", output_field=TextField()))
+                .values_list("text", flat=True)
+            )
+            for text in rows.iterator(chunk_size=500):
+                packed.write(text.encode() + b"\n")
                 written += 1
         sha256 = counting.digest.hexdigest()
         name = f"{BULK_FOLDER}/{BULK_NAME}-{year}-{sha256[:16]}.jsonl.gz"

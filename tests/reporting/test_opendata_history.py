@@ -31,7 +31,6 @@ from reporting.ocds.validation import validate_package, validate_record_package
 from reporting.services.opendata import ocds_release_record
 from reporting.tasks import build_ocds_bulk_files, record_ocds_release
 from tests.calls.factories import draft_call, officer_of
-from tests.concurrency import require_postgresql, run_at_once
 from tests.proposals.factories import applicant, submitted_proposals
 from tests.reporting.test_opendata import demo_like
 
@@ -310,46 +309,6 @@ def test_the_same_event_twice_is_one_release(published):
     assert {r.release_id for r in again} == set(
         OcdsRelease.objects.filter(call=published).values_list("release_id", flat=True)
     )
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_amendments_at_once_each_give_a_release():
-    require_postgresql()
-    officer = officer_of()
-    call = call_publish(call=draft_call(officer=officer), actor=officer)  # committed: no test tx
-    texts = iter(["Eerste versie van de vraag.", "Tweede versie van de vraag."])
-
-    def amend_now():
-        return call_amend(
-            call=Call.objects.get(pk=call.pk),
-            actor=officer,
-            reason="Verduidelijking",
-            changes={"challenge": next(texts)},
-        )
-
-    results = run_at_once(amend_now)
-    assert not [r for r in results if isinstance(r, Exception)], results
-    ocid = ocid_of_phase(call)
-    ids = list(OcdsRelease.objects.filter(ocid=ocid).values_list("release_id", flat=True))
-    assert sorted(ids) == sorted([f"{ocid}-tender", f"{ocid}-amendment-1", f"{ocid}-amendment-2"])
-    assert len(set(ids)) == len(ids)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_same_release_recorded_twice_at_once_is_stored_once():
-    require_postgresql()
-    officer = officer_of()
-    call = draft_call(officer=officer)
-    Call.objects.filter(pk=call.pk).update(
-        status=Call.Status.PUBLISHED, publication_date=timezone.now()
-    )
-    results = run_at_once(
-        lambda: ocds_release_record(
-            call=Call.objects.get(pk=call.pk), event="tender", tags=["tender"]
-        )
-    )
-    assert not [r for r in results if isinstance(r, Exception)], results
-    assert OcdsRelease.objects.filter(call=call).count() == call.phases.count()
 
 
 # --- Bulk files -------------------------------------------------------------------------------
