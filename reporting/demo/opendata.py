@@ -1,13 +1,15 @@
-"""Demo open data with a history: the open SBIR calls were published through the service (so
-each has its publication release); one is amended here, openly, as an officer would; the
-historical calls, loaded without the services, get their releases from their dates
-(``ocds_backfill``: publication, the number of tenders at the deadline, each award, contract
-and accepted milestone). The bulk files are built once all of that is committed. Idempotent.
+"""Demo open data with a history: the open calls were published through the service (so each
+has its publication release); the first open SBIR is amended here, openly, as an officer
+would; the historical calls, loaded without the services, get their releases from their
+dates (``ocds_backfill``: publication, the number of tenders at the deadline, each award,
+contract and accepted milestone). The bulk files are built once all of that is committed.
+Idempotent.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from calls.models import Amendment, Call
 from calls.services.lifecycle import call_amend
@@ -15,7 +17,6 @@ from portal.models import Membership, Role
 
 from ..services.opendata import ocds_backfill, ocds_bulk_refresh
 
-AMENDED_TITLE = "SBIR Demontabele geluidsschermen"
 REASON = (
     "Meer tijd voor vragen: de informatiebijeenkomst is een week verschoven "
     "(zie de nota van inlichtingen)."
@@ -24,8 +25,12 @@ REASON = (
 
 def _amend_one() -> int:
     call = (
-        Call.objects.filter(title=AMENDED_TITLE, status=Call.Status.PUBLISHED)
-        .order_by("-pk")
+        Call.objects.filter(
+            status=Call.Status.PUBLISHED,
+            instrument=Call.Instrument.SBIR,
+            deadline__gt=timezone.now(),
+        )
+        .order_by("pk")
         .first()
     )
     if call is None or Amendment.objects.filter(call=call).exists():
