@@ -23,3 +23,7 @@ call_published = Signal()
 # A published call was amended. Arguments: call, amendment, actor.
 # reporting prepares a change notice.
 call_amended = Signal()
+
+# Answered questions were published for everyone (a nota van inlichtingen). Arguments: call,
+# release (the ClarificationRelease), actor. reporting records an open data release.
+clarifications_published = Signal()

@@ -35,3 +35,6 @@ partnership_continued = Signal()
 # Innovation partnership: the authority bought the result in the purchase phase.
 # Arguments: plan, actor.
 partnership_purchased = Signal()
+# A phase's proposals were opened at its deadline (the opening record): how many came in is
+# known now. Arguments: opening, actor (None for the scheduled task).
+phase_opened = Signal()

@@ -9,7 +9,20 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from calls.signals import call_amended, call_published
+        from calls.signals import (
+            call_amended,
+            call_ended,
+            call_published,
+            clarifications_published,
+        )
+        from proposals.signals import (
+            contract_awarded,
+            contract_ended,
+            decision_finalised,
+            deliverable_accepted,
+            partnership_continued,
+            phase_opened,
+        )
 
         from . import (
             permissions,  # noqa: F401  (registers the rules)
@@ -22,6 +35,20 @@ class ReportingConfig(AppConfig):
         call_amended.connect(
             receivers.prepare_change_notice, dispatch_uid="reporting.change_notice"
         )
+        # Open data with its history: one stored OCDS release per change.
+        for signal, receiver in (
+            (call_published, receivers.release_on_publication),
+            (call_amended, receivers.release_on_amendment),
+            (clarifications_published, receivers.release_on_clarifications),
+            (call_ended, receivers.release_on_cancellation),
+            (phase_opened, receivers.release_on_opening),
+            (decision_finalised, receivers.release_on_final_award),
+            (contract_awarded, receivers.release_on_contract),
+            (deliverable_accepted, receivers.release_on_milestone),
+            (partnership_continued, receivers.release_on_partnership_go),
+            (contract_ended, receivers.release_on_contract_end),
+        ):
+            signal.connect(receiver, dispatch_uid=f"reporting.ocds.{receiver.__name__}")
 
     def call_sections(self, call, user, audience: str, phases: list | None) -> list[dict]:
         from .hooks import call_sections

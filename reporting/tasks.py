@@ -9,10 +9,12 @@ job; the other finds it done (or being made) and does nothing.
 """
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +23,7 @@ from portal.models import Membership, Role
 from portal.origin import site_url
 
 from .models import Export, ParliamentReport
+from .selectors.opendata import open_data_call
 from .services.jobs import (
     JobBusy,
     JobTakenOver,
@@ -31,6 +34,7 @@ from .services.jobs import (
     job_progress,
 )
 from .services.notices import notice_deliver, notice_give_up
+from .services.opendata import ocds_bulk_refresh, ocds_release_record
 from .services.publishers import PublisherUnavailable
 from .services.reports import report_schedule_quarterly
 
@@ -190,3 +194,34 @@ def send_notice(self, notice_id: int) -> str | None:
             return None
         raise
     return outcome.publication_id if outcome is not None else None
+
+
+# --- Open data with its history --------------------------------------------------------------
+
+
+@shared_task(name="reporting.record_ocds_release", acks_late=True, max_retries=MAX_RETRIES,
+             autoretry_for=(OperationalError,), retry_backoff=30)  # fmt: skip
+def record_ocds_release(
+    call_id: int, event: str, tags: list[str], date: str, phase_id: int | None = None
+) -> list[str]:
+    """Store the release of a change to a call (sent by the outbox after its commit).
+    Idempotent: the same event twice is the same release."""
+    call = open_data_call(call_id)
+    if call is None:
+        return []
+    releases = ocds_release_record(
+        call=call,
+        event=event,
+        tags=tags,
+        date=datetime.fromisoformat(date),
+        phase_id=phase_id,
+    )
+    return [release.release_id for release in releases]
+
+
+@shared_task(name="reporting.build_ocds_bulk_files", acks_late=True,
+             soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+             time_limit=settings.REPORT_TIME_LIMIT)  # fmt: skip
+def build_ocds_bulk_files(force: bool = False) -> list[int]:
+    """Rebuild the yearly bulk files whose releases changed (all of them with ``force``)."""
+    return ocds_bulk_refresh(force=force)

@@ -23,6 +23,15 @@ opendata_patterns = [
     path("open-data/", public.index, name="index"),
     path("open-data/releases.json", public.releases, name="releases"),
     path("open-data/calls/<int:pk>/releases.json", public.call_releases, name="call"),
+    path("open-data/history/releases.json", public.history, name="history"),
+    path(
+        "open-data/history/calls/<int:pk>/releases.json",
+        public.call_history,
+        name="call_history",
+    ),
+    path("open-data/history/records.json", public.records, name="records"),
+    path("open-data/history/records/<str:ocid>.json", public.record, name="record"),
+    path("open-data/bulk/<int:year>.jsonl.gz", public.bulk, name="bulk"),
 ]
 
 notice_patterns = [

@@ -13,6 +13,7 @@ from portal.models import User
 from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 
+from .. import signals
 from ..models import Call, ClarificationQuestion, ClarificationRelease, Follower
 from .lifecycle import _locked, _moment, _notify_followers_on_commit, _require
 
@@ -87,6 +88,7 @@ def clarification_publish(*, call: Call, actor: User) -> ClarificationRelease:
                 actor=actor,
                 extra_fields=["release"],
             )
+        signals.clarifications_published.send(sender=Call, call=call, release=release, actor=actor)
         from ..tasks import render_clarification_pdf
 
         outbox_enqueue(render_clarification_pdf, release.pk)

@@ -48,6 +48,13 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # publisher registers its own prefix ("ocds-" and six characters) with the Open Contracting
 # Partnership and sets it here before publishing.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-innovatieloket")
+# Who publishes the open data (each package's "publisher"): a name, and optionally the
+# organisation's identifier (scheme and uid, e.g. NL-OIN and the OIN) and web address
+# (default: the portal's own address).
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", "Innovatieloket")
+OCDS_PUBLISHER_SCHEME = env("OCDS_PUBLISHER_SCHEME", "")
+OCDS_PUBLISHER_UID = env("OCDS_PUBLISHER_UID", "")
+OCDS_PUBLISHER_URI = env("OCDS_PUBLISHER_URI", "")
 
 # Procurement notices (eForms). NOTICE_PUBLISHER "local" sends them to the local stand-in
 # (python -m reporting.publishing_service) at NOTICE_PUBLISHER_URL; "tenderned" to TenderNed's
@@ -384,6 +391,17 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch": {
         "task": "portal.outbox_dispatch",
         "schedule": float(env("OUTBOX_DISPATCH_SECONDS", "60")),
+    },
+    # The open data's bulk files: a year whose releases changed is rebuilt within this many
+    # seconds, and every year once a night.
+    "ocds-bulk-files": {
+        "task": "reporting.build_ocds_bulk_files",
+        "schedule": float(env("OCDS_BULK_SECONDS", "600")),
+    },
+    "ocds-bulk-files-nightly": {
+        "task": "reporting.build_ocds_bulk_files",
+        "schedule": crontab(minute=30, hour=2),
+        "kwargs": {"force": True},
     },
     "quarterly-parliament-report": {
         "task": "reporting.quarterly_report",

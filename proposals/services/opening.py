@@ -19,6 +19,7 @@ from portal.models import User
 
 from ..models import Opening, OpeningEntry, Proposal
 from ..selectors.opening import phase_deadline, phases_due_for_opening
+from ..signals import phase_opened
 
 
 def phase_open(*, phase: Phase, actor: User | None = None, now: datetime | None = None) -> Opening:
@@ -62,6 +63,7 @@ def phase_open(*, phase: Phase, actor: User | None = None, now: datetime | None 
                 company=proposal.company,
                 company_name=proposal.company.name,
             )
+        phase_opened.send(sender=Opening, opening=opening, actor=actor)
     return opening
 
 

@@ -31,4 +31,16 @@ urlpatterns: list = [
         views.CallReleasePackageView.as_view(),
         name="api-opendata-call-releases",
     ),
+    path(
+        "opendata/history/releases/",
+        views.ReleaseHistoryView.as_view(),
+        name="api-opendata-history",
+    ),
+    path("opendata/history/records/", views.RecordsView.as_view(), name="api-opendata-records"),
+    path(
+        "opendata/history/records/<str:ocid>/",
+        views.RecordView.as_view(),
+        name="api-opendata-record",
+    ),
+    path("opendata/bulk/<int:year>/", views.BulkFileView.as_view(), name="api-opendata-bulk"),
 ]

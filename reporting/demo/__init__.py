@@ -1,14 +1,15 @@
 """Demo data of reporting: reports.py (one finished report for parliament) and notices.py (the
-calls' eForms notices).
+calls' eForms notices), opendata.py (open data with its history: an amended call, the earlier
+calls' releases, the bulk files).
 
 `python manage.py demo_data` runs each app's `demo.load()` in the order apps depend.
 """
 
-from . import notices, reports
+from . import notices, opendata, reports
 
 
 def load() -> str:
-    return f"{reports.load()}; {notices.load()}"
+    return f"{reports.load()}; {notices.load()}; {opendata.load()}"
 
 
 __all__ = ["load"]

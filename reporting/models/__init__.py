@@ -7,6 +7,7 @@ imports them from `reporting.models`.
 
 from .jobs import STEP_LABELS, Export, Job, ParliamentReport, _private_storage
 from .notices import NOTICE_TRANSITIONS, Notice
+from .ocds import OcdsBulkFile, OcdsRelease
 
 __all__ = [
     "NOTICE_TRANSITIONS",
@@ -14,6 +15,8 @@ __all__ = [
     "Export",
     "Job",
     "Notice",
+    "OcdsBulkFile",
+    "OcdsRelease",
     "ParliamentReport",
     "_private_storage",
 ]

@@ -44,7 +44,6 @@ from ..selectors.opendata import CallData, contract_of, load_calls
 OCDS_VERSION = "1.1"
 CURRENCY = "EUR"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
-PUBLISHER = "Innovatieloket"
 LANGUAGE = "nl"
 
 # Deliverables as contract milestones (milestoneType codelist).
@@ -60,6 +59,18 @@ CONTRACT_STATUS = {
     Contract.Status.COMPLETED: "terminated",
     Contract.Status.TERMINATED: "terminated",
 }
+
+
+def publisher() -> dict:
+    """The packages' publisher, from the settings (OCDS_PUBLISHER_*)."""
+    details = {
+        "name": settings.OCDS_PUBLISHER_NAME,
+        "uri": settings.OCDS_PUBLISHER_URI or absolute("/"),
+    }
+    if settings.OCDS_PUBLISHER_SCHEME and settings.OCDS_PUBLISHER_UID:
+        details["scheme"] = settings.OCDS_PUBLISHER_SCHEME
+        details["uid"] = settings.OCDS_PUBLISHER_UID
+    return details
 
 
 def ocid_prefix() -> str:
@@ -548,7 +559,7 @@ def release_package(items: list[CallData], *, uri: str, now: datetime | None = N
         "uri": absolute(uri),
         "version": OCDS_VERSION,
         "publishedDate": moment(published),
-        "publisher": {"name": PUBLISHER, "uri": absolute("/")},
+        "publisher": publisher(),
         "license": LICENSE,
         "publicationPolicy": absolute(reverse("opendata:index")),
         "releases": releases,

@@ -37,12 +37,12 @@ from .builder import _number, absolute, package_for
 CALLS_PER_PAGE = 25  # about 6 ms a call to build: a page well under 200 ms
 
 
-def package_chunks(package: dict) -> Iterator[bytes]:
-    """The package as JSON, in pieces: its head, then one release at a time."""
-    head = {key: value for key, value in package.items() if key != "releases"}
+def package_chunks(package: dict, key: str = "releases") -> Iterator[bytes]:
+    """The package as JSON, in pieces: its head, then one release (or record) at a time."""
+    head = {name: value for name, value in package.items() if name != key}
     text = json.dumps(head, ensure_ascii=False, indent=1, default=_number)
-    yield (text[: text.rindex("}")].rstrip() + ',\n "releases": [').encode()
-    for index, release in enumerate(package["releases"]):
+    yield (text[: text.rindex("}")].rstrip() + f',\n "{key}": [').encode()
+    for index, release in enumerate(package[key]):
         body = json.dumps(release, ensure_ascii=False, indent=1, default=_number)
         yield (",\n" if index else "\n").encode() + body.encode()
     yield b"\n ]\n}\n"
@@ -102,12 +102,25 @@ def package_response(
             links["prev"] = _page_link(uri, request, page.previous_page_number())
         if links:
             package["links"] = links
-    chunks = list(package_chunks(package))
+    seconds = int(_last_change(package).timestamp())
+    return _respond(request, package, seconds=seconds, links=links, filename=filename)
+
+
+def _respond(
+    request: HttpRequest,
+    package: dict,
+    *,
+    seconds: int,
+    links: dict,
+    filename: str | None,
+    key: str = "releases",
+) -> HttpResponseBase:
+    """The package streamed, with its ETag (of its bytes) and Last-Modified (``seconds``)."""
+    chunks = list(package_chunks(package, key))
     digest = hashlib.sha256()
     for chunk in chunks:
         digest.update(chunk)
     etag = f'"{digest.hexdigest()[:32]}"'
-    seconds = int(_last_change(package).timestamp())
     unchanged = get_conditional_response(request, etag=etag, last_modified=seconds)
     response: HttpResponseBase
     if unchanged is not None:
@@ -123,3 +136,36 @@ def package_response(
     if links:
         response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     return response
+
+
+def stored_package_response(
+    request: HttpRequest,
+    package: dict,
+    *,
+    key: str = "releases",
+    links: dict | None = None,
+    filename: str | None = None,
+) -> HttpResponseBase:
+    """A package of stored releases or records: they never change once stored, so the
+    package's publishedDate (its newest release) is when it last changed."""
+    links = links or {}
+    if links:
+        package["links"] = links
+    seconds = int(datetime.fromisoformat(package["publishedDate"]).timestamp())
+    return _respond(request, package, seconds=seconds, links=links, filename=filename, key=key)
+
+
+def page_of(request: HttpRequest, items, per_page: int, uri: str):
+    """The requested page (strict: not a number, or past the end, is a 404) and its links."""
+    paginator = Paginator(items, per_page)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
+    links = {}
+    if page.has_next():
+        links["next"] = _page_link(uri, request, page.next_page_number())
+    if page.has_previous():
+        links["prev"] = _page_link(uri, request, page.previous_page_number())
+    package_uri = uri if page.number == 1 else _page_link(uri, request, page.number)
+    return page, links, package_uri

@@ -1,6 +1,8 @@
 """Validate release packages against the OCDS 1.1.5 schema kept in this repository, offline.
 
-Three layers, each able to fail on its own:
+Three layers, each able to fail on its own (record packages: `validate_record_package`, against
+`record-package-schema.json`, the versioned release against the schema reporting/ocds/merge.py
+derives from the release schema):
 
 1. JSON Schema (draft-04): the package against `release-package-schema.json`, whose
    `releases` items resolve to the local `release-schema.json` (never fetched from the web).
@@ -19,6 +21,7 @@ import csv
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,6 +97,26 @@ def package_validator() -> Draft4Validator:
     return OCDSValidator(package_schema, registry=registry, format_checker=_format_checker())
 
 
+@cache
+def record_package_validator() -> Draft4Validator:
+    """The record package schema; a record's releases and compiled release resolve to the
+    release schema, its versioned release to the schema merge.py derives from it."""
+    from .merge import versioned_release_schema
+
+    package_schema = _load("record-package-schema.json")
+    release_schema = _load("release-schema.json")
+    versioned_schema = versioned_release_schema()
+    for schema in (package_schema, release_schema):
+        schema.pop("$schema", None)
+    registry = Registry().with_resources(
+        [
+            (schema["id"], Resource(contents=schema, specification=DRAFT4))
+            for schema in (package_schema, release_schema, versioned_schema)
+        ]
+    )
+    return OCDSValidator(package_schema, registry=registry, format_checker=_format_checker())
+
+
 def _where(error: ValidationError) -> str:
     return "/".join(str(part) for part in error.absolute_path) or "(package)"
 
@@ -143,4 +166,36 @@ def validate_package(package: dict) -> list[str]:
     ]
     if isinstance(package, dict):
         errors += _reference_errors(package)
+    return errors
+
+
+def validate_record_package(package: dict) -> list[str]:
+    """Every way the record package departs from OCDS 1.1.5, as readable lines; [] when valid.
+
+    Besides the schema: each compiled release names only its own parties, each record's
+    linked releases are in date order, and no ocid has two records.
+    """
+    errors = [
+        f"{_where(error)}: {error.message}"
+        for error in sorted(record_package_validator().iter_errors(package), key=str)
+    ]
+    if not isinstance(package, dict):
+        return errors
+    records = [record for record in package.get("records") or [] if isinstance(record, dict)]
+    compiled = [record.get("compiledRelease") or {} for record in records]
+    errors += [
+        error.replace("releases/", "records/", 1).replace("/", "/compiledRelease/", 1)
+        for error in _reference_errors({"releases": compiled})
+    ]
+    seen = set()
+    for index, record in enumerate(records):
+        if record.get("ocid") in seen:
+            errors.append(f"records/{index}: ocid {record.get('ocid')!r} has two records")
+        seen.add(record.get("ocid"))
+        try:
+            dates = [datetime.fromisoformat(item["date"]) for item in record.get("releases") or []]
+        except (KeyError, TypeError, ValueError):
+            continue  # the schema reports it
+        if dates != sorted(dates):
+            errors.append(f"records/{index}/releases: not in date order")
     return errors

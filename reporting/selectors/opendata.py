@@ -9,11 +9,13 @@ companies whose proposal is a draft, withdrawn, under assessment or rejected are
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
 from calls.models import Call, Criterion, Phase
 from funding.models import Account, CoFinancingApplication, Transaction
 from proposals.models import Deliverable, Proposal
+
+from ..models import OcdsBulkFile, OcdsRelease
 
 # Proposals that count as a tender received once the deadline has passed.
 RECEIVED = (
@@ -147,3 +149,52 @@ def _payments(contract_ids: list[int]) -> dict[int, list[Transaction]]:
         if row.contract_id is not None and row.paid and row.paid > Decimal("0"):
             result.setdefault(row.contract_id, []).append(row)
     return result
+
+
+# --- Stored releases (open data with its history) ------------------------------------------------
+
+
+def stored_releases(
+    *, ocid: str | None = None, since=None, until=None, call_id: int | None = None
+) -> QuerySet:
+    """Stored OCDS releases, newest first, optionally of one ocid or call and between two
+    moments (``since`` inclusive, ``until`` exclusive)."""
+    releases = OcdsRelease.objects.order_by("-date", "-pk")
+    if ocid is not None:
+        releases = releases.filter(ocid=ocid)
+    if call_id is not None:
+        releases = releases.filter(call_id=call_id)
+    if since is not None:
+        releases = releases.filter(date__gte=since)
+    if until is not None:
+        releases = releases.filter(date__lt=until)
+    return releases
+
+
+def record_ocids(*, ocid: str | None = None) -> QuerySet:
+    """One row per ocid (``ocid``, ``latest``: its newest release's date), newest first."""
+    rows = OcdsRelease.objects.all()
+    if ocid is not None:
+        rows = rows.filter(ocid=ocid)
+    return rows.values("ocid").annotate(latest=Max("date")).order_by("-latest", "ocid")
+
+
+def releases_by_ocid(ocids: list[str]) -> dict[str, list[dict]]:
+    """The stored releases of these ocids, oldest first, in one query."""
+    result: dict[str, list[dict]] = {ocid: [] for ocid in ocids}
+    rows = (
+        OcdsRelease.objects.filter(ocid__in=ocids)
+        .order_by("date", "pk")
+        .values_list("ocid", "data")
+    )
+    for ocid, data in rows:
+        result[ocid].append(data)
+    return result
+
+
+def bulk_files() -> QuerySet:
+    return OcdsBulkFile.objects.order_by("-year")
+
+
+def bulk_file(year: int):
+    return bulk_files().filter(year=year).first()

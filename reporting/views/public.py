@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..ocds.builder import ocid_of, ocid_prefix
+from ..ocds.history import bulk_response, history_response, record_response, records_response
 from ..ocds.serving import package_response, throttled
-from ..selectors.opendata import open_data_call, open_data_calls
+from ..selectors.opendata import bulk_files, open_data_call, open_data_calls
 
 PER_PAGE = 50
 
@@ -25,6 +26,7 @@ def index(request):
             "calls": page.object_list,
             "ocid_prefix": ocid_prefix(),
             "example_ocid": ocid_of(42, 2),
+            "bulk_files": list(bulk_files()),
         },
     )
 
@@ -51,3 +53,53 @@ def call_releases(request, pk: int):
     return package_response(
         request, uri=url, pk=pk, filename=f"innovatieloket-ocds-{call.reference}.json"
     )
+
+
+@require_GET
+def history(request):
+    """The stored releases, newest first, a page at a time (``?ocid=``, ``?since=``,
+    ``?until=``)."""
+    refused = throttled(request)
+    if refused is not None:
+        return refused
+    return history_response(request, uri=reverse("opendata:history"))
+
+
+@require_GET
+def call_history(request, pk: int):
+    """Every stored release of one published call, newest first."""
+    refused = throttled(request)
+    if refused is not None:
+        return refused
+    call = open_data_call(pk)
+    if call is None:
+        raise Http404
+    url = reverse("opendata:call_history", kwargs={"pk": pk})
+    return history_response(
+        request, uri=url, call_id=pk, filename=f"innovatieloket-ocds-{call.reference}-releases.json"
+    )
+
+
+@require_GET
+def records(request):
+    refused = throttled(request)
+    if refused is not None:
+        return refused
+    return records_response(request, uri=reverse("opendata:records"))
+
+
+@require_GET
+def record(request, ocid: str):
+    refused = throttled(request)
+    if refused is not None:
+        return refused
+    url = reverse("opendata:record", kwargs={"ocid": ocid})
+    return record_response(request, uri=url, ocid=ocid)
+
+
+@require_GET
+def bulk(request, year: int):
+    refused = throttled(request)
+    if refused is not None:
+        return refused
+    return bulk_response(request, year=year)

@@ -31,7 +31,8 @@ from proposals.models import (
     DecisionLetter,
     Objection,
 )
-from reporting.models import Export, ParliamentReport
+from reporting.models import Export, OcdsRelease, ParliamentReport
+from reporting.services.opendata import ocds_backfill, ocds_bulk_build
 from tests.calls.factories import officer_of
 from tests.conftest import login_verified
 from tests.factories import AuthorityFactory, UserFactory, api_key_for, person_with_role
@@ -121,7 +122,11 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api-objection-detail": (401, 200, 404, 200, 404, 404, 404, 404, 404),
     "api-objection-list": (401, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-objection-withdraw": (401, 405, 405, 405, 405, 405, 405, 405, 405),
+    "api-opendata-bulk": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-opendata-call-releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-opendata-history": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-opendata-record": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api-opendata-records": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-opendata-releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-organisation-list": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api-participation-decide": (401, 405, 405, 405, 405, 405, 405, 405, 405),
@@ -246,8 +251,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "notices:published_xml": (404, 404, 404, 404, 404, 404, 404, 404, 404),
     "notices:send": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "notices:xml": (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    "opendata:bulk": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:call": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "opendata:call_history": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "opendata:history": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:index": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "opendata:record": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "opendata:records": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "opendata:releases": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_change": (302, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_change_done": (302, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -425,6 +435,11 @@ def _world(world):
         "decision": decision,
         "objection": objection,
     }
+    # Open data with its history: the call's releases (from its dates) and the year's file.
+    ocds_backfill()
+    bulk = ocds_bulk_build(year=OcdsRelease.objects.dates("date", "year")[0].year)
+    objects["ocid"] = OcdsRelease.objects.filter(call=call).values_list("ocid", flat=True)[0]
+    objects["year"] = bulk.year
     return people, objects
 
 
@@ -501,6 +516,8 @@ def _kwargs(name: str, pattern: URLPattern, objects: dict) -> dict:
             values[key] = 999_999
         elif key == "number":
             values[key] = 1
+        elif key in ("ocid", "year"):
+            values[key] = objects[key]
         elif key == "slug":
             values[key] = objects["call"].slug if app == "calls" else "onbekend"
         elif key in ("fund_code", "code", "token", "uidb64"):
