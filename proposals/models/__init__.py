@@ -23,6 +23,7 @@ from .decision import (
     Decision,
     Objection,
     ObjectionDocument,
+    PrizeWithholding,
 )
 from .letter import DecisionLetter, LetterSequence
 from .opening import ImmutableRecord, Opening, OpeningEntry
@@ -64,6 +65,7 @@ __all__ = [
     "NegotiationRound",
     "Objection",
     "ObjectionDocument",
+    "PrizeWithholding",
     "Opening",
     "OpeningEntry",
     "PhasePlan",

@@ -69,9 +69,11 @@ def objection_lodge(
             .select_related("proposal__call")
             .get(pk=decision.pk)
         )
-        if not decision.in_standstill:
+        if not decision.open_to_objection:
             raise DomainError(
-                _("The standstill period has ended; an objection can no longer be lodged."),
+                _("The objection period of six weeks has ended; an objection can no longer be lodged.")
+                if decision.under_awb
+                else _("The standstill period has ended; an objection can no longer be lodged."),
                 code="period_ended",
             )
         if decision.objections.filter(status=Objection.Status.OPEN).exists():
@@ -105,7 +107,11 @@ def objection_dismiss(*, objection: Objection, actor: User, answer: str) -> Obje
 
 def objection_uphold(*, objection: Objection, actor: User, answer: str) -> Objection:
     """The objection is right: the phase's intended decisions are withdrawn, with the answer
-    as the reason, and its proposals await a new decision."""
+    as the reason, and its proposals await a new decision.
+
+    A prize decision under the Awb is final already: upholding the objection (the decision
+    on the objection, art. 7:11 Awb) is recorded and told to the company; revoking or
+    changing the prize is then a new decision of the officer, outside this service."""
     return _answer(objection, actor, answer, Objection.Status.UPHELD)
 
 
