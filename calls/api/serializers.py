@@ -14,9 +14,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.money import MONEY_DIGITS
 from portal.api.rows import RowFormat
 from portal.models import Organisation, Role
+from portal.money import MONEY_DIGITS
 from portal.selectors.identity import authorities, organisations_of
 
 from ..models import (

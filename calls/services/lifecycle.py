@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -352,7 +353,7 @@ def prizes_problem(prizes: Sequence[tuple[int, Decimal, int]], *, budget: Decima
     if any(count is None or count < 1 for _rank, _amount, count in prizes):
         return _("Every rank needs at least one prize.")
     by_rank = [amount for _rank, amount, _count in sorted(prizes)]
-    if any(lower > higher for higher, lower in zip(by_rank, by_rank[1:], strict=False)):
+    if any(lower > higher for higher, lower in pairwise(by_rank)):
         return _("A prize cannot be higher than the prize of a better rank.")
     total = sum((amount * count for _rank, amount, count in prizes), Decimal("0.00"))
     if total > budget:

@@ -25,8 +25,8 @@ from rest_framework import parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.money import MONEY_DIGITS
 from portal.api.views import AuditActorMixin
+from portal.money import MONEY_DIGITS
 from portal.permissions import can
 
 from ..models import Decision, Objection

@@ -215,9 +215,7 @@ def letter_content(decision: Decision, *, number: str = "") -> LetterContent:
 def prize_lines(phase: Phase) -> list[PrizeLine]:
     """The phase's prizes with the companies that won them (standing awards) or the reason
     one was not awarded: two queries."""
-    prizes = list(
-        Prize.objects.filter(phase=phase).select_related("withholding").order_by("rank")
-    )
+    prizes = list(Prize.objects.filter(phase=phase).select_related("withholding").order_by("rank"))
     winners: defaultdict[int, list[str]] = defaultdict(list)
     for prize_id, company in (
         Decision.objects.filter(phase=phase, kind=Decision.Kind.AWARD, prize__isnull=False)

@@ -71,7 +71,10 @@ def objection_lodge(
         )
         if not decision.open_to_objection:
             raise DomainError(
-                _("The objection period of six weeks has ended; an objection can no longer be lodged.")
+                _(
+                    "The objection period of six weeks has ended; an objection can no longer "
+                    "be lodged."
+                )
                 if decision.under_awb
                 else _("The standstill period has ended; an objection can no longer be lodged."),
                 code="period_ended",
