@@ -63,6 +63,8 @@ def test_demo_prize_competition_has_its_three_prizes_awarded_with_letters(demo_w
     assert all(d.is_final and d.under_awb for d in Decision.objects.filter(phase=phase))
     assert not call.proposals.exclude(requested_amount=None).exists()
     letters = DecisionLetter.objects.filter(decision__phase=phase)
-    assert letters.count() == 4 and all(letter.pdf and letter.sent_at for letter in letters)
+    assert letters.count() == 4
+    assert all(letter.pdf and letter.sent_at for letter in letters)
     hackathon = Call.objects.get(title="Hackathon Zorgdata voor mantelzorgers")
-    assert hackathon.max_registrations == 12 and hackathon.is_open
+    assert hackathon.max_registrations == 12
+    assert hackathon.is_open
