@@ -146,9 +146,12 @@ def test_only_a_hackathon_limits_its_teams(client):
     page = officer_client(sbir.officer).get(url("officer_edit", sbir))
     assert 'name="max_registrations"' not in page.content.decode()
     # A contest has no standstill period to set: its prizes are no procurement.
-    assert 'name="standstill_days"' not in officer_client(hackathon.officer).get(
-        url("officer_edit", hackathon)
-    ).content.decode()
+    assert (
+        'name="standstill_days"'
+        not in officer_client(hackathon.officer)
+        .get(url("officer_edit", hackathon))
+        .content.decode()
+    )
     published = published_call(instrument=Call.Instrument.HACKATHON, max_registrations=12)
     content = client.get(published.get_absolute_url()).content.decode()
     assert 'data-testid="registration-limit"' in content

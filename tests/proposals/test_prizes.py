@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from calls.models import Call, Prize
 from calls.services.lifecycle import call_close
@@ -309,7 +310,9 @@ def test_an_objection_to_a_prize_decision_is_possible_for_six_weeks_after_the_le
         with pytest.raises((DomainError, NotAllowed)):
             objection_lodge(decision=decision, actor=fourth.person, text="Te laat.")
     decision = Decision.objects.get(pk=decision.pk)
-    objection = objection_lodge(decision=decision, actor=fourth.person, text="De jury vergist zich.")
+    objection = objection_lodge(
+        decision=decision, actor=fourth.person, text="De jury vergist zich."
+    )
     assert objection.status == Objection.Status.OPEN
 
 
@@ -359,3 +362,53 @@ def test_two_teams_registering_for_the_last_place_at_once_one_gets_in():
     assert len(refused) == 1, results
     assert refused[0].code == "full"
     assert Proposal.objects.filter(phase=phase).count() == 2
+
+
+# --- Public results and the API ----------------------------------------------------------------
+
+
+def test_the_public_call_page_shows_the_winners_per_prize(client):
+    world = ranked_entries()
+    first, second, third, fourth = world.entries
+    proposal_award(proposal=first, actor=world.officer, motivation="J.", prize=world.prizes[1])
+    proposal_award(proposal=second, actor=world.officer, motivation="J.", prize=world.prizes[2])
+    prize_withhold(prize=world.prizes[3], actor=world.officer, reason="Geen derde van niveau.")
+    proposal_reject(proposal=third, actor=world.officer, motivation="Niet van niveau.")
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Niet van niveau.")
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    assert 'data-testid="prize-results-1"' in content
+    start = content.index('data-testid="prize-result-1"')
+    row_1 = content[start : content.index("</tr>", start)]
+    assert first.company.name in row_1
+    start = content.index('data-testid="prize-result-3"')
+    row_3 = content[start : content.index("</tr>", start)]
+    assert "Niet toegekend: Geen derde van niveau." in row_3
+    assert third.company.name not in content
+
+
+def test_the_api_awards_a_prize_by_rank_and_shows_it_on_the_decision():
+    from tests.factories import api_key_for
+
+    world = ranked_entries()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(world.officer)}")
+    url = reverse("api-proposal-decision", kwargs={"pk": world.entries[0].pk})
+    answer = client.post(
+        url, {"decision": "award", "motivation": "Jury.", "prize": 9}, format="json"
+    )
+    assert answer.status_code == 400
+    answer = client.post(
+        url,
+        {"decision": "award", "motivation": "Jury.", "prize": 1, "amount": "1.00"},
+        format="json",
+    )
+    assert answer.status_code in (400, 409)
+    answer = client.post(
+        url, {"decision": "award", "motivation": "Jury.", "prize": 1}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    decisions = client.get(reverse("api-decision-list")).json()["results"]
+    (decision,) = decisions
+    assert decision["prize"] == {"rank": 1, "amount": "50000.00", "description": ""}
+    assert decision["amount"] == "50000.00"
+    assert decision["under_awb"] is True
