@@ -227,7 +227,7 @@ def test_the_officer_awards_a_prize_on_the_decision_page(client):
     assert 'name="prize"' in content
     # Without a prize the award is refused on the form.
     answer = client.post(url, {"decision": "award", "motivation": "Beste inzending."})
-    assert "Choose the prize this entry wins." in answer.content.decode()
+    assert "Kies de prijs die deze inzending wint." in answer.content.decode()
     data = {
         "decision": "award",
         "motivation": "Beste inzending.",
@@ -327,7 +327,7 @@ def test_a_hackathon_refuses_the_registration_beyond_its_limit_and_a_withdrawal_
     with pytest.raises(DomainError) as refused:
         proposal_start(phase=phase, actor=applicant(), title="Team 3")
     assert refused.value.code == "full"
-    assert "2 places" in refused.value.message
+    assert "2 plaatsen" in refused.value.message
     proposal_withdraw(proposal=first, actor=first.created_by)
     proposal_start(phase=phase, actor=applicant(), title="Team 3")
     assert Proposal.objects.filter(phase=phase).exclude(status="withdrawn").count() == 2
@@ -340,7 +340,7 @@ def test_the_start_page_says_the_hackathon_is_full(client):
     person = applicant()
     login_verified(client, person)
     answer = client.post(reverse("proposals:start", kwargs={"phase_pk": phase.pk}), {"title": "X"})
-    assert "This hackathon is full" in answer.content.decode()
+    assert "Deze hackathon is vol" in answer.content.decode()
     assert not Proposal.objects.filter(created_by=person).exists()
 
 
