@@ -32,7 +32,14 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "authority_tier", "kvk_number", "country", "verified_at"]
-    list_filter = ["kind", "authority_tier", "is_sme", "is_startup", "country"]
+    list_filter = [
+        "kind",
+        "authority_tier",
+        "is_administrative_body",
+        "is_sme",
+        "is_startup",
+        "country",
+    ]
     search_fields = ["name", "kvk_number", "vat_number", "euid"]
     # Verification is proven, never typed: it goes through the companies page (identity).
     readonly_fields = ["verified_at"]

@@ -127,7 +127,9 @@ def of_own_company_decision(user, decision: Decision | None) -> bool:
 
 @rules.predicate
 def is_intended_decision(user, decision: Decision | None) -> bool:
-    return decision is not None and decision.in_standstill
+    """Open to objection: intended and in its standstill, or a prize decision under the Awb
+    within its six weeks."""
+    return decision is not None and decision.open_to_objection
 
 
 @rules.predicate

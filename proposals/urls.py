@@ -102,6 +102,11 @@ urlpatterns = [
         name="officer_proposals",
     ),
     path("officer/proposals/phases/<int:phase_pk>/", officer.officer_phase, name="officer_phase"),
+    path(
+        "officer/proposals/phases/<int:phase_pk>/prizes/",
+        officer.officer_prizes,
+        name="officer_prizes",
+    ),
     path("proposals/phases/<int:phase_pk>/opening/", opening.opening, name="opening"),
     path(
         "officer/proposals/phases/<int:phase_pk>/open/",

@@ -85,3 +85,30 @@ def test_the_demo_partnership_shows_the_whole_procedure(demo_world):
     assert awarded.count() == 3
     first = PhasePlan.objects.filter(contract__proposal__in=awarded, phase__order=1)
     assert sorted(first.values_list("status", flat=True)) == ["go", "go", "no_go"]
+
+
+def test_demo_prize_competition_has_its_three_prizes_awarded_with_letters(demo_world):
+    from proposals.models import Decision, DecisionLetter
+
+    call = Call.objects.get(title="Prijsvraag Langer thuis met dementie")
+    phase = call.phases.get()
+    prizes = list(phase.prizes.order_by("rank").values_list("rank", "amount", "count"))
+    assert [(rank, str(amount), count) for rank, amount, count in prizes] == [
+        (1, "50000.00", 1),
+        (2, "30000.00", 1),
+        (3, "20000.00", 1),
+    ]
+    awards = Decision.objects.filter(phase=phase, kind=Decision.Kind.AWARD).order_by("prize__rank")
+    # The jury's ranking decides: prize 1 to the best entry, and so on; each gets its amount.
+    ranking = {row["proposal"]: row["rank"] for row in phase.committee.advice.ranking}
+    assert [(d.prize.rank, ranking[d.proposal_id], d.amount) for d in awards] == [
+        (prize.rank, prize.rank, prize.amount) for prize in phase.prizes.order_by("rank")
+    ]
+    assert all(d.is_final and d.under_awb for d in Decision.objects.filter(phase=phase))
+    assert not call.proposals.exclude(requested_amount=None).exists()
+    letters = DecisionLetter.objects.filter(decision__phase=phase)
+    assert letters.count() == 4
+    assert all(letter.pdf and letter.sent_at for letter in letters)
+    hackathon = Call.objects.get(title="Hackathon Zorgdata voor mantelzorgers")
+    assert hackathon.max_registrations == 12
+    assert hackathon.is_open

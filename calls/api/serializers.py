@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from portal.api.rows import RowFormat
 from portal.models import Organisation, Role
+from portal.money import MONEY_DIGITS
 from portal.selectors.identity import authorities, organisations_of
 
 from ..models import (
@@ -177,9 +178,18 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class PrizeSerializer(serializers.ModelSerializer):
+    """A prize of a prize competition or hackathon: each of its ``count`` winners gets
+    ``amount``; ``total`` is what the prize costs."""
+
+    total = serializers.DecimalField(
+        **MONEY_DIGITS,
+        read_only=True,
+        help_text=_("The amount times the number of prizes at this rank."),
+    )
+
     class Meta:
         model = Prize
-        fields = ["rank", "amount", "description"]
+        fields = ["rank", "amount", "count", "total", "description"]
         read_only_fields = fields
 
 
@@ -408,7 +418,7 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
     class Meta:
         model = Call
         fields = list(CALL_FIELDS)
-        extra_kwargs = {"max_partners": {"min_value": 1}}
+        extra_kwargs = {"max_partners": {"min_value": 1}, "max_registrations": {"min_value": 1}}
 
     def validate_total_budget(self, value: Decimal) -> Decimal:
         if value <= 0:
@@ -442,6 +452,8 @@ class CallDraftSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
             for name in ("participation_deadline", "max_partners"):
                 if not current(name) and name not in errors:
                     errors[name] = [_("An innovation partnership needs this.")]
+        if instrument != Call.Instrument.HACKATHON and current("max_registrations"):
+            errors["max_registrations"] = [_("Only a hackathon limits its registrations.")]
         if problem := standstill_problem(
             instrument=instrument or "",
             days=current("standstill_days"),

@@ -183,6 +183,42 @@ CALLS = [
         contact=("Team Prijsvragen ZonMw", "prijsvraag@zonmw.example"),
         open_days=30,
     ),
+    # Fictitious: a recent prize competition whose jury ranked the entries and whose three
+    # prizes are awarded, with their letters (proposals/demo/prizes.py).
+    DemoCall(
+        authority="ZonMw",
+        instrument=Call.Instrument.PRIZE_COMPETITION,
+        title="Prijsvraag Langer thuis met dementie",
+        title_en="Prize competition Living at home longer with dementia",
+        challenge=(
+            "Mensen met dementie willen zo lang mogelijk thuis blijven wonen. ZonMw zoekt "
+            "eenvoudige oplossingen die hen en hun naasten daarbij helpen. Een jury rangschikt "
+            "de inzendingen; de drie beste winnen een prijs van € 50.000, € 30.000 en € 20.000."
+        ),
+        missions=["health-care"],
+        total_budget="100000.00",
+        phases=[("100000.00", "50000.00", 3, 6)],
+        contact=("Team Prijsvragen ZonMw", "prijsvraag@zonmw.example"),
+        extra={"recent_days": (80, 55, 45), "fictitious": True},
+    ),
+    # Fictitious: an open hackathon with a limit on the number of teams.
+    DemoCall(
+        authority="ZonMw",
+        instrument=Call.Instrument.HACKATHON,
+        title="Hackathon Zorgdata voor mantelzorgers",
+        title_en="Hackathon Care data for informal carers",
+        challenge=(
+            "Twee dagen bouwen met open zorgdata: welke apps helpen mantelzorgers het zorgrooster "
+            "rond te krijgen? Teams pitchen hun prototype aan een jury; de beste drie winnen een "
+            "prijs. Er is plaats voor twaalf teams."
+        ),
+        missions=["health-care"],
+        total_budget="15000.00",
+        phases=[("15000.00", "7500.00", 3, 1)],
+        contact=("Team Prijsvragen ZonMw", "prijsvraag@zonmw.example"),
+        open_days=40,
+        extra={"max_registrations": 12, "prizes": ("7500.00", "4500.00", "3000.00")},
+    ),
     # Fictitious: a recent call whose decision is intended and within its standstill period
     # (proposals/demo/standstill.py), so the demo shows the period and the objection page.
     DemoCall(
@@ -252,7 +288,9 @@ def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
             fields=("rank", "amount"),
             create=[
                 {"rank": rank, "amount": Decimal(amount)}
-                for rank, amount in enumerate(("50000.00", "30000.00", "20000.00"), 1)
+                for rank, amount in enumerate(
+                    demo.extra.get("prizes", ("50000.00", "30000.00", "20000.00")), 1
+                )
                 if not phase.prizes.filter(rank=rank).exists()
             ],
             ordered=False,
@@ -298,6 +336,8 @@ def _create(demo: DemoCall, now: datetime) -> Call:
     if demo.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         fields["participation_deadline"] = now + timedelta(days=demo.extra["participation_days"])
         fields["max_partners"] = demo.extra["max_partners"]
+    if "max_registrations" in demo.extra:
+        fields["max_registrations"] = demo.extra["max_registrations"]
     call = call_create(actor=officer, authority=authority, instrument=demo.instrument, **fields)
     _fill_phases(call, officer, demo)
     if demo.history:

@@ -19,6 +19,7 @@ from ..services.lifecycle import (
     CALL_FIELDS,
     STANDSTILL_DEFAULT_DAYS,
     DraftRows,
+    prizes_problem,
     standstill_problem,
 )
 
@@ -70,6 +71,7 @@ CALL_HELP_TEXTS = {
         "(Europe/Amsterdam), at least 30 days after publication."
     ),
     "max_partners": _("Innovation partnership only."),
+    "max_registrations": _("Hackathon only: registrations beyond this number are refused."),
 }
 
 
@@ -143,6 +145,8 @@ class CallForm(forms.ModelForm):
             for name in PARTNERSHIP_FIELDS:
                 if name in self.fields:
                     cleaned[name] = None
+        if self.instrument != Call.Instrument.HACKATHON and "max_registrations" in self.fields:
+            cleaned["max_registrations"] = None
         return cleaned
 
     def _clean_partnership(self, cleaned: dict, deadline: datetime | None) -> None:
@@ -202,6 +206,12 @@ class CallEditForm(CallForm):
         super().__init__(*args, **kwargs)
         if self.instance.instrument != Call.Instrument.INNOVATION_PARTNERSHIP:
             for name in PARTNERSHIP_FIELDS:
+                del self.fields[name]
+        if self.instance.instrument != Call.Instrument.HACKATHON:
+            del self.fields["max_registrations"]
+        if self.instance.is_contest:
+            # A prize is a decision under the Awb, not a procurement: no standstill period.
+            for name in ("standstill_days", "standstill_reason"):
                 del self.fields[name]
 
 
@@ -345,17 +355,36 @@ class PhaseForm(forms.ModelForm):
             "interim_targets": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # A contest's phase has prizes (their own page) instead of a maximum per award and a
+    # planned number of awards: those follow from the prizes (call_update_draft_rows).
+    PRIZE_DERIVED = ("max_per_award", "planned_awards", "interim_targets")
+
+    def __init__(self, *args, contest: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        if contest:
+            for name in self.PRIZE_DERIVED:
+                del self.fields[name]
+
     def clean_deadline(self) -> datetime | None:
         return keep_seconds(self.cleaned_data["deadline"], self.instance.deadline)
 
     def clean(self):
         cleaned = super().clean()
+        if self.contest:
+            # Kept as they are; a new phase starts at nothing until its prizes are saved.
+            cleaned["max_per_award"] = self.instance.max_per_award or Decimal("0.00")
+            cleaned["planned_awards"] = self.instance.planned_awards or 1
+            cleaned["interim_targets"] = self.instance.interim_targets
         budget, max_per_award = cleaned.get("budget"), cleaned.get("max_per_award")
         if budget is not None and max_per_award is not None and max_per_award > budget:
-            self.add_error(
-                "max_per_award",
-                _("The maximum per award cannot be more than the phase's budget."),
-            )
+            if self.contest:
+                self.add_error("budget", _("The budget cannot be less than the highest prize."))
+            else:
+                self.add_error(
+                    "max_per_award",
+                    _("The maximum per award cannot be more than the phase's budget."),
+                )
         return cleaned
 
 
@@ -388,30 +417,45 @@ PhaseFormSet = inlineformset_factory(
 )
 
 
+class PrizeForm(forms.ModelForm):
+    class Meta:
+        model = Prize
+        fields = ["rank", "amount", "count", "description"]
+        widgets = {
+            "rank": forms.NumberInput(attrs={"min": "1"}),
+            "amount": forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
+            "count": forms.NumberInput(attrs={"min": "1"}),
+        }
+        error_messages = {
+            "amount": {"min_value": _("A prize must be more than € 0.")},
+        }
+
+
 class BasePrizeFormSet(LegendFormSet):
+    """The prizes of a contest's phase: ranks 1, 2, 3 … without gaps or doubles, each
+    amount more than € 0, and all of them together (amount × number) within the budget."""
+
     legend = _("Prize %(number)s")
     legend_new = _("New prize")
     ordered = False
 
     def clean(self):
         super().clean()
-        total = sum(
-            (form.cleaned_data.get("amount") or Decimal("0.00") for form in self.kept_forms()),
-            Decimal("0.00"),
-        )
-        if total > self.instance.budget:
-            raise ValidationError(
-                _("The prizes add up to %(total)s, more than the phase's budget of %(budget)s.")
-                % {"total": euro(total), "budget": euro(self.instance.budget)},
-                code="budget",
-            )
+        if any(self.errors):
+            return  # the fields' own errors first: the ranks and amounts may be missing
+        prizes = [
+            (form.cleaned_data["rank"], form.cleaned_data["amount"], form.cleaned_data["count"])
+            for form in self.kept_forms()
+            if form.cleaned_data.get("rank") is not None
+        ]
+        if problem := prizes_problem(prizes, budget=self.instance.budget):
+            raise ValidationError(problem, code="prizes")
 
 
 PrizeFormSet = inlineformset_factory(
     Phase,
     Prize,
-    fields=["rank", "amount", "description"],
-    widgets={"amount": forms.NumberInput(attrs={"min": "0", "step": "0.01"})},
+    form=PrizeForm,
     formset=BasePrizeFormSet,
     extra=1,
     can_delete=True,

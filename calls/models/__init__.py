@@ -6,6 +6,7 @@ imports them from `calls.models`.
 
 from .call import (
     CALL_TRANSITIONS,
+    CONTEST_INSTRUMENTS,
     Call,
     Criterion,
     Follower,
@@ -27,6 +28,7 @@ from .selection import CriterionAnswer, ExclusionAnswer, ExclusionGround, Select
 
 __all__ = [
     "CALL_TRANSITIONS",
+    "CONTEST_INSTRUMENTS",
     "PARTICIPATION_TRANSITIONS",
     "Amendment",
     "Call",

@@ -161,6 +161,14 @@ class Call(models.Model):
             "the earlier versions of the negotiation rounds."
         ),
     )
+    # Hackathon: how many teams may register; the registration beyond it is refused.
+    max_registrations = models.PositiveSmallIntegerField(
+        _("maximum number of teams"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Hackathon only: registrations beyond this number are refused."),
+    )
     consortium_allowed = models.BooleanField(
         _("consortium partners allowed"),
         default=True,
@@ -309,6 +317,11 @@ class Call(models.Model):
         }
 
     @property
+    def is_contest(self) -> bool:
+        """A prize competition or hackathon: entries win prizes by rank, they ask no amount."""
+        return self.instrument in CONTEST_INSTRUMENTS
+
+    @property
     def is_public(self) -> bool:
         """Published at some point: a draft cancelled before publication stays private."""
         return self.status != self.Status.DRAFT and self.publication_date is not None
@@ -355,6 +368,9 @@ class Call(models.Model):
         """Published and not ended: later phases, co-financing and contracts go on."""
         return not self.is_draft and not self.has_ended
 
+
+# Prize competitions and hackathons: prizes by rank instead of requested amounts.
+CONTEST_INSTRUMENTS = (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON)
 
 # Each status's allowed next statuses; portal.states.transition refuses any other move.
 CALL_TRANSITIONS: dict[str, set[str]] = {
@@ -435,19 +451,38 @@ class Phase(models.Model):
 
 
 class Prize(models.Model):
+    """A prize of a prize competition or hackathon: its rank, its amount and how many entries
+    win it (e.g. 1st € 50,000 ×1). The jury ranks the entries; the decision gives the prizes
+    out by rank, each awarded entry the prize's amount."""
+
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="prizes")
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
-    amount = MoneyField(_("amount (€)"), validators=NOT_NEGATIVE)
+    amount = MoneyField(_("amount (€)"), validators=[MinValueValidator(Decimal("0.01"))])
+    count = models.PositiveSmallIntegerField(
+        _("number of prizes"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How many entries win this prize, e.g. 1."),
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("prize")
         verbose_name_plural = _("prizes")
         ordering = ["phase", "rank"]
-        constraints = [models.UniqueConstraint(fields=["phase", "rank"], name="prize_unique_rank")]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "rank"], name="prize_unique_rank"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="prize_amount_positive"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="prize_count_positive"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.rank}: {self.amount}"
+        return f"{self.rank}: {self.amount} ×{self.count}"
+
+    @property
+    def total(self) -> Decimal:
+        """What the prize costs: its amount for every entry that wins it."""
+        return self.amount * self.count
 
 
 class Criterion(models.Model):

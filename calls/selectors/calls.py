@@ -18,7 +18,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import Call, ClarificationQuestion, Criterion, Follower, Mission, Phase
+from ..models import Call, ClarificationQuestion, Criterion, Follower, Mission, Phase, Prize
 from ..models.call import REFERENCE
 
 
@@ -307,3 +307,12 @@ def missions() -> QuerySet[Mission]:
 def calls_of_authorities(authorities) -> QuerySet[Call]:
     """The calls of these authorities (a queryset or list of organisations), drafts included."""
     return Call.objects.filter(authority__in=authorities)
+
+
+def prize_of_phase(*, phase_id: int, rank: int) -> Prize | None:
+    """The phase's prize of this rank, if it has one."""
+    return Prize.objects.filter(phase_id=phase_id, rank=rank).first()
+
+
+def prizes_of_phase(phase_id: int) -> QuerySet[Prize]:
+    return Prize.objects.filter(phase_id=phase_id).order_by("rank")

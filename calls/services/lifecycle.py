@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from ..models import (
     Criterion,
     Follower,
     Phase,
+    Prize,
     RequiredDocument,
 )
 from ..signals import call_ended
@@ -85,6 +87,7 @@ CALL_FIELDS = (
     "questions_deadline",
     "participation_deadline",
     "max_partners",
+    "max_registrations",
     "minimum_requirements",
     "rescore_later_phases",
     "committee_sees_tender_history",
@@ -321,11 +324,57 @@ def _write_rows(call: Call, rows: DraftRows, actor: User) -> None:
 
 
 def call_update_draft_rows(*, call: Call, actor: User, changes: Sequence[DraftRows]) -> None:
-    """Change lists of a draft (phases, criteria, required documents, prizes, questions)."""
+    """Change lists of a draft (phases, criteria, required documents, prizes, questions).
+
+    A contest phase's prizes must keep their rules (``prizes_problem``); the phase's maximum
+    per award and planned number of awards then follow from them (the highest prize, the
+    number of prizes), so that the committee's advice and the decisions count prizes.
+    """
     with transaction.atomic():
         locked = _draft_locked(call, actor)
         for rows in changes:
             _write_rows(locked, rows, actor)
+            if rows.model is Prize:
+                _phase_follows_prizes(Phase.objects.get(pk=rows.parent.pk), actor)
+
+
+def prizes_problem(prizes: Sequence[tuple[int, Decimal, int]], *, budget: Decimal) -> str | None:
+    """Why these prizes ((rank, amount, number) each) cannot be a phase's; None if they can.
+
+    Ranks run 1, 2, 3 … without gaps or doubles; every amount is more than € 0 and none is
+    higher than a prize of a better rank; together (amount × number) they fit the budget.
+    """
+    ranks = sorted(rank for rank, _amount, _count in prizes)
+    if len(set(ranks)) != len(ranks):
+        return _("Two prizes have the same rank: give every rank once.")
+    if ranks != list(range(1, len(ranks) + 1)):
+        return _("The ranks must run 1, 2, 3 … without gaps.")
+    if any(amount is None or amount <= 0 for _rank, amount, _count in prizes):
+        return _("Every prize must be more than € 0.")
+    if any(count is None or count < 1 for _rank, _amount, count in prizes):
+        return _("Every rank needs at least one prize.")
+    by_rank = [amount for _rank, amount, _count in sorted(prizes)]
+    if any(lower > higher for higher, lower in pairwise(by_rank)):
+        return _("A prize cannot be higher than the prize of a better rank.")
+    total = sum((amount * count for _rank, amount, count in prizes), Decimal("0.00"))
+    if total > budget:
+        return _(
+            "The prizes add up to € %(total)s, more than the phase's budget of € %(budget)s."
+        ) % {"total": total, "budget": budget}
+    return None
+
+
+def _phase_follows_prizes(phase: Phase, actor: User) -> None:
+    prizes = list(phase.prizes.all())
+    if problem := prizes_problem(
+        [(p.rank, p.amount, p.count) for p in prizes], budget=phase.budget
+    ):
+        raise DomainError(problem, code="prizes")
+    data = {
+        "max_per_award": max((p.amount for p in prizes), default=Decimal("0.00")),
+        "planned_awards": sum((p.count for p in prizes), 0) or 1,
+    }
+    model_update(phase, data=data, fields=list(data), actor=actor)
 
 
 def call_document_delete(*, call: Call, actor: User, document: CallDocument) -> None:
@@ -395,15 +444,19 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
         problems.append(_("The deadline for questions lies in the past."))
     if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         problems += _partnership_problems(call, now)
-    if call.instrument in (Call.Instrument.PRIZE_COMPETITION, Call.Instrument.HACKATHON):
+    if call.is_contest:
         for phase in phases:
-            prizes = sum((p.amount for p in phase.prizes.all()), Decimal("0.00"))
-            if not phase.prizes.all():
+            prizes = list(phase.prizes.all())
+            if not prizes:
                 problems.append(_("%(phase)s has no prizes.") % {"phase": phase.name})
-            elif prizes > phase.budget:
+            elif sum((p.total for p in prizes), Decimal("0.00")) > phase.budget:
                 problems.append(
                     _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.name}
                 )
+            elif problem := prizes_problem(
+                [(p.rank, p.amount, p.count) for p in prizes], budget=phase.budget
+            ):
+                problems.append(f"{phase.name}: {problem}")
     return problems
 
 

@@ -170,6 +170,17 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("The number under which TenderNed knows this contracting authority."),
     )
+    # A prize (or subsidy) of an administrative body is a decision under the Awb: open to
+    # objection (bezwaar) within six weeks. Most authorities are; a private foundation is not.
+    is_administrative_body = models.BooleanField(
+        _("administrative body (bestuursorgaan)"),
+        default=True,
+        help_text=_(
+            "Its decisions fall under the General Administrative Law Act (Awb): a company can "
+            "lodge an objection (bezwaar) within six weeks. Untick for a private body, whose "
+            "letters give a complaint route instead."
+        ),
+    )
     review_body_name = models.CharField(
         _("review body"),
         max_length=200,

@@ -26,6 +26,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.views import AuditActorMixin
+from portal.money import MONEY_DIGITS
 from portal.permissions import can
 
 from ..models import Decision, Objection
@@ -100,8 +101,33 @@ class ObjectionSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class PrizeAwardSerializer(serializers.Serializer):
+    """The prize an award gives: its rank and amount as the call states them."""
+
+    rank = serializers.IntegerField(read_only=True)
+    amount = serializers.DecimalField(**MONEY_DIGITS, read_only=True)
+    description = serializers.CharField(read_only=True)
+
+
 class IntendedDecisionSerializer(serializers.ModelSerializer):
     proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    prize = PrizeAwardSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Prize competition or hackathon: the prize this award gives (its amount is the "
+            "decision's amount); null otherwise."
+        ),
+    )
+    objection_ends_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "A decision under the Awb (a prize of an administrative body): the last day for "
+            "an objection, six weeks after the day the letter was sent; null otherwise or "
+            "before the letter is sent."
+        ),
+    )
     submission_number = serializers.CharField(source="proposal.submission_number")
     call = serializers.IntegerField(source="proposal.call_id", read_only=True)
     phase = serializers.IntegerField(source="phase_id", read_only=True)
@@ -120,6 +146,9 @@ class IntendedDecisionSerializer(serializers.ModelSerializer):
             "kind",
             "status",
             "amount",
+            "prize",
+            "under_awb",
+            "objection_ends_on",
             "motivation",
             "decided_at",
             "standstill_days",

@@ -116,6 +116,14 @@ class ProposalSummarySerializer(serializers.ModelSerializer):
             "decided_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "requested_amount": {
+                "help_text": _(
+                    "In euro; null for an entry of a prize competition or hackathon, which "
+                    "asks no amount but wins a prize of the call."
+                )
+            }
+        }
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, proposal: Proposal) -> str:
@@ -273,7 +281,10 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         min_value=Decimal("0.01"),
         allow_null=True,
         required=False,
-        help_text=_('In euro, e.g. "20000.00".'),
+        help_text=_(
+            'In euro, e.g. "20000.00". An entry of a prize competition or hackathon asks no '
+            "amount (it wins a prize of the call): leave it out or null."
+        ),
     )
     consortium_partners = serializers.CharField(
         allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["consortium_partners"]
@@ -283,6 +294,14 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         required=False,
         help_text=_("Answers to the call's own questions; files are uploaded on the page."),
     )
+
+    def validate_requested_amount(self, value: Decimal | None) -> Decimal | None:
+        proposal: Proposal = self.context["proposal"]
+        if value is not None and proposal.call.is_contest:
+            raise serializers.ValidationError(
+                _("An entry of a prize competition or hackathon asks no amount: it wins a prize.")
+            )
+        return value
 
     def validate_answers(self, answers: list[dict]) -> dict[int, object]:
         """Each answer must fit its question; returns {question_id: value}."""
@@ -354,12 +373,26 @@ class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,
-        help_text=_("Contract amount in euro for an award; default the requested amount."),
+        help_text=_(
+            "Contract amount in euro for an award; default the requested amount. For a prize: "
+            "leave it out (the prize's amount), any other amount is refused."
+        ),
+    )
+    prize = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Prize competition or hackathon: the rank of the prize the entry wins (required "
+            "for an award there, refused elsewhere)."
+        ),
     )
 
     def validate(self, attrs: dict) -> dict:
         if attrs["decision"] == "reject" and attrs.get("amount") is not None:
             raise serializers.ValidationError({"amount": [_("A rejection has no amount.")]})
+        if attrs["decision"] == "reject" and attrs.get("prize") is not None:
+            raise serializers.ValidationError({"prize": [_("A rejection gives no prize.")]})
         return attrs
 
 

@@ -20,12 +20,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from calls.models import Phase
 from calls.permissions import is_officer_of
-from calls.selectors.calls import calls_with_authority, phases_with_call
+from calls.selectors.calls import calls_with_authority, phases_with_call, prize_of_phase
 from portal.api.filters import FilterBackend, IdFilter
 from portal.api.pagination import Rows
 from portal.api.views import AuditActorMixin
@@ -284,11 +285,18 @@ class ProposalViewSet(AuditActorMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["decision"] == "award":
+            rank = data.get("prize")
+            prize = None
+            if rank is not None:
+                prize = prize_of_phase(phase_id=proposal.phase_id, rank=rank)
+                if prize is None:
+                    raise ValidationError({"prize": [_("The phase has no prize of that rank.")]})
             proposal_award(
                 proposal=proposal,
                 actor=request.user,
                 motivation=data["motivation"],
                 amount=data.get("amount"),
+                prize=prize,
             )
         else:
             proposal_reject(proposal=proposal, actor=request.user, motivation=data["motivation"])

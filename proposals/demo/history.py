@@ -303,7 +303,7 @@ def proposals(
     phase: Phase,
     entries: list[tuple[Organisation, User, str]],
     *,
-    amounts: list[Decimal],
+    amounts: list[Decimal] | list[None],
     submitted: list[datetime],
     texts: Texts,
 ) -> list[Proposal]:

@@ -100,7 +100,6 @@ def _submitted_by_demo_company() -> str:
             "approach": "Ontwerp met drie mantelzorgers, een proefmodel en een gebruikerstest.",
             "team": "Een werktuigbouwkundige, een ergotherapeut en een productontwerper.",
             "planning": "Drie maanden tot het proefmodel, daarna zes weken testen.",
-            "requested_amount": phase.max_per_award,
         },
         answers={
             str(q.pk): "Zie het plan van aanpak." for q in phase.questions.filter(kind="text")

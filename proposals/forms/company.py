@@ -165,13 +165,17 @@ class ProposalDraftForm(forms.Form):
         for question_id, answer in self.stored_answers.items():
             initial[f"q_{question_id}"] = _initial_answer(by_id.get(question_id), answer)
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["requested_amount"].help_text = _(
-            "In euro, excluding VAT; at most %(max)s per award."
-        ) % {"max": euro(proposal.phase.max_per_award)}
+        if proposal.call.is_contest:
+            del self.fields["requested_amount"]  # an entry wins a prize; it asks no amount
+        else:
+            self.fields["requested_amount"].help_text = _(
+                "In euro, excluding VAT; at most %(max)s per award."
+            ) % {"max": euro(proposal.phase.max_per_award)}
         if not proposal.call.consortium_allowed:
             del self.fields["consortium_partners"]  # this call takes no consortia
         for name in self.NEEDED_TO_SUBMIT:
-            self.fields[name].needed = True
+            if name in self.fields:
+                self.fields[name].needed = True
         # In the order of the page, so that the error summary follows it too.
         for name, limit in Proposal.TEXT_MAX_LENGTH.items():
             if name in self.fields:

@@ -15,6 +15,7 @@ from calls.models import Phase
 from portal.forms.base import FilterForm, SuggestedChoiceField
 from portal.models import Role, User
 from portal.money import MONEY_DIGITS
+from portal.templatetags.portal import euro
 
 from ..models import Assignment, Committee, CommitteeMember, Proposal
 
@@ -237,15 +238,74 @@ class DecisionForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
     )
 
-    def __init__(self, *args, proposal: Proposal, **kwargs):
+    def __init__(self, *args, proposal: Proposal, prizes=(), **kwargs):
         kwargs.setdefault("auto_id", "decision-%s")
         kwargs.setdefault("initial", {"amount": proposal.requested_amount})
         super().__init__(*args, **kwargs)
         self.fields["decision"].template_name = FIELDSET_TEMPLATE
+        self.contest = proposal.call.is_contest
+        if self.contest:
+            # A prize's amount is the call's: the officer chooses the prize, not an amount.
+            del self.fields["amount"]
+            self.fields["decision"].choices = [
+                (self.AWARD, _("Award a prize")),
+                (self.REJECT, _("No prize")),
+            ]
+            self.fields["decision"].error_messages["required"] = _(
+                "Choose whether the entry wins a prize."
+            )
+            self.prizes = {str(prize.pk): prize for prize in prizes}
+            self.fields["prize"] = forms.ChoiceField(
+                label=_("Prize"),
+                required=False,
+                choices=[("", _("Choose a prize"))]
+                + [(key, prize_label(prize)) for key, prize in self.prizes.items()],
+                help_text=_("Only for an award: the jury's ranking decides which prize."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.contest:
+            cleaned["amount"] = None
+            if cleaned.get("decision") == self.AWARD and not cleaned.get("prize"):
+                self.add_error("prize", _("Choose the prize this entry wins."))
+            if cleaned.get("decision") == self.REJECT and cleaned.get("prize"):
+                self.add_error("prize", _("An entry without a prize gets no prize."))
+        return cleaned
+
+    @property
+    def prize(self):
+        """The chosen prize (contests only)."""
+        return getattr(self, "prizes", {}).get(self.cleaned_data.get("prize") or "")
 
     @property
     def is_award(self) -> bool:
         return self.cleaned_data.get("decision") == self.AWARD
+
+
+def prize_label(prize) -> str:
+    label = _("Prize %(rank)d: %(amount)s") % {"rank": prize.rank, "amount": euro(prize.amount)}
+    if prize.count > 1:
+        label += f" ×{prize.count}"
+    if prize.description:
+        label += f" – {prize.description}"
+    return label
+
+
+class PrizeWithholdForm(forms.Form):
+    """Leave a prize unawarded, with the reason the letters and the results state."""
+
+    reason = forms.CharField(
+        label=_("Reason for not awarding the prize"),
+        max_length=MAX_MOTIVATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The companies read it in their letters; it is published with the results."),
+        error_messages={"required": _("Give the reason for not awarding the prize.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "withhold-%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReviewForm(forms.Form):

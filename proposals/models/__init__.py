@@ -24,6 +24,7 @@ from .decision import (
     Decision,
     Objection,
     ObjectionDocument,
+    PrizeWithholding,
     Reassessment,
 )
 from .letter import DecisionLetter, LetterSequence
@@ -70,6 +71,7 @@ __all__ = [
     "Opening",
     "OpeningEntry",
     "PhasePlan",
+    "PrizeWithholding",
     "Proposal",
     "Reassessment",
     "TargetReport",

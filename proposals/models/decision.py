@@ -18,12 +18,13 @@ from datetime import date, datetime, time, timedelta
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Phase
+from calls.models import Phase, Prize
 from portal import states
 from portal.money import MoneyField
 
@@ -55,6 +56,18 @@ class Decision(models.Model):
     )
     # An award's contract amount; None for a rejection.
     amount = MoneyField(_("amount (€)"), null=True, blank=True)
+    # Prize competition and hackathon: the prize an award gives (its amount is the prize's).
+    prize = models.ForeignKey(
+        Prize,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("prize"),
+    )
+    # A decision of an administrative body on a prize is a decision under the Awb: final when
+    # it is sent, open to objection (bezwaar) for six weeks after the day it was sent.
+    under_awb = models.BooleanField(_("decision under the Awb"), default=False)
     motivation = models.TextField(_("motivation"))
     standstill_days = models.PositiveSmallIntegerField(_("standstill period (calendar days)"))
     # The last day of the standstill (Europe/Amsterdam); the decision is final after it.
@@ -82,6 +95,9 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="award", amount__gt=0) | (~Q(kind="award") & Q(amount=None)),
                 name="decision_amount_only_for_award",
+            ),
+            models.CheckConstraint(
+                condition=Q(prize=None) | Q(kind="award"), name="decision_prize_only_for_award"
             ),
         ]
 
@@ -129,6 +145,36 @@ class Decision(models.Model):
     @property
     def in_standstill(self) -> bool:
         return self.is_intended and timezone.localdate() <= self.standstill_ends_on
+
+    @property
+    def objection_ends_on(self) -> date | None:
+        """The last day for an objection under the Awb: six weeks after the day the letter
+        was sent (art. 6:7 and 6:8 Awb); None when the decision is not under the Awb. Until
+        the letter is sent the period has not started."""
+        if not self.under_awb:
+            return None
+        try:
+            sent_at = self.letter.sent_at  # type: ignore[attr-defined]  # reverse one-to-one
+        except ObjectDoesNotExist:
+            return None
+        if sent_at is None:
+            return None
+        return timezone.localdate(sent_at) + AWB_OBJECTION_PERIOD
+
+    @property
+    def open_to_objection(self) -> bool:
+        """A company may object now: during the standstill of an intended decision, or within
+        the Awb's six weeks of a prize decision (from its final decision until the end)."""
+        if self.in_standstill:
+            return True
+        if not (self.under_awb and self.is_final):
+            return False
+        ends_on = self.objection_ends_on
+        return ends_on is None or timezone.localdate() <= ends_on
+
+
+# Bezwaar: six weeks from the day after the decision was sent (art. 6:7, 6:8 Awb).
+AWB_OBJECTION_PERIOD = timedelta(weeks=6)
 
 
 DECISION_TRANSITIONS: dict[str, set[str]] = {
@@ -355,7 +401,30 @@ REASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class PrizeWithholding(models.Model):
+    """A prize (or the places of it no entry won) left unawarded, with the reason: the jury
+    found no entry worth it. The letters and the public results say so."""
+
+    prize = models.OneToOneField(
+        Prize, on_delete=models.PROTECT, related_name="withholding", verbose_name=_("prize")
+    )
+    reason = models.TextField(_("reason for not awarding the prize"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("prize not awarded")
+        verbose_name_plural = _("prizes not awarded")
+        ordering = ["prize__rank"]
+
+    def __str__(self) -> str:
+        return f"{self.prize}: {self.reason[:40]}"
+
+
 auditlog.register(Decision)
+auditlog.register(PrizeWithholding)
 auditlog.register(Objection)
 auditlog.register(ObjectionDocument)
 auditlog.register(Reassessment)

@@ -83,7 +83,7 @@ def decisions_for(user: User) -> QuerySet[Decision]:
             Q(proposal__company__in=companies)
             | Q(proposal__call__in=calls_managed_by(user).values("pk"))
         )
-        .select_related("proposal__call", "proposal__company", "phase")
+        .select_related("proposal__call", "proposal__company", "phase", "prize", "letter")
         .order_by("-decided_at", "-pk")
     )
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from calls.models import Call, Criterion, Phase
+from calls.models import Call, Criterion, Phase, Prize
 from portal.models import Organisation, User
 
 from ..models import (
@@ -55,6 +55,15 @@ class Winner:
 
 
 @dataclass
+class PrizeLine:
+    """A prize of the call as the letter states it: who won it, or why it was not awarded."""
+
+    prize: Prize
+    winners: list[str]
+    withheld_reason: str = ""
+
+
+@dataclass
 class LetterContent:
     proposal: Proposal
     call: Call
@@ -69,6 +78,14 @@ class LetterContent:
     is_partnership: bool
     standstill_ends_on: date | None = None
     number: str = ""
+    # Prize competition or hackathon: the call's prizes, and the body's legal position.
+    is_contest: bool = False
+    prizes: list[PrizeLine] = field(default_factory=list)
+    under_awb: bool = False
+
+    @property
+    def prize(self) -> Prize | None:
+        return self.decision.prize
 
     @property
     def is_award(self) -> bool:
@@ -189,7 +206,35 @@ def letter_content(decision: Decision, *, number: str = "") -> LetterContent:
         is_partnership=call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP,
         standstill_ends_on=decision.standstill_ends_on if decision.standstill_days else None,
         number=number,
+        is_contest=call.is_contest,
+        prizes=prize_lines(phase) if call.is_contest else [],
+        under_awb=decision.under_awb,
     )
+
+
+def prize_lines(phase: Phase) -> list[PrizeLine]:
+    """The phase's prizes with the companies that won them (standing awards) or the reason
+    one was not awarded: two queries."""
+    prizes = list(Prize.objects.filter(phase=phase).select_related("withholding").order_by("rank"))
+    winners: defaultdict[int, list[str]] = defaultdict(list)
+    for prize_id, company in (
+        Decision.objects.filter(phase=phase, kind=Decision.Kind.AWARD, prize__isnull=False)
+        .exclude(status=Decision.Status.WITHDRAWN)
+        .order_by("prize__rank", "pk")
+        .values_list("prize_id", "proposal__company__name")
+    ):
+        winners[prize_id].append(company)
+    lines = []
+    for prize in prizes:
+        withholding = getattr(prize, "withholding", None)
+        lines.append(
+            PrizeLine(
+                prize=prize,
+                winners=winners.get(prize.pk, []),
+                withheld_reason=withholding.reason if withholding else "",
+            )
+        )
+    return lines
 
 
 def _reasons(phase: Phase, lines: list[CriterionLine], weighted: Decimal | None) -> list[str]:

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from calls.models import Call, Phase
+from calls.models import Call, Phase, Prize
 
-from ..models import Contract
+from ..models import Contract, Decision
 from .opening import phase_deadline, received_counts
 
 
@@ -24,6 +24,17 @@ class Award:
     title: str
     amount: Decimal
     date: date
+    prize_rank: int | None = None
+    proposal_id: int | None = None
+
+
+@dataclass
+class PrizeResult:
+    """A contest's prize on the public page: its winners, or why it was not awarded."""
+
+    prize: Prize
+    winners: list[Award] = field(default_factory=list)
+    withheld_reason: str = ""
 
 
 @dataclass
@@ -32,6 +43,13 @@ class PhaseResult:
     opened: bool
     received: int = 0
     awards: list[Award] = field(default_factory=list)
+    prizes: list[PrizeResult] = field(default_factory=list)
+
+    @property
+    def shows_prizes(self) -> bool:
+        """A contest whose prizes are decided (awarded, or left unawarded): the winners per
+        prize are public."""
+        return any(line.winners or line.withheld_reason for line in self.prizes)
 
     @property
     def is_final(self) -> bool:
@@ -62,12 +80,15 @@ def call_results(call: Call, phases: list[Phase]) -> list[PhaseResult]:
                 title=contract.proposal.title,
                 amount=contract.amount,
                 date=contract.start_date,
+                proposal_id=contract.proposal_id,
             )
         )
     for result in results:
         if result.opened:
             result.received = received.get(result.phase.pk, 0)
             result.awards = awards.get(result.phase.pk, [])
+    if call.is_contest:
+        _prize_results(call, results)
     return results
 
 
@@ -98,3 +119,34 @@ def latest_final_awards(limit: int) -> list[FeedAward]:
         .order_by("-start_date", "-pk")[:limit]
     )
     return [FeedAward(contract=contract) for contract in contracts]
+
+
+def _prize_results(call: Call, results: list[PhaseResult]) -> None:
+    """Per prize its winners (final awards) and the reason it was left unawarded; two
+    queries more, for a contest only."""
+    ranks = dict(
+        Decision.objects.filter(
+            phase__call=call,
+            kind=Decision.Kind.AWARD,
+            status=Decision.Status.FINAL,
+            prize__isnull=False,
+        ).values_list("proposal_id", "prize__rank")
+    )
+    prizes = Prize.objects.filter(phase__call=call).select_related("withholding").order_by("rank")
+    by_phase: dict[int, list[Prize]] = {}
+    for prize in prizes:
+        by_phase.setdefault(prize.phase_id, []).append(prize)
+    for result in results:
+        if not result.opened:
+            continue
+        for award in result.awards:
+            award.prize_rank = ranks.get(award.proposal_id or 0)
+        for prize in by_phase.get(result.phase.pk, []):
+            withholding = getattr(prize, "withholding", None)
+            result.prizes.append(
+                PrizeResult(
+                    prize=prize,
+                    winners=[a for a in result.awards if a.prize_rank == prize.rank],
+                    withheld_reason=withholding.reason if withholding else "",
+                )
+            )

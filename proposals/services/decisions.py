@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from calls.models import Call, Phase
+from calls.models import Call, Phase, Prize
 from calls.services.lifecycle import STANDSTILL_DEFAULT_DAYS, call_cancel, call_mark_awarded
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
@@ -36,6 +36,7 @@ from ..models import (
     Decision,
     Deliverable,
     Objection,
+    PrizeWithholding,
     Proposal,
     Reassessment,
 )
@@ -123,6 +124,8 @@ MILESTONES: dict[str, list[tuple[str, object, Decimal]]] = {
     ],
 }
 SINGLE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, gettext_lazy("Final result"), Decimal("1"))]
+# A prize is one payment of its amount, through the same milestone as any contract.
+PRIZE_PAYMENT = [(Deliverable.Kind.FINAL_REPORT, gettext_lazy("Prize money"), Decimal("1"))]
 
 
 def milestone_schedule(
@@ -133,7 +136,11 @@ def milestone_schedule(
     Each share is rounded half up to whole cents and the rounding remainder goes on the
     last milestone, so the schedule always pays exactly the contract amount.
     """
-    steps = MILESTONES.get(phase.kind, SINGLE_PAYMENT)
+    steps = (
+        PRIZE_PAYMENT
+        if phase.kind == Phase.Kind.SINGLE_ROUND
+        else MILESTONES.get(phase.kind, SINGLE_PAYMENT)
+    )
     rows = []
     paid = ZERO
     for index, (kind, name, share) in enumerate(steps):
@@ -150,7 +157,12 @@ def milestone_schedule(
 
 
 def standstill_days_for(call: Call) -> int:
-    """The call's standstill period; never below the legal 20 days for a partnership."""
+    """The call's standstill period; never below the legal 20 days for a partnership.
+
+    A prize is no procurement: its decision has no standstill and is final at once (an
+    administrative body's prize decision is open to objection under the Awb instead)."""
+    if call.is_contest:
+        return 0
     days = call.standstill_days
     if call.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         days = max(days, STANDSTILL_DEFAULT_DAYS)
@@ -166,12 +178,19 @@ def _not_decided_yet(proposal: Proposal) -> None:
 
 
 def proposal_award(
-    *, proposal: Proposal, actor: User, motivation: str, amount: Decimal | None = None
+    *,
+    proposal: Proposal,
+    actor: User,
+    motivation: str,
+    amount: Decimal | None = None,
+    prize: Prize | None = None,
 ) -> Decision:
     """The intended award, within the phase's budget and planned number of awards.
 
     The contract follows when the standstill period has passed without an open objection
-    (``decisions_finalise_due``); with a period of 0 days at once.
+    (``decisions_finalise_due``); with a period of 0 days at once. An entry of a prize
+    competition or hackathon is awarded a ``prize`` of its phase instead: its amount is the
+    prize's, and the decision is final at once (see ``standstill_days_for``).
     """
     _require_officer(actor, proposal)
     if not motivation.strip():
@@ -183,6 +202,11 @@ def proposal_award(
         states.check(proposal, Proposal.Status.AWARDED)
         _not_decided_yet(proposal)
         _require_eligible(_signed_advice(phase), proposal)
+        if proposal.call.is_contest:
+            prize = _prize_to_award(phase, prize, amount)
+            amount = prize.amount
+        elif prize is not None:
+            raise DomainError(_("Only an entry of a contest wins a prize."), code="prize")
         amount = amount if amount is not None else proposal.requested_amount
         if amount is None or amount <= 0:
             raise DomainError(_("The contract amount must be more than zero."), code="amount")
@@ -209,8 +233,67 @@ def proposal_award(
                 % {"left": capacity.budget_left, "amount": amount},
                 code="budget",
             )
-        decision = _intend(proposal, phase, actor, motivation, Decision.Kind.AWARD, amount)
+        decision = _intend(
+            proposal, phase, actor, motivation, Decision.Kind.AWARD, amount, prize=prize
+        )
     return decision
+
+
+def _prize_to_award(phase: Phase, prize: Prize | None, amount: Decimal | None) -> Prize:
+    """The prize an entry is awarded: one of its phase's, with a place left, not withheld;
+    an amount other than the prize's is refused (the call promised it)."""
+    if prize is None:
+        raise DomainError(_("Choose the prize this entry wins."), code="prize")
+    prize = Prize.objects.filter(pk=prize.pk, phase=phase).first()
+    if prize is None:
+        raise DomainError(_("That prize is not a prize of this phase."), code="prize")
+    if amount is not None and amount != prize.amount:
+        raise DomainError(
+            _("A prize is paid as the call states it: € %(amount)s for this prize.")
+            % {"amount": prize.amount},
+            code="amount",
+        )
+    if PrizeWithholding.objects.filter(prize=prize).exists():
+        raise DomainError(_("This prize has been left unawarded."), code="prize_withheld")
+    won = (
+        Decision.objects.filter(prize=prize, kind=Decision.Kind.AWARD)
+        .exclude(status=Decision.Status.WITHDRAWN)
+        .count()
+    )
+    if won >= prize.count:
+        raise DomainError(
+            ngettext(
+                "Prize %(rank)d has been awarded already.",
+                "All %(count)d prizes of rank %(rank)d have been awarded.",
+                prize.count,
+            )
+            % {"rank": prize.rank, "count": prize.count},
+            code="prize_taken",
+        )
+    return prize
+
+
+def prize_withhold(*, prize: Prize, actor: User, reason: str) -> PrizeWithholding:
+    """Leave a prize (the places of it not yet won) unawarded, with the reason: the letters
+    and the public results say so. Refused for a prize every place of which was awarded."""
+    if not can(actor, "calls.manage_call", prize.phase.call):
+        raise NotAllowed()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for not awarding the prize."), code="reason")
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=prize.phase_id)
+        prize = Prize.objects.get(pk=prize.pk, phase=phase)
+        if PrizeWithholding.objects.filter(prize=prize).exists():
+            raise DomainError(_("This prize has been left unawarded already."), code="decided")
+        won = (
+            Decision.objects.filter(prize=prize, kind=Decision.Kind.AWARD)
+            .exclude(status=Decision.Status.WITHDRAWN)
+            .count()
+        )
+        if won >= prize.count:
+            raise DomainError(_("This prize has been awarded."), code="prize_taken")
+        return PrizeWithholding.objects.create(prize=prize, reason=reason, decided_by=actor)
 
 
 def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Decision:
@@ -241,14 +324,19 @@ def _intend(
     motivation: str,
     kind: str,
     amount: Decimal | None,
+    *,
+    prize: Prize | None = None,
 ) -> Decision:
-    days = standstill_days_for(proposal.call)
+    call = proposal.call
+    days = standstill_days_for(call)
     today = timezone.localdate()
     decision = Decision.objects.create(
         proposal=proposal,
         phase=phase,
         kind=kind,
         amount=amount,
+        prize=prize,
+        under_awb=call.is_contest and call.authority.is_administrative_body,
         motivation=motivation.strip(),
         standstill_days=days,
         standstill_ends_on=Decision.standstill_end(today, days),

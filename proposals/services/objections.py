@@ -75,9 +75,14 @@ def objection_lodge(
             .select_related("proposal__call")
             .get(pk=decision.pk)
         )
-        if not decision.in_standstill:
+        if not decision.open_to_objection:
             raise DomainError(
-                _("The standstill period has ended; an objection can no longer be lodged."),
+                _(
+                    "The objection period of six weeks has ended; an objection can no longer "
+                    "be lodged."
+                )
+                if decision.under_awb
+                else _("The standstill period has ended; an objection can no longer be lodged."),
                 code="period_ended",
             )
         if decision.objections.filter(status=Objection.Status.OPEN).exists():
@@ -156,7 +161,11 @@ def objection_uphold(
     """The objection is right: the phase's intended decisions are withdrawn, with the answer
     as the reason. ``follow_up`` is the officer's choice of what follows: a new decision by
     the officer, or a reassessment of ``reassess`` (by default the objecting company's
-    proposal) by the committee before the officer decides again."""
+    proposal) by the committee before the officer decides again.
+
+    A prize decision under the Awb is final already: upholding the objection (the decision
+    on the objection, art. 7:11 Awb) is recorded and told to the company; revoking or
+    changing the prize is then a new decision of the officer, outside this service."""
     if follow_up not in Objection.FollowUp.values:
         raise DomainError(_("Choose what follows the upheld objection."), code="follow_up")
     return _answer(

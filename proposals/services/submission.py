@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calls.models import Call, Phase, Question, RequiredDocument
 from calls.selectors.participation import tender_invitation_problem
@@ -127,6 +128,8 @@ def proposal_start(*, phase: Phase, actor: User, title: str) -> Proposal:
         raise NotAllowed(problem, code="funnel")
     try:
         with transaction.atomic():
+            if phase.call.max_registrations:
+                _require_registration_place(phase)
             return Proposal.objects.create(
                 call=phase.call,
                 phase=phase,
@@ -138,6 +141,27 @@ def proposal_start(*, phase: Phase, actor: User, title: str) -> Proposal:
         raise DomainError(
             _("Your company already has a proposal for this phase."), code="duplicate"
         ) from error
+
+
+def _require_registration_place(phase: Phase) -> None:
+    """A hackathon takes at most ``max_registrations`` teams: a started entry registers a
+    team (a withdrawn one frees its place). The phase's row is locked while counting, so two
+    teams registering for the last place at the same moment cannot both get it."""
+    locked = Phase.objects.select_for_update().select_related("call").get(pk=phase.pk)
+    limit = locked.call.max_registrations
+    registered = (
+        Proposal.objects.filter(phase=locked).exclude(status=Proposal.Status.WITHDRAWN).count()
+    )
+    if limit and registered >= limit:
+        raise DomainError(
+            ngettext(
+                "This hackathon is full: its %(limit)d place has been taken.",
+                "This hackathon is full: all %(limit)d places have been taken.",
+                limit,
+            )
+            % {"limit": limit},
+            code="full",
+        )
 
 
 def proposal_save_draft(
@@ -156,6 +180,11 @@ def proposal_save_draft(
             if name not in EDITABLE_FIELDS:
                 raise DomainError(f"Unknown field {name}")
             setattr(proposal, name, value)
+        if proposal.call.is_contest and proposal.requested_amount is not None:
+            raise DomainError(
+                _("An entry of a prize competition or hackathon asks no amount: it wins a prize."),
+                code="requested_amount",
+            )
         if proposal.consortium_partners.strip() and not proposal.call.consortium_allowed:
             raise DomainError(
                 _("This call does not allow consortium partners."), code="consortium_partners"
@@ -255,7 +284,9 @@ def proposal_missing(proposal: Proposal) -> list[str]:
             label = Proposal._meta.get_field(name).verbose_name  # type: ignore[union-attr]
             missing.append(_("%(field)s is empty.") % {"field": str(label).capitalize()})
     phase = proposal.phase
-    if proposal.requested_amount is None:
+    if proposal.call.is_contest:
+        pass  # an entry wins a prize of the call; it asks no amount
+    elif proposal.requested_amount is None:
         missing.append(_("The requested amount is empty."))
     elif proposal.requested_amount > phase.max_per_award:
         missing.append(

@@ -23,7 +23,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, Phase
-from calls.selectors.calls import calls_with_authority, phases_with_call
+from calls.selectors.calls import (
+    calls_with_authority,
+    phases_with_call,
+    prize_of_phase,
+    prizes_of_phase,
+)
 from calls.services.lifecycle import phase_deadline_set
 from portal.confirm import Confirmation, confirmation_page, is_confirmed, is_revision
 from portal.exceptions import DomainError
@@ -42,8 +47,10 @@ from ..forms.officer import (
     MemberAddForm,
     MemberRemoveForm,
     PhaseDeadlineForm,
+    PrizeWithholdForm,
     ProposalFilterForm,
     ReviewForm,
+    prize_label,
 )
 from ..models import (
     Assessment,
@@ -79,7 +86,7 @@ from ..selectors.decisions import (
     standing_decisions_by_proposal,
     standstill_end_of_phase,
 )
-from ..selectors.letters import letters_of_phase
+from ..selectors.letters import letters_of_phase, prize_lines
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
 from ..selectors.ranking import ranking_for
@@ -98,6 +105,7 @@ from ..services.decisions import (
     contract_complete,
     contract_terminate,
     deliverable_review,
+    prize_withhold,
     proposal_award,
     proposal_reject,
     standstill_days_for,
@@ -108,7 +116,13 @@ from ..services.submission import phase_deadline
 PAGE_SIZE = 25
 PHASE_ROWS_PER_PAGE = 50
 # Service refusals that belong to one field of the decision form.
-DECISION_ERROR_FIELDS = {"motivation": "motivation", "amount": "amount", "budget": "amount"}
+DECISION_ERROR_FIELDS = {
+    "motivation": "motivation",
+    "amount": "amount",
+    "budget": "amount",
+    "prize_taken": "prize",
+    "prize_withheld": "prize",
+}
 
 
 # --- Finding the object, or a 404 --------------------------------------------------------------
@@ -155,6 +169,8 @@ def _committee_of(request, phase: Phase):
 def _put_on_form(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
     """A service's refusal on the field it names (by its code), else on the whole form."""
     field = (fields or {}).get(error.code)
+    if field is not None and field not in form.fields:
+        field = None  # e.g. a contest's decision has no amount field
     if field is None and error.code in form.fields:
         field = error.code
     form.add_error(field, ValidationError(error.message, code=error.code))
@@ -295,6 +311,45 @@ def officer_phase(request, phase_pk: int):
     # The first officer here after the deadline opens the proposals if beat has not yet.
     phase_open_if_due(phase=phase, actor=request.user)
     return _phase_page(request, phase)
+
+
+@login_required
+def officer_prizes(request, phase_pk: int):
+    """A contest's prizes: who won each, and a prize to leave unawarded with its reason."""
+    phase = _managed_phase(request, phase_pk)
+    if not phase.call.is_contest:
+        raise Http404
+    form = PrizeWithholdForm(request.POST or None)
+    if request.method == "POST":
+        prize = prize_of_phase(phase_id=phase.pk, rank=_int(request.POST.get("rank")))
+        if prize is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                prize_withhold(prize=prize, actor=request.user, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(prize)s is left unawarded.") % {"prize": prize_label(prize)},
+                )
+                return redirect("proposals:officer_prizes", phase_pk=phase.pk)
+    context = {
+        "call": phase.call,
+        "phase": phase,
+        "lines": prize_lines(phase),
+        "form": form,
+        "posted_rank": _int(request.POST.get("rank")) if request.method == "POST" else None,
+    }
+    return render(request, "proposals/officer/prizes.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required
@@ -574,7 +629,8 @@ def officer_assignment_withdraw(request, phase_pk: int, assignment_pk: int):
 def officer_decide(request, pk: int):
     proposal = _managed_proposal(request, pk)
     phase = proposal.phase
-    form = DecisionForm(request.POST or None, proposal=proposal)
+    prizes = list(prizes_of_phase(phase.pk)) if proposal.call.is_contest else []
+    form = DecisionForm(request.POST or None, proposal=proposal, prizes=prizes)
     if request.method == "POST" and not is_revision(request) and form.is_valid():
         motivation = form.cleaned_data["motivation"]
         if not is_confirmed(request):
@@ -590,6 +646,7 @@ def officer_decide(request, pk: int):
                     actor=request.user,
                     motivation=motivation,
                     amount=form.cleaned_data["amount"],
+                    prize=form.prize,
                 )
             else:
                 proposal_reject(proposal=proposal, actor=request.user, motivation=motivation)
@@ -610,6 +667,11 @@ def officer_decide(request, pk: int):
                         "%(end)s. The company gets its letter by e-mail once every proposal of the "
                         "phase is decided."
                     )
+            elif form.is_award and form.prize is not None:
+                text = _(
+                    "%(number)s wins prize %(rank)s; the decision is final and the company "
+                    "receives its letter once every entry is decided."
+                )
             elif form.is_award:
                 text = _(
                     "%(number)s is awarded; the company gets its letter by e-mail once every "
@@ -621,7 +683,11 @@ def officer_decide(request, pk: int):
                     "every proposal of the phase is decided."
                 )
             end = date_format(decision.standstill_ends_on) if decision else ""
-            messages.success(request, text % {"number": proposal.submission_number, "end": end})
+            rank = form.prize.rank if form.prize is not None else ""
+            messages.success(
+                request,
+                text % {"number": proposal.submission_number, "end": end, "rank": rank},
+            )
             return redirect(_phase_url(phase, "decisions"))
     ranking = ranking_for(phase)
     row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
@@ -651,6 +717,7 @@ def officer_decide(request, pk: int):
         "objections": decision.objections.all() if decision else [],
         "reassessment": open_reassessment_of_phase(phase),
         "standstill_days": standstill_days_for(proposal.call),
+        "prizes": prize_lines(phase) if proposal.call.is_contest else [],
         "show_form": (proposal.status == Proposal.Status.UNDER_ASSESSMENT and decision is None)
         or form.is_bound,
         "form": form,
@@ -664,7 +731,18 @@ def _decision_confirmation(proposal: Proposal, form: DecisionForm) -> Confirmati
         (_("Company"), proposal.company.name),
         (_("Decision"), _("Award") if form.is_award else _("Do not award")),
     ]
-    if form.is_award:
+    if form.is_award and form.prize is not None:
+        summary.append((_("Prize"), prize_label(form.prize)))
+        happens = [
+            _(
+                "The entry wins the prize: its amount is committed from the phase's budget and "
+                "the decision is final at once (a prize has no standstill period)."
+            ),
+            _("The company receives its letter once every entry of the phase is decided."),
+        ]
+        final = [_("The prize and the motivation cannot be changed here afterwards.")]
+        button = _("Yes, award the prize")
+    elif form.is_award:
         amount = form.cleaned_data["amount"] or proposal.requested_amount
         summary.append((_("Contract amount"), euro(amount)))
         happens = [

@@ -313,6 +313,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:officer_objection": (302, 404, 404, 200, 404, 404, 404, 404, 404),
     "proposals:officer_open_assessment": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_phase": (302, 404, 404, 200, 404, 404, 404, 404, 404),
+    # Only a contest's phase has prizes: the world's SBIR phase answers 404 to its officer too.
+    "proposals:officer_prizes": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "proposals:officer_phase_deadline": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "proposals:officer_proposals": (302, 404, 404, 200, 404, 404, 404, 404, 404),
     "proposals:officer_review": (302, 404, 404, 200, 404, 404, 404, 404, 404),

@@ -34,7 +34,8 @@ def complete_draft(*, call: Call | None = None, person=None, phase=None) -> Prop
             "approach": "Ontwerp, rekenmodel en proefopstelling.",
             "team": "Twee constructeurs en een materiaalkundige.",
             "planning": "Vier maanden.",
-            "requested_amount": Decimal("20000.00"),
+            # An entry of a prize competition or hackathon asks no amount: it wins a prize.
+            "requested_amount": None if call.is_contest else Decimal("20000.00"),
         },
     )
     for document in phase.required_documents.all():

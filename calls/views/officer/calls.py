@@ -329,7 +329,12 @@ def _formsets_page(request, call: Call, formsets: list, template: str, **context
 @login_required
 def officer_phases(request, pk: int):
     call = _managed_call(request, pk)
-    formset = PhaseFormSet(request.POST or None, instance=call, prefix="phases")
+    formset = PhaseFormSet(
+        request.POST or None,
+        instance=call,
+        prefix="phases",
+        form_kwargs={"contest": call.is_contest},
+    )
     return _formsets_page(
         request,
         call,
@@ -368,7 +373,7 @@ def officer_prizes(request, pk: int, phase_pk: int):
         raise Http404
     phase = _phase_of(call, phase_pk)
     formset = PrizeFormSet(request.POST or None, instance=phase, prefix="prizes")
-    prize_total = sum((prize.amount for prize in phase.prizes.all()), Decimal("0.00"))
+    prize_total = sum((prize.total for prize in phase.prizes.all()), Decimal("0.00"))
     return _formsets_page(
         request,
         call,

@@ -1,0 +1,414 @@
+"""Prize competitions and hackathons: entries ask no amount; the jury ranks them and the
+decision gives the call's prizes out by rank, each at the prize's amount; a prize decision of
+an administrative body is final at once and open to objection under the Awb for six weeks;
+a hackathon takes at most its number of teams."""
+
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from calls.models import Call, Prize
+from calls.services.lifecycle import call_close
+from funding.models import Account
+from portal.exceptions import DomainError, NotAllowed
+from portal.models import Organisation
+from proposals.models import Contract, Decision, DecisionLetter, Objection, Proposal
+from proposals.services.assessment import assessment_open
+from proposals.services.decisions import prize_withhold, proposal_award, proposal_reject
+from proposals.services.letters import decision_letter_make
+from proposals.services.objections import objection_lodge
+from proposals.services.submission import (
+    proposal_missing,
+    proposal_save_draft,
+    proposal_start,
+    proposal_submit,
+    proposal_withdraw,
+)
+from tests.calls.factories import published_call
+from tests.concurrency import require_postgresql, run_at_once
+from tests.conftest import login_verified
+
+from .factories import applicant, complete_draft, deadline_passed, submitted_proposals
+from .letters import scored_advice
+from .test_letters import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+PRIZES = [(1, Decimal("50000.00")), (2, Decimal("30000.00")), (3, Decimal("20000.00"))]
+SCORES = [(9, 9, 9), (8, 8, 8), (7, 7, 7), (6, 6, 6)]
+
+
+def contest_call(instrument=Call.Instrument.PRIZE_COMPETITION, **fields) -> Call:
+    """A published contest whose one phase has the prizes 50k, 30k and 20k (×1 each)."""
+    call = published_call(instrument=instrument, **fields)
+    phase = call.phases.get()
+    phase.prizes.all().delete()
+    for rank, amount in PRIZES:
+        Prize.objects.create(phase=phase, rank=rank, amount=amount)
+    type(phase).objects.filter(pk=phase.pk).update(
+        planned_awards=len(PRIZES), max_per_award=PRIZES[0][1]
+    )
+    return call
+
+
+def ranked_entries(*, administrative_body: bool = True, count: int = 4) -> SimpleNamespace:
+    """A prize competition with `count` entries the jury ranked 1, 2, 3 … in that order."""
+    call = contest_call()
+    Organisation.objects.filter(pk=call.authority_id).update(
+        is_administrative_body=administrative_body
+    )
+    entries = submitted_proposals(call, count)
+    call = deadline_passed(call)  # the entries open to the officer and the jury
+    phase = call.phases.get()
+    call_close(call=call, actor=call.officer)
+    assessment_open(phase=phase, actor=call.officer)
+    scored_advice(phase, dict(zip(entries, SCORES, strict=False)))
+    for entry in entries:
+        entry.refresh_from_db()
+    prizes = {prize.rank: prize for prize in phase.prizes.all()}
+    return SimpleNamespace(
+        call=call, phase=phase, officer=call.officer, entries=entries, prizes=prizes
+    )
+
+
+# --- No requested amount ---------------------------------------------------------------------
+
+
+def test_an_entry_asks_no_amount_and_is_complete_without_one():
+    call = contest_call()
+    draft = complete_draft(call=call)
+    assert draft.requested_amount is None
+    assert proposal_missing(draft) == []
+    with pytest.raises(DomainError) as refused:
+        proposal_save_draft(
+            proposal=draft, actor=draft.person, fields={"requested_amount": Decimal("1000.00")}
+        )
+    assert refused.value.code == "requested_amount"
+    draft.refresh_from_db()
+    assert draft.requested_amount is None
+    submitted = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
+    assert submitted.is_draft is False
+
+
+def test_the_entry_form_has_no_amount_field(client):
+    draft = complete_draft(call=contest_call())
+    login_verified(client, draft.person)
+    page = client.get(reverse("proposals:edit", kwargs={"pk": draft.pk}))
+    assert page.status_code == 200
+    assert 'name="requested_amount"' not in page.content.decode()
+    # An SBIR proposal keeps it.
+    sbir = complete_draft()
+    login_verified(client, sbir.person)
+    page = client.get(reverse("proposals:edit", kwargs={"pk": sbir.pk}))
+    assert 'name="requested_amount"' in page.content.decode()
+
+
+def test_the_api_refuses_a_requested_amount_for_an_entry(client):
+    from tests.factories import api_key_for
+
+    draft = complete_draft(call=contest_call())
+    url = reverse("api-proposal-detail", kwargs={"pk": draft.pk})
+    headers = {"HTTP_AUTHORIZATION": f"Token {api_key_for(draft.person)}"}
+    answer = client.patch(
+        url, {"requested_amount": "1000.00"}, content_type="application/json", **headers
+    )
+    assert answer.status_code == 400, answer.content
+    assert "requested_amount" in str(answer.json())
+    answer = client.get(url, **headers)
+    assert answer.json()["requested_amount"] is None
+
+
+# --- Prizes by rank, at the call's amounts ---------------------------------------------------
+
+
+def test_awarded_entries_get_exactly_the_prize_amounts_of_the_call_and_the_ledger_commits_them():
+    world = ranked_entries()
+    first, second, third, fourth = world.entries
+    for entry, rank in ((first, 1), (second, 2), (third, 3)):
+        decision = proposal_award(
+            proposal=entry, actor=world.officer, motivation="Jury.", prize=world.prizes[rank]
+        )
+        # Final at once: a prize is no procurement and has no standstill.
+        assert decision.is_final
+        assert decision.prize_id == world.prizes[rank].pk
+        assert decision.amount == world.prizes[rank].amount
+        assert decision.under_awb
+        contract = Contract.objects.get(proposal=entry)
+        assert contract.amount == world.prizes[rank].amount
+        committed = Account.objects.get(contract=contract, kind=Account.Kind.COMMITTED)
+        assert committed.balance == world.prizes[rank].amount
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Vierde.")
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+
+
+def test_a_prize_amount_other_than_the_calls_is_refused():
+    world = ranked_entries()
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=world.entries[0],
+            actor=world.officer,
+            motivation="Jury.",
+            prize=world.prizes[1],
+            amount=Decimal("60000.00"),
+        )
+    assert refused.value.code == "amount"
+    with pytest.raises(DomainError) as refused:
+        proposal_award(proposal=world.entries[0], actor=world.officer, motivation="Jury.")
+    assert refused.value.code == "prize"
+    assert not Decision.objects.exists()
+
+
+def test_no_entry_gets_two_prizes_and_no_prize_goes_out_more_often_than_its_number():
+    world = ranked_entries()
+    first, second = world.entries[:2]
+    proposal_award(proposal=first, actor=world.officer, motivation="Jury.", prize=world.prizes[1])
+    with pytest.raises(DomainError):
+        proposal_award(
+            proposal=first, actor=world.officer, motivation="Jury.", prize=world.prizes[2]
+        )
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=second, actor=world.officer, motivation="Jury.", prize=world.prizes[1]
+        )
+    assert refused.value.code == "prize_taken"
+    assert Decision.objects.filter(proposal=first).count() == 1
+    # A prize with two winners at its rank takes two.
+    Prize.objects.filter(pk=world.prizes[2].pk).update(count=2)
+    proposal_award(proposal=second, actor=world.officer, motivation="Jury.", prize=world.prizes[2])
+    third = world.entries[2]
+    proposal_award(proposal=third, actor=world.officer, motivation="Jury.", prize=world.prizes[2])
+    assert Decision.objects.filter(prize=world.prizes[2]).count() == 2
+
+
+def test_a_prize_of_another_call_and_a_prize_for_an_sbir_proposal_are_refused():
+    world = ranked_entries()
+    other = contest_call().phases.get().prizes.get(rank=1)
+    with pytest.raises(DomainError) as refused:
+        proposal_award(proposal=world.entries[0], actor=world.officer, motivation="J.", prize=other)
+    assert refused.value.code == "prize"
+
+
+def test_a_prize_left_unawarded_needs_a_reason_and_can_no_longer_be_awarded():
+    world = ranked_entries()
+    with pytest.raises(DomainError):
+        prize_withhold(prize=world.prizes[3], actor=world.officer, reason="  ")
+    with pytest.raises(NotAllowed):
+        prize_withhold(prize=world.prizes[3], actor=applicant(), reason="Niets.")
+    prize_withhold(
+        prize=world.prizes[3], actor=world.officer, reason="Geen inzending haalde het niveau."
+    )
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=world.entries[2], actor=world.officer, motivation="J.", prize=world.prizes[3]
+        )
+    assert refused.value.code == "prize_withheld"
+    # An awarded prize cannot be withheld afterwards.
+    proposal_award(
+        proposal=world.entries[0], actor=world.officer, motivation="J.", prize=world.prizes[1]
+    )
+    with pytest.raises(DomainError):
+        prize_withhold(prize=world.prizes[1], actor=world.officer, reason="Toch niet.")
+
+
+def test_the_officer_awards_a_prize_on_the_decision_page(client):
+    world = ranked_entries()
+    login_verified(client, world.officer)
+    url = reverse("proposals:officer_decide", kwargs={"pk": world.entries[0].pk})
+    page = client.get(url)
+    content = page.content.decode()
+    assert 'name="amount"' not in content
+    assert 'name="prize"' in content
+    # Without a prize the award is refused on the form.
+    answer = client.post(url, {"decision": "award", "motivation": "Beste inzending."})
+    assert "Kies de prijs die deze inzending wint." in answer.content.decode()
+    data = {
+        "decision": "award",
+        "motivation": "Beste inzending.",
+        "prize": str(world.prizes[1].pk),
+        "confirmed": "1",
+    }
+    client.post(url, data)
+    decision = Decision.objects.get(proposal=world.entries[0])
+    assert decision.amount == Decimal("50000.00")
+    assert decision.prize_id == world.prizes[1].pk
+
+
+def test_the_prizes_page_leaves_a_prize_unawarded(client):
+    world = ranked_entries()
+    login_verified(client, world.officer)
+    url = reverse("proposals:officer_prizes", kwargs={"phase_pk": world.phase.pk})
+    assert client.get(url).status_code == 200
+    answer = client.post(url, {"rank": "3", "reason": ""})
+    assert answer.status_code == 200
+    assert not world.prizes[3].__class__.objects.filter(withholding__isnull=False).exists()
+    client.post(url, {"rank": "3", "reason": "Geen inzending haalde het niveau."})
+    page = client.get(url).content.decode()
+    assert "Geen inzending haalde het niveau." in page
+
+
+# --- Letters: the prize, and the Awb's objection route ---------------------------------------
+
+
+def _letters(world) -> dict[int, DecisionLetter]:
+    first, second, third, fourth = world.entries
+    for entry, rank in ((first, 1), (second, 2), (third, 3)):
+        proposal_award(
+            proposal=entry, actor=world.officer, motivation="Jury.", prize=world.prizes[rank]
+        )
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Vierde van de jury.")
+    letters = {}
+    for decision in Decision.objects.filter(phase=world.phase):
+        letter = decision_letter_make(decision_id=decision.pk, send=False)
+        letters[decision.proposal_id] = letter
+    return letters
+
+
+def test_letters_of_an_administrative_body_state_the_prize_and_the_objection_under_the_awb():
+    world = ranked_entries(administrative_body=True)
+    letters = _letters(world)
+    first = " ".join(pdf_text(letters[world.entries[0].pk]).split())
+    assert "prijs 1" in first.lower()
+    assert "50.000,00" in first
+    assert "bezwaar" in first
+    assert "zes weken" in first
+    assert "6:5" in first  # what the objection must contain
+    fourth = " ".join(pdf_text(letters[world.entries[3].pk]).split())
+    assert "geen prijs" in fourth.lower()
+    assert "Vierde van de jury." in fourth
+    assert "bezwaar" in fourth
+    assert "Opschortingstermijn" not in fourth  # a prize has no procurement standstill
+
+
+def test_letters_of_a_private_body_give_the_complaint_route_instead():
+    world = ranked_entries(administrative_body=False)
+    letters = _letters(world)
+    text = " ".join(pdf_text(letters[world.entries[3].pk]).split())
+    assert "geen bestuursorgaan" in text
+    assert "klacht" in text
+    assert "zes weken na de dag" not in text
+    assert not Decision.objects.filter(under_awb=True).exists()
+
+
+def test_an_objection_to_a_prize_decision_is_possible_for_six_weeks_after_the_letter():
+    world = ranked_entries()
+    letters = _letters(world)
+    fourth = world.entries[3]
+    decision = Decision.objects.get(proposal=fourth)
+    sent = timezone.now()
+    DecisionLetter.objects.filter(pk=letters[fourth.pk].pk).update(sent_at=sent)
+    decision.refresh_from_db()
+    assert decision.objection_ends_on == timezone.localdate(sent) + timedelta(weeks=6)
+    with time_machine.travel(sent + timedelta(weeks=6, days=1)):
+        decision = Decision.objects.get(pk=decision.pk)
+        with pytest.raises((DomainError, NotAllowed)):
+            objection_lodge(decision=decision, actor=fourth.person, text="Te laat.")
+    decision = Decision.objects.get(pk=decision.pk)
+    objection = objection_lodge(
+        decision=decision, actor=fourth.person, text="De jury vergist zich."
+    )
+    assert objection.status == Objection.Status.OPEN
+
+
+# --- Hackathon: a limit on the number of teams ----------------------------------------------
+
+
+def test_a_hackathon_refuses_the_registration_beyond_its_limit_and_a_withdrawal_frees_a_place():
+    call = contest_call(instrument=Call.Instrument.HACKATHON, max_registrations=2)
+    phase = call.phases.get()
+    first = proposal_start(phase=phase, actor=applicant(), title="Team 1")
+    proposal_start(phase=phase, actor=applicant(), title="Team 2")
+    with pytest.raises(DomainError) as refused:
+        proposal_start(phase=phase, actor=applicant(), title="Team 3")
+    assert refused.value.code == "full"
+    assert "2 plaatsen" in refused.value.message
+    proposal_withdraw(proposal=first, actor=first.created_by)
+    proposal_start(phase=phase, actor=applicant(), title="Team 3")
+    assert Proposal.objects.filter(phase=phase).exclude(status="withdrawn").count() == 2
+
+
+def test_the_start_page_says_the_hackathon_is_full(client):
+    call = contest_call(instrument=Call.Instrument.HACKATHON, max_registrations=1)
+    phase = call.phases.get()
+    proposal_start(phase=phase, actor=applicant(), title="Team 1")
+    person = applicant()
+    login_verified(client, person)
+    answer = client.post(reverse("proposals:start", kwargs={"phase_pk": phase.pk}), {"title": "X"})
+    assert "Deze hackathon is vol" in answer.content.decode()
+    assert not Proposal.objects.filter(created_by=person).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_teams_registering_for_the_last_place_at_once_one_gets_in():
+    require_postgresql()
+    call = contest_call(instrument=Call.Instrument.HACKATHON, max_registrations=2)
+    phase = call.phases.get()
+    proposal_start(phase=phase, actor=applicant(), title="Team 1")
+    people = iter([applicant(), applicant()])
+    actors = [next(people), next(people)]
+    turn = iter(actors)
+
+    results = run_at_once(lambda: proposal_start(phase=phase, actor=next(turn), title="Laatste"))
+
+    made = [r for r in results if isinstance(r, Proposal)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(made) == 1, results
+    assert len(refused) == 1, results
+    assert refused[0].code == "full"
+    assert Proposal.objects.filter(phase=phase).count() == 2
+
+
+# --- Public results and the API ----------------------------------------------------------------
+
+
+def test_the_public_call_page_shows_the_winners_per_prize(client):
+    world = ranked_entries()
+    first, second, third, fourth = world.entries
+    proposal_award(proposal=first, actor=world.officer, motivation="J.", prize=world.prizes[1])
+    proposal_award(proposal=second, actor=world.officer, motivation="J.", prize=world.prizes[2])
+    prize_withhold(prize=world.prizes[3], actor=world.officer, reason="Geen derde van niveau.")
+    proposal_reject(proposal=third, actor=world.officer, motivation="Niet van niveau.")
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Niet van niveau.")
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    assert 'data-testid="prize-results-1"' in content
+    start = content.index('data-testid="prize-result-1"')
+    row_1 = content[start : content.index("</tr>", start)]
+    assert first.company.name in row_1
+    start = content.index('data-testid="prize-result-3"')
+    row_3 = content[start : content.index("</tr>", start)]
+    assert "Niet toegekend: Geen derde van niveau." in row_3
+    assert third.company.name not in content
+
+
+def test_the_api_awards_a_prize_by_rank_and_shows_it_on_the_decision():
+    from tests.factories import api_key_for
+
+    world = ranked_entries()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(world.officer)}")
+    url = reverse("api-proposal-decision", kwargs={"pk": world.entries[0].pk})
+    answer = client.post(
+        url, {"decision": "award", "motivation": "Jury.", "prize": 9}, format="json"
+    )
+    assert answer.status_code == 400
+    answer = client.post(
+        url,
+        {"decision": "award", "motivation": "Jury.", "prize": 1, "amount": "1.00"},
+        format="json",
+    )
+    assert answer.status_code in (400, 409)
+    answer = client.post(
+        url, {"decision": "award", "motivation": "Jury.", "prize": 1}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    decisions = client.get(reverse("api-decision-list")).json()["results"]
+    (decision,) = decisions
+    assert decision["prize"] == {"rank": 1, "amount": "50000.00", "description": ""}
+    assert decision["amount"] == "50000.00"
+    assert decision["under_awb"] is True
