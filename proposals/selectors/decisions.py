@@ -211,7 +211,10 @@ def objections_for(user: User) -> QuerySet[Objection]:
 
 def reassessable_proposals(objection: Objection) -> QuerySet[Proposal]:
     """The proposals of the objection's phase that the committee assessed and that await a
-    decision: those an upheld objection can send back to the committee."""
+    decision: those an upheld objection can send back to the committee. An objection to the
+    selection (no decision) has none."""
+    if objection.decision is None:
+        return Proposal.objects.none()
     return (
         Proposal.objects.filter(
             phase_id=objection.decision.phase_id, status=Proposal.Status.UNDER_ASSESSMENT
