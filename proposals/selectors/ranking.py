@@ -87,6 +87,16 @@ def ranking_for(phase: Phase, *, among: QuerySet[Proposal] | None = None) -> lis
     return list(Ranking(phase, among=among))
 
 
+def ranked_by_number(phase: Phase) -> QuerySet[Proposal]:
+    """The proposals the committee ranks, by submission number, with their company (the
+    officer's assignment matrix, a page at a time)."""
+    return (
+        Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES)
+        .select_related("company")
+        .order_by("submission_number", "pk")
+    )
+
+
 class Ranking:
     """The ranking of a phase, ordered in the database; rows are built a slice at a time.
 

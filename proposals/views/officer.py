@@ -80,7 +80,7 @@ from ..selectors.decisions import (
 from ..selectors.letters import letters_of_phase
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
-from ..selectors.ranking import ranking_for
+from ..selectors.ranking import Ranking, ranked_by_number
 from ..services.assessment import (
     assessment_open,
     assignment_add,
@@ -217,7 +217,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
     deadline = phase_deadline(phase)
     counts = status_counts(phase=phase).get(phase.pk, {})
     committee = committee_of(phase)
-    ranking = ranking_for(phase)
+    ranking = Ranking(phase)
     members: list[CommitteeMember] = []
     removed_members: list[CommitteeMember] = []
     matrix: list[dict] = []
@@ -227,10 +227,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
     if committee is not None:
         members = committee_members_with_counts(committee)
         removed_members = removed_members_of(committee)
-        by_number = sorted(
-            (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
-        )
-        matrix_page = Paginator(by_number, PHASE_ROWS_PER_PAGE).get_page(
+        matrix_page = Paginator(ranked_by_number(phase), PHASE_ROWS_PER_PAGE).get_page(
             request.GET.get("matrix_page")
         )
         matrix = committee_matrix(
@@ -269,7 +266,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "matrix_page": matrix_page,
         "ranking": ranking_page.object_list,
         "ranking_page": ranking_page,
-        "ranked": len(ranking),
+        "ranked": ranking_page.paginator.count,
         "advice": advice,
         "selected": selected,
         "standstill_end": standstill_end_of_phase(phase),
@@ -609,8 +606,8 @@ def officer_decide(request, pk: int):
             end = date_format(decision.standstill_ends_on) if decision else ""
             messages.success(request, text % {"number": proposal.submission_number, "end": end})
             return redirect(_phase_url(phase, "decisions"))
-    ranking = ranking_for(phase)
-    row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
+    ranking = Ranking(phase)
+    row = ranking.rank_of(proposal)
     advice = phase_advice(phase)
     capacity = phase_capacity(phase)
     decision = standing_decision(proposal)
@@ -619,7 +616,7 @@ def officer_decide(request, pk: int):
         "call": proposal.call,
         "phase": phase,
         "row": row,
-        "ranked": sum(1 for r in ranking if r.eligible),
+        "ranked": ranking.eligible_count(),
         "criterion_scores": [
             {
                 "criterion": criterion,

@@ -12,7 +12,8 @@ takes 200 ms or more at volume.
 Runs in a database of its own (``<DATABASE_URL's name>_bench_lists_<pid>``), dropped at the end:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/innovatieloket_x \\
-        .venv/bin/python tests/perf/bench_lists.py [--rows 5000] [--repeat 3] [--only officer] [--only /assessment/]
+        .venv/bin/python tests/perf/bench_lists.py [--rows 5000] [--repeat 3] \\
+        [--only /officer/] [--only /assessment/]
 """
 
 import argparse
