@@ -1001,3 +1001,34 @@ def test_committee_home_is_not_for_people_without_a_seat(client, verified_client
     # An assessor not (yet) on a committee gets an empty page, not an error.
     assessor = person_with_role(Role.ASSESSOR)
     assert verified_client(assessor).get(url("committee_home")).status_code == 200
+
+
+def test_the_chairs_ranking_shows_a_page_at_a_time(verified_client, monkeypatch):
+    from proposals.selectors.ranking import ranking_for_seat
+    from proposals.views import chair as chair_views
+
+    monkeypatch.setattr(chair_views, "RANKING_PAGE_SIZE", 3)
+    setting = _scored_committee(7)
+    chair = setting["chair"]
+    client = verified_client(chair.user)
+    address = url("ranking", seat_pk=chair.pk)
+    expected = [(row.proposal.pk, row.rank) for row in ranking_for_seat(chair)]
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(address, {"page": number})
+        assert response.status_code == 200
+        shown += [(item["row"].proposal.pk, item["row"].rank) for item in response.context["rows"]]
+        html = response.text
+        # The caption counts the whole ranking, not the page.
+        assert response.context["rows_total"] == 7
+        assert re.search(r"<caption[^>]*>\s*7 ", html)
+        if number < 3:
+            assert f"page={number + 1}" in html
+    # The pages together are the ranking, ranks running on across pages.
+    assert shown == expected
+    ranks = [rank for _pk, rank in shown if rank is not None]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert ranks
+    # Not a number is the first page, out of range the last (Paginator.get_page, as elsewhere).
+    assert client.get(address, {"page": "x"}).context["page_obj"].number == 1
+    assert client.get(address, {"page": "99"}).context["page_obj"].number == 3

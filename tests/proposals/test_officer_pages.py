@@ -28,10 +28,12 @@ from calls.services.lifecycle import call_close
 from portal.exceptions import DomainError
 from portal.models import Organisation, Role
 from proposals.models import (
+    Assessment,
     Assignment,
     Committee,
     CommitteeMember,
     Contract,
+    CriterionScore,
     Deliverable,
     Proposal,
 )
@@ -1045,3 +1047,79 @@ def test_the_phase_page_ranks_and_assigns_a_page_of_proposals_at_a_time(
     assert html.count("<option", html.index('id="assign-proposal-suggestions"')) >= 5
     last = client.get(page, {"ranking_page": 99, "matrix_page": 99})
     assert last.context["ranking_page"].number == last.context["ranking_page"].paginator.num_pages
+
+
+# --- The ranking at volume: a page at a time, the same queries for more rows ---------------------
+
+
+def _scored(assessing, proposal, values: tuple[int, ...]) -> None:
+    """Two members submitted these scores (one per criterion) for the proposal."""
+    for seat in assessing.members[:2]:
+        assignment = Assignment.objects.create(member=seat, proposal=proposal)
+        assessment = Assessment.objects.create(
+            assignment=assignment, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+        CriterionScore.objects.bulk_create(
+            CriterionScore(
+                assessment=assessment, criterion=criterion, score=value, motivation="Zo."
+            )
+            for criterion, value in zip(assessing.phase.criteria.all(), values, strict=False)
+        )
+
+
+def test_the_phase_decision_and_list_pages_cost_the_same_queries_for_2_or_3_scored_proposals(
+    assessing, django_assert_num_queries
+):
+    from proposals.selectors.ranking import ranking_for
+
+    client = officer_client(assessing.officer)
+    first, second, third = assessing.proposals
+    _scored(assessing, first, (8, 8, 8, 8))
+    _scored(assessing, second, (6, 6, 6, 6))
+    pages = [
+        url("officer_phase", phase_pk=assessing.phase.pk),
+        url("officer_decide", pk=second.pk),
+        url("officer_proposals", call_pk=assessing.call.pk),
+    ]
+    for page in pages:
+        client.get(page)  # the opening and the session, once
+    counts = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts[page] = len(queries)
+
+    _scored(assessing, third, (9, 9, 9, 9))
+    responses = {}
+    for page in pages:
+        with django_assert_num_queries(counts[page]):
+            responses[page] = client.get(page)
+    # The phase page shows the ranking as ranked in the database: best first.
+    expected = [(row.proposal.pk, row.rank, row.weighted) for row in ranking_for(assessing.phase)]
+    shown = responses[pages[0]].context["ranking"]
+    assert [(row.proposal.pk, row.rank, row.weighted) for row in shown] == expected
+    assert [pk for pk, _rank, _weighted in expected] == [third.pk, first.pk, second.pk]
+    # The decision page gives the proposal its place in the whole phase.
+    decide = responses[pages[1]].context
+    assert decide["row"].rank == next(rank for pk, rank, _w in expected if pk == second.pk)
+    assert decide["ranked"] == sum(1 for _pk, rank, _w in expected if rank is not None)
+    # The list counts each proposal's submitted assessments.
+    html = responses[pages[2]].content.decode()
+    row = re.search(rf'data-testid="proposal-{third.pk}".*?</tr>', html, flags=re.S).group(0)
+    assert 'data-testid="assessments">2<' in row
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "-1", "99", "1.5"])
+def test_a_bad_ranking_page_shows_the_first_or_the_last_page(assessing, monkeypatch, bad):
+    """As every paginated page of the portal (Paginator.get_page): not a number is page 1, a
+    number out of range (0, negative, past the end) the last page."""
+    from proposals.views import officer as officer_views
+
+    monkeypatch.setattr(officer_views, "PHASE_ROWS_PER_PAGE", 2)
+    client = officer_client(assessing.officer)
+    page = url("officer_phase", phase_pk=assessing.phase.pk)
+    response = client.get(page, {"ranking_page": bad, "matrix_page": bad})
+    assert response.status_code == 200
+    expected = 2 if bad in ("0", "-1", "99") else 1
+    assert response.context["ranking_page"].number == expected
+    assert response.context["matrix_page"].number == expected
