@@ -266,6 +266,9 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "matrix_page": matrix_page,
         "ranking": ranking_page.object_list,
         "ranking_page": ranking_page,
+        # Each pagination keeps the page the other one shows.
+        "ranking_query": _other_page("matrix_page", matrix_page),
+        "matrix_query": _other_page("ranking_page", ranking_page),
         "ranked": ranking_page.paginator.count,
         "advice": advice,
         "selected": selected,
@@ -278,6 +281,11 @@ def _phase_page(request, phase: Phase, **bound_forms):
         **forms,
     }
     return render(request, "proposals/officer/phase.html", context)
+
+
+def _other_page(parameter: str, page) -> str:
+    """``parameter=<n>`` for a link of the other pagination, unless that one is at page 1."""
+    return urlencode({parameter: page.number}) if page is not None and page.number > 1 else ""
 
 
 @login_required

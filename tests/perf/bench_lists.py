@@ -71,6 +71,8 @@ def fill(route: str, world: World) -> str | None:
         call = world.partnership if "/participation" in route else world.call
         values["pk"] = call.pk
         values["slug"] = call.slug if hasattr(call, "slug") else "x"
+    if route.startswith("officer/proposals/<int:pk>/") and world.proposal is not None:
+        values["pk"] = world.proposal.pk  # a proposal of the phase that grows
     path = route.replace("^", "").replace("$", "").replace("\\", "")
     path = re.sub(r"\(\?P<pk>d\+\)", "<int:pk>", path)
 
