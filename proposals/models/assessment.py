@@ -71,6 +71,7 @@ class CommitteeMember(models.Model):
     pending_declarations: int
     assignment_rows: list["Assignment"]
     assignments_total: int
+    assignments_more: bool
     assignments_done: int
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")

@@ -18,6 +18,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -156,6 +157,7 @@ class Ranking:
         complete = Q()
         for criterion in self.criteria:
             complete &= Q(**{f"ranking_c{criterion.pk}__isnull": False})
+        weighted: Expression
         if self.criteria:
             points = sum(
                 (hundredths[c.pk] * c.weight for c in self.criteria[1:]),
@@ -202,17 +204,18 @@ class Ranking:
     def eligible_count(self) -> int:
         """How many proposals are eligible (the ranks given)."""
         if self._eligible is None:
-            self._eligible = self.ordered().filter(ranking_eligible=True).count()
+            eligible = Q(ranking_eligible=True)  # an annotation of ordered()
+            self._eligible = self.ordered().filter(eligible).count()
         return self._eligible
 
     def rank_of(self, proposal: Proposal) -> RankingRow | None:
         """The row of one proposal, with its rank among the whole phase's."""
-        found = self.ordered().filter(pk=proposal.pk).values("ranking_eligible").first()
-        if found is None:
+        if not self._proposals().filter(pk=proposal.pk).exists():
             return None
         row = self._rows([proposal.pk], first=0)[0]
         if row.eligible:
-            ids = list(self.ordered().filter(ranking_eligible=True).values_list("pk", flat=True))
+            eligible = Q(ranking_eligible=True)  # an annotation of ordered()
+            ids = list(self.ordered().filter(eligible).values_list("pk", flat=True))
             row.rank = ids.index(proposal.pk) + 1
         return row
 
