@@ -184,11 +184,13 @@ def officer_proposals(request, call_pk: int):
         proposals_for_officer(request.user)
         .filter(call=call, **filters)
         .select_related("contract")
-        .order_by("phase__order", "submitted_at", "pk")
+        .order_by(*filter_form.order())
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = status_counts(call=call)
-    query = {name: request.GET[name] for name in ("phase", "status") if request.GET.get(name)}
+    # The pagination keeps the valid choices (the filters and the order).
+    chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
+    query = {name: chosen[name] for name in ("phase", "status", "sort") if chosen.get(name)}
     context = {
         "call": call,
         "phases": [
@@ -201,7 +203,7 @@ def officer_proposals(request, call_pk: int):
             for phase in phases
         ],
         "filter_form": filter_form,
-        "is_filtered": bool(filters),
+        "is_filtered": bool(filters) or bool(chosen.get("sort")),
         "page_obj": page,
         "querystring_base": urlencode(query),
     }

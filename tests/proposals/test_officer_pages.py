@@ -1123,3 +1123,39 @@ def test_a_bad_ranking_page_shows_the_first_or_the_last_page(assessing, monkeypa
     expected = 2 if bad in ("0", "-1", "99") else 1
     assert response.context["ranking_page"].number == expected
     assert response.context["matrix_page"].number == expected
+
+
+def test_the_list_sorts_on_the_server_and_its_pages_keep_the_choices(submitted):
+    call = deadline_passed(submitted.call)
+    _bulk_submitted(call, 30, start=0)
+    Proposal.objects.filter(pk=submitted.proposals[1].pk).update(
+        requested_amount=Decimal("90000.00")
+    )
+    client = officer_client(submitted.officer)
+    base = url("officer_proposals", call_pk=call.pk)
+    phase = submitted.phase.pk
+
+    response = client.get(base, {"sort": "amount", "phase": phase})
+    assert response.context["page_obj"][0].pk == submitted.proposals[1].pk
+    html = response.content.decode()
+    assert f"phase={phase}&amp;sort=amount&amp;page=2" in html
+
+    response = client.get(base, {"sort": "company", "page": 2})
+    names = [p.company.name for p in response.context["page_obj"]]
+    assert names == sorted(names)
+    assert 'rel="prev" href="?sort=company&amp;page=1"' in response.content.decode()
+    everything = Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT)
+    assert (
+        names
+        == list(everything.order_by("company__name", "pk").values_list("company__name", flat=True))[
+            25:
+        ]
+    )
+
+    # Not one of the orders: the default one, and nothing carried over.
+    response = client.get(base, {"sort": "title"})
+    default = client.get(base)
+    assert [p.pk for p in response.context["page_obj"]] == [
+        p.pk for p in default.context["page_obj"]
+    ]
+    assert "sort=" not in response.context["querystring_base"]
