@@ -113,7 +113,7 @@ class Ranking:
         self.among = among
         self.criteria = list(phase.criteria.all())
         self._count: int | None = None
-        self._eligible: int | None = None
+        self._eligible: list[int] | None = None
 
     # -- the order, in the database --
 
@@ -201,12 +201,16 @@ class Ranking:
     def __len__(self) -> int:
         return self.count()
 
-    def eligible_count(self) -> int:
-        """How many proposals are eligible (the ranks given)."""
+    def _eligible_ids(self) -> list[int]:
+        """The eligible proposals' ids in ranking order (one query, read once)."""
         if self._eligible is None:
             eligible = Q(ranking_eligible=True)  # an annotation of ordered()
-            self._eligible = self.ordered().filter(eligible).count()
+            self._eligible = list(self.ordered().filter(eligible).values_list("pk", flat=True))
         return self._eligible
+
+    def eligible_count(self) -> int:
+        """How many proposals are eligible (the ranks given)."""
+        return len(self._eligible_ids())
 
     def rank_of(self, proposal: Proposal) -> RankingRow | None:
         """The row of one proposal, with its rank among the whole phase's."""
@@ -214,9 +218,7 @@ class Ranking:
             return None
         row = self._rows([proposal.pk], first=0)[0]
         if row.eligible:
-            eligible = Q(ranking_eligible=True)  # an annotation of ordered()
-            ids = list(self.ordered().filter(eligible).values_list("pk", flat=True))
-            row.rank = ids.index(proposal.pk) + 1
+            row.rank = self._eligible_ids().index(proposal.pk) + 1
         return row
 
     # -- the rows of a slice --
