@@ -44,6 +44,7 @@ from ..models import (
     DeputyDecision,
     Proposal,
 )
+from .proposals import count_of
 
 # A proposal a committee can open: submitted and not withdrawn.
 HIDDEN_STATUSES = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
@@ -145,17 +146,17 @@ def committee_exists(phase: Phase) -> bool:
 
 
 def committee_members_with_counts(committee: Committee) -> list[CommitteeMember]:
-    """The members, chair first, with how many declarations and assignments each has."""
+    """The members, chair first, with how many declarations and assignments each has.
+
+    Each counted by a subquery: two counts over joins of both relations would multiply a
+    member's declarations by their assignments (millions of rows at thousands of proposals).
+    """
     return list(
         committee.members.active()
         .select_related("user")
         .annotate(
-            declared=Count("declarations", distinct=True),
-            assigned=Count(
-                "assignments",
-                filter=Q(assignments__withdrawn_at__isnull=True),
-                distinct=True,
-            ),
+            declared=count_of(ConflictDeclaration.objects.filter(member_id=OuterRef("pk"))),
+            assigned=count_of(Assignment.objects.active().filter(member_id=OuterRef("pk"))),
         )
         .order_by("role", "pk")
     )

@@ -78,8 +78,8 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
         .exclude(status=Proposal.Status.DRAFT)
         .select_related("call__authority", "phase__call", "company")
         .annotate(
-            attachment_count=_count_of(Attachment.objects.filter(proposal_id=OuterRef("pk"))),
-            assessments_done=_count_of(
+            attachment_count=count_of(Attachment.objects.filter(proposal_id=OuterRef("pk"))),
+            assessments_done=count_of(
                 Assessment.objects.filter(
                     assignment__proposal_id=OuterRef("pk"), status=Assessment.Status.SUBMITTED
                 )
@@ -88,7 +88,7 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
     )
 
 
-def _count_of(rows: QuerySet) -> Coalesce:
+def count_of(rows: QuerySet) -> Coalesce:
     """How many rows a correlated queryset has, as a subquery (0 when none)."""
     counted = rows.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

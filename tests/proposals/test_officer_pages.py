@@ -1159,3 +1159,20 @@ def test_the_list_sorts_on_the_server_and_its_pages_keep_the_choices(submitted):
         p.pk for p in default.context["page_obj"]
     ]
     assert "sort=" not in response.context["querystring_base"]
+
+
+def test_the_members_table_counts_each_members_declarations_and_assignments(assessing):
+    """Counted apart: a member's declarations are not multiplied by their assignments."""
+    from proposals.models import ConflictDeclaration
+
+    seat = assessing.members[0]
+    first, second, third = assessing.proposals
+    for proposal in (first, second, third):
+        ConflictDeclaration.objects.create(member=seat, proposal=proposal, has_conflict=False)
+    Assignment.objects.create(member=seat, proposal=first)
+    Assignment.objects.create(member=seat, proposal=second, withdrawn_at=timezone.now())
+    client = officer_client(assessing.officer)
+    html = client.get(url("officer_phase", phase_pk=assessing.phase.pk)).content.decode()
+    row = re.search(rf'data-testid="member-{seat.pk}".*?</tr>', html, flags=re.S).group(0)
+    assert re.search(r'data-testid="declared">\s*3 ', row)
+    assert 'data-testid="assigned">1<' in row  # the withdrawn one does not count
