@@ -72,6 +72,7 @@ urlpatterns = [
     ),
     path("assessment/", assessor.committee_home, name="committee_home"),
     path("assessment/<int:seat_pk>/code/", assessor.code_of_conduct, name="code_of_conduct"),
+    path("assessment/<int:seat_pk>/assignments/", assessor.assignments, name="seat_assignments"),
     path("assessment/<int:seat_pk>/declarations/", assessor.declarations, name="declarations"),
     path(
         "assessment/<int:seat_pk>/declarations/<int:proposal_pk>/", assessor.declare, name="declare"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calls.models import Criterion
+from portal.forms.base import FilterForm
 
 CONFLICT = "conflict"
 NO_CONFLICT = "none"
@@ -185,6 +186,29 @@ class ReopenForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for reopening."))
         return reason
+
+
+class AssignmentStateForm(FilterForm):
+    """Narrow a member's list of assignments by the state of their assessment (GET)."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("todo", _("to do")),
+            ("draft", _("draft saved")),
+            ("submitted", _("submitted")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+
+    def chosen_state(self) -> str:
+        """The chosen state; an invalid choice narrows nothing."""
+        return self.cleaned_data.get("state", "") if self.is_valid() else ""
 
 
 class AdviceForm(forms.Form):

@@ -41,8 +41,26 @@ DEFAULT_CODE_OF_CONDUCT = _(
 class ProposalFilterForm(FilterForm):
     """Narrow the officer's list of a call's proposals by phase and status (GET)."""
 
+    # The orders the list offers: the database sorts, the record's age breaks ties.
+    ORDERS = {
+        "": ("phase__order", "submitted_at", "pk"),
+        "number": ("submission_number", "pk"),
+        "amount": ("-requested_amount", "pk"),
+        "company": ("company__name", "pk"),
+    }
+
     phase = forms.TypedChoiceField(label=_("Phase"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Phase and submission")),
+            ("number", _("Submission number")),
+            ("amount", _("Requested amount, highest first")),
+            ("company", _("Company")),
+        ],
+    )
 
     def __init__(self, *args, phases: list[Phase], **kwargs):
         kwargs.setdefault("auto_id", "filter-%s")
@@ -66,6 +84,11 @@ class ProposalFilterForm(FilterForm):
         if self.cleaned_data.get("status"):
             result["status"] = self.cleaned_data["status"]
         return result
+
+    def order(self) -> tuple[str, ...]:
+        """The order chosen; an invalid choice keeps the default one."""
+        chosen = self.cleaned_data.get("sort", "") if self.is_valid() else ""
+        return self.ORDERS[chosen]
 
 
 class CommitteeForm(forms.Form):

@@ -76,6 +76,7 @@ class CommitteeMember(models.Model):
     pending_declarations: int
     assignment_rows: list["Assignment"]
     assignments_total: int
+    assignments_more: bool
     assignments_done: int
     reassessment: "Reassessment | None"
 

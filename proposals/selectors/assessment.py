@@ -18,13 +18,16 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -42,6 +45,7 @@ from ..models import (
     Proposal,
     Reassessment,
 )
+from .proposals import count_of
 
 # A proposal a committee can open: submitted and not withdrawn.
 HIDDEN_STATUSES = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
@@ -143,17 +147,17 @@ def committee_exists(phase: Phase) -> bool:
 
 
 def committee_members_with_counts(committee: Committee) -> list[CommitteeMember]:
-    """The members, chair first, with how many declarations and assignments each has."""
+    """The members, chair first, with how many declarations and assignments each has.
+
+    Each counted by a subquery: two counts over joins of both relations would multiply a
+    member's declarations by their assignments (millions of rows at thousands of proposals).
+    """
     return list(
         committee.members.active()
         .select_related("user")
         .annotate(
-            declared=Count("declarations", distinct=True),
-            assigned=Count(
-                "assignments",
-                filter=Q(assignments__withdrawn_at__isnull=True),
-                distinct=True,
-            ),
+            declared=count_of(ConflictDeclaration.objects.filter(member_id=OuterRef("pk"))),
+            assigned=count_of(Assignment.objects.active().filter(member_id=OuterRef("pk"))),
         )
         .order_by("role", "pk")
     )
@@ -232,9 +236,23 @@ def sits_on_a_committee(user) -> bool:
     return CommitteeMember.objects.filter(user=user).exists()
 
 
+# How many of a seat's assignments the overview of the member's committees lists; the seat's
+# list of assignments (``seat_assignments``) pages through them all.
+OVERVIEW_ASSIGNMENTS = 10
+
+
+def _own_assignments(seat_ids) -> QuerySet[Assignment]:
+    """The active assignments of these seats, never one with a declared conflict."""
+    conflicted = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
+    )
+    return Assignment.objects.active().filter(member_id__in=seat_ids).exclude(Exists(conflicted))
+
+
 def seat_overview(seats: list[CommitteeMember]) -> None:
-    """Per seat: declarations pending, assignments with their state, and the committee's open
-    reassessment (an upheld objection), in six queries."""
+    """Per seat: declarations pending, its progress, its first assignments with their state
+    (``OVERVIEW_ASSIGNMENTS``) and the committee's open reassessment (an upheld objection), in
+    five queries whatever the number of seats or assignments."""
     seat_ids = [seat.pk for seat in seats]
     reassessments = {
         reassessment.committee_id: reassessment
@@ -253,42 +271,77 @@ def seat_overview(seats: list[CommitteeMember]) -> None:
         .annotate(n=Count("pk"))
         .values_list("phase_id", "n")
     )
-    declarations = ConflictDeclaration.objects.filter(member_id__in=seat_ids).values_list(
-        "member_id", "proposal_id", "has_conflict", "proposal__status"
+    declared_open = dict(
+        ConflictDeclaration.objects.filter(
+            member_id__in=seat_ids, proposal__status=Proposal.Status.UNDER_ASSESSMENT
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
     )
-    declared: defaultdict[int, dict[int, tuple[bool, str]]] = defaultdict(dict)
-    for member_id, proposal_id, has_conflict, status in declarations:
-        declared[member_id][proposal_id] = (has_conflict, status)
-    conflicted = ConflictDeclaration.objects.filter(
-        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id"), has_conflict=True
+    progress = {
+        member_id: (total, done)
+        for member_id, total, done in _own_assignments(seat_ids)
+        .order_by()
+        .values("member_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(assessment__status=Assessment.Status.SUBMITTED)),
+        )
+        .values_list("member_id", "total", "done")
+    }
+    declared = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id")
     )
     assignments: defaultdict[int, list[Assignment]] = defaultdict(list)
     for assignment in (
-        Assignment.objects.active()
-        .filter(member_id__in=seat_ids)
-        .exclude(Exists(conflicted))
+        _own_assignments(seat_ids)
         .select_related("proposal", "assessment")
+        .annotate(
+            cleared=Exists(declared),
+            place=Window(
+                RowNumber(),
+                partition_by=[F("member_id")],
+                order_by=[F("proposal__submission_number").asc(), F("pk").asc()],
+            ),
+        )
+        .filter(place__lte=OVERVIEW_ASSIGNMENTS)
         .order_by("proposal__submission_number", "pk")
     ):
+        assessment = getattr(assignment, "assessment", None)
+        assignment.state = assessment.status if assessment else "todo"
         assignments[assignment.member_id].append(assignment)
     for seat in seats:
         seat.reassessment = reassessments.get(seat.committee_id)
-        mine = declared[seat.pk]
-        declared_open = sum(
-            1 for _c, status in mine.values() if status == Proposal.Status.UNDER_ASSESSMENT
-        )
-        seat.pending_declarations = open_per_phase.get(seat.committee.phase_id, 0) - declared_open
-        seat.assignment_rows = []
-        for assignment in assignments[seat.pk]:
-            assessment = getattr(assignment, "assessment", None)
-            assignment.state = assessment.status if assessment else "todo"
-            # As assignments_for_member annotates it; the type checker knows only that one.
-            assignment.cleared = assignment.proposal_id in mine  # type: ignore[attr-defined]
-            seat.assignment_rows.append(assignment)
-        seat.assignments_total = len(seat.assignment_rows)
-        seat.assignments_done = len(
-            [a for a in seat.assignment_rows if a.state == Assessment.Status.SUBMITTED]
-        )
+        seat.pending_declarations = open_per_phase.get(
+            seat.committee.phase_id, 0
+        ) - declared_open.get(seat.pk, 0)
+        seat.assignment_rows = assignments[seat.pk]
+        seat.assignments_total, seat.assignments_done = progress.get(seat.pk, (0, 0))
+        seat.assignments_more = seat.assignments_total > len(seat.assignment_rows)
+
+
+# The states a member filters their assignments by.
+ASSIGNMENT_STATES = ("todo", Assessment.Status.DRAFT, Assessment.Status.SUBMITTED)
+
+
+def seat_assignments(seat: CommitteeMember, *, state: str = "") -> QuerySet[Assignment]:
+    """The seat's active assignments without a declared conflict, by submission number, each
+    with its proposal, its assessment and whether the member declared about it (``cleared``);
+    ``state`` narrows them to those to do, in draft or submitted."""
+    declared = ConflictDeclaration.objects.filter(member=seat, proposal_id=OuterRef("proposal_id"))
+    assignments = (
+        _own_assignments([seat.pk])
+        .select_related("proposal", "assessment")
+        .annotate(cleared=Exists(declared))
+        .order_by("proposal__submission_number", "pk")
+    )
+    if state == "todo":
+        assignments = assignments.filter(assessment__isnull=True)
+    elif state in (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED):
+        assignments = assignments.filter(assessment__status=state)
+    return assignments
 
 
 def declarable_proposals(

@@ -5,7 +5,8 @@ from contextlib import suppress
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
@@ -62,7 +63,12 @@ def proposals_submitted_to(user) -> QuerySet[Proposal]:
 def proposals_for_officer(user) -> QuerySet[Proposal]:
     """An officer's view: submitted (never draft) proposals of their authorities' calls whose
     phase has passed its deadline; until then they are sealed (see ``received_counts`` for
-    how many came in)."""
+    how many came in).
+
+    Each with its number of documents and of submitted assessments, counted by a subquery
+    per row: PostgreSQL counts them for the rows of the page only (a join with DISTINCT
+    counts would group every proposal of the call before the page is cut).
+    """
     authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
         "organisation_id"
     )
@@ -72,14 +78,20 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
         .exclude(status=Proposal.Status.DRAFT)
         .select_related("call__authority", "phase__call", "company")
         .annotate(
-            attachment_count=Count("attachments", distinct=True),
-            assessments_done=Count(
-                "assignments__assessment",
-                filter=Q(assignments__assessment__status=Assessment.Status.SUBMITTED),
-                distinct=True,
+            attachment_count=count_of(Attachment.objects.filter(proposal_id=OuterRef("pk"))),
+            assessments_done=count_of(
+                Assessment.objects.filter(
+                    assignment__proposal_id=OuterRef("pk"), status=Assessment.Status.SUBMITTED
+                )
             ),
         )
     )
+
+
+def count_of(rows: QuerySet) -> Coalesce:
+    """How many rows a correlated queryset has, as a subquery (0 when none)."""
+    counted = rows.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def answers_for_display(proposal: Proposal) -> list[dict]:

@@ -9,11 +9,29 @@ A committee seat sees the ranking of only the proposals it is cleared for
 themselves, so that the place of a hidden proposal cannot be read from a gap in the ranks.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -67,50 +85,198 @@ class RankingRow:
         }
 
 
-def ranking_for_seat(seat: CommitteeMember) -> list[RankingRow]:
+def ranking_for_seat(seat: CommitteeMember) -> "Ranking":
     """The ranking as this seat may see it: only the proposals it is cleared for."""
-    return ranking_for(seat.committee.phase, among=cleared_proposals(seat))
+    return Ranking(seat.committee.phase, among=cleared_proposals(seat))
 
 
 def ranking_for(phase: Phase, *, among: QuerySet[Proposal] | None = None) -> list[RankingRow]:
-    """The phase's ranking; with ``among``, of those proposals only, ranked among themselves."""
-    criteria = list(phase.criteria.all())
-    ranked = Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES)
-    scores = CriterionScore.objects.filter(
-        assessment__assignment__proposal__phase=phase,
-        assessment__assignment__withdrawn_at__isnull=True,
-        assessment__status=Assessment.Status.SUBMITTED,
-    )
-    consensus = ConsensusScore.objects.filter(proposal__phase=phase)
-    if among is not None:
-        ids = among.values("pk")
-        ranked = ranked.filter(pk__in=ids)
-        scores = scores.filter(assessment__assignment__proposal_id__in=ids)
-        consensus = consensus.filter(proposal_id__in=ids)
-    proposals = list(ranked.select_related("company"))
-    # proposal -> criterion -> [scores]
-    given: defaultdict[int, defaultdict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    assessors: defaultdict[int, set[int]] = defaultdict(set)
-    for proposal_id, assessment_id, criterion_id, score in scores.values_list(
-        "assessment__assignment__proposal_id", "assessment_id", "criterion_id", "score"
-    ):
-        given[proposal_id][criterion_id].append(score)
-        assessors[proposal_id].add(assessment_id)
-    agreed = {
-        (proposal_id, criterion_id): score
-        for proposal_id, criterion_id, score in consensus.values_list(
-            "proposal_id", "criterion_id", "score"
-        )
-    }
+    """The phase's whole ranking (for the signed advice's snapshot, a service's check); with
+    ``among``, of those proposals only, ranked among themselves. A page shows a slice of
+    ``Ranking``."""
+    return list(Ranking(phase, among=among))
 
-    rows = [_row(p, criteria, given[p.pk], agreed, len(assessors[p.pk]), phase) for p in proposals]
-    rows.sort(key=lambda row: _order_key(row, criteria, phase.call.tie_break))
-    rank = 0
-    for row in rows:
+
+def ranked_by_number(phase: Phase) -> QuerySet[Proposal]:
+    """The proposals the committee ranks, by submission number, with their company (the
+    officer's assignment matrix, a page at a time)."""
+    return (
+        Proposal.objects.filter(phase=phase, status__in=RANKED_STATUSES)
+        .select_related("company")
+        .order_by("submission_number", "pk")
+    )
+
+
+class Ranking:
+    """The ranking of a phase, ordered in the database; rows are built a slice at a time.
+
+    The order (eligible first, weighted score high to low, then the call's tie-break, then
+    the oldest record) is computed by PostgreSQL over every proposal of the phase, in whole
+    hundredths so that it rounds exactly as ``score_round``; only the proposals of a slice
+    become ``RankingRow`` objects, with their scores read for them alone. A Paginator takes
+    it as it is (``count()`` and slicing).
+    """
+
+    def __init__(self, phase: Phase, *, among: QuerySet[Proposal] | None = None):
+        self.phase = phase
+        self.among = among
+        self.criteria = list(phase.criteria.all())
+        self._count: int | None = None
+        self._eligible: list[int] | None = None
+
+    # -- the order, in the database --
+
+    def _proposals(self) -> QuerySet[Proposal]:
+        ranked = Proposal.objects.filter(phase=self.phase, status__in=RANKED_STATUSES)
+        if self.among is not None:
+            ranked = ranked.filter(pk__in=self.among.values("pk"))
+        return ranked
+
+    def ordered(self) -> QuerySet[Proposal]:
+        """The ranked proposals in ranking order, annotated with ``ranking_eligible`` and
+        ``ranking_weighted`` (hundredths, or None when not every criterion is scored)."""
+        counted = Q(
+            assignments__withdrawn_at__isnull=True,
+            assignments__assessment__status=Assessment.Status.SUBMITTED,
+        )
+        annotations: dict = {}
+        hundredths = {}
+        for criterion in self.criteria:
+            on_criterion = counted & Q(assignments__assessment__scores__criterion_id=criterion.pk)
+            total = Sum("assignments__assessment__scores__score", filter=on_criterion)
+            given = Count("assignments__assessment__scores", filter=on_criterion)
+            agreed = Subquery(
+                ConsensusScore.objects.filter(
+                    proposal_id=OuterRef("pk"), criterion_id=criterion.pk
+                ).values("score")[:1],
+                output_field=IntegerField(),
+            )
+            # The mean to two decimals, half up, in hundredths: (200·sum + n) div 2n.
+            mean = ExpressionWrapper(
+                (total * 200 + given) / (given * 2), output_field=IntegerField()
+            )
+            name = f"ranking_c{criterion.pk}"
+            annotations[name] = Coalesce(
+                ExpressionWrapper(agreed * 100, output_field=IntegerField()),
+                Case(When(Q(GreaterThan(given, 0)), then=mean), default=None),
+                output_field=IntegerField(),
+            )
+            hundredths[criterion.pk] = F(name)
+        ranked = self._proposals().annotate(**annotations)
+        complete = Q()
+        for criterion in self.criteria:
+            complete &= Q(**{f"ranking_c{criterion.pk}__isnull": False})
+        weighted: Expression
+        if self.criteria:
+            points = sum(
+                (hundredths[c.pk] * c.weight for c in self.criteria[1:]),
+                start=hundredths[self.criteria[0].pk] * self.criteria[0].weight,
+            )
+            # Σ score·weight / 100 to two decimals, half up, in hundredths.
+            weighted = ExpressionWrapper((points * 2 + 100) / 200, output_field=IntegerField())
+        else:
+            weighted = Value(0, output_field=IntegerField())
+        passes = complete
+        for criterion in self.criteria:
+            if criterion.threshold is not None:
+                passes &= Q(**{f"ranking_c{criterion.pk}__gte": criterion.threshold * 100})
+        ranked = ranked.annotate(
+            ranking_weighted=Case(When(complete, then=weighted), default=None),
+        )
+        if self.phase.overall_threshold is not None:
+            floor = math.ceil(self.phase.overall_threshold * 100)
+            passes &= Q(ranking_weighted__gte=floor)
+        ranked = ranked.annotate(
+            ranking_eligible=Case(
+                When(passes, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        if self.phase.call.tie_break == Call.TieBreak.EARLIEST_SUBMISSION:
+            tie = F("submitted_at").asc(nulls_last=True)
+        elif self.criteria:
+            heaviest = max(self.criteria, key=lambda c: (c.weight, -c.order))
+            tie = Coalesce(hundredths[heaviest.pk], 0).desc()
+        else:
+            tie = Value(0).asc()
+        return ranked.order_by(
+            F("ranking_eligible").desc(), F("ranking_weighted").desc(nulls_last=True), tie, "pk"
+        )
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._proposals().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _eligible_ids(self) -> list[int]:
+        """The eligible proposals' ids in ranking order (one query, read once)."""
+        if self._eligible is None:
+            eligible = Q(ranking_eligible=True)  # an annotation of ordered()
+            self._eligible = list(self.ordered().filter(eligible).values_list("pk", flat=True))
+        return self._eligible
+
+    def eligible_count(self) -> int:
+        """How many proposals are eligible (the ranks given)."""
+        return len(self._eligible_ids())
+
+    def rank_of(self, proposal: Proposal) -> RankingRow | None:
+        """The row of one proposal, with its rank among the whole phase's."""
+        if not self._proposals().filter(pk=proposal.pk).exists():
+            return None
+        row = self._rows([proposal.pk], first=0)[0]
         if row.eligible:
-            rank += 1
-            row.rank = rank
-    return rows
+            row.rank = self._eligible_ids().index(proposal.pk) + 1
+        return row
+
+    # -- the rows of a slice --
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        first = index.start or 0
+        ids = list(self.ordered()[index].values_list("pk", flat=True))
+        return self._rows(ids, first=first)
+
+    def _rows(self, ids: list[int], *, first: int) -> list[RankingRow]:
+        """``RankingRow`` objects of these proposals in this order; ``first`` is the place of
+        the first one in the whole ranking (its rank when eligible: the eligible come first)."""
+        proposals = Proposal.objects.filter(pk__in=ids).select_related("company").in_bulk()
+        scores = CriterionScore.objects.filter(
+            assessment__assignment__proposal_id__in=ids,
+            assessment__assignment__withdrawn_at__isnull=True,
+            assessment__status=Assessment.Status.SUBMITTED,
+        ).values_list(
+            "assessment__assignment__proposal_id", "assessment_id", "criterion_id", "score"
+        )
+        given: defaultdict[int, defaultdict[int, list[int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        assessors: defaultdict[int, set[int]] = defaultdict(set)
+        for proposal_id, assessment_id, criterion_id, score in scores:
+            given[proposal_id][criterion_id].append(score)
+            assessors[proposal_id].add(assessment_id)
+        agreed = {
+            (proposal_id, criterion_id): score
+            for proposal_id, criterion_id, score in ConsensusScore.objects.filter(
+                proposal_id__in=ids
+            ).values_list("proposal_id", "criterion_id", "score")
+        }
+        rows = []
+        for place, pk in enumerate(ids, start=first + 1):
+            row = _row(
+                proposals[pk], self.criteria, given[pk], agreed, len(assessors[pk]), self.phase
+            )
+            row.rank = place if row.eligible else None
+            rows.append(row)
+        return rows
 
 
 def _row(proposal, criteria, given, agreed, assessments, phase) -> RankingRow:
@@ -147,14 +313,3 @@ def _row(proposal, criteria, given, agreed, assessments, phase) -> RankingRow:
         )
     row.eligible = not row.reasons
     return row
-
-
-def _order_key(row: RankingRow, criteria, tie_break: str):
-    weighted = row.weighted if row.weighted is not None else Decimal("-1")
-    tie: Decimal | float
-    if tie_break == Call.TieBreak.EARLIEST_SUBMISSION:
-        tie = row.proposal.submitted_at.timestamp() if row.proposal.submitted_at else float("inf")
-    else:
-        heaviest = max(criteria, key=lambda c: (c.weight, -c.order)) if criteria else None
-        tie = -row.scores.get(heaviest.pk, Decimal("0")) if heaviest else 0
-    return (not row.eligible, -weighted, tie, row.proposal.pk)

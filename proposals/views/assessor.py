@@ -26,7 +26,12 @@ from portal.files import file_response
 from portal.permissions import is_assessor
 from portal.selectors.identity import two_factor_enabled
 
-from ..forms.assessment import CodeOfConductForm, DeclarationForm, ScoringForm
+from ..forms.assessment import (
+    AssignmentStateForm,
+    CodeOfConductForm,
+    DeclarationForm,
+    ScoringForm,
+)
 from ..models import (
     Assessment,
     CommitteeMember,
@@ -38,6 +43,7 @@ from ..selectors.assessment import (
     assignment_of,
     committee_score_table,
     declarable_proposals,
+    seat_assignments,
     seat_overview,
     seats_of,
     seats_with_phase,
@@ -53,6 +59,7 @@ from ..selectors.proposals import (
 from ..services.assessment import assessment_save, code_of_conduct_accept, conflict_declare
 
 DECLARATIONS_PAGE_SIZE = 50
+ASSIGNMENTS_PAGE_SIZE = 50
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -118,6 +125,28 @@ def committee_home(request):
 
 
 # --- Code of conduct and declarations ---------------------------------------------------------
+
+
+@committee_page
+def assignments(request, seat_pk: int):
+    """Every assignment of the seat, a page at a time, narrowed by state (GET)."""
+    seat = _seat(request, seat_pk)
+    form = AssignmentStateForm(request.GET or None)
+    state = form.chosen_state()
+    rows = seat_assignments(seat, state=state)
+    page = Paginator(rows, ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "proposals/assessment/assignments.html",
+        {
+            "seat": seat,
+            "committee": seat.committee,
+            "form": form,
+            "is_filtered": bool(state),
+            "page_obj": page,
+            "querystring_base": urlencode({"state": state}) if state else "",
+        },
+    )
 
 
 @committee_page

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,6 +65,8 @@ from .assessor import (
 
 # --- The chair: ranking, consensus, reopening -------------------------------------------------
 
+RANKING_PAGE_SIZE = 50
+
 
 def _ranking_rows(rows, criteria) -> list[dict]:
     return [
@@ -96,8 +99,10 @@ def ranking(request, seat_pk: int):
     if seat.code_accepted_at is None:
         return _code_first(request, seat)
     phase = seat.committee.phase
-    criteria = list(phase.criteria.all())
-    rows = ranking_for_seat(seat)
+    ranking = ranking_for_seat(seat)
+    criteria = ranking.criteria
+    # A page at a time: ranked in the database, scores read for the page's proposals only.
+    page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "proposals/assessment/ranking.html",
@@ -108,8 +113,10 @@ def ranking(request, seat_pk: int):
             "call": phase.call,
             "blind": phase.call.blind_assessment,
             "criteria": criteria,
-            "rows": _ranking_rows(rows, criteria),
-            "not_shown": _not_shown(seat, len(rows)),
+            "rows": _ranking_rows(page.object_list, criteria),
+            "rows_total": page.paginator.count,
+            "page_obj": page,
+            "not_shown": _not_shown(seat, page.paginator.count),
             "signed": committee_advice_signed(seat.committee),
         },
     )
@@ -315,7 +322,7 @@ def advice(request, seat_pk: int):
         )
         return render(request, "proposals/assessment/advice.html", context)
 
-    rows = ranking_for_seat(seat)
+    rows = list(ranking_for_seat(seat))
     form = AdviceForm(_posted(request), rows=rows, planned_awards=phase.planned_awards)
     gaps = advice_gaps(committee, seat)
     if request.method == "POST" and not is_revision(request) and form.is_valid():
@@ -347,6 +354,7 @@ def advice(request, seat_pk: int):
         {
             "form": form,
             "rows": _ranking_rows(rows, criteria),
+            "rows_total": len(rows),
             "ticked": ticked,
             "gaps": gaps,
             "not_shown": _not_shown(seat, len(rows)),
@@ -474,6 +482,7 @@ def deputy(request, seat_pk: int):
             "blind": phase.call.blind_assessment,
             "criteria": criteria,
             "rows": _ranking_rows(rows, criteria),
+            "rows_total": len(rows),
             "form": form,
             "ticked": ticked,
             "signed": signed,

@@ -89,7 +89,7 @@ from ..selectors.decisions import (
 from ..selectors.letters import letters_of_phase, prize_lines
 from ..selectors.opening import phase_is_opened
 from ..selectors.proposals import proposals_for_officer, status_counts, submitted_proposals
-from ..selectors.ranking import ranking_for
+from ..selectors.ranking import Ranking, ranked_by_number
 from ..services.assessment import (
     assessment_open,
     assignment_add,
@@ -202,11 +202,13 @@ def officer_proposals(request, call_pk: int):
         proposals_for_officer(request.user)
         .filter(call=call, **filters)
         .select_related("contract")
-        .order_by("phase__order", "submitted_at", "pk")
+        .order_by(*filter_form.order())
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = status_counts(call=call)
-    query = {name: request.GET[name] for name in ("phase", "status") if request.GET.get(name)}
+    # The pagination keeps the valid choices (the filters and the order).
+    chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
+    query = {name: chosen[name] for name in ("phase", "status", "sort") if chosen.get(name)}
     context = {
         "call": call,
         "phases": [
@@ -219,7 +221,7 @@ def officer_proposals(request, call_pk: int):
             for phase in phases
         ],
         "filter_form": filter_form,
-        "is_filtered": bool(filters),
+        "is_filtered": bool(filters) or bool(chosen.get("sort")),
         "page_obj": page,
         "querystring_base": urlencode(query),
     }
@@ -235,7 +237,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
     deadline = phase_deadline(phase)
     counts = status_counts(phase=phase).get(phase.pk, {})
     committee = committee_of(phase)
-    ranking = ranking_for(phase)
+    ranking = Ranking(phase)
     members: list[CommitteeMember] = []
     removed_members: list[CommitteeMember] = []
     matrix: list[dict] = []
@@ -245,10 +247,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
     if committee is not None:
         members = committee_members_with_counts(committee)
         removed_members = removed_members_of(committee)
-        by_number = sorted(
-            (row.proposal for row in ranking), key=lambda p: (p.submission_number, p.pk)
-        )
-        matrix_page = Paginator(by_number, PHASE_ROWS_PER_PAGE).get_page(
+        matrix_page = Paginator(ranked_by_number(phase), PHASE_ROWS_PER_PAGE).get_page(
             request.GET.get("matrix_page")
         )
         matrix = committee_matrix(
@@ -290,7 +289,10 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "matrix_page": matrix_page,
         "ranking": ranking_page.object_list,
         "ranking_page": ranking_page,
-        "ranked": len(ranking),
+        # Each pagination keeps the page the other one shows.
+        "ranking_query": _other_page("matrix_page", matrix_page),
+        "matrix_query": _other_page("ranking_page", ranking_page),
+        "ranked": ranking_page.paginator.count,
         "advice": advice,
         "selected": selected,
         "standstill_end": standstill_end_of_phase(phase),
@@ -303,6 +305,11 @@ def _phase_page(request, phase: Phase, **bound_forms):
         **forms,
     }
     return render(request, "proposals/officer/phase.html", context)
+
+
+def _other_page(parameter: str, page) -> str:
+    """``parameter=<n>`` for a link of the other pagination, unless that one is at page 1."""
+    return urlencode({parameter: page.number}) if page is not None and page.number > 1 else ""
 
 
 @login_required
@@ -689,8 +696,8 @@ def officer_decide(request, pk: int):
                 text % {"number": proposal.submission_number, "end": end, "rank": rank},
             )
             return redirect(_phase_url(phase, "decisions"))
-    ranking = ranking_for(phase)
-    row = next((r for r in ranking if r.proposal.pk == proposal.pk), None)
+    ranking = Ranking(phase)
+    row = ranking.rank_of(proposal)
     advice = phase_advice(phase)
     capacity = phase_capacity(phase)
     decision = standing_decision(proposal)
@@ -699,7 +706,7 @@ def officer_decide(request, pk: int):
         "call": proposal.call,
         "phase": phase,
         "row": row,
-        "ranked": sum(1 for r in ranking if r.eligible),
+        "ranked": ranking.eligible_count(),
         "criterion_scores": [
             {
                 "criterion": criterion,

@@ -14,7 +14,8 @@ only the paths that contain TEXT (e.g. ``--only /ministry/``), for a quicker run
 Runs in a database of its own (``<DATABASE_URL's name>_bench_lists_<pid>``), dropped at the end:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/innovatieloket_x \\
-        .venv/bin/python tests/perf/bench_lists.py [--rows 5000] [--repeat 3] [--only officer]
+        .venv/bin/python tests/perf/bench_lists.py [--rows 5000] [--repeat 3] \\
+        [--only /officer/] [--only /assessment/]
 """
 
 import argparse
@@ -72,6 +73,8 @@ def fill(route: str, world: World) -> str | None:
         call = world.partnership if "/participation" in route else world.call
         values["pk"] = call.pk
         values["slug"] = call.slug if hasattr(call, "slug") else "x"
+    if route.startswith("officer/proposals/<int:pk>/") and world.proposal is not None:
+        values["pk"] = world.proposal.pk  # a proposal of the phase that grows
     path = route.replace("^", "").replace("$", "").replace("\\", "")
     path = re.sub(r"\(\?P<pk>d\+\)", "<int:pk>", path)
 
@@ -162,7 +165,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="", help="measure only paths containing this text")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only paths containing this text (repeat for several)",
+    )
     args = parser.parse_args()
 
     import logging
@@ -181,7 +189,7 @@ def main() -> None:
             if SKIP.match(route):
                 continue
             path = fill(route, world)
-            if path is None or (args.only and args.only not in path):
+            if path is None or (args.only and not any(text in path for text in args.only)):
                 continue
             paths.append(path)
         small = {}

@@ -69,6 +69,7 @@ class World:
         )  # fmt: skip
         self.template_call = Call.objects.get(pk=self.call.pk)
         self.seeded = 0
+        self.proposal = None
 
     def grow(self, rows: int) -> None:
         count = rows - self.seeded
@@ -99,7 +100,7 @@ class World:
             for n in range(count)
         )  # fmt: skip
         self.companies = companies[:5] if offset == 0 else self.companies
-        Proposal.objects.bulk_create(
+        proposals = Proposal.objects.bulk_create(
             Proposal(call=self.call, phase=self.phase, company=company,
                      created_by=self.company_user, title=f"Plan {offset + n}",
                      status=Proposal.Status.UNDER_ASSESSMENT,
@@ -107,6 +108,8 @@ class World:
                      requested_amount=Decimal("40000.00"))
             for n, company in enumerate(companies)
         )  # fmt: skip
+        self.proposal = proposals[0] if offset == 0 else self.proposal
+        self._committee_work(proposals, offset)
         ParticipationRequest.objects.bulk_create(
             ParticipationRequest(call=self.partnership, company=company,
                                  submitted_by=self.company_user, motivation="Meedoen graag.")
@@ -116,6 +119,54 @@ class World:
             ClarificationQuestion(call=self.call, asked_by=self.company_user, organisation=company,
                                   text=f"Vraag {offset + n} over de eisen?")
             for n, company in enumerate(companies)
+        )  # fmt: skip
+
+    def _committee_work(self, proposals, offset: int) -> None:
+        """The committee's work on the new proposals, so that the ranking has scores to rank:
+        the chair declared no conflict on each; two members each (round robin) were assigned
+        it; most assessments submitted, some drafts, some withdrawn; a consensus on a few."""
+        from proposals.models import (
+            Assessment,
+            Assignment,
+            ConflictDeclaration,
+            ConsensusScore,
+            CriterionScore,
+        )
+
+        if self.seat is None:
+            return
+        members = list(self.seat.committee.members.active().order_by("pk"))
+        criteria = list(self.phase.criteria.all())
+        ConflictDeclaration.objects.bulk_create(
+            ConflictDeclaration(member=self.seat, proposal=proposal, has_conflict=False)
+            for proposal in proposals
+        )  # fmt: skip
+        now = timezone.now()
+        assignments = Assignment.objects.bulk_create(
+            Assignment(member=members[(offset + n + k) % len(members)], proposal=proposal,
+                       withdrawn_at=now if (offset + n) % 17 == 0 and k == 1 else None)
+            for n, proposal in enumerate(proposals)
+            for k in range(min(2, len(members)))
+        )  # fmt: skip
+        assessments = Assessment.objects.bulk_create(
+            Assessment(assignment=assignment,
+                       status="draft" if (offset + n) % 9 == 0 else "submitted",
+                       submitted_at=now)
+            for n, assignment in enumerate(assignments)
+        )  # fmt: skip
+        CriterionScore.objects.bulk_create(
+            CriterionScore(assessment=assessment, criterion=criterion,
+                           score=max(criterion.scale_min,
+                                     min(criterion.scale_max, 4 + (offset + n * 7 + c) % 6)),
+                           motivation="Bench.")
+            for n, assessment in enumerate(assessments)
+            for c, criterion in enumerate(criteria)
+        )  # fmt: skip
+        ConsensusScore.objects.bulk_create(
+            ConsensusScore(proposal=proposal, criterion=criteria[0], score=7,
+                           motivation="Bench.", recorded_by=self.chair)
+            for n, proposal in enumerate(proposals)
+            if criteria and (offset + n) % 11 == 0
         )  # fmt: skip
 
     def _public_calls(self, count: int, offset: int) -> None:

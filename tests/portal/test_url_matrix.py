@@ -274,6 +274,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "proposals:committee_home": (302, 404, 404, 404, 404, 200, 200, 404, 404),
     "proposals:consensus": (302, 404, 404, 404, 404, 404, 200, 404, 404),
     "proposals:declarations": (302, 404, 404, 404, 404, 404, 200, 404, 404),
+    "proposals:seat_assignments": (302, 404, 404, 404, 404, 404, 200, 404, 404),
     "proposals:declare": (302, 404, 404, 404, 404, 404, 200, 404, 404),
     "proposals:deliver": (302, 200, 404, 404, 404, 404, 404, 404, 404),
     "proposals:deputy": (302, 404, 404, 404, 404, 404, 404, 404, 404),

@@ -912,6 +912,7 @@ def matrix(setting):
 
 MEMBER_PAGES = [
     ("code_of_conduct", {}),
+    ("seat_assignments", {}),
     ("declarations", {}),
     ("declare", {"proposal_pk": "proposal"}),
     ("assess", {"proposal_pk": "proposal"}),
@@ -1001,3 +1002,98 @@ def test_committee_home_is_not_for_people_without_a_seat(client, verified_client
     # An assessor not (yet) on a committee gets an empty page, not an error.
     assessor = person_with_role(Role.ASSESSOR)
     assert verified_client(assessor).get(url("committee_home")).status_code == 200
+
+
+def test_the_chairs_ranking_shows_a_page_at_a_time(verified_client, monkeypatch):
+    from proposals.selectors.ranking import ranking_for_seat
+    from proposals.views import chair as chair_views
+
+    monkeypatch.setattr(chair_views, "RANKING_PAGE_SIZE", 3)
+    setting = _scored_committee(7)
+    chair = setting["chair"]
+    client = verified_client(chair.user)
+    address = url("ranking", seat_pk=chair.pk)
+    expected = [(row.proposal.pk, row.rank) for row in ranking_for_seat(chair)]
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(address, {"page": number})
+        assert response.status_code == 200
+        shown += [(item["row"].proposal.pk, item["row"].rank) for item in response.context["rows"]]
+        html = response.text
+        # The caption counts the whole ranking, not the page.
+        assert response.context["rows_total"] == 7
+        assert re.search(r"<caption[^>]*>\s*7 ", html)
+        if number < 3:
+            assert f"page={number + 1}" in html
+    # The pages together are the ranking, ranks running on across pages.
+    assert shown == expected
+    ranks = [rank for _pk, rank in shown if rank is not None]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert ranks
+    # Not a number is the first page, out of range the last (Paginator.get_page, as elsewhere).
+    assert client.get(address, {"page": "x"}).context["page_obj"].number == 1
+    assert client.get(address, {"page": "99"}).context["page_obj"].number == 3
+
+
+def test_a_members_assignments_page_by_page_and_by_state(
+    setting, verified_client, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.selectors import assessment as assessment_selectors
+    from proposals.views import assessor as assessor_views
+
+    monkeypatch.setattr(assessor_views, "ASSIGNMENTS_PAGE_SIZE", 2)
+    monkeypatch.setattr(assessment_selectors, "OVERVIEW_ASSIGNMENTS", 2)
+    seat = setting["members"][0]
+    first, second, third, fourth = setting["proposals"]
+    cleared(seat, [first, second, third], conflicts=[third])
+    scored(setting, assign(setting, seat, first), (5, 5, 5))
+    scored(setting, assign(setting, seat, second), (6, 6, 6), submit=False)
+    assign(setting, seat, fourth)  # not declared yet
+    client = verified_client(seat.user)
+    address = url("seat_assignments", seat_pk=seat.pk)
+
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 3  # never the conflicted one
+    assert "page=2" in response.text
+    shown = [a.proposal_id for a in response.context["page_obj"]]
+    shown += [a.proposal_id for a in client.get(address, {"page": 2}).context["page_obj"]]
+    assert shown == [first.pk, second.pk, fourth.pk]
+
+    for state, expected in (("todo", [fourth]), ("draft", [second]), ("submitted", [first])):
+        response = client.get(address, {"state": state})
+        assert [a.proposal_id for a in response.context["page_obj"]] == [p.pk for p in expected]
+    # Not a state: nothing narrowed; a bad page is the first (not a number) or the last.
+    assert client.get(address, {"state": "x"}).context["page_obj"].paginator.count == 3
+    assert client.get(address, {"page": "x"}).context["page_obj"].number == 1
+    assert client.get(address, {"page": "9"}).context["page_obj"].number == 2
+    # The filter stays on the pagination's links.
+    assert client.get(address, {"state": "todo"}).context["querystring_base"] == "state=todo"
+    assert client.get(address, {"state": "x"}).context["querystring_base"] == ""
+
+    # The overview lists the first two and links to all three; the page costs the same
+    # queries for more assignments.
+    home = client.get(url("committee_home"))
+    assert home.text.count(url("assess", seat_pk=seat.pk, proposal_pk=first.pk)) == 1
+    assert 'data-testid="all-assignments"' in home.text
+    assert len(home.context["seats"][0].assignment_rows) == 2
+    assert home.context["seats"][0].assignments_total == 3
+    pages = (address, url("committee_home"))
+    counts = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as few:
+            client.get(page)
+        counts[page] = len(few)
+    other = build_committee(3, members=0)
+    Proposal.objects.filter(pk__in=[p.pk for p in other["proposals"]]).update(
+        phase=setting["phase"], call=setting["call"]
+    )
+    for proposal in other["proposals"]:
+        Assignment.objects.create(member=seat, proposal=proposal)
+    for page in pages:
+        with django_assert_num_queries(counts[page]):
+            response = client.get(page)
+    assert response.context["seats"][0].assignments_total == 6

@@ -28,10 +28,12 @@ from calls.services.lifecycle import call_close
 from portal.exceptions import DomainError
 from portal.models import Organisation, Role
 from proposals.models import (
+    Assessment,
     Assignment,
     Committee,
     CommitteeMember,
     Contract,
+    CriterionScore,
     Deliverable,
     Proposal,
 )
@@ -1056,3 +1058,132 @@ def test_the_phase_page_ranks_and_assigns_a_page_of_proposals_at_a_time(
     assert html.count("<option", html.index('id="assign-proposal-suggestions"')) >= 5
     last = client.get(page, {"ranking_page": 99, "matrix_page": 99})
     assert last.context["ranking_page"].number == last.context["ranking_page"].paginator.num_pages
+
+
+# --- The ranking at volume: a page at a time, the same queries for more rows ---------------------
+
+
+def _scored(assessing, proposal, values: tuple[int, ...]) -> None:
+    """Two members submitted these scores (one per criterion) for the proposal."""
+    for seat in assessing.members[:2]:
+        assignment = Assignment.objects.create(member=seat, proposal=proposal)
+        assessment = Assessment.objects.create(
+            assignment=assignment, status=Assessment.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+        CriterionScore.objects.bulk_create(
+            CriterionScore(
+                assessment=assessment, criterion=criterion, score=value, motivation="Zo."
+            )
+            for criterion, value in zip(assessing.phase.criteria.all(), values, strict=False)
+        )
+
+
+def test_the_phase_decision_and_list_pages_cost_the_same_queries_for_2_or_3_scored_proposals(
+    assessing, django_assert_num_queries
+):
+    from proposals.selectors.ranking import ranking_for
+
+    client = officer_client(assessing.officer)
+    first, second, third = assessing.proposals
+    _scored(assessing, first, (8, 8, 8, 8))
+    _scored(assessing, second, (6, 6, 6, 6))
+    pages = [
+        url("officer_phase", phase_pk=assessing.phase.pk),
+        url("officer_decide", pk=second.pk),
+        url("officer_proposals", call_pk=assessing.call.pk),
+    ]
+    for page in pages:
+        client.get(page)  # the opening and the session, once
+    counts = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts[page] = len(queries)
+
+    _scored(assessing, third, (9, 9, 9, 9))
+    responses = {}
+    for page in pages:
+        with django_assert_num_queries(counts[page]):
+            responses[page] = client.get(page)
+    # The phase page shows the ranking as ranked in the database: best first.
+    expected = [(row.proposal.pk, row.rank, row.weighted) for row in ranking_for(assessing.phase)]
+    shown = responses[pages[0]].context["ranking"]
+    assert [(row.proposal.pk, row.rank, row.weighted) for row in shown] == expected
+    assert [pk for pk, _rank, _weighted in expected] == [third.pk, first.pk, second.pk]
+    # The decision page gives the proposal its place in the whole phase.
+    decide = responses[pages[1]].context
+    assert decide["row"].rank == next(rank for pk, rank, _w in expected if pk == second.pk)
+    assert decide["ranked"] == sum(1 for _pk, rank, _w in expected if rank is not None)
+    # The list counts each proposal's submitted assessments.
+    html = responses[pages[2]].content.decode()
+    row = re.search(rf'data-testid="proposal-{third.pk}".*?</tr>', html, flags=re.S).group(0)
+    assert 'data-testid="assessments">2<' in row
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "-1", "99", "1.5"])
+def test_a_bad_ranking_page_shows_the_first_or_the_last_page(assessing, monkeypatch, bad):
+    """As every paginated page of the portal (Paginator.get_page): not a number is page 1, a
+    number out of range (0, negative, past the end) the last page."""
+    from proposals.views import officer as officer_views
+
+    monkeypatch.setattr(officer_views, "PHASE_ROWS_PER_PAGE", 2)
+    client = officer_client(assessing.officer)
+    page = url("officer_phase", phase_pk=assessing.phase.pk)
+    response = client.get(page, {"ranking_page": bad, "matrix_page": bad})
+    assert response.status_code == 200
+    expected = 2 if bad in ("0", "-1", "99") else 1
+    assert response.context["ranking_page"].number == expected
+    assert response.context["matrix_page"].number == expected
+
+
+def test_the_list_sorts_on_the_server_and_its_pages_keep_the_choices(submitted):
+    call = deadline_passed(submitted.call)
+    _bulk_submitted(call, 30, start=0)
+    Proposal.objects.filter(pk=submitted.proposals[1].pk).update(
+        requested_amount=Decimal("90000.00")
+    )
+    client = officer_client(submitted.officer)
+    base = url("officer_proposals", call_pk=call.pk)
+    phase = submitted.phase.pk
+
+    response = client.get(base, {"sort": "amount", "phase": phase})
+    assert response.context["page_obj"][0].pk == submitted.proposals[1].pk
+    html = response.content.decode()
+    assert f"phase={phase}&amp;sort=amount&amp;page=2" in html
+
+    response = client.get(base, {"sort": "company", "page": 2})
+    names = [p.company.name for p in response.context["page_obj"]]
+    assert names == sorted(names)
+    assert 'rel="prev" href="?sort=company&amp;page=1"' in response.content.decode()
+    everything = Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT)
+    assert (
+        names
+        == list(everything.order_by("company__name", "pk").values_list("company__name", flat=True))[
+            25:
+        ]
+    )
+
+    # Not one of the orders: the default one, and nothing carried over.
+    response = client.get(base, {"sort": "title"})
+    default = client.get(base)
+    assert [p.pk for p in response.context["page_obj"]] == [
+        p.pk for p in default.context["page_obj"]
+    ]
+    assert "sort=" not in response.context["querystring_base"]
+
+
+def test_the_members_table_counts_each_members_declarations_and_assignments(assessing):
+    """Counted apart: a member's declarations are not multiplied by their assignments."""
+    from proposals.models import ConflictDeclaration
+
+    seat = assessing.members[0]
+    first, second, third = assessing.proposals
+    for proposal in (first, second, third):
+        ConflictDeclaration.objects.create(member=seat, proposal=proposal, has_conflict=False)
+    Assignment.objects.create(member=seat, proposal=first)
+    Assignment.objects.create(member=seat, proposal=second, withdrawn_at=timezone.now())
+    client = officer_client(assessing.officer)
+    html = client.get(url("officer_phase", phase_pk=assessing.phase.pk)).content.decode()
+    row = re.search(rf'data-testid="member-{seat.pk}".*?</tr>', html, flags=re.S).group(0)
+    assert re.search(r'data-testid="declared">\s*3 ', row)
+    assert 'data-testid="assigned">1<' in row  # the withdrawn one does not count
