@@ -21,6 +21,7 @@ from ..models import CommitteeMember, Decision, DecisionLetter
 from ..services.decisions import proposal_award, proposal_reject
 from ..services.letters import decision_letter_make
 from .history import CODE_OF_CONDUCT, Texts, advise, assess, committee, companies, proposals
+from .letters import backdate_letter
 
 CALL_TITLE = "Prijsvraag Langer thuis met dementie"
 ENTRIES = [
@@ -127,15 +128,21 @@ def load() -> str:
     for proposal in made:
         if proposal not in best:
             proposal_reject(proposal=proposal, actor=officer, motivation=NO_PRIZE)
-    # The letters as the task makes them, sent the day of the decisions (the Awb's six
-    # weeks for an objection run from the day after).
+    # The decisions of the history were taken two days after the jury's advice; their letters,
+    # as the task makes them, were sent that day (the Awb's six weeks for an objection run
+    # from the day after).
+    decided = min(closed + timedelta(days=27), timezone.now() - timedelta(days=1))
+    Decision.objects.filter(phase=phase).update(decided_at=decided)
     letters = 0
     for decision in Decision.objects.filter(phase=phase).order_by("pk"):
         letter = decision_letter_make(decision_id=decision.pk, send=False)
         if letter is not None:
-            DecisionLetter.objects.filter(pk=letter.pk, sent_at__isnull=True).update(
-                sent_at=timezone.now()
+            DecisionLetter.objects.filter(pk=letter.pk).update(
+                decided_at=decided,
+                standstill_ends_on=timezone.localdate(decided)
+                + timedelta(days=decision.standstill_days),
             )
+            backdate_letter(letter, decision)
             letters += 1
     body = "an administrative body" if _awb(call.authority) else "not an administrative body"
     return f"{CALL_TITLE}: {len(made)} entries, 3 prizes awarded, {letters} letters ({body})"
