@@ -93,6 +93,12 @@ class ObjectionAnswerForm(forms.Form):
             f"{proposal.submission_number} – {proposal.company.name} · {proposal.title}"
         )
         field.initial = [objecting.pk]
+        if not proposals.exists():
+            # No proposal of the phase awaits a decision (the decisions are final): the
+            # committee has nothing to reassess, so neither the choice nor the empty list.
+            outcome = self.fields["outcome"]
+            outcome.choices = [c for c in outcome.choices if c[0] != self.REASSESS]  # type: ignore[attr-defined]
+            del self.fields["reassess"]
 
     @property
     def follow_up(self) -> str:

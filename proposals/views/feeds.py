@@ -79,6 +79,14 @@ class LatestResultsFeed(Feed):
 
     item_guid_is_permalink = False
 
+    def get_feed(self, obj, request):
+        """Atom wants each entry's id an absolute IRI: the guid is made absolute on the
+        request's host, as the links are."""
+        feed = super().get_feed(obj, request)
+        for entry in feed.items:
+            entry["unique_id"] = request.build_absolute_uri(entry["unique_id"])
+        return feed
+
     def item_pubdate(self, item: FeedAward) -> datetime:
         return _moment(item)
 

@@ -192,10 +192,11 @@ def officer_answer(request, objection_pk: int):
                     actor=request.user,
                     answer=answer,
                     follow_up=form.follow_up,
-                    reassess=list(form.cleaned_data["reassess"]),
+                    reassess=list(form.cleaned_data.get("reassess", [])),
                 )
         except DomainError as error:
-            form.add_error("reassess" if error.code == "proposals" else "answer", error.message)
+            field = "reassess" if error.code == "proposals" and "reassess" in form.fields else None
+            form.add_error(field or "answer", error.message)
         else:
             if objection.leads_to_reassessment:
                 text = _(

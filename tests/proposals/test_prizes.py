@@ -3,6 +3,7 @@ decision gives the call's prizes out by rank, each at the prize's amount; a priz
 an administrative body is final at once and open to objection under the Awb for six weeks;
 a hackathon takes at most its number of teams."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -342,6 +343,17 @@ def test_the_start_page_says_the_hackathon_is_full(client):
     answer = client.post(reverse("proposals:start", kwargs={"phase_pk": phase.pk}), {"title": "X"})
     assert "Deze hackathon is vol" in answer.content.decode()
     assert not Proposal.objects.filter(created_by=person).exists()
+
+
+def test_the_start_page_lists_the_prizes_without_a_space_before_the_separator(client):
+    call = contest_call(instrument=Call.Instrument.HACKATHON, max_registrations=12)
+    phase = call.phases.get()
+    login_verified(client, applicant())
+    page = client.get(reverse("proposals:start", kwargs={"phase_pk": phase.pk})).content.decode()
+    prizes = page.split('data-testid="prizes">', 1)[1].split("</dd>", 1)[0]
+    assert prizes.count("; ") == phase.prizes.count() - 1 > 0
+    assert not re.search(r"\s;", prizes), prizes
+    assert "ten hoogste 12 teams" in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -218,3 +218,24 @@ def test_the_officer_chooses_on_the_page_and_the_api_refuses_a_foreign_proposal(
     }
     shown = officer_client(officer).get(url("officer_objection", objection_pk=objection.pk))
     assert b'data-testid="objection-follow-up"' in shown.content
+
+
+def test_without_a_proposal_awaiting_a_decision_the_page_offers_no_reassessment(objected):
+    objection = objected["objection"]
+    officer = objected["officer"]
+    phase = objected["phase"]
+    # The decisions are final: no proposal of the phase is under assessment any more.
+    phase.proposals.update(status="awarded")
+    page = officer_client(officer).get(url("officer_objection", objection_pk=objection.pk))
+    content = page.content.decode()
+    assert 'value="dismiss"' in content
+    assert 'value="uphold"' in content
+    assert 'value="reassess"' not in content
+    assert 'name="reassess"' not in content
+    refused = officer_client(officer).post(
+        url("officer_objection", objection_pk=objection.pk),
+        {"outcome": "reassess", "answer": "Opnieuw beoordelen."},
+    )
+    assert refused.status_code == 200
+    objection.refresh_from_db()
+    assert objection.is_open

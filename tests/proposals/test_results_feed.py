@@ -70,7 +70,9 @@ def test_an_intended_award_is_absent_a_final_one_present(
     assert (
         entry.find(f"{ATOM}link").get("href").endswith(f"{world.call.get_absolute_url()}#results")
     )
-    assert entry.findtext(f"{ATOM}id").endswith(f"#award-{contract.pk}")
+    assert entry.findtext(f"{ATOM}id") == (
+        f"http://testserver{world.call.get_absolute_url()}#award-{contract.pk}"
+    )
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == world.call.authority.name
 
 
