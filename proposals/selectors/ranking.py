@@ -114,6 +114,11 @@ class Ranking:
     hundredths so that it rounds exactly as ``score_round``; only the proposals of a slice
     become ``RankingRow`` objects, with their scores read for them alone. A Paginator takes
     it as it is (``count()`` and slicing).
+
+    Each criterion's score is worked out once per proposal, however often the weighted score,
+    the thresholds and the tie-break use it: the assessors' scores are aggregates of one
+    grouped pass (PostgreSQL computes identical aggregates once) and each consensus score is
+    a joined column, not a subquery that would run again in every expression.
     """
 
     def __init__(self, phase: Phase, *, among: QuerySet[Proposal] | None = None):
