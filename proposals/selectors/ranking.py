@@ -21,11 +21,10 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -115,6 +114,11 @@ class Ranking:
     hundredths so that it rounds exactly as ``score_round``; only the proposals of a slice
     become ``RankingRow`` objects, with their scores read for them alone. A Paginator takes
     it as it is (``count()`` and slicing).
+
+    Each criterion's score is worked out once per proposal, however often the weighted score,
+    the thresholds and the tie-break use it: the assessors' scores are aggregates of one
+    grouped pass (PostgreSQL computes identical aggregates once) and each consensus score is
+    a joined column, not a subquery that would run again in every expression.
     """
 
     def __init__(self, phase: Phase, *, among: QuerySet[Proposal] | None = None):
@@ -145,12 +149,10 @@ class Ranking:
             on_criterion = counted & Q(assignments__assessment__scores__criterion_id=criterion.pk)
             total = Sum("assignments__assessment__scores__score", filter=on_criterion)
             given = Count("assignments__assessment__scores", filter=on_criterion)
-            agreed = Subquery(
-                ConsensusScore.objects.filter(
-                    proposal_id=OuterRef("pk"), criterion_id=criterion.pk
-                ).values("score")[:1],
-                output_field=IntegerField(),
-            )
+            # At most one consensus score per proposal and criterion (a unique constraint):
+            # joined once per criterion, a column, not a subquery repeated in every
+            # expression that uses the criterion's score.
+            agreed = F(f"ranking_agreed_c{criterion.pk}__score")
             # The mean to two decimals, half up, in hundredths: (200·sum + n) div 2n.
             mean = ExpressionWrapper(
                 (total * 200 + given) / (given * 2), output_field=IntegerField()
@@ -162,7 +164,13 @@ class Ranking:
                 output_field=IntegerField(),
             )
             hundredths[criterion.pk] = F(name)
-        ranked = self._proposals().annotate(**annotations)
+        joins = {
+            f"ranking_agreed_c{criterion.pk}": FilteredRelation(
+                "consensus", condition=Q(consensus__criterion_id=criterion.pk)
+            )
+            for criterion in self.criteria
+        }
+        ranked = self._proposals().annotate(**joins).annotate(**annotations)
         complete = Q()
         for criterion in self.criteria:
             complete &= Q(**{f"ranking_c{criterion.pk}__isnull": False})

@@ -245,3 +245,17 @@ def test_a_proposal_outside_the_ranking_has_no_row():
     hidden = Proposal.objects.filter(phase=phase).exclude(status__in=RANKED_STATUSES).first()
     assert hidden is not None
     assert Ranking(phase).rank_of(hidden) is None
+
+
+def test_the_order_is_one_select_without_a_subquery_per_criterion():
+    """Each criterion's score is computed once per proposal: the consensus scores are joined,
+    not asked again by a subquery in every expression that uses them (issue 14)."""
+    phase = mixed_phase(
+        seed=6,
+        tie_break=Call.TieBreak.HEAVIEST_CRITERION,
+        overall_threshold=Decimal("6.00"),
+        count=5,
+    )
+    sql = str(Ranking(phase).ordered().query).upper()
+    assert sql.count("SELECT") == 1
+    assert sql.count("JOIN") == 3 + phase.criteria.count()
