@@ -51,15 +51,7 @@ def objection_lodge(
     """The company objects to the intended decision on its own proposal, within the period."""
     if not can(actor, "proposals.lodge_objection", decision):
         raise NotAllowed()
-    text = text.strip()
-    if not text:
-        raise DomainError(_("Write down your objection."), code="text")
-    if len(text) > Objection.TEXT_MAX_LENGTH:
-        raise DomainError(
-            _("The objection may hold at most %(max)d characters.")
-            % {"max": Objection.TEXT_MAX_LENGTH},
-            code="too_long",
-        )
+    text = _objection_text(text)
     if len(uploads) > MAX_DOCUMENTS:
         raise DomainError(
             _("Add at most %(max)d documents.") % {"max": MAX_DOCUMENTS}, code="documents"
@@ -115,15 +107,7 @@ def selection_objection_lodge(*, letter: DecisionLetter, actor: User, text: str)
     closed, also after the standstill's last day (``selection_objection_problem``)."""
     if not can(actor, "proposals.lodge_selection_objection", letter):
         raise NotAllowed()
-    text = text.strip()
-    if not text:
-        raise DomainError(_("Write down your objection."), code="text")
-    if len(text) > Objection.TEXT_MAX_LENGTH:
-        raise DomainError(
-            _("The objection may hold at most %(max)d characters.")
-            % {"max": Objection.TEXT_MAX_LENGTH},
-            code="too_long",
-        )
+    text = _objection_text(text)
     request = letter.participation_request
     assert request is not None  # the permission asked for a selection letter
     with transaction.atomic():
@@ -268,6 +252,20 @@ def _answer(
         objection_answered.send(sender=Objection, objection=objection, actor=actor)
         _tell_on_commit(objection)
     return objection
+
+
+def _objection_text(text: str) -> str:
+    """The objection's text, stripped; refused when empty or longer than the model holds."""
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write down your objection."), code="text")
+    if len(text) > Objection.TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("The objection may hold at most %(max)d characters.")
+            % {"max": Objection.TEXT_MAX_LENGTH},
+            code="too_long",
+        )
+    return text
 
 
 def _tell_on_commit(objection: Objection) -> None:
