@@ -292,6 +292,7 @@ def _conflicted_pairs(committee: Committee) -> set[tuple[int, int]]:
 
 def assignment_add(*, member: CommitteeMember, proposal: Proposal, actor: User) -> Assignment:
     _require_officer(actor, member.committee.phase)
+    _require_open(member.committee)
     if proposal.phase_id != member.committee.phase_id:
         raise DomainError(_("This proposal is not in the committee's phase."))
     if member.removed_at is not None:
@@ -313,6 +314,7 @@ def assignments_balance(*, committee: Committee, actor: User) -> int:
     Existing assignments are kept. Returns how many were added.
     """
     _require_officer(actor, committee.phase)
+    _require_open(committee)
     per_proposal = committee.assessors_per_proposal
     members = list(committee.members.active().order_by("pk"))
     proposals = list(

@@ -606,6 +606,27 @@ def test_automatic_assignment_respects_a_declared_conflict(assessing):
     assert f'data-testid="cell-{assigned.member_id}-{conflicted.pk}" data-state="assigned"' in page
 
 
+def test_no_assignment_is_added_once_the_advice_is_signed(assessing):
+    signed_advice(assessing.phase)
+    client = officer_client(assessing.officer)
+    page = client.get(url("officer_phase", phase_pk=assessing.phase.pk)).content.decode()
+    assert 'data-testid="assignments-closed"' in page
+    assert 'data-testid="assign-auto"' not in page
+    assert 'data-testid="assign-form"' not in page
+    before = Assignment.objects.count()
+    member, proposal = assessing.members[0], assessing.proposals[0]
+
+    response = client.post(url("officer_assign_auto", phase_pk=assessing.phase.pk))
+    assert response.status_code == 302
+    response = client.post(
+        url("officer_assign", phase_pk=assessing.phase.pk),
+        {"member": str(member.pk), "proposal": str(proposal.pk)},
+    )
+    assert response.status_code == 200
+    assert response.context["assign_form"].errors
+    assert Assignment.objects.count() == before
+
+
 def test_assigning_by_hand_and_refusing_a_conflicted_member(assessing):
     member, conflicted, other = assessing.members[0], *assessing.proposals[:2]
     with after(assessing.call):
