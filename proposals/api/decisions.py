@@ -72,10 +72,19 @@ class ObjectionDocumentSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
-    decision = serializers.PrimaryKeyRelatedField(read_only=True)
-    proposal = serializers.IntegerField(source="decision.proposal_id", read_only=True)
+    # An objection to the selection (innovation partnership) has no decision and no proposal.
+    decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    proposal = serializers.IntegerField(
+        source="decision.proposal_id", read_only=True, allow_null=True
+    )
     documents = ObjectionDocumentSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField(help_text=_("The objection's page."))
+    follow_up = serializers.ChoiceField(
+        choices=Objection.FollowUp.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("What follows an upheld objection; empty until it is upheld."),
+    )
 
     class Meta:
         model = Objection

@@ -47,6 +47,10 @@ class NoticeSerializer(serializers.ModelSerializer):
     problems = ProblemSerializer(many=True, read_only=True)
     amendment = serializers.IntegerField(source="amendment.number", allow_null=True, default=None)
     xml_url = serializers.SerializerMethodField()
+    # Empty until TenderNed has published the notice, so not a URI in the schema.
+    publication_url = serializers.CharField(
+        read_only=True, help_text=_("The notice's address on TenderNed; empty until published.")
+    )
 
     class Meta:
         model = Notice

@@ -158,8 +158,12 @@ def stored_package_response(
 def page_of(request: HttpRequest, items, per_page: int, uri: str):
     """The requested page (strict: not a number, or past the end, is a 404) and its links."""
     paginator = Paginator(items, per_page)
+    number = request.GET.get("page", "1")
+    # ASCII digits only: an empty value, " 2" or "²" is not a page.
+    if not (number.isascii() and number.isdigit()):
+        raise Http404("not a page number")
     try:
-        page = paginator.page(request.GET.get("page") or 1)
+        page = paginator.page(int(number))
     except InvalidPage as error:
         raise Http404(str(error)) from error
     links = {}
