@@ -146,6 +146,16 @@ def _made_up_city(name: str) -> str:
     return DEMO_CITIES[sum(name.encode()) % len(DEMO_CITIES)]
 
 
+def entrants(entries: list[tuple[str, str, str]]) -> list[tuple[Organisation, User, str]]:
+    """Each (company name, person, title) as the company, the person acting for it and the
+    title of its proposal."""
+    made = companies([(name, person) for name, person, _title in entries])
+    return [
+        (company, person, title)
+        for (company, person), (_name, _person, title) in zip(made, entries, strict=True)
+    ]
+
+
 def companies(
     entries: list[tuple[str, str]], *, kvk_numbers: list[str] | None = None
 ) -> list[tuple[Organisation, User]]:

@@ -20,7 +20,7 @@ from portal.models import Organisation
 from ..models import CommitteeMember, Decision, DecisionLetter
 from ..services.decisions import proposal_award, proposal_reject
 from ..services.letters import decision_letter_make
-from .history import CODE_OF_CONDUCT, Texts, advise, assess, committee, companies, proposals
+from .history import CODE_OF_CONDUCT, Texts, advise, assess, committee, entrants, proposals
 from .letters import backdate_letter
 
 CALL_TITLE = "Prijsvraag Langer thuis met dementie"
@@ -88,12 +88,7 @@ def load() -> str:
     made = proposals(
         call,
         phase,
-        [
-            (company, person, title)
-            for (company, person), (_n, _p, title) in zip(
-                companies([(name, person) for name, person, _t in ENTRIES]), ENTRIES, strict=True
-            )
-        ],
+        entrants(ENTRIES),
         amounts=[None] * len(ENTRIES),  # an entry asks no amount: it wins a prize
         submitted=[closed - timedelta(days=4 - i, hours=3) for i in range(len(ENTRIES))],
         texts=TEXTS,

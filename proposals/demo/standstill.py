@@ -22,7 +22,7 @@ from .history import (
     advise,
     assess,
     committee,
-    companies,
+    entrants,
     planning_in,
     proposals,
 )
@@ -139,12 +139,7 @@ def _intended() -> str:
     made = proposals(
         call,
         phase,
-        [
-            (company, person, title)
-            for (company, person), (_n, _p, title) in zip(
-                companies([(name, person) for name, person, _t in ENTRIES]), ENTRIES, strict=True
-            )
-        ],
+        entrants(ENTRIES),
         amounts=[Decimal("95000.00"), Decimal("88000.00"), Decimal("99000.00")],
         submitted=[closed - timedelta(days=3 - i, hours=2) for i in range(len(ENTRIES))],
         texts=TEXTS,
