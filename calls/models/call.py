@@ -259,6 +259,8 @@ class Call(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["authority", "status"]),
             models.Index(fields=["-publication_date"]),
+            # The lists' order (deadline first): a page is read from the index, not sorted.
+            models.Index(fields=["deadline", "id"], name="call_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(

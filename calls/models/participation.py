@@ -72,6 +72,10 @@ class ParticipationRequest(models.Model):
         verbose_name = _("request to participate")
         verbose_name_plural = _("requests to participate")
         ordering = ["call", "submitted_at", "pk"]
+        indexes = [
+            # The API's order (newest first): a page is read from the index, not sorted.
+            models.Index(fields=["submitted_at", "id"], name="participation_submitted_idx"),
+        ]
         constraints = [
             # One live request per company per call; after withdrawing it may ask again.
             models.UniqueConstraint(

@@ -54,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     # What the selectors remember for the rest of a request (portal.selectors.identity,
     # portal.identity.selectors); absent until first asked.
-    _portal_roles: frozenset[str]
+    _portal_memberships: frozenset[tuple[str, int]]
     _identity_email_pending: bool
 
     email = models.EmailField(_("e-mail address"), unique=True)

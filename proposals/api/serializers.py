@@ -154,7 +154,7 @@ class ProposalSummarySerializer(serializers.ModelSerializer):
                 "kind": row["phase__kind"],
                 "name": row["phase__name"],
                 "deadline": fmt.datetime(
-                    deadline_of_phase(order, row["phase__deadline"], row["phase__call__deadline"])
+                    deadline_of_phase(order, row["phase__deadline"], row["call__deadline"])
                 ),
             },
             "company": {

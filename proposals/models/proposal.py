@@ -22,18 +22,20 @@ def private_storage():
     return storages["private"]
 
 
-def opened_q(prefix: str = "", now=None) -> Q:
+def opened_q(prefix: str = "", now=None, *, call: str | None = None) -> Q:
     """Phases (``prefix`` leads from the queried model to the phase) whose deadline has passed.
 
     A phase's deadline is its own, else (for the first phase) the call's: the same rule as
-    ``proposals.services.submission.phase_deadline``.
+    ``proposals.services.submission.phase_deadline``. ``call`` leads to the phase's call by
+    a shorter way when the queried model has one (a proposal's own call is its phase's).
     """
     now = now or timezone.now()
+    call = f"{prefix}call__" if call is None else call
     return Q(**{f"{prefix}deadline__lte": now}) | Q(
         **{
             f"{prefix}deadline__isnull": True,
             f"{prefix}order": 1,
-            f"{prefix}call__deadline__lte": now,
+            f"{call}deadline__lte": now,
         }
     )
 
@@ -41,8 +43,9 @@ def opened_q(prefix: str = "", now=None) -> Q:
 class ProposalQuerySet(models.QuerySet["Proposal"]):
     def opened(self, now=None) -> "ProposalQuerySet":
         """Only proposals whose phase's deadline has passed: the others are sealed to everyone
-        but their own company."""
-        return self.filter(opened_q("phase__", now))
+        but their own company. The call's deadline is read from the proposal's own call (its
+        phase's call), so that a list joins the call once."""
+        return self.filter(opened_q("phase__", now, call="call__"))
 
 
 class Proposal(models.Model):
@@ -128,6 +131,8 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["phase", "status"]),
             models.Index(fields=["company", "status"]),
+            # The lists' order (newest first): a page is read from the index, not sorted.
+            models.Index(fields=["created_at", "id"], name="proposal_created_idx"),
         ]
         constraints = [
             # One live proposal per company per phase; a withdrawn one may be replaced.

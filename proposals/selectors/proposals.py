@@ -11,15 +11,15 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from calls.models import Question
-from portal.models import Membership, Role
-from portal.selectors.identity import roles_of
+from portal.models import Role
+from portal.selectors.identity import organisation_ids_of, roles_of
 
 from ..models import Assessment, Attachment, Proposal
 
 
 def proposals_of_company_member(user) -> QuerySet[Proposal]:
     """A company member's view: every proposal of their companies, drafts included."""
-    companies = Membership.objects.filter(user=user, role=Role.APPLICANT).values("organisation_id")
+    companies = organisation_ids_of(user, role=Role.APPLICANT)
     return Proposal.objects.filter(company_id__in=companies).select_related(
         "call__authority", "phase__call", "company"
     )
@@ -27,15 +27,15 @@ def proposals_of_company_member(user) -> QuerySet[Proposal]:
 
 # What a proposal in a list shows (the API's ProposalSummarySerializer), as plain values: no
 # Proposal, Call, Phase or Organisation instance is made for a row. The phase's deadline falls
-# back to its call's (``phase__call__deadline``: the join the sealed-until-the-deadline filter
-# already makes).
+# back to its call's (``call__deadline``: the proposal's call is its phase's, and the join the
+# sealed-until-the-deadline filter already makes).
 SUMMARY_VALUES = (
     "id", "title", "status", "requested_amount", "submission_number", "submitted_at",
     "decided_at",
     "call_id", "call__created_at", "call__title", "call__blind_assessment",
     "call__authority__name",
     "phase_id", "phase__order", "phase__kind", "phase__name", "phase__deadline",
-    "phase__call__deadline",
+    "call__deadline",
     "company_id", "company__name", "company__kvk_number", "company__country",
     "company__verified_at",
 )  # fmt: skip
@@ -50,9 +50,7 @@ def proposals_submitted_to(user) -> QuerySet[Proposal]:
     """An officer's view: submitted (never draft) proposals of their authorities' calls whose
     phase has passed its deadline (sealed until then). Nothing joined or counted here: a list
     reads what it shows with ``proposal_summaries``."""
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
+    authorities = organisation_ids_of(user, role=Role.PROCUREMENT_OFFICER)
     return (
         Proposal.objects.opened()
         .filter(call__authority_id__in=authorities)
@@ -69,9 +67,7 @@ def proposals_for_officer(user) -> QuerySet[Proposal]:
     per row: PostgreSQL counts them for the rows of the page only (a join with DISTINCT
     counts would group every proposal of the call before the page is cut).
     """
-    authorities = Membership.objects.filter(user=user, role=Role.PROCUREMENT_OFFICER).values(
-        "organisation_id"
-    )
+    authorities = organisation_ids_of(user, role=Role.PROCUREMENT_OFFICER)
     return (
         Proposal.objects.opened()
         .filter(call__authority_id__in=authorities)

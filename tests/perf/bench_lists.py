@@ -62,7 +62,8 @@ def routes(resolver=None, prefix=""):
 
 
 def fill(route: str, world: World) -> str | None:
-    """The route with its arguments taken from the seeded records, or None if it needs others."""
+    """The route with its arguments taken from the seeded records, or None if it needs others
+    (``missing`` names them)."""
     values = {
         "call_pk": world.call.pk,
         "phase_pk": world.phase.pk,
@@ -131,7 +132,14 @@ def clients(world: World) -> dict:
     return result
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, int, int] | None:
+def refusal(response) -> str:
+    """Why a route is not measured, from its answer: the status code, and where it redirects."""
+    where = response.get("Location", "")
+    return f"{response.status_code}" + (f" -> {where}" if where else "")
+
+
+def measure(client, url: str, repeat: int) -> tuple[float, int, int] | str:
+    """Median ms, queries and bytes of the page; or why not (the status code, see refusal)."""
     timings = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
@@ -140,7 +148,7 @@ def measure(client, url: str, repeat: int) -> tuple[float, int, int] | None:
             content = b"".join(response) if response.streaming else response.content
             timings.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
-            return None
+            return refusal(response)
         if timings[-1] > 5000:  # a page that slow says enough after one request
             break
     return statistics.median(timings), len(queries), len(content)
