@@ -227,12 +227,12 @@ class AdviceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, rows, planned_awards: int, **kwargs):
+    def __init__(self, *args, eligible: list[int], planned_awards: int, **kwargs):
+        """``eligible``: the ids of the eligible proposals of the whole ranking, since the
+        selection spans its pages (see ``views.chair.advice``)."""
         super().__init__(*args, **kwargs)
         self.planned_awards = planned_awards
-        self.fields["selected"].choices = [
-            (row.proposal.pk, str(row.proposal)) for row in rows if row.eligible
-        ]
+        self.fields["selected"].choices = [(pk, str(pk)) for pk in eligible]
         self.fields["selected"].error_messages["invalid_choice"] = _(
             "Only eligible proposals can be selected."
         )

@@ -218,7 +218,7 @@ class Ranking:
     def __len__(self) -> int:
         return self.count()
 
-    def _eligible_ids(self) -> list[int]:
+    def eligible_ids(self) -> list[int]:
         """The eligible proposals' ids in ranking order (one query, read once)."""
         if self._eligible is None:
             eligible = Q(ranking_eligible=True)  # an annotation of ordered()
@@ -227,7 +227,7 @@ class Ranking:
 
     def eligible_count(self) -> int:
         """How many proposals are eligible (the ranks given)."""
-        return len(self._eligible_ids())
+        return len(self.eligible_ids())
 
     def rank_of(self, proposal: Proposal) -> RankingRow | None:
         """The row of one proposal, with its rank among the whole phase's."""
@@ -235,8 +235,18 @@ class Ranking:
             return None
         row = self._rows([proposal.pk], first=0)[0]
         if row.eligible:
-            row.rank = self._eligible_ids().index(proposal.pk) + 1
+            row.rank = self.eligible_ids().index(proposal.pk) + 1
         return row
+
+    def rows_of(self, ids) -> list[RankingRow]:
+        """The rows of these eligible proposals (a selection), in ranking order with their
+        ranks, whatever page they are on; ids that are not eligible are left out."""
+        order = {pk: place for place, pk in enumerate(self.eligible_ids())}
+        chosen = sorted((pk for pk in set(ids) if pk in order), key=order.__getitem__)
+        rows = self._rows(chosen, first=0)
+        for row in rows:
+            row.rank = order[row.proposal.pk] + 1
+        return rows
 
     # -- the rows of a slice --
 

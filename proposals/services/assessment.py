@@ -504,7 +504,7 @@ def advice_sign(
                 _("The advice cannot be signed yet: %(missing)s") % {"missing": " ".join(gaps)},
                 code="incomplete",
             )
-        eligible = {row.proposal.pk for row in ranking_for_seat(chair) if row.eligible}
+        eligible = set(ranking_for_seat(chair).eligible_ids())
         for proposal in selected:
             if proposal.pk not in eligible:
                 raise DomainError(

@@ -274,9 +274,9 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _signed_rows(advice: Advice, criteria, visible: set[int]) -> list[dict]:
-    """The ranking as it was signed (a snapshot in JSON), with numbers back as Decimals; only
-    the proposals in ``visible`` (the seat's cleared ones)."""
+def _signed_rows(advice: Advice, criteria, rows: list[dict]) -> list[dict]:
+    """Rows of the ranking as it was signed (a snapshot in JSON), with numbers back as
+    Decimals."""
     selected = set(advice.selected.values_list("pk", flat=True))
     return [
         {
@@ -285,9 +285,31 @@ def _signed_rows(advice: Advice, criteria, visible: set[int]) -> list[dict]:
             "criterion_scores": [_decimal(row["scores"].get(str(c.pk))) for c in criteria],
             "selected": row["proposal"] in selected,
         }
-        for row in advice.ranking
-        if row["proposal"] in visible
+        for row in rows
     ]
+
+
+# The advice's ranking is shown a page at a time, like the ranking. The chair's selection spans
+# the pages: each page's form carries the boxes ticked on other pages as hidden fields, and the
+# paging buttons (``GOTO``) post the form, so that no tick is lost and nothing needs JavaScript.
+ADVICE_PAGE_SIZE = RANKING_PAGE_SIZE
+GOTO = "goto"
+
+
+def _advice_page_number(request) -> str | None:
+    """The page a paging button asks for, else the page the form was posted from, else the
+    page of the address."""
+    if request.method == "POST":
+        return request.POST.get(GOTO) or request.POST.get("page")
+    return request.GET.get("page")
+
+
+def _ticked(request, eligible: list[int]) -> list[int]:
+    """The eligible proposals ticked in the posted form (on any page), in ranking order."""
+    if request.method != "POST":
+        return []
+    posted = set(request.POST.getlist("selected"))
+    return [pk for pk in eligible if str(pk) in posted]
 
 
 @committee_page
@@ -312,34 +334,43 @@ def advice(request, seat_pk: int):
             messages.error(request, _("The advice has been signed already."))
             return redirect("proposals:advice", seat_pk=seat.pk)
         visible = set(cleared_proposals(seat).values_list("pk", flat=True))
-        rows = _signed_rows(signed, criteria, visible)
+        shown = [row for row in signed.ranking if row["proposal"] in visible]
+        page = Paginator(shown, ADVICE_PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             {
                 "advice": signed,
-                "signed_rows": rows,
-                "not_shown": max(len(signed.ranking) - len(rows), 0),
+                "signed_rows": _signed_rows(signed, criteria, list(page.object_list)),
+                "page_obj": page,
+                "not_shown": max(len(signed.ranking) - len(shown), 0),
             }
         )
         return render(request, "proposals/assessment/advice.html", context)
 
-    rows = list(ranking_for_seat(seat))
-    form = AdviceForm(_posted(request), rows=rows, planned_awards=phase.planned_awards)
+    ranking = ranking_for_seat(seat)
+    eligible = ranking.eligible_ids()
+    planned = phase.planned_awards
+    paging = request.method == "POST" and GOTO in request.POST
+    if paging:
+        # To another page: the ticks and the remarks go along; nothing is checked or signed.
+        form = AdviceForm(
+            initial={"remarks": request.POST.get("remarks", "")},
+            eligible=eligible,
+            planned_awards=planned,
+        )
+    else:
+        form = AdviceForm(_posted(request), eligible=eligible, planned_awards=planned)
     gaps = advice_gaps(committee, seat)
-    if request.method == "POST" and not is_revision(request) and form.is_valid():
-        chosen = set(form.cleaned_data["selected"])
+    if request.method == "POST" and not paging and not is_revision(request) and form.is_valid():
+        chosen = ranking.rows_of(form.cleaned_data["selected"])
         if not gaps and not is_confirmed(request):
             return confirmation_page(
-                request,
-                _advice_confirmation(
-                    seat, [row for row in rows if row.proposal.pk in chosen], form
-                ),
-                context=context,
+                request, _advice_confirmation(seat, chosen, form), context=context
             )
         try:
             advice_sign(
                 committee=committee,
                 actor=request.user,
-                selected=[row.proposal for row in rows if row.proposal.pk in chosen],
+                selected=[row.proposal for row in chosen],
                 remarks=form.cleaned_data["remarks"],
             )
         except DomainError as error:
@@ -349,15 +380,23 @@ def advice(request, seat_pk: int):
                 request, _("The advice is signed and goes to the contracting authority.")
             )
             return redirect("proposals:advice", seat_pk=seat.pk)
-    ticked = form.selected_pks()
+    ticked = _ticked(request, eligible)
+    page = Paginator(ranking, ADVICE_PAGE_SIZE).get_page(_advice_page_number(request))
+    rows = list(page.object_list)
+    on_page = {row.proposal.pk for row in rows}
     context.update(
         {
             "form": form,
             "rows": _ranking_rows(rows, criteria),
-            "rows_total": len(rows),
-            "ticked": ticked,
+            "rows_total": page.paginator.count,
+            "page_obj": page,
+            "goto": GOTO,
+            "ticked": {str(pk) for pk in ticked},
+            # Ticked on other pages: posted along as hidden fields, and listed.
+            "carried": [pk for pk in ticked if pk not in on_page],
+            "selection": ranking.rows_of(ticked) if ticked else [],
             "gaps": gaps,
-            "not_shown": _not_shown(seat, len(rows)),
+            "not_shown": _not_shown(seat, page.paginator.count),
             "reassessment": open_reassessment_of_phase(phase),
         }
     )
