@@ -465,13 +465,18 @@ def _name(member: CommitteeMember) -> str:
     return member.user.full_name or member.user.email
 
 
+# How many missing assessments the gaps name one by one; the rest are counted.
+GAPS_NAMED = 20
+
+
 def advice_gaps(committee: Committee, chair: CommitteeMember) -> list[str]:
     """What must happen before the chair can sign the advice, in words the chair may read.
 
     Every active member accepted the code of conduct; every assignment of a proposal under
     assessment is assessed or withdrawn with a reason; the chair declared about every
     proposal; the deputy chair decided on every proposal on which the chair is conflicted.
-    A proposal the chair may not see is only counted, never named.
+    A proposal the chair may not see is only counted, never named; after ``GAPS_NAMED`` gaps,
+    the further missing assessments are only counted too (a page for 5,000 proposals).
     """
     gaps = []
     for member in (
@@ -498,23 +503,37 @@ def advice_gaps(committee: Committee, chair: CommitteeMember) -> list[str]:
             % {"n": undeclared}
         )
     conflicted = set(chair_conflicts(committee).values_list("proposal_id", flat=True))
-    hidden_missing = 0
-    for assignment in (
+    missing = (
         Assignment.objects.active()
         .filter(member__committee=committee, proposal__status__in=RANKED_STATUSES)
         .exclude(assessment__status=Assessment.Status.SUBMITTED)
-        .select_related("member__user", "proposal")
-        .order_by("proposal__submission_number", "member__role", "member_id")
-    ):
-        if assignment.proposal_id in conflicted:
-            hidden_missing += 1
-            continue
+    )
+    # Counted in one query, the first few named in another: never every missing one read.
+    shown = missing.exclude(proposal_id__in=conflicted)
+    counts = missing.aggregate(
+        every=Count("pk"), shown=Count("pk", filter=Q(pk__in=shown.values("pk")))
+    )
+    hidden_missing = counts["every"] - counts["shown"]
+    named = max(GAPS_NAMED - len(gaps), 0)
+    for assignment in shown.select_related("member__user", "proposal").order_by(
+        "proposal__submission_number", "member__role", "member_id"
+    )[:named]:
         gaps.append(
             _(
                 "%(name)s has not submitted scores for %(number)s (withdraw the assignment "
                 "with a reason, or reassign it)."
             )
             % {"name": _name(assignment.member), "number": assignment.proposal.submission_number}
+        )
+    unnamed = max(counts["shown"] - named, 0)
+    if unnamed:
+        gaps.append(
+            ngettext(
+                "And %(n)d more assessment is missing.",
+                "And %(n)d more assessments are missing.",
+                unnamed,
+            )
+            % {"n": unnamed}
         )
     if hidden_missing:
         gaps.append(

@@ -45,6 +45,8 @@ from ..models import (
 )
 from .assessment import RANKED_STATUSES, cleared_proposals
 
+# Each proposal's id and whether it is eligible (an annotation of ``Ranking.ordered``).
+ORDER_COLUMNS = ("pk", "ranking_eligible")
 # Scores (means and weighted totals) are shown and compared with two decimals.
 SCORE_PLACES = Decimal("0.01")
 # Assessors further apart than this share of the scale on a criterion need to talk.
@@ -126,6 +128,7 @@ class Ranking:
         self.among = among
         self.criteria = list(phase.criteria.all())
         self._count: int | None = None
+        self._order: list[int] | None = None
         self._eligible: list[int] | None = None
 
     # -- the order, in the database --
@@ -212,18 +215,22 @@ class Ranking:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._proposals().count()
+            self._count = len(self._order) if self._order is not None else self._proposals().count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def eligible_ids(self) -> list[int]:
-        """The eligible proposals' ids in ranking order (one query, read once)."""
-        if self._eligible is None:
-            eligible = Q(ranking_eligible=True)  # an annotation of ordered()
-            self._eligible = list(self.ordered().filter(eligible).values_list("pk", flat=True))
-        return self._eligible
+        """The eligible proposals' ids in ranking order. Read once, with the whole order (one
+        query: ranking them all costs the same as ranking a page), which then serves the
+        count and the slices too."""
+        if self._order is None:
+            ranked = list(self.ordered().values_list(*ORDER_COLUMNS))
+            self._order = [pk for pk, _eligible in ranked]
+            self._eligible = [pk for pk, eligible in ranked if eligible]
+            self._count = len(self._order)
+        return self._eligible or []
 
     def eligible_count(self) -> int:
         """How many proposals are eligible (the ranks given)."""
@@ -260,7 +267,10 @@ class Ranking:
                 raise IndexError(index)
             return rows[0]
         first = index.start or 0
-        ids = list(self.ordered()[index].values_list("pk", flat=True))
+        if self._order is not None:
+            ids = self._order[index]
+        else:
+            ids = list(self.ordered()[index].values_list("pk", flat=True))
         return self._rows(ids, first=first)
 
     def _rows(self, ids: list[int], *, first: int) -> list[RankingRow]:

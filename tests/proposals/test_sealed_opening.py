@@ -15,6 +15,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -357,3 +359,28 @@ def test_beat_and_an_officers_visit_at_the_same_moment_write_one_record():
     assert results[0].pk == results[1].pk
     assert Opening.objects.count() == 1
     assert OpeningEntry.objects.count() == 2
+
+
+def test_the_opening_record_is_shown_a_page_at_a_time_in_constant_queries(
+    sealed, verified_client, monkeypatch, django_assert_max_num_queries
+):
+    from proposals.views import opening as opening_views
+
+    monkeypatch.setattr(opening_views, "OPENING_PAGE_SIZE", 2)
+    submitted_proposals(sealed.call, 1)  # three received: two pages
+    deadline_passed(sealed.call)
+    client = verified_client(sealed.officer)
+    page_url = reverse("proposals:opening", args=[sealed.phase.pk])
+    first = client.get(page_url).content.decode()  # opens the phase
+    entries = list(Opening.objects.get(phase=sealed.phase).entries.order_by("submitted_at", "pk"))
+    assert len(entries) > 2
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(page_url).content.decode()
+    assert first.count('data-testid="entry-') == 2
+    assert f'data-testid="entry-{entries[0].submission_number}"' in first
+    assert f"{len(entries)} " in first  # the caption counts them all
+    assert "page=2" in first
+    with django_assert_max_num_queries(len(queries)):
+        last = client.get(page_url, {"page": 2}).content.decode()
+    assert f'data-testid="entry-{entries[2].submission_number}"' in last
+    assert f'data-testid="entry-{entries[0].submission_number}"' not in last
