@@ -200,8 +200,8 @@ def refusal(response) -> str:
 
 def shown_rows(content: bytes) -> int:
     """How many rows a page shows: a JSON list's entries (or its ``results``), else the table
-    rows of the HTML, or its list items when it has no table (navigation included, the same
-    at both volumes)."""
+    rows and articles (a question with its answer form) of the HTML, or its list items when it
+    has neither (navigation included, the same at both volumes)."""
     if content[:1] in (b"{", b"["):
         try:
             data = json.loads(content)
@@ -210,7 +210,7 @@ def shown_rows(content: bytes) -> int:
         if isinstance(data, dict):
             data = data.get("results", data.get("releases", data.get("records", [])))
         return len(data) if isinstance(data, list) else 0
-    return content.count(b"<tr") or content.count(b"<li")
+    return content.count(b"<tr") + content.count(b"<article") or content.count(b"<li")
 
 
 def measure(client, url: str, repeat: int) -> tuple[float, int, int, int] | str:
