@@ -10,7 +10,7 @@ from proposals.models import Advice
 from proposals.services.assessment import code_of_conduct_accept, consensus_record
 from proposals.views import chair as chair_views
 
-from .test_assessment_pages import build_committee, cleared, url
+from .test_assessment_pages import assign, build_committee, cleared, url
 
 pytestmark = pytest.mark.django_db
 
@@ -192,4 +192,26 @@ def test_only_the_chair_pages_the_advice(verified_client):
         .status_code
         == 404
     )
+    assert not Advice.objects.exists()
+
+
+def test_the_gaps_name_the_first_missing_assessments_and_count_the_rest(
+    verified_client, monkeypatch
+):
+    from proposals.selectors import assessment as assessment_selectors
+
+    monkeypatch.setattr(assessment_selectors, "GAPS_NAMED", 1)
+    setting = eligible_committee(3)
+    member = setting["members"][0]
+    cleared(member, setting["proposals"])
+    for proposal in setting["proposals"]:
+        assign(setting, member, proposal)  # none assessed
+    client = verified_client(setting["chair"].user)
+    html = client.get(url("advice", seat_pk=setting["chair"].pk)).text
+    assert 'data-testid="gaps"' in html
+    assert html.count("heeft nog geen scores ingediend voor") == 1
+    assert "En er ontbreken nog 2 beoordelingen." in html
+    # Signing is refused while they are missing.
+    address = url("advice", seat_pk=setting["chair"].pk)
+    client.post(address, {"selected": [setting["proposals"][0].pk], "confirmed": "1"})
     assert not Advice.objects.exists()
