@@ -338,9 +338,9 @@ def main() -> None:
             print(f"{path:58} {role:15} {ms5:7.1f} {q5:4d} {b5 / 1024:7.1f} {r5:4d} "
                   f"{msn:8.1f} {qn:4d} {bn / 1024:8.1f} {rn:4d}  {' '.join(flags)}")  # fmt: skip
         measured = sum(1 for value in small.values() if not isinstance(value, str))
-        for rule, count in sorted(skipped.items()):
-            unmeasured.append((f"{rule}… ({count} routes)", "skipped: not a portal page"))
         summary(measured, tried, args.rows, slow, growing, bigger, lost, unmeasured)
+        print("  not tried, not the portal's pages: " + ", ".join(
+            f"{rule} ({count} routes)" for rule, count in sorted(skipped.items())))  # fmt: skip
 
 
 if __name__ == "__main__":
