@@ -81,10 +81,10 @@ def source(kind: str, phases: int, awards: int) -> NoticeSource:
     return NoticeSource(
         kind=kind, notice_id=str(uuid.uuid4()), folder_id=str(uuid.uuid4()), issued=now,
         procedure="open", title="Benchmark", description="Een oproep met veel fasen.",
-        cpv="73100000", nuts="NL310", call_url="https://example.org/calls/1-benchmark/",
+        cpv="73100000", nuts="NL350", call_url="https://example.org/calls/1-benchmark/",
         documents_url="https://example.org/calls/1-benchmark/#documents",
         buyer=Party(ref="ORG-0001", name="Rijkswaterstaat", identifier="00000001900000000001",
-                    city="Utrecht", nuts="NL310"),
+                    city="Utrecht", nuts="NL350"),
         buyer_legal_type="cga", buyer_activity="econ", central_government=True,
         review_body=Party(ref="ORG-0002", name="Rechtbank Midden-Nederland",
                           identifier="00000001900000000101", city="Utrecht"),
