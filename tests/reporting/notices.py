@@ -30,8 +30,12 @@ def notice_ready_call(*, publish: bool = True, **fields) -> Call:
     from calls.services.lifecycle import call_publish
 
     officer = officer_of(complete_authority())
-    values = {"cpv_code": "73100000", "place_of_performance_nuts": "NL350",
-        "tender_validity": 3,, **fields}
+    values = {
+        "cpv_code": "73100000",
+        "place_of_performance_nuts": "NL350",
+        "tender_validity": 3,
+        **fields,
+    }
     call = draft_call(officer=officer, **values)
     if publish:
         call = call_publish(call=call, actor=officer)
