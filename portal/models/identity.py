@@ -300,7 +300,7 @@ class Organisation(models.Model):
             except ValidationError as error:
                 errors["postal_code"] = error.messages
         if self.company_size and self.kind != self.Kind.COMPANY:
-            errors["company_size"] = [_("Only a company has a size.")]
+            errors["company_size"] = [str(_("Only a company has a size."))]
         if errors:
             raise ValidationError(errors)
 
