@@ -7,7 +7,7 @@ from tests.factories import AuthorityFactory
 
 
 def complete_authority(**fields) -> Organisation:
-    return AuthorityFactory(
+    values = dict(
         authority_tier=Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
         main_activity=Organisation.MainActivity.ECONOMIC_AFFAIRS,
         street_address="Griffioenlaan 2",
@@ -21,8 +21,8 @@ def complete_authority(**fields) -> Organisation:
         review_body_name="Rechtbank Midden-Nederland",
         review_body_city="Utrecht",
         review_body_identifier="00000001900000000101",
-        **fields,
     )
+    return AuthorityFactory(**{**values, **fields})
 
 
 def notice_ready_call(*, publish: bool = True, **fields) -> Call:
