@@ -7,21 +7,21 @@ from tests.factories import AuthorityFactory
 
 
 def complete_authority(**fields) -> Organisation:
-    values = dict(
-        authority_tier=Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
-        main_activity=Organisation.MainActivity.ECONOMIC_AFFAIRS,
-        street_address="Griffioenlaan 2",
-        postal_code="3526 LA",
-        city="Utrecht",
-        nuts_code="NL350",
-        telephone="088-7972950",
-        review_body_postal_code="3511 EP",
-        review_body_nuts_code="NL350",
-        oin="00000001900000000001",
-        review_body_name="Rechtbank Midden-Nederland",
-        review_body_city="Utrecht",
-        review_body_identifier="00000001900000000101",
-    )
+    values = {
+        "authority_tier": Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
+        "main_activity": Organisation.MainActivity.ECONOMIC_AFFAIRS,
+        "street_address": "Griffioenlaan 2",
+        "postal_code": "3526 LA",
+        "city": "Utrecht",
+        "nuts_code": "NL350",
+        "telephone": "088-7972950",
+        "review_body_postal_code": "3511 EP",
+        "review_body_nuts_code": "NL350",
+        "oin": "00000001900000000001",
+        "review_body_name": "Rechtbank Midden-Nederland",
+        "review_body_city": "Utrecht",
+        "review_body_identifier": "00000001900000000101",
+    }
     return AuthorityFactory(**{**values, **fields})
 
 
