@@ -94,7 +94,12 @@ def company_holding(identifier: CompanyIdentifier, *, lock: bool = False) -> Org
 
 
 def company_create(
-    *, name: str, identifier: CompanyIdentifier, is_sme: bool = False, is_startup: bool = False
+    *,
+    name: str,
+    identifier: CompanyIdentifier,
+    is_sme: bool = False,
+    is_startup: bool = False,
+    company_size: str = "",
 ) -> Organisation:
     try:
         with transaction.atomic():
@@ -104,6 +109,9 @@ def company_create(
                 country=identifier.country,
                 is_sme=is_sme,
                 is_startup=is_startup,
+                company_size=company_size
+                if company_size in Organisation.CompanySize.values
+                else "",
                 **identifier.fields(),
             )
     except IntegrityError as error:
