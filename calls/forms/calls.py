@@ -210,8 +210,14 @@ class CallEditForm(CallForm):
         if self.instance.instrument != Call.Instrument.HACKATHON:
             del self.fields["max_registrations"]
         if self.instance.is_contest:
-            # A prize is a decision under the Awb, not a procurement: no standstill period.
-            for name in ("standstill_days", "standstill_reason"):
+            # A prize is a decision under the Awb, not a procurement: no standstill period,
+            # no proposal that binds the company for a period.
+            for name in (
+                "standstill_days",
+                "standstill_reason",
+                "tender_validity",
+                "tender_validity_unit",
+            ):
                 del self.fields[name]
 
 
