@@ -3,15 +3,21 @@ of organisations, company size, tender validity and the minimum number of candid
 in the notice when entered, named in words when not, and bad input is refused."""
 
 import re
+import uuid
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 from lxml import etree
 
 from calls.models import Call
 from calls.services.lifecycle import call_update_draft
 from portal.nuts import REGIONS, RENAMED
 from reporting.eforms import SDK_DIR
+from reporting.eforms.builder import Award, Criterion, Lot, NoticeSource, Party, build_notice
+from reporting.eforms.validation import describe, validate
 from reporting.models import Notice
 
 from .notices import complete_authority, notice_ready_call
@@ -107,3 +113,78 @@ def test_a_validity_beyond_a_year_is_refused_on_the_call():
     )
     call.refresh_from_db()
     assert (call.tender_validity, call.tender_validity_unit) == (8, "WEEK")
+
+
+def _result_source(*, size: str, subcontracting: str, statistics: dict) -> NoticeSource:
+    now = timezone.now()
+    winner = Party(
+        ref="ORG-0003", name="Slimme Sluizen B.V.", identifier="70000100", city="Utrecht",
+        postal_code="3511 AB", nuts="NL350", size=size,
+    )  # fmt: skip
+    lot = Lot(
+        number=1, name="Haalbaarheid", description="Fase 1", budget=Decimal("100000.00"),
+        duration_months=6, deadline=now - timedelta(days=30), participation_deadline=None,
+        criteria=[Criterion("Innovatie", "Hoe nieuw", 100)], tenders=3, closed=True,
+        statistics=statistics,
+        awards=[
+            Award(
+                tender_ref="TEN-0001", party_ref="ORG-0003", contract_ref="CON-0001",
+                reference="IL-2026-00001", amount=Decimal("45000.00"), contract_date=now,
+                decided_at=now, subcontracting=subcontracting,
+                subcontracting_share=Decimal("15") if subcontracting == "yes" else None,
+            )
+        ],
+    )  # fmt: skip
+    return NoticeSource(
+        kind="result", notice_id=str(uuid.uuid4()), folder_id=str(uuid.uuid4()), issued=now,
+        procedure="open", title="Sluizen", description="Slimme sluizen.", cpv="73100000",
+        nuts="NL350", call_url="https://example.org/calls/1/",
+        documents_url="https://example.org/calls/1/#documents",
+        buyer=Party(ref="ORG-0001", name="Rijkswaterstaat", identifier="00000001900000000001",
+                    city="Utrecht", postal_code="3526 LA", nuts="NL350", telephone="088-7972950",
+                    email="inkoop@rws.example"),
+        buyer_legal_type="cga", buyer_activity="econ", central_government=True,
+        review_body=Party(ref="ORG-0002", name="Rechtbank Midden-Nederland",
+                          identifier="00000001900000000101", city="Utrecht",
+                          postal_code="3511 EP", nuts="NL350"),
+        lots=[lot], winners=[winner],
+    )  # fmt: skip
+
+
+STATISTICS = {
+    "t-micro": 1, "t-small": 1, "t-med": 1, "t-large": 0, "t-oth-eea": 1, "t-no-eea": 0,
+    "t-esubm": 3,
+}  # fmt: skip
+
+
+def test_the_result_notice_states_size_subcontracting_and_the_proposals_by_size_and_origin():
+    xml, gaps = build_notice(
+        _result_source(size="small", subcontracting="yes", statistics=STATISTICS)
+    )
+    root = etree.fromstring(xml)
+    assert gaps == []
+    assert root.xpath("//*[local-name()='CompanySizeCode']/text()") == ["small"]
+    term = root.xpath("//*[local-name()='SubcontractingTerm']")[0]
+    assert term.xpath("*[local-name()='TermCode']/text()") == ["yes"]
+    assert term.xpath("*[local-name()='TermPercent']/text()") == ["15.0"]
+    codes = root.xpath("//*[local-name()='StatisticsCode']/text()")
+    assert set(codes) == {"tenders", *STATISTICS}
+    problems = validate(xml, "29", gaps)
+    assert not [p for p in problems if p.source != "rules"]
+    assert {p.code for p in problems} <= {"BR-OPT-00322-0053"}
+
+
+def test_a_result_notice_without_them_says_so_in_words():
+    xml, gaps = build_notice(_result_source(size="", subcontracting="", statistics={}))
+    with translation.override("nl"):
+        words = [describe(gap.as_dict()) for gap in gaps]
+    assert "De grootte van Slimme Sluizen B.V. (micro, klein, middelgroot of groot) ontbreekt." in (
+        words
+    )
+    assert (
+        "Voorstel IL-2026-00001 zegt niet of het bedrijf werk uitbesteedt aan onderaannemers."
+        in (words)
+    )
+    assert any(word.startswith("Fase 1: de grootte van een bedrijf") for word in words)
+    assert b"CompanySizeCode" not in xml
+    assert b"SubcontractingTerm" not in xml
