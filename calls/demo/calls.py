@@ -23,7 +23,7 @@ from ..services.lifecycle import (
     calls_close_expired,
 )
 
-PHASE_FIELDS = ("budget", "max_per_award", "planned_awards", "duration_months")
+PHASE_FIELDS = ("budget", "max_per_award", "planned_awards", "duration_months", "deadline")
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -261,6 +261,16 @@ def _officer_of(authority: Organisation):
     return user
 
 
+def _later_deadline(call: Call, demo: DemoCall, order: int) -> datetime | None:
+    """An SBIR plans its later phase: proposals for it are due two weeks after the months of
+    the phase before (counted from the call's deadline). A partnership's later phases follow
+    its negotiations; contests have one round."""
+    if order == 1 or call.instrument != Call.Instrument.SBIR:
+        return None
+    months = sum(months for _b, _m, _a, months in demo.phases[: order - 1])
+    return call.deadline + timedelta(days=round(months * 30.5) + 14)
+
+
 def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
     phases = list(call.phases.order_by("order"))
     changes = [
@@ -274,6 +284,7 @@ def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
                     "max_per_award": Decimal(maximum),
                     "planned_awards": awards,
                     "duration_months": months,
+                    "deadline": _later_deadline(call, demo, phase.order),
                 }
                 for phase, (budget, maximum, awards, months) in zip(
                     phases, demo.phases, strict=True

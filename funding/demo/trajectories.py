@@ -349,9 +349,14 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
             (Phase.Kind.PURCHASE, "Aankoop", Decimal("0.60"), 1, 24),
         ]
         criteria = [PARTNERSHIP_CRITERIA, PARTNERSHIP_CRITERIA]
+    later_deadline = None
     for order, (kind, name, share, awards, months) in enumerate(phases, 1):
         budget = round_cents(cost * share)
+        if instrument == SBIR and order > 1:
+            # Proposals for the prototype are due two weeks after the feasibility studies.
+            later_deadline = deadline + timedelta(days=round(phases[0][4] * 30.5) + 14)
         phase = Phase.objects.create(
+            deadline=later_deadline,
             call=call,
             order=order,
             kind=kind,

@@ -124,6 +124,9 @@ class Lot:
     # BT-759/760: the proposals received, by the tenderers' size and origin (statistics code:
     # count); empty when a tenderer's size is unknown.
     statistics: dict[str, int] = field(default_factory=dict)
+    # BT-144: why a closed phase has no winner (non-award-justification): no proposals came in
+    # (no-rece) or every one was rejected (all-rej); empty while proposals are being decided.
+    no_award_reason: str = ""
 
     @property
     def ref(self) -> str:
@@ -319,9 +322,22 @@ class Builder:
         for lot in source.lots:
             lot_result = sub(result, "efac:LotResult")
             sub(lot_result, "cbc:ID", f"RES-{lot.number:04d}", schemeName="result")
-            # A winner chosen; or none, the phase closed; or none yet, the phase still open.
-            status = "selec-w" if lot.awards else ("clos-nw" if lot.closed else "open-nw")
+            # A winner chosen; or none, the phase closed without one (and why); or none yet.
+            if lot.awards:
+                status = "selec-w"
+            elif lot.closed and lot.no_award_reason:
+                status = "clos-nw"
+            else:
+                status = "open-nw"
             sub(lot_result, "cbc:TenderResultCode", status, listName="winner-selection-status")
+            if status == "clos-nw":
+                reason = sub(lot_result, "efac:DecisionReason")
+                sub(
+                    reason,
+                    "efbc:DecisionReasonCode",
+                    lot.no_award_reason,
+                    listName="non-award-justification",
+                )
             for award in lot.awards:
                 sub(
                     sub(lot_result, "efac:LotTender"),
@@ -575,7 +591,9 @@ class Builder:
         # Research and development services fall outside the GPA.
         sub(process, "cbc:GovernmentAgreementConstraintIndicator", "false")
         if source.document == "competition":
-            if lot.deadline is not None:
+            # An innovation partnership's tenders are due by invitation, after the selection
+            # (BT-131 belongs to an open procedure: the SDK's rule BR-BT-00131-0105).
+            if lot.deadline is not None and source.procedure != "innovation":
                 period = sub(process, "cac:TenderSubmissionDeadlinePeriod")
                 sub(period, "cbc:EndDate", _date(lot.deadline))
                 sub(period, "cbc:EndTime", _time(lot.deadline))

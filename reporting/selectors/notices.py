@@ -132,6 +132,15 @@ def _statistics(phase: Phase) -> dict[str, int]:
     return counts
 
 
+def _no_award_reason(phase: Phase) -> str:
+    """Why a phase has no winner: no proposal came in, or every one was rejected; empty while
+    proposals are still being decided (or some won)."""
+    tenders, rejected = phase.tenders, phase.rejected  # type: ignore[attr-defined]
+    if tenders == 0:
+        return "no-rece"
+    return "all-rej" if rejected == tenders else ""
+
+
 def _party(ref: str, organisation: Organisation, *, email: str = "", url: str = "") -> Party:
     return Party(
         ref=ref,
@@ -196,6 +205,7 @@ def notice_source(
                 "phases",
                 queryset=Phase.objects.annotate(
                     tenders=_received(),
+                    rejected=_received(proposals__status=Proposal.Status.REJECTED),
                     t_home=_received(proposals__company__country=call.authority.country),
                     t_eea=_received(proposals__company__country__in=EEA),
                     **{
@@ -247,12 +257,15 @@ def notice_source(
                 budget=phase.budget,
                 duration_months=phase.duration_months,
                 deadline=phase.deadline or (call.deadline if phase.order == 1 else None),
-                participation_deadline=call.participation_deadline if phase.order == 1 else None,
+                # Companies ask to take part in the partnership as a whole: one selection for
+                # every phase.
+                participation_deadline=call.participation_deadline,
                 criteria=_criteria(phase),
                 tenders=phase.tenders,  # type: ignore[attr-defined]  # annotated above
                 awards=per_phase.get(phase.pk, []),
                 closed=phase.deadline is not None and phase.deadline <= issued,
                 statistics=_statistics(phase),
+                no_award_reason=_no_award_reason(phase),
             )
         )
     change = None
