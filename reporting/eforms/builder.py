@@ -345,7 +345,9 @@ class Builder:
                     award.tender_ref,
                     schemeName="tender",
                 )
-            if lot.closed or lot.awards:
+            # Statistics of proposals received, once a winner is chosen or all were rejected
+            # (none while undecided or when none came in: the SDK's rule BR-BT-00760-0106).
+            if status == "selec-w" or (status == "clos-nw" and lot.no_award_reason == "all-rej"):
                 statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
                 sub(
                     statistics,
