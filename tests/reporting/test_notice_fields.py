@@ -188,3 +188,26 @@ def test_a_result_notice_without_them_says_so_in_words():
     assert any(word.startswith("Fase 1: de grootte van een bedrijf") for word in words)
     assert b"CompanySizeCode" not in xml
     assert b"SubcontractingTerm" not in xml
+
+
+@pytest.mark.parametrize(
+    ("tenders", "reason", "statistics_shown"), [(0, "no-rece", False), (3, "all-rej", True)]
+)
+def test_a_closed_phase_without_a_winner_says_why(tenders, reason, statistics_shown):
+    data = _result_source(size="small", subcontracting="no", statistics=STATISTICS)
+    phase = data.lots[0]
+    later = Lot(
+        number=2, name="Prototype", description="Fase 2", budget=Decimal("300000.00"),
+        duration_months=12, deadline=data.issued - timedelta(days=1), participation_deadline=None,
+        criteria=phase.criteria, tenders=tenders, closed=True, no_award_reason=reason,
+        statistics=STATISTICS if tenders else {},
+    )  # fmt: skip
+    data.lots.append(later)
+    xml, gaps = build_notice(data)
+    root = etree.fromstring(xml)
+    second = root.xpath("//*[local-name()='LotResult']")[1]
+    assert second.xpath("*[local-name()='TenderResultCode']/text()") == ["clos-nw"]
+    assert second.xpath(".//*[local-name()='DecisionReasonCode']/text()") == [reason]
+    assert bool(second.xpath("*[local-name()='ReceivedSubmissionsStatistics']")) is statistics_shown
+    problems = validate(xml, "29", gaps)
+    assert {p.code for p in problems} <= {"BR-OPT-00322-0053"}
