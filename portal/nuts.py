@@ -89,3 +89,6 @@ def nuts_2024(code: str) -> str:
 
 
 NUTS_HELP = _("The region (NUTS 2024, level 3) in the Netherlands, e.g. NL350 for Utrecht.")
+
+# The choices as one list: the API schema names them once (ENUM_NAME_OVERRIDES).
+NUTS_CHOICES = nuts_choices()
