@@ -23,7 +23,7 @@ from ..services.lifecycle import (
     calls_close_expired,
 )
 
-PHASE_FIELDS = ("budget", "max_per_award", "planned_awards", "duration_months")
+PHASE_FIELDS = ("budget", "max_per_award", "planned_awards", "duration_months", "deadline")
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -51,7 +51,7 @@ class DemoCall:
     extra: dict = field(default_factory=dict)
     # For the eForms notices: the main CPV code and the place of performance (NUTS).
     cpv: str = "73100000"  # research and experimental development services
-    nuts: str = "NL"
+    nuts: str = ""  # empty: the region of the authority's seat
 
 
 CALLS = [
@@ -78,7 +78,7 @@ CALLS = [
     DemoCall(
         authority="Provincie Zuid-Holland",
         instrument=Call.Instrument.SBIR,
-        nuts="NL33",
+        nuts="NL366",  # Groot-Rijnmond (NUTS 2024)
         title="SBIR CO2-neutrale provinciale vaarwegen",
         title_en="SBIR CO2-neutral provincial waterways",
         challenge=(
@@ -145,7 +145,7 @@ CALLS = [
     DemoCall(
         authority="Provincie Zuid-Holland",
         instrument=Call.Instrument.INNOVATION_PARTNERSHIP,
-        nuts="NL33",
+        nuts="NL366",  # Groot-Rijnmond (NUTS 2024)
         cpv="73000000",
         title="Innovatiepartnerschap zero-emissie veerverbinding",
         title_en="Innovation partnership zero-emission ferry service",
@@ -261,6 +261,16 @@ def _officer_of(authority: Organisation):
     return user
 
 
+def _later_deadline(call: Call, demo: DemoCall, order: int) -> datetime | None:
+    """An SBIR plans its later phase: proposals for it are due two weeks after the months of
+    the phase before (counted from the call's deadline). A partnership's later phases follow
+    its negotiations; contests have one round."""
+    if order == 1 or call.instrument != Call.Instrument.SBIR:
+        return None
+    months = sum(months for _b, _m, _a, months in demo.phases[: order - 1])
+    return call.deadline + timedelta(days=round(months * 30.5) + 14)
+
+
 def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
     phases = list(call.phases.order_by("order"))
     changes = [
@@ -274,6 +284,7 @@ def _fill_phases(call: Call, officer, demo: DemoCall) -> None:
                     "max_per_award": Decimal(maximum),
                     "planned_awards": awards,
                     "duration_months": months,
+                    "deadline": _later_deadline(call, demo, phase.order),
                 }
                 for phase, (budget, maximum, awards, months) in zip(
                     phases, demo.phases, strict=True
@@ -331,8 +342,12 @@ def _create(demo: DemoCall, now: datetime) -> Call:
         "questions_deadline": questions_deadline,
         "missions": list(Mission.objects.filter(code__in=demo.missions)),
         "cpv_code": demo.cpv,
-        "place_of_performance_nuts": demo.nuts,
+        "place_of_performance_nuts": demo.nuts or authority.nuts_code,
     }
+    if demo.instrument in (Call.Instrument.SBIR, Call.Instrument.INNOVATION_PARTNERSHIP):
+        # A company's proposal binds it for three months after the deadline.
+        fields["tender_validity"] = 3
+        fields["tender_validity_unit"] = Call.ValidityUnit.MONTH
     if demo.instrument == Call.Instrument.INNOVATION_PARTNERSHIP:
         fields["participation_deadline"] = now + timedelta(days=demo.extra["participation_days"])
         fields["max_partners"] = demo.extra["max_partners"]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 
+from portal.demo.identity import company_details
 from portal.models import Membership, Organisation, Role
 
 from ..models import Call, CriterionAnswer, ExclusionAnswer, ParticipationRequest
@@ -167,6 +168,7 @@ def _company(candidate: Candidate) -> Organisation:
                 "kind": Organisation.Kind.COMPANY,
                 "kvk_number": candidate.kvk_number,
                 "is_sme": True,
+                **company_details(candidate.name),
             },
         )
         return company

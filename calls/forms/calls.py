@@ -90,12 +90,21 @@ class CallForm(forms.ModelForm):
         if "standstill_days" in self.fields:
             # Left empty, the period stays what it was (20 days for a new call).
             self.fields["standstill_days"].required = False
+        if "tender_validity_unit" in self.fields:
+            self.fields["tender_validity_unit"].required = False  # left empty: months
 
     def clean_standstill_days(self) -> int:
         days = self.cleaned_data.get("standstill_days")
         if days is None:
             return self.instance.standstill_days or STANDSTILL_DEFAULT_DAYS
         return days
+
+    def clean_tender_validity_unit(self) -> str:
+        return (
+            self.cleaned_data.get("tender_validity_unit")
+            or self.instance.tender_validity_unit
+            or Call.ValidityUnit.MONTH
+        )
 
     @property
     def instrument(self) -> str:
@@ -210,8 +219,14 @@ class CallEditForm(CallForm):
         if self.instance.instrument != Call.Instrument.HACKATHON:
             del self.fields["max_registrations"]
         if self.instance.is_contest:
-            # A prize is a decision under the Awb, not a procurement: no standstill period.
-            for name in ("standstill_days", "standstill_reason"):
+            # A prize is a decision under the Awb, not a procurement: no standstill period,
+            # no proposal that binds the company for a period.
+            for name in (
+                "standstill_days",
+                "standstill_reason",
+                "tender_validity",
+                "tender_validity_unit",
+            ):
                 del self.fields[name]
 
 

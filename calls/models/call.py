@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import states
 from portal.models import Organisation
-from portal.models.identity import nuts_code_validator
 from portal.money import MoneyField
+from portal.nuts import nuts_choices
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 cpv_code_validator = RegexValidator(
@@ -61,6 +62,13 @@ class Call(models.Model):
         AWARDED = "awarded", _("awarded")
         COMPLETED = "completed", _("completed")
         CANCELLED = "cancelled", _("cancelled")
+
+    class ValidityUnit(models.TextChoices):
+        """Units of a period as eForms measures it (the code list duration-unit)."""
+
+        DAY = "DAY", _("days")
+        WEEK = "WEEK", _("weeks")
+        MONTH = "MONTH", _("months")
 
     class TieBreak(models.TextChoices):
         HEAVIEST_CRITERION = (
@@ -226,8 +234,22 @@ class Call(models.Model):
         _("place of performance (NUTS region)"),
         max_length=5,
         blank=True,
-        validators=[nuts_code_validator],
-        help_text=_("Where the work is done, as a NUTS code, e.g. NL310 for Utrecht."),
+        choices=nuts_choices(),
+        help_text=_("Where the work is done: a region (NUTS 2024), e.g. NL350 for Utrecht."),
+    )
+    # How long a proposal binds the company after the deadline (eForms BT-98).
+    tender_validity = models.PositiveSmallIntegerField(
+        _("proposals remain valid for"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("After the deadline; the unit is below. A notice of an SBIR needs it."),
+    )
+    tender_validity_unit = models.CharField(
+        _("unit of the validity period"),
+        max_length=5,
+        choices=ValidityUnit.choices,
+        default=ValidityUnit.MONTH,
     )
     publish_on_tenderned = models.BooleanField(
         _("publish on TenderNed"),
@@ -278,6 +300,22 @@ class Call(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calls:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    # A year at most: a company cannot be held to its price and team for longer.
+    VALIDITY_LIMITS = {"DAY": 365, "WEEK": 52, "MONTH": 12}
+
+    def clean(self) -> None:
+        super().clean()
+        limit = self.VALIDITY_LIMITS.get(self.tender_validity_unit)
+        if self.tender_validity and limit and self.tender_validity > limit:
+            raise ValidationError(
+                {
+                    "tender_validity": _(
+                        "A proposal can be held valid for a year at most (%(limit)s %(unit)s)."
+                    )
+                    % {"limit": limit, "unit": self.get_tender_validity_unit_display()}
+                }
+            )
 
     @property
     def reference(self) -> str:

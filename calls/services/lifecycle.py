@@ -88,6 +88,8 @@ CALL_FIELDS = (
     "participation_deadline",
     "max_partners",
     "max_registrations",
+    "tender_validity",
+    "tender_validity_unit",
     "minimum_requirements",
     "rescore_later_phases",
     "committee_sees_tender_history",

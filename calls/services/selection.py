@@ -167,6 +167,16 @@ def selection_minimum_set(*, call: Call, actor: User, minimum: int) -> Call:
         )
     with transaction.atomic():
         call = _draft(call, actor)
+        if call.max_partners and minimum < call.max_partners:
+            # The partners are chosen from the candidates invited: fewer cannot fill the places.
+            raise DomainError(
+                _(
+                    "Invite at least as many candidates as the partnership may have partners "
+                    "(%(partners)s)."
+                )
+                % {"partners": call.max_partners},
+                code="min_invitations",
+            )
         call.min_invitations = minimum
         call.save(update_fields=["min_invitations", "updated_at"])
     return call

@@ -29,6 +29,7 @@ from calls.models import (
 from calls.services.selection import selection_seed_defaults
 from calls.structures import PARTNERSHIP_CRITERIA
 from portal import states
+from portal.demo.identity import company_details
 from portal.models import Organisation, User
 from portal.money import round_cents
 from proposals.demo.funnel import History, history_load
@@ -199,7 +200,12 @@ def _selection(call: Call, officer: User) -> int:
     for name, kvk, motivation, refs, meets, reason, status, why, yes in NOT_INVITED:
         company, _created = Organisation.objects.get_or_create(
             name=name,
-            defaults={"kind": Organisation.Kind.COMPANY, "kvk_number": kvk, "is_sme": True},
+            defaults={
+                "kind": Organisation.Kind.COMPANY,
+                "kvk_number": kvk,
+                "is_sme": True,
+                **company_details(name),
+            },
         )
         request = ParticipationRequest(
             call=call,
@@ -278,7 +284,9 @@ def _call(authority: Organisation, officer: User) -> Call:
         max_partners=3,
         reserves_right_to_stop=True,
         cpv_code="73100000",  # research and experimental development services
-        place_of_performance_nuts="NL33",  # Zuid-Holland
+        place_of_performance_nuts="NL366",  # Groot-Rijnmond (Zuid-Holland)
+        tender_validity=3,
+        tender_validity_unit=Call.ValidityUnit.MONTH,
         status=Call.Status.AWARDED,
         closed_at=deadline,
         created_by=officer,

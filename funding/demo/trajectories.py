@@ -35,6 +35,7 @@ from calls.structures import (
     SBIR_FEASIBILITY_CRITERIA,
     SBIR_PROTOTYPE_CRITERIA,
 )
+from portal.demo.identity import court
 from portal.models import Membership, Organisation, Role, User
 from portal.money import round_cents
 from portal.services.identity import membership_grant
@@ -77,30 +78,30 @@ AUTHORITIES = {
 Activity = Organisation.MainActivity
 AUTHORITY_DETAILS = {
     "Ministerie van Defensie": (
-        "Kalvermarkt 32", "2511 CB", "Den Haag", "NL332", Activity.DEFENCE,
-        "Rechtbank Den Haag", "Den Haag",
+        "Kalvermarkt 32", "2511 CB", "Den Haag", "NL361", Activity.DEFENCE,
+        "Rechtbank Den Haag", "070-3188188",
     ),
     "Gemeente Rotterdam": (
-        "Coolsingel 40", "3011 AD", "Rotterdam", "NL33", Activity.GENERAL_PUBLIC_SERVICES,
-        "Rechtbank Rotterdam", "Rotterdam",
+        "Coolsingel 40", "3011 AD", "Rotterdam", "NL366", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Rotterdam", "14 010",
     ),
     "Gemeente Amsterdam": (
-        "Amstel 1", "1011 PN", "Amsterdam", "NL32", Activity.GENERAL_PUBLIC_SERVICES,
-        "Rechtbank Amsterdam", "Amsterdam",
+        "Amstel 1", "1011 PN", "Amsterdam", "NL32B", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Amsterdam", "14 020",
     ),
     "Provincie Gelderland": (
-        "Markt 11", "6811 CG", "Arnhem", "NL22", Activity.GENERAL_PUBLIC_SERVICES,
-        "Rechtbank Gelderland", "Arnhem",
+        "Markt 11", "6811 CG", "Arnhem", "NL226", Activity.GENERAL_PUBLIC_SERVICES,
+        "Rechtbank Gelderland", "026-3599111",
     ),
     "Waterschap Aa en Maas": (
-        "Pettelaarpark 70", "5216 PP", "'s-Hertogenbosch", "NL41", Activity.ENVIRONMENT,
-        "Rechtbank Oost-Brabant", "'s-Hertogenbosch",
+        "Pettelaarpark 70", "5216 PP", "'s-Hertogenbosch", "NL415", Activity.ENVIRONMENT,
+        "Rechtbank Oost-Brabant", "073-6158000",
     ),
 }  # fmt: skip
 
 
 def _details(name: str) -> dict:
-    street, postal_code, city, nuts, activity, court, court_city = AUTHORITY_DETAILS[name]
+    street, postal_code, city, nuts, activity, court_name, telephone = AUTHORITY_DETAILS[name]
     number = list(AUTHORITY_DETAILS).index(name) + 11
     return {
         "street_address": street,
@@ -108,10 +109,9 @@ def _details(name: str) -> dict:
         "city": city,
         "nuts_code": nuts,
         "main_activity": activity,
+        "telephone": telephone,
         "oin": f"000000019000000000{number:02d}",
-        "review_body_name": court,
-        "review_body_city": court_city,
-        "review_body_identifier": f"000000019000000001{number:02d}",
+        **court(court_name, f"000000019000000001{number:02d}"),
     }
 
 
@@ -312,7 +312,9 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
         contact_email=officer.email,
         total_budget=cost,
         cpv_code="73100000",  # research and experimental development services
-        place_of_performance_nuts=authority.nuts_code[:4] or "NL",
+        place_of_performance_nuts=authority.nuts_code,
+        tender_validity=3,
+        tender_validity_unit=Call.ValidityUnit.MONTH,
         publication_date=published,
         deadline=deadline,
         questions_deadline=deadline - timedelta(days=14),
@@ -347,9 +349,14 @@ def _call(trajectory: Trajectory, authority: Organisation, officer: User) -> Cal
             (Phase.Kind.PURCHASE, "Aankoop", Decimal("0.60"), 1, 24),
         ]
         criteria = [PARTNERSHIP_CRITERIA, PARTNERSHIP_CRITERIA]
+    later_deadline = None
     for order, (kind, name, share, awards, months) in enumerate(phases, 1):
         budget = round_cents(cost * share)
+        if instrument == SBIR and order > 1:
+            # Proposals for the prototype are due two weeks after the feasibility studies.
+            later_deadline = deadline + timedelta(days=round(phases[0][4] * 30.5) + 14)
         phase = Phase.objects.create(
+            deadline=later_deadline,
             call=call,
             order=order,
             kind=kind,

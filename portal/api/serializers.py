@@ -1,12 +1,34 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Membership, Organisation, User
+from ..nuts import NUTS_CHOICES
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    # The address and region its procurement notices state (empty when not entered).
+    nuts_code = serializers.ChoiceField(
+        choices=NUTS_CHOICES,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Region of the address: a NUTS 2024 code of level 3, e.g. NL350."),
+    )
+
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "authority_tier", "website"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "authority_tier",
+            "website",
+            "street_address",
+            "postal_code",
+            "city",
+            "nuts_code",
+            "telephone",
+        ]
+        read_only_fields = fields
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -25,21 +25,69 @@ Tier = Organisation.AuthorityTier
 Activity = Organisation.MainActivity
 
 
-def _address(street: str, postal_code: str, city: str, nuts: str, oin: str) -> dict[str, str]:
+def _address(
+    street: str, postal_code: str, city: str, nuts: str, oin: str, telephone: str
+) -> dict[str, str]:
     return {
         "street_address": street,
         "postal_code": postal_code,
         "city": city,
         "nuts_code": nuts,
         "oin": oin,
+        "telephone": telephone,
     }
 
 
-def _court(name: str, city: str, identifier: str) -> dict[str, str]:
+# The district courts that hear complaints about the demo authorities' procedures.
+COURTS = {
+    "Rechtbank Midden-Nederland": ("Utrecht", "3511 EP", "NL350"),
+    "Rechtbank Den Haag": ("Den Haag", "2595 BJ", "NL361"),
+    "Rechtbank Rotterdam": ("Rotterdam", "3011 BH", "NL366"),
+    "Rechtbank Amsterdam": ("Amsterdam", "1076 AV", "NL32B"),
+    "Rechtbank Gelderland": ("Arnhem", "6811 DG", "NL226"),
+    "Rechtbank Oost-Brabant": ("'s-Hertogenbosch", "5223 DE", "NL415"),
+}
+
+
+def court(name: str, identifier: str) -> dict[str, str]:
+    city, postal_code, nuts = COURTS[name]
     return {
         "review_body_name": name,
         "review_body_city": city,
+        "review_body_postal_code": postal_code,
+        "review_body_nuts_code": nuts,
         "review_body_identifier": identifier,
+    }
+
+
+# Where the demo's fictitious companies sit: postcode area and region (NUTS 2024).
+COMPANY_PLACES = {
+    "Utrecht": ("35", "NL350", "030"),
+    "Rotterdam": ("30", "NL366", "010"),
+    "Eindhoven": ("56", "NL414", "040"),
+    "Delft": ("26", "NL362", "015"),
+    "Groningen": ("97", "NL115", "050"),
+    "Zwolle": ("80", "NL211", "038"),
+    "Arnhem": ("68", "NL226", "026"),
+    "Nijmegen": ("65", "NL226", "024"),
+}
+# The demo companies are SMEs and start-ups, as SBIR mostly attracts.
+SIZES = ["micro", "small", "small", "medium", "micro"]
+
+
+def company_details(name: str, city: str = "") -> dict[str, str]:
+    """A fictitious company's address, region, telephone and size, the same on every run."""
+    seed = sum(name.encode())
+    city = city or list(COMPANY_PLACES)[seed % len(COMPANY_PLACES)]
+    prefix, nuts, area = COMPANY_PLACES[city]
+    letters = "ABCDEGHJKLMNPRST"
+    return {
+        "city": city,
+        "street_address": f"Innovatieweg {seed % 90 + 1}",
+        "postal_code": f"{prefix}{seed % 90 + 10} {letters[seed % 16]}{letters[seed // 7 % 16]}",
+        "nuts_code": nuts,
+        "telephone": f"{area}-{seed * 7919 % 9000000 + 1000000}",
+        "company_size": SIZES[seed % len(SIZES)],
     }
 
 
@@ -54,16 +102,25 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "kind": Kind.AUTHORITY,
         "authority_tier": Tier.CENTRAL_GOVERNMENT,
         "main_activity": Activity.ECONOMIC_AFFAIRS,
-        **_address("Griffioenlaan 2", "3526 LA", "Utrecht", "NL310", "00000001900000000001"),
-        **_court("Rechtbank Midden-Nederland", "Utrecht", "00000001900000000101"),
+        **_address(
+            "Griffioenlaan 2", "3526 LA", "Utrecht", "NL350", "00000001900000000001", "088-7972950"
+        ),
+        **court("Rechtbank Midden-Nederland", "00000001900000000101"),
     },
     {
         "name": "Provincie Zuid-Holland",
         "kind": Kind.AUTHORITY,
         "authority_tier": Tier.PROVINCE,
         "main_activity": Activity.GENERAL_PUBLIC_SERVICES,
-        **_address("Zuid-Hollandplein 1", "2596 AW", "Den Haag", "NL332", "00000001900000000002"),
-        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
+        **_address(
+            "Zuid-Hollandplein 1",
+            "2596 AW",
+            "Den Haag",
+            "NL361",
+            "00000001900000000002",
+            "070-4416611",
+        ),
+        **court("Rechtbank Den Haag", "00000001900000000102"),
     },
     {
         "name": "ZonMw",
@@ -71,24 +128,36 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "authority_tier": Tier.OTHER_PUBLIC_BODY,
         "main_activity": Activity.HEALTH,
         **_address(
-            "Laan van Nieuw Oost-Indië 334", "2593 CE", "Den Haag", "NL332", "00000001900000000003"
+            "Laan van Nieuw Oost-Indië 334",
+            "2593 CE",
+            "Den Haag",
+            "NL361",
+            "00000001900000000003",
+            "070-3495111",
         ),
-        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
+        **court("Rechtbank Den Haag", "00000001900000000102"),
     },
     {
         "name": "Ministerie van Volksgezondheid, Welzijn en Sport",
         "kind": Kind.AUTHORITY,
         "authority_tier": Tier.CENTRAL_GOVERNMENT,
         "main_activity": Activity.HEALTH,
-        **_address("Parnassusplein 5", "2511 VX", "Den Haag", "NL332", "00000001900000000004"),
-        **_court("Rechtbank Den Haag", "Den Haag", "00000001900000000102"),
+        **_address(
+            "Parnassusplein 5",
+            "2511 VX",
+            "Den Haag",
+            "NL361",
+            "00000001900000000004",
+            "070-3407911",
+        ),
+        **court("Rechtbank Den Haag", "00000001900000000102"),
     },
     # Companies are fictitious; their KvK numbers are made up.
     {
         "name": "Viaduct Circulair B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000001",
-        "city": "Utrecht",
+        **company_details("Viaduct Circulair B.V.", "Utrecht"),
         "is_sme": True,
         "is_startup": True,
     },
@@ -96,14 +165,14 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name": "Modulair Bouwen Nederland B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000002",
-        "city": "Zwolle",
+        **company_details("Modulair Bouwen Nederland B.V.", "Zwolle"),
         "is_sme": True,
     },
     {
         "name": "Groene Vaarweg Techniek B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000003",
-        "city": "Rotterdam",
+        **company_details("Groene Vaarweg Techniek B.V.", "Rotterdam"),
         "is_sme": True,
         "is_startup": True,
     },
@@ -111,14 +180,14 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name": "Veilig Sporten Sensoren B.V.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000004",
-        "city": "Eindhoven",
+        **company_details("Veilig Sporten Sensoren B.V.", "Eindhoven"),
         "is_sme": True,
     },
     {
         "name": "Duurzame Zorgkleding Coöperatie U.A.",
         "kind": Kind.COMPANY,
         "kvk_number": "70000005",
-        "city": "Nijmegen",
+        **company_details("Duurzame Zorgkleding Coöperatie U.A.", "Nijmegen"),
         "is_sme": True,
     },
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("account/invitation/<str:token>/", team.invitation, name="invitation"),
     path("company/team/", team.team, name="team"),
+    path("company/details/", team.company_details_view, name="company_details"),
     path("company/team/invite/", team.team_invite_view, name="team_invite"),
     path("company/team/<int:pk>/remove/", team.team_member_remove_view, name="team_remove"),
     path("company/team/<int:pk>/role/", team.team_role_view, name="team_role"),

@@ -84,3 +84,12 @@ def validate_euid(value: str, *, country: str) -> str:
             code="euid_country",
         )
     return euid
+
+
+def normalise_postcode(value: str) -> str:
+    """People type "3526la" or "3526 la": a Dutch postcode is kept as "3526 LA". Anything else
+    (an address abroad) is kept as typed."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if re.fullmatch(r"[1-9][0-9]{3}[A-Z]{2}", compact):
+        return f"{compact[:4]} {compact[4:]}"
+    return (value or "").strip()

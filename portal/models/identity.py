@@ -2,11 +2,14 @@
 
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.nuts import NUTS_HELP, nuts_choices
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("A KvK number consists of exactly 8 digits."), code="invalid_kvk"
@@ -21,6 +24,22 @@ nuts_code_validator = RegexValidator(
         "or NL for the whole country."
     ),
     code="invalid_nuts",
+)
+
+
+# The eForms pattern of a telephone number (the SDK's rule BR-BT-00503-0052): digits, an
+# optional leading + or a bracketed prefix, groups separated by a space or a hyphen.
+telephone_validator = RegexValidator(
+    r"^((\(\+?[0-9]+\))|\+?[0-9]+)( - |-| )?(((\([0-9]+\))|[0-9]+)( - |-| )?)*([0-9]+)( )?$",
+    _("A telephone number consists of digits, e.g. +31 30 123 4567 or 030-1234567."),
+    code="invalid_telephone",
+)
+# A Dutch postcode: four digits (the first not 0), a space, two capitals.
+DUTCH_POSTCODE = r"^[1-9][0-9]{3} [A-Z]{2}$"
+dutch_postcode_validator = RegexValidator(
+    DUTCH_POSTCODE,
+    _("A Dutch postcode is four digits, a space and two letters, e.g. 3526 LA."),
+    code="invalid_postcode",
 )
 
 
@@ -138,7 +157,27 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("When eHerkenning or a check in the trade register proved who it is."),
     )
+
+    class CompanySize(models.TextChoices):
+        """The eForms code list economic-operator-size (Commission Recommendation
+        2003/361/EC)."""
+
+        MICRO = "micro", _("micro enterprise (fewer than 10 employees, at most € 2 million)")
+        SMALL = "small", _("small enterprise (fewer than 50 employees, at most € 10 million)")
+        MEDIUM = (
+            "medium",
+            _("medium-sized enterprise (fewer than 250 employees, at most € 50 million)"),
+        )
+        LARGE = "large", _("large enterprise")
+
     is_sme = models.BooleanField(_("SME"), default=False)
+    company_size = models.CharField(
+        _("company size"),
+        max_length=10,
+        choices=CompanySize.choices,
+        blank=True,
+        help_text=_("Employees and annual turnover of the whole company, with its group."),
+    )
     is_startup = models.BooleanField(_("start-up"), default=False)
     website = models.URLField(_("website"), blank=True)
     # What a published procurement notice (eForms) says about an authority: its identifiers,
@@ -154,16 +193,23 @@ class Organisation(models.Model):
         _("main activity"), max_length=10, choices=MainActivity.choices, blank=True
     )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=10,
+        blank=True,
+        help_text=_("In the Netherlands four digits, a space and two letters: 3526 LA."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     nuts_code = models.CharField(
-        _("NUTS region"),
-        max_length=5,
-        blank=True,
-        validators=[nuts_code_validator],
-        help_text=_("Region of the address in the EU's NUTS classification, e.g. NL310."),
+        _("NUTS region"), max_length=5, blank=True, choices=nuts_choices(), help_text=NUTS_HELP
     )
-    telephone = models.CharField(_("telephone"), max_length=30, blank=True)
+    telephone = models.CharField(
+        _("telephone"),
+        max_length=30,
+        blank=True,
+        validators=[telephone_validator],
+        help_text=_("The general number, e.g. +31 30 123 4567."),
+    )
     tenderned_id = models.CharField(
         _("TenderNed identifier"),
         max_length=50,
@@ -190,6 +236,19 @@ class Organisation(models.Model):
         ),
     )
     review_body_city = models.CharField(_("city of the review body"), max_length=100, blank=True)
+    review_body_postal_code = models.CharField(
+        _("postal code of the review body"),
+        max_length=10,
+        blank=True,
+        validators=[dutch_postcode_validator],
+    )
+    review_body_nuts_code = models.CharField(
+        _("NUTS region of the review body"),
+        max_length=5,
+        blank=True,
+        choices=nuts_choices(),
+        help_text=NUTS_HELP,
+    )
     review_body_identifier = models.CharField(
         _("identifier of the review body"),
         max_length=20,
@@ -231,6 +290,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.country == "NL" and self.postal_code:
+            try:
+                dutch_postcode_validator(self.postal_code)
+            except ValidationError as error:
+                errors["postal_code"] = error.messages
+        if self.company_size and self.kind != self.Kind.COMPANY:
+            errors["company_size"] = [str(_("Only a company has a size."))]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Role(models.TextChoices):

@@ -488,6 +488,7 @@ SPECTACULAR_SETTINGS = {
         "DecisionKindEnum": "proposals.models.Decision.Kind",
         "IntendedDecisionStatusEnum": "proposals.models.Decision.Status",
         "ObjectionStatusEnum": "proposals.models.Objection.Status",
+        "NutsRegionEnum": "portal.nuts.NUTS_CHOICES",
     },
 }
 

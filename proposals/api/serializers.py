@@ -205,6 +205,12 @@ class ProposalDetailSerializer(ProposalSummarySerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     decision = serializers.SerializerMethodField()
 
+    subcontracting = serializers.ChoiceField(
+        choices=Proposal._meta.get_field("subcontracting").choices,
+        allow_blank=True,
+        read_only=True,
+    )
+
     BLIND_HIDDEN = ("company", "team", "consortium_partners")
 
     class Meta(ProposalSummarySerializer.Meta):
@@ -215,6 +221,8 @@ class ProposalDetailSerializer(ProposalSummarySerializer):
             "team",
             "planning",
             "consortium_partners",
+            "subcontracting",
+            "subcontracting_share",
             "answers",
             "attachments",
             "content_hash",
@@ -288,6 +296,21 @@ class ProposalDraftSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
     consortium_partners = serializers.CharField(
         allow_blank=True, required=False, max_length=Proposal.TEXT_MAX_LENGTH["consortium_partners"]
+    )
+    subcontracting = serializers.ChoiceField(
+        choices=Proposal._meta.get_field("subcontracting").choices,
+        allow_blank=True,
+        required=False,
+        help_text=_("Whether part of the work goes to subcontractors: yes, no or unknown."),
+    )
+    subcontracting_share = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("100"),
+        allow_null=True,
+        required=False,
+        help_text=_('The share subcontracted in percent, e.g. "20.0"; only with "yes".'),
     )
     answers = AnswerInputSerializer(
         many=True,

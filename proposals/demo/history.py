@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from calls.models import Call, Phase, Question
 from calls.structures import declaration_text
+from portal.demo.identity import company_details
 from portal.models import Membership, Organisation, Role, User
 
 from ..models import (
@@ -184,7 +185,7 @@ def companies(
                 name=name,
                 kind=company_kind,
                 kvk_number=number,
-                city=_made_up_city(name),
+                **company_details(name, _made_up_city(name)),
                 is_sme=True,
                 is_startup=i % 4 == 0,
             )
@@ -336,6 +337,9 @@ def proposals(
             "planning": texts.planning.format(**fill),
             "requested_amount": amounts[i],
             "consortium_partners": "",
+            # One in three lets a lab or workshop do part of the work.
+            "subcontracting": "yes" if i % 3 == 0 else "no",
+            "subcontracting_share": Decimal(10 + i % 4 * 5) if i % 3 == 0 else None,
         }
         digest = hashlib.sha256(
             json.dumps({**content, "answers": answers}, sort_keys=True, default=str).encode()

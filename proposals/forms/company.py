@@ -140,6 +140,21 @@ class ProposalDraftForm(forms.Form):
         widget=_textarea(3),
         help_text=Proposal._meta.get_field("consortium_partners").help_text,
     )
+    subcontracting = forms.ChoiceField(
+        label=_("Will you subcontract part of the work?"),
+        required=False,
+        choices=[("", "—"), *Proposal._meta.get_field("subcontracting").choices],
+        help_text=_("The contracting authority reports this when it awards the contract."),
+    )
+    subcontracting_share = LenientDecimalField(
+        label=_("Share subcontracted (%)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("100"),
+        help_text=Proposal._meta.get_field("subcontracting_share").help_text,
+    )
 
     # Shown without "(optional)": needed to submit, though a draft may leave them empty.
     NEEDED_TO_SUBMIT = ("title", "summary", "approach", "team", "planning", "requested_amount")

@@ -5,7 +5,7 @@ from decimal import Decimal
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.files.storage import storages
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,6 +94,26 @@ class Proposal(models.Model):
         _("consortium partners"),
         blank=True,
         help_text=_("Name and KvK number of each partner, one per line."),
+    )
+    # Whether the company would subcontract part of the work (eForms BT-773, BT-555).
+    subcontracting = models.CharField(
+        _("subcontracting"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("yes", _("Yes, part of the work goes to subcontractors")),
+            ("no", _("No, we do all the work ourselves")),
+            ("unknown", _("Not known yet")),
+        ],
+    )
+    subcontracting_share = models.DecimalField(
+        _("share subcontracted (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("The part of the work subcontractors do, as a percentage of the price."),
     )
     # The call's own questions as they were when answered: {"question": snapshot, "answer": …}
     answers = models.JSONField(_("answers"), default=list, blank=True)

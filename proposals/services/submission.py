@@ -41,6 +41,8 @@ EDITABLE_FIELDS = (
     "planning",
     "requested_amount",
     "consortium_partners",
+    "subcontracting",
+    "subcontracting_share",
 )
 FILE_QUESTION_TYPES = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
 
@@ -188,6 +190,17 @@ def proposal_save_draft(
         if proposal.consortium_partners.strip() and not proposal.call.consortium_allowed:
             raise DomainError(
                 _("This call does not allow consortium partners."), code="consortium_partners"
+            )
+        if proposal.subcontracting_share is not None and proposal.subcontracting != "yes":
+            raise DomainError(
+                _("A share subcontracted goes with the answer that you subcontract."),
+                code="subcontracting_share",
+            )
+        share = proposal.subcontracting_share
+        if share is not None and not Decimal("0") < share <= Decimal("100"):
+            raise DomainError(
+                _("The share subcontracted lies between 0 and 100 %."),
+                code="subcontracting_share",
             )
         changed = [*fields, "updated_at"]
         if answers is not None:

@@ -81,6 +81,7 @@ class Party:
     telephone: str = ""
     email: str = ""
     url: str = ""
+    size: str = ""  # a company's size (economic-operator-size); winners only
 
 
 @dataclass
@@ -101,6 +102,8 @@ class Award:
     amount: Decimal
     contract_date: datetime
     decided_at: datetime
+    subcontracting: str = ""  # yes, no or unknown (applicability); empty: not asked
+    subcontracting_share: Decimal | None = None  # percent of the contract, when known
 
 
 @dataclass
@@ -118,6 +121,12 @@ class Lot:
     tenders: int = 0
     awards: list[Award] = field(default_factory=list)
     closed: bool = False
+    # BT-759/760: the proposals received, by the tenderers' size and origin (statistics code:
+    # count); empty when a tenderer's size is unknown.
+    statistics: dict[str, int] = field(default_factory=dict)
+    # BT-144: why a closed phase has no winner (non-award-justification): no proposals came in
+    # (no-rece) or every one was rejected (all-rej); empty while proposals are being decided.
+    no_award_reason: str = ""
 
     @property
     def ref(self) -> str:
@@ -157,6 +166,9 @@ class NoticeSource:
     lots: list[Lot]
     winners: list[Party] = field(default_factory=list)
     change: Change | None = None
+    min_candidates: int | None = None  # BT-50, innovation partnership
+    tender_validity: int | None = None  # BT-98
+    tender_validity_unit: str = "MONTH"
     version: str = "01"
 
     @property
@@ -310,9 +322,22 @@ class Builder:
         for lot in source.lots:
             lot_result = sub(result, "efac:LotResult")
             sub(lot_result, "cbc:ID", f"RES-{lot.number:04d}", schemeName="result")
-            # A winner chosen; or none, the phase closed; or none yet, the phase still open.
-            status = "selec-w" if lot.awards else ("clos-nw" if lot.closed else "open-nw")
+            # A winner chosen; or none, the phase closed without one (and why); or none yet.
+            if lot.awards:
+                status = "selec-w"
+            elif lot.closed and lot.no_award_reason:
+                status = "clos-nw"
+            else:
+                status = "open-nw"
             sub(lot_result, "cbc:TenderResultCode", status, listName="winner-selection-status")
+            if status == "clos-nw":
+                reason = sub(lot_result, "efac:DecisionReason")
+                sub(
+                    reason,
+                    "efbc:DecisionReasonCode",
+                    lot.no_award_reason,
+                    listName="non-award-justification",
+                )
             for award in lot.awards:
                 sub(
                     sub(lot_result, "efac:LotTender"),
@@ -320,7 +345,9 @@ class Builder:
                     award.tender_ref,
                     schemeName="tender",
                 )
-            if lot.closed or lot.awards:
+            # Statistics of proposals received, once a winner is chosen or all were rejected
+            # (none while undecided or when none came in: the SDK's rule BR-BT-00760-0106).
+            if status == "selec-w" or (status == "clos-nw" and lot.no_award_reason == "all-rej"):
                 statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
                 sub(
                     statistics,
@@ -329,6 +356,17 @@ class Builder:
                     listName="received-submission-type",
                 )
                 sub(statistics, "efbc:StatisticsNumeric", lot.tenders)
+                if lot.tenders and not lot.statistics:
+                    self.gap("no_tenderer_sizes", number=lot.number)
+                for code, count in lot.statistics.items():
+                    statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
+                    sub(
+                        statistics,
+                        "efbc:StatisticsCode",
+                        code,
+                        listName="received-submission-type",
+                    )
+                    sub(statistics, "efbc:StatisticsNumeric", count)
             for award in lot.awards:
                 settled = sub(lot_result, "efac:SettledContract")
                 sub(settled, "cbc:ID", award.contract_ref, schemeName="contract")
@@ -339,6 +377,7 @@ class Builder:
                 sub(tender, "cbc:ID", award.tender_ref, schemeName="tender")
                 total_element = sub(tender, "cac:LegalMonetaryTotal")
                 sub(total_element, "cbc:PayableAmount", _amount(award.amount), currencyID="EUR")
+                self._subcontracting(tender, award)
                 party = sub(tender, "efac:TenderingParty")
                 sub(party, "cbc:ID", f"TPA-{award.tender_ref[4:]}", schemeName="tendering-party")
                 sub(sub(tender, "efac:TenderLot"), "cbc:ID", lot.ref, schemeName="Lot")
@@ -358,6 +397,20 @@ class Builder:
                 tenderer = sub(party, "efac:Tenderer")
                 sub(tenderer, "cbc:ID", award.party_ref, schemeName="organization")
 
+    def _subcontracting(self, tender, award: Award) -> None:
+        """BT-773: whether the winner subcontracts part of the contract, and what share."""
+        if not award.subcontracting:
+            self.gap("no_subcontracting", reference=award.reference)
+            return
+        term = sub(tender, "efac:SubcontractingTerm")
+        if award.subcontracting == "yes" and award.subcontracting_share is not None:
+            sub(term, "efbc:TermPercent", award.subcontracting_share.quantize(Decimal("0.1")))
+        sub(term, "efbc:TermCode", award.subcontracting, listName="applicability")
+        if award.subcontracting == "yes":
+            known = "true" if award.subcontracting_share is not None else "false"
+            sub(term, "efbc:PercentageKnownIndicator", known)
+            sub(term, "efbc:ValueKnownIndicator", "false")
+
     def _organisation(self, organisations, party: Party) -> None:
         if not party.name:
             self.gap("no_review_body")
@@ -365,6 +418,11 @@ class Builder:
         company = sub(sub(organisations, "efac:Organization"), "efac:Company")
         if party.url:
             sub(company, "cbc:WebsiteURI", party.url)
+        if any(party is winner for winner in self.source.winners):
+            if party.size:
+                sub(company, "efbc:CompanySizeCode", party.size, listName="economic-operator-size")
+            else:
+                self.gap("no_company_size", name=label)
         identification = sub(company, "cac:PartyIdentification")
         sub(identification, "cbc:ID", party.ref, schemeName="organization")
         if party.name:
@@ -378,8 +436,12 @@ class Builder:
             self.gap("no_city", name=label)
         if party.postal_code:
             sub(address, "cbc:PostalZone", party.postal_code)
+        else:
+            self.gap("no_postal_code", name=label)
         if party.nuts:
             sub(address, "cbc:CountrySubentityCode", party.nuts, listName="nuts")
+        elif party.country.upper() == "NL":
+            self.gap("no_organisation_nuts", name=label)
         country = COUNTRIES.get(party.country.upper())
         if country:
             sub(sub(address, "cac:Country"), "cbc:IdentificationCode", country, listName="country")
@@ -390,6 +452,8 @@ class Builder:
             sub(legal, "cbc:CompanyID", party.identifier)
         else:
             self.gap("no_identifier", name=label)
+        if party is self.source.buyer and not party.telephone:
+            self.gap("no_telephone", name=label)
         if party.telephone or party.email:
             contact = sub(company, "cac:Contact")
             if party.telephone:
@@ -492,6 +556,18 @@ class Builder:
                 source.buyer.ref,
                 schemeName="organization",
             )
+        # BT-98 belongs to an open procedure (an SBIR): a partnership's tenders are negotiated.
+        if source.document == "competition" and source.procedure == "open":
+            if source.tender_validity:
+                validity = sub(terms, "cac:TenderValidityPeriod")
+                sub(
+                    validity,
+                    "cbc:DurationMeasure",
+                    source.tender_validity,
+                    unitCode=source.tender_validity_unit,
+                )
+            else:
+                self.gap("no_tender_validity")
         appeal = sub(terms, "cac:AppealTerms")
         sub(
             sub(appeal, "cac:PresentationPeriod"),
@@ -517,7 +593,9 @@ class Builder:
         # Research and development services fall outside the GPA.
         sub(process, "cbc:GovernmentAgreementConstraintIndicator", "false")
         if source.document == "competition":
-            if lot.deadline is not None:
+            # An innovation partnership's tenders are due by invitation, after the selection
+            # (BT-131 belongs to an open procedure: the SDK's rule BR-BT-00131-0105).
+            if lot.deadline is not None and source.procedure != "innovation":
                 period = sub(process, "cac:TenderSubmissionDeadlinePeriod")
                 sub(period, "cbc:EndDate", _date(lot.deadline))
                 sub(period, "cbc:EndTime", _time(lot.deadline))
@@ -527,6 +605,12 @@ class Builder:
                 sub(period, "cbc:EndTime", _time(lot.participation_deadline))
             if lot.number == 1 and lot.deadline is None and lot.participation_deadline is None:
                 self.gap("no_deadline")
+        innovation = source.document == "competition" and source.procedure == "innovation"
+        if innovation and source.min_candidates:
+            shortlist = sub(process, "cac:EconomicOperatorShortList")
+            # BT-661: the portal sets a minimum of candidates to invite, never a maximum.
+            sub(shortlist, "cbc:LimitationDescription", "false")
+            sub(shortlist, "cbc:MinimumQuantity", source.min_candidates)
         auction = sub(process, "cac:AuctionTerms")
         sub(auction, "cbc:AuctionConstraintIndicator", "false")
         for code, listing in (("none", "framework-agreement"), ("none", "dps-usage")):

@@ -61,6 +61,22 @@ DATA_MESSAGES = {
     "no_nuts": gettext_lazy("The call has no place of performance (NUTS region)."),
     "no_deadline": gettext_lazy("The first phase has no deadline."),
     "no_criteria": gettext_lazy("Phase %(number)s has no criteria."),
+    "no_postal_code": gettext_lazy("The postal code of %(name)s is missing."),
+    "no_organisation_nuts": gettext_lazy("The region (NUTS 2024) of %(name)s is missing."),
+    "no_telephone": gettext_lazy("The telephone number of %(name)s is missing."),
+    "no_company_size": gettext_lazy(
+        "The size of %(name)s (micro, small, medium-sized or large) is missing."
+    ),
+    "no_tender_validity": gettext_lazy(
+        "The call does not say how long a proposal must remain valid."
+    ),
+    "no_subcontracting": gettext_lazy(
+        "Proposal %(reference)s does not say whether the company subcontracts."
+    ),
+    "no_tenderer_sizes": gettext_lazy(
+        "Phase %(number)s: the size of a company that submitted a proposal is missing, so the "
+        "proposals received cannot be counted by size."
+    ),
 }
 # A name the builder gives when the organisation has none (translated when shown).
 UNNAMED = {"review_body": gettext_lazy("the review body")}

@@ -108,6 +108,39 @@ def final_awards(call: Call) -> list[Proposal]:
     )
 
 
+# Countries of the European Economic Area (the statistics of received proposals by origin).
+EEA = {
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+}  # fmt: skip
+SIZES = {"micro": "t-micro", "small": "t-small", "medium": "t-med", "large": "t-large"}
+
+
+def _received(**extra) -> Count:
+    return Count("proposals", filter=Q(proposals__status__in=RECEIVED, **extra))
+
+
+def _statistics(phase: Phase) -> dict[str, int]:
+    """BT-759/760 of a phase: its proposals by the tenderers' size and origin, all received
+    through the portal; nothing when a tenderer's size is unknown."""
+    counts = {code: getattr(phase, code.replace("-", "_")) for code in SIZES.values()}
+    if sum(counts.values()) != phase.tenders:  # type: ignore[attr-defined]
+        return {}
+    counts["t-oth-eea"] = phase.t_eea - phase.t_home  # type: ignore[attr-defined]
+    counts["t-no-eea"] = phase.tenders - phase.t_eea  # type: ignore[attr-defined]
+    counts["t-esubm"] = phase.tenders  # type: ignore[attr-defined]
+    return counts
+
+
+def _no_award_reason(phase: Phase) -> str:
+    """Why a phase has no winner: no proposal came in, or every one was rejected; empty while
+    proposals are still being decided (or some won)."""
+    tenders, rejected = phase.tenders, phase.rejected  # type: ignore[attr-defined]
+    if tenders == 0:
+        return "no-rece"
+    return "all-rej" if rejected == tenders else ""
+
+
 def _party(ref: str, organisation: Organisation, *, email: str = "", url: str = "") -> Party:
     return Party(
         ref=ref,
@@ -121,6 +154,7 @@ def _party(ref: str, organisation: Organisation, *, email: str = "", url: str = 
         telephone=organisation.telephone,
         email=email,
         url=url or organisation.website,
+        size=organisation.company_size,
     )
 
 
@@ -130,6 +164,8 @@ def _review_body(authority: Organisation) -> Party:
         name=authority.review_body_name,
         identifier=authority.review_body_identifier,
         city=authority.review_body_city,
+        postal_code=authority.review_body_postal_code,
+        nuts=authority.review_body_nuts_code,
         country="NL",
     )
 
@@ -168,7 +204,14 @@ def notice_source(
             Prefetch(
                 "phases",
                 queryset=Phase.objects.annotate(
-                    tenders=Count("proposals", filter=Q(proposals__status__in=RECEIVED))
+                    tenders=_received(),
+                    rejected=_received(proposals__status=Proposal.Status.REJECTED),
+                    t_home=_received(proposals__company__country=call.authority.country),
+                    t_eea=_received(proposals__company__country__in=EEA),
+                    **{
+                        code.replace("-", "_"): _received(proposals__company__company_size=size)
+                        for size, code in SIZES.items()
+                    },
                 )
                 .prefetch_related(
                     Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk"))
@@ -199,6 +242,8 @@ def notice_source(
                     contract.start_date, datetime.min.time(), tzinfo=issued.tzinfo
                 ),
                 decided_at=proposal.decided_at or issued,
+                subcontracting=proposal.subcontracting,
+                subcontracting_share=proposal.subcontracting_share,
             )
         )
     lots = []
@@ -212,11 +257,15 @@ def notice_source(
                 budget=phase.budget,
                 duration_months=phase.duration_months,
                 deadline=phase.deadline or (call.deadline if phase.order == 1 else None),
-                participation_deadline=call.participation_deadline if phase.order == 1 else None,
+                # Companies ask to take part in the partnership as a whole: one selection for
+                # every phase.
+                participation_deadline=call.participation_deadline,
                 criteria=_criteria(phase),
                 tenders=phase.tenders,  # type: ignore[attr-defined]  # annotated above
                 awards=per_phase.get(phase.pk, []),
                 closed=phase.deadline is not None and phase.deadline <= issued,
+                statistics=_statistics(phase),
+                no_award_reason=_no_award_reason(phase),
             )
         )
     change = None
@@ -249,6 +298,9 @@ def notice_source(
         lots=lots,
         winners=list(winners.values()),
         change=change,
+        min_candidates=call.min_invitations,
+        tender_validity=call.tender_validity,
+        tender_validity_unit=call.tender_validity_unit,
     )
 
 

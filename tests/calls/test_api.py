@@ -686,6 +686,10 @@ def test_the_owner_edits_a_drafts_main_fields():
         ({"instrument": "hackathon"}, "instrument"),  # fixed at creation
         ({"authority": 1}, "authority"),
         ({"status": "published"}, "status"),
+        ({"tender_validity": 13}, "tender_validity"),  # more than a year (in months)
+        ({"tender_validity": 0}, "tender_validity"),
+        ({"tender_validity_unit": "YEAR"}, "tender_validity_unit"),
+        ({"place_of_performance_nuts": "NL310"}, "place_of_performance_nuts"),  # NUTS 2021
     ],
 )
 def test_bad_edits_are_a_400_and_change_nothing(data, field):

@@ -46,7 +46,7 @@ def source(kind: str, phases: int, awards: int) -> NoticeSource:
     now = timezone.now()
     winners = [
         Party(ref=f"ORG-{i + 3:04d}", name=f"Winnaar {i} B.V.", identifier=f"{70000100 + i}",
-              city="Utrecht")
+              city="Utrecht", postal_code="3511 AB", nuts="NL350", size="small")
         for i in range(awards)
     ]  # fmt: skip
     lots = []
@@ -63,6 +63,15 @@ def source(kind: str, phases: int, awards: int) -> NoticeSource:
                 criteria=[Criterion(f"Criterium {c}", "Toelichting", 25) for c in range(4)],
                 tenders=30,
                 closed=True,
+                statistics={
+                    "t-micro": 10,
+                    "t-small": 12,
+                    "t-med": 6,
+                    "t-large": 2,
+                    "t-oth-eea": 1,
+                    "t-no-eea": 0,
+                    "t-esubm": 30,
+                },
             )
         )
     if kind == "result":
@@ -76,19 +85,21 @@ def source(kind: str, phases: int, awards: int) -> NoticeSource:
                     amount=Decimal("45000.00"),
                     contract_date=now,
                     decided_at=now,
+                    subcontracting="no",
                 )
             )
     return NoticeSource(
         kind=kind, notice_id=str(uuid.uuid4()), folder_id=str(uuid.uuid4()), issued=now,
         procedure="open", title="Benchmark", description="Een oproep met veel fasen.",
-        cpv="73100000", nuts="NL310", call_url="https://example.org/calls/1-benchmark/",
+        cpv="73100000", nuts="NL350", call_url="https://example.org/calls/1-benchmark/",
         documents_url="https://example.org/calls/1-benchmark/#documents",
         buyer=Party(ref="ORG-0001", name="Rijkswaterstaat", identifier="00000001900000000001",
-                    city="Utrecht", nuts="NL310"),
+                    city="Utrecht", postal_code="3526 LA", nuts="NL350", telephone="088-7972950"),
         buyer_legal_type="cga", buyer_activity="econ", central_government=True,
         review_body=Party(ref="ORG-0002", name="Rechtbank Midden-Nederland",
-                          identifier="00000001900000000101", city="Utrecht"),
-        lots=lots, winners=winners if kind == "result" else [],
+                          identifier="00000001900000000101", city="Utrecht",
+                          postal_code="3511 EP", nuts="NL350"),
+        lots=lots, winners=winners if kind == "result" else [], tender_validity=3,
     )  # fmt: skip
 
 

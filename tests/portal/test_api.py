@@ -31,6 +31,26 @@ def test_public_organisation_list_shows_public_bodies_not_companies(api):
     assert names == ["Ministerie van EZK", "Provincie Zuid-Holland"]
 
 
+def test_the_list_gives_the_address_and_region_that_notices_state(api):
+    AuthorityFactory(
+        name="Provincie Zuid-Holland",
+        authority_tier="province",
+        street_address="Zuid-Hollandplein 1",
+        postal_code="2596 AW",
+        city="Den Haag",
+        nuts_code="NL361",
+        telephone="070-4416611",
+    )
+
+    item = api.get(reverse("api-organisation-list")).json()["results"][0]
+
+    assert (item["postal_code"], item["nuts_code"], item["telephone"]) == (
+        "2596 AW",
+        "NL361",
+        "070-4416611",
+    )
+
+
 def test_organisation_list_filters_by_kind_and_tier(api):
     AuthorityFactory(name="Provincie Zuid-Holland", authority_tier="province")
     AuthorityFactory(name="Gemeente Delft", authority_tier="municipality")

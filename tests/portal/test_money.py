@@ -15,6 +15,7 @@ NOT_MONEY = {
     ("calls.Phase", "overall_threshold"),  # a weighted score
     ("funding.FundingRound", "max_share"),  # a share of the cost, 0 to 1
     ("funding.AuthorityTarget", "target"),  # a percentage, a count or an amount
+    ("proposals.Proposal", "subcontracting_share"),  # a percentage of the price
 }
 
 

@@ -230,3 +230,16 @@ def test_the_pages_shown_are_identical_whatever_exists(client, register):
 def test_logged_in_person_is_sent_to_dashboard_instead_of_registering(client):
     client.force_login(UserFactory())
     assert client.get(reverse("register"))["Location"] == reverse("dashboard")
+
+
+def test_the_company_s_size_is_asked_on_registration_and_kept(register):
+    register(company_size="micro", is_sme="")
+    company = Organisation.objects.get(kvk_number="12345678")
+    assert (company.company_size, company.is_sme) == ("micro", True)
+
+
+def test_a_large_enterprise_cannot_also_be_an_sme(register):
+    response = register(company_size="large")
+    assert response.status_code == 200
+    assert "Een grote onderneming is geen mkb-bedrijf." in response.content.decode()
+    assert not Organisation.objects.filter(kvk_number="12345678").exists()

@@ -239,6 +239,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "identity:team": (302, 200, 200, 404, 404, 404, 404, 404, 404),
     "identity:team_invitation_withdraw": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "identity:team_invite": (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    "identity:company_details": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "identity:team_remove": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "identity:team_role": (302, 405, 405, 405, 405, 405, 405, 405, 405),
     "identity:verification_revoke": (302, 405, 405, 405, 405, 405, 405, 405, 405),

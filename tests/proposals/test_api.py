@@ -581,6 +581,8 @@ def test_a_duplicate_proposal_for_the_same_phase_is_refused():
         ({"status": "awarded"}, "status"),
         ({"answers": [{"question": 999999, "answer": "x"}]}, "answers"),
         ({"answers": "ja"}, "answers"),
+        ({"subcontracting": "misschien"}, "subcontracting"),
+        ({"subcontracting": "yes", "subcontracting_share": "150"}, "subcontracting_share"),
     ],
 )
 def test_bad_edits_are_a_400_naming_the_field_and_lose_nothing(body, field):
@@ -595,6 +597,27 @@ def test_bad_edits_are_a_400_naming_the_field_and_lose_nothing(body, field):
     draft.refresh_from_db()
     assert draft.planning == "Vier maanden."
     assert draft.requested_amount == Decimal("20000.00")
+
+
+def test_the_company_says_whether_it_subcontracts_and_what_share():
+    draft = complete_draft()
+    client = client_for(draft.person)
+    response = client.patch(
+        detail_url(draft), {"subcontracting": "yes", "subcontracting_share": "20.0"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    assert (draft.subcontracting, draft.subcontracting_share) == ("yes", Decimal("20.0"))
+    shown = client.get(detail_url(draft)).json()
+    assert (shown["subcontracting"], shown["subcontracting_share"]) == ("yes", "20.0")
+
+    # A share goes only with "yes": refused, and nothing is lost.
+    refused = client.patch(
+        detail_url(draft), {"subcontracting": "no", "subcontracting_share": "10"}, format="json"
+    )
+    assert refused.status_code == 400
+    draft.refresh_from_db()
+    assert (draft.subcontracting, draft.subcontracting_share) == ("yes", Decimal("20.0"))
 
 
 def test_answers_are_checked_against_their_question_and_merged():

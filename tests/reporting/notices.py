@@ -7,19 +7,22 @@ from tests.factories import AuthorityFactory
 
 
 def complete_authority(**fields) -> Organisation:
-    return AuthorityFactory(
-        authority_tier=Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
-        main_activity=Organisation.MainActivity.ECONOMIC_AFFAIRS,
-        street_address="Griffioenlaan 2",
-        postal_code="3526 LA",
-        city="Utrecht",
-        nuts_code="NL310",
-        oin="00000001900000000001",
-        review_body_name="Rechtbank Midden-Nederland",
-        review_body_city="Utrecht",
-        review_body_identifier="00000001900000000101",
-        **fields,
-    )
+    values = {
+        "authority_tier": Organisation.AuthorityTier.CENTRAL_GOVERNMENT,
+        "main_activity": Organisation.MainActivity.ECONOMIC_AFFAIRS,
+        "street_address": "Griffioenlaan 2",
+        "postal_code": "3526 LA",
+        "city": "Utrecht",
+        "nuts_code": "NL350",
+        "telephone": "088-7972950",
+        "review_body_postal_code": "3511 EP",
+        "review_body_nuts_code": "NL350",
+        "oin": "00000001900000000001",
+        "review_body_name": "Rechtbank Midden-Nederland",
+        "review_body_city": "Utrecht",
+        "review_body_identifier": "00000001900000000101",
+    }
+    return AuthorityFactory(**{**values, **fields})
 
 
 def notice_ready_call(*, publish: bool = True, **fields) -> Call:
@@ -27,7 +30,12 @@ def notice_ready_call(*, publish: bool = True, **fields) -> Call:
     from calls.services.lifecycle import call_publish
 
     officer = officer_of(complete_authority())
-    values = {"cpv_code": "73100000", "place_of_performance_nuts": "NL310", **fields}
+    values = {
+        "cpv_code": "73100000",
+        "place_of_performance_nuts": "NL350",
+        "tender_validity": 3,
+        **fields,
+    }
     call = draft_call(officer=officer, **values)
     if publish:
         call = call_publish(call=call, actor=officer)

@@ -8,7 +8,7 @@ company they made.
 from django.db import transaction
 from django.utils import timezone
 
-from portal.demo.identity import DEMO_PASSWORD
+from portal.demo.identity import DEMO_PASSWORD, company_details
 from portal.models import Membership, Organisation, Role, TeamRole, User
 
 from ..eherkenning import LEVELS_OF_ASSURANCE
@@ -62,7 +62,8 @@ def _load() -> str:
 
     name, kvk, email, full_name = UNVERIFIED
     squatter, _created = Organisation.objects.get_or_create(
-        name=name, defaults={"kind": Organisation.Kind.COMPANY, "is_sme": True}
+        name=name,
+        defaults={"kind": Organisation.Kind.COMPANY, "is_sme": True, **company_details(name)},
     )
     if not squatter.kvk_number and not Organisation.objects.filter(kvk_number=kvk).exists():
         squatter.kvk_number = kvk

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import Organisation, User
 
 from ..countries import NETHERLANDS, country_choices
 from ..services.companies import CompanyIdentifier
@@ -124,6 +124,15 @@ class CompanyRegistrationForm(PasswordPairMixin, CompanyIdentifierFields):
         required=False,
         help_text=_("Fewer than 250 employees and an annual turnover of at most € 50 million."),
     )
+    company_size = forms.ChoiceField(
+        label=_("Size of the company"),
+        required=False,
+        choices=[("", "—"), *Organisation.CompanySize.choices],
+        help_text=_(
+            "Employees and annual turnover of the whole company, with its group. An award "
+            "notice states it when you win."
+        ),
+    )
     is_startup = forms.BooleanField(label=_("We are a start-up"), required=False)
     full_name = forms.CharField(
         label=_("Your full name"),
@@ -145,6 +154,7 @@ class CompanyRegistrationForm(PasswordPairMixin, CompanyIdentifierFields):
         "vat_number",
         "euid",
         "is_sme",
+        "company_size",
         "is_startup",
         "full_name",
         "email",
@@ -155,6 +165,11 @@ class CompanyRegistrationForm(PasswordPairMixin, CompanyIdentifierFields):
     def clean(self):
         cleaned = super().clean() or self.cleaned_data
         cleaned["identifier"] = self.clean_identifier(cleaned)
+        size = cleaned.get("company_size")
+        if size == Organisation.CompanySize.LARGE and cleaned.get("is_sme"):
+            self.add_error("is_sme", _("A large enterprise is not an SME."))
+        elif size:
+            cleaned["is_sme"] = True  # micro, small and medium-sized enterprises are SMEs
         self.clean_password_pair(
             cleaned, email=cleaned.get("email", ""), full_name=cleaned.get("full_name", "")
         )

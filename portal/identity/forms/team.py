@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import TeamRole
+from portal.models import Organisation, TeamRole
 
+from ..services.companies import COMPANY_DETAIL_FIELDS
+from ..validators import normalise_postcode
 from .registration import PasswordPairMixin, password_fields
 
 
@@ -39,3 +41,29 @@ class InvitationNewAccountForm(PasswordPairMixin, forms.Form):
         cleaned = super().clean() or self.cleaned_data
         self.clean_password_pair(cleaned, email=self.email, full_name=cleaned.get("full_name", ""))
         return cleaned
+
+
+class CompanyDetailsForm(forms.ModelForm):
+    """What procurement notices say about a company that wins: its address, region, telephone
+    and size (eForms BT-510, BT-512, BT-507, BT-503, BT-165)."""
+
+    class Meta:
+        model = Organisation
+        fields = list(COMPANY_DETAIL_FIELDS)
+        widgets = {
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "telephone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company_size"].required = True
+        self.fields["nuts_code"].help_text = _(
+            "The region (NUTS 2024) of your address in the Netherlands; empty for an address "
+            "abroad."
+        )
+
+    def clean_postal_code(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postal_code", ""))

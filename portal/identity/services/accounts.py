@@ -40,6 +40,7 @@ class Registration:
     full_name: str
     email: str
     password: str
+    company_size: str = ""
 
 
 def _normalise_email(email: str) -> str:
@@ -61,6 +62,7 @@ def company_register(*, registration: Registration) -> None:
         "vat_number": identifier.vat_number,
         "euid": identifier.euid,
         "is_sme": registration.is_sme,
+        "company_size": registration.company_size,
         "is_startup": registration.is_startup,
         "full_name": registration.full_name.strip(),
         "email": _normalise_email(registration.email),
@@ -103,6 +105,7 @@ def registration_process(*, payload: dict) -> str:
                         name=payload["company_name"],
                         identifier=identifier,
                         is_sme=payload["is_sme"],
+                        company_size=payload.get("company_size", ""),
                         is_startup=payload["is_startup"],
                     )
                 except DomainError:  # someone registered the number a moment ago

@@ -17,11 +17,42 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.models import Membership, Organisation, Role, TeamRole, User
 from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
+from portal.services.updates import model_update
 
 from ..countries import NETHERLANDS
 from ..models import CompanyVerification, IdentifierClaim, VerificationMethod
 
 IDENTIFIER_FIELDS = ("kvk_number", "vat_number", "euid")
+
+
+# What a company keeps up to date itself for procurement notices (eForms): the services below
+# write only these.
+COMPANY_DETAIL_FIELDS = (
+    "street_address",
+    "postal_code",
+    "city",
+    "nuts_code",
+    "telephone",
+    "company_size",
+)
+
+
+def company_details_update(*, company: Organisation, actor: User, data: dict) -> list[str]:
+    """An administrator of the company changes its address, region, telephone and size.
+    Validated on the model (Dutch postcode, telephone, NUTS 2024 region); returns the names
+    of the fields that changed."""
+    if not can(actor, "identity.manage_team", company):
+        raise NotAllowed(_("Only an administrator of the company changes its details."))
+    if company.kind != Organisation.Kind.COMPANY:
+        raise DomainError(_("Only a company keeps these details here."), code="kind")
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=company.pk)
+        changed = model_update(locked, data=data, fields=COMPANY_DETAIL_FIELDS, actor=actor)
+        if "company_size" in changed:
+            # The SME mark follows the size (fewer than 250 employees, at most € 50 million).
+            locked.is_sme = locked.company_size != Organisation.CompanySize.LARGE
+            locked.save(update_fields=["is_sme"])
+    return changed
 
 
 @dataclass(frozen=True)
@@ -63,7 +94,12 @@ def company_holding(identifier: CompanyIdentifier, *, lock: bool = False) -> Org
 
 
 def company_create(
-    *, name: str, identifier: CompanyIdentifier, is_sme: bool = False, is_startup: bool = False
+    *,
+    name: str,
+    identifier: CompanyIdentifier,
+    is_sme: bool = False,
+    is_startup: bool = False,
+    company_size: str = "",
 ) -> Organisation:
     try:
         with transaction.atomic():
@@ -73,6 +109,9 @@ def company_create(
                 country=identifier.country,
                 is_sme=is_sme,
                 is_startup=is_startup,
+                company_size=company_size
+                if company_size in Organisation.CompanySize.values
+                else "",
                 **identifier.fields(),
             )
     except IntegrityError as error:

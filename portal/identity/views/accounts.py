@@ -44,6 +44,7 @@ class CompanyRegistrationView(FormView):
                 company_name=data["company_name"],
                 identifier=data["identifier"],
                 is_sme=data["is_sme"],
+                company_size=data.get("company_size", ""),
                 is_startup=data["is_startup"],
                 full_name=data["full_name"],
                 email=data["email"],

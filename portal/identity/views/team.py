@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,12 @@ from portal.exceptions import DomainError
 from portal.models import Membership, Organisation
 from portal.permissions import can
 
-from ..forms.team import InvitationForm, InvitationNewAccountForm, TeamRoleForm
+from ..forms.team import (
+    CompanyDetailsForm,
+    InvitationForm,
+    InvitationNewAccountForm,
+    TeamRoleForm,
+)
 from ..permissions import company_memberships
 from ..selectors.identity import (
     company_memberships_with_people,
@@ -23,6 +29,7 @@ from ..selectors.identity import (
     open_invitations_of,
     team_of,
 )
+from ..services.companies import company_details_update
 from ..services.teams import (
     team_invitation_accept,
     team_invitation_accept_new_account,
@@ -46,9 +53,10 @@ def _company(request) -> Organisation:
     return memberships[0].organisation
 
 
-def _team_page(request, company: Organisation, *, invite_form=None, status=200):
+def _team_page(request, company: Organisation, *, invite_form=None, details_form=None, status=200):
     manage = can(request.user, "identity.manage_team", company)
     context = {
+        "details_form": details_form or CompanyDetailsForm(instance=company),
         "company": company,
         "companies": [m.organisation for m in company_memberships(request.user)],
         "team": team_of(company),
@@ -90,6 +98,25 @@ def team_invite_view(request):
             )
             return redirect(f"{reverse('identity:team')}?company={company.pk}")
     return _team_page(request, company, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def company_details_view(request):
+    company = _company(request)
+    if not can(request.user, "identity.manage_team", company):
+        raise Http404
+    form = CompanyDetailsForm(request.POST, instance=Organisation.objects.get(pk=company.pk))
+    if form.is_valid():
+        try:
+            company_details_update(company=company, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The company's details are saved."))
+            return redirect(f"{reverse('identity:team')}?company={company.pk}")
+    return _team_page(request, company, details_form=form, status=400)
 
 
 def _membership(request, pk: int) -> Membership:
