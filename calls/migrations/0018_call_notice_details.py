@@ -20,7 +20,7 @@ def nuts_2021_to_2024(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0016_prizes_per_rank_and_registration_limit'),
+        ('calls', '0017_call_and_participation_list_indexes'),
     ]
 
     operations = [

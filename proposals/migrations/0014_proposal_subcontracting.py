@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0012_prize_decisions_under_the_awb'),
+        ('proposals', '0013_proposal_created_index'),
     ]
 
     operations = [
