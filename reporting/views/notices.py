@@ -140,7 +140,7 @@ def _send_confirmation(call: Call, notice: Notice) -> Confirmation:
     if notice.amendment is not None:
         kind += " " + _("(amendment %(number)s)") % {"number": notice.amendment.number}
     remaining = (
-        "\n".join(f"{finding.words} {finding.where}" for finding in findings)
+        "\n".join(f"– {finding.words}" for finding in findings)
         if findings
         else _("None: the notice meets the schema, the mandatory terms and the business rules.")
     )
@@ -158,7 +158,7 @@ def _send_confirmation(call: Call, notice: Notice) -> Confirmation:
             (_("Notice identifier"), str(notice.notice_id)),
             (_("Notice subtype"), notice.subtype),
             (_("Checked at"), moment(notice.validated_at)),
-            (_("Sent to"), str(destination)),
+            (_("Goes to"), str(destination)),
             (_("Remaining findings of the business rules"), str(remaining)),
         ],
         happens=[
