@@ -17,14 +17,6 @@ kvk_number_validator = RegexValidator(
 oin_validator = RegexValidator(
     r"^\d{20}$", _("An OIN consists of exactly 20 digits."), code="invalid_oin"
 )
-nuts_code_validator = RegexValidator(
-    r"^[A-Z]{2}[0-9A-Z]{0,3}$",
-    _(
-        "A NUTS code is a country code and up to three more characters, e.g. NL310, "
-        "or NL for the whole country."
-    ),
-    code="invalid_nuts",
-)
 
 
 # The eForms pattern of a telephone number (the SDK's rule BR-BT-00503-0052): digits, an

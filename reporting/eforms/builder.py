@@ -308,8 +308,10 @@ class Builder:
         sub(changes, "efbc:ChangedNoticeIdentifier", f"{change.notice_id}-{change.notice_version}")
         item = sub(changes, "efac:Change")
         sub(item, "efbc:ChangeDescription", change.description, languageID=LANGUAGE)
-        for lot in change.lots:
-            sub(sub(item, "efac:ChangedSection"), "efbc:ChangedSectionIdentifier", lot)
+        # BT-141 is allowed only beside the sections it describes (BT-13716, the SDK's rule
+        # BR-BT-00141-0022): the phases whose terms changed, else the procedure as a whole.
+        for section in change.lots or ["PROCEDURE"]:
+            sub(sub(item, "efac:ChangedSection"), "efbc:ChangedSectionIdentifier", section)
         reason = sub(changes, "efac:ChangeReason")
         sub(reason, "cbc:ReasonCode", "update-add", listName="change-corrig-justification")
 
@@ -499,18 +501,19 @@ class Builder:
             sub(classification, "cbc:ItemClassificationCode", source.cpv, listName="cpv")
         else:
             self.gap("no_cpv")
-        location = sub(sub(project, "cac:RealizedLocation"), "cac:Address")
+        # The place of performance only when the officer chose it: neither a region nor a
+        # country is assumed (an empty one is a gap, said in words).
         if source.nuts:
+            location = sub(sub(project, "cac:RealizedLocation"), "cac:Address")
             sub(location, "cbc:CountrySubentityCode", source.nuts, listName="nuts")
+            sub(
+                sub(location, "cac:Country"),
+                "cbc:IdentificationCode",
+                COUNTRIES.get(source.nuts[:2], "NLD"),
+                listName="country",
+            )
         else:
             self.gap("no_nuts")
-        country = source.nuts[:2] if source.nuts else "NL"
-        sub(
-            sub(location, "cac:Country"),
-            "cbc:IdentificationCode",
-            COUNTRIES.get(country, "NLD"),
-            listName="country",
-        )
         if lot is not None:
             period = sub(project, "cac:PlannedPeriod")
             sub(period, "cbc:DurationMeasure", lot.duration_months, unitCode="MONTH")

@@ -32,6 +32,11 @@ class Field:
     xpath: str
 
 
+def catalogue_fields() -> list[dict]:
+    """Every field of the catalogue, as ``fields.json`` describes it."""
+    return _fields()
+
+
 @cache
 def _fields() -> list[dict]:
     with (SDK_DIR / "fields" / "fields.json").open(encoding="utf-8") as source:

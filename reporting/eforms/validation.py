@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 from lxml import etree
 
 from . import SDK_DIR, schematron
-from .catalogue import NAMESPACES, missing_fields
+from .catalogue import NAMESPACES, catalogue_fields, missing_fields
 
 SCHEMAS = {
     "ContractNotice": "UBL-ContractNotice-2.3.xsd",
@@ -130,18 +130,60 @@ def field_names(language: str) -> dict[str, str]:
     return names
 
 
-def field_label(field_id: str, element: str = "") -> str:
-    """'Name' (BT-…) in the active language; the element when the rule names no field."""
-    if not field_id:
-        return f"'{element}'"
+def field_name(field_id: str) -> str:
+    """The SDK's business name of a field in the active language ("" when it has none)."""
     language = (get_language() or "en").split("-")[0]
-    name = field_names(language).get(field_id) or field_names("en").get(field_id)
-    return f"'{name}' ({field_id})" if name else field_id
+    return field_names(language).get(field_id) or field_names("en").get(field_id) or ""
+
+
+def field_label(field_id: str, element: str = "") -> str:
+    """'Name' of the field in the active language; words, never an element, when the rule
+    names no field the catalogue knows (the element and rule are the technical detail)."""
+    name = field_name(field_id) if field_id else ""
+    return f"'{name}'" if name else gettext("A value of the notice")
+
+
+def _xpath_steps(xpath: str) -> str:
+    """An XPath without predicates and positions, from the document element down."""
+    while True:
+        bare = re.sub(r"\[[^\[\]]*\]", "", xpath)
+        if bare == xpath:
+            break
+        xpath = bare
+    return re.sub(r"^/[^/]+", "/*", xpath.strip())
+
+
+@cache
+def _fields_by_path() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for each in catalogue_fields():
+        found.setdefault(_xpath_steps(each.get("xpathAbsolute", "")), each["id"])
+    return found
+
+
+def field_at(location: str) -> str:
+    """The field of the catalogue whose XPath is the place a rule points at ("" if none)."""
+    return _fields_by_path().get(_xpath_steps(location), "") if location else ""
+
+
+def _rule_field(params: dict) -> str:
+    return params.get("field") or field_at(params.get("location", ""))
+
+
+def problem_field(problem: dict) -> str:
+    """The business term a problem is about ("" when none): its code for an empty mandatory
+    term, the rule's field (or the one at its place) for a business rule."""
+    if problem.get("source") == "terms":
+        return str(problem.get("code", ""))
+    if problem.get("source") == "rules":
+        return _rule_field(dict(problem.get("params") or {}))
+    return ""
 
 
 def describe(problem: dict) -> str:
-    """The problem in words, in the active language. Accepts the reports stored before problems
-    were kept as codes (they carry their ``message``)."""
+    """The problem in words, in the active language; no XPath, element or rule number (those
+    are ``technical``). Accepts the reports stored before problems were kept as codes (they
+    carry their ``message``)."""
     source, code = problem.get("source", ""), problem.get("code", "")
     params = dict(problem.get("params") or {})
     if "params" not in problem and problem.get("message"):
@@ -151,27 +193,58 @@ def describe(problem: dict) -> str:
             params["name"] = UNNAMED[params["name"]]
         return DATA_MESSAGES[code] % params
     if source == "terms":
-        return gettext("Mandatory business term %(label)s is empty.") % {"label": field_label(code)}
+        return gettext("%(label)s is empty, but every notice of this kind must say it.") % {
+            "label": field_label(code)
+        }
     if source == "schema":
         if code == "unknown_document":
-            return gettext("Unknown kind of notice: %(root)s.") % params
-        return gettext("Line %(line)s: %(message)s") % params
+            return gettext("The portal made a kind of notice that eForms does not know.")
+        return gettext("The notice's XML does not follow the eForms schema.")
     if source == "rules" and code == "not_checked":
-        return gettext("The business rules of the eForms SDK could not be checked: %(reason)s") % {
-            "reason": params.get("reason", "")
-        }
+        return gettext("The business rules of the eForms SDK could not be checked.")
     if source == "rules":
         kind = params.get("kind", "rule")
         words = RULE_MESSAGES.get(kind, RULE_MESSAGES["rule"]) % {
-            "label": field_label(params.get("field", ""), params.get("element", "")),
+            "label": field_label(_rule_field(params)),
             "length": params.get("length", ""),
         }
-        return gettext("%(words)s (Rule %(rule)s, at %(location)s.)") % {
-            "words": words,
+        if params.get("organisation"):
+            return gettext("%(organisation)s: %(words)s") % {
+                "organisation": params["organisation"],
+                "words": words,
+            }
+        return str(words)
+    return code
+
+
+def technical(problem: dict) -> str:
+    """What a specialist needs to find the problem in the XML: the rule or business term, the
+    place (XPath) and the validator's own message. Not translated beyond its frame."""
+    source, code = problem.get("source", ""), problem.get("code", "")
+    params = dict(problem.get("params") or {})
+    if "params" not in problem:
+        return ""
+    if source == "terms":
+        return gettext("Business term %(field)s") % {"field": code}
+    if source == "schema":
+        if code == "unknown_document":
+            return gettext("Document element %(root)s") % {"root": params.get("root", "")}
+        return gettext("XSD, line %(line)s: %(message)s") % {
+            "line": params.get("line", ""),
+            "message": params.get("message", ""),
+        }
+    if source == "rules" and code == "not_checked":
+        return str(params.get("reason", ""))
+    if source == "rules":
+        field_id = _rule_field(params)
+        return gettext("Rule %(rule)s%(field)s, at %(location)s") % {
             "rule": code,
+            "field": f" ({field_id})" if field_id else "",
             "location": params.get("location", ""),
         }
-    return code
+    if source == "data":
+        return gettext("Portal check %(code)s") % {"code": code}
+    return ""
 
 
 # --- Checks -----------------------------------------------------------------------------------
@@ -243,21 +316,60 @@ def rule_problems(xml: bytes, subtype: str) -> list[Problem]:
         logger.exception("The Schematron rules could not run on a notice of subtype %s", subtype)
         return [Problem("rules", "not_checked", {"reason": str(error)[:300]})]
     problems = []
+    parties = parties_of(etree.fromstring(xml)) if failures else []
     for failed in failures:
         kind, extra = rule_kind(tests.get(failed.rule, ""))
+        location = _readable_location(failed.location)
         field_id = failed.field
         if not field_id and "_" in failed.rule and not failed.rule.startswith("BR-"):
             field_id = failed.rule.rsplit("_", 1)[0]  # "OPP-122-Business_length"
         params = {
             "kind": kind,
-            "field": field_id,
+            # The rule's own field, else the catalogue's field at the place it points at.
+            "field": field_id or field_at(location),
             "element": _element(failed.location),
-            "location": _readable_location(failed.location),
+            "location": location,
             "role": failed.role,
             **extra,
+            **party_at(location, parties),
         }
         problems.append(Problem("rules", failed.rule, params))
     return problems
+
+
+_ORGANISATION_STEP = re.compile(r"/efac:Organizations(?:\[1\])?/efac:Organization\[(\d+)\]")
+
+
+def parties_of(root: etree._Element) -> list[dict]:
+    """The notice's organisations in order: name and part (buyer, review_body, winner)."""
+    buyers = set(
+        root.xpath(
+            "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID/text()",
+            namespaces=NAMESPACES,
+        )
+    )
+    review = set(
+        root.xpath(
+            "//cac:AppealReceiverParty/cac:PartyIdentification/cbc:ID/text()", namespaces=NAMESPACES
+        )
+    )
+    parties = []
+    for company in root.xpath(
+        "//efac:Organizations/efac:Organization/efac:Company", namespaces=NAMESPACES
+    ):
+        ref = "".join(company.xpath("cac:PartyIdentification/cbc:ID/text()", namespaces=NAMESPACES))
+        name = "".join(company.xpath("cac:PartyName/cbc:Name/text()", namespaces=NAMESPACES))
+        part = "buyer" if ref in buyers else ("review_body" if ref in review else "winner")
+        parties.append({"organisation": name, "party": part})
+    return parties
+
+
+def party_at(location: str, parties: list[dict]) -> dict:
+    """Which organisation of the notice a place lies in ({} when none)."""
+    match = _ORGANISATION_STEP.search(location)
+    if not match or int(match.group(1)) > len(parties):
+        return {}
+    return dict(parties[int(match.group(1)) - 1])
 
 
 @dataclass

@@ -274,7 +274,9 @@ def notice_source(
             notice_id=str(changes.notice_id),
             notice_version=changes.version,
             description=_change_description(amendment),
-            lots=["LOT-0001"] if "deadline" in amendment.changes else [],
+            # The sections changed: the first phase's deadline, the procedure for the rest.
+            lots=(["LOT-0001"] if "deadline" in amendment.changes else [])
+            + (["PROCEDURE"] if set(amendment.changes) - {"deadline"} else []),
         )
     call_url = absolute_url(call.get_absolute_url())
     central = authority.authority_tier == Organisation.AuthorityTier.CENTRAL_GOVERNMENT

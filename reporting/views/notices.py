@@ -9,16 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from calls.models import Call
 from calls.services.lifecycle import call_update_publication_details
+from portal.confirm import Confirmation, confirmation_page, is_confirmed, moment
 from portal.exceptions import DomainError
 from portal.permissions import can
 
 from ..forms.notices import PublicationDetailsForm
 from ..models import Notice
+from ..selectors.findings import notice_findings
 from ..selectors.notices import (
     above_eu_threshold,
     call_for_notices,
@@ -54,6 +57,8 @@ def _page(request, call: Call, form: PublicationDetailsForm | None = None):
         "call": call,
         "form": form or PublicationDetailsForm(instance=call),
         "notices": notices,
+        # Each notice with its findings in words and where each is fixed.
+        "notice_rows": [(notice, notice_findings(notice, call)) for notice in notices],
         "takes_notices": takes_notices(call),
         "above_threshold": above_eu_threshold(call),
         "goes_to_tenderned": goes_to_tenderned(call),
@@ -128,11 +133,65 @@ def prepare_again(request, pk: int, notice_pk: int):
     )
 
 
+def _send_confirmation(call: Call, notice: Notice) -> Confirmation:
+    """What the officer confirms: the notice as last checked, where it goes, what remains."""
+    findings = notice_findings(notice, call)["rules"]
+    kind = str(notice.get_kind_display()).capitalize()
+    if notice.amendment is not None:
+        kind += " " + _("(amendment %(number)s)") % {"number": notice.amendment.number}
+    remaining = (
+        "\n".join(f"– {finding.words}" for finding in findings)
+        if findings
+        else _("None: the notice meets the schema, the mandatory terms and the business rules.")
+    )
+    destination = (
+        _("TenderNed, which forwards it to TED (the call reaches the EU threshold)")
+        if above_eu_threshold(call)
+        else _("TenderNed")
+    )
+    return Confirmation(
+        title=_("Send the notice to TenderNed?"),
+        lead=_("Check what will be sent. Nothing is sent until you confirm."),
+        summary=[
+            (_("Call"), f"{call.reference} – {call.title}"),
+            (_("Notice"), kind),
+            (_("Notice identifier"), str(notice.notice_id)),
+            (_("Notice subtype"), notice.subtype),
+            (_("Checked at"), moment(notice.validated_at)),
+            (_("Goes to"), str(destination)),
+            (_("Remaining findings of the business rules"), str(remaining)),
+        ],
+        happens=[
+            _(
+                "The notice's XML as it was last prepared and checked goes to TenderNed; this "
+                "page shows when it is published or why it was refused."
+            ),
+            _(
+                "TenderNed or TED may refuse the notice on the remaining findings above; "
+                "then you solve them, prepare the notice again and send it again."
+            ),
+        ],
+        final=[
+            _(
+                "A sent notice can no longer be prepared again or taken back here; once "
+                "published, a change to the call needs an amendment (a change notice)."
+            )
+        ],
+        button=_("Yes, send to TenderNed"),
+        back_url=reverse("notices:officer", kwargs={"pk": call.pk}),
+        back_label=_("No, back to the notices"),
+        breadcrumbs="calls/officer/_breadcrumbs.html",
+    )
+
+
 @login_required
 @require_POST
 def send(request, pk: int, notice_pk: int):
+    """Asks first (portal.confirm): the notice is sent only by a POST with confirmed=1."""
     call = _managed_call(request, pk)
     notice = _notice(call, notice_pk)
+    if notice.may_be_sent and not is_confirmed(request):
+        return confirmation_page(request, _send_confirmation(call, notice), context={"call": call})
     return _act(
         request,
         call,

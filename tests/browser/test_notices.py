@@ -22,7 +22,7 @@ def test_the_officer_notice_page_shows_problems_in_words_and_is_accessible(page)
     authority = complete_authority()
     membership.organisation = authority
     membership.save(update_fields=["organisation"])
-    call = draft_call(officer=officer, place_of_performance_nuts="NL350")
+    call = draft_call(officer=officer, place_of_performance_nuts="NL350", tender_validity=3)
     call_publish(call=call, actor=officer)
     notice = Notice.objects.get(call=call)
     assert notice.is_draft  # no CPV code yet

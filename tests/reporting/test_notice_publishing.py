@@ -13,7 +13,7 @@ from reporting.services.notices import notice_send
 from reporting.services.publishers import LocalPublisher
 from tests.conftest import login_verified
 
-from .notices import notice_ready_call
+from .notices import notice_ready_call, rule_clean_call
 
 
 def _wait_for(notice: Notice, *, seconds: float = 30) -> Notice:
@@ -30,10 +30,15 @@ def _wait_for(notice: Notice, *, seconds: float = 30) -> Notice:
 def test_a_worker_sends_the_notice_and_stores_the_id_or_the_reason_for_a_rejection(
     live_worker, client
 ):
-    call = notice_ready_call()
+    call = rule_clean_call()
     notice = Notice.objects.get(call=call)
     login_verified(client, call.officer)
-    response = client.post(reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk}))
+    send_url = reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    asked = client.post(send_url)  # the portal asks first (portal.confirm)
+    assert asked.status_code == 200
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.VALIDATED
+    response = client.post(send_url, {"confirmed": "1"})
     assert response.status_code == 302
     notice = _wait_for(notice)
     assert notice.status == Notice.Status.PUBLISHED
@@ -53,20 +58,25 @@ def test_a_worker_sends_the_notice_and_stores_the_id_or_the_reason_for_a_rejecti
     assert xml_url in page
     assert client.get(xml_url).content.decode() == notice.xml
 
-    # A rejected notice shows the publisher's reason. What reaches the publisher here is not
-    # what was checked (the XML was changed since): the service refuses it, the officer reads why.
-    other = notice_ready_call()
+    # A rejected notice shows the publisher's reason. The notice breaks a business rule that
+    # TED applies (a region outside the NUTS 2024 code list), which the XSD does not see and
+    # the portal does not block on (NOTICE_RULES_BLOCK is off): the stand-in refuses it as
+    # TenderNed would, with the rule and the place; the officer reads why.
+    other = rule_clean_call()
     rejected = Notice.objects.get(call=other)
     Notice.objects.filter(pk=rejected.pk).update(
-        xml=rejected.xml.replace("cbc:RegulatoryDomain", "cbc:Regulatory")
+        xml=rejected.xml.replace('listName="nuts">NL350<', 'listName="nuts">NL<', 1)
     )
     notice_send(notice=rejected, actor=other.officer)
-    rejected = _wait_for(rejected)
+    rejected = _wait_for(rejected, seconds=90)  # the stand-in compiles the rules once
     assert rejected.status == Notice.Status.REJECTED
-    assert rejected.rejection_reason.startswith("XSD: line")
+    assert rejected.rejection_reason.startswith("Validation failed (eForms SDK 1.15.1")
+    assert "BR-BT-00507-0205" in rejected.rejection_reason
     login_verified(client, other.officer)
     page = client.get(reverse("notices:officer", kwargs={"pk": other.pk})).content.decode()
-    assert "XSD: line" in page
+    assert 'data-testid="rejection-reason"' in page
+    assert "BR-BT-00507-0205" in page
+    assert "Prepare the notice again" in page or "opnieuw op" in page
 
 
 @pytest.mark.django_db
@@ -91,7 +101,7 @@ def test_without_an_answer_the_task_retries_and_after_the_last_attempt_gives_up(
 
 @pytest.mark.django_db
 def test_the_stand_in_gives_a_ted_number_only_to_a_notice_forwarded_to_ted(publishing_service):
-    call = notice_ready_call()
+    call = rule_clean_call()
     notice = Notice.objects.get(call=call)
     publisher = LocalPublisher(endpoint=publishing_service.url)
     national = publisher.publish(

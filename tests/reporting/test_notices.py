@@ -12,7 +12,7 @@ from calls.models import Call
 from calls.services.lifecycle import call_amend, call_update_publication_details
 from portal.exceptions import DomainError
 from reporting.eforms.catalogue import is_filled, mandatory_fields
-from reporting.eforms.validation import describe, schema_problems, validate
+from reporting.eforms.validation import describe, schema_problems, technical, validate
 from reporting.models import Notice
 from reporting.selectors.notices import final_awards, takes_notices
 from reporting.services.notices import notice_prepare, notice_prepare_again, notice_send
@@ -147,7 +147,7 @@ def test_what_the_portal_lacks_is_a_problem_in_words_not_a_made_up_value():
     messages = notice.problem_messages
     assert "De oproep heeft geen CPV-code." in messages
     assert "De oproep heeft geen plaats van uitvoering (NUTS-regio)." in messages
-    assert any("BT-262-Procedure" in message for message in messages)
+    assert any("'Belangrijkste classificatie'" in message for message in messages)
     assert "ItemClassificationCode" not in notice.xml
     with pytest.raises(DomainError):
         notice_send(notice=notice, actor=call.officer)
@@ -288,13 +288,17 @@ def test_a_failed_business_rule_is_said_with_the_sdks_field_name_in_either_langu
         english = describe(problem)
     with translation.override("nl"):
         dutch = describe(problem)
-    assert english.startswith(
-        "'Duration during which the tender must remain valid' (BT-98-Lot) is mandatory in "
-        "this case."
+    assert english == (
+        "'Duration during which the tender must remain valid' is mandatory in this case."
     )
-    assert dutch.startswith("'Duur waarin de aanbieding geldig moet blijven' (BT-98-Lot) is ")
-    assert "BR-BT-00098-0022" in english
-    assert "BR-BT-00098-0022" in dutch
+    assert dutch.startswith("'Duur waarin de aanbieding geldig moet blijven' is ")
+    # The rule and its place are the technical detail, not the words.
+    for words in (english, dutch):
+        assert "BR-BT-00098-0022" not in words
+        assert "/ContractNotice" not in words
+    detail = technical(problem)
+    assert "BR-BT-00098-0022" in detail
+    assert "/ContractNotice[1]/cac:ProcurementProjectLot[1]/cac:TenderingTerms[1]" in detail
     # A report stored before problems were codes still reads.
     assert describe({"source": "data", "message": "Oud.", "code": ""}) == "Oud."
 
@@ -316,7 +320,7 @@ def test_the_schematron_finds_a_broken_rule_in_a_notice_the_xsd_accepts():
     assert found[0]["params"]["field"] == "BT-106-Procedure"
     with translation.override("en"):
         assert describe(found[0]).startswith(
-            "'The procedure is accelerated' (BT-106-Procedure) is not allowed in this case."
+            "'The procedure is accelerated' is not allowed in this case."
         )
     with override_settings(NOTICE_RULES_BLOCK=True):
         notice.problems = problems
@@ -337,9 +341,8 @@ def test_when_the_rules_cannot_run_the_notice_is_kept_and_says_so(monkeypatch):
     (problem,) = [problem for problem in notice.problems if problem["source"] == "rules"]
     assert problem["code"] == "not_checked"
     with translation.override("en"):
-        assert describe(problem) == (
-            "The business rules of the eForms SDK could not be checked: Saxon is out of memory"
-        )
+        assert describe(problem) == "The business rules of the eForms SDK could not be checked."
+        assert technical(problem) == "Saxon is out of memory"
     assert notice.status == Notice.Status.VALIDATED  # the XSD and the terms passed
 
 

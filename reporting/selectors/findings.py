@@ -1,0 +1,305 @@
+"""A notice's problems as the officer reads them: in words, with where each is fixed.
+
+A stored problem (``reporting.eforms.validation.Problem``) says *what* is wrong; this says
+*where the portal holds the value*: the publication details on the notices page, the call's
+form (or an amendment once the call is published), the authority's details (kept by the
+portal's administrator), a company's details or its proposal, or nowhere yet (the portal
+cannot supply it). The XPath and rule number stay a technical detail beside the words.
+Identical words are shown once, with every place in the technical detail.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from calls.models import Call
+
+from ..eforms.validation import describe, parties_of, party_at, problem_field, technical
+from ..models import Notice
+
+# Where a value is fixed.
+DETAILS, CALL, PHASE, AUTHORITY, COMPANY, PROPOSAL, PORTAL = (
+    "details",
+    "call",
+    "phase",
+    "authority",
+    "company",
+    "proposal",
+    "portal",
+)
+
+# What the portal lacks (the builder's gaps), by code: where it is fixed, and for the
+# publication details the form field (its id on the notices page).
+DATA_PLACES = {
+    "no_cpv": (DETAILS, "cpv_code"),
+    "no_nuts": (DETAILS, "place_of_performance_nuts"),
+    "no_deadline": (CALL, ""),
+    "no_criteria": (CALL, ""),
+    "no_tender_validity": (CALL, ""),
+    "no_review_body": (AUTHORITY, ""),
+    "no_main_activity": (AUTHORITY, ""),
+    "no_company_size": (COMPANY, ""),
+    "no_tenderer_sizes": (COMPANY, ""),
+    "no_subcontracting": (PROPOSAL, ""),
+    "no_final_award": (PORTAL, ""),
+}
+# The gaps about one organisation of the notice: the authority's (or its review body's) are
+# the authority's details, a winner's the company's.
+ORGANISATION_GAPS = {
+    "no_city",
+    "no_country",
+    "no_identifier",
+    "no_postal_code",
+    "no_organisation_nuts",
+    "no_telephone",
+}
+# Business terms by their BT number: where the portal holds them.
+TERM_PLACES = {
+    "BT-262": (DETAILS, "cpv_code"),
+    "BT-263": (DETAILS, "cpv_code"),
+    "BT-26": (DETAILS, "cpv_code"),
+    "BT-5071": (DETAILS, "place_of_performance_nuts"),
+    "BT-5141": (DETAILS, "place_of_performance_nuts"),
+    "BT-727": (DETAILS, "place_of_performance_nuts"),
+    "BT-21": (CALL, ""),
+    "BT-24": (CALL, ""),
+    "BT-27": (CALL, ""),
+    "BT-36": (CALL, ""),
+    "BT-50": (CALL, ""),
+    "BT-98": (CALL, ""),
+    "BT-131": (PHASE, ""),
+    "BT-1311": (PHASE, ""),
+    "BT-13": (CALL, ""),
+    "BT-539": (CALL, ""),
+    "BT-540": (CALL, ""),
+    "BT-541": (CALL, ""),
+    "BT-734": (CALL, ""),
+    "BT-10": (AUTHORITY, ""),
+    "BT-11": (AUTHORITY, ""),
+    "BT-165": (COMPANY, ""),
+    "BT-759": (COMPANY, ""),
+    "BT-760": (COMPANY, ""),
+    "BT-773": (PROPOSAL, ""),
+    "BT-553": (PROPOSAL, ""),
+    "BT-555": (PROPOSAL, ""),
+    "BT-730": (PROPOSAL, ""),
+    "BT-731": (PROPOSAL, ""),
+}
+
+
+@dataclass
+class Finding:
+    """One point shown to the officer: the words, where it is fixed (with a link to the
+    form field when the portal holds the value and the officer may change it), and the
+    technical detail (rule, XPath), collapsed on the page."""
+
+    words: str
+    where: str
+    link: str = ""
+    link_label: str = ""
+    technical: list[str] = field(default_factory=list)
+
+
+_LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
+
+
+def _bt(field_id: str) -> str:
+    match = re.match(r"^(BT-\d+)", field_id or "")
+    return match.group(1) if match else ""
+
+
+def _organisation_place(call: Call, name: str, party: str = "") -> str:
+    if party in ("buyer", "review_body"):
+        return AUTHORITY
+    if party == "winner":
+        return COMPANY
+    authority = call.authority
+    if name in ("review_body", authority.name, authority.review_body_name):
+        return AUTHORITY
+    return COMPANY
+
+
+def _place(call: Call, problem: dict) -> tuple[str, str]:
+    """Where the value of ``problem`` is fixed, and the form field on the notices page."""
+    source, code = problem.get("source"), problem.get("code", "")
+    params = dict(problem.get("params") or {})
+    if source == "data":
+        if code in ORGANISATION_GAPS:
+            return _organisation_place(call, params.get("name", ""), params.get("party", "")), ""
+        return DATA_PLACES.get(code, (PORTAL, ""))
+    if source in ("terms", "rules"):
+        if params.get("party"):
+            return _organisation_place(call, "", params["party"]), ""
+        place = TERM_PLACES.get(_bt(problem_field(problem)))
+        if place and place[0] == PHASE:
+            # A deadline: the first phase's is the call's, a later phase's its own (its
+            # order is the lot's place in the notice).
+            lot = _LOT_STEP.search(params.get("location", ""))
+            number = int(lot.group(1)) if lot else 1
+            return (CALL, "") if number == 1 else (PHASE, str(number))
+        if place:
+            return place
+    return PORTAL, ""
+
+
+def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str, str, str]:
+    """The sentence saying where to fix it, a link and its label."""
+    params = dict(problem.get("params") or {})
+    if place == DETAILS:
+        if call.has_ended:
+            return _("The call has ended: its publication details can no longer change."), "", ""
+        return (
+            _(
+                "Fill it in under “Publication details” on this page, then prepare the notice "
+                "again."
+            ),
+            f"#id_{form_field}" if form_field else "#details-title",
+            _("Go to the field"),
+        )
+    if place == CALL:
+        if call.is_draft:
+            return (
+                _("Fill it in on the call's form (Edit the call)."),
+                reverse("calls:officer_edit", kwargs={"pk": call.pk}),
+                _("Edit the call"),
+            )
+        if call.has_ended:
+            return _("The call has ended: its terms can no longer change."), "", ""
+        return (
+            _(
+                "The call is published: its terms change only with an amendment; the change "
+                "notice then carries the new value."
+            ),
+            reverse("calls:officer_amend", kwargs={"pk": call.pk}),
+            _("Amend the call"),
+        )
+    if place == PHASE:
+        phase = call.phases.filter(order=int(form_field or 0)).first()
+        if call.is_draft:
+            return (
+                _("Give phase %(number)s its deadline on the call's phases page.")
+                % {"number": form_field},
+                reverse("calls:officer_phases", kwargs={"pk": call.pk}),
+                _("Phases of the call"),
+            )
+        if phase is not None and not call.has_ended:
+            return (
+                _(
+                    "Give phase %(number)s its deadline on the phase's page (a later phase may "
+                    "get it once the call runs), then prepare the notice again. Until then "
+                    "TenderNed or TED may refuse the notice."
+                )
+                % {"number": form_field},
+                reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}),
+                _("Go to phase %(number)s") % {"number": form_field},
+            )
+        return _("The call has ended: its phases' deadlines can no longer change."), "", ""
+    if place == AUTHORITY:
+        return (
+            _(
+                "Your authority's details are kept by the portal's administrator (the portal "
+                "has no page for officers to change them yet): ask the administrator to add it, "
+                "then prepare the notice again."
+            ),
+            "",
+            "",
+        )
+    if place == COMPANY:
+        name = params.get("organisation") or params.get("name") or ""
+        if name and name not in ("review_body",):
+            return (
+                _(
+                    "The company keeps this on its company details page: ask %(name)s to "
+                    "fill it in, then prepare the notice again."
+                )
+                % {"name": name},
+                "",
+                "",
+            )
+        return (
+            _(
+                "The companies keep this on their company details page: ask them to fill it "
+                "in, then prepare the notice again."
+            ),
+            "",
+            "",
+        )
+    if place == PROPOSAL:
+        return (
+            _(
+                "The company says this when it submits its proposal; the portal cannot add it "
+                "afterwards. The notice cannot supply it for this proposal."
+            ),
+            "",
+            "",
+        )
+    if problem.get("source") == "schema" or problem.get("code") == "not_checked":
+        return (
+            _("This is a fault in the portal, not in your data: tell the portal's administrator."),
+            "",
+            "",
+        )
+    return (
+        _(
+            "The portal cannot supply this value yet; it is not something you can fix on this "
+            "page. TenderNed or TED may refuse the notice on this point."
+        ),
+        "",
+        "",
+    )
+
+
+def findings(call: Call, problems: list[dict]) -> list[Finding]:
+    """``problems`` in words with where each is fixed; identical points once."""
+    shown: dict[tuple[str, str], Finding] = {}
+    for problem in problems:
+        words = describe(problem)
+        place, form_field = _place(call, problem)
+        where, link, label = _where(call, place, form_field, problem)
+        finding = shown.setdefault(
+            (words, where), Finding(words=words, where=where, link=link, link_label=label)
+        )
+        detail = technical(problem)
+        if detail and detail not in finding.technical:
+            finding.technical.append(detail)
+    return list(shown.values())
+
+
+def _with_parties(notice: Notice, problems: list[dict]) -> list[dict]:
+    """Reports stored before rules named the organisation they are about: found from the XML."""
+    lacking = [
+        problem
+        for problem in problems
+        if problem.get("source") == "rules"
+        and "party" not in (problem.get("params") or {})
+        and "efac:Organization[" in (problem.get("params") or {}).get("location", "")
+    ]
+    if not lacking or not notice.xml:
+        return problems
+    parties = parties_of(etree.fromstring(notice.xml.encode("utf-8")))
+    return [
+        {
+            **problem,
+            "params": {**problem["params"], **party_at(problem["params"]["location"], parties)},
+        }
+        if any(problem is each for each in lacking)
+        else problem
+        for problem in problems
+    ]
+
+
+def notice_findings(notice: Notice, call: Call) -> dict[str, list[Finding]]:
+    """The notice's blocking problems and its remaining business-rule findings, for the page."""
+    blocking = notice.blocking_problems
+    rules = [
+        problem
+        for problem in notice.problems
+        if problem.get("source") == "rules" and problem not in blocking
+    ]
+    return {
+        "blocking": findings(call, _with_parties(notice, blocking)),
+        "rules": findings(call, _with_parties(notice, rules)),
+    }
