@@ -23,6 +23,11 @@ def email_confirmation_pending(user: User) -> bool:
     return cached
 
 
+def organisation_for_editing(organisation: Organisation) -> Organisation:
+    """A fresh copy of the organisation, for a form that may change it before it is valid."""
+    return Organisation.objects.get(pk=organisation.pk)
+
+
 def team_of(company: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=company, role=Role.APPLICANT)

@@ -27,6 +27,7 @@ from ..selectors.identity import (
     company_memberships_with_people,
     invitations_with_company,
     open_invitations_of,
+    organisation_for_editing,
     team_of,
 )
 from ..services.companies import company_details_update
@@ -106,7 +107,7 @@ def company_details_view(request):
     company = _company(request)
     if not can(request.user, "identity.manage_team", company):
         raise Http404
-    form = CompanyDetailsForm(request.POST, instance=Organisation.objects.get(pk=company.pk))
+    form = CompanyDetailsForm(request.POST, instance=organisation_for_editing(company))
     if form.is_valid():
         try:
             company_details_update(company=company, actor=request.user, data=form.cleaned_data)
