@@ -244,8 +244,16 @@ def make_selection_letter(request_id: int) -> str:
 def send_decision_letter(letter_id: int) -> int:
     """E-mail the decision letter as PDF to the company's people; exactly once."""
     from .models import DecisionLetter
-    from .services.letters import decision_letter_claim_sent, decision_letter_unclaim_sent
+    from .services.letters import (
+        decision_letter_claim_sent,
+        decision_letter_redate,
+        decision_letter_unclaim_sent,
+    )
 
+    pending = DecisionLetter.objects.only("pk", "sent_at", "dated_on").get(pk=letter_id)
+    if pending.sent_at is None and pending.dated_on != timezone.localdate():
+        # Made on an earlier day: the letter bears the day it is sent.
+        decision_letter_redate(letter_id=letter_id)
     letter = DecisionLetter.objects.select_related(
         "proposal__call__authority",
         "proposal__phase",

@@ -57,7 +57,7 @@ def selection_standstill_problem(call: Call) -> str | None:
         return _(
             "The standstill period of the selection runs until and including %(date)s; "
             "tenders can be made after it."
-        ) % {"date": date_format(ends_on, "j F Y")}
+        ) % {"date": date_format(ends_on)}
     return None
 
 

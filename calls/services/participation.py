@@ -370,7 +370,7 @@ def participation_invitations_send(*, call: Call, actor: User, fewer_reason: str
                     "The deadline for tenders falls within the standstill period of the "
                     "selection (until and including %(date)s); amend the call to extend it first."
                 )
-                % {"date": date_format(standstill_ends_on, "j F Y")},
+                % {"date": date_format(standstill_ends_on)},
                 code="deadline",
             )
         call.participation_requests.filter(status=Status.SELECTED).update(invited_at=now)

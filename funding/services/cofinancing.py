@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -67,8 +68,10 @@ def cofinancing_apply(
             _("Applications for %(round)s are accepted from %(opens)s until %(closes)s.")
             % {
                 "round": funding_round.name,
-                "opens": timezone.localtime(funding_round.opens_at).strftime("%d-%m-%Y %H:%M"),
-                "closes": timezone.localtime(funding_round.closes_at).strftime("%d-%m-%Y %H:%M"),
+                "opens": date_format(timezone.localtime(funding_round.opens_at), "DATETIME_FORMAT"),
+                "closes": date_format(
+                    timezone.localtime(funding_round.closes_at), "DATETIME_FORMAT"
+                ),
             },
             code="window",
         )
@@ -325,7 +328,7 @@ def cofinancing_lapse_unpublished(*, today: date | None = None) -> int:
                 % {
                     "call": application.call.title,
                     # the candidates' rounds all have a publish_by (the filter above)
-                    "date": application.round.publish_by.strftime("%d-%m-%Y"),  # type: ignore[union-attr]
+                    "date": date_format(application.round.publish_by),  # type: ignore[arg-type]
                 }
             ).chars(Transaction.DESCRIPTION_LENGTH)
             for account in Account.objects.filter(

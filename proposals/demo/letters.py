@@ -11,7 +11,7 @@ from django.utils import timezone
 from calls.models import Call, Phase
 
 from ..models import Advice, Decision, DecisionLetter, Proposal
-from ..services.letters import decision_letter_make
+from ..services.letters import decision_letter_make, decision_letter_redate
 
 STANDSTILL_DAYS = 20
 
@@ -59,8 +59,9 @@ def _decisions(phase: Phase) -> None:
 
 def backdate_letter(letter: DecisionLetter, decision: Decision, *, read: bool = True) -> None:
     """A letter of the demo's history carries the date of its decision: made and sent that
-    day (the standstill, already counted from the decision's date, runs from the letter),
-    read by the company the day after."""
+    day (the standstill, already counted from the decision's date, runs from the letter), its
+    PDF dated that day, read by the company the day after."""
+    decision_letter_redate(letter_id=letter.pk, on=timezone.localdate(decision.decided_at))
     DecisionLetter.objects.filter(pk=letter.pk).update(
         created_at=decision.decided_at,
         sent_at=decision.decided_at,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Objection
 from ..services.objections import MAX_DOCUMENTS
+from .officer import FIELDSET_TEMPLATE
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,9 +86,32 @@ class ObjectionAnswerForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, proposals, objecting, **kwargs):
+    def __init__(self, *args, proposals, objecting, revokes=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if revokes:
+            # A final prize decision under the Awb: upheld, it is revoked alone.
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                (self.DISMISS, _("Dismiss: the decision stands")),
+                (
+                    self.UPHOLD,
+                    _(
+                        "Uphold, new decision by the officer: the decision on this entry is "
+                        "revoked (art. 7:11 Awb) and you decide on it again"
+                    ),
+                ),
+                (
+                    self.REASSESS,
+                    _(
+                        "Uphold, reassessment by the jury: the decision on this entry is "
+                        "revoked, the jury reassesses the entry with your reasons, and you "
+                        "decide again after its new advice"
+                    ),
+                ),
+            ]
+        # The choices as a group with its legend, styled as the portal's other radios.
+        self.fields["outcome"].template_name = FIELDSET_TEMPLATE
         field = self.fields["reassess"]
+        field.template_name = FIELDSET_TEMPLATE
         field.queryset = proposals
         field.label_from_instance = lambda proposal: (
             f"{proposal.submission_number} – {proposal.company.name} · {proposal.title}"
@@ -134,3 +158,7 @@ class SelectionObjectionAnswerForm(forms.Form):
         help_text=_("The candidate reads them on the page of its request to participate."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].template_name = FIELDSET_TEMPLATE

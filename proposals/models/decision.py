@@ -179,7 +179,9 @@ AWB_OBJECTION_PERIOD = timedelta(weeks=6)
 
 DECISION_TRANSITIONS: dict[str, set[str]] = {
     Decision.Status.INTENDED: {Decision.Status.FINAL, Decision.Status.WITHDRAWN},
-    Decision.Status.FINAL: set(),
+    # A final decision under the Awb is revoked when an objection to it is upheld (art. 7:11
+    # Awb; ``decision_revoke``); a procurement's final decision is not withdrawn.
+    Decision.Status.FINAL: {Decision.Status.WITHDRAWN},
     Decision.Status.WITHDRAWN: set(),
 }
 
@@ -192,6 +194,9 @@ class Objection(models.Model):
         DISMISSED = "dismissed", _("dismissed")
         UPHELD = "upheld", _("upheld")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        # Moot: another objection was upheld and the decision objected to was withdrawn
+        # with it; a new decision follows, which can be objected to again.
+        LAPSED = "lapsed", _("lapsed")
 
     class FollowUp(models.TextChoices):
         NEW_DECISION = "new_decision", _("new decision by the officer")
@@ -236,6 +241,15 @@ class Objection(models.Model):
     follow_up = models.CharField(
         _("follow-up"), max_length=20, choices=FollowUp.choices, blank=True
     )
+    # A lapsed objection: the upheld objection that withdrew the decision it contested.
+    lapsed_with = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lapsed",
+        verbose_name=_("lapsed with the upheld objection"),
+    )
 
     class Meta:
         verbose_name = _("objection")
@@ -276,6 +290,16 @@ class Objection(models.Model):
         return self.status == self.Status.UPHELD
 
     @property
+    def is_lapsed(self) -> bool:
+        return self.status == self.Status.LAPSED
+
+    @property
+    def revokes_final_decision(self) -> bool:
+        """An objection under the Awb to a final prize decision: upheld, it revokes that
+        decision (art. 7:11 Awb) instead of withdrawing the phase's intended decisions."""
+        return self.decision is not None and self.decision.under_awb
+
+    @property
     def leads_to_reassessment(self) -> bool:
         return self.is_upheld and self.follow_up == self.FollowUp.REASSESSMENT
 
@@ -301,10 +325,12 @@ OBJECTION_TRANSITIONS: dict[str, set[str]] = {
         Objection.Status.DISMISSED,
         Objection.Status.UPHELD,
         Objection.Status.WITHDRAWN,
+        Objection.Status.LAPSED,
     },
     Objection.Status.DISMISSED: set(),
     Objection.Status.UPHELD: set(),
     Objection.Status.WITHDRAWN: set(),
+    Objection.Status.LAPSED: set(),
 }
 
 

@@ -11,9 +11,12 @@ row per (authority, year) is locked while the next number is taken, in the trans
 creates the letter, so two workers making letters at once never share or skip a number.
 """
 
+from datetime import date
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import ParticipationRequest
@@ -76,6 +79,9 @@ class DecisionLetter(models.Model):
     number = models.CharField(_("letter number"), max_length=40, unique=True)
     kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
     decided_at = models.DateTimeField(_("decided at"))
+    # The date the letter bears: the day it is sent (the PDF says so, and the e-mail that
+    # carries it leaves that day; ``decision_letter_redate`` keeps the two together).
+    dated_on = models.DateField(_("dated"))
     language = models.CharField(_("language"), max_length=5)
     standstill_ends_on = models.DateField(_("end of the standstill period"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="letters/%Y/", blank=True)
@@ -113,6 +119,11 @@ class DecisionLetter(models.Model):
     @property
     def filename(self) -> str:
         return f"besluit-{self.number}.pdf"
+
+    @property
+    def decided_on(self) -> date:
+        """The day of the decision (Europe/Amsterdam); the letter may be sent later."""
+        return timezone.localdate(self.decided_at)
 
     @property
     def is_sent(self) -> bool:

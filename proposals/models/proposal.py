@@ -202,8 +202,9 @@ PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     Proposal.Status.SUBMITTED: {Proposal.Status.WITHDRAWN, Proposal.Status.UNDER_ASSESSMENT},
     Proposal.Status.WITHDRAWN: set(),
     Proposal.Status.UNDER_ASSESSMENT: {Proposal.Status.AWARDED, Proposal.Status.REJECTED},
-    Proposal.Status.AWARDED: set(),
-    Proposal.Status.REJECTED: set(),
+    # A prize decision under the Awb revoked on objection: the entry awaits a new decision.
+    Proposal.Status.AWARDED: {Proposal.Status.UNDER_ASSESSMENT},
+    Proposal.Status.REJECTED: {Proposal.Status.UNDER_ASSESSMENT},
 }
 
 

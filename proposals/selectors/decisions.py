@@ -104,11 +104,21 @@ def objection_detail(pk: int) -> Objection | None:
             "decision__phase",
             "lodged_by",
             "answered_by",
+            "lapsed_with",
         )
         .prefetch_related("documents")
         # An objection to a decision; one to the selection has pages of its own.
         .filter(pk=pk, decision__isnull=False)
         .first()
+    )
+
+
+def lapsed_with(objection: Objection) -> list[Objection]:
+    """The objections that lapsed when ``objection`` was upheld (their decisions went)."""
+    return list(
+        Objection.objects.filter(lapsed_with=objection)
+        .select_related("decision__proposal__company")
+        .order_by("number")
     )
 
 
@@ -215,6 +225,9 @@ def reassessable_proposals(objection: Objection) -> QuerySet[Proposal]:
     selection (no decision) has none."""
     if objection.decision is None:
         return Proposal.objects.none()
+    if objection.revokes_final_decision:
+        # A prize decision under the Awb: only the contested entry's decision is revoked.
+        return Proposal.objects.filter(pk=objection.decision.proposal_id).select_related("company")
     return (
         Proposal.objects.filter(
             phase_id=objection.decision.phase_id, status=Proposal.Status.UNDER_ASSESSMENT

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from calls.models import Call, Phase, Prize
@@ -98,6 +99,13 @@ class FeedAward:
     call loaded."""
 
     contract: Contract
+    # The rank of the prize an entry of a prize competition or hackathon won; None for an
+    # award of a procurement (a contract).
+    prize_rank: int | None = None
+
+    @property
+    def is_prize(self) -> bool:
+        return self.prize_rank is not None
 
     @property
     def call(self) -> Call:
@@ -116,9 +124,21 @@ def latest_final_awards(limit: int) -> list[FeedAward]:
         Contract.objects.filter(proposal__call__publication_date__isnull=False)
         .exclude(proposal__call__status=Call.Status.DRAFT)
         .select_related("proposal__company", "proposal__phase", "proposal__call__authority")
+        .annotate(prize_rank=_PRIZE_RANK)
         .order_by("-start_date", "-pk")[:limit]
     )
-    return [FeedAward(contract=contract) for contract in contracts]
+    return [FeedAward(contract=contract, prize_rank=contract.prize_rank) for contract in contracts]
+
+
+# The rank of the prize the contract's final award gave (an entry of a contest), if any.
+_PRIZE_RANK = Subquery(
+    Decision.objects.filter(
+        proposal_id=OuterRef("proposal_id"),
+        kind=Decision.Kind.AWARD,
+        status=Decision.Status.FINAL,
+        prize__isnull=False,
+    ).values("prize__rank")[:1]
+)
 
 
 def _prize_results(call: Call, results: list[PhaseResult]) -> None:

@@ -11,6 +11,7 @@ last place or the last euro at the same moment cannot both succeed.
 """
 
 import logging
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -201,6 +202,16 @@ def proposal_award(
         # The state first: a double click on the last award reads "already awarded".
         states.check(proposal, Proposal.Status.AWARDED)
         _not_decided_yet(proposal)
+        if Contract.objects.filter(proposal=proposal).exists():
+            # A prize taken back on objection: its contract ended, and an entry has one.
+            raise DomainError(
+                _(
+                    "%(proposal)s had a prize that was revoked on objection; the portal does "
+                    "not award it a prize again. Record the new decision outside the portal."
+                )
+                % {"proposal": proposal},
+                code="revoked_prize",
+            )
         _require_eligible(_signed_advice(phase), proposal)
         if proposal.call.is_contest:
             prize = _prize_to_award(phase, prize, amount)
@@ -439,13 +450,14 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
 
 
 def phase_decisions_withdraw(
-    *, phase: Phase, actor: User, reason: str, told_otherwise: int | None = None
+    *, phase: Phase, actor: User, reason: str, told_otherwise: Collection[int] = ()
 ) -> int:
     """Withdraw every intended decision of the phase (an upheld objection); the caller
     holds the phase's lock. The proposals await a new decision.
 
-    Each company is told by one e-mail; ``told_otherwise`` is the proposal whose company
-    hears it in the answer to its objection (one e-mail for one event, not two)."""
+    Each company is told by one e-mail; ``told_otherwise`` are the proposals whose companies
+    hear it in the answer to their objections (the upheld one, and the ones that lapse with
+    the decisions): one e-mail for one event, not two."""
     withdrawn = 0
     for decision in (
         Decision.objects.select_for_update()
@@ -461,10 +473,50 @@ def phase_decisions_withdraw(
             extra_fields=["withdrawn_at", "withdrawal_reason"],
         )
         decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
-        if decision.proposal_id != told_otherwise:
+        if decision.proposal_id not in told_otherwise:
             _tell_withdrawal_on_commit(decision.pk)
         withdrawn += 1
     return withdrawn
+
+
+def decision_revoke(*, decision: Decision, actor: User, reason: str) -> Decision:
+    """Revoke a final prize decision under the Awb because an objection to it was upheld
+    (art. 7:11 Awb: the decision on the objection revokes the contested decision, and a new
+    decision takes its place). The caller holds the phase's lock.
+
+    Only the contested decision goes: the other entrants' decisions are final and stand. The
+    entry awaits a new decision (by the officer, or after the jury's reassessment), which gets
+    a new letter and a new period for an objection. A prize it had won is taken back: its
+    contract ends and the ledger releases what was not paid; the place is free again, and so
+    are the prizes of the phase that were left unawarded."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not (decision.under_awb and decision.is_final):
+        raise DomainError(
+            _("Only a final decision under the Awb is revoked on objection."), code="state"
+        )
+    proposal = Proposal.objects.select_for_update().get(pk=decision.proposal_id)
+    contract = Contract.objects.select_for_update().filter(proposal=proposal).first()
+    if contract is not None and contract.is_active:
+        states.transition(contract, Contract.Status.TERMINATED, actor=actor)
+        # The ledger gives back what the prize did not pay yet, in this same transaction.
+        contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+    decision.withdrawn_at = timezone.now()
+    decision.withdrawal_reason = reason
+    states.transition(
+        decision,
+        Decision.Status.WITHDRAWN,
+        actor=actor,
+        extra_fields=["withdrawn_at", "withdrawal_reason"],
+    )
+    states.transition(proposal, Proposal.Status.UNDER_ASSESSMENT, actor=actor)
+    # A prize left unawarded was part of the same distribution of the prizes: the entry's new
+    # decision may give it, so it is set aside (the audit trail keeps it and its reason); the
+    # officer leaves unawarded again what stays so once the entry is decided.
+    for withholding in PrizeWithholding.objects.filter(prize__phase_id=decision.phase_id):
+        withholding.delete()
+    decision.proposal = proposal
+    decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
+    return decision
 
 
 def _finish_phase_if_decided(phase: Phase, actor: User) -> None:

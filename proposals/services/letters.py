@@ -8,6 +8,8 @@ never lost or shared), then renders the PDF in the company's language and keeps 
 storage, then enqueues the e-mail. Running it twice makes one letter.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -135,6 +137,7 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=decision.kind,
                 decided_at=decision.decided_at,
+                dated_on=timezone.localdate(),
                 language=letter_language(proposal.company),
                 standstill_ends_on=decision.standstill_ends_on
                 if decision.standstill_days
@@ -191,6 +194,7 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=SELECTION_KINDS[request.status],
                 decided_at=call.invitations_sent_at,
+                dated_on=timezone.localdate(),
                 language=letter_language(request.company),
                 standstill_ends_on=None
                 if request.is_invited
@@ -240,6 +244,53 @@ def _store_pdf(letter: DecisionLetter, pdf: bytes) -> None:
             current.pdf.name = name
             current.save(update_fields=["pdf"])
     letter.pdf.name = name
+
+
+def render_pdf_of(letter: DecisionLetter) -> bytes:
+    """The letter's PDF as it reads now: on a decision, or on a selection."""
+    if letter.participation_request_id is not None:
+        return render_selection_letter_pdf(letter)
+    return render_letter_pdf(letter)
+
+
+def decision_letter_redate(*, letter_id: int, on: date | None = None) -> DecisionLetter:
+    """Date the letter ``on`` (today by default) and make its PDF again with that date: a
+    letter bears the day it is sent, so a letter made one day and sent the next (a retry, a
+    queue that waited past midnight) is dated again before it leaves, and the PDF kept is the
+    one the company received. Nothing happens when the date is right already."""
+    on = on or timezone.localdate()
+    letter = DecisionLetter.objects.select_related(
+        "decision__proposal__call__authority",
+        "decision__proposal__phase",
+        "decision__proposal__company",
+        "participation_request__call__authority",
+        "participation_request__company",
+    ).get(pk=letter_id)
+    if letter.dated_on == on and letter.pdf:
+        return letter
+    letter.dated_on = on
+    pdf = render_pdf_of(letter)
+    storage = letter.pdf.storage
+    name: str = storage.save(
+        letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
+    )
+    with transaction.atomic():
+        current = (
+            DecisionLetter.objects.select_for_update()
+            .only("pk", "pdf", "sent_at")
+            .get(pk=letter.pk)
+        )
+        if current.sent_at is not None:
+            # Sent meanwhile by another run, with the PDF it had: that one stays.
+            storage.delete(name)
+            letter.refresh_from_db()
+            return letter
+        old = current.pdf.name
+        DecisionLetter.objects.filter(pk=letter.pk).update(dated_on=on, pdf=name)
+    if old and old != name:
+        storage.delete(old)
+    letter.pdf.name = name
+    return letter
 
 
 def decision_letter_claim_sent(*, letter_id: int) -> bool:

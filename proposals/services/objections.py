@@ -9,6 +9,15 @@ proposals' assessments are reopened with the reason; the officer decides after t
 advice). Either way the new decisions get new letters and a new standstill period. Every step
 is audited, sends a signal and e-mails the company (and the call's contact on lodging) via the
 outbox: one e-mail per event (the objecting company hears of the withdrawal in the answer).
+
+A prize decision of an administrative body is a decision under the Awb, final when sent and
+open to objection for six weeks: upheld, the objection revokes that decision alone (art. 7:11
+Awb) and the entry awaits its new decision, from the officer or after the jury reassessed it.
+
+Other objections still open against a decision that an upheld objection withdrew (or, in a
+selection, against the selection taken back) *lapse*: they have nothing left to contest. They
+are closed with that reason as their answer, the officer sees it on the objection and the
+company is told by e-mail; the new decision can be objected to again.
 """
 
 from collections.abc import Sequence
@@ -30,7 +39,7 @@ from portal.uploads import PDF_ONLY, CheckedFile, check_upload
 from ..models import Decision, DecisionLetter, Objection, ObjectionDocument, Proposal
 from ..signals import objection_answered, objection_lodged
 from .assessment import reassessment_start
-from .decisions import phase_decisions_withdraw
+from .decisions import decision_revoke, phase_decisions_withdraw
 
 MAX_DOCUMENTS = 5
 
@@ -148,8 +157,11 @@ def objection_uphold(
     proposal) by the committee before the officer decides again.
 
     A prize decision under the Awb is final already: upholding the objection (the decision
-    on the objection, art. 7:11 Awb) is recorded and told to the company; revoking or
-    changing the prize is then a new decision of the officer, outside this service."""
+    on the objection, art. 7:11 Awb) revokes that decision alone, and ``follow_up`` decides
+    how its new decision comes: from the officer, or after the jury reassessed the entry.
+
+    Objections still open against a decision that is withdrawn or revoked lapse: they are
+    closed with the reason and their companies told; the new decision can be objected to."""
     if follow_up not in Objection.FollowUp.values:
         raise DomainError(_("Choose what follows the upheld objection."), code="follow_up")
     return _answer(
@@ -227,31 +239,108 @@ def _answer(
         )
         if to_state == Objection.Status.UPHELD and objection.participation_request is not None:
             # The selection is made again: new decisions, new letters, a new standstill.
-            selection_reopen(call=objection.participation_request.call, actor=actor)
-        elif to_state == Objection.Status.UPHELD and objection.decision is not None:
-            phase = Phase.objects.get(pk=objection.decision.phase_id)
-            reason = _("Objection %(number)s was upheld: %(answer)s") % {
-                "number": objection.number,
-                "answer": answer,
-            }
-            # The objecting company hears it in the answer to its objection.
-            phase_decisions_withdraw(
-                phase=phase,
+            call = objection.participation_request.call
+            selection_reopen(call=call, actor=actor)
+            _lapse(
+                Objection.objects.filter(
+                    participation_request__call=call, status=Objection.Status.OPEN
+                ).exclude(pk=objection.pk),
+                upheld=objection,
                 actor=actor,
-                reason=reason,
-                told_otherwise=objection.decision.proposal_id,
             )
-            if follow_up == Objection.FollowUp.REASSESSMENT:
-                reassessment_start(
-                    phase=phase,
-                    objection=objection,
-                    actor=actor,
-                    reason=reason,
-                    proposals=list(reassess) or [objection.decision.proposal],
-                )
+        elif to_state == Objection.Status.UPHELD and objection.decision is not None:
+            _uphold_on_decision(objection, actor, answer, follow_up, reassess)
         objection_answered.send(sender=Objection, objection=objection, actor=actor)
         _tell_on_commit(objection)
     return objection
+
+
+def _uphold_on_decision(
+    objection: Objection,
+    actor: User,
+    answer: str,
+    follow_up: str,
+    reassess: Sequence[Proposal],
+) -> None:
+    """What an upheld objection to a decision undoes; the caller holds the phase's lock.
+
+    A procurement's intended decisions of the phase are withdrawn together (the ranking
+    compares them). A final prize decision under the Awb is revoked alone (art. 7:11 Awb):
+    the other entrants' decisions are final. Either way the objections still open against a
+    decision that goes have lapsed, and the follow-up is a new decision by the officer or the
+    committee's reassessment first."""
+    decision = objection.decision
+    assert decision is not None
+    phase = Phase.objects.get(pk=decision.phase_id)
+    reason = _("Objection %(number)s was upheld: %(answer)s") % {
+        "number": objection.number,
+        "answer": answer,
+    }
+    objecting = decision.proposal_id
+    if objection.revokes_final_decision:
+        outside = [p for p in reassess if p.pk != objecting]
+        if outside:
+            raise DomainError(
+                _(
+                    "Only the entry whose decision is revoked is reassessed; the other "
+                    "entrants' decisions are final."
+                ),
+                code="proposals",
+            )
+        decision_revoke(decision=decision, actor=actor, reason=reason)
+    else:
+        moot = Objection.objects.filter(
+            decision__phase=phase,
+            decision__status=Decision.Status.INTENDED,
+            status=Objection.Status.OPEN,
+        ).exclude(pk=objection.pk)
+        told = {objecting, *moot.values_list("decision__proposal_id", flat=True)}
+        # The objecting companies hear it in the answer to their objections.
+        phase_decisions_withdraw(phase=phase, actor=actor, reason=reason, told_otherwise=told)
+        _lapse(
+            Objection.objects.filter(
+                decision__phase=phase,
+                decision__status=Decision.Status.WITHDRAWN,
+                status=Objection.Status.OPEN,
+            ).exclude(pk=objection.pk),
+            upheld=objection,
+            actor=actor,
+        )
+    if follow_up == Objection.FollowUp.REASSESSMENT:
+        reassessment_start(
+            phase=phase,
+            objection=objection,
+            actor=actor,
+            reason=reason,
+            proposals=list(reassess) or [decision.proposal],
+        )
+
+
+def _lapse(objections, *, upheld: Objection, actor: User) -> int:
+    """Close the open ``objections`` whose decision went with an upheld objection: they have
+    no object any more (what they contest was withdrawn), so they lapse with that reason in
+    their answer, and each company is told. The new decision is open to objection again."""
+    lapsed = 0
+    for other in objections.select_for_update(of=("self",)).order_by("pk"):
+        other.answer = _(
+            "Objection %(number)s was upheld and the decision you objected to was withdrawn "
+            "with it, so your objection has lapsed: it has nothing left to contest. A new "
+            "decision follows, with a new letter; you may object to that decision within its "
+            "own period."
+        ) % {"number": upheld.number}
+        other.answered_by = actor
+        other.answered_at = timezone.now()
+        other.lapsed_with = upheld
+        states.transition(
+            other,
+            Objection.Status.LAPSED,
+            actor=actor,
+            extra_fields=["answer", "answered_by", "answered_at", "lapsed_with"],
+        )
+        objection_answered.send(sender=Objection, objection=other, actor=actor)
+        _tell_on_commit(other)
+        lapsed += 1
+    return lapsed
 
 
 def _objection_text(text: str) -> str:

@@ -1,6 +1,8 @@
 """The Atom feed of results: each final award (after the standstill, with its contract) as an
 entry, beside the feed of new calls (``calls.views.feeds``). What it says is what the public
-call page's results say: the company, the call and phase, the amount and the contract's start.
+call page's results say: the company, the call and phase, the amount and the contract's start;
+for a prize competition or hackathon the prize won and the day it was awarded (a prize is no
+contract, though the portal pays it through one).
 """
 
 from datetime import datetime, time
@@ -28,8 +30,8 @@ class LatestResultsFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Innovatieloket: results of calls for innovation")
     subtitle = gettext_lazy(
-        "The companies awarded a contract in a call for innovation, once the decisions are "
-        "final (after the standstill period)."
+        "The companies awarded a contract or a prize in a call for innovation, once the "
+        "decisions are final (after the standstill period, where there is one)."
     )
     link = reverse_lazy("calls:list")
 
@@ -46,6 +48,13 @@ class LatestResultsFeed(Feed):
         return latest_final_awards(FEED_SIZE)
 
     def item_title(self, item: FeedAward) -> str:
+        if item.is_prize:
+            return _("%(company)s: prize %(rank)d, %(call)s, %(phase)s") % {
+                "company": item.contract.proposal.company.name,
+                "rank": item.prize_rank,
+                "call": item.call.display_title,
+                "phase": item.phase.display_name,
+            }
         return _("%(company)s: %(call)s, %(phase)s") % {
             "company": item.contract.proposal.company.name,
             "call": item.call.display_title,
@@ -53,23 +62,31 @@ class LatestResultsFeed(Feed):
         }
 
     def item_description(self, item: FeedAward) -> str:
-        # Atom's summary is read as HTML: escape the companies' and officers' plain text.
-        return escape(
-            _(
-                "%(company)s is awarded %(amount)s for “%(title)s” in %(phase)s of the call "
-                "%(call)s (%(reference)s) of %(authority)s. The contract starts on %(start)s."
+        facts = {
+            "company": item.contract.proposal.company.name,
+            "amount": euro(item.contract.amount),
+            "title": item.contract.proposal.title,
+            "phase": item.phase.display_name,
+            "call": item.call.display_title,
+            "reference": item.call.reference,
+            "authority": item.call.authority.name,
+            "date": date_format(item.contract.start_date),
+            "rank": item.prize_rank,
+        }
+        if item.is_prize:
+            # A prize is no contract: the entry wins it, from the day the decision is final.
+            text = _(
+                "%(company)s wins prize %(rank)d (%(amount)s) with the entry “%(title)s” in "
+                "%(phase)s of %(call)s (%(reference)s) of %(authority)s. The prize was awarded "
+                "on %(date)s."
             )
-            % {
-                "company": item.contract.proposal.company.name,
-                "amount": euro(item.contract.amount),
-                "title": item.contract.proposal.title,
-                "phase": item.phase.display_name,
-                "call": item.call.display_title,
-                "reference": item.call.reference,
-                "authority": item.call.authority.name,
-                "start": date_format(item.contract.start_date, "j F Y"),
-            }
-        )
+        else:
+            text = _(
+                "%(company)s is awarded %(amount)s for “%(title)s” in %(phase)s of the call "
+                "%(call)s (%(reference)s) of %(authority)s. The contract starts on %(date)s."
+            )
+        # Atom's summary is read as HTML: escape the companies' and officers' plain text.
+        return escape(text % facts)
 
     def item_link(self, item: FeedAward) -> str:
         return f"{item.call.get_absolute_url()}#results"
@@ -101,5 +118,6 @@ class LatestResultsFeed(Feed):
 
 
 def _moment(item: FeedAward) -> datetime:
-    """The contract's start (the date the public results give), at midnight local time."""
+    """The contract's start, or the day a prize was awarded (the date the public results
+    give), at midnight local time."""
     return timezone.make_aware(datetime.combine(item.contract.start_date, time.min))

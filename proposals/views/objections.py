@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.exceptions import DomainError
@@ -20,6 +21,7 @@ from ..models import Objection, Proposal
 from ..permissions import is_company_member
 from ..selectors.decisions import (
     feedback_for,
+    lapsed_with,
     objection_detail,
     objection_document_of,
     reassessable_proposals,
@@ -178,6 +180,7 @@ def officer_answer(request, objection_pk: int):
         request.POST or None,
         proposals=reassessable_proposals(objection),
         objecting=objection.decision.proposal,
+        revokes=objection.revokes_final_decision,
     )
     if request.method == "POST" and can_answer and form.is_valid():
         answer = form.cleaned_data["answer"]
@@ -198,7 +201,19 @@ def officer_answer(request, objection_pk: int):
             field = "reassess" if error.code == "proposals" and "reassess" in form.fields else None
             form.add_error(field or "answer", error.message)
         else:
-            if objection.leads_to_reassessment:
+            if objection.is_upheld and objection.revokes_final_decision:
+                text = (
+                    _(
+                        "Objection %(number)s is upheld; the decision on the entry is revoked "
+                        "and the jury reassesses it. Decide again after its new advice."
+                    )
+                    if objection.leads_to_reassessment
+                    else _(
+                        "Objection %(number)s is upheld; the decision on the entry is revoked. "
+                        "Decide again."
+                    )
+                )
+            elif objection.leads_to_reassessment:
                 text = _(
                     "Objection %(number)s is upheld; the phase's intended decisions are "
                     "withdrawn and the committee reassesses. Decide again after its new advice."
@@ -211,6 +226,19 @@ def officer_answer(request, objection_pk: int):
             else:
                 text = _("Objection %(number)s is dismissed; the decision stands.")
             messages.success(request, text % {"number": objection.number})
+            lapsed = lapsed_with(objection)
+            if lapsed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "Objection %(numbers)s against a withdrawn decision has lapsed; its "
+                        "company has been told.",
+                        "Objections %(numbers)s against withdrawn decisions have lapsed; their "
+                        "companies have been told.",
+                        len(lapsed),
+                    )
+                    % {"numbers": ", ".join(other.number for other in lapsed)},
+                )
             return redirect("proposals:officer_objection", objection_pk=objection.pk)
     proposal = objection.decision.proposal
     context = {
@@ -221,5 +249,6 @@ def officer_answer(request, objection_pk: int):
         "decision": objection.decision,
         "can_answer": can_answer,
         "form": form,
+        "lapsed": lapsed_with(objection),
     }
     return render(request, "proposals/officer/objection.html", context)

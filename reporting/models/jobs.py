@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal import states
@@ -166,7 +167,9 @@ class ParliamentReport(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_start:%d-%m-%Y} – {self.period_end:%d-%m-%Y} ({self.language})"
+        return (
+            f"{date_format(self.period_start)} – {date_format(self.period_end)} ({self.language})"
+        )
 
 
 class Export(Job):

@@ -46,11 +46,14 @@ def page(browser, live_server):
 
 
 def axe_violations(page) -> list[dict]:
-    """WCAG 2.1 A and AA violations on the current page, as axe-core reports them."""
+    """WCAG 2.1 A and AA violations on the current page, as axe-core reports them, and the
+    best practice of headings without a skipped level (``heading-order``): a screen reader's
+    user moves through a page by its headings."""
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate(
         """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            rules: {'heading-order': {enabled: true}}
         })"""
     )
     return [

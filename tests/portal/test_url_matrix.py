@@ -393,6 +393,7 @@ def _world(world):
         number="B-matrix-1",
         kind="award",
         decided_at=timezone.now(),
+        dated_on=timezone.localdate(),
         language="nl",
     )
     letter.pdf.save("besluit.pdf", ContentFile(b"%PDF-1.4 besluit"))

@@ -174,3 +174,74 @@ def test_without_a_standstill_the_one_e_mail_says_the_decision_is_final(
     (winner,) = mails[world.winner.pk]
     assert "bezwaar" not in winner.body
     assert "20.000,00" in winner.body
+
+
+def test_a_letter_bears_the_day_it_is_sent_also_when_it_waited_past_midnight(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """The PDF's date is the day the e-mail leaves, not the day of the decision nor the day
+    the PDF was first made; the stored PDF is the one the company received."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposals.services.letters import decision_letter_make
+    from proposals.tasks import send_decision_letter
+
+    made_on = timezone.localtime()
+    world = decided_phase()  # decided; the letters are made below, not yet sent
+    decision = Decision.objects.get(proposal=world.runner_up)
+    letter = decision_letter_make(decision_id=decision.pk, send=False)
+    assert letter.dated_on == made_on.date()
+    assert made_on.date().strftime("%Y") in pdf_text(letter)
+
+    later = made_on + timedelta(days=2)
+    with time_machine.travel(later):
+        assert send_decision_letter(letter.pk) == 1
+    letter.refresh_from_db()
+    assert letter.dated_on == later.date()
+    assert timezone.localdate(letter.sent_at) == later.date()
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"]
+    months += ["september", "oktober", "november", "december"]
+    sent_day = f"{later.day} {months[later.month - 1]} {later.year}"
+    decided = timezone.localtime(decision.decided_at)
+    decided_day = f"{decided.day} {months[decided.month - 1]} {decided.year}"
+    text = " ".join(pdf_text(letter).split())
+    assert f"Datum {sent_day}" in text
+    assert f"Besloten op {decided_day}" in text  # the decision's own day stays on record
+    (message,) = [m for m in mailoutbox if letter.number in m.subject]
+    letter.pdf.open("rb")
+    try:
+        assert message.attachments[0][1] == letter.pdf.read()
+    finally:
+        letter.pdf.close()
+
+
+def test_a_letter_sent_the_day_it_is_made_is_dated_that_day_without_a_second_date(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from proposals.services.decisions import proposal_award, proposal_reject
+
+    world = decided_phase(decide=False)
+    # Decided and sent the same day (the day after the deadline).
+    with (
+        time_machine.travel(world.call.deadline + timedelta(days=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        officer = world.call.officer
+        proposal_award(proposal=world.winner, actor=officer, motivation="Beste.")
+        proposal_reject(proposal=world.runner_up, actor=officer, motivation="Lager.")
+        proposal_reject(proposal=world.not_eligible, actor=officer, motivation="Niet.")
+    letter = DecisionLetter.objects.get(proposal=world.winner)
+    assert letter.is_sent
+    assert letter.dated_on == timezone.localdate(letter.sent_at)
+    text = " ".join(pdf_text(letter).split())
+    assert f"Datum {date_format(letter.dated_on)}" in text
+    assert "Besloten op" not in text

@@ -424,3 +424,128 @@ def test_the_api_awards_a_prize_by_rank_and_shows_it_on_the_decision():
     assert decision["prize"] == {"rank": 1, "amount": "50000.00", "description": ""}
     assert decision["amount"] == "50000.00"
     assert decision["under_awb"] is True
+
+
+# --- An upheld objection under the Awb revokes the contested prize decision -------------------
+
+
+def _objection_to(world, letters, entry) -> Objection:
+    """The entrant's letter went out today; it objects within the six weeks."""
+    DecisionLetter.objects.filter(pk=letters[entry.pk].pk).update(sent_at=timezone.now())
+    decision = Decision.objects.get(proposal=entry)
+    return objection_lodge(decision=decision, actor=entry.person, text="De jury vergist zich.")
+
+
+def test_an_upheld_objection_revokes_the_entrys_decision_alone_and_the_officer_decides_again(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    world = ranked_entries()
+    letters = _letters(world)
+    first, second, third, fourth = world.entries
+    objection = _objection_to(world, letters, fourth)
+    login_verified(client, world.officer)
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
+    page = client.get(address).content.decode()
+    assert 'data-testid="answer-awb"' in page
+    assert "7:11" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            address, {"outcome": "uphold", "answer": "Criterium 2 is verkeerd gescoord."}
+        )
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.is_upheld
+    assert objection.follow_up == Objection.FollowUp.NEW_DECISION
+    revoked = Decision.objects.get(proposal=fourth)
+    assert revoked.is_withdrawn
+    assert objection.number in revoked.withdrawal_reason
+    fourth.refresh_from_db()
+    assert fourth.status == Proposal.Status.UNDER_ASSESSMENT
+    # The other entrants' decisions are final and stand, with their prizes.
+    for entry in (first, second, third):
+        assert Decision.objects.get(proposal=entry).is_final
+        assert Contract.objects.get(proposal=entry).is_active
+    (message,) = [m for m in mailoutbox if objection.number in m.subject]
+    assert "herroepen" in message.body
+    assert "7:11" in message.body
+
+    # The officer decides again: a new decision, final at once, with a new letter and a new
+    # period for an objection.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = proposal_reject(
+            proposal=fourth, actor=world.officer, motivation="Na heroverweging: vierde."
+        )
+    assert again.is_final
+    letter = DecisionLetter.objects.get(decision=again)
+    assert letter.is_sent
+    assert "Na heroverweging: vierde." in pdf_text(letter)
+    again.refresh_from_db()
+    assert again.open_to_objection
+
+
+def test_an_upheld_objection_to_a_prize_won_takes_it_back_and_the_jury_reassesses(client):
+    world = ranked_entries()
+    letters = _letters(world)
+    third = world.entries[2]
+    contract = Contract.objects.get(proposal=third)
+    objection = _objection_to(world, letters, third)
+    login_verified(client, world.officer)
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
+    page = client.get(address).content.decode()
+    # The jury can reassess the contested entry (and only that one).
+    assert f'value="{third.pk}"' in page
+    assert f'value="{world.entries[0].pk}"' not in page
+    refused = client.post(
+        address,
+        {
+            "outcome": "reassess",
+            "answer": "Het prototype is niet gezien.",
+            "reassess": [third.pk, world.entries[0].pk],
+        },
+    )
+    assert refused.status_code == 200  # another entrant's final decision is not reopened
+    objection.refresh_from_db()
+    assert objection.is_open
+
+    response = client.post(
+        address,
+        {"outcome": "reassess", "answer": "Het prototype is niet gezien.", "reassess": [third.pk]},
+    )
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.leads_to_reassessment
+    assert list(objection.reassessment.proposals.all()) == [third]
+    contract.refresh_from_db()
+    assert contract.is_terminated
+    committed = Account.objects.get(contract=contract, kind=Account.Kind.COMMITTED)
+    assert committed.balance == 0  # the unpaid prize money is released
+    # The public results no longer name the entry as a winner of prize 3.
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    start = content.index('data-testid="prize-result-3"')
+    assert third.company.name not in content[start : content.index("</tr>", start)]
+
+
+def test_upholding_an_objection_to_an_entry_without_a_prize_sets_aside_the_withheld_prize():
+    from proposals.models import PrizeWithholding
+    from proposals.services.objections import objection_uphold
+
+    world = ranked_entries()
+    first, second, third, fourth = world.entries
+    for entry, rank in ((first, 1), (second, 2)):
+        proposal_award(
+            proposal=entry, actor=world.officer, motivation="J.", prize=world.prizes[rank]
+        )
+    prize_withhold(prize=world.prizes[3], actor=world.officer, reason="Geen derde van niveau.")
+    proposal_reject(proposal=third, actor=world.officer, motivation="Niet van niveau.")
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Niet van niveau.")
+    letter = decision_letter_make(decision_id=Decision.objects.get(proposal=third).pk, send=False)
+    objection = _objection_to(world, {third.pk: letter}, third)
+    objection_uphold(objection=objection, actor=world.officer, answer="Toch van niveau.")
+    assert not PrizeWithholding.objects.exists()
+    # The entry can now win the prize that was left unawarded.
+    decision = proposal_award(
+        proposal=third, actor=world.officer, motivation="Derde prijs.", prize=world.prizes[3]
+    )
+    assert decision.is_final
+    assert Contract.objects.get(proposal=third).amount == world.prizes[3].amount

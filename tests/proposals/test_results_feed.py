@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals.services.decisions import decisions_finalise_due
+from proposals.services.decisions import decisions_finalise_due, proposal_award
 
 from .letters import decided_phase
 
@@ -111,3 +111,24 @@ def test_the_calls_list_links_to_the_results_feed(client):
     content = client.get(reverse("calls:list")).content.decode()
     assert content.count(f'href="{FEED_URL}"') == 2  # <link rel="alternate"> and visible
     assert '<link rel="alternate" type="application/atom+xml" title=' in content
+
+
+def test_a_prize_reads_as_a_prize_not_as_a_contract_in_both_languages(client):
+    from .test_prizes import ranked_entries
+
+    world = ranked_entries()
+    proposal_award(
+        proposal=world.entries[0], actor=world.officer, motivation="Jury.", prize=world.prizes[1]
+    )
+    dutch = _feed(client).find(f"{ATOM}entry")
+    english = _feed(client, "?lang=en").find(f"{ATOM}entry")
+    name = world.entries[0].company.name
+    summary = dutch.findtext(f"{ATOM}summary")
+    assert f"{name} wint prijs 1 (€\u00a050.000,00)" in summary
+    assert "contract" not in summary.lower()
+    assert "opdracht" not in summary.lower()
+    assert dutch.findtext(f"{ATOM}title").startswith(f"{name}: prijs 1, ")
+    summary = english.findtext(f"{ATOM}summary")
+    assert f"{name} wins prize 1 (€\u00a050,000.00)" in summary
+    assert "contract" not in summary.lower()
+    assert english.findtext(f"{ATOM}title").startswith(f"{name}: prize 1, ")

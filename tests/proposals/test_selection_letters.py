@@ -370,3 +370,39 @@ def test_the_invited_company_is_asked_to_tender_only_after_the_standstill(select
         assert "submit_tender" not in {task["kind"] for task in tasks_for(member)}
     with after_standstill(call):
         assert "submit_tender" in {task["kind"] for task in tasks_for(member)}
+
+
+def test_upholding_one_objection_to_the_selection_lapses_the_other_candidates_objection(
+    selection,
+):
+    """Two candidates object; the officer upholds one on its page. The selection is taken
+    back, so the other objection has nothing left to contest: it lapses with the reason, the
+    tender stage is not held closed by it, and its candidate reads why on its request's page."""
+    call, _invited, failed, excluded = selection
+    with in_standstill(call):
+        upheld = selection_objection_lodge(
+            letter=letter_of(failed), actor=failed.member, text="Onze referenties volstaan."
+        )
+        moot = selection_objection_lodge(
+            letter=letter_of(excluded), actor=excluded.member, text="De boete is betaald."
+        )
+        officer = client_of(call.officer)
+        page = officer.get(reverse("proposals:selection_objection_answer", args=[upheld.pk]))
+        html = page.content.decode()
+        form = html[html.index("<form") :]
+        assert '<legend class="utrecht-form-fieldset__legend' in form
+        assert form.count('class="utrecht-radio-button utrecht-radio-button--html-input"') == 2
+        response = officer.post(
+            reverse("proposals:selection_objection_answer", args=[upheld.pk]),
+            {"outcome": "uphold", "answer": "Terecht bezwaar."},
+        )
+        assert response.status_code == 302
+    moot.refresh_from_db()
+    assert moot.is_lapsed
+    assert moot.lapsed_with_id == upheld.pk
+    assert upheld.number in moot.answer
+    assert not Objection.objects.filter(status=Objection.Status.OPEN).exists()
+    page = client_of(excluded.member).get(reverse("calls:participation_detail", args=[excluded.pk]))
+    content = page.content.decode()
+    assert f'data-testid="selection-objection-{moot.pk}"' in content
+    assert "vervallen" in content

@@ -182,6 +182,12 @@ def test_an_open_objection_holds_up_the_contract_until_it_is_dismissed(
         reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
     )
     assert b'data-testid="answer-form"' in page.content
+    # The outcome is a group of NL Design System radio buttons with its legend, as in the
+    # portal's other forms.
+    html = page.content.decode()
+    form = html[html.index('data-testid="answer-form"') :]
+    assert '<legend class="utrecht-form-fieldset__legend' in form
+    assert form.count('class="utrecht-radio-button utrecht-radio-button--html-input"') == 3
     response = officer.post(
         reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
         {"outcome": "dismiss", "answer": "De score is volgens de gepubliceerde schaal gegeven."},
@@ -436,3 +442,80 @@ def test_the_lists_of_decisions_and_objections_cost_the_same_queries_for_more_ro
     objection_lodge(decision=third, actor=standstill.proposals[2].person, text="Ook oneens")
     more = {path: queries(path) for path in few}
     assert more == few
+
+
+# --- An upheld objection: the other open objections lapse ----------------------------------------
+
+
+def test_upholding_one_objection_lapses_the_others_and_tells_their_companies(
+    standstill, django_capture_on_commit_callbacks
+):
+    """Two companies object to their rejections; the officer upholds one on the page. The
+    phase's decisions are withdrawn, so the other objection has nothing left to contest: it
+    lapses with the reason, the officer sees it, and its company hears it by one e-mail."""
+    award_first(standstill)
+    first = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
+    second = Decision.objects.get(proposal=standstill.proposals[2])
+    upheld = objection_lodge(
+        decision=first, actor=standstill.proposals[1].person, text="Criterium 2 klopt niet."
+    )
+    moot = objection_lodge(
+        decision=second, actor=standstill.proposals[2].person, text="Ook wij zijn benadeeld."
+    )
+    officer = officer_client(standstill.officer)
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": upheld.pk})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(
+            address,
+            {"outcome": "uphold", "answer": "Criterium 2 is verkeerd toegepast."},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert moot.number in response.content.decode()  # the message names it
+
+    moot.refresh_from_db()
+    assert moot.is_lapsed
+    assert moot.lapsed_with_id == upheld.pk
+    assert upheld.number in moot.answer
+    assert moot.answered_by == standstill.officer
+    # The officer sees which objections lapsed, on the upheld one and on each lapsed one.
+    page = officer.get(address).content.decode()
+    assert 'data-testid="objection-lapsed"' in page
+    assert moot.number in page
+    page = officer.get(
+        reverse("proposals:officer_objection", kwargs={"objection_pk": moot.pk})
+    ).content.decode()
+    assert "Vervallen" in page
+    assert 'data-testid="objection-lapsed-with"' in page
+    assert 'data-testid="answer-form"' not in page  # nothing left to answer
+    # The company reads it on its objection's page, and by one e-mail (not a second one
+    # about the withdrawn decision).
+    company = officer_client(standstill.proposals[2].person)
+    page = company.get(reverse("proposals:objection", kwargs={"objection_pk": moot.pk}))
+    assert "Vervallen" in page.content.decode()
+    address = standstill.proposals[2].person.email
+    (message,) = [m for m in mail.outbox if address in m.to]
+    assert moot.number in message.subject
+    assert "vervallen" in message.body
+    assert upheld.number in message.body
+    # The new decision can be objected to again.
+    again = proposal_reject(
+        proposal=standstill.proposals[2], actor=standstill.officer, motivation="Opnieuw"
+    )
+    assert objection_lodge(
+        decision=again, actor=standstill.proposals[2].person, text="Nog steeds niet eens."
+    ).is_open
+
+
+def test_a_dismissed_objection_lapses_nothing(standstill):
+    award_first(standstill)
+    first = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
+    second = Decision.objects.get(proposal=standstill.proposals[2])
+    dismissed = objection_lodge(decision=first, actor=standstill.proposals[1].person, text="A")
+    other = objection_lodge(decision=second, actor=standstill.proposals[2].person, text="B")
+    objection_dismiss(objection=dismissed, actor=standstill.officer, answer="Ongegrond")
+    other.refresh_from_db()
+    assert other.is_open
