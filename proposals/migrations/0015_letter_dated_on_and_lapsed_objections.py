@@ -20,7 +20,7 @@ def date_the_letters(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0012_prize_decisions_under_the_awb"),
+        ("proposals", "0014_proposal_subcontracting"),
     ]
 
     operations = [
