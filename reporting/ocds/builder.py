@@ -81,6 +81,12 @@ def ocid_of(call_id: int, phase_order: int) -> str:
     return f"{ocid_prefix()}-call-{call_id}-phase-{phase_order}"
 
 
+def phase_position(ocid: str) -> int:
+    """The phase's order from its ocid (…-phase-2 is 2); 0 for an ocid of another shape."""
+    _head, _sep, order = ocid.rpartition("-phase-")
+    return int(order) if order.isdigit() and len(order) < 5 else 0
+
+
 def absolute(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
