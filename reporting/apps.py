@@ -21,6 +21,7 @@ class ReportingConfig(AppConfig):
             decision_finalised,
             deliverable_accepted,
             partnership_continued,
+            partnership_purchased,
             phase_opened,
         )
 
@@ -46,6 +47,7 @@ class ReportingConfig(AppConfig):
             (contract_awarded, receivers.release_on_contract),
             (deliverable_accepted, receivers.release_on_milestone),
             (partnership_continued, receivers.release_on_partnership_go),
+            (partnership_purchased, receivers.release_on_partnership_purchase),
             (contract_ended, receivers.release_on_contract_end),
         ):
             signal.connect(receiver, dispatch_uid=f"reporting.ocds.{receiver.__name__}")

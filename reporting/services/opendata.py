@@ -32,7 +32,8 @@ import logging
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
@@ -237,7 +238,7 @@ def as_of(release: dict, cut: datetime) -> dict:
     award_ids = {award["id"] for award in awards}
     contracts = []
     for contract in release.get("contracts", []):
-        if contract["awardID"] not in award_ids:
+        if contract["awardID"] not in award_ids or not _signed_by(contract, cut):
             continue
         for milestone in contract.get("milestones", []):
             if milestone.get("dateMet") and not _before(milestone["dateMet"], cut):
@@ -256,6 +257,11 @@ def as_of(release: dict, cut: datetime) -> dict:
         else:
             release.pop(key, None)
     return release
+
+
+def _signed_by(contract: dict, cut: datetime) -> bool:
+    """A contract with a signing date (a partnership's purchase) exists from that date."""
+    return "dateSigned" not in contract or _before(contract["dateSigned"], cut)
 
 
 @dataclass
@@ -294,6 +300,11 @@ def _history(item) -> list[_Event]:
         events.append(
             _Event(f"contract-{contract.pk}", ["contract"], contract.created_at, proposal.phase_id)
         )
+        for plan in getattr(contract, "purchases", []):
+            bought = datetime.combine(
+                plan.purchased_on, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE)
+            )
+            events.append(_Event(f"purchase-{plan.pk}", ["contract"], bought, proposal.phase_id))
         for deliverable in contract.deliverables.all():
             if deliverable.reviewed_at and deliverable.status == deliverable.Status.ACCEPTED:
                 events.append(

@@ -42,6 +42,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from volume import World, load_demo  # noqa: E402
 
 SKIP = re.compile(
@@ -68,8 +69,10 @@ def fill(route: str, world: World) -> str | None:
         "phase_pk": world.phase.pk,
         "seat_pk": world.seat.pk if world.seat else None,
         "fund_code": world.fund.code,
+        "ocid": world.example_ocid,
+        "year": timezone.localdate().year,
     }
-    if re.match(r"^(officer/calls|calls|api/v1/opendata/calls)/", route):
+    if re.match(r"^(officer/calls|calls|api/v1/opendata/calls|open-data/(history/)?calls)/", route):
         call = world.partnership if "/participation" in route else world.call
         values["pk"] = call.pk
         values["slug"] = call.slug if hasattr(call, "slug") else "x"

@@ -577,3 +577,71 @@ def test_the_backfill_compiles_the_records_of_releases_stored_before_records(cli
     OcdsRecord.objects.all().delete()
     build_ocds_bulk_files.delay().get()
     assert OcdsRecord.objects.count() == amended_twice.phases.count()
+
+
+# --- An innovation partnership's purchase -------------------------------------------------------
+
+
+def test_a_partnerships_purchase_is_a_release_with_a_contract_of_its_own(
+    client, django_capture_on_commit_callbacks
+):
+    """The purchase at the end of an innovation partnership (without a new tender) is stored as
+    a release: a contract under the partner's award with what was bought, its amount and date."""
+    from decimal import Decimal
+
+    from proposals.models import PhasePlan
+    from proposals.services.partnership import (
+        TargetResult,
+        partnership_decide,
+        partnership_purchase,
+        partnership_report,
+    )
+    from tests.proposals.factories import partnership_partners, pdf_upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call, proposals = partnership_partners()
+    partner = proposals[0]
+    for order in (1, 2):
+        current = PhasePlan.objects.get(contract__proposal=partner, phase__order=order)
+        results = {
+            target.pk: TargetResult(f"Gehaald: {target.measure}", pdf_upload("bewijs.pdf"))
+            for target in current.targets.all()
+        }
+        partnership_report(plan=current, actor=partner.person, results=results)
+        with django_capture_on_commit_callbacks(execute=True):
+            partnership_decide(plan=current, actor=call.officer, go=True, reason="Gehaald.")
+    purchase = PhasePlan.objects.get(contract__proposal=partner, phase__order=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_purchase(
+            plan=purchase,
+            actor=call.officer,
+            amount=Decimal("249999.99"),
+            purchased_on=timezone.localdate(),
+            description="Drie veerponten",
+        )
+    ocid = ocid_of_phase(call, 1)
+    release = OcdsRelease.objects.get(release_id=f"{ocid}-purchase-{purchase.pk}")
+    assert release.tags == ["contract"]
+    (bought,) = [c for c in release.data["contracts"] if c["id"] == f"purchase-{purchase.pk}"]
+    assert bought["awardID"] == f"award-{partner.pk}"
+    assert bought["value"] == {"amount": 249999.99, "currency": "EUR"}
+    assert bought["description"] == "Drie veerponten"
+    assert bought["dateSigned"].startswith(timezone.localdate().isoformat())
+    # The partnership's contract itself completes with the purchase: its own release.
+    assert OcdsRelease.objects.filter(
+        release_id=f"{ocid}-ended-{partner.contract.pk}", tags=["contractTermination"]
+    ).exists()
+    # The record and the current package show it, and validate.
+    record = package_from(client.get(record_url(ocid)))
+    assert validate_record_package(record) == []
+    compiled = record["records"][0]["compiledRelease"]
+    assert f"purchase-{purchase.pk}" in {c["id"] for c in compiled["contracts"]}
+    current = package_from(client.get(f"/open-data/calls/{call.pk}/releases.json"))
+    assert validate_package(current) == []
+    # A purchase is recorded once made; a backfilled history dates the contract from that day.
+    from reporting.services.opendata import as_of
+
+    earlier = timezone.now() - timedelta(days=2)
+    assert f"purchase-{purchase.pk}" not in {
+        c["id"] for c in as_of(release.data, earlier).get("contracts", [])
+    }
