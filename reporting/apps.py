@@ -9,6 +9,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        from celery.signals import worker_process_init
+
         from calls.signals import (
             call_amended,
             call_ended,
@@ -29,7 +31,12 @@ class ReportingConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             receivers,
         )
+        from .eforms.schematron import warm_up_on_worker_start
 
+        # Each Celery worker process compiles the eForms Schematron rules as it starts.
+        worker_process_init.connect(
+            warm_up_on_worker_start, dispatch_uid="reporting.schematron_warm_up"
+        )
         call_published.connect(
             receivers.prepare_competition_notice, dispatch_uid="reporting.competition_notice"
         )
