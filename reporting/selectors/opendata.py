@@ -180,6 +180,11 @@ def stored_releases(
     return releases
 
 
+def release_ocids() -> list[str]:
+    """Every ocid with a stored release."""
+    return list(OcdsRelease.objects.values_list("ocid", flat=True).distinct().order_by("ocid"))
+
+
 def current_releases(*, call_id: int | None = None) -> QuerySet:
     """The newest stored release of each ocid (of one call), by call and phase: rows of
     (``date``, ``text``: the release's JSON as stored)."""

@@ -8,7 +8,7 @@ every record again): ``python manage.py ocds_backfill``.
 
 from django.core.management.base import BaseCommand
 
-from reporting.models import OcdsRelease
+from reporting.selectors.opendata import release_ocids
 from reporting.services.opendata import (
     ocds_backfill,
     ocds_bulk_refresh,
@@ -37,8 +37,7 @@ class Command(BaseCommand):
         stored = ocds_backfill()
         self.stdout.write(f"{stored} releases stored")
         if records:
-            ocids = OcdsRelease.objects.values_list("ocid", flat=True).distinct()
-            compiled = ocds_records_compile(ocids=list(ocids))
+            compiled = ocds_records_compile(ocids=release_ocids())
         else:
             compiled = ocds_records_missing()
         self.stdout.write(f"{compiled} records compiled")
