@@ -18,8 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from ..selectors.opendata import bulk_file, current_releases, stored_records, stored_releases
-from .builder import moment
-from .packages import package_head, stored_record_package, stored_release_package, valid_ocid
+from .packages import stored_record_package, stored_release_package, valid_ocid
 from .serving import page_of, stored_package_response
 
 RELEASES_PER_PAGE = 100
@@ -59,13 +58,11 @@ def history_response(
     since, until = _moment(request.GET.get("since")), _moment(request.GET.get("until"))
     filtered = ocid is not None or since is not None or until is not None
     releases = stored_releases(ocid=ocid, since=since, until=until, call_id=call_id)
-    page, links, package_uri = page_of(
-        request, releases.values_list("data", flat=True), RELEASES_PER_PAGE, uri
-    )
-    items = list(page.object_list)
-    if not items and (filtered or call_id is not None):
+    page, links, package_uri = page_of(request, releases, RELEASES_PER_PAGE, uri)
+    rows = list(page.object_list)
+    if not rows and (filtered or call_id is not None):
         raise Http404("no releases")
-    package = stored_release_package(items, uri=package_uri)
+    package = stored_release_package(rows, uri=package_uri)
     return stored_package_response(request, package, links=links, filename=filename)
 
 
@@ -79,10 +76,7 @@ def current_response(
     rows = list(page.object_list)
     if not rows and call_id is not None:
         raise Http404("no releases")
-    package = {
-        **package_head(package_uri, [moment(date) for date, _text in rows]),
-        "releases": [text for _date, text in rows],
-    }
+    package = stored_release_package(rows, uri=package_uri)
     return stored_package_response(request, package, links=links, filename=filename)
 
 

@@ -30,9 +30,13 @@ def package_head(uri: str, dates: list[str]) -> dict:
     }
 
 
-def stored_release_package(releases: list[dict], *, uri: str) -> dict:
-    """A release package of stored releases, in the order given."""
-    return {**package_head(uri, [release["date"] for release in releases]), "releases": releases}
+def stored_release_package(rows: list[tuple[datetime, str]], *, uri: str) -> dict:
+    """A release package of stored releases (rows of date and JSON text as stored), in the
+    order given; its releases are JSON text, written as they are."""
+    return {
+        **package_head(uri, [moment(date) for date, _text in rows]),
+        "releases": [text for _date, text in rows],
+    }
 
 
 def ocid_releases_url(ocid: str) -> str:

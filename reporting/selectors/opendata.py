@@ -167,7 +167,8 @@ def stored_releases(
     *, ocid: str | None = None, since=None, until=None, call_id: int | None = None
 ) -> QuerySet:
     """Stored OCDS releases, newest first, optionally of one ocid or call and between two
-    moments (``since`` inclusive, ``until`` exclusive)."""
+    moments (``since`` inclusive, ``until`` exclusive): rows of (``date``, ``text``: the
+    release's JSON as stored)."""
     releases = OcdsRelease.objects.order_by("-date", "-pk")
     if ocid is not None:
         releases = releases.filter(ocid=ocid)
@@ -177,7 +178,7 @@ def stored_releases(
         releases = releases.filter(date__gte=since)
     if until is not None:
         releases = releases.filter(date__lt=until)
-    return releases
+    return releases.values_list("date", Cast("data", output_field=TextField()))
 
 
 def release_ocids() -> list[str]:
