@@ -573,6 +573,9 @@ def test_the_backfill_compiles_the_records_of_releases_stored_before_records(cli
     after = package_from(client.get(record_url(ocid)))
     assert after["records"] == before["records"]
     assert validate_record_package(after) == []
+    # --records compiles every record again: the same records.
+    call_command("ocds_backfill", "--no-bulk", "--records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert package_from(client.get(record_url(ocid)))["records"] == before["records"]
     # The periodic task fills them too.
     OcdsRecord.objects.all().delete()
     build_ocds_bulk_files.delay().get()
