@@ -3,7 +3,8 @@ packages, as OCDS 1.1 defines them.
 
 A record package holds one record per ocid: its releases (linked: the address of the release
 package of that ocid with the release id as fragment, its date and tags, oldest first), the
-compiled release and the versioned release (reporting/ocds/merge.py).
+compiled release and the versioned release (reporting/ocds/merge.py), as compiled into
+``OcdsRecord`` each time a release of the ocid is stored.
 """
 
 import json
@@ -15,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .builder import LICENSE, OCDS_VERSION, absolute, moment, publisher
-from .merge import compiled_release, versioned_release
 
 
 def package_head(uri: str, dates: list[str]) -> dict:
@@ -41,16 +41,6 @@ def stored_release_package(rows: list[tuple[datetime, str]], *, uri: str) -> dic
 
 def ocid_releases_url(ocid: str) -> str:
     return absolute(f"{reverse('opendata:history')}?{urlencode({'ocid': ocid})}")
-
-
-def record(ocid: str, releases: list[dict]) -> dict:
-    """The record of one ocid from its releases (oldest first)."""
-    return {
-        "ocid": ocid,
-        "releases": record_links(ocid, releases),
-        "compiledRelease": compiled_release(releases),
-        "versionedRelease": versioned_release(releases),
-    }
 
 
 def record_links(ocid: str, releases: list[dict]) -> list[dict]:
@@ -82,17 +72,6 @@ def stored_record_package(rows: list[tuple], *, uri: str) -> dict:
             stored_record_text(ocid, releases, compiled, versioned)
             for ocid, _date, releases, compiled, versioned in rows
         ],
-    }
-
-
-def record_package(by_ocid: dict[str, list[dict]], *, uri: str) -> dict:
-    """A record package: one record per ocid, in the order given."""
-    records = [record(ocid, releases) for ocid, releases in by_ocid.items() if releases]
-    dates = [release["date"] for releases in by_ocid.values() for release in releases]
-    return {
-        **package_head(uri, dates),
-        "packages": [ocid_releases_url(ocid) for ocid in by_ocid],
-        "records": records,
     }
 
 
