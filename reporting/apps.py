@@ -9,6 +9,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        from celery.signals import worker_process_init
+
         from calls.signals import (
             call_amended,
             call_ended,
@@ -21,6 +23,7 @@ class ReportingConfig(AppConfig):
             decision_finalised,
             deliverable_accepted,
             partnership_continued,
+            partnership_purchased,
             phase_opened,
         )
 
@@ -28,7 +31,12 @@ class ReportingConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             receivers,
         )
+        from .eforms.schematron import warm_up_on_worker_start
 
+        # Each Celery worker process compiles the eForms Schematron rules as it starts.
+        worker_process_init.connect(
+            warm_up_on_worker_start, dispatch_uid="reporting.schematron_warm_up"
+        )
         call_published.connect(
             receivers.prepare_competition_notice, dispatch_uid="reporting.competition_notice"
         )
@@ -46,6 +54,7 @@ class ReportingConfig(AppConfig):
             (contract_awarded, receivers.release_on_contract),
             (deliverable_accepted, receivers.release_on_milestone),
             (partnership_continued, receivers.release_on_partnership_go),
+            (partnership_purchased, receivers.release_on_partnership_purchase),
             (contract_ended, receivers.release_on_contract_end),
         ):
             signal.connect(receiver, dispatch_uid=f"reporting.ocds.{receiver.__name__}")

@@ -118,6 +118,18 @@ def release_on_partnership_go(sender, *, plan, next_plan, actor, **kwargs) -> No
     )
 
 
+def release_on_partnership_purchase(sender, *, plan, actor, **kwargs) -> None:
+    """The authority bought the partnership's result: a contract of its own (the builder)."""
+    proposal = plan.contract.proposal
+    ocds_release_enqueue(
+        call_id=proposal.phase.call_id,
+        event=f"purchase-{plan.pk}",
+        tags=["contract"],
+        date=timezone.now(),
+        phase_id=proposal.phase_id,
+    )
+
+
 def release_on_contract_end(sender, *, contract, actor, reason, **kwargs) -> None:
     proposal = contract.proposal
     ocds_release_enqueue(

@@ -34,7 +34,7 @@ from .services.jobs import (
     job_progress,
 )
 from .services.notices import notice_deliver, notice_give_up
-from .services.opendata import ocds_bulk_refresh, ocds_release_record
+from .services.opendata import ocds_bulk_refresh, ocds_records_missing, ocds_release_record
 from .services.publishers import PublisherUnavailable
 from .services.reports import report_schedule_quarterly
 
@@ -223,5 +223,7 @@ def record_ocds_release(
              soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
              time_limit=settings.REPORT_TIME_LIMIT)  # fmt: skip
 def build_ocds_bulk_files(force: bool = False) -> list[int]:
-    """Rebuild the yearly bulk files whose releases changed (all of them with ``force``)."""
+    """Rebuild the yearly bulk files whose releases changed (all of them with ``force``); and
+    compile the records of releases that have none (stored before records were)."""
+    ocds_records_missing()
     return ocds_bulk_refresh(force=force)

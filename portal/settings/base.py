@@ -73,6 +73,10 @@ TENDERNED_AUTHORITY_ID = env("TENDERNED_AUTHORITY_ID", "")
 # their findings are shown to the officer but do not stop sending; set this to true to make
 # every finding block the notice like an XSD error does.
 NOTICE_RULES_BLOCK = env("NOTICE_RULES_BLOCK", "false").lower() in ("1", "true", "yes")
+# Compiling those rules takes a Celery worker process 5-10 s the first time it checks a notice;
+# with this on, each worker process compiles them as it starts (in the background), so the
+# first officer's check does not wait. On in production (portal.settings.production).
+EFORMS_SCHEMATRON_WARM_UP = env_bool("EFORMS_SCHEMATRON_WARM_UP", False)
 EU_THRESHOLD_CENTRAL = Decimal(env("EU_THRESHOLD_CENTRAL", "140000"))
 EU_THRESHOLD_SUBCENTRAL = Decimal(env("EU_THRESHOLD_SUBCENTRAL", "216000"))
 

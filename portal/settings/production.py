@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env, env_bool
 
 DEBUG = False
+# Each Celery worker process compiles the eForms Schematron rules as it starts.
+EFORMS_SCHEMATRON_WARM_UP = env_bool("EFORMS_SCHEMATRON_WARM_UP", True)
 
 if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")

@@ -24,6 +24,7 @@ STORAGES = {
 # test database. The checkout's path is part of the name, so that two checkouts testing on
 # one machine against the same Redis never take each other's tasks.
 CELERY_TASK_ALWAYS_EAGER = True
+EFORMS_SCHEMATRON_WARM_UP = False  # a live worker in the tests compiles only when it checks
 _CHECKOUT = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 CELERY_TASK_DEFAULT_QUEUE = (
     f"innovatieloket-test-{_CHECKOUT}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

@@ -1,4 +1,4 @@
-"""The open data API: OCDS 1.1 release packages of published calls, for everyone.
+"""The open data API: OCDS 1.1 packages of the stored releases and records, for everyone.
 
 The same packages as the downloads on /open-data/, read by reporting.ocds; no login needed,
 drafts never included. Amounts are JSON numbers in euro.
@@ -12,15 +12,21 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import permissions
 from rest_framework.views import APIView
 
-from ..ocds.history import bulk_response, history_response, record_response, records_response
-from ..ocds.serving import package_response
+from ..ocds.history import (
+    bulk_response,
+    current_response,
+    history_response,
+    record_response,
+    records_response,
+)
 from ..selectors.opendata import open_data_call
 
 PACKAGE = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description=_(
-        "An OCDS 1.1 release package (release-package-schema.json of OCDS 1.1.5): one release "
-        "per phase of each call, phases linked through relatedProcesses."
+        "An OCDS 1.1 release package (release-package-schema.json of OCDS 1.1.5): the newest "
+        "stored release of each contracting process (one per phase of each call, phases "
+        "linked through relatedProcesses), the same releases as in the history and records."
     ),
 )
 
@@ -30,17 +36,18 @@ class ReleasePackageView(APIView):
 
     @extend_schema(
         tags=["open data"],
-        summary=_("The published calls as OCDS release packages, a page at a time"),
+        summary=_("The current state of the published calls as OCDS releases, a page at a time"),
         description=_(
-            "25 calls per page (?page=2); the package's links.next and links.prev and "
-            "the Link header point to the other pages. ETag and Last-Modified answer a "
-            "conditional request with 304."
+            "The newest stored release of each contracting process, by call and phase, 100 "
+            "per page (?page=2); the package's links.next and links.prev and the Link header "
+            "point to the other pages. ETag and Last-Modified answer a conditional request "
+            "with 304."
         ),
         parameters=[OpenApiParameter("page", OpenApiTypes.INT, description=_("The page, from 1."))],
         responses={200: PACKAGE, 304: OpenApiResponse(description=_("Not changed."))},
     )
     def get(self, request):
-        return package_response(request, uri=reverse("api-opendata-releases"))
+        return current_response(request, uri=reverse("api-opendata-releases"))
 
 
 class CallReleasePackageView(APIView):
@@ -48,18 +55,19 @@ class CallReleasePackageView(APIView):
 
     @extend_schema(
         tags=["open data"],
-        summary=_("One published call as an OCDS release package"),
+        summary=_("The current state of one published call as an OCDS release package"),
+        description=_("The newest stored release of each of the call's phases."),
         responses={
             200: PACKAGE,
             304: OpenApiResponse(description=_("Not changed.")),
-            404: OpenApiResponse(description=_("No published call.")),
+            404: OpenApiResponse(description=_("No published call, or no release stored yet.")),
         },
     )
     def get(self, request, pk: int):
         if open_data_call(pk) is None:
             raise Http404
         url = reverse("api-opendata-call-releases", kwargs={"pk": pk})
-        return package_response(request, uri=url, pk=pk)
+        return current_response(request, uri=url, call_id=pk)
 
 
 RELEASES = OpenApiResponse(

@@ -13,10 +13,14 @@ SVRL report, the way ISO Schematron defines it:
   location, the field it concerns (``diagnostics``) and its message key.
 
 Only the rule files of the subtypes the portal makes are in the project. Compiling takes a few
-seconds, so each process compiles a phase once and keeps the executable (``_executable``).
+seconds, so each process compiles a phase once and keeps the executable (``_executable``); a
+Celery worker process does so as it starts when ``EFORMS_SCHEMATRON_WARM_UP`` is on
+(``warm_up_on_worker_start``, connected in reporting/apps.py), in a thread of its own, so that
+the process starts at once and the first notice checked waits at most for the rest of it.
 Validation is on when ``saxonche`` can be imported (``available()``).
 """
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +36,9 @@ STATIC_DIR = SDK_DIR / "schematrons" / "static"
 MAIN = STATIC_DIR / "complete-validation.sch"
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
+# The subtypes the portal makes (reporting/eforms/builder.py): competition and change, result.
+SUBTYPES = ("16", "29")
 
 
 @dataclass(frozen=True)
@@ -211,3 +218,32 @@ def failed_asserts(report: bytes) -> list[FailedAssert]:
 def check(xml: bytes, subtype: str) -> list[FailedAssert]:
     """The asserts the notice fails (empty when it passes)."""
     return failed_asserts(svrl(xml, subtype))
+
+
+def warm_up() -> None:
+    """Compile the rules of every subtype the portal makes, now, in this process."""
+    if not available():
+        return
+    for subtype in SUBTYPES:
+        with _lock:
+            _executable(f"eforms-{subtype}")
+
+
+def _warm_up_logged() -> None:
+    try:
+        warm_up()
+    except Exception:  # the first check compiles (and reports) again
+        logger.exception("The eForms Schematron rules could not be compiled in advance")
+
+
+def warm_up_on_worker_start(**kwargs) -> threading.Thread | None:
+    """Celery's worker_process_init: compile the rules in the background when the setting asks
+    (the worker's start-up has a few seconds' limit; the compilation takes longer). Returns
+    the thread (or None)."""
+    from django.conf import settings
+
+    if not settings.EFORMS_SCHEMATRON_WARM_UP:
+        return None
+    thread = threading.Thread(target=_warm_up_logged, name="schematron-warm-up", daemon=True)
+    thread.start()
+    return thread

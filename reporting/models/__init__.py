@@ -7,7 +7,7 @@ imports them from `reporting.models`.
 
 from .jobs import STEP_LABELS, Export, Job, ParliamentReport, _private_storage
 from .notices import NOTICE_TRANSITIONS, Notice
-from .ocds import OcdsBulkFile, OcdsRelease
+from .ocds import OcdsBulkFile, OcdsRecord, OcdsRelease
 
 __all__ = [
     "NOTICE_TRANSITIONS",
@@ -16,6 +16,7 @@ __all__ = [
     "Job",
     "Notice",
     "OcdsBulkFile",
+    "OcdsRecord",
     "OcdsRelease",
     "ParliamentReport",
     "_private_storage",

@@ -7,6 +7,10 @@ downloaded. Its ``release_id`` is made from
 the ocid and the event (``…-amendment-12``), so the same event recorded twice (a task sent
 twice by the outbox) is the same release, and two events at once are two releases.
 
+Each ocid's record (its releases linked, the compiled and the versioned release) is compiled
+when one of its releases is stored and kept in ``OcdsRecord``: a page of records is then read,
+not merged, however long the histories grow.
+
 The bulk files (one gzipped JSON Lines file per year) are built by a Celery task; their row
 says which releases went in, so the periodic task rebuilds only a year that changed.
 """
@@ -38,6 +42,42 @@ class OcdsRelease(ImmutableModel):
 
     def __str__(self) -> str:
         return self.release_id
+
+
+class OcdsRecord(models.Model):
+    """One ocid's record, compiled from all its stored releases each time one is stored.
+
+    Unlike a release it changes (with every new release of its ocid); it is derived data,
+    rebuilt from the releases by ``ocds_record_compile`` (and ``ocds_backfill``). ``latest`` is
+    the ocid's newest release: the current state of the process, as the release packages of
+    /open-data/releases.json serve it.
+    """
+
+    ocid = models.CharField(_("ocid"), max_length=200, unique=True)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="ocds_records")
+    # The phase's order, from the ocid (…-phase-2): the packages list a call's phases in order.
+    position = models.PositiveSmallIntegerField(_("phase"), default=0)
+    latest = models.ForeignKey(
+        OcdsRelease, on_delete=models.PROTECT, related_name="+", verbose_name=_("newest release")
+    )
+    date = models.DateTimeField(_("date of the newest release"))
+    # The releases, oldest first: [{"id", "date", "tag"}] (linked when the record is served).
+    releases = models.JSONField(_("releases"), default=list)
+    compiled = models.JSONField(_("compiled release"), default=dict)
+    versioned = models.JSONField(_("versioned release"), default=dict)
+    compiled_at = models.DateTimeField(_("compiled at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("OCDS record")
+        verbose_name_plural = _("OCDS records")
+        ordering = ["-date", "ocid"]
+        indexes = [
+            models.Index(fields=["-date", "ocid"], name="ocdsrecord_newest"),
+            models.Index(fields=["call", "position", "ocid"], name="ocdsrecord_call"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ocid
 
 
 class OcdsBulkFile(models.Model):

@@ -81,6 +81,12 @@ def ocid_of(call_id: int, phase_order: int) -> str:
     return f"{ocid_prefix()}-call-{call_id}-phase-{phase_order}"
 
 
+def phase_position(ocid: str) -> int:
+    """The phase's order from its ocid (…-phase-2 is 2); 0 for an ocid of another shape."""
+    _head, _sep, order = ocid.rpartition("-phase-")
+    return int(order) if order.isdigit() and len(order) < 5 else 0
+
+
 def absolute(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
@@ -388,6 +394,21 @@ def _milestones(contract: Contract, payments: list) -> list[dict]:
     return milestones
 
 
+def _purchase(plan, award: dict) -> dict:
+    """An innovation partnership's purchase at the end (art. 2.126a Aw): the authority buys the
+    result at the agreed levels without a new tender. A contract of its own under the partner's
+    award: what was bought, for how much, signed on the day of the purchase."""
+    return {
+        "id": f"purchase-{plan.pk}",
+        "awardID": award["id"],
+        "title": _("Purchase of the result of the innovation partnership"),
+        "description": plan.purchase_description,
+        "status": "active",
+        "value": money(plan.purchase_amount),
+        "dateSigned": day_start(plan.purchased_on),
+    }
+
+
 def _release(item: CallData, phase: Phase, previous: Phase | None, now: datetime) -> dict:
     call = item.call
     ocid = ocid_of(call.pk, phase.order)
@@ -473,6 +494,7 @@ def _release(item: CallData, phase: Phase, previous: Phase | None, now: datetime
         if transactions:
             entry["implementation"] = {"transactions": transactions}
         contracts.append(entry)
+        contracts += [_purchase(plan, award) for plan in getattr(contract, "purchases", [])]
 
     released = max(d for d in dates if d is not None)
     release: dict = {
@@ -523,7 +545,7 @@ def _tags(call: Call, awards: list, contracts: list) -> list[str]:
         tags.append("contract")
     if any(
         contract.get("implementation")
-        or any(milestone["status"] == "met" for milestone in contract["milestones"])
+        or any(milestone["status"] == "met" for milestone in contract.get("milestones", []))
         for contract in contracts
     ):
         tags.append("implementation")

@@ -1,5 +1,6 @@
-"""Serving the stored releases: release packages (newest first, filtered by ocid and date),
-record packages (per ocid, and a page of ocids at a time) and the yearly bulk files.
+"""Serving the stored releases: release packages (newest first, filtered by ocid and date;
+or the current state: each ocid's newest release), record packages (per ocid, and a page of
+ocids at a time, as compiled when their releases were stored) and the yearly bulk files.
 
 Bad input is a 404, as for the other open data: a page that is not a number or lies past
 the end, an ocid that is not one or that no release has, a date that is not one, a year
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from ..selectors.opendata import bulk_file, record_ocids, releases_by_ocid, stored_releases
-from .packages import record_package, stored_release_package, valid_ocid
+from ..selectors.opendata import bulk_file, current_releases, stored_records, stored_releases
+from .packages import stored_record_package, stored_release_package, valid_ocid
 from .serving import page_of, stored_package_response
 
 RELEASES_PER_PAGE = 100
@@ -57,26 +58,36 @@ def history_response(
     since, until = _moment(request.GET.get("since")), _moment(request.GET.get("until"))
     filtered = ocid is not None or since is not None or until is not None
     releases = stored_releases(ocid=ocid, since=since, until=until, call_id=call_id)
-    page, links, package_uri = page_of(
-        request, releases.values_list("data", flat=True), RELEASES_PER_PAGE, uri
-    )
-    items = list(page.object_list)
-    if not items and (filtered or call_id is not None):
+    page, links, package_uri = page_of(request, releases, RELEASES_PER_PAGE, uri)
+    rows = list(page.object_list)
+    if not rows and (filtered or call_id is not None):
         raise Http404("no releases")
-    package = stored_release_package(items, uri=package_uri)
+    package = stored_release_package(rows, uri=package_uri)
+    return stored_package_response(request, package, links=links, filename=filename)
+
+
+def current_response(
+    request: HttpRequest, *, uri: str, call_id: int | None = None, filename: str | None = None
+) -> HttpResponseBase:
+    """The current state: the newest stored release of each ocid (of one call), by call and
+    phase, a page at a time. Every release id in it is one of the history and the records."""
+    page, links, package_uri = page_of(request, current_releases(call_id=call_id),
+                                       RELEASES_PER_PAGE, uri)  # fmt: skip
+    rows = list(page.object_list)
+    if not rows and call_id is not None:
+        raise Http404("no releases")
+    package = stored_release_package(rows, uri=package_uri)
     return stored_package_response(request, package, links=links, filename=filename)
 
 
 def records_response(request: HttpRequest, *, uri: str) -> HttpResponseBase:
     """A page of records, the most recently changed first (``?ocid=`` for one)."""
     ocid = _ocid(request)
-    page, links, package_uri = page_of(
-        request, record_ocids(ocid=ocid).values_list("ocid", flat=True), RECORDS_PER_PAGE, uri
-    )
-    ocids = list(page.object_list)
-    if not ocids and ocid is not None:
+    page, links, package_uri = page_of(request, stored_records(ocid=ocid), RECORDS_PER_PAGE, uri)
+    rows = list(page.object_list)
+    if not rows and ocid is not None:
         raise Http404("no such ocid")
-    package = record_package(releases_by_ocid(ocids), uri=package_uri)
+    package = stored_record_package(rows, uri=package_uri)
     return stored_package_response(request, package, key="records", links=links)
 
 
@@ -84,10 +95,10 @@ def record_response(request: HttpRequest, *, uri: str, ocid: str) -> HttpRespons
     """The record package of one ocid."""
     if not valid_ocid(ocid):
         raise Http404("not an ocid")
-    releases = releases_by_ocid([ocid])
-    if not releases[ocid]:
+    rows = list(stored_records(ocid=ocid))
+    if not rows:
         raise Http404("no such ocid")
-    package = record_package(releases, uri=uri)
+    package = stored_record_package(rows, uri=uri)
     return stored_package_response(request, package, key="records", filename=f"{ocid}-record.json")
 
 

@@ -3,9 +3,11 @@ packages, as OCDS 1.1 defines them.
 
 A record package holds one record per ocid: its releases (linked: the address of the release
 package of that ocid with the release id as fragment, its date and tags, oldest first), the
-compiled release and the versioned release (reporting/ocds/merge.py).
+compiled release and the versioned release (reporting/ocds/merge.py), as compiled into
+``OcdsRecord`` each time a release of the ocid is stored.
 """
 
+import json
 import re
 from datetime import datetime
 from urllib.parse import urlencode
@@ -14,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .builder import LICENSE, OCDS_VERSION, absolute, moment, publisher
-from .merge import compiled_release, versioned_release
 
 
-def _head(uri: str, dates: list[str]) -> dict:
+def package_head(uri: str, dates: list[str]) -> dict:
     published = max((datetime.fromisoformat(value) for value in dates), default=None)
     return {
         "uri": absolute(uri),
@@ -29,37 +30,48 @@ def _head(uri: str, dates: list[str]) -> dict:
     }
 
 
-def stored_release_package(releases: list[dict], *, uri: str) -> dict:
-    """A release package of stored releases, in the order given."""
-    return {**_head(uri, [release["date"] for release in releases]), "releases": releases}
+def stored_release_package(rows: list[tuple[datetime, str]], *, uri: str) -> dict:
+    """A release package of stored releases (rows of date and JSON text as stored), in the
+    order given; its releases are JSON text, written as they are."""
+    return {
+        **package_head(uri, [moment(date) for date, _text in rows]),
+        "releases": [text for _date, text in rows],
+    }
 
 
 def ocid_releases_url(ocid: str) -> str:
     return absolute(f"{reverse('opendata:history')}?{urlencode({'ocid': ocid})}")
 
 
-def record(ocid: str, releases: list[dict]) -> dict:
-    """The record of one ocid from its releases (oldest first)."""
+def record_links(ocid: str, releases: list[dict]) -> list[dict]:
+    """A record's releases ({"id", "date", "tag"}), linked to the release package of its ocid."""
     package = ocid_releases_url(ocid)
+    return [
+        {"url": f"{package}#{release['id']}", "date": release["date"], "tag": release["tag"]}
+        for release in releases
+    ]
+
+
+def stored_record_text(ocid: str, releases: list[dict], compiled: str, versioned: str) -> str:
+    """The record as JSON, from a stored record: its compiled and versioned release are the
+    JSON text as stored (never parsed), the links are made for the address asked."""
+    links = json.dumps(record_links(ocid, releases), ensure_ascii=False)
+    return (
+        f'{{"ocid": {json.dumps(ocid)}, "releases": {links}, '
+        f'"compiledRelease": {compiled}, "versionedRelease": {versioned}}}'
+    )
+
+
+def stored_record_package(rows: list[tuple], *, uri: str) -> dict:
+    """A record package of stored records (rows of ocid, date, releases, compiled and
+    versioned text), in the order given; its records are JSON text."""
     return {
-        "ocid": ocid,
-        "releases": [
-            {"url": f"{package}#{release['id']}", "date": release["date"], "tag": release["tag"]}
-            for release in releases
+        **package_head(uri, [moment(date) for _ocid, date, *_rest in rows]),
+        "packages": [ocid_releases_url(ocid) for ocid, *_rest in rows],
+        "records": [
+            stored_record_text(ocid, releases, compiled, versioned)
+            for ocid, _date, releases, compiled, versioned in rows
         ],
-        "compiledRelease": compiled_release(releases),
-        "versionedRelease": versioned_release(releases),
-    }
-
-
-def record_package(by_ocid: dict[str, list[dict]], *, uri: str) -> dict:
-    """A record package: one record per ocid, in the order given."""
-    records = [record(ocid, releases) for ocid, releases in by_ocid.items() if releases]
-    dates = [release["date"] for releases in by_ocid.values() for release in releases]
-    return {
-        **_head(uri, dates),
-        "packages": [ocid_releases_url(ocid) for ocid in by_ocid],
-        "records": records,
     }
 
 

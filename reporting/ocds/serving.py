@@ -1,15 +1,15 @@
-"""Serving release packages over HTTP: a page of calls per package, streamed, with validators.
+"""Serving packages over HTTP: a page at a time, streamed, with validators.
 
-Every published call at once grew to tens of megabytes built in memory; so the package of all
-calls is served a page of calls at a time (``?page=2``), each page a complete, valid OCDS
-release package whose ``links`` (as OCDS 1.1's record packages and its API guidance name them)
-point to the next and previous pages, repeated in an HTTP ``Link`` header.
+Every package is served a page at a time (``?page=2``), each page a complete, valid OCDS
+package whose ``links`` (as OCDS 1.1's record packages and its API guidance name them) point
+to the next and previous pages, repeated in an HTTP ``Link`` header.
 
-A page is written release by release: each release is encoded on its own, the chunks are
-hashed for the ``ETag`` and then streamed, so no single string of the package is ever built.
-``Last-Modified`` is the package's ``publishedDate`` (the latest change to anything in it). A
-client that sends ``If-None-Match`` or ``If-Modified-Since`` and has the current page gets a
-304 without a body. Anonymous visitors are throttled as the anonymous API is.
+A page is written item by item: each release (or record) is encoded on its own (a stored one
+is the JSON text PostgreSQL keeps, not parsed and written again), the chunks are hashed for
+the ``ETag`` and then streamed, so no single string of the package is ever built.
+``Last-Modified`` is the package's ``publishedDate`` (its newest release: stored releases never
+change). A client that sends ``If-None-Match`` or ``If-Modified-Since`` and has the current
+page gets a 304 without a body. Anonymous visitors are throttled as the anonymous API is.
 """
 
 import hashlib
@@ -26,39 +26,24 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.throttling import AnonRateThrottle
 
-from ..selectors.opendata import open_data_calls
-from .builder import _number, absolute, package_for
-
-CALLS_PER_PAGE = 25  # about 6 ms a call to build: a page well under 200 ms
+from .builder import _number, absolute
 
 
 def package_chunks(package: dict, key: str = "releases") -> Iterator[bytes]:
-    """The package as JSON, in pieces: its head, then one release (or record) at a time."""
+    """The package as JSON, in pieces: its head, then one release (or record) at a time; an
+    item that is text is JSON already (as stored) and is written as it is."""
     head = {name: value for name, value in package.items() if name != key}
     text = json.dumps(head, ensure_ascii=False, indent=1, default=_number)
     yield (text[: text.rindex("}")].rstrip() + f',\n "{key}": [').encode()
-    for index, release in enumerate(package[key]):
-        body = json.dumps(release, ensure_ascii=False, indent=1, default=_number)
-        yield (",\n" if index else "\n").encode() + body.encode()
+    for index, item in enumerate(package[key]):
+        if not isinstance(item, str):
+            item = json.dumps(item, ensure_ascii=False, indent=1, default=_number)
+        yield (",\n" if index else "\n").encode() + item.encode()
     yield b"\n ]\n}\n"
-
-
-def _last_change(package: dict) -> datetime:
-    """When the package last changed: its publishedDate (the latest change to the data), or
-    the latest deadline that has passed since (a release's tender status and number of
-    tenderers change when its deadline passes, without any record changing)."""
-    moments = [datetime.fromisoformat(package["publishedDate"])]
-    now = timezone.now()
-    for release in package["releases"]:
-        end = (release.get("tender", {}).get("tenderPeriod") or {}).get("endDate")
-        if end and datetime.fromisoformat(end) <= now:
-            moments.append(datetime.fromisoformat(end))
-    return max(moments)
 
 
 def throttled(request: HttpRequest) -> HttpResponse | None:
@@ -77,33 +62,6 @@ def _page_link(uri: str, request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
     return absolute(f"{uri}?{urlencode(sorted(query.items()))}")
-
-
-def package_response(
-    request: HttpRequest, *, uri: str, pk: int | None = None, filename: str | None = None
-) -> HttpResponseBase:
-    """The release package of one call (``pk``) or of a page of every call, as a response."""
-    calls = open_data_calls()
-    links = {}
-    if pk is not None:
-        package = package_for(calls.filter(pk=pk), uri=uri)
-    else:
-        paginator = Paginator(calls.values_list("pk", flat=True), CALLS_PER_PAGE)
-        try:
-            # Strict, unlike the HTML lists: a client of the data asked for something else.
-            page = paginator.page(request.GET.get("page") or 1)
-        except InvalidPage as error:
-            raise Http404(str(error)) from error
-        package_uri = uri if page.number == 1 else _page_link(uri, request, page.number)
-        package = package_for(calls.filter(pk__in=list(page.object_list)), uri=package_uri)
-        if page.has_next():
-            links["next"] = _page_link(uri, request, page.next_page_number())
-        if page.has_previous():
-            links["prev"] = _page_link(uri, request, page.previous_page_number())
-        if links:
-            package["links"] = links
-    seconds = int(_last_change(package).timestamp())
-    return _respond(request, package, seconds=seconds, links=links, filename=filename)
 
 
 def _respond(

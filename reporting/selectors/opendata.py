@@ -9,13 +9,14 @@ companies whose proposal is a draft, withdrawn, under assessment or rejected are
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, TextField
+from django.db.models.functions import Cast
 
 from calls.models import Call, Criterion, Phase
 from funding.models import Account, CoFinancingApplication, Transaction
-from proposals.models import Deliverable, Proposal
+from proposals.models import Deliverable, PhasePlan, Proposal
 
-from ..models import OcdsBulkFile, OcdsRelease
+from ..models import OcdsBulkFile, OcdsRecord, OcdsRelease
 
 # Proposals that count as a tender received once the deadline has passed.
 RECEIVED = (
@@ -54,7 +55,7 @@ class CallData:
 def load_calls(calls: QuerySet[Call]) -> list[CallData]:
     """The calls with phases, awards, contracts, milestones, payments and co-financing.
 
-    Ten queries in all, for one call or for thousands.
+    Eleven queries in all, for one call or for thousands.
     """
     phases = Phase.objects.select_related("committee__advice").annotate(
         tenders=Count("proposals", filter=Q(proposals__status__in=RECEIVED)),
@@ -67,7 +68,15 @@ def load_calls(calls: QuerySet[Call]) -> list[CallData]:
         .prefetch_related(
             Prefetch(
                 "contract__deliverables", queryset=Deliverable.objects.order_by("due_date", "pk")
-            )
+            ),
+            # An innovation partnership's purchase at the end (proposals.partnership_purchase).
+            Prefetch(
+                "contract__phase_plans",
+                queryset=PhasePlan.objects.filter(status=PhasePlan.Status.PURCHASED).order_by(
+                    "purchased_on", "pk"
+                ),
+                to_attr="purchases",
+            ),
         )
         .order_by("decided_at", "pk")
     )
@@ -158,7 +167,8 @@ def stored_releases(
     *, ocid: str | None = None, since=None, until=None, call_id: int | None = None
 ) -> QuerySet:
     """Stored OCDS releases, newest first, optionally of one ocid or call and between two
-    moments (``since`` inclusive, ``until`` exclusive)."""
+    moments (``since`` inclusive, ``until`` exclusive): rows of (``date``, ``text``: the
+    release's JSON as stored)."""
     releases = OcdsRelease.objects.order_by("-date", "-pk")
     if ocid is not None:
         releases = releases.filter(ocid=ocid)
@@ -168,28 +178,38 @@ def stored_releases(
         releases = releases.filter(date__gte=since)
     if until is not None:
         releases = releases.filter(date__lt=until)
-    return releases
+    return releases.values_list("date", Cast("data", output_field=TextField()))
 
 
-def record_ocids(*, ocid: str | None = None) -> QuerySet:
-    """One row per ocid (``ocid``, ``latest``: its newest release's date), newest first."""
-    rows = OcdsRelease.objects.all()
+def release_ocids() -> list[str]:
+    """Every ocid with a stored release."""
+    return list(OcdsRelease.objects.values_list("ocid", flat=True).distinct().order_by("ocid"))
+
+
+def current_releases(*, call_id: int | None = None) -> QuerySet:
+    """The newest stored release of each ocid (of one call), by call and phase: rows of
+    (``date``, ``text``: the release's JSON as stored)."""
+    rows = OcdsRecord.objects.all()
+    if call_id is not None:
+        rows = rows.filter(call_id=call_id)
+    return rows.order_by("call_id", "position", "ocid").values_list(
+        F("latest__date"), Cast("latest__data", output_field=TextField())
+    )
+
+
+def stored_records(*, ocid: str | None = None) -> QuerySet:
+    """The compiled records, the most recently changed first: rows of (``ocid``, ``date``,
+    ``releases``, ``compiled`` and ``versioned`` as JSON text)."""
+    rows = OcdsRecord.objects.all()
     if ocid is not None:
         rows = rows.filter(ocid=ocid)
-    return rows.values("ocid").annotate(latest=Max("date")).order_by("-latest", "ocid")
-
-
-def releases_by_ocid(ocids: list[str]) -> dict[str, list[dict]]:
-    """The stored releases of these ocids, oldest first, in one query."""
-    result: dict[str, list[dict]] = {ocid: [] for ocid in ocids}
-    rows = (
-        OcdsRelease.objects.filter(ocid__in=ocids)
-        .order_by("date", "pk")
-        .values_list("ocid", "data")
+    return rows.order_by("-date", "ocid").values_list(
+        "ocid",
+        "date",
+        "releases",
+        Cast("compiled", output_field=TextField()),
+        Cast("versioned", output_field=TextField()),
     )
-    for ocid, data in rows:
-        result[ocid].append(data)
-    return result
 
 
 def bulk_files() -> QuerySet:

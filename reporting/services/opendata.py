@@ -13,6 +13,10 @@ The release id is ``<ocid>-<event>``: ``tender``, ``amendment-<number>``,
 ``milestone-<deliverable>``, ``phase-<plan>``, ``ended-<contract>``, ``cancelled``. The same
 event sent twice is the same release (stored once); two events at once are two releases.
 
+Each ocid's record (``OcdsRecord``: its releases, the compiled and the versioned release) is
+compiled again from all its stored releases whenever one is stored (``ocds_records_compile``),
+under a lock on the record's row: two releases of one ocid stored at once are both in it.
+
 ``ocds_backfill`` gives calls published before releases were stored (and the demo's
 historical calls, which are loaded without the services) a history from their dates:
 publication, each amendment and nota van inlichtingen, the opening, each award, contract and
@@ -26,22 +30,25 @@ import hashlib
 import json
 import logging
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, TextField
+from django.db.models import Count, Max, Min, TextField
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone, translation
 
 from calls.models import Call, Phase
 from portal.services.outbox import outbox_enqueue
 
-from ..models import OcdsBulkFile, OcdsRelease
-from ..ocds.builder import _number, moment, releases_of
+from ..models import OcdsBulkFile, OcdsRecord, OcdsRelease
+from ..ocds.builder import _number, moment, phase_position, releases_of
+from ..ocds.merge import compiled_release, versioned_release
 from ..selectors.opendata import contract_of, load_calls, open_data_calls
 
 logger = logging.getLogger(__name__)
@@ -107,7 +114,94 @@ def ocds_release_record(
         release["date"] = moment(date)
         release["tag"] = list(tags)
         stored.append(_store(call=call, release=_jsonable(release)))
+    # Once the releases are committed: a compile waiting for another's lock then reads them.
+    ocds_records_compile(ocids={release.ocid for release in stored})
     return stored
+
+
+# --- Records: compiled when a release is stored ------------------------------------------------
+
+RECORDS_PER_TRANSACTION = 200
+RECORD_FIELDS = ["call", "position", "latest", "date", "releases", "compiled", "versioned"]
+
+
+def _compile_into(record: OcdsRecord, rows: list[tuple[int, int, dict]]) -> None:
+    """Fill the record from its releases ((pk, call id, data), in the order stored)."""
+    # The merge's order: by date, then as stored (a stable sort).
+    rows = sorted(rows, key=lambda row: datetime.fromisoformat(row[2]["date"]))
+    releases = [data for _pk, _call, data in rows]
+    latest_pk, call_id, latest = rows[-1]
+    record.call_id = call_id
+    record.position = phase_position(record.ocid)
+    record.latest_id = latest_pk
+    record.date = datetime.fromisoformat(latest["date"])
+    record.releases = [
+        {"id": data["id"], "date": data["date"], "tag": data["tag"]} for data in releases
+    ]
+    record.compiled = compiled_release(releases)
+    record.versioned = versioned_release(releases)
+    record.compiled_at = timezone.now()
+
+
+def ocds_records_compile(*, ocids: Iterable[str]) -> int:
+    """Compile the records of these ocids again from all their stored releases; returns how
+    many were compiled.
+
+    Concurrency: each record's row is locked (made first if it is new: an insert that waits
+    for another's insert of the same ocid and then leaves it), and only then are the releases
+    read. A second compile of the same ocid waits for the first to commit, then reads every
+    release committed by then, its own included: whichever writes last saw both releases.
+    """
+    wanted = sorted(set(ocids))
+    compiled = 0
+    for start in range(0, len(wanted), RECORDS_PER_TRANSACTION):
+        chunk = wanted[start : start + RECORDS_PER_TRANSACTION]
+        with transaction.atomic():
+            firsts = (
+                OcdsRelease.objects.filter(ocid__in=chunk)
+                .values("ocid")
+                .annotate(first=Min("pk"), call=Min("call_id"), date=Min("date"))
+                .order_by("ocid")
+            )
+            OcdsRecord.objects.bulk_create(
+                [
+                    OcdsRecord(
+                        ocid=row["ocid"],
+                        call_id=row["call"],
+                        latest_id=row["first"],
+                        date=row["date"],
+                    )
+                    for row in firsts
+                ],
+                ignore_conflicts=True,
+            )
+            records = list(
+                OcdsRecord.objects.select_for_update().filter(ocid__in=chunk).order_by("ocid")
+            )
+            rows: dict[str, list] = {record.ocid: [] for record in records}
+            releases = (
+                OcdsRelease.objects.filter(ocid__in=list(rows))
+                .order_by("date", "pk")
+                .values_list("ocid", "pk", "call_id", "data")
+            )
+            for ocid, pk, call_id, data in releases:
+                rows[ocid].append((pk, call_id, data))
+            for record in records:
+                _compile_into(record, rows[record.ocid])
+            OcdsRecord.objects.bulk_update(records, [*RECORD_FIELDS, "compiled_at"])
+            compiled += len(records)
+    return compiled
+
+
+def ocds_records_missing() -> int:
+    """Compile the records of the ocids whose releases have none yet (releases stored before
+    records were, or by a bulk insert); returns how many."""
+    ocids = (
+        OcdsRelease.objects.exclude(ocid__in=OcdsRecord.objects.values("ocid"))
+        .values_list("ocid", flat=True)
+        .distinct()
+    )
+    return ocds_records_compile(ocids=list(ocids))
 
 
 # --- Backfill ---------------------------------------------------------------------------------
@@ -144,7 +238,7 @@ def as_of(release: dict, cut: datetime) -> dict:
     award_ids = {award["id"] for award in awards}
     contracts = []
     for contract in release.get("contracts", []):
-        if contract["awardID"] not in award_ids:
+        if contract["awardID"] not in award_ids or not _signed_by(contract, cut):
             continue
         for milestone in contract.get("milestones", []):
             if milestone.get("dateMet") and not _before(milestone["dateMet"], cut):
@@ -163,6 +257,11 @@ def as_of(release: dict, cut: datetime) -> dict:
         else:
             release.pop(key, None)
     return release
+
+
+def _signed_by(contract: dict, cut: datetime) -> bool:
+    """A contract with a signing date (a partnership's purchase) exists from that date."""
+    return "dateSigned" not in contract or _before(contract["dateSigned"], cut)
 
 
 @dataclass
@@ -201,6 +300,11 @@ def _history(item) -> list[_Event]:
         events.append(
             _Event(f"contract-{contract.pk}", ["contract"], contract.created_at, proposal.phase_id)
         )
+        for plan in getattr(contract, "purchases", []):
+            bought = datetime.combine(
+                plan.purchased_on, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE)
+            )
+            events.append(_Event(f"purchase-{plan.pk}", ["contract"], bought, proposal.phase_id))
         for deliverable in contract.deliverables.all():
             if deliverable.reviewed_at and deliverable.status == deliverable.Status.ACCEPTED:
                 events.append(
@@ -248,6 +352,7 @@ def ocds_backfill(*, calls=None) -> int:
                 )
         # One insert a call; a release already stored (a run at the same time) is kept.
         OcdsRelease.objects.bulk_create(rows, ignore_conflicts=True)
+        ocds_records_compile(ocids={row.ocid for row in rows})
         stored += len(rows)
     return stored
 

@@ -7,8 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..ocds.builder import ocid_of, ocid_prefix
-from ..ocds.history import bulk_response, history_response, record_response, records_response
-from ..ocds.serving import package_response, throttled
+from ..ocds.history import (
+    bulk_response,
+    current_response,
+    history_response,
+    record_response,
+    records_response,
+)
+from ..ocds.serving import throttled
 from ..selectors.opendata import bulk_files, open_data_call, open_data_calls
 
 PER_PAGE = 50
@@ -33,16 +39,17 @@ def index(request):
 
 @require_GET
 def releases(request):
-    """A page of every published call's releases (``?page=``), linked to the next page."""
+    """The current state: each ocid's newest stored release, a page at a time (``?page=``)."""
     refused = throttled(request)
     if refused is not None:
         return refused
     url = reverse("opendata:releases")
-    return package_response(request, uri=url, filename="innovatieloket-ocds.json")
+    return current_response(request, uri=url, filename="innovatieloket-ocds.json")
 
 
 @require_GET
 def call_releases(request, pk: int):
+    """The current state of one call: the newest stored release of each of its phases."""
     refused = throttled(request)
     if refused is not None:
         return refused
@@ -50,8 +57,8 @@ def call_releases(request, pk: int):
     if call is None:
         raise Http404
     url = reverse("opendata:call", kwargs={"pk": pk})
-    return package_response(
-        request, uri=url, pk=pk, filename=f"innovatieloket-ocds-{call.reference}.json"
+    return current_response(
+        request, uri=url, call_id=pk, filename=f"innovatieloket-ocds-{call.reference}.json"
     )
 
 

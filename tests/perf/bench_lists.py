@@ -48,6 +48,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from volume import World, load_demo  # noqa: E402
 
 # Not the portal's pages: the admin, the schema and its viewers, language switching, logging in.
@@ -99,6 +100,8 @@ class Arguments:
             "fund_code": world.fund.code,
             "code": world.fund.code,
             "round_pk": self.round.pk if self.round else None,
+            "ocid": world.example_ocid,
+            "year": timezone.localdate().year,
         }
         if re.match(r"^(officer/calls|calls|api/v1/\^?calls|api/v1/opendata/calls"
                     r"|open-data/(history/)?calls)/", route):  # fmt: skip

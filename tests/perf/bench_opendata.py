@@ -1,10 +1,13 @@
-"""Benchmark: the full OCDS release package for 10, 100 and 1000 calls; prints figures only.
+"""Benchmark: OCDS open data for 10, 100 and 1000 calls; prints figures only.
 
 Each seeded call is published with two phases, two awards in the first phase, a contract per
-award with two milestones and one payment. For each size the script builds the package
-(selectors and builder), downloads it through /open-data/releases.json, and validates it
-against the OCDS schema, printing times, SQL queries and size. Same database set-up as the
-tests (PostgreSQL with DATABASE_URL, else SQLite), in a throw-away test database.
+award with two milestones and one payment. For each size the script stores the new calls'
+release history and compiles their records (``ocds_backfill``: what the task does per change,
+for every change at once), builds the snapshot of every call (selectors and builder, what a
+release is made from), downloads the first page of /open-data/releases.json (each ocid's
+newest stored release) and of /open-data/history/records.json, and validates both against
+the OCDS schema, printing times, SQL queries and sizes. Same database set-up as the tests
+(PostgreSQL with DATABASE_URL, else SQLite), in a throw-away test database.
 
     .venv/bin/python tests/perf/bench_opendata.py [--sizes 10,100,1000] [--no-validate]
 """
@@ -164,6 +167,16 @@ class Seeder:
         self.seeded = total
 
 
+def _get(client, url: str) -> tuple[float, int, bytes]:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, url
+    return elapsed, len(queries), body
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10,100,1000")
@@ -173,9 +186,12 @@ def main() -> None:
 
     from django.test import Client
 
-    from reporting.ocds.builder import package_for, package_json
-    from reporting.ocds.validation import validate_package
+    from calls.models import Call
+    from reporting.models import OcdsRelease
+    from reporting.ocds.builder import package_for
+    from reporting.ocds.validation import validate_package, validate_record_package
     from reporting.selectors.opendata import open_data_calls
+    from reporting.services.opendata import ocds_backfill
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -183,31 +199,33 @@ def main() -> None:
         seeder = Seeder()
         print(f"database: {connection.vendor}")
         print(
-            f"{'calls':>6} {'releases':>8} {'build ms':>9} {'queries':>8} "
-            f"{'download ms':>12} {'MB':>6} {'validate ms':>12} {'errors':>7}"
+            f"{'calls':>6} {'releases':>8} {'store ms':>9} {'build ms':>9} {'queries':>8} "
+            f"{'page ms':>8} {'q':>3} {'MB':>5} {'records ms':>11} {'q':>3} {'MB':>5} "
+            f"{'errors':>7}"
         )
         client = Client()
         for size in sizes:
             seeder.up_to(size)
+            started = time.perf_counter()
+            ocds_backfill(calls=Call.objects.all())  # the calls without a history yet
+            stored = (time.perf_counter() - started) * 1000
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                package = package_for(open_data_calls(), uri="/open-data/releases.json")
+                package_for(open_data_calls(), uri="/open-data/releases.json")
                 built = (time.perf_counter() - started) * 1000
             query_count = len(queries)  # read now: the next request resets the query log
-            started = time.perf_counter()
-            response = client.get("/open-data/releases.json")
-            downloaded = (time.perf_counter() - started) * 1000
-            assert response.status_code == 200
-            size_mb = len(response.content) / 1_000_000
-            validated, errors = float("nan"), "-"
+            page_ms, page_q, page = _get(client, "/open-data/releases.json")
+            records_ms, records_q, records = _get(client, "/open-data/history/records.json")
+            errors = "-"
             if not args.no_validate:
-                data = json.loads(package_json(package))
-                started = time.perf_counter()
-                errors = len(validate_package(data))
-                validated = (time.perf_counter() - started) * 1000
+                errors = str(
+                    len(validate_package(json.loads(page)))
+                    + len(validate_record_package(json.loads(records)))
+                )
             print(
-                f"{size:6d} {len(package['releases']):8d} {built:9.0f} {query_count:8d} "
-                f"{downloaded:12.0f} {size_mb:6.2f} {validated:12.0f} {errors!s:>7}"
+                f"{size:6d} {OcdsRelease.objects.count():8d} {stored:9.0f} {built:9.0f} "
+                f"{query_count:8d} {page_ms:8.0f} {page_q:3d} {len(page) / 1e6:5.2f} "
+                f"{records_ms:11.0f} {records_q:3d} {len(records) / 1e6:5.2f} {errors:>7}"
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -70,6 +70,7 @@ class World:
         self.template_call = Call.objects.get(pk=self.call.pk)
         self.seeded = 0
         self.proposal = None
+        self.release_template = self.example_ocid = None  # set by the first _open_data
 
     def grow(self, rows: int) -> None:
         count = rows - self.seeded
@@ -78,6 +79,7 @@ class World:
         offset, self.seeded = self.seeded, rows
         self._organisations_and_proposals(count, offset)
         self._public_calls(count, offset)
+        self._open_data(offset)
         self._trajectories(count, offset)
         self._jobs(count)
         self._audit(count)
@@ -173,7 +175,7 @@ class World:
         from calls.models import Call
 
         now = timezone.now()
-        calls = Call.objects.bulk_create(
+        self.public_calls = Call.objects.bulk_create(
             Call(authority=self.authority, instrument=Call.Instrument.SBIR,
                  title=f"Bench oproep {offset + n} circulaire bruggen",
                  challenge="Een uitdaging over duurzame infrastructuur en energie. " * 20,
@@ -187,8 +189,51 @@ class World:
         )  # fmt: skip
         Call.missions.through.objects.bulk_create(
             Call.missions.through(call=call, mission=self.missions[n % len(self.missions)])
-            for n, call in enumerate(calls)
+            for n, call in enumerate(self.public_calls)
         )
+
+    def _open_data(self, offset: int) -> None:
+        """The release history of the new public calls: three stored releases each (publication,
+        an amendment, an award with its contract), made from the demo's largest stored release,
+        and each ocid's record compiled from them as the task does."""
+        import copy
+
+        from reporting.models import OcdsRelease
+        from reporting.ocds.builder import moment, ocid_of
+        from reporting.services.opendata import ocds_records_compile
+
+        if offset == 0:
+            # The largest by its JSON text (the demo holds a few hundred releases).
+            demo = max(OcdsRelease.objects.all(), key=lambda row: len(str(row.data)), default=None)
+            self.release_template = copy.deepcopy(demo.data) if demo else None
+            self.example_ocid = demo.ocid if demo else None
+        template = self.release_template
+        if template is None:
+            return
+        rows = []
+        for call in self.public_calls:
+            ocid = ocid_of(call.pk, 1)
+            published = call.publication_date
+            steps = (
+                ("tender", ["tender"], published, False),
+                ("amendment-1", ["tenderAmendment"], published + timedelta(days=3), False),
+                (f"award-{call.pk}", ["award"], published + timedelta(days=60), True),
+            )
+            for event, tags, when, awarded in steps:
+                data = copy.deepcopy(template)
+                data.pop("relatedProcesses", None)
+                if not awarded:
+                    data.pop("awards", None)
+                    data.pop("contracts", None)
+                data["ocid"], data["id"] = ocid, f"{ocid}-{event}"
+                data["date"], data["tag"] = moment(when), tags
+                data["tender"]["title"] = call.title
+                if event == "amendment-1":
+                    data["tender"]["description"] = call.challenge[:200]
+                rows.append(OcdsRelease(call=call, ocid=ocid, release_id=data["id"],
+                                        date=when, tags=tags, data=data))  # fmt: skip
+        OcdsRelease.objects.bulk_create(rows, batch_size=500)
+        ocds_records_compile(ocids={row.ocid for row in rows})
 
     def _trajectories(self, count: int, offset: int) -> None:
         from bench_report import seed as seed_trajectories

@@ -9,10 +9,12 @@ import copy
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -38,6 +40,7 @@ from proposals.services.decisions import (
     proposal_reject,
 )
 from reporting.ocds.validation import codelist, validate_package
+from reporting.services.opendata import ocds_release_record
 from tests.calls.factories import draft_call, officer_of
 from tests.factories import AuthorityFactory, CompanyFactory, MinistryFactory, person_with_role
 from tests.funding.factories import ezk_fund
@@ -124,6 +127,17 @@ def _pay(contract, officer) -> None:
     )
 
 
+def publish(call: Call) -> Call:
+    """Publish the call as its officer; its release is stored (the outbox task run on commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return call_publish(call=call, actor=call.officer)
+
+
+def cancel(call: Call, reason: str) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_cancel(call=call, actor=call.officer, reason=reason)
+
+
 def demo_like() -> dict:
     """A published SBIR call in two phases, co-financed by EZK: three proposals, two awarded
     and one rejected, one left in draft; a milestone accepted and paid; phase 2 open."""
@@ -204,8 +218,10 @@ def demo_like() -> dict:
 
 
 @pytest.fixture
-def demo():
-    data = demo_like()
+def demo(django_capture_on_commit_callbacks):
+    """The demo-like call with its history stored (each change's outbox task run)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        data = demo_like()
     yield data
     data["traveller"].stop()
 
@@ -229,7 +245,7 @@ def release(package: dict, ocid_end: str) -> dict:
 # --- The package validates and holds what the issue asks --------------------------------------
 
 
-def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, demo):
+def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, demo, settings):
     call = demo["call"]
     # Served on another port than SITE_URL's: the links follow the request.
     origin = "http://127.0.0.1:8010"
@@ -240,7 +256,7 @@ def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, 
     )
     assert validate_package(package) == []
     assert package["version"] == "1.1"
-    assert package["uri"].endswith(one(call.pk))
+    assert package["uri"] == origin + one(call.pk)
 
     first, second = package["releases"]
     prefix = f"ocds-innovatieloket-call-{call.pk}-phase-"
@@ -253,7 +269,8 @@ def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, 
             "title": first["tender"]["title"],
             "scheme": "ocid",
             "identifier": f"{prefix}1",
-            "uri": origin + one(call.pk),
+            # Stored when the change was committed (by a task: no request), at SITE_URL.
+            "uri": settings.SITE_URL.rstrip("/") + one(call.pk),
         }
     ]
 
@@ -286,8 +303,9 @@ def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, 
     assert tender["tenderPeriod"]["endDate"] == deadline
     assert deadline[-6:] in {"+01:00", "+02:00"}
     (document,) = [d for d in tender["documents"] if d["documentType"] == "biddingDocuments"]
-    assert document["url"].startswith(f"{origin}/calls/{call.pk}/documents/")
-    assert client.get(document["url"].removeprefix(origin)).status_code == 200
+    path = urlsplit(document["url"]).path
+    assert path.startswith(f"/calls/{call.pk}/documents/")
+    assert client.get(path).status_code == 200
     assert second["tender"]["status"] == "active"
     assert second["tender"]["procurementMethod"] == "selective"
 
@@ -311,7 +329,10 @@ def test_the_demo_like_call_validates_against_ocds_1_1_with_zero_errors(client, 
     assert transaction["value"] == {"amount": float(demo["milestone"].amount), "currency": "EUR"}
     assert transaction["payer"] == first["buyer"]
     assert transaction["payee"]["name"] == demo["won"].company.name
-    assert {"tender", "award", "contract", "implementation"} <= set(first["tag"])
+    # The newest change to the first phase: the milestone accepted and paid.
+    assert first["id"] == f"{first['ocid']}-milestone-{demo['milestone'].pk}"
+    assert first["tag"] == ["implementation"]
+    assert second["tag"] == ["tender"]
 
 
 def test_nothing_personal_and_nothing_unawarded_is_published(client, demo):
@@ -336,7 +357,7 @@ def test_nothing_personal_and_nothing_unawarded_is_published(client, demo):
 
 def test_the_full_package_holds_every_published_call_and_validates(client, demo):
     other = draft_call()
-    call_publish(call=other, actor=other.officer)
+    publish(other)
     response = client.get(ALL)
     package = package_from(response)
     assert response["Content-Disposition"] == 'attachment; filename="innovatieloket-ocds.json"'
@@ -381,7 +402,7 @@ def test_a_draft_call_never_appears(client, verified_client):
     never_published = draft_call(title="Ingetrokken concept")
     call_cancel(call=never_published, actor=never_published.officer, reason="Toch niet.")
     shown = draft_call(title="Zichtbare oproep")
-    call_publish(call=shown, actor=shown.officer)
+    publish(shown)
 
     body = served(client.get(ALL)).decode()
     assert "Zichtbare oproep" in body
@@ -403,8 +424,8 @@ def test_a_draft_call_never_appears(client, verified_client):
 
 def test_a_cancelled_published_call_is_shown_as_cancelled(client):
     call = draft_call()
-    call_publish(call=call, actor=call.officer)
-    call_cancel(call=call, actor=call.officer, reason="Geen budget meer.")
+    publish(call)
+    cancel(call, "Geen budget meer.")
     package = package_from(client.get(one(call.pk)))
     assert validate_package(package) == []
     assert {r["tender"]["status"] for r in package["releases"]} == {"cancelled"}
@@ -497,7 +518,7 @@ def _people(call):
 
 def test_everyone_reads_the_same_open_data(client, verified_client):
     call = draft_call(title="Open voor iedereen")
-    call_publish(call=call, actor=call.officer)
+    publish(call)
     for who, person in _people(call).items():
         browser = verified_client(person) if person else client
         for url in (PAGE, ALL, one(call.pk)):
@@ -513,7 +534,7 @@ def test_everyone_reads_the_same_open_data(client, verified_client):
 
 def test_bad_input(client):
     call = draft_call()
-    call_publish(call=call, actor=call.officer)
+    publish(call)
     assert client.get(one(999999)).status_code == 404
     assert client.get(f"/open-data/calls/{call.pk}x/releases.json").status_code == 404
     assert APIClient().get(api_one(999999)).status_code == 404
@@ -533,7 +554,7 @@ def _queries(client, url) -> int:
 def _awarded_call() -> Call:
     """A published call with an award, its contract and milestones (enough to load them)."""
     call = draft_call()
-    call = call_publish(call=call, actor=call.officer)
+    call = publish(call)
     proposal = submitted_proposals(call, 1)[0]
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.AWARDED)
     from proposals.models import Contract, Deliverable
@@ -586,6 +607,8 @@ def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
         kind=Transaction.Kind.PAYMENT, contract=demo["contract"], application__isnull=True
     )
     transaction_reverse(original=payment, actor=demo["staff"], reason="Dubbel geboekt")
+    # A reversal is no event of its own: the next release of the phase shows it.
+    ocds_release_record(call=demo["call"], event="next-change", tags=["implementation"])
     package = package_from(client.get(one(demo["call"].pk)))
     assert validate_package(package) == []
     entry = next(
@@ -602,14 +625,14 @@ def test_a_reversed_payment_is_no_longer_a_transaction(client, demo):
 
 
 @pytest.mark.parametrize("url", [ALL, API_ALL])
-def test_every_call_is_served_a_page_of_calls_at_a_time(client, settings, monkeypatch, url):
-    from reporting.ocds import serving
+def test_every_call_is_served_a_page_at_a_time(client, settings, monkeypatch, url):
+    from reporting.ocds import history
 
-    monkeypatch.setattr(serving, "CALLS_PER_PAGE", 2)
+    monkeypatch.setattr(history, "RELEASES_PER_PAGE", 4)  # two phases a call: 10 releases
     calls = []
     for _ in range(5):
         call = draft_call()
-        calls.append(call_publish(call=call, actor=call.officer))
+        calls.append(publish(call))
 
     seen, pages, next_url = [], [], url
     while next_url:
@@ -626,7 +649,8 @@ def test_every_call_is_served_a_page_of_calls_at_a_time(client, settings, monkey
     assert pages[1]["links"]["prev"].endswith("page=1")
     assert "next" not in pages[2]["links"]
     assert pages[2]["uri"].endswith(f"{url}?page=3")
-    assert len(set(seen)) == 5  # every call once, in order of their ids
+    assert len(seen) == 10
+    assert len(set(seen)) == 5  # every call's phases, in order of the calls' ids
     assert [int(ocid.rsplit("-", 1)[1]) for ocid in dict.fromkeys(seen)] == [c.pk for c in calls]
     # A page past the end, or nonsense, is not found: a client of the data gets no other data
     # than it asked for.
@@ -637,7 +661,7 @@ def test_every_call_is_served_a_page_of_calls_at_a_time(client, settings, monkey
 @pytest.mark.parametrize("url", [ALL, API_ALL])
 def test_a_page_that_did_not_change_is_not_sent_again(client, url):
     call = draft_call()
-    call_publish(call=call, actor=call.officer)
+    publish(call)
     first = client.get(url)
     assert first.status_code == 200
     etag, modified = first["ETag"], first["Last-Modified"]
@@ -650,7 +674,7 @@ def test_a_page_that_did_not_change_is_not_sent_again(client, url):
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
 
     with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
-        call_cancel(call=call, actor=call.officer, reason="Geen budget meer.")
+        cancel(call, "Geen budget meer.")
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -658,7 +682,7 @@ def test_a_page_that_did_not_change_is_not_sent_again(client, url):
 
 def test_one_calls_package_answers_conditional_requests_too(client):
     call = draft_call()
-    call_publish(call=call, actor=call.officer)
+    publish(call)
     for url in (one(call.pk), api_one(call.pk)):
         etag = client.get(url)["ETag"]
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -678,15 +702,24 @@ def test_the_downloads_are_throttled_like_the_anonymous_api(client):
     assert api == 429  # the same door counts both
 
 
-def test_a_deadline_that_passed_makes_the_page_new_again(client):
-    """Nothing in the database changes when a deadline passes, but the tender's status does:
-    the validators follow the package, not only the records."""
-    call = draft_call()
-    call_publish(call=call, actor=call.officer)
+def test_a_passing_deadline_changes_the_page_once_the_opening_is_stored(client):
+    """The package is the stored history: a deadline passing changes nothing by itself; the
+    opening at the deadline is a release (the number of tenderers), and that changes the page."""
+    from proposals.services.opening import phase_open
+
+    call = publish(draft_call())
+    submitted_proposals(call, 2)
     first = client.get(ALL)
     etag, modified = first["ETag"], first["Last-Modified"]
     with time_machine.travel(call.deadline + timedelta(hours=1), tick=False):
-        assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
-        assert client.get(ALL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+        assert client.get(ALL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            phase_open(phase=call.phases.get(order=1))
         later = client.get(ALL)
+        assert later.status_code == 200
+        assert later["ETag"] != etag
+        assert later["Last-Modified"] != modified
+        first_phase = release(package_from(later), "phase-1")
+        assert first_phase["id"].endswith("-tenderers")
+        assert first_phase["tender"]["numberOfTenderers"] == 2
         assert client.get(ALL, HTTP_IF_MODIFIED_SINCE=later["Last-Modified"]).status_code == 304

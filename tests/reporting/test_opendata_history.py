@@ -489,3 +489,162 @@ def test_the_schema_documents_the_history_endpoints(tmp_path):
         assert paths[path]["get"]["tags"] == ["open data"], path
     parameters = {p["name"] for p in paths[API_HISTORY]["get"]["parameters"]}
     assert {"ocid", "since", "until", "page"} <= parameters
+
+
+# --- The current state is the newest release of the history ------------------------------------
+
+
+def test_every_release_id_served_is_one_of_the_records(client, amended_twice):
+    """/open-data/releases.json and a call's package serve each ocid's newest stored release:
+    the same ids as the history and the records, never one made up per request."""
+    call = amended_twice
+    api = APIClient()
+    current = [
+        package_from(client.get("/open-data/releases.json")),
+        package_from(client.get(f"/open-data/calls/{call.pk}/releases.json")),
+        package_from(api.get("/api/v1/opendata/releases/")),
+        package_from(api.get(f"/api/v1/opendata/calls/{call.pk}/releases/")),
+    ]
+    for package in current:
+        assert validate_package(package) == []
+    records = package_from(client.get(RECORDS))
+    in_records = {
+        ocid_and_id["url"].rsplit("#", 1)[1]
+        for record in records["records"]
+        for ocid_and_id in record["releases"]
+    }
+    history = {r["id"] for r in package_from(client.get(HISTORY))["releases"]}
+    for package in current:
+        ids = [r["id"] for r in package["releases"]]
+        # One per phase, the newest: the second amendment; phase 1 first.
+        assert ids == [
+            f"{ocid_of_phase(call, order)}-amendment-2"
+            for order in range(1, call.phases.count() + 1)
+        ]
+        assert set(ids) <= in_records
+        assert set(ids) <= history
+        for served_release in package["releases"]:
+            stored = OcdsRelease.objects.get(release_id=served_release["id"])
+            assert served_release == stored.data
+    # The newest release is the record's latest; the compiled release has its date.
+    for record in records["records"]:
+        latest = [r for r in current[0]["releases"] if r["ocid"] == record["ocid"]]
+        assert record["compiledRelease"]["date"] == latest[0]["date"]
+
+
+def test_a_published_call_without_stored_releases_has_no_package_yet(client):
+    """Until its publication's release is stored (the outbox task), a call has nothing to show:
+    a 404 for its package, and nothing in the list."""
+    officer = officer_of()
+    call = call_publish(call=draft_call(officer=officer), actor=officer)  # task not run
+    assert client.get(f"/open-data/calls/{call.pk}/releases.json").status_code == 404
+    assert package_from(client.get("/open-data/releases.json"))["releases"] == []
+
+
+# --- Stored records -----------------------------------------------------------------------------
+
+
+def test_the_record_is_compiled_when_a_release_is_stored(amended_twice):
+    from reporting.models import OcdsRecord
+
+    ocid = ocid_of_phase(amended_twice)
+    record = OcdsRecord.objects.get(ocid=ocid)
+    assert [item["id"] for item in record.releases] == [
+        f"{ocid}-tender",
+        f"{ocid}-amendment-1",
+        f"{ocid}-amendment-2",
+    ]
+    assert record.latest.release_id == f"{ocid}-amendment-2"
+    assert record.position == 1
+    assert record.compiled["tender"]["description"] == "Een scherpere vraag."
+    assert len(record.versioned["tender"]["tenderPeriod"]["endDate"]) == 3
+
+
+def test_the_backfill_compiles_the_records_of_releases_stored_before_records(client, amended_twice):
+    from reporting.models import OcdsRecord
+
+    ocid = ocid_of_phase(amended_twice)
+    before = package_from(client.get(record_url(ocid)))
+    OcdsRecord.objects.all().delete()  # as before records were stored
+    assert client.get(record_url(ocid)).status_code == 404
+    assert package_from(client.get(RECORDS))["records"] == []
+    call_command("ocds_backfill", "--no-bulk", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert OcdsRecord.objects.count() == amended_twice.phases.count()
+    after = package_from(client.get(record_url(ocid)))
+    assert after["records"] == before["records"]
+    assert validate_record_package(after) == []
+    # --records compiles every record again: the same records.
+    call_command("ocds_backfill", "--no-bulk", "--records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert package_from(client.get(record_url(ocid)))["records"] == before["records"]
+    # The periodic task fills them too.
+    OcdsRecord.objects.all().delete()
+    build_ocds_bulk_files.delay().get()
+    assert OcdsRecord.objects.count() == amended_twice.phases.count()
+
+
+# --- An innovation partnership's purchase -------------------------------------------------------
+
+
+def test_a_partnerships_purchase_is_a_release_with_a_contract_of_its_own(
+    client, django_capture_on_commit_callbacks
+):
+    """The purchase at the end of an innovation partnership (without a new tender) is stored as
+    a release: a contract under the partner's award with what was bought, its amount and date."""
+    from decimal import Decimal
+
+    from proposals.models import PhasePlan
+    from proposals.services.partnership import (
+        TargetResult,
+        partnership_decide,
+        partnership_purchase,
+        partnership_report,
+    )
+    from tests.proposals.factories import partnership_partners, pdf_upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call, proposals = partnership_partners()
+    partner = proposals[0]
+    for order in (1, 2):
+        current = PhasePlan.objects.get(contract__proposal=partner, phase__order=order)
+        results = {
+            target.pk: TargetResult(f"Gehaald: {target.measure}", pdf_upload("bewijs.pdf"))
+            for target in current.targets.all()
+        }
+        partnership_report(plan=current, actor=partner.person, results=results)
+        with django_capture_on_commit_callbacks(execute=True):
+            partnership_decide(plan=current, actor=call.officer, go=True, reason="Gehaald.")
+    purchase = PhasePlan.objects.get(contract__proposal=partner, phase__order=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_purchase(
+            plan=purchase,
+            actor=call.officer,
+            amount=Decimal("249999.99"),
+            purchased_on=timezone.localdate(),
+            description="Drie veerponten",
+        )
+    ocid = ocid_of_phase(call, 1)
+    release = OcdsRelease.objects.get(release_id=f"{ocid}-purchase-{purchase.pk}")
+    assert release.tags == ["contract"]
+    (bought,) = [c for c in release.data["contracts"] if c["id"] == f"purchase-{purchase.pk}"]
+    assert bought["awardID"] == f"award-{partner.pk}"
+    assert bought["value"] == {"amount": 249999.99, "currency": "EUR"}
+    assert bought["description"] == "Drie veerponten"
+    assert bought["dateSigned"].startswith(timezone.localdate().isoformat())
+    # The partnership's contract itself completes with the purchase: its own release.
+    assert OcdsRelease.objects.filter(
+        release_id=f"{ocid}-ended-{partner.contract.pk}", tags=["contractTermination"]
+    ).exists()
+    # The record and the current package show it, and validate.
+    record = package_from(client.get(record_url(ocid)))
+    assert validate_record_package(record) == []
+    compiled = record["records"][0]["compiledRelease"]
+    assert f"purchase-{purchase.pk}" in {c["id"] for c in compiled["contracts"]}
+    current = package_from(client.get(f"/open-data/calls/{call.pk}/releases.json"))
+    assert validate_package(current) == []
+    # A purchase is recorded once made; a backfilled history dates the contract from that day.
+    from reporting.services.opendata import as_of
+
+    earlier = timezone.now() - timedelta(days=2)
+    assert f"purchase-{purchase.pk}" not in {
+        c["id"] for c in as_of(release.data, earlier).get("contracts", [])
+    }
