@@ -232,6 +232,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
 
 class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("procurement officer")
