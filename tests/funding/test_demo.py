@@ -1,10 +1,12 @@
 """The funding demo data: the EZK budgets of the cabinet period and of 2021, fully committed,
 and a plausible funnel (proposals, awards, contracts) behind every co-financed trajectory."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from calls.models import Call, ParticipationRequest
 from funding.demo.trajectories import CABINET_FUND, ONE_OFF_FUND
@@ -93,6 +95,16 @@ def test_demo_data_commits_both_ezk_budgets_and_is_idempotent(demo_world):
             kind__in=[Transaction.Kind.APPROPRIATION, Transaction.Kind.COMMITMENT],
         )
     )
+
+    # Every EZK fund's budget is booked within the fund's own period, so a report over a
+    # period of that year counts it (this year's too, not only from the day of loading).
+    for fund in Fund.objects.filter(kind=Fund.Kind.EZK):
+        booked = Transaction.objects.filter(fund=fund, kind=Transaction.Kind.APPROPRIATION)
+        assert booked.exists(), fund.code
+        for appropriation in booked:
+            day = timezone.localdate(appropriation.created_at)
+            assert fund.period_start <= day <= fund.period_end, fund.code
+            assert day <= fund.period_start + timedelta(days=60), fund.code
 
     before = _state()
     call_command("demo_data", "--force")
