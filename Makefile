@@ -9,9 +9,12 @@ PORT ?= 8000
 
 .PHONY: run test setup lint format messages worker clean
 
-# The web process and, without REDIS_URL, a Celery worker with beat beside it (Ctrl-C stops
-# both; portal/management/commands/run_portal.py).
+# The web process, a Celery worker with beat and the TenderNed stand-in beside it (Ctrl-C stops
+# them all; portal/management/commands/run_portal.py). RUN_PORT: the demo's links and the
+# stand-in's port follow PORT.
+run: export RUN_PORT = $(PORT)
 run: setup
+	$(MANAGE) database_create
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 	$(MANAGE) run_portal --port $(PORT)

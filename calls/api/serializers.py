@@ -383,15 +383,18 @@ def _absolute(request, path: str) -> str:
 
 
 class RejectUnknownFieldsMixin:
-    """Name a field the client may not send instead of silently ignoring it."""
+    """Name a field the client may not send instead of silently ignoring it (and, where a
+    serializer knows, say how it is set: ``refused_message``)."""
+
+    def refused_message(self, name: str) -> str:
+        return _("This field cannot be set here.")
 
     def to_internal_value(self, data):
         unknown = {}
         if hasattr(data, "keys"):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = {
-                name: [_("This field cannot be set here.")]
-                for name in sorted(set(data.keys()) - writable)
+                name: [self.refused_message(name)] for name in sorted(set(data.keys()) - writable)
             }
         try:
             value = super().to_internal_value(data)

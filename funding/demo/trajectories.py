@@ -51,8 +51,13 @@ from ..models import (
     Transaction,
 )
 from ..selectors.budget import fund_balances
-from ..services.cofinancing import cofinancing_approve, commitment_pay
-from ..services.contracts import contract_commit, contract_commitment, contract_release, phase_fund
+from ..services.cofinancing import call_release, cofinancing_approve
+from ..services.contracts import (
+    contract_commit,
+    contract_release,
+    milestone_pay,
+    phase_fund,
+)
 from ..services.ledger import call_use_rebuild, fund_open
 from ..services.targets import target_add
 from .funnels import FUNNELS
@@ -126,8 +131,6 @@ class Trajectory:
     cost: str
     requested: str
     submitted: datetime
-    # Fractions of the commitment paid so far, each with its date.
-    payments: tuple[tuple[str, datetime], ...] = ()
     # For calls created here: instrument, missions, published, deadline, status.
     new_call: tuple[str, list[str], datetime, datetime, str] | None = None
 
@@ -144,7 +147,6 @@ CABINET = [
         "3000000.00",
         "1500000.00",
         _at(2019, 2, 4),
-        (("0.40", _at(2019, 11, 1)), ("0.60", _at(2020, 12, 1))),
         (SBIR, ["energy", "security"], _at(2019, 3, 1), _at(2019, 5, 1, 17), DONE),
     ),
     Trajectory(
@@ -153,7 +155,6 @@ CABINET = [
         "2400000.00",
         "1200000.00",
         _at(2019, 4, 15),
-        (("0.40", _at(2020, 1, 15)), ("0.60", _at(2021, 3, 1))),
         (IP, ["key-technologies"], _at(2019, 5, 13), _at(2019, 7, 1, 17), DONE),
     ),
     Trajectory(
@@ -162,7 +163,6 @@ CABINET = [
         "1600000.00",
         "800000.00",
         _at(2019, 9, 2),
-        (("0.40", _at(2020, 5, 1)),),
         (SBIR, ["agriculture-water-food"], _at(2019, 10, 1), _at(2019, 12, 2, 17), AWARDED),
     ),
     Trajectory(
@@ -171,7 +171,6 @@ CABINET = [
         "2000000.00",
         "1000000.00",
         _at(2020, 1, 20),
-        (("0.40", _at(2020, 9, 1)),),
         (
             SBIR,
             ["health-care", "agriculture-water-food"],
@@ -186,7 +185,6 @@ CABINET = [
         "3400000.00",
         "1700000.00",
         _at(2020, 3, 9),
-        (("0.30", _at(2021, 2, 1)),),
         (IP, ["energy"], _at(2020, 4, 6), _at(2020, 6, 15, 17), AWARDED),
     ),
     Trajectory(
@@ -195,7 +193,6 @@ CABINET = [
         "1500000.00",
         "750000.00",
         _at(2020, 5, 11),
-        (("0.40", _at(2021, 1, 15)),),
         (SBIR, ["energy", "key-technologies"], _at(2020, 6, 1), _at(2020, 8, 3, 17), AWARDED),
     ),
     # The four historical calls of calls/demo/calls.py.
@@ -205,7 +202,6 @@ CABINET = [
         "2400000.00",
         "1200000.00",
         _at(2020, 5, 25),
-        (("0.40", _at(2021, 2, 15)), ("0.60", _at(2021, 11, 1))),
     ),
     Trajectory(
         "Provincie Zuid-Holland",
@@ -213,7 +209,6 @@ CABINET = [
         "1200000.00",
         "600000.00",
         _at(2020, 9, 14),
-        (("0.40", _at(2021, 6, 1)),),
     ),
     Trajectory(
         "ZonMw",
@@ -221,7 +216,6 @@ CABINET = [
         "1000000.00",
         "500000.00",
         _at(2020, 10, 19),
-        (("0.50", _at(2021, 5, 3)),),
     ),
     Trajectory(
         "Ministerie van Volksgezondheid, Welzijn en Sport",
@@ -239,7 +233,6 @@ ROUND_2021 = [
         "1200000.00",
         "500000.00",
         _at(2021, 5, 17, 10),
-        (("0.40", _at(2021, 12, 1)),),
         (SBIR, ["energy"], _at(2021, 6, 7), _at(2021, 8, 2, 17), AWARDED),
     ),
     Trajectory(
@@ -248,7 +241,6 @@ ROUND_2021 = [
         "1000000.00",
         "500000.00",
         _at(2021, 5, 18, 10),
-        (),
         (SBIR, ["agriculture-water-food"], _at(2021, 6, 14), _at(2021, 8, 30, 17), AWARDED),
     ),
     Trajectory(
@@ -257,7 +249,6 @@ ROUND_2021 = [
         "1100000.00",
         "500000.00",
         _at(2021, 5, 20, 14),
-        (),
         (SBIR, ["health-care"], _at(2021, 6, 21), _at(2021, 9, 6, 17), AWARDED),
     ),
 ]
@@ -384,7 +375,8 @@ def _criteria(phase: Phase, criteria) -> None:
 
 
 def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -> Decimal:
-    """Apply (history, so directly), approve through the service, pay; then date it all."""
+    """Apply (history, so directly), approve through the service, then date it; returns what
+    EZK committed. EZK pays its share as the call's milestones are accepted (_book_contracts)."""
     authority = _authority(trajectory.authority)
     officer = _officer(authority)
     call = _call(trajectory, authority, officer)
@@ -416,21 +408,7 @@ def _support(trajectory: Trajectory, funding_round: FundingRound, actor: User) -
         submitted_at=trajectory.submitted, decided_at=decided
     )
     Transaction.objects.filter(pk=commitment.pk).update(created_at=decided)
-    account = Account.objects.get(application=application)
-    paid = Decimal("0.00")
-    for number, (fraction, when) in enumerate(trajectory.payments, 1):
-        amount = round_cents(application.requested * Decimal(fraction))
-        payment = commitment_pay(
-            account=account,
-            amount=amount,
-            actor=actor,
-            description=f"Betaling {number}: mijlpaal van {call.title} geaccepteerd",
-            call=call,
-            application=application,
-        )
-        Transaction.objects.filter(pk=payment.pk).update(created_at=when)
-        paid += amount
-    return paid
+    return application.requested
 
 
 def _open(code, name, amount, start, end, appropriated_at, owner, actor) -> Fund:
@@ -478,22 +456,6 @@ def _funnels() -> list[str]:
     return said
 
 
-def _pay(deliverable: Deliverable, account: Account, officer: User) -> Transaction:
-    """An accepted milestone paid from the contract's commitment, as milestone_pay does,
-    but without EZK's share of it: _support paid EZK's part of these trajectories by hand."""
-    proposal = deliverable.contract.proposal
-    return commitment_pay(
-        account=account,
-        amount=deliverable.amount,
-        actor=officer,
-        description=gettext("Milestone “%(name)s” of %(number)s accepted")
-        % {"name": deliverable.name, "number": proposal.submission_number},
-        call=proposal.call,
-        proposal=proposal,
-        contract=deliverable.contract,
-    )
-
-
 def _book_contracts() -> str:
     """The ledger of the authorities' contracts that the proposals demos wrote directly.
 
@@ -502,9 +464,9 @@ def _book_contracts() -> str:
     pay: all through the services, then dated back to the award and the reviews. Idempotent:
     a contract whose commitment exists is skipped.
 
-    EZK's share is not added: _support paid EZK's part of every co-financed trajectory by
-    hand, in tranches, so a milestone pays only from the authority's commitment (milestone_pay
-    would pay EZK's share of it as well, from what is left of EZK's commitment).
+    A milestone is paid by milestone_pay, as on acceptance: with EZK's share of it when EZK
+    co-finances the call. A completed or cancelled call then gives back what EZK did not pay
+    (call_release, as on call_complete), dated at the end of its last contract.
     """
     booked = Account.objects.filter(contract=OuterRef("pk"), kind=Account.Kind.COMMITTED)
     contracts = (
@@ -523,12 +485,13 @@ def _book_contracts() -> str:
         Transaction.objects.filter(
             fund__phase=proposal.phase, kind=Transaction.Kind.APPROPRIATION, created_at__gt=decided
         ).update(created_at=decided)
-        account = contract_commitment(contract)
         accepted = contract.deliverables.filter(status=Deliverable.Status.ACCEPTED)
         for deliverable in accepted.order_by("due_date", "pk"):
-            payment = _pay(deliverable, account, officer)
-            when = deliverable.reviewed_at or payment.created_at
-            Transaction.objects.filter(pk=payment.pk).update(created_at=when)
+            payments = milestone_pay(deliverable=deliverable, actor=officer)
+            if deliverable.reviewed_at:
+                Transaction.objects.filter(pk__in=[p.pk for p in payments]).update(
+                    created_at=deliverable.reviewed_at
+                )
         if contract.status != Contract.Status.ACTIVE:
             release = contract_release(contract=contract, actor=officer, reason="Opdracht afgerond")
             if release is not None:
@@ -538,6 +501,7 @@ def _book_contracts() -> str:
                     )
                 )
         count += 1
+    _release_ended_calls()
     # A phase's fund runs until its last contract ends.
     for fund in Fund.objects.filter(phase__isnull=False, kind=Fund.Kind.AUTHORITY):
         last = (
@@ -549,6 +513,27 @@ def _book_contracts() -> str:
         if last and last >= fund.period_start:
             Fund.objects.filter(pk=fund.pk).update(period_end=last)
     return f"{count} contracts booked"
+
+
+def _release_ended_calls() -> None:
+    """What EZK still holds for a completed or cancelled call goes back to its fund, as
+    call_complete and call_cancel have it done; dated at the end of the call's last contract."""
+    ended = Call.objects.filter(
+        status__in=[Call.Status.COMPLETED, Call.Status.CANCELLED],
+        cofinancing__status=CoFinancingApplication.Status.APPROVED,
+    ).distinct()
+    for call in ended.select_related("created_by"):
+        reason = call.cancellation_reason or gettext("The trajectory was completed.")
+        releases = call_release(call=call, actor=call.created_by, reason=reason)
+        last = (
+            Contract.objects.filter(proposal__call=call)
+            .order_by("-end_date")
+            .values_list("end_date", flat=True)
+            .first()
+        )
+        if releases and last:
+            when = timezone.make_aware(datetime.combine(last, datetime.min.time()))
+            Transaction.objects.filter(pk__in=[r.pk for r in releases]).update(created_at=when)
 
 
 Measure = AuthorityTarget.Measure
@@ -630,6 +615,9 @@ def _open_round(actor: User) -> str:
         amount="2000000.00",
         description="Demo: een open ronde om elke stap te proberen",
     )
+    # The year's budget was appropriated when its year began (as the funds above), so the
+    # reports of this year's periods count it, not only those made after the demo was loaded.
+    Transaction.objects.filter(fund=fund).update(created_at=_at(year, 1, 2, 9))
     funding_round = round_open(
         funding_round=round_create(
             actor=actor,
@@ -730,13 +718,13 @@ def load() -> str:
         publish_by=date(2021, 12, 31),
         status=FundingRound.Status.CLOSED,
     )
-    paid = sum((_support(t, cabinet_round, actor) for t in CABINET), Decimal("0.00"))
-    paid += sum((_support(t, round_2021, actor) for t in ROUND_2021), Decimal("0.00"))
+    committed = sum((_support(t, cabinet_round, actor) for t in CABINET), Decimal("0.00"))
+    committed += sum((_support(t, round_2021, actor) for t in ROUND_2021), Decimal("0.00"))
     _check([cabinet, one_off])
     count = len(CABINET) + len(ROUND_2021)
     funnels = _funnels()
     contracts = _book_contracts()
-    _check(list(Fund.objects.filter(kind=Fund.Kind.AUTHORITY)))
+    _check(list(Fund.objects.all()))
     # The postings were dated back after they were made: their years per call follow.
     call_use_rebuild()
     targets = _targets(actor)
@@ -744,6 +732,7 @@ def load() -> str:
     partnership = partnership_load(_book_contracts)
     call_use_rebuild()
     return (
-        f"2 funds, {count} co-financed trajectories, € {paid} paid; {'; '.join(funnels)}; "
+        f"2 funds, {count} co-financed trajectories, € {committed} committed; "
+        f"{'; '.join(funnels)}; "
         f"{contracts}; {targets} authority targets; {opened}; {partnership}"
     )

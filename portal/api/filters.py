@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,12 +16,27 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind", "authority_tier"]
 
 
+class AsciiIdField(forms.IntegerField):
+    """An id of ASCII digits only: ``int()`` would read "１" (full width) or "١" (Arabic-Indic)
+    as 1, which the API documents as refused."""
+
+    default_error_messages = {
+        "ascii": _("Give the id in the digits 0–9 only, e.g. ?call=12."),
+    }
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).isascii():
+            raise forms.ValidationError(self.error_messages["ascii"], code="ascii")
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """An object's id as a filter: an integer (never "1.5" or "²"); an id of nothing that
-    exists, or of nothing the person may see, gives an empty list, not an error."""
+    """An object's id as a filter: an integer of ASCII digits (never "1.5", "²" or "１", which
+    are a 400 with a message); an id of nothing that exists, or of nothing the person may see,
+    gives an empty list, not an error."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIdField
     BIGGEST_ID = 2**63 - 1  # beyond any database's integer key
 
     def filter(self, qs, value):

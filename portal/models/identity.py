@@ -296,6 +296,10 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
 
 class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("procurement officer")

@@ -43,7 +43,11 @@ DEBUG: bool = env_bool("DEBUG", True)
 # `Client().get("/")` in `manage.py shell` works on a fresh clone; production sets its own.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The port `make run` serves on (it sets RUN_PORT to its PORT for every process it starts,
+# the demo load included): the defaults of SITE_URL and of the local TenderNed stand-in's
+# address follow it.
+RUN_PORT = int(env("RUN_PORT", "8000"))
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{RUN_PORT}")
 # Open data (OCDS): every ocid starts with this prefix. The default is a placeholder; a real
 # publisher registers its own prefix ("ocds-" and six characters) with the Open Contracting
 # Partnership and sets it here before publishing.
@@ -63,7 +67,8 @@ OCDS_PUBLISHER_URI = env("OCDS_PUBLISHER_URI", "")
 # (central government and other contracting authorities); above them a call's notices must go
 # to TenderNed and TED.
 NOTICE_PUBLISHER = env("NOTICE_PUBLISHER", "local")
-NOTICE_PUBLISHER_URL = env("NOTICE_PUBLISHER_URL", "http://127.0.0.1:8099/notices")
+# The stand-in listens on make run's port + 99 (8099 beside the default 8000).
+NOTICE_PUBLISHER_URL = env("NOTICE_PUBLISHER_URL", f"http://127.0.0.1:{RUN_PORT + 99}/notices")
 TENDERNED_URL = env("TENDERNED_URL", "")
 TENDERNED_USERNAME = env("TENDERNED_USERNAME", "")
 TENDERNED_PASSWORD = env("TENDERNED_PASSWORD", "")

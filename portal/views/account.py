@@ -38,7 +38,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = self.request.user.memberships.select_related("organisation")
+        memberships = list(self.request.user.memberships.select_related("organisation"))
+        context["memberships"] = memberships
+        # A company that cannot submit yet says so first, with how to have it verified.
+        context["unverified_companies"] = [
+            m.organisation
+            for m in memberships
+            if m.organisation.is_company and not m.organisation.verified_at
+        ]
         context["tasks"] = self.tasks()
         return context
 

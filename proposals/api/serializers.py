@@ -257,6 +257,14 @@ class ProposalCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     )
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
 
+    def refused_message(self, name: str) -> str:
+        if name in ProposalDraftSerializer().fields:
+            return _(
+                "Not when creating a proposal: create the draft with phase and title, then set "
+                "this field with PATCH /api/v1/proposals/<id>/."
+            )
+        return super().refused_message(name)
+
 
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.IntegerField(help_text=_("The id of one of the call's questions."))

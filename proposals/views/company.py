@@ -159,6 +159,7 @@ def start(request, phase_pk: int):
     context = {
         "phase": phase,
         "call": phase.call,
+        "company": company,
         "deadline": phase_deadline(phase),
         "documents": phase.required_documents.all(),
         "problem": phase_open_problem(phase) or funnel_problem(phase=phase, company=company),

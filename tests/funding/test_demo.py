@@ -1,13 +1,15 @@
 """The funding demo data: the EZK budgets of the cabinet period and of 2021, fully committed,
 and a plausible funnel (proposals, awards, contracts) behind every co-financed trajectory."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from calls.models import Call, ParticipationRequest
-from funding.demo.trajectories import CABINET, CABINET_FUND, ONE_OFF_FUND, ROUND_2021
+from funding.demo.trajectories import CABINET_FUND, ONE_OFF_FUND
 from funding.models import (
     Account,
     AuthorityTarget,
@@ -39,27 +41,28 @@ def _state():
     )
 
 
-def _paid_by_hand() -> dict[str, Decimal]:
-    """What _support paid of each trajectory's grant, by its call's title."""
-    return {
-        t.title: sum(
-            (round_cents(Decimal(t.requested) * Decimal(part)) for part, _when in t.payments),
-            Decimal("0.00"),
-        )
-        for t in CABINET + ROUND_2021
-    }
-
-
 def test_demo_data_commits_both_ezk_budgets_and_is_idempotent(demo_world):
 
     balances = {b.fund.code: b for b in fund_balances(Fund.objects.all())}
     cabinet, one_off = balances[CABINET_FUND], balances[ONE_OFF_FUND]
     assert cabinet.appropriated == Decimal("10000000.00")
     assert one_off.appropriated == Decimal("1500000.00")
-    # Committed in total: what is still committed plus what has been paid from it.
-    assert cabinet.committed + cabinet.paid == Decimal("10000000.00")
-    assert one_off.committed + one_off.paid == Decimal("1500000.00")
-    assert cabinet.available == one_off.available == Decimal("0.00")
+    # Committed in total: what is still committed, what has been paid from it and what the
+    # completed trajectories gave back.
+    released = {
+        code: Entry.objects.filter(
+            transaction__kind=Transaction.Kind.RELEASE,
+            transaction__fund__code=code,
+            account__kind=Account.Kind.AVAILABLE,
+        ).aggregate(total=Sum("amount"))["total"]
+        or Decimal("0.00")
+        for code in (CABINET_FUND, ONE_OFF_FUND)
+    }
+    assert released[CABINET_FUND] > 0
+    assert cabinet.committed + cabinet.paid + released[CABINET_FUND] == Decimal("10000000.00")
+    assert one_off.committed + one_off.paid + released[ONE_OFF_FUND] == Decimal("1500000.00")
+    assert cabinet.available == released[CABINET_FUND]
+    assert one_off.available == released[ONE_OFF_FUND]
     assert cabinet.paid > 0
     assert one_off.paid > 0
     commitments = Transaction.objects.filter(kind=Transaction.Kind.COMMITMENT)
@@ -83,9 +86,25 @@ def test_demo_data_commits_both_ezk_budgets_and_is_idempotent(demo_world):
         .filter(Q(total__isnull=True) | ~Q(total=0) | Q(n__lt=2))
         .exists()
     )
+    # The budget was appropriated and committed in the cabinet period; it pays as milestones
+    # are accepted, also later.
     assert all(
-        t.created_at.year <= 2021 for t in Transaction.objects.filter(fund__code=CABINET_FUND)
+        t.created_at.year <= 2021
+        for t in Transaction.objects.filter(
+            fund__code=CABINET_FUND,
+            kind__in=[Transaction.Kind.APPROPRIATION, Transaction.Kind.COMMITMENT],
+        )
     )
+
+    # Every EZK fund's budget is booked within the fund's own period, so a report over a
+    # period of that year counts it (this year's too, not only from the day of loading).
+    for fund in Fund.objects.filter(kind=Fund.Kind.EZK):
+        booked = Transaction.objects.filter(fund=fund, kind=Transaction.Kind.APPROPRIATION)
+        assert booked.exists(), fund.code
+        for appropriation in booked:
+            day = timezone.localdate(appropriation.created_at)
+            assert fund.period_start <= day <= fund.period_end, fund.code
+            assert day <= fund.period_start + timedelta(days=60), fund.code
 
     before = _state()
     call_command("demo_data", "--force")
@@ -117,10 +136,12 @@ def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_
         contract__proposal__call__title="SBIR Circulaire Viaducten",
         kind=Deliverable.Kind.FEASIBILITY_REPORT,
     ).first()
-    payment = Transaction.objects.get(
+    payments = Transaction.objects.filter(
         kind=Transaction.Kind.PAYMENT, contract=report.contract, description__contains=report.name
     )
-    assert payment.created_at == report.reviewed_at
+    # The authority's payment and EZK's share of it, both on the day of the review.
+    assert {p.fund.kind for p in payments} == {Fund.Kind.AUTHORITY, Fund.Kind.EZK}
+    assert {p.created_at for p in payments} == {report.reviewed_at}
     funds = fund_balances(Fund.objects.filter(kind=Fund.Kind.AUTHORITY))
     phases_with_contracts = {c.proposal.phase_id for c in contracts.select_related("proposal")}
     # An innovation partnership's later phases are committed by the officer's go, under the
@@ -136,18 +157,48 @@ def test_the_demo_funnels_contracts_are_committed_and_their_accepted_milestones_
         assert figures.available + figures.committed + figures.paid == figures.appropriated
         if figures.fund.phase.call.title == "SBIR Circulaire Viaducten":
             assert figures.fund.period_end.year <= 2023
-    # EZK's own payments for each trajectory were made once, by the co-financing above: the
-    # milestones of its contracts did not pay EZK's share a second time.
-    for title, by_hand in _paid_by_hand().items():
+
+
+def test_ezk_paid_its_share_of_each_accepted_milestone_and_ended_trajectories_gave_back_the_rest(
+    demo_world,
+):
+    """The rule /calls/<id>/money/ states: EZK pays its share (requested ÷ trajectory cost) of
+    each milestone the authority pays, rounded per payment, never beyond its commitment."""
+    applications = CoFinancingApplication.objects.filter(
+        status=CoFinancingApplication.Status.APPROVED
+    ).select_related("call")
+    assert applications.count() == 13
+    checked = 0
+    for application in applications:
+        call = application.call
+        authority_payments = Entry.objects.filter(
+            transaction__kind=Transaction.Kind.PAYMENT,
+            transaction__call=call,
+            account__kind=Account.Kind.PAID,
+            account__fund__kind=Fund.Kind.AUTHORITY,
+        ).values_list("amount", flat=True)
+        share = sum(
+            (
+                round_cents(amount * application.requested / application.trajectory_cost)
+                for amount in authority_payments
+            ),
+            Decimal("0.00"),
+        )
         ezk_paid = Entry.objects.filter(
-            transaction__call__title=title,
+            transaction__call=call,
             account__kind=Account.Kind.PAID,
             account__fund__kind=Fund.Kind.EZK,
         ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-        assert ezk_paid == by_hand, title
-    assert not Transaction.objects.filter(
-        kind=Transaction.Kind.PAYMENT, fund__kind=Fund.Kind.EZK, contract__isnull=False
-    ).exists()
+        assert ezk_paid == min(share, application.requested), call.title
+        checked += ezk_paid > 0
+        held = Account.objects.get(kind=Account.Kind.COMMITTED, application=application).balance
+        if call.status in (Call.Status.COMPLETED, Call.Status.CANCELLED):
+            assert held == Decimal("0.00"), call.title
+        else:
+            assert held == application.requested - ezk_paid, call.title
+    assert checked >= 5
+    viaducts = CoFinancingApplication.objects.get(call__title="SBIR Circulaire Viaducten")
+    assert viaducts.call.status == Call.Status.COMPLETED
 
 
 def test_every_co_financed_trajectory_has_a_funnel_that_narrows(demo_world):

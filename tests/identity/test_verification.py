@@ -46,13 +46,45 @@ def test_an_unverified_company_drafts_but_cannot_submit(client, unverified_compa
     client.force_login(member)
 
     page = client.get(reverse("proposals:submit", args=[draft.pk]))
-    assert 'data-testid="unverified"' in page.content.decode()
+    assert f'data-testid="unverified-company-{unverified_company.pk}"' in page.content.decode()
     response = client.post(reverse("proposals:submit", args=[draft.pk]), {"declaration": "on"})
 
     assert response.status_code == 200
     assert "niet geverifieerd" in response.context["refusal"]
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.DRAFT
+
+
+def test_an_unverified_company_is_told_on_its_dashboard_and_when_starting_a_proposal(
+    client, unverified_company
+):
+    """Before drafting anything: the dashboard and the start page say the company cannot
+    submit yet and how it is verified (eHerkenning, or EZK's check, as README says)."""
+    member = person_with_role(Role.APPLICANT, organisation=unverified_company)
+    phase = published_call().phases.get(order=1)
+    client.force_login(member)
+    warning = f'data-testid="unverified-company-{unverified_company.pk}"'
+
+    for url in (reverse("dashboard"), reverse("proposals:start", args=[phase.pk])):
+        page = client.get(url).content.decode()
+        assert warning in page, url
+        assert "Nieuw Idee B.V. is nog niet geverifieerd" in page
+        assert "(EZK)" in page
+        assert "RVO" not in page
+        assert reverse("identity:eherkenning_login") in page
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f'data-testid="unverified-{unverified_company.pk}"' in dashboard  # the badge
+
+    # A verified company's member sees its badge and no warning.
+    verified = CompanyFactory()
+    other = person_with_role(Role.APPLICANT, organisation=verified)
+    client.force_login(other)
+    for url in (reverse("dashboard"), reverse("proposals:start", args=[phase.pk])):
+        page = client.get(url).content.decode()
+        assert "unverified-company-" not in page, url
+    assert (
+        f'data-testid="verified-{verified.pk}"' in client.get(reverse("dashboard")).content.decode()
+    )
 
 
 def test_the_api_refuses_an_unverified_company_s_submission(unverified_company):

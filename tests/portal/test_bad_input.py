@@ -14,6 +14,9 @@ from tests.proposals.test_assessment_pages import build_committee, cleared, url
 pytestmark = pytest.mark.django_db
 
 SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
+# int() reads these as 1: the API refuses them, as README says (ids are ASCII digits).
+FULL_WIDTH_ONE = "\uff11"
+ARABIC_INDIC_ONE = "\u0661"
 
 
 def api_client(user=None) -> APIClient:
@@ -217,8 +220,27 @@ def test_filter_values_the_schema_refuses_are_400(client, name, query):
 def test_proposal_list_filters_with_bad_ids_are_400():
     applicant = person_with_role(Role.APPLICANT)
     client = api_client(applicant)
-    for value in (SUPERSCRIPT_TWO, "1.5", "abc"):
+    for value in (SUPERSCRIPT_TWO, "1.5", "abc", FULL_WIDTH_ONE, ARABIC_INDIC_ONE):
         assert_json_error(client.get(reverse("api-proposal-list"), {"call": value}), 400)
+
+
+@pytest.mark.parametrize("digit", [FULL_WIDTH_ONE, ARABIC_INDIC_ONE, f"1{FULL_WIDTH_ONE}"])
+@pytest.mark.parametrize(
+    ("name", "parameter"),
+    [
+        ("api-call-list", "authority"),
+        ("api-proposal-list", "call"),
+        ("api-proposal-list", "phase"),
+        ("api-participation-list", "call"),
+    ],
+)
+def test_id_filters_refuse_non_ascii_digits_with_a_message_saying_which(name, parameter, digit):
+    """Not read as call 1: a 400 that names the parameter and says how to write it."""
+    published_call()
+    client = api_client(person_with_role(Role.APPLICANT))
+    assert client.get(reverse(name), {parameter: "1"}).status_code == 200
+    body = assert_json_error(client.get(reverse(name), {parameter: digit}), 400, "invalid")
+    assert "0–9" in str(body[parameter]), body
 
 
 def test_every_api_operation_documents_its_errors_with_code_and_detail(client):

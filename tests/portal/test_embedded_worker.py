@@ -2,7 +2,6 @@
 broker of files. Started here as `make run` starts it (``manage.py run_portal``), on this
 test's database, with beat's one-minute interval for closing calls shortened to a second."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -147,13 +146,62 @@ def test_manage_py_on_its_own_runs_tasks_in_process_so_none_waits_for_an_absent_
     )
 
 
-def test_make_run_passes_its_port_on_and_starts_a_worker_and_beat(settings):
-    from portal.management.commands.run_portal import embedded_environment, embedded_processes
+def test_make_run_passes_its_port_on_and_starts_a_worker_and_beat(settings, monkeypatch):
+    from portal.management.commands.run_portal import (
+        embedded_environment,
+        embedded_processes,
+        runs_worker,
+    )
 
+    monkeypatch.delenv("NOTICE_PUBLISHER_URL", raising=False)
+    settings.REDIS_URL = ""
     processes = embedded_processes(port=8010)
     assert processes["web"][-2:] == ["runserver", "127.0.0.1:8010"]
     assert set(processes) == {"web", "worker", "beat", "tenderned"}
     assert "beat" in processes["beat"]
+    # The stand-in for TenderNed follows the port, unless NOTICE_PUBLISHER_URL names one.
+    assert processes["tenderned"][-2:] == ["--port", "8109"]
+    monkeypatch.setenv("NOTICE_PUBLISHER_URL", "http://127.0.0.1:8555/notices")
+    assert embedded_processes(port=8010)["tenderned"][-2:] == ["--port", "8555"]
     env = embedded_environment(port=8010)
     assert env["EMBEDDED_WORKER"] == "true"
-    assert env["SITE_URL"] == os.environ.get("SITE_URL", "http://127.0.0.1:8010")
+    assert env["RUN_PORT"] == "8010"
+    # RUN_WORKER=false is for workers of one's own, on Redis: without it nobody else could.
+    monkeypatch.setenv("RUN_WORKER", "false")
+    assert runs_worker()
+
+    # With Redis a newcomer's `make run` still starts the worker and beat (on Redis)...
+    settings.REDIS_URL = "redis://127.0.0.1:6379/9"
+    monkeypatch.delenv("RUN_WORKER")
+    assert runs_worker()
+    assert "EMBEDDED_WORKER" not in embedded_environment(port=8010)
+    # ...unless told that workers and beat run on their own.
+    monkeypatch.setenv("RUN_WORKER", "false")
+    assert not runs_worker()
+    assert set(embedded_processes(port=8010, worker=runs_worker())) == {"web", "tenderned"}
+
+
+def test_the_demo_loaded_by_make_run_links_to_its_port(tmp_path):
+    """make run sets RUN_PORT for demo_data too: its e-mails and the stand-in follow PORT,
+    while SITE_URL and NOTICE_PUBLISHER_URL, when set (also in .env), still win."""
+    show = (
+        "from django.conf import settings; print(settings.SITE_URL, settings.NOTICE_PUBLISHER_URL)"
+    )
+
+    def addresses(**extra) -> str:
+        env = portal_environment(tmp_path, **extra)
+        env.pop("NOTICE_PUBLISHER_URL", None)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", show],
+            cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=False,
+            timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    assert addresses() == "http://127.0.0.1:8000 http://127.0.0.1:8099/notices"
+    assert addresses(RUN_PORT="8290") == "http://127.0.0.1:8290 http://127.0.0.1:8389/notices"
+    (tmp_path / "site.env").write_text("SITE_URL=https://portal.example\n")
+    assert addresses(RUN_PORT="8290", ENV_FILE=str(tmp_path / "site.env")) == (
+        "https://portal.example http://127.0.0.1:8389/notices"
+    )

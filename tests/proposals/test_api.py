@@ -465,6 +465,23 @@ def test_a_blind_call_hides_company_and_team_from_the_committee(setting):
 # --- The company's writes ----------------------------------------------------------------------
 
 
+def test_creating_with_a_draft_field_says_to_patch_it_and_creates_nothing():
+    phase = published_call().phases.get(order=1)
+    client = client_for(applicant())
+
+    refused = client.post(
+        reverse("api-proposal-list"),
+        {"phase": phase.pk, "title": "Viaduct 2.0", "requested_amount": "25000.00", "x": 1},
+        format="json",
+    )
+    assert refused.status_code == 400
+    body = refused.json()
+    assert "PATCH /api/v1/proposals/<id>/" in str(body["requested_amount"])
+    # A field no proposal has is simply refused.
+    assert "PATCH" not in str(body["x"])
+    assert not Proposal.objects.exists()
+
+
 def test_a_company_member_starts_edits_and_submits_a_proposal(django_capture_on_commit_callbacks):
     call = published_call()
     phase = call.phases.get(order=1)

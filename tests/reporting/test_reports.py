@@ -14,7 +14,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from pypdf import PdfReader
 
 from funding.selectors.budget import fund_balances
@@ -110,6 +110,35 @@ def test_the_report_in_english_on_request(verified_client, django_capture_on_com
     assert "Progress report on launching customership" in text
     assert "Dear Speaker" in text
     assert "Geachte" not in text
+    # The running header gives the period as the rest of the report does ("5 December 2026"),
+    # never in the American order of SHORT_DATE_FORMAT.
+    with translation.override("en"):
+        start = dateformat.format(report.period_start, "j F Y")
+        end = dateformat.format(report.period_end, "j F Y")
+    assert text.count(f"{start} – {end}") >= 3  # title, and the header of every page
+    assert report.period_end.strftime("%m/%d/%Y") not in text
+    # The letter's words and the fund table agree: "committed" is what is not yet paid.
+    (balance,) = fund_balances()
+    with translation.override("en"):
+        used, paid, committed = (
+            plain(amount)
+            for amount in (balance.committed + balance.paid, balance.paid, balance.committed)
+        )
+    assert (
+        f"{used} had been put to use for trajectories: {paid} paid and {committed} committed "
+        "but not yet paid"
+    ) in text
+    assert "Committed, not yet paid" in text
+
+
+def test_the_reports_page_in_english_has_no_dutch_name_for_the_report(verified_client):
+    story = scenario(trajectories=1)
+    client = verified_client(story.staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(REPORTS)
+    text = page.content.decode()
+    assert "The progress report for parliament:" in text
+    assert "voortgangsrapportage" not in text.lower()
 
 
 def test_a_funnel_of_one_reads_in_the_singular(django_capture_on_commit_callbacks):

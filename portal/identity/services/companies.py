@@ -235,9 +235,9 @@ def company_submission_problem(company: Organisation) -> str | None:
     """Why this company may not submit (a proposal, a request to participate), or None."""
     if company.verified_at is None:
         return _(
-            "Your company is not verified yet. Log in once with eHerkenning (EH3), or ask "
-            "RVO to check your company in the trade register; until then you can prepare "
-            "drafts but not submit."
+            "Your company is not verified yet. Log in once with eHerkenning (EH3), or ask the "
+            "Ministry of Economic Affairs (EZK) to check your company in the trade register; "
+            "until then you can prepare drafts but not submit."
         )
     return None
 
