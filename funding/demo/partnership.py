@@ -56,7 +56,7 @@ HISTORY = History(
         (
             "e.brink@maritiem.example",
             "Dr. ir. Els Brink",
-            "Scheepsbouw en accusystemen (onafhankelijk)",
+            "Scheepsbouw en accusystemen",
             False,
         ),
     ],
