@@ -597,8 +597,9 @@ def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
 # --- Amendments -------------------------------------------------------------------------------
 
 
-def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
-    """Change a published call openly: recorded with its reason and announced to followers."""
+def call_amend_check(*, call: Call, actor: User, reason: str, changes: dict) -> None:
+    """Raise the DomainError ``call_amend`` would raise for these changes, writing nothing:
+    the page asks for confirmation only of an amendment that can be published."""
     _require(actor, "calls.manage_call", call)
     if not reason.strip():
         raise DomainError(_("Give the reason for the amendment."), code="reason")
@@ -609,23 +610,36 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
             % {"fields": ", ".join(sorted(unknown))},
             code="frozen",
         )
+    if call.status != Call.Status.PUBLISHED:
+        raise DomainError(_("Only a call that is open can be amended."), code="frozen")
+    now = timezone.now()
+    new_deadline = changes.get("deadline")
+    if new_deadline and new_deadline < call.deadline:
+        raise DomainError(
+            _("An amendment may extend the deadline, never shorten it."), code="deadline"
+        )
+    if new_deadline and new_deadline <= now:
+        raise DomainError(_("The new deadline lies in the past."), code="deadline")
+    questions_deadline = changes.get("questions_deadline", call.questions_deadline)
+    if "questions_deadline" in changes and questions_deadline <= now:
+        raise DomainError(
+            _("The new deadline for questions lies in the past."), code="questions_deadline"
+        )
+    if questions_deadline > (new_deadline or call.deadline):
+        raise DomainError(
+            _("The deadline for questions must not lie after the deadline."),
+            code="questions_deadline",
+        )
+    if not any(getattr(call, field) != value for field, value in changes.items()):
+        raise DomainError(_("The amendment changes nothing."), code="empty")
+
+
+def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
+    """Change a published call openly: recorded with its reason and announced to followers."""
     with transaction.atomic():
         call = _locked(call)
-        if call.status != Call.Status.PUBLISHED:
-            raise DomainError(_("Only a call that is open can be amended."), code="frozen")
+        call_amend_check(call=call, actor=actor, reason=reason, changes=changes)
         new_deadline = changes.get("deadline")
-        if new_deadline and new_deadline < call.deadline:
-            raise DomainError(
-                _("An amendment may extend the deadline, never shorten it."), code="deadline"
-            )
-        if new_deadline and new_deadline <= timezone.now():
-            raise DomainError(_("The new deadline lies in the past."), code="deadline")
-        questions_deadline = changes.get("questions_deadline", call.questions_deadline)
-        if questions_deadline > (new_deadline or call.deadline):
-            raise DomainError(
-                _("The deadline for questions must not lie after the deadline."),
-                code="questions_deadline",
-            )
         old_deadline = call.deadline
         recorded = {}
         for field, value in changes.items():
