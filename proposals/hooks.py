@@ -31,7 +31,15 @@ from portal.models import Membership, Role
 from portal.permissions import can
 from portal.selectors.identity import roles_of
 
-from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
+from .models import (
+    Advice,
+    Assessment,
+    Assignment,
+    CommitteeMember,
+    ConflictDeclaration,
+    Decision,
+    Proposal,
+)
 from .selectors.assessment import seats_of
 from .selectors.contracts import (
     deliverables_due_for_company_member,
@@ -358,9 +366,15 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                 phase_deadline(phase),
             )
         )
-    advised = phases.filter(committee__advice__isnull=False).annotate(
-        undecided=Count("proposals", filter=Q(proposals__status=Proposal.Status.UNDER_ASSESSMENT))
+    # Still to decide: under assessment without a standing (intended or final) decision; an
+    # intended decision keeps its proposal under assessment during the standstill period.
+    standing = Decision.objects.filter(proposal_id=OuterRef("pk")).exclude(
+        status=Decision.Status.WITHDRAWN
     )
+    undecided = Proposal.objects.filter(
+        phase_id=OuterRef("pk"), status=Proposal.Status.UNDER_ASSESSMENT
+    ).exclude(Exists(standing))
+    advised = phases.filter(committee__advice__isnull=False).annotate(undecided=_count(undecided))
     for phase in advised.filter(undecided__gt=0):
         tasks.append(
             task(

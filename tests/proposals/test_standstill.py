@@ -436,3 +436,28 @@ def test_the_lists_of_decisions_and_objections_cost_the_same_queries_for_more_ro
     objection_lodge(decision=third, actor=standstill.proposals[2].person, text="Ook oneens")
     more = {path: queries(path) for path in few}
     assert more == few
+
+
+def test_the_tasks_end_once_every_proposal_is_decided_and_once_the_company_objected(standstill):
+    """The officer's "decide" task counts only proposals without an intended or final
+    decision; the company's "you may object" task ends when it objects (and stays ended once
+    the objection is answered)."""
+    from tests.proposals.test_my_tasks import kinds
+
+    officer = officer_client(standstill.officer)
+    company = officer_client(standstill.proposals[0].person)
+    assert "decide" in kinds(officer)
+    decision = award_first(standstill)
+    assert "decide" in kinds(officer)  # the others are still to decide
+    reject_the_rest(standstill, decided=1)
+    assert "decide" not in kinds(officer)
+    assert Proposal.objects.get(pk=decision.proposal_id).awaits_decision
+
+    assert "standstill" in kinds(company)
+    objection = objection_lodge(
+        decision=decision, actor=standstill.proposals[0].person, text="Bedrag te laag"
+    )
+    assert "standstill" not in kinds(company)
+    objection_dismiss(objection=objection, actor=standstill.officer, answer="Het bedrag klopt.")
+    assert "standstill" not in kinds(company)
+    assert "decide" not in kinds(officer)
