@@ -16,7 +16,7 @@ Queries are per role, never per item: a company member costs five, a committee m
 an officer four, whatever the number of calls, proposals or assignments.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -76,8 +76,12 @@ def navigation(user) -> list[dict]:
     return items
 
 
-def task(kind: str, title: str, url: str, deadline: datetime | None = None) -> dict:
-    return {"kind": kind, "title": title, "url": url, "deadline": deadline}
+def task(
+    kind: str, title: str, url: str, deadline: datetime | None = None, last_day: date | None = None
+) -> dict:
+    """A task; ``last_day`` shows a deadline that is a whole day ("until and including 23
+    December", as the letters say it) while ``deadline``, the end of that day, sorts it."""
+    return {"kind": kind, "title": title, "url": url, "deadline": deadline, "last_day": last_day}
 
 
 def tasks_for(user) -> list[dict]:
@@ -206,6 +210,7 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 % {"title": decision.proposal.title},
                 reverse("proposals:detail", kwargs={"pk": decision.proposal_id}),
                 decision.standstill_ends_at,
+                last_day=decision.standstill_ends_on,
             )
         )
     return tasks
@@ -411,6 +416,7 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                 },
                 reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
                 decision.standstill_ends_at,
+                last_day=decision.standstill_ends_on,
             )
         )
     return tasks
