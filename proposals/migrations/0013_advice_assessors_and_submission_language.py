@@ -1,7 +1,8 @@
-"""Advice signed without the assessors in its snapshot (the demo's, before the snapshot had one
-place) gets them from the assignments: who submitted scores, which assignments were withdrawn."""
+"""A proposal keeps the language it was submitted in (its receipt speaks it). Advice signed
+without the assessors in its snapshot (the demo's, before the snapshot had one place) gets them
+from the assignments: who submitted scores, which assignments were withdrawn."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def name_assessors(apps, schema_editor):
@@ -38,4 +39,13 @@ def name_assessors(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("proposals", "0012_prize_decisions_under_the_awb")]
 
-    operations = [migrations.RunPython(name_assessors, migrations.RunPython.noop)]
+    operations = [
+        migrations.AddField(
+            model_name="proposal",
+            name="submission_language",
+            field=models.CharField(
+                blank=True, max_length=10, verbose_name="language of the submission"
+            ),
+        ),
+        migrations.RunPython(name_assessors, migrations.RunPython.noop),
+    ]
