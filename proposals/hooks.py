@@ -257,7 +257,7 @@ def committee_tasks(user) -> list[dict]:
         call = seat.committee.phase.call
         if seat.advice_signed or call.status in (Call.Status.COMPLETED, Call.Status.CANCELLED):
             continue  # the committee's work is done
-        context = {"call": call.display_title, "phase": seat.committee.phase.name}
+        context = {"call": call.display_title, "phase": seat.committee.phase.display_name}
         due = seat.committee.assessment_deadline
         if seat.code_accepted_at is None:
             tasks.append(
@@ -322,7 +322,7 @@ def committee_tasks(user) -> list[dict]:
                 _("As deputy chair, preside over the chair's conflicts for %(call)s, %(phase)s")
                 % {
                     "call": seat.committee.phase.call.display_title,
-                    "phase": seat.committee.phase.name,
+                    "phase": seat.committee.phase.display_name,
                 },
                 reverse("proposals:deputy", kwargs={"seat_pk": seat.pk}),
                 seat.committee.assessment_deadline,
@@ -366,7 +366,11 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                     "Start the assessment of %(count)d proposals for %(call)s, %(phase)s",
                     phase.submitted,
                 )
-                % {"count": phase.submitted, "call": phase.call.display_title, "phase": phase.name},
+                % {
+                    "count": phase.submitted,
+                    "call": phase.call.display_title,
+                    "phase": phase.display_name,
+                },
                 reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#assessment",
                 phase_deadline(phase),
             )
@@ -389,7 +393,11 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                     "The advice is signed: decide on %(count)d proposals for %(call)s, %(phase)s",
                     phase.undecided,
                 )
-                % {"count": phase.undecided, "call": phase.call.display_title, "phase": phase.name},
+                % {
+                    "count": phase.undecided,
+                    "call": phase.call.display_title,
+                    "phase": phase.display_name,
+                },
                 reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#decisions",
             )
         )

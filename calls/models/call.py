@@ -438,7 +438,13 @@ class Phase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.name}"
+        """The name in the reader's language, numbered only when the name has no number of
+        its own ("Fase 1: haalbaarheidsstudie" stays as it is, "Haalbaarheid" becomes "1.
+        Haalbaarheid")."""
+        name = self.display_name
+        if re.search(rf"(?<!\d){self.order}(?!\d)", name):
+            return name
+        return f"{self.order}. {name}"
 
     @property
     def display_name(self) -> str:

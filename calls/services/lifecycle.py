@@ -423,20 +423,23 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
     for phase in phases:
         criteria = list(phase.criteria.all())
         if not criteria:
-            problems.append(_("%(phase)s has no assessment criterion.") % {"phase": phase.name})
+            problems.append(
+                _("%(phase)s has no assessment criterion.") % {"phase": phase.display_name}
+            )
         elif (weights := sum(c.weight for c in criteria)) != 100:
             problems.append(
                 _("The weights of %(phase)s add up to %(sum)s%%, not 100%%.")
-                % {"phase": phase.name, "sum": weights}
+                % {"phase": phase.display_name, "sum": weights}
             )
         if phase.budget <= 0 or phase.max_per_award <= 0:
             problems.append(
-                _("%(phase)s needs a budget and a maximum per award.") % {"phase": phase.name}
+                _("%(phase)s needs a budget and a maximum per award.")
+                % {"phase": phase.display_name}
             )
         if phase.deadline and phase.deadline < call.deadline:
             problems.append(
                 _("The deadline of %(phase)s lies before the call's deadline.")
-                % {"phase": phase.name}
+                % {"phase": phase.display_name}
             )
     if call.deadline <= now:
         problems.append(_("The deadline lies in the past."))
@@ -448,15 +451,15 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
         for phase in phases:
             prizes = list(phase.prizes.all())
             if not prizes:
-                problems.append(_("%(phase)s has no prizes.") % {"phase": phase.name})
+                problems.append(_("%(phase)s has no prizes.") % {"phase": phase.display_name})
             elif sum((p.total for p in prizes), Decimal("0.00")) > phase.budget:
                 problems.append(
-                    _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.name}
+                    _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.display_name}
                 )
             elif problem := prizes_problem(
                 [(p.rank, p.amount, p.count) for p in prizes], budget=phase.budget
             ):
-                problems.append(f"{phase.name}: {problem}")
+                problems.append(f"{phase.display_name}: {problem}")
     return problems
 
 

@@ -1208,3 +1208,27 @@ def test_the_members_table_counts_each_members_declarations_and_assignments(asse
     row = re.search(rf'data-testid="member-{seat.pk}".*?</tr>', html, flags=re.S).group(0)
     assert re.search(r'data-testid="declared">\s*3 ', row)
     assert 'data-testid="assigned">1<' in row  # the withdrawn one does not count
+
+
+@pytest.mark.parametrize(
+    ("english", "name", "other"),
+    [
+        (True, "Phase 1: feasibility study", "Fase 1: haalbaarheidsstudie"),
+        (False, "Fase 1: haalbaarheidsstudie", "Phase 1: feasibility study"),
+    ],
+)
+def test_a_phase_is_named_in_the_readers_language_and_numbered_once(
+    assessing, english, name, other
+):
+    client = officer_client(assessing.officer, english=english)
+    phase = assessing.phase
+    for address in (
+        reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}),
+        reverse("proposals:officer_proposals", kwargs={"call_pk": assessing.call.pk}),
+        reverse("proposals:opening", kwargs={"phase_pk": phase.pk}),
+    ):
+        page = client.get(address)
+        assert page.status_code == 200, address
+        assert name in page.text, address
+        assert other not in page.text, address
+        assert f"1. {name}" not in page.text, address
