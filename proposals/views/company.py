@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from calls.selectors.calls import phases_with_call
+from calls.selectors.participation import participation_requests_of_company_member
 from calls.structures import declaration_text
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
@@ -120,7 +121,11 @@ def mine(request):
     return render(
         request,
         "proposals/company/mine.html",
-        {"page_obj": page, "deliverables": deliverables},
+        {
+            "page_obj": page,
+            "deliverables": deliverables,
+            "has_requests": participation_requests_of_company_member(request.user).exists(),
+        },
     )
 
 
