@@ -359,6 +359,11 @@ class Call(models.Model):
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
 
     @property
+    def is_awarded(self) -> bool:
+        """Awarded (or completed after its award): the competition is decided."""
+        return self.status in (self.Status.AWARDED, self.Status.COMPLETED)
+
+    @property
     def takes_follow_up_purchases(self) -> bool:
         """Awarded or completed: the authority may record what it bought afterwards."""
         return self.status in (self.Status.AWARDED, self.Status.COMPLETED)

@@ -736,3 +736,26 @@ def test_an_invited_company_finds_its_requests_and_when_tenders_open(call):
         listed = client_of(first.member).get(requests_url).text
         assert 'data-testid="tender"' in listed
         assert 'data-testid="tender-opens"' not in listed
+
+
+def test_the_public_page_of_a_partnership_gives_each_phase_its_state(call, client):
+    """Tenders for the first phase close at the call's deadline; the later phases take no
+    tenders (the partners carry them out); once awarded, the first reads closed, awarded."""
+    client.cookies["django_language"] = "en"
+
+    def deadlines() -> list[str]:
+        page = client.get(call.get_absolute_url()).text
+        cells = page.split('data-testid="phase-deadline">')[1:]
+        return [" ".join(cell.split("</td>")[0].split()) for cell in cells]
+
+    shown = deadlines()
+    assert len(shown) == call.phases.count() >= 2
+    assert "announced later" not in " ".join(shown)
+    assert "closed" not in shown[0]
+    assert all("no tenders" in cell for cell in shown[1:])
+
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.AWARDED)
+    with time_machine.travel(call.deadline + timedelta(days=1)):
+        shown = deadlines()
+    assert shown[0].endswith("(closed, awarded)")
+    assert all("no tenders" in cell for cell in shown[1:])
