@@ -13,6 +13,7 @@ only when nothing is missing (``selectors.assessment.advice_gaps``).
 """
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime
 
 from auditlog.context import set_actor
@@ -648,7 +649,7 @@ def reassessment_start(
 
 
 def advice_snapshot(
-    committee: Committee, *, presided_by: str = "", conflicted: set[int] = frozenset()
+    committee: Committee, *, presided_by: str = "", conflicted: Collection[int] = ()
 ) -> list[dict]:
     """The ranking as the advice freezes it: each row with who assessed the proposal, the
     withdrawn assignments and, for the proposals in ``conflicted``, the deputy chair who
