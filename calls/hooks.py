@@ -40,7 +40,7 @@ def navigation(user) -> list[dict]:
     items = [{"label": gettext_lazy("Calls"), "url": reverse("calls:list")}]
     if user.is_authenticated and can(user, "calls.add_call"):
         items.append({"label": gettext_lazy("My calls"), "url": reverse("calls:officer_list")})
-    if user.is_authenticated and participation_requests_of_company_member(user).exists():
+    if Role.APPLICANT in roles_of(user) and participation_requests_of_company_member(user).exists():
         items.append(
             {
                 "label": gettext_lazy("My requests to participate"),
