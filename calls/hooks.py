@@ -1,17 +1,22 @@
 """What calls add to the portal's pages through CallsConfig (the portal asks every app).
 
-- ``navigation(user)``: the header's entries for calls.
+- ``navigation(user)``: the header's entries for calls (a company's requests to participate,
+  once it has any).
 - ``tasks_for(user)``: "My tasks" on the dashboard for the calls' own objects: clarification
   questions to answer, a call to close after its deadline, and (innovation partnership,
   stage 1) requests to participate to review and invitations to tender to send. The
   invited company's task to tender is the proposals app's: only it knows whether the
-  tender is started. Three queries at most, whatever the number of calls.
+  tender is started; while the selection's standstill runs, the calls app tells it when
+  tenders open. Four queries at most, whatever the number of calls.
 - ``home_sections(request)``: the calls open now on the public home page (one query).
 """
+
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -25,6 +30,7 @@ from .selectors.calls import (
     calls_open_now,
     managed_calls_with_open_questions,
 )
+from .selectors.participation import participation_requests_of_company_member
 
 OPEN_CALLS_SHOWN = 6
 
@@ -34,6 +40,13 @@ def navigation(user) -> list[dict]:
     items = [{"label": gettext_lazy("Calls"), "url": reverse("calls:list")}]
     if user.is_authenticated and can(user, "calls.add_call"):
         items.append({"label": gettext_lazy("My calls"), "url": reverse("calls:officer_list")})
+    if Role.APPLICANT in roles_of(user) and participation_requests_of_company_member(user).exists():
+        items.append(
+            {
+                "label": gettext_lazy("My requests to participate"),
+                "url": reverse("calls:participation_mine"),
+            }
+        )
     return items
 
 
@@ -50,7 +63,37 @@ def tasks_for(user) -> list[dict]:
         now = timezone.now()
         tasks += _questions_and_closing(user, now)
         tasks += _participation(user, now)
+    if Role.APPLICANT in roles:
+        tasks += _invited_during_the_standstill(user)
     return tasks
+
+
+def _invited_during_the_standstill(user) -> list[dict]:
+    """An invited candidate while the selection's standstill runs: tenders open after it (the
+    proposals app asks for the tender itself from then on)."""
+    today = timezone.localdate()
+    invited = participation_requests_of_company_member(user).filter(
+        invited_at__isnull=False,
+        call__status=Call.Status.PUBLISHED,
+        call__selection_standstill_ends_on__gte=today,
+        call__deadline__gt=timezone.now(),
+    )
+    return [
+        task(
+            "tender_soon",
+            _("You are invited to tender for %(call)s: tenders open on %(date)s")
+            % {
+                "call": participation.call.display_title,
+                "date": date_format(
+                    participation.call.selection_standstill_ends_on + timedelta(days=1),
+                    "DATE_FORMAT",
+                ),
+            },
+            reverse("calls:participation_mine"),
+            participation.call.deadline,
+        )
+        for participation in invited
+    ]
 
 
 def _questions_and_closing(user, now) -> list[dict]:

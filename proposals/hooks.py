@@ -16,7 +16,7 @@ Queries are per role, never per item: a company member costs five, a committee m
 an officer four, whatever the number of calls, proposals or assignments.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -31,7 +31,15 @@ from portal.models import Membership, Role
 from portal.permissions import can
 from portal.selectors.identity import roles_of
 
-from .models import Advice, Assessment, Assignment, CommitteeMember, ConflictDeclaration, Proposal
+from .models import (
+    Advice,
+    Assessment,
+    Assignment,
+    CommitteeMember,
+    ConflictDeclaration,
+    Decision,
+    Proposal,
+)
 from .selectors.assessment import seats_of
 from .selectors.contracts import (
     deliverables_due_for_company_member,
@@ -68,8 +76,12 @@ def navigation(user) -> list[dict]:
     return items
 
 
-def task(kind: str, title: str, url: str, deadline: datetime | None = None) -> dict:
-    return {"kind": kind, "title": title, "url": url, "deadline": deadline}
+def task(
+    kind: str, title: str, url: str, deadline: datetime | None = None, last_day: date | None = None
+) -> dict:
+    """A task; ``last_day`` shows a deadline that is a whole day ("until and including 23
+    December", as the letters say it) while ``deadline``, the end of that day, sorts it."""
+    return {"kind": kind, "title": title, "url": url, "deadline": deadline, "last_day": last_day}
 
 
 def tasks_for(user) -> list[dict]:
@@ -198,6 +210,7 @@ def company_tasks(user, now: datetime) -> list[dict]:
                 % {"title": decision.proposal.title},
                 reverse("proposals:detail", kwargs={"pk": decision.proposal_id}),
                 decision.standstill_ends_at,
+                last_day=decision.standstill_ends_on,
             )
         )
     return tasks
@@ -244,7 +257,7 @@ def committee_tasks(user) -> list[dict]:
         call = seat.committee.phase.call
         if seat.advice_signed or call.status in (Call.Status.COMPLETED, Call.Status.CANCELLED):
             continue  # the committee's work is done
-        context = {"call": call.display_title, "phase": seat.committee.phase.name}
+        context = {"call": call.display_title, "phase": seat.committee.phase.display_name}
         due = seat.committee.assessment_deadline
         if seat.code_accepted_at is None:
             tasks.append(
@@ -309,7 +322,7 @@ def committee_tasks(user) -> list[dict]:
                 _("As deputy chair, preside over the chair's conflicts for %(call)s, %(phase)s")
                 % {
                     "call": seat.committee.phase.call.display_title,
-                    "phase": seat.committee.phase.name,
+                    "phase": seat.committee.phase.display_name,
                 },
                 reverse("proposals:deputy", kwargs={"seat_pk": seat.pk}),
                 seat.committee.assessment_deadline,
@@ -353,14 +366,24 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                     "Start the assessment of %(count)d proposals for %(call)s, %(phase)s",
                     phase.submitted,
                 )
-                % {"count": phase.submitted, "call": phase.call.display_title, "phase": phase.name},
+                % {
+                    "count": phase.submitted,
+                    "call": phase.call.display_title,
+                    "phase": phase.display_name,
+                },
                 reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#assessment",
                 phase_deadline(phase),
             )
         )
-    advised = phases.filter(committee__advice__isnull=False).annotate(
-        undecided=Count("proposals", filter=Q(proposals__status=Proposal.Status.UNDER_ASSESSMENT))
+    # Still to decide: under assessment without a standing (intended or final) decision; an
+    # intended decision keeps its proposal under assessment during the standstill period.
+    standing = Decision.objects.filter(proposal_id=OuterRef("pk")).exclude(
+        status=Decision.Status.WITHDRAWN
     )
+    undecided = Proposal.objects.filter(
+        phase_id=OuterRef("pk"), status=Proposal.Status.UNDER_ASSESSMENT
+    ).exclude(Exists(standing))
+    advised = phases.filter(committee__advice__isnull=False).annotate(undecided=_count(undecided))
     for phase in advised.filter(undecided__gt=0):
         tasks.append(
             task(
@@ -370,7 +393,11 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                     "The advice is signed: decide on %(count)d proposals for %(call)s, %(phase)s",
                     phase.undecided,
                 )
-                % {"count": phase.undecided, "call": phase.call.display_title, "phase": phase.name},
+                % {
+                    "count": phase.undecided,
+                    "call": phase.call.display_title,
+                    "phase": phase.display_name,
+                },
                 reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}) + "#decisions",
             )
         )
@@ -397,6 +424,7 @@ def officer_tasks(user, now: datetime) -> list[dict]:
                 },
                 reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk}),
                 decision.standstill_ends_at,
+                last_day=decision.standstill_ends_on,
             )
         )
     return tasks

@@ -24,16 +24,18 @@ RETRY = {
 
 
 def render_receipt_pdf(proposal: Proposal) -> bytes:
+    """The receipt in the language the company submitted in (the declaration it quotes)."""
     from weasyprint import HTML
 
-    html = render_to_string(
-        "proposals/pdf/receipt.html",
-        {
-            "proposal": proposal,
-            "attachments": proposal.attachments.all(),
-            "answers": answers_for_display(proposal),
-        },
-    )
+    with translation.override(proposal.submission_language or settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "proposals/pdf/receipt.html",
+            {
+                "proposal": proposal,
+                "attachments": proposal.attachments.select_related("required_document", "question"),
+                "answers": answers_for_display(proposal),
+            },
+        )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
@@ -50,7 +52,8 @@ def send_receipt(proposal_id: int) -> str:
     ).get(pk=proposal_id)
     if proposal.receipt_sent_at:
         return proposal.receipt.name
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the language the company submitted in, as the declaration it accepted.
+    with translation.override(proposal.submission_language or settings.LANGUAGE_CODE):
         if not proposal.receipt:
             _store_receipt(proposal, render_receipt_pdf(proposal))
         context = {"proposal": proposal, "site_url": site_url()}

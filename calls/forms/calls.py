@@ -123,9 +123,14 @@ class CallForm(forms.ModelForm):
         return deadline
 
     def clean_questions_deadline(self) -> datetime:
-        return keep_seconds(
+        questions_deadline = keep_seconds(
             self.cleaned_data["questions_deadline"], self.instance.questions_deadline
         )
+        if questions_deadline is not None and questions_deadline <= timezone.now():
+            raise ValidationError(
+                _("The deadline for questions must lie in the future."), code="past"
+            )
+        return questions_deadline
 
     def clean_participation_deadline(self) -> datetime | None:
         return keep_seconds(

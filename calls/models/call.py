@@ -399,6 +399,11 @@ class Call(models.Model):
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
 
     @property
+    def is_awarded(self) -> bool:
+        """Awarded (or completed after its award): the competition is decided."""
+        return self.status in (self.Status.AWARDED, self.Status.COMPLETED)
+
+    @property
     def takes_follow_up_purchases(self) -> bool:
         """Awarded or completed: the authority may record what it bought afterwards."""
         return self.status in (self.Status.AWARDED, self.Status.COMPLETED)
@@ -478,7 +483,13 @@ class Phase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.name}"
+        """The name in the reader's language, numbered only when the name has no number of
+        its own ("Fase 1: haalbaarheidsstudie" stays as it is, "Haalbaarheid" becomes "1.
+        Haalbaarheid")."""
+        name = self.display_name
+        if re.search(rf"(?<!\d){self.order}(?!\d)", name):
+            return name
+        return f"{self.order}. {name}"
 
     @property
     def display_name(self) -> str:

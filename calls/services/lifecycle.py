@@ -425,20 +425,23 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
     for phase in phases:
         criteria = list(phase.criteria.all())
         if not criteria:
-            problems.append(_("%(phase)s has no assessment criterion.") % {"phase": phase.name})
+            problems.append(
+                _("%(phase)s has no assessment criterion.") % {"phase": phase.display_name}
+            )
         elif (weights := sum(c.weight for c in criteria)) != 100:
             problems.append(
                 _("The weights of %(phase)s add up to %(sum)s%%, not 100%%.")
-                % {"phase": phase.name, "sum": weights}
+                % {"phase": phase.display_name, "sum": weights}
             )
         if phase.budget <= 0 or phase.max_per_award <= 0:
             problems.append(
-                _("%(phase)s needs a budget and a maximum per award.") % {"phase": phase.name}
+                _("%(phase)s needs a budget and a maximum per award.")
+                % {"phase": phase.display_name}
             )
         if phase.deadline and phase.deadline < call.deadline:
             problems.append(
                 _("The deadline of %(phase)s lies before the call's deadline.")
-                % {"phase": phase.name}
+                % {"phase": phase.display_name}
             )
     if call.deadline <= now:
         problems.append(_("The deadline lies in the past."))
@@ -450,15 +453,15 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
         for phase in phases:
             prizes = list(phase.prizes.all())
             if not prizes:
-                problems.append(_("%(phase)s has no prizes.") % {"phase": phase.name})
+                problems.append(_("%(phase)s has no prizes.") % {"phase": phase.display_name})
             elif sum((p.total for p in prizes), Decimal("0.00")) > phase.budget:
                 problems.append(
-                    _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.name}
+                    _("The prizes of %(phase)s exceed its budget.") % {"phase": phase.display_name}
                 )
             elif problem := prizes_problem(
                 [(p.rank, p.amount, p.count) for p in prizes], budget=phase.budget
             ):
-                problems.append(f"{phase.name}: {problem}")
+                problems.append(f"{phase.display_name}: {problem}")
     return problems
 
 
@@ -599,8 +602,9 @@ def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
 # --- Amendments -------------------------------------------------------------------------------
 
 
-def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
-    """Change a published call openly: recorded with its reason and announced to followers."""
+def call_amend_check(*, call: Call, actor: User, reason: str, changes: dict) -> None:
+    """Raise the DomainError ``call_amend`` would raise for these changes, writing nothing:
+    the page asks for confirmation only of an amendment that can be published."""
     _require(actor, "calls.manage_call", call)
     if not reason.strip():
         raise DomainError(_("Give the reason for the amendment."), code="reason")
@@ -611,23 +615,36 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
             % {"fields": ", ".join(sorted(unknown))},
             code="frozen",
         )
+    if call.status != Call.Status.PUBLISHED:
+        raise DomainError(_("Only a call that is open can be amended."), code="frozen")
+    now = timezone.now()
+    new_deadline = changes.get("deadline")
+    if new_deadline and new_deadline < call.deadline:
+        raise DomainError(
+            _("An amendment may extend the deadline, never shorten it."), code="deadline"
+        )
+    if new_deadline and new_deadline <= now:
+        raise DomainError(_("The new deadline lies in the past."), code="deadline")
+    questions_deadline = changes.get("questions_deadline", call.questions_deadline)
+    if "questions_deadline" in changes and questions_deadline <= now:
+        raise DomainError(
+            _("The new deadline for questions lies in the past."), code="questions_deadline"
+        )
+    if questions_deadline > (new_deadline or call.deadline):
+        raise DomainError(
+            _("The deadline for questions must not lie after the deadline."),
+            code="questions_deadline",
+        )
+    if not any(getattr(call, field) != value for field, value in changes.items()):
+        raise DomainError(_("The amendment changes nothing."), code="empty")
+
+
+def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
+    """Change a published call openly: recorded with its reason and announced to followers."""
     with transaction.atomic():
         call = _locked(call)
-        if call.status != Call.Status.PUBLISHED:
-            raise DomainError(_("Only a call that is open can be amended."), code="frozen")
+        call_amend_check(call=call, actor=actor, reason=reason, changes=changes)
         new_deadline = changes.get("deadline")
-        if new_deadline and new_deadline < call.deadline:
-            raise DomainError(
-                _("An amendment may extend the deadline, never shorten it."), code="deadline"
-            )
-        if new_deadline and new_deadline <= timezone.now():
-            raise DomainError(_("The new deadline lies in the past."), code="deadline")
-        questions_deadline = changes.get("questions_deadline", call.questions_deadline)
-        if questions_deadline > (new_deadline or call.deadline):
-            raise DomainError(
-                _("The deadline for questions must not lie after the deadline."),
-                code="questions_deadline",
-            )
         old_deadline = call.deadline
         recorded = {}
         for field, value in changes.items():

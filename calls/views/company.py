@@ -5,6 +5,8 @@ Views stay thin: the rules live in calls/services/. Someone else's request, or a
 may see, is a 404 so that nobody learns it exists.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -119,6 +121,12 @@ def participation_mine(request):
         )
         participation.may_tender = (
             participation.is_invited and call.is_open and selection_standstill_problem(call) is None
+        )
+        # Invited, but tenders open only after the selection's standstill period.
+        participation.tender_opens_on = (
+            call.selection_standstill_ends_on + timedelta(days=1)
+            if participation.is_invited and call.is_open and selection_standstill_problem(call)
+            else None
         )
     return render(request, "calls/participation/mine.html", {"page_obj": page})
 

@@ -57,7 +57,7 @@ HISTORY = History(
         (
             "e.brink@maritiem.example",
             "Dr. ir. Els Brink",
-            "Scheepsbouw en accusystemen (onafhankelijk)",
+            "Scheepsbouw en accusystemen",
             False,
         ),
     ],

@@ -71,3 +71,18 @@ def empty_filter_values(result, generator, request, public):
                 ):
                     parameter["schema"] = {"anyOf": [schema, UNFILTERED]}
     return result
+
+
+API_DESCRIPTION = _(
+    "Calls, proposals, assessment and co-financing of SBIR and Innovation Partnership "
+    "trajectories. Every error is JSON with a stable `code` and a readable `detail` (a refused "
+    "field's messages under its own name beside them). No text may contain a NUL character "
+    "(\\u0000): such a request is refused with 400 `nul_character`."
+)
+
+
+def translated_description(result, generator, request, public):
+    """Postprocessing hook: the introduction in the request's language, like the operations'
+    summaries (the settings' DESCRIPTION is a plain string, read before any request)."""
+    result.setdefault("info", {})["description"] = str(API_DESCRIPTION)
+    return result

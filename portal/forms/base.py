@@ -4,10 +4,13 @@ base of list filters.
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -248,3 +251,15 @@ class SuggestedMultipleChoiceField(SuggestedChoiceField):
             if found[0] not in records:
                 records.append(found[0])
         return records
+
+
+def _at_least(minimum: Decimal) -> str:
+    from portal.templatetags.portal import euro
+
+    return gettext("Give an amount of at least %(minimum)s.") % {"minimum": euro(minimum)}
+
+
+def at_least_amount(minimum: Decimal) -> str:
+    """The error of an amount below ``minimum`` in the reader's notation (€ 0,01 in Dutch),
+    made when it is shown; Django's own message would read "0.01" on a Dutch page."""
+    return lazy(_at_least, str)(minimum)

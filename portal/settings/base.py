@@ -487,6 +487,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.empty_filter_values",
+        "portal.api.schema.translated_description",
     ],
     # Several apps have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {

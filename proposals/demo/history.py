@@ -45,6 +45,7 @@ from ..models import (
     Proposal,
 )
 from ..selectors.ranking import ranking_for
+from ..services.assessment import advice_snapshot
 from ..services.decisions import milestone_schedule
 from ..services.submission import questions_for
 
@@ -525,7 +526,7 @@ def advise(
     chair = next(m for m in members if m.role == CommitteeMember.Role.CHAIR)
     advice = Advice.objects.create(
         committee=chair.committee,
-        ranking=[row.as_dict() for row in rows],
+        ranking=advice_snapshot(chair.committee),
         remarks=remarks,
         signed_by=chair.user,
         signed_at=signed,

@@ -88,21 +88,21 @@ COMMITTEE = [
         "voorzitter@rws.example",
         "Prof. Marieke Visser",
         CommitteeMember.Role.CHAIR,
-        "Hoogleraar circulair bouwen; voorzitter",
+        "Hoogleraar circulair bouwen",
         True,
     ),
     (
         "e.hendriks@aanbestedingsadvocaten.example",
         "Mr. Eva Hendriks",
         CommitteeMember.Role.MEMBER,
-        "Advocaat aanbestedingsrecht (onafhankelijk)",
+        "Advocaat aanbestedingsrecht",
         False,
     ),
     (
         "k.mulder@bouwkennis.example",
         "Ir. Koen Mulder",
         CommitteeMember.Role.MEMBER,
-        "Sectordeskundige betonbouw en prefab (onafhankelijk)",
+        "Sectordeskundige betonbouw en prefab",
         False,
     ),
     (
@@ -189,7 +189,7 @@ HISTORIES = {
             (
                 "p.schaap@maritiemkennis.example",
                 "Dr. ir. Pieter Schaap",
-                "Scheepvaarttechniek (onafhankelijk)",
+                "Scheepvaarttechniek",
                 False,
             ),
         ],
@@ -223,7 +223,7 @@ HISTORIES = {
             (
                 "j.lammers@luchtkwaliteit.example",
                 "Prof. dr. Jeroen Lammers",
-                "Binnenluchtkwaliteit (onafhankelijk)",
+                "Binnenluchtkwaliteit",
                 False,
             ),
         ],
@@ -261,7 +261,7 @@ HISTORIES = {
             (
                 "l.hofstede@medischehulpmiddelen.example",
                 "Prof. dr. Lisa Hofstede",
-                "Medische hulpmiddelen (onafhankelijk)",
+                "Medische hulpmiddelen",
                 False,
             ),
         ],

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Question, RequiredDocument
+from portal.forms.base import at_least_amount
 from portal.money import MONEY_DIGITS
 from portal.templatetags.portal import euro
 
@@ -132,6 +133,7 @@ class ProposalDraftForm(forms.Form):
         required=False,
         **MONEY_DIGITS,
         min_value=Decimal("0.01"),
+        error_messages={"min_value": at_least_amount(Decimal("0.01"))},
     )
     consortium_partners = forms.CharField(
         max_length=Proposal.TEXT_MAX_LENGTH["consortium_partners"],

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Phase
-from portal.forms.base import FilterForm, SuggestedChoiceField
+from portal.forms.base import FilterForm, SuggestedChoiceField, at_least_amount
 from portal.models import Role, User
 from portal.money import MONEY_DIGITS
 from portal.templatetags.portal import euro
@@ -257,6 +257,7 @@ class DecisionForm(forms.Form):
         required=False,
         **MONEY_DIGITS,
         min_value=Decimal("0.01"),
+        error_messages={"min_value": at_least_amount(Decimal("0.01"))},
         help_text=_("Only for an award. Leave empty for the requested amount."),
         widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
     )

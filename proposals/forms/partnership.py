@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms.base import at_least_amount
 from portal.money import MONEY_DIGITS
 
 from ..services.partnership import TargetSpec
@@ -24,6 +25,7 @@ def _money(label, **kwargs) -> forms.DecimalField:
         label=label,
         **MONEY_DIGITS,
         min_value=Decimal("0.01"),
+        error_messages={"min_value": at_least_amount(Decimal("0.01"))},
         widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
         **kwargs,
     )

@@ -128,6 +128,10 @@ class Proposal(models.Model):
     # The declaration the company accepted when it submitted, as it read then, and when.
     declaration_text = models.TextField(_("declaration accepted on submission"), blank=True)
     declared_at = models.DateTimeField(_("declaration accepted at"), null=True, blank=True)
+    # The language the company submitted in: its receipt (PDF and e-mail) speaks it too.
+    submission_language = models.CharField(
+        _("language of the submission"), max_length=10, blank=True
+    )
     receipt = models.FileField(
         _("receipt"), storage=private_storage, upload_to="receipts/", blank=True
     )

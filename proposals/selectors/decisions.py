@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -185,12 +185,20 @@ def open_objections_for_officer(user: User) -> list[Objection]:
 
 
 def intended_decisions_of_company_member(user: User) -> list[Decision]:
-    """Intended decisions on the proposals of this person's companies (one query)."""
+    """Intended decisions on the proposals of this person's companies that the company has
+    not objected to (one query): once it has, its objection's page takes over; a withdrawn
+    objection leaves the right to object open."""
     companies = user.memberships.filter(role=Role.APPLICANT).values("organisation_id")
     return list(
-        Decision.objects.filter(
-            status=Decision.Status.INTENDED, proposal__company__in=companies
-        ).select_related("proposal__call")
+        Decision.objects.filter(status=Decision.Status.INTENDED, proposal__company__in=companies)
+        .exclude(
+            Exists(
+                Objection.objects.filter(decision_id=OuterRef("pk")).exclude(
+                    status=Objection.Status.WITHDRAWN
+                )
+            )
+        )
+        .select_related("proposal__call")
     )
 
 

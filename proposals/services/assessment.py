@@ -13,6 +13,7 @@ only when nothing is missing (``selectors.assessment.advice_gaps``).
 """
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime
 
 from auditlog.context import set_actor
@@ -490,7 +491,7 @@ def advice_sign(
     anything is missing: a member who has not accepted the code of conduct, an assignment
     neither assessed nor withdrawn, a declaration of the chair, a decision of the deputy.
     """
-    from ..selectors.ranking import ranking_for, ranking_for_seat
+    from ..selectors.ranking import ranking_for_seat
 
     chair = _require_chair(actor, committee)
     with transaction.atomic():
@@ -549,13 +550,11 @@ def advice_sign(
                     planned,
                 ) % {"n": planned}
             raise DomainError(message)
-        rows = [row.as_dict() for row in ranking_for(committee.phase)]
-        who = _who_assessed(committee)
-        for row in rows:
-            row["assessed_by"] = who["assessed"].get(row["proposal"], [])
-            row["withdrawn"] = who["withdrawn"].get(row["proposal"], [])
-            if row["proposal"] in conflicted and deputy is not None:
-                row["presided_by"] = deputy.user.full_name or deputy.user.email
+        rows = advice_snapshot(
+            committee,
+            presided_by=(deputy.user.full_name or deputy.user.email) if deputy else "",
+            conflicted=conflicted,
+        )
         with set_actor(actor):
             advice = Advice.objects.create(
                 committee=committee,
@@ -647,6 +646,24 @@ def reassessment_start(
         advice.pdf.name = ""
         advice.delete()
     return reassessment
+
+
+def advice_snapshot(
+    committee: Committee, *, presided_by: str = "", conflicted: Collection[int] = ()
+) -> list[dict]:
+    """The ranking as the advice freezes it: each row with who assessed the proposal, the
+    withdrawn assignments and, for the proposals in ``conflicted``, the deputy chair who
+    presided over them (``presided_by``)."""
+    from ..selectors.ranking import ranking_for
+
+    rows = [row.as_dict() for row in ranking_for(committee.phase)]
+    who = _who_assessed(committee)
+    for row in rows:
+        row["assessed_by"] = who["assessed"].get(row["proposal"], [])
+        row["withdrawn"] = who["withdrawn"].get(row["proposal"], [])
+        if row["proposal"] in conflicted and presided_by:
+            row["presided_by"] = presided_by
+    return rows
 
 
 def _who_assessed(committee: Committee) -> dict:

@@ -10,9 +10,10 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -366,7 +367,10 @@ def proposal_submit(*, proposal: Proposal, actor: User, declaration_accepted: bo
             f"{proposal.call.reference}-{proposal.phase.order}-{proposal.pk:04d}"
         )
         proposal.content_hash = _fingerprint(proposal)
-        proposal.declaration_text = declaration_text(proposal.call)
+        # The declaration as the company read it, in the language it submitted in.
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        proposal.submission_language = "en" if language.startswith("en") else "nl"
+        proposal.declaration_text = declaration_text(proposal.call, proposal.submission_language)
         proposal.declared_at = now
         states.transition(
             proposal,
@@ -378,6 +382,7 @@ def proposal_submit(*, proposal: Proposal, actor: User, declaration_accepted: bo
                 "content_hash",
                 "declaration_text",
                 "declared_at",
+                "submission_language",
                 "updated_at",
             ],
         )

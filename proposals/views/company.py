@@ -6,19 +6,18 @@ a service (a DomainError) becomes a message or a form error, never a 500, and ne
 the person what they typed.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from calls.selectors.calls import phases_with_call
+from calls.selectors.participation import participation_requests_of_company_member
 from calls.structures import declaration_text
 from portal.exceptions import DomainError
 from portal.files import file_response, safe_filename
@@ -122,7 +121,11 @@ def mine(request):
     return render(
         request,
         "proposals/company/mine.html",
-        {"page_obj": page, "deliverables": deliverables},
+        {
+            "page_obj": page,
+            "deliverables": deliverables,
+            "has_requests": participation_requests_of_company_member(request.user).exists(),
+        },
     )
 
 
@@ -370,8 +373,7 @@ def receipt(request, pk: int):
     if proposal.receipt:
         return file_response(proposal.receipt, filename=filename)
     # The task keeps a copy once it has run; until then, render the same PDF on the spot.
-    with translation.override(settings.LANGUAGE_CODE):
-        pdf = render_receipt_pdf(proposal)
+    pdf = render_receipt_pdf(proposal)  # in the language the company submitted in
     response = HttpResponse(pdf, content_type=PDF)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -185,8 +185,17 @@ def _phase_url(phase: Phase, anchor: str = "") -> str:
 
 
 def _status_table(counts: dict) -> list[dict]:
-    return [
-        {"value": value, "label": label, "count": counts.get(value, 0)}
+    """How many came in (every submission, whatever became of it), then how many are in each
+    state now: a submitted proposal moves on to "under assessment", so "submitted" alone
+    would read 0 once the assessment started."""
+    received = {"value": "", "label": _("received"), "count": sum(counts.values())}
+    waiting = _("waiting for the assessment")
+    return [received] + [
+        {
+            "value": value,
+            "label": waiting if value == Proposal.Status.SUBMITTED else label,
+            "count": counts.get(value, 0),
+        }
         for value, label in Proposal.Status.choices
         if value != Proposal.Status.DRAFT
     ]

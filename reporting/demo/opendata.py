@@ -36,7 +36,7 @@ def _amend_one() -> int:
     if call is None or Amendment.objects.filter(call=call).exists():
         return 0
     moved = call.questions_deadline + timedelta(days=2)
-    if moved >= call.deadline:
+    if moved >= call.deadline or moved <= timezone.now():  # an amendment cannot do that
         return 0
     officer = (
         Membership.objects.filter(

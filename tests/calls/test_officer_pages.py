@@ -421,6 +421,7 @@ def test_officer_creates_an_innovation_partnership():
         ({"total_budget": "-5000"}, "total_budget"),
         ({"total_budget": "0"}, "total_budget"),
         ({"deadline": local(timezone.now() - timedelta(days=1))}, "deadline"),
+        ({"questions_deadline": "2020-01-01T12:00"}, "questions_deadline"),
         ({"instrument": Call.Instrument.INNOVATION_PARTNERSHIP}, "participation_deadline"),
         (
             {
@@ -436,6 +437,7 @@ def test_officer_creates_an_innovation_partnership():
         "negative-budget",
         "zero-budget",
         "deadline-past",
+        "questions-deadline-past",
         "partnership-without-participation-deadline",
         "partnership-without-max-partners",
         "bad-email",
@@ -1040,8 +1042,22 @@ def test_amend_extends_the_deadline_records_it_and_mails_the_followers(
     new_deadline = call.deadline.replace(second=0, microsecond=0) + timedelta(days=14)
     data.update(reason="Meer tijd voor consortia.", deadline=local(new_deadline))
 
+    # First the confirmation page, with the change; nothing is published or mailed yet.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("officer_amend", call), data)
+        asked = client.post(url("officer_amend", call), data)
+    assert asked.status_code == 200
+    assert 'data-testid="confirm-summary"' in asked.text
+    assert "Meer tijd voor consortia." in asked.text
+    assert not Amendment.objects.exists()
+    assert not mail.outbox
+    # "Change" goes back to the form as it was filled in.
+    revised = client.post(url("officer_amend", call), {**data, "revise": "1"})
+    assert "Meer tijd voor consortia." in revised.text
+    assert "confirm-summary" not in revised.text
+    assert not Amendment.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("officer_amend", call), {**data, "confirmed": "1"})
 
     assert response.status_code == 302
     amendment = Amendment.objects.get(call=call)
@@ -1066,10 +1082,21 @@ def test_amend_extends_the_deadline_records_it_and_mails_the_followers(
             {"questions_deadline": lambda call: call.deadline + timedelta(days=1)},
             "questions_deadline",
         ),
+        (
+            {"questions_deadline": lambda call: datetime(2020, 1, 1, 12, tzinfo=UTC)},
+            "questions_deadline",
+        ),
     ],
-    ids=["shorter-deadline", "no-reason", "nothing-changed", "questions-after-deadline"],
+    ids=[
+        "shorter-deadline",
+        "no-reason",
+        "nothing-changed",
+        "questions-after-deadline",
+        "questions-in-the-past",
+    ],
 )
-def test_amend_refusals_appear_on_the_form(changes, field):
+@pytest.mark.parametrize("confirmed", [False, True], ids=["asked", "confirmed"])
+def test_amend_refusals_appear_on_the_form(changes, field, confirmed):
     call = published_call()
     client = officer_client(call.officer)
     data = form_data(client.get(url("officer_amend", call)).context["form"])
@@ -1078,8 +1105,11 @@ def test_amend_refusals_appear_on_the_form(changes, field):
     for name, value in changes.items():
         result = value(call)
         data[name] = local(result) if isinstance(result, datetime) else result
+    if confirmed:  # a hand-made confirmation is refused all the same
+        data["confirmed"] = "1"
 
     response = client.post(url("officer_amend", call), data)
+    assert "confirm-summary" not in response.text
 
     assert response.status_code == 200
     form = response.context["form"]

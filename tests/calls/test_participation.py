@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from calls.models import Call, ParticipationRequest
@@ -701,3 +702,60 @@ def test_the_officers_requests_come_in_pages_with_the_counts_of_all(call, monkey
     assert response.context["received"] == 3
     assert response.context["counts"]["submitted"] == 3
     assert 'rel="next"' in first
+
+
+def test_an_invited_company_finds_its_requests_and_when_tenders_open(call):
+    """The menu, My proposals and the dashboard lead to the requests; an invited candidate
+    reads its next step while the selection's standstill runs, and then the tender button."""
+    first, second = ask(call), ask(call)
+    outsider = company_member()
+    requests_url = reverse("calls:participation_mine")
+    with after_requests(call):
+        decide(call, first, True)
+        decide(call, second, False)
+        participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
+        call.refresh_from_db()
+        company = client_of(first.member)
+        for page in ("dashboard", "proposals:mine"):
+            assert f'href="{requests_url}"' in company.get(reverse(page)).text, page
+        assert 'data-testid="requests-link"' in company.get(reverse("proposals:mine")).text
+        soon = tasks_of(first.member)["tender_soon"]
+        opens = date_format(call.selection_standstill_ends_on + timedelta(days=1), "DATE_FORMAT")
+        assert opens in soon[0]["title"]
+        assert soon[0]["url"] == requests_url
+        assert "tender_soon" not in tasks_of(second.member)
+        listed = company.get(requests_url).text
+        assert 'data-testid="tender-opens"' in listed
+        assert opens in listed
+        # A company without requests has no such link.
+        other = client_of(outsider)
+        assert f'href="{requests_url}"' not in other.get(reverse("dashboard")).text
+        assert 'data-testid="requests-link"' not in other.get(reverse("proposals:mine")).text
+    with time_machine.travel(call.selection_standstill_ends_on + timedelta(days=1, hours=12)):
+        assert "tender_soon" not in tasks_of(first.member)
+        listed = client_of(first.member).get(requests_url).text
+        assert 'data-testid="tender"' in listed
+        assert 'data-testid="tender-opens"' not in listed
+
+
+def test_the_public_page_of_a_partnership_gives_each_phase_its_state(call, client):
+    """Tenders for the first phase close at the call's deadline; the later phases take no
+    tenders (the partners carry them out); once awarded, the first reads closed, awarded."""
+    client.cookies["django_language"] = "en"
+
+    def deadlines() -> list[str]:
+        page = client.get(call.get_absolute_url()).text
+        cells = page.split('data-testid="phase-deadline">')[1:]
+        return [" ".join(cell.split("</td>")[0].split()) for cell in cells]
+
+    shown = deadlines()
+    assert len(shown) == call.phases.count() >= 2
+    assert "announced later" not in " ".join(shown)
+    assert "closed" not in shown[0]
+    assert all("no tenders" in cell for cell in shown[1:])
+
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.AWARDED)
+    with time_machine.travel(call.deadline + timedelta(days=1)):
+        shown = deadlines()
+    assert shown[0].endswith("(closed, awarded)")
+    assert all("no tenders" in cell for cell in shown[1:])

@@ -120,3 +120,30 @@ def test_api_throttles_anonymous_floods(api, settings):
     finally:
         AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("language", "intro", "other"),
+    [("nl", "Oproepen, voorstellen", "Calls, proposals"), ("en", "Calls, proposals", "Oproepen")],
+)
+def test_the_api_docs_speak_one_language_and_need_no_inline_style(client, language, intro, other):
+    client.cookies["django_language"] = language
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    description = schema.json()["info"]["description"]
+    assert description.startswith(intro)
+    assert other not in description
+    summaries = [
+        operation.get("summary") or operation.get("description") or ""
+        for path in schema.json()["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict)
+    ]
+    assert any(summaries)
+
+    docs = client.get(reverse("api-docs"))
+    page = docs.content.decode()
+    assert "<style" not in page
+    assert " style=" not in page
+    assert f'lang="{language}"' in page
+    assert "css/api-docs.css" in page
+    assert "'unsafe-inline'" not in docs["Content-Security-Policy"]

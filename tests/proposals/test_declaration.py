@@ -167,3 +167,47 @@ def test_the_declaration_is_a_snapshot_and_the_receipt_states_it(client):
     assert "Verklaring" in flat
     assert OWN_TEXT in flat
     assert "Een latere, andere tekst." not in flat
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "declared", "subject"),
+    [
+        ("en", "Receipt of a proposal", "We declare", "Receipt of your proposal"),
+        ("nl", "Ontvangstbevestiging", "Wij verklaren", "Ontvangstbevestiging"),
+    ],
+)
+def test_the_receipt_and_its_mail_speak_the_language_the_company_submitted_in(
+    client, django_capture_on_commit_callbacks, language, heading, declared, subject
+):
+    """Submitted from the English page: an English receipt quoting the English declaration,
+    an English mail; the documents are listed by their kind, with the file's name."""
+    from django.core import mail
+
+    call = published_call()
+    draft = complete_draft(call=call)
+    client.force_login(draft.person)
+    client.cookies["django_language"] = language
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(submit_url(draft), {"declaration": "on"})
+    assert response.status_code == 302
+    submitted = Proposal.objects.get(pk=draft.pk)
+    assert submitted.submission_language == language
+    assert submitted.declaration_text.startswith(declared)
+
+    client.cookies["django_language"] = "nl" if language == "en" else "en"  # read elsewhere
+    receipt = client.get(reverse("proposals:receipt", args=[submitted.pk]))
+    content = b"".join(receipt.streaming_content)
+    pages, text = pdf_text(content)
+    flat = " ".join(text.split())
+    assert heading in flat
+    assert declared in flat
+    other = "Wij verklaren" if language == "en" else "We declare"
+    assert other not in flat
+    for attachment in submitted.attachments.select_related("required_document"):
+        assert f"{attachment.required_document.name} {attachment.original_name}" in flat
+    assert pages == 1
+
+    (message,) = mail.outbox
+    assert message.subject.startswith(subject)
+    english_body = "We have received your proposal" in message.body
+    assert english_body == (language == "en")

@@ -1,6 +1,7 @@
 """The demo funnel of SBIR Circulaire Viaducten: 32 proposals → 10 feasibility → 3 prototypes."""
 
 import time
+from io import BytesIO
 
 import pytest
 from django.core.management import call_command
@@ -293,3 +294,29 @@ def test_the_demo_letters_carry_the_dates_of_their_decisions(demo_world):
     intended = Decision.objects.filter(status=Decision.Status.INTENDED)
     assert intended.exists()
     assert not intended.filter(letter__isnull=True).exists()
+
+
+def test_the_demo_advice_pdf_names_who_assessed_each_proposal_and_each_role_once(viaducts):
+    """The signed advice's snapshot keeps the assessors; the committee list says "chair" and
+    "independent expert" once per member, not again in the expertise."""
+    feasibility = viaducts.phases.get(order=1)
+    chair = CommitteeMember.objects.get(
+        committee__phase=feasibility, role=CommitteeMember.Role.CHAIR
+    )
+    advice = Advice.objects.get(committee__phase=feasibility)
+    assert all(len(row["assessed_by"]) == 3 for row in advice.ranking if row["rank"])
+
+    client = Client()
+    login_verified(client, chair.user)
+    response = client.get(reverse("proposals:advice_pdf", kwargs={"seat_pk": chair.pk}))
+    assert response.status_code == 200
+    reader = PdfReader(BytesIO(b"".join(response.streaming_content)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    who = text.split("Wie beoordeelde wat", 1)[1]
+    first = next(row for row in advice.ranking if row["rank"] == 1)
+    assert first["submission_number"] in who
+    for name in first["assessed_by"]:
+        assert name in who
+    assert f"{chair.user.full_name} (voorzitter, Hoogleraar circulair bouwen)" in text
+    assert "; voorzitter" not in text
+    assert "(onafhankelijk)" not in text

@@ -1208,3 +1208,62 @@ def test_the_members_table_counts_each_members_declarations_and_assignments(asse
     row = re.search(rf'data-testid="member-{seat.pk}".*?</tr>', html, flags=re.S).group(0)
     assert re.search(r'data-testid="declared">\s*3 ', row)
     assert 'data-testid="assigned">1<' in row  # the withdrawn one does not count
+
+
+@pytest.mark.parametrize(
+    ("english", "name", "other"),
+    [
+        (True, "Phase 1: feasibility study", "Fase 1: haalbaarheidsstudie"),
+        (False, "Fase 1: haalbaarheidsstudie", "Phase 1: feasibility study"),
+    ],
+)
+def test_a_phase_is_named_in_the_readers_language_and_numbered_once(
+    assessing, english, name, other
+):
+    client = officer_client(assessing.officer, english=english)
+    phase = assessing.phase
+    for address in (
+        reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}),
+        reverse("proposals:officer_proposals", kwargs={"call_pk": assessing.call.pk}),
+        reverse("proposals:opening", kwargs={"phase_pk": phase.pk}),
+    ):
+        page = client.get(address)
+        assert page.status_code == 200, address
+        assert name in page.text, address
+        assert other not in page.text, address
+        assert f"1. {name}" not in page.text, address
+
+
+@pytest.mark.parametrize(("english", "shown"), [(False, "€\u00a00,01"), (True, "€\u00a00.01")])
+def test_an_amount_below_the_minimum_is_refused_in_the_readers_notation(advised, english, shown):
+    client = officer_client(advised.officer, english=english)
+    response = client.post(
+        url("officer_decide", pk=advised.proposals[0].pk),
+        {"decision": "award", "motivation": "Goed", "amount": "0", "confirmed": "1"},
+    )
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    assert shown in response.text
+    assert "0.01 " not in response.text.replace(shown, "") or english
+
+
+def test_the_phase_counts_say_how_many_came_in_and_where_they_are_now(assessing):
+    client = officer_client(assessing.officer)
+    page = client.get(reverse("proposals:officer_phase", kwargs={"phase_pk": assessing.phase.pk}))
+    received = re.search(r'data-testid="count-received">(\d+)<', page.text)
+    waiting = re.search(r'data-testid="count-submitted">(\d+)<', page.text)
+    under = re.search(r'data-testid="count-under_assessment">(\d+)<', page.text)
+    assert (received[1], waiting[1], under[1]) == ("3", "0", "3")
+    assert "Ontvangen" in page.text
+    listed = client.get(url("officer_proposals", call_pk=assessing.call.pk))
+    assert 'data-testid="count-received">' in listed.text
+
+
+def test_the_dashboard_tells_an_administrator_no_one_needs_to_add_them(client):
+    administrator = UserFactory(is_staff=True)
+    page = login_verified(client, administrator).get(reverse("dashboard"))
+    assert 'data-testid="administrator"' in page.text
+    assert "portaalbeheerder kan u" not in page.text
+    client.logout()
+    loner = login_verified(Client(), UserFactory()).get(reverse("dashboard"))
+    assert 'data-testid="no-organisation"' in loner.text

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from calls.models import Call
 from calls.services.lifecycle import standstill_problem
@@ -519,3 +520,38 @@ def test_a_dismissed_objection_lapses_nothing(standstill):
     objection_dismiss(objection=dismissed, actor=standstill.officer, answer="Ongegrond")
     other.refresh_from_db()
     assert other.is_open
+
+
+def test_the_tasks_end_once_every_proposal_is_decided_and_once_the_company_objected(standstill):
+    """The officer's "decide" task counts only proposals without an intended or final
+    decision; the company's "you may object" task ends when it objects (and stays ended once
+    the objection is answered)."""
+    from tests.proposals.test_my_tasks import kinds
+
+    officer = officer_client(standstill.officer)
+    company = officer_client(standstill.proposals[0].person)
+    assert "decide" in kinds(officer)
+    decision = award_first(standstill)
+    assert "decide" in kinds(officer)  # the others are still to decide
+    reject_the_rest(standstill, decided=1)
+    assert "decide" not in kinds(officer)
+    assert Proposal.objects.get(pk=decision.proposal_id).awaits_decision
+
+    # The last day to object, as the letter and the decision page say it; not the next midnight.
+    from tests.proposals.test_my_tasks import dashboard
+
+    end = decision.standstill_ends_on
+    shown = date_format(end, "DATE_FORMAT")
+    row = next(row for row in dashboard(company).rows if row["kind"] == "standstill")
+    assert row["deadline"].strip().startswith(f"t/m {shown}")
+    decide_page = officer.get(reverse("proposals:officer_decide", args=[decision.proposal_id]))
+    assert shown in decide_page.text
+    objection = objection_lodge(
+        decision=decision, actor=standstill.proposals[0].person, text="Bedrag te laag"
+    )
+    assert "standstill" not in kinds(company)
+    row = next(row for row in dashboard(officer).rows if row["kind"] == "answer_objection")
+    assert row["deadline"].strip().startswith(f"t/m {shown}")
+    objection_dismiss(objection=objection, actor=standstill.officer, answer="Het bedrag klopt.")
+    assert "standstill" not in kinds(company)
+    assert "decide" not in kinds(officer)

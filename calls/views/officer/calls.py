@@ -5,6 +5,7 @@ Every refusal of a service (a DomainError) becomes a message or a form error, ne
 """
 
 import copy
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import states
-from portal.confirm import Confirmation, confirmation_page, is_confirmed, moment
+from portal.confirm import (
+    Confirmation,
+    confirmation_page,
+    is_confirmed,
+    is_revision,
+    moment,
+)
 from portal.exceptions import DomainError
 from portal.hooks import call_sections
 from portal.permissions import can
@@ -48,6 +55,7 @@ from ...selectors.calls import (
 )
 from ...services.lifecycle import (
     call_amend,
+    call_amend_check,
     call_cancel,
     call_close,
     call_complete,
@@ -250,31 +258,71 @@ def officer_cancel(request, pk: int):
 
 @login_required
 def officer_amend(request, pk: int):
+    """Record and publish an amendment (rectificatie), after a confirmation page: it is
+    public and sent to the followers at once."""
     call = _managed_call(request, pk)
     form = CallAmendForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
+        reason, changes = form.cleaned_data["reason"], form.changes()
         try:
-            amendment = call_amend(
-                call=call,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                changes=form.changes(),
-            )
+            if not is_confirmed(request):
+                call_amend_check(call=call, actor=request.user, reason=reason, changes=changes)
+                if not is_revision(request):
+                    return confirmation_page(
+                        request, _amend_confirmation(call, form, changes), context={"call": call}
+                    )
+            else:
+                amendment = call_amend(
+                    call=call, actor=request.user, reason=reason, changes=changes
+                )
         except DomainError as error:
             form.add_error(_field_for(error, form), error.message)
         else:
-            messages.success(
-                request,
-                _("Amendment %(number)s is published and sent to the followers of the call.")
-                % {"number": amendment.number},
-            )
-            return redirect("calls:officer_manage", pk=call.pk)
+            if is_confirmed(request):
+                messages.success(
+                    request,
+                    _("Amendment %(number)s is published and sent to the followers of the call.")
+                    % {"number": amendment.number},
+                )
+                return redirect("calls:officer_manage", pk=call.pk)
     context = {
         "call": call,
         "form": form,
         "amendments": call.amendments.select_related("created_by"),
     }
     return render(request, "calls/officer/amend.html", context)
+
+
+def _amend_confirmation(call: Call, form: CallAmendForm, changes: dict) -> Confirmation:
+    number = (call.amendments.aggregate(last=Max("number"))["last"] or 0) + 1
+
+    def shown(value) -> str:
+        return moment(value) if isinstance(value, datetime) else str(value or "–")
+
+    summary = [(_("Call"), f"{call.reference} {call.display_title}")]
+    for name, value in changes.items():
+        summary.append(
+            (
+                str(form.fields[name].label),
+                _("%(old)s, becomes %(new)s")
+                % {"old": shown(getattr(call, name)), "new": shown(value)},
+            )
+        )
+    summary.append((_("Reason for the amendment"), form.cleaned_data["reason"]))
+    return Confirmation(
+        title=_("Publish amendment %(number)s?") % {"number": number},
+        lead=_("Check the changes once more. The amendment is published at once."),
+        summary=summary,
+        happens=[
+            _("The call shows the changes and the amendment with its reason to everyone."),
+            _("Everyone who follows the call receives an e-mail about the amendment."),
+        ],
+        final=[_("A published amendment cannot be withdrawn; a new amendment can correct it.")],
+        button=_("Publish the amendment"),
+        back_url=reverse("calls:officer_manage", args=[call.pk]),
+        back_label=_("Back to the call"),
+        revisable=True,
+    )
 
 
 # --- Drafting: main fields, phases, criteria, questions, documents --------------------------
