@@ -37,7 +37,7 @@ def name_assessors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0012_prize_decisions_under_the_awb")]
+    dependencies = [("proposals", "0015_letter_dated_on_and_lapsed_objections")]
 
     operations = [
         migrations.AddField(
