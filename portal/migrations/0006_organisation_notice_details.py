@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organisation',
             name='telephone',
-            field=models.CharField(blank=True, help_text='The general number, e.g. +31 30 123 4567.', max_length=30, validators=[django.core.validators.RegexValidator('^((\\(\\+?[0-9]+\\))|\\+?[0-9]+)( - |-| )?(((\\([0-9]+\\))|[0-9]+)( - |-| )?)*([0-9]+)( )?$', 'A telephone number consists of digits, e.g. +31 30 123 4567 or 030-1234567.', code='invalid_telephone')], verbose_name='telephone'),
+            field=models.CharField(blank=True, help_text='The general number, e.g. +31 30 123 4567.', max_length=30, validators=[django.core.validators.RegexValidator('^((\\(\\+?[0-9]+\\))|\\+?[0-9]+)( - |-| )?(((\\([0-9]++\\))|[0-9]++)( - |-| )?)*([0-9]+)( )?$', 'A telephone number consists of digits, e.g. +31 30 123 4567 or 030-1234567.', code='invalid_telephone')], verbose_name='telephone'),
         ),
         migrations.RunPython(nuts_2021_to_2024, migrations.RunPython.noop),
     ]

@@ -51,6 +51,9 @@ def test_an_administrator_saves_the_details_and_the_postcode_is_written_properly
     [
         ("postal_code", "35261", "Een Nederlandse postcode bestaat uit vier cijfers"),
         ("telephone", "bel ons", "Een telefoonnummer bestaat uit cijfers"),
+        # A long run of digits that fails at its end: refused at once, not after minutes of
+        # backtracking (the SDK's pattern as written is exponential in the digits).
+        ("telephone", "0" * 29 + "x", "Een telefoonnummer bestaat uit cijfers"),
         ("nuts_code", "NL310", "Selecteer een geldige keuze"),
         ("company_size", "", ""),
     ],
@@ -68,6 +71,20 @@ def test_bad_details_are_refused_in_words_and_nothing_is_saved(
     assert 'data-testid="error-summary"' in response.content.decode()
     company.refresh_from_db()
     assert company.city == ""
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["+31 30 123 4567", "030-1234567", "(030) 123 45 67", "+31 (0)30 1234567", "0301234567"],
+)
+def test_the_usual_ways_of_writing_a_telephone_number_are_accepted(client, company, number):
+    client.force_login(_person(company, TeamRole.ADMINISTRATOR))
+    response = client.post(
+        reverse("identity:company_details"), {"company": company.pk, **DETAILS, "telephone": number}
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.telephone == number
 
 
 def test_a_member_reads_the_details_but_cannot_change_them(client, company):
