@@ -279,8 +279,9 @@ def history_load(call: Call, history: History) -> str:
 
     second = phases[1]
     deadline = on(ended + timedelta(days=42), 17)
-    if second.deadline is None:
-        Phase.objects.filter(pk=second.pk).update(deadline=deadline)
+    # The history's own deadline, whatever the call's planning said: the proposals below
+    # come in the weeks after the first phase ended.
+    Phase.objects.filter(pk=second.pk).update(deadline=deadline)
     by_company = dict(answered)
     prefix = LATER_PREFIX.get(second.kind, second.name)
     best, rest, decided = _assessed(

@@ -294,9 +294,10 @@ def _viaducts(call: Call) -> str:
     officer = call.created_by
     feasibility = call.phases.get(order=1)
     prototype = call.phases.get(order=2)
-    if prototype.deadline is None:
-        prototype.deadline = at(2021, 6, 30, 17)
-        Phase.objects.filter(pk=prototype.pk).update(deadline=prototype.deadline)
+    # The history's own deadline, whatever the call's planning said: the prototype proposals
+    # below came in during June 2021.
+    prototype.deadline = at(2021, 6, 30, 17)
+    Phase.objects.filter(pk=prototype.pk).update(deadline=prototype.deadline)
 
     answered = _companies()
     first = proposals(
