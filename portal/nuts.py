@@ -55,9 +55,10 @@ REGIONS: dict[str, tuple[str, str]] = {
     "NL423": ("Limburg", "Zuid-Limburg"),
 }
 
-# NUTS 2021 codes the portal held, and the NUTS 2024 code of the same area. A level-2 code
-# (a province) has no level-3 equivalent: it maps to the area of the provincial capital,
-# which an officer may correct (the migration that applies this says so in the audit trail).
+# NUTS 2021 codes the portal may hold, and the NUTS 2024 code of the very same area: only true
+# renames (and Utrecht's province, which is one area). A code with no single equivalent (the
+# whole country "NL", a province of several areas such as NL33) is left as it is: the forms
+# then ask the officer to choose the area, and the notice's check names it meanwhile.
 RENAMED: dict[str, str] = {
     "NL111": "NL114",
     "NL113": "NL115",
@@ -73,7 +74,6 @@ RENAMED: dict[str, str] = {
     "NL33B": "NL364",
     "NL33A": "NL365",
     "NL33C": "NL366",
-    "NL33": "NL361",
     "NL412": "NL415",
     "NL413": "NL416",
 }

@@ -11,9 +11,9 @@ def nuts_2021_to_2024(apps, schema_editor):
     Call = apps.get_model("calls", "Call")
     for call in Call.objects.exclude(place_of_performance_nuts=""):
         code = nuts_2024(call.place_of_performance_nuts)
-        if code != call.place_of_performance_nuts:
-            # A code with no level-3 equivalent is left out: the officer picks the region.
-            call.place_of_performance_nuts = code if code in REGIONS else ""
+        if code != call.place_of_performance_nuts and code in REGIONS:
+            # Only a true rename; any other code stays for the officer to choose the area.
+            call.place_of_performance_nuts = code
             call.save(update_fields=["place_of_performance_nuts"])
 
 

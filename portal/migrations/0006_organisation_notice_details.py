@@ -11,9 +11,9 @@ def nuts_2021_to_2024(apps, schema_editor):
     Organisation = apps.get_model("portal", "Organisation")
     for organisation in Organisation.objects.exclude(nuts_code=""):
         code = nuts_2024(organisation.nuts_code)
-        if code != organisation.nuts_code:
-            # A code with no level-3 equivalent is left out: the officer picks the region.
-            organisation.nuts_code = code if code in REGIONS else ""
+        if code != organisation.nuts_code and code in REGIONS:
+            # Only a true rename; any other code stays for the officer to choose the area.
+            organisation.nuts_code = code
             organisation.save(update_fields=["nuts_code"])
 
 

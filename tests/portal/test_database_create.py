@@ -48,7 +48,7 @@ def test_a_database_that_cannot_be_created_is_named_with_what_to_run_instead():
     result = database_create("postgres://no_such_role_here@127.0.0.1:5432/innovatieloket_x")
     assert result.returncode != 0
     assert "innovatieloket_x" in result.stderr
-    assert "createdb innovatieloket_x" in result.stderr or "does not answer" in result.stderr
+    assert "createdb innovatieloket_x" in result.stderr
 
 
 def test_sqlite_needs_nothing(tmp_path):

@@ -31,20 +31,32 @@ class Command(BaseCommand):
             psycopg2.connect(dbname=name, connect_timeout=10, **where).close()
             return  # it exists
         except psycopg2.OperationalError as error:
-            if "does not exist" not in str(error):
-                raise CommandError(f"PostgreSQL does not answer: {error}") from error
+            # Whether it is missing is asked of the server's catalogue, not read from the
+            # message, which comes in the server's language ("bestaat niet").
+            refused = error
         try:
             connection = psycopg2.connect(dbname="postgres", connect_timeout=10, **where)
-            try:
-                connection.autocommit = True
-                with connection.cursor() as cursor:
-                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            finally:
-                connection.close()
+        except psycopg2.Error:
+            raise CommandError(
+                f"PostgreSQL does not let us reach the database {name!r} of DATABASE_URL "
+                f"({str(refused).strip()}). Check DATABASE_URL, or create the database with "
+                f"`createdb {name}` (as a user who may)."
+            ) from refused
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+                if cursor.fetchone():
+                    raise CommandError(
+                        f"PostgreSQL does not let us into the database {name!r}: {refused}"
+                    ) from refused
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         except psycopg2.Error as error:
             raise CommandError(
                 f"The database {name!r} of DATABASE_URL does not exist and could not be created "
                 f"({str(error).strip()}). Create it with `createdb {name}` (as a user who "
                 "may), or point DATABASE_URL at an existing database."
             ) from error
+        finally:
+            connection.close()
         self.stdout.write(f"Created the PostgreSQL database {name!r} (DATABASE_URL).")
