@@ -5,7 +5,9 @@ Every model with a status field registers its table next to the model
 service then moves an object with ``transition(obj, to, actor=…)``: the move is checked against
 the table (an illegal one raises ``TransitionNotAllowed`` naming both states), only the status
 and the fields the caller names are saved (``update_fields``), and the save leaves its entry in
-the audit trail (django-auditlog) with the acting person. Nothing else writes a status:
+the audit trail (django-auditlog) with the acting person. A move the table allows only under a
+condition has a guard (``register(…, guards={(from, to): condition})``): ``condition(obj)``
+must hold, or the move is refused as if the table lacked it. Nothing else writes a status:
 ``tests/portal/test_states.py`` fails on ``.update(status=…)`` or ``obj.status = …`` anywhere
 else, and on a status field without a table.
 
@@ -14,7 +16,7 @@ else, and on a status field without a table.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,8 +26,12 @@ from .audit import audited_as
 from .exceptions import IllegalTransition
 
 Table = Mapping[str, Collection[str]]
+# A condition on one move of a table: the object (in its current state) may make it.
+Guard = Callable[[Any], bool]
+Guards = Mapping[tuple[str, str], Guard]
 
 _TABLES: dict[tuple[str, str], Table] = {}
+_GUARDS: dict[tuple[str, str], Guards] = {}
 
 
 class TransitionNotAllowed(IllegalTransition):
@@ -39,8 +45,16 @@ def _field(model: type[models.Model], name: str) -> models.Field:
     return field
 
 
-def register(model: type[models.Model], table: Table, *, field: str = "status") -> Table:
-    """Record ``table`` as the allowed moves of ``model.field``; every state needs a row."""
+def register(
+    model: type[models.Model],
+    table: Table,
+    *,
+    field: str = "status",
+    guards: Guards | None = None,
+) -> Table:
+    """Record ``table`` as the allowed moves of ``model.field``; every state needs a row.
+
+    ``guards``: per move of the table (from, to), the condition the object must meet."""
     choices = {str(value) for value, _label in _field(model, field).flatchoices}
     states = {str(state) for state in table}
     targets = {str(to) for moves in table.values() for to in moves}
@@ -50,7 +64,15 @@ def register(model: type[models.Model], table: Table, *, field: str = "status") 
             f"once and move only to them (missing {sorted(choices - states)}, "
             f"unknown {sorted((states | targets) - choices)})."
         )
+    unknown = [move for move in guards or {} if move[1] not in table.get(move[0], ())]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"The guards of {model._meta.label}.{field} name moves its table lacks: {unknown}."
+        )
     _TABLES[(model._meta.label, field)] = table
+    _GUARDS[(model._meta.label, field)] = {
+        (str(source), str(to)): guard for (source, to), guard in (guards or {}).items()
+    }
     return table
 
 
@@ -72,13 +94,28 @@ def _table(obj: models.Model, field: str) -> Table:
     return table
 
 
+def _guard(obj: models.Model, field: str, to: str) -> Guard | None:
+    concrete = type(obj)._meta.concrete_model or type(obj)
+    guards = _GUARDS.get((concrete._meta.label, field), {})
+    return guards.get((str(getattr(obj, field)), str(to)))
+
+
+def _allowed(obj: models.Model, to: str, field: str) -> bool:
+    guard = _guard(obj, field, to)
+    return guard is None or guard(obj)
+
+
 def next_states(obj: models.Model, *, field: str = "status") -> frozenset[str]:
-    """Where ``obj`` may go from its current state."""
-    return frozenset(str(to) for to in _table(obj, field).get(getattr(obj, field), ()))
+    """Where ``obj`` may go from its current state (its table's moves whose guards hold)."""
+    return frozenset(
+        str(to)
+        for to in _table(obj, field).get(getattr(obj, field), ())
+        if _allowed(obj, to, field)
+    )
 
 
 def can_move(obj: models.Model, to: str, *, field: str = "status") -> bool:
-    return str(to) in next_states(obj, field=field)
+    return str(to) in _table(obj, field).get(getattr(obj, field), ()) and _allowed(obj, to, field)
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:

@@ -184,6 +184,9 @@ DECISION_TRANSITIONS: dict[str, set[str]] = {
     Decision.Status.FINAL: {Decision.Status.WITHDRAWN},
     Decision.Status.WITHDRAWN: set(),
 }
+DECISION_GUARDS = {
+    (Decision.Status.FINAL, Decision.Status.WITHDRAWN): lambda decision: decision.under_awb,
+}
 
 
 class Objection(models.Model):
@@ -454,6 +457,6 @@ auditlog.register(PrizeWithholding)
 auditlog.register(Objection)
 auditlog.register(ObjectionDocument)
 auditlog.register(Reassessment)
-states.register(Decision, DECISION_TRANSITIONS)
+states.register(Decision, DECISION_TRANSITIONS, guards=DECISION_GUARDS)
 states.register(Objection, OBJECTION_TRANSITIONS)
 states.register(Reassessment, REASSESSMENT_TRANSITIONS)

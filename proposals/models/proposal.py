@@ -207,8 +207,32 @@ PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     Proposal.Status.WITHDRAWN: set(),
     Proposal.Status.UNDER_ASSESSMENT: {Proposal.Status.AWARDED, Proposal.Status.REJECTED},
     # A prize decision under the Awb revoked on objection: the entry awaits a new decision.
+    # Only then (``PROPOSAL_GUARDS``): a procurement's decided proposal stays decided.
     Proposal.Status.AWARDED: {Proposal.Status.UNDER_ASSESSMENT},
     Proposal.Status.REJECTED: {Proposal.Status.UNDER_ASSESSMENT},
+}
+
+
+def _awb_decision_revoked(proposal: Proposal) -> bool:
+    """The proposal's decision was a final decision under the Awb, revoked on objection
+    (``decision_revoke`` withdraws it before it reopens the proposal): its latest decision is
+    under the Awb, was final and is withdrawn. One query."""
+    latest = (
+        proposal.decisions.order_by("-pk")  # type: ignore[attr-defined]  # reverse relation
+        .values("under_awb", "status", "finalised_at")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest["under_awb"]
+        and latest["status"] == "withdrawn"
+        and latest["finalised_at"] is not None
+    )
+
+
+PROPOSAL_GUARDS = {
+    (Proposal.Status.AWARDED, Proposal.Status.UNDER_ASSESSMENT): _awb_decision_revoked,
+    (Proposal.Status.REJECTED, Proposal.Status.UNDER_ASSESSMENT): _awb_decision_revoked,
 }
 
 
@@ -250,4 +274,4 @@ class Attachment(models.Model):
 
 auditlog.register(Proposal)
 auditlog.register(Attachment)
-states.register(Proposal, PROPOSAL_TRANSITIONS)
+states.register(Proposal, PROPOSAL_TRANSITIONS, guards=PROPOSAL_GUARDS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from calls.models import Call, Phase, Prize
@@ -71,7 +71,7 @@ def call_results(call: Call, phases: list[Phase]) -> list[PhaseResult]:
     received = received_counts(call=call)
     awards: dict[int, list[Award]] = {}
     for contract in (
-        Contract.objects.filter(proposal__call=call)
+        Contract.objects.filter(_STANDING_AWARD, proposal__call=call)
         .select_related("proposal__company")
         .order_by("proposal__phase_id", "proposal__company__name", "pk")
     ):
@@ -118,16 +118,27 @@ class FeedAward:
 
 def latest_final_awards(limit: int) -> list[FeedAward]:
     """The most recent final awards of public calls (those the public results show: awarded
-    with a concluded contract, so after the standstill), newest contract start first. One
-    query."""
+    with a concluded contract, so after the standstill), newest contract start first. A prize
+    taken back on objection (``decision_revoke``) is no longer one. One query."""
     contracts = (
-        Contract.objects.filter(proposal__call__publication_date__isnull=False)
+        Contract.objects.filter(_STANDING_AWARD, proposal__call__publication_date__isnull=False)
         .exclude(proposal__call__status=Call.Status.DRAFT)
         .select_related("proposal__company", "proposal__phase", "proposal__call__authority")
         .annotate(prize_rank=_PRIZE_RANK)
         .order_by("-start_date", "-pk")[:limit]
     )
     return [FeedAward(contract=contract, prize_rank=contract.prize_rank) for contract in contracts]
+
+
+# The contract's award stands: its proposal has a final award decision. A prize decision
+# revoked under the Awb is withdrawn (and its contract ended): its contract is no result.
+_STANDING_AWARD = Exists(
+    Decision.objects.filter(
+        proposal_id=OuterRef("proposal_id"),
+        kind=Decision.Kind.AWARD,
+        status=Decision.Status.FINAL,
+    )
+)
 
 
 # The rank of the prize the contract's final award gave (an entry of a contest), if any.

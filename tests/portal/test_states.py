@@ -185,3 +185,18 @@ def test_closing_expired_calls_goes_through_the_table_and_the_audit_trail():
     entry = LogEntry.objects.get_for_object(call).latest("timestamp")
     assert entry.changes_dict["status"] == ["published", "closed"]
     assert entry.actor is None  # the system closed it, not a person
+
+
+@pytest.mark.django_db
+def test_a_guard_names_a_move_of_its_table():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from calls.models import CALL_TRANSITIONS
+
+    with pytest.raises(ImproperlyConfigured):
+        states.register(
+            Call,
+            CALL_TRANSITIONS,
+            guards={(Call.Status.DRAFT, Call.Status.AWARDED): lambda call: True},
+        )
+    assert states.can_move(draft_call(), Call.Status.PUBLISHED)  # the table is unchanged

@@ -549,3 +549,56 @@ def test_upholding_an_objection_to_an_entry_without_a_prize_sets_aside_the_withh
     )
     assert decision.is_final
     assert Contract.objects.get(proposal=third).amount == world.prizes[3].amount
+
+
+def test_a_decided_sbir_proposal_never_goes_back_to_assessment():
+    from portal import states
+    from proposals.services.decisions import decision_revoke, decisions_finalise_due
+
+    from .letters import decided_phase
+
+    world = decided_phase()
+    decision = world.winner.decisions.get()
+    decisions_finalise_due(today=decision.standstill_ends_on + timedelta(days=1))
+    for proposal in (world.winner, world.runner_up):
+        proposal.refresh_from_db()
+        assert proposal.is_decided
+        final = proposal.decisions.get()
+        assert final.is_final
+        assert not final.under_awb
+        # Not through the service for a revocation under the Awb…
+        with pytest.raises(DomainError):
+            decision_revoke(decision=final, actor=world.call.officer, reason="Bezwaar.")
+        # …nor through the state table itself: a procurement's final decision stands, and
+        # its proposal stays decided.
+        assert not states.can_move(proposal, Proposal.Status.UNDER_ASSESSMENT)
+        with pytest.raises(states.TransitionNotAllowed):
+            states.transition(proposal, Proposal.Status.UNDER_ASSESSMENT, actor=None)
+        with pytest.raises(states.TransitionNotAllowed):
+            states.transition(final, Decision.Status.WITHDRAWN, actor=None)
+        proposal.refresh_from_db()
+        assert proposal.is_decided
+        assert proposal.decisions.get().is_final
+    assert Contract.objects.get(proposal=world.winner).is_active
+
+
+def test_an_awarded_entry_goes_back_to_assessment_only_once_its_decision_is_revoked():
+    from portal import states
+    from proposals.services.objections import objection_uphold
+
+    world = ranked_entries()
+    letters = _letters(world)
+    third = world.entries[2]
+    third.refresh_from_db()
+    assert third.is_awarded
+    # A final prize decision that stands keeps its entry awarded.
+    with pytest.raises(states.TransitionNotAllowed):
+        states.transition(third, Proposal.Status.UNDER_ASSESSMENT, actor=world.officer)
+    objection = _objection_to(world, letters, third)
+
+    objection_uphold(objection=objection, actor=world.officer, answer="Toch niet van niveau.")
+
+    third.refresh_from_db()
+    assert third.awaits_decision
+    assert Decision.objects.get(proposal=third).is_withdrawn
+    assert Contract.objects.get(proposal=third).is_terminated

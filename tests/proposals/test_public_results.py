@@ -74,3 +74,29 @@ def test_the_results_cost_two_queries_whatever_the_number_of_phases_and_awards(
         results = call_results(world.call, phases)
     assert results[0].received == 3
     assert [award.company for award in results[0].awards] == [world.winner.company.name]
+
+
+def test_a_prize_taken_back_on_objection_is_no_longer_a_result(client, django_assert_num_queries):
+    from proposals.services.objections import objection_uphold
+
+    from .test_prizes import _letters, _objection_to, ranked_entries
+
+    world = ranked_entries()
+    letters = _letters(world)
+    first, second, third, _fourth = world.entries
+    assert third.company.name in client.get(world.call.get_absolute_url()).content.decode()
+    objection = _objection_to(world, letters, third)
+
+    objection_uphold(objection=objection, actor=world.officer, answer="Toch niet van niveau.")
+
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    assert third.company.name not in content
+    for entry, rank in ((first, 1), (second, 2)):
+        start = content.index(f'data-testid="prize-result-{rank}"')
+        assert entry.company.name in content[start : content.index("</tr>", start)]
+    phases = list(world.call.phases.all())
+    with django_assert_num_queries(4):  # received, awards; a contest's ranks and prizes
+        (result,) = call_results(world.call, phases)
+    assert [award.company for award in result.awards] == [
+        entry.company.name for entry in sorted((first, second), key=lambda e: e.company.name)
+    ]

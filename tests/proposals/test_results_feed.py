@@ -132,3 +132,26 @@ def test_a_prize_reads_as_a_prize_not_as_a_contract_in_both_languages(client):
     assert f"{name} wins prize 1 (€\u00a050,000.00)" in summary
     assert "contract" not in summary.lower()
     assert english.findtext(f"{ATOM}title").startswith(f"{name}: prize 1, ")
+
+
+def test_a_prize_taken_back_on_objection_leaves_the_feed_and_the_other_prizes_stay(client):
+    from proposals.services.objections import objection_uphold
+
+    from .test_prizes import _letters, _objection_to, ranked_entries
+
+    world = ranked_entries()
+    letters = _letters(world)
+    first, second, third, _fourth = world.entries
+    before = ET.tostring(_feed(client), encoding="unicode")
+    for entry in (first, second, third):
+        assert entry.company.name in before
+    objection = _objection_to(world, letters, third)
+
+    objection_uphold(objection=objection, actor=world.officer, answer="Toch niet van niveau.")
+
+    root = _feed(client)
+    after = ET.tostring(root, encoding="unicode")
+    assert len(root.findall(f"{ATOM}entry")) == 2
+    assert third.company.name not in after
+    assert first.company.name in after
+    assert second.company.name in after
