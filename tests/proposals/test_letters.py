@@ -305,6 +305,11 @@ def test_a_letter_sent_the_day_after_the_decision_gives_the_full_standstill_from
         assert date_format(day.date() + timedelta(days=20)) not in text
         (message,) = [m for m in mailoutbox if letter.number in m.subject]
         assert date_format(ends_on) in " ".join(message.body.split())
+    # The phase's end (officer's phase page, public call page) is the last company's.
+    from proposals.selectors.decisions import standstill_end_of_phase, standstill_ends_by_phase
+
+    assert standstill_end_of_phase(world.phase) == ends_on
+    assert standstill_ends_by_phase(world.call) == {world.phase.pk: ends_on}
     # The audit trail records the moved end.
     entry = LogEntry.objects.get_for_object(decision).filter(action=LogEntry.Action.UPDATE)
     assert any("standstill_ends_on" in e.changes_dict for e in entry)
