@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -53,11 +53,13 @@ def decisions_of_proposal(proposal: Proposal) -> list[Decision]:
 
 
 def standstill_end_of_phase(phase: Phase) -> date | None:
-    """The first end of the standstill of the phase's intended decisions (None: none run)."""
+    """The end of the standstill of the phase's intended decisions: the last company's (a
+    letter sent a day later runs a day longer, and no decision of the phase is final before
+    it, ``decisions_finalise_due``); None: none run."""
     return (
         Decision.objects.filter(phase=phase, status=Decision.Status.INTENDED)
         .order_by()
-        .aggregate(end=Min("standstill_ends_on"))["end"]
+        .aggregate(end=Max("standstill_ends_on"))["end"]
     )
 
 
@@ -67,7 +69,7 @@ def standstill_ends_by_phase(call: Call) -> dict[int, date]:
         Decision.objects.filter(phase__call=call, status=Decision.Status.INTENDED)
         .order_by()
         .values("phase_id")
-        .annotate(end=Min("standstill_ends_on"))
+        .annotate(end=Max("standstill_ends_on"))
     )
     return {row["phase_id"]: row["end"] for row in rows}
 

@@ -170,6 +170,31 @@ def standstill_days_for(call: Call) -> int:
     return days
 
 
+def decision_standstill_from_sending(*, decision_id: int, sent_on: date) -> date | None:
+    """The standstill runs from the day the letter is sent (Aw 2012 art. 2.127): a letter that
+    leaves after the day of the decision moves the decision's end so that the full period
+    follows the letter's own date; it never shortens it. Returns the end of the standstill
+    (None when the decision has none: final at once, or no longer intended).
+
+    Call inside the transaction that re-dates the letter; takes the phase's lock, as the other
+    decision services do, and writes only ``standstill_ends_on`` (the audit trail records it).
+    """
+    phase_id = Decision.objects.values_list("phase_id", flat=True).get(pk=decision_id)
+    Phase.objects.select_for_update().only("pk").get(pk=phase_id)
+    decision = (
+        Decision.objects.select_for_update()
+        .only("pk", "status", "standstill_days", "standstill_ends_on")
+        .get(pk=decision_id)
+    )
+    if not decision.is_intended or not decision.standstill_days:
+        return None
+    ends_on = Decision.standstill_end(sent_on, decision.standstill_days)
+    if decision.standstill_ends_on < ends_on:
+        decision.standstill_ends_on = ends_on
+        decision.save(update_fields=["standstill_ends_on"])
+    return decision.standstill_ends_on
+
+
 def _not_decided_yet(proposal: Proposal) -> None:
     """A proposal has one standing decision; a second is refused (a double click too)."""
     if proposal.decisions.exclude(status=Decision.Status.WITHDRAWN).exists():
@@ -419,8 +444,10 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
     """Finalise every intended decision whose standstill has passed, phase by phase.
 
     A phase with an open objection waits: none of its decisions becomes final (and no
-    contract is made) until the objection is answered. Safe to run on several workers: a
-    phase locked by another run is skipped (``skip_locked``). Returns how many it finalised.
+    contract is made) until the objection is answered; so does a phase in which the
+    standstill of one company still runs (its letter was sent a day later). Safe to run on
+    several workers: a phase locked by another run is skipped (``skip_locked``). Returns how
+    many it finalised.
     """
     today = today or timezone.localdate()
     due = Decision.objects.filter(status=Decision.Status.INTENDED, standstill_ends_on__lt=today)
@@ -432,11 +459,18 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
                     Phase.objects.select_for_update(skip_locked=True).filter(pk=phase_id).first()
                 )
                 # Not before every company of the phase has had its letter (the period
-                # runs from then), nor while an objection is open.
+                # runs from then), nor while an objection is open, nor while the period of
+                # a company of the phase still runs (its letter left a day later: no
+                # contract before its standstill has ended either).
                 if (
                     phase is None
                     or phase_awaits_decisions(phase_id)
                     or phase_has_open_objection(phase_id)
+                    or Decision.objects.filter(
+                        phase_id=phase_id,
+                        status=Decision.Status.INTENDED,
+                        standstill_ends_on__gte=today,
+                    ).exists()
                 ):
                     continue
                 for decision in due.filter(phase_id=phase_id).select_for_update().order_by("pk"):

@@ -257,40 +257,58 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
     """Date the letter ``on`` (today by default) and make its PDF again with that date: a
     letter bears the day it is sent, so a letter made one day and sent the next (a retry, a
     queue that waited past midnight) is dated again before it leaves, and the PDF kept is the
-    one the company received. Nothing happens when the date is right already."""
+    one the company received. The standstill runs from that day (Aw 2012 art. 2.127), so the
+    decision's end moves with it (``decision_standstill_from_sending``) and the letter states
+    the new end. Nothing happens when the date is right already or the letter was sent.
+
+    The letter's row is locked before anything is decided and stays locked while the PDF is
+    made: a second run of the task (delivered twice) waits, then finds the letter dated (or
+    sent) and leaves the PDF the first run stored alone."""
+    from .decisions import decision_standstill_from_sending
+
     on = on or timezone.localdate()
-    letter = DecisionLetter.objects.select_related(
+    with transaction.atomic():
+        locked = (
+            DecisionLetter.objects.select_for_update()
+            .only("pk", "pdf", "sent_at", "dated_on")
+            .get(pk=letter_id)
+        )
+        if locked.sent_at is not None or (locked.dated_on == on and locked.pdf):
+            return _letter_to_render(letter_id)
+        letter = _letter_to_render(letter_id)
+        if letter.decision_id is not None:
+            # Lock order as elsewhere after the letter: the phase, then the decision.
+            ends_on = decision_standstill_from_sending(decision_id=letter.decision_id, sent_on=on)
+            if ends_on is not None:
+                assert letter.decision is not None
+                letter.decision.standstill_ends_on = ends_on
+                letter.standstill_ends_on = ends_on
+        letter.dated_on = on
+        pdf = render_pdf_of(letter)
+        storage = letter.pdf.storage
+        old = locked.pdf.name
+        name: str = storage.save(
+            letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
+        )
+        try:
+            letter.pdf.name = name
+            letter.save(update_fields=["dated_on", "pdf", "standstill_ends_on"])
+        except Exception:
+            storage.delete(name)  # the old PDF stays, with the old date
+            raise
+    if old and old != name:
+        storage.delete(old)
+    return letter
+
+
+def _letter_to_render(letter_id: int) -> DecisionLetter:
+    return DecisionLetter.objects.select_related(
         "decision__proposal__call__authority",
         "decision__proposal__phase",
         "decision__proposal__company",
         "participation_request__call__authority",
         "participation_request__company",
     ).get(pk=letter_id)
-    if letter.dated_on == on and letter.pdf:
-        return letter
-    letter.dated_on = on
-    pdf = render_pdf_of(letter)
-    storage = letter.pdf.storage
-    name: str = storage.save(
-        letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
-    )
-    with transaction.atomic():
-        current = (
-            DecisionLetter.objects.select_for_update()
-            .only("pk", "pdf", "sent_at")
-            .get(pk=letter.pk)
-        )
-        if current.sent_at is not None:
-            # Sent meanwhile by another run, with the PDF it had: that one stays.
-            storage.delete(name)
-            letter.refresh_from_db()
-            return letter
-        old = current.pdf.name
-        DecisionLetter.objects.filter(pk=letter.pk).update(dated_on=on, pdf=name)
-    if old and old != name:
-        storage.delete(old)
-    letter.pdf.name = name
-    return letter
 
 
 def decision_letter_claim_sent(*, letter_id: int) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -37,6 +37,7 @@ from portal.services.outbox import outbox_enqueue
 from portal.uploads import PDF_ONLY, CheckedFile, check_upload
 
 from ..models import Decision, DecisionLetter, Objection, ObjectionDocument, Proposal
+from ..selectors.letters import letter_language
 from ..signals import objection_answered, objection_lodged
 from .assessment import reassessment_start
 from .decisions import decision_revoke, phase_decisions_withdraw
@@ -321,13 +322,25 @@ def _lapse(objections, *, upheld: Objection, actor: User) -> int:
     no object any more (what they contest was withdrawn), so they lapse with that reason in
     their answer, and each company is told. The new decision is open to objection again."""
     lapsed = 0
-    for other in objections.select_for_update(of=("self",)).order_by("pk"):
-        other.answer = _(
-            "Objection %(number)s was upheld and the decision you objected to was withdrawn "
-            "with it, so your objection has lapsed: it has nothing left to contest. A new "
-            "decision follows, with a new letter; you may object to that decision within its "
-            "own period."
-        ) % {"number": upheld.number}
+    for other in (
+        objections.select_for_update(of=("self",))
+        .select_related("decision__proposal__company", "participation_request__company")
+        .order_by("pk")
+    ):
+        # The answer is the company's to read: in the language its letters are in, not in
+        # the officer's (it is stored once, as written).
+        company = (
+            other.participation_request.company
+            if other.participation_request_id is not None
+            else other.decision.proposal.company
+        )
+        with translation.override(letter_language(company)):
+            other.answer = _(
+                "Objection %(number)s was upheld and the decision you objected to was "
+                "withdrawn with it, so your objection has lapsed: it has nothing left to "
+                "contest. A new decision follows, with a new letter; you may object to that "
+                "decision within its own period."
+            ) % {"number": upheld.number}
         other.answered_by = actor
         other.answered_at = timezone.now()
         other.lapsed_with = upheld

@@ -1,6 +1,7 @@
 """Decision letters: numbered, in the company's language, with its own scores and the
 winners' relative advantages, and never another company's scores beyond that."""
 
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -245,3 +246,127 @@ def test_a_letter_sent_the_day_it_is_made_is_dated_that_day_without_a_second_dat
     text = " ".join(pdf_text(letter).split())
     assert f"Datum {date_format(letter.dated_on)}" in text
     assert "Besloten op" not in text
+
+
+def _decided_on_day_d(world, day):
+    """The phase decided on ``day`` (frozen), each letter made that day but not yet sent."""
+    import time_machine
+
+    from proposals.services.decisions import proposal_award, proposal_reject
+    from proposals.services.letters import decision_letter_make
+
+    officer = world.call.officer
+    with time_machine.travel(day, tick=False):
+        proposal_award(
+            proposal=world.winner, actor=officer, motivation="Beste.", amount=Decimal("20000.00")
+        )
+        proposal_reject(proposal=world.runner_up, actor=officer, motivation="Lager.")
+        proposal_reject(proposal=world.not_eligible, actor=officer, motivation="Niet.")
+        decision = Decision.objects.get(proposal=world.runner_up)
+        return decision_letter_make(decision_id=decision.pk, send=False)
+
+
+def test_a_letter_sent_the_day_after_the_decision_gives_the_full_standstill_from_its_date(
+    mailoutbox,
+):
+    """Aw 2012 art. 2.127: 20 calendar days from the day after sending. Decided on D, sent on
+    D+1: the letter, its e-mail, the decision (its pages, the finalisation) end on D+21."""
+    from datetime import timedelta
+
+    import time_machine
+    from auditlog.models import LogEntry
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from proposals.services.decisions import decisions_finalise_due
+    from proposals.tasks import send_decision_letter
+
+    world = decided_phase(decide=False)
+    day = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(hour=10)
+    letter = _decided_on_day_d(world, day)
+    decision = letter.decision
+    assert decision.standstill_ends_on == day.date() + timedelta(days=20)
+    old_pdf = letter.pdf.name
+
+    sent = day + timedelta(days=1)
+    with time_machine.travel(sent, tick=False):
+        assert send_decision_letter(letter.pk) == 1
+    letter.refresh_from_db()
+    decision.refresh_from_db()
+    ends_on = sent.date() + timedelta(days=20)
+    assert letter.dated_on == sent.date()
+    assert letter.standstill_ends_on == ends_on
+    assert decision.standstill_ends_on == ends_on
+    assert letter.pdf.name != old_pdf
+    assert not letter.pdf.storage.exists(old_pdf)
+    with translation_nl():
+        text = " ".join(pdf_text(letter).split())
+        assert f"tot en met {date_format(ends_on)}" in text
+        assert date_format(day.date() + timedelta(days=20)) not in text
+        (message,) = [m for m in mailoutbox if letter.number in m.subject]
+        assert date_format(ends_on) in " ".join(message.body.split())
+    # The phase's end (officer's phase page, public call page) is the last company's.
+    from proposals.selectors.decisions import standstill_end_of_phase, standstill_ends_by_phase
+
+    assert standstill_end_of_phase(world.phase) == ends_on
+    assert standstill_ends_by_phase(world.call) == {world.phase.pk: ends_on}
+    # The audit trail records the moved end.
+    entry = LogEntry.objects.get_for_object(decision).filter(action=LogEntry.Action.UPDATE)
+    assert any("standstill_ends_on" in e.changes_dict for e in entry)
+    # The finalisation waits for the new end: no decision of the phase (not the winner's
+    # either: no contract) is final on D+21 while this company may still object; all are
+    # the day after.
+    assert decisions_finalise_due(today=ends_on) == 0
+    decision.refresh_from_db()
+    assert decision.is_intended
+    assert decisions_finalise_due(today=ends_on + timedelta(days=1)) == 3
+    decision.refresh_from_db()
+    assert decision.is_final
+
+
+def test_a_letter_sent_on_the_day_of_the_decision_changes_no_standstill():
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposals.tasks import send_decision_letter
+
+    world = decided_phase(decide=False)
+    day = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(hour=10)
+    letter = _decided_on_day_d(world, day)
+    pdf = letter.pdf.name
+    with time_machine.travel(day + timedelta(hours=3), tick=False):
+        assert send_decision_letter(letter.pk) == 1
+    letter.refresh_from_db()
+    letter.decision.refresh_from_db()
+    assert letter.dated_on == day.date()
+    assert letter.pdf.name == pdf
+    assert letter.standstill_ends_on == day.date() + timedelta(days=20)
+    assert letter.decision.standstill_ends_on == day.date() + timedelta(days=20)
+
+
+def test_a_send_task_delivered_twice_dates_the_letter_once_and_keeps_the_stored_pdf():
+    """acks_late: the second run finds the letter dated today and leaves its PDF alone."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposals.services.letters import decision_letter_redate
+
+    world = decided_phase(decide=False)
+    day = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(hour=10)
+    letter = _decided_on_day_d(world, day)
+    with time_machine.travel(day + timedelta(days=1), tick=False):
+        first = decision_letter_redate(letter_id=letter.pk)
+        second = decision_letter_redate(letter_id=letter.pk)
+    assert first.pdf.name == second.pdf.name
+    assert second.pdf.storage.exists(second.pdf.name)
+    assert second.standstill_ends_on == day.date() + timedelta(days=21)
+
+
+def translation_nl():
+    from django.utils import translation
+
+    return translation.override("nl")

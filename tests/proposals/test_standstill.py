@@ -510,6 +510,31 @@ def test_upholding_one_objection_lapses_the_others_and_tells_their_companies(
     ).is_open
 
 
+def test_a_lapsed_objection_is_answered_in_its_companys_language_not_the_officers(
+    standstill, django_capture_on_commit_callbacks
+):
+    """The officer works in Dutch; the company of the lapsed objection is from abroad and
+    reads its letters in English: the answer stored for it is in English."""
+    award_first(standstill)
+    first = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
+    second = Decision.objects.get(proposal=standstill.proposals[2])
+    company = standstill.proposals[2].company
+    type(company).objects.filter(pk=company.pk).update(country="DE")
+    upheld = objection_lodge(decision=first, actor=standstill.proposals[1].person, text="A")
+    moot = objection_lodge(decision=second, actor=standstill.proposals[2].person, text="B")
+    officer = officer_client(standstill.officer)
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": upheld.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(address, {"outcome": "uphold", "answer": "Gegrond."}, follow=True)
+    assert "Bezwaar" in response.content.decode()  # the officer's page is in Dutch
+    moot.refresh_from_db()
+    assert moot.is_lapsed
+    assert f"Objection {upheld.number} was upheld" in moot.answer
+    assert "your objection has lapsed" in moot.answer
+    assert "vervallen" not in moot.answer
+
+
 def test_a_dismissed_objection_lapses_nothing(standstill):
     award_first(standstill)
     first = reject_second(standstill)
