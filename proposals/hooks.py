@@ -376,15 +376,22 @@ def officer_tasks(user, now: datetime) -> list[dict]:
             )
         )
     # Still to decide: under assessment without a standing (intended or final) decision; an
-    # intended decision keeps its proposal under assessment during the standstill period.
-    standing = Decision.objects.filter(proposal_id=OuterRef("pk")).exclude(
-        status=Decision.Status.WITHDRAWN
-    )
-    undecided = Proposal.objects.filter(
+    # intended decision keeps its proposal under assessment during the standstill period. A
+    # proposal has at most one standing decision (a unique index), so the number is those under
+    # assessment less those of them decided: two index counts, where an anti-join compared every
+    # proposal with every decision (150 ms for a phase of 5,000).
+    under_assessment = Proposal.objects.filter(
         phase_id=OuterRef("pk"), status=Proposal.Status.UNDER_ASSESSMENT
-    ).exclude(Exists(standing))
-    advised = phases.filter(committee__advice__isnull=False).annotate(undecided=_count(undecided))
-    for phase in advised.filter(undecided__gt=0):
+    )
+    decided = Decision.objects.filter(
+        proposal__phase_id=OuterRef("pk"), proposal__status=Proposal.Status.UNDER_ASSESSMENT
+    ).exclude(status=Decision.Status.WITHDRAWN)
+    advised = (
+        phases.filter(committee__advice__isnull=False)
+        .annotate(undecided=_count(under_assessment) - _count(decided))
+        .filter(undecided__gt=0)
+    )
+    for phase in advised:
         tasks.append(
             task(
                 "decide",
