@@ -3,6 +3,9 @@
 from collections.abc import Callable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 
 
 class Rows:
@@ -27,3 +30,19 @@ class Rows:
 
     def __getitem__(self, index: slice) -> QuerySet:
         return self.read(self.queryset[index])
+
+
+class PageNumbers(PageNumberPagination):
+    """DRF's page numbers, strict about the number: given once, in ASCII digits. DRF reads the
+    last of repeated ``page`` values and an empty one as page 1, and ``int()`` reads "２";
+    a client that sends those has a bug it should hear about (404, as for a page beyond the
+    last)."""
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        number = values[0]
+        if len(values) > 1 or not (number == "last" or (number.isascii() and number.isdigit())):
+            raise NotFound(_("Give the page once, as a number, e.g. ?page=2."))
+        return super().get_page_number(request, paginator)

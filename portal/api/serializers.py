@@ -6,6 +6,14 @@ from ..nuts import NUTS_CHOICES
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    # Empty for a company or a review body, as for an authority without a website: the schema
+    # says so (schemathesis found "" refused by the model's choices and URL format).
+    authority_tier = serializers.ChoiceField(
+        choices=Organisation.AuthorityTier.choices, allow_blank=True, read_only=True
+    )
+    website = serializers.CharField(
+        read_only=True, help_text=_("The organisation's website, or empty.")
+    )
     # The address and region its procurement notices state (empty when not entered).
     nuts_code = serializers.ChoiceField(
         choices=NUTS_CHOICES,

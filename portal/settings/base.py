@@ -454,7 +454,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PageNumbers",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "portal.api.filters.FilterBackend",

@@ -256,3 +256,25 @@ def test_every_api_operation_documents_its_errors_with_code_and_detail(client):
             for status in ("400", "401", "403", "404"):
                 content = operation["responses"][status]["content"]["application/json"]
                 assert content["schema"], (method, path, status)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["?page=", "?page=&page=2", "?page=1&page=2", f"?page={FULL_WIDTH_ONE}", "?page=2.0"]
+)
+def test_a_page_number_given_twice_empty_or_not_in_ascii_digits_is_a_json_404(client, query):
+    """schemathesis sent ``?page=&page=…`` and DRF answered page 1 (it reads the last value,
+    and an empty one as 1): a client with that bug now hears it."""
+    published_call()
+    response = client.get("/api/v1/calls/" + query)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?page=1", "?page=last"])
+def test_a_page_given_once_as_a_number_or_last_is_served(client, query):
+    published_call()
+    response = client.get("/api/v1/calls/" + query)
+    assert response.status_code == 200
+    assert response.json()["count"] == 1

@@ -43,3 +43,7 @@ def test_the_empty_values_the_api_gives_fit_its_schema():
     assert _accepts(_property(schema, "Notice", "publication_url"), "")
     assert _accepts(_property(schema, "Objection", "proposal"), None)
     assert _accepts(_property(schema, "Objection", "decision"), None)
+    # An organisation without a tier (a company, a review body) or without a website.
+    assert _accepts(_property(schema, "Organisation", "authority_tier"), "")
+    assert _accepts(_property(schema, "Organisation", "authority_tier"), "province")
+    assert _accepts(_property(schema, "Organisation", "website"), "")
