@@ -483,6 +483,18 @@ def decisions_finalise_due(*, today: date | None = None) -> int:
     return finalised
 
 
+def _mark_withdrawn(decision: Decision, *, actor: User, reason: str) -> None:
+    """The decision no longer stands: when and why, with its move in the state table."""
+    decision.withdrawn_at = timezone.now()
+    decision.withdrawal_reason = reason
+    states.transition(
+        decision,
+        Decision.Status.WITHDRAWN,
+        actor=actor,
+        extra_fields=["withdrawn_at", "withdrawal_reason"],
+    )
+
+
 def phase_decisions_withdraw(
     *, phase: Phase, actor: User, reason: str, told_otherwise: Collection[int] = ()
 ) -> int:
@@ -498,14 +510,7 @@ def phase_decisions_withdraw(
         .filter(phase=phase, status=Decision.Status.INTENDED)
         .order_by("pk")
     ):
-        decision.withdrawn_at = timezone.now()
-        decision.withdrawal_reason = reason
-        states.transition(
-            decision,
-            Decision.Status.WITHDRAWN,
-            actor=actor,
-            extra_fields=["withdrawn_at", "withdrawal_reason"],
-        )
+        _mark_withdrawn(decision, actor=actor, reason=reason)
         decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
         if decision.proposal_id not in told_otherwise:
             _tell_withdrawal_on_commit(decision.pk)
@@ -534,14 +539,7 @@ def decision_revoke(*, decision: Decision, actor: User, reason: str) -> Decision
         states.transition(contract, Contract.Status.TERMINATED, actor=actor)
         # The ledger gives back what the prize did not pay yet, in this same transaction.
         contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
-    decision.withdrawn_at = timezone.now()
-    decision.withdrawal_reason = reason
-    states.transition(
-        decision,
-        Decision.Status.WITHDRAWN,
-        actor=actor,
-        extra_fields=["withdrawn_at", "withdrawal_reason"],
-    )
+    _mark_withdrawn(decision, actor=actor, reason=reason)
     states.transition(proposal, Proposal.Status.UNDER_ASSESSMENT, actor=actor)
     # A prize left unawarded was part of the same distribution of the prizes: the entry's new
     # decision may give it, so it is set aside (the audit trail keeps it and its reason); the
