@@ -414,7 +414,34 @@ def selection_standstill_end(call: Call, now: datetime) -> date | None:
         status__in=[Status.REJECTED, Status.EXCLUDED]
     ).exists():
         return None
-    return timezone.localdate(now) + timedelta(days=call.standstill_days)
+    return _selection_standstill_end_from(call, timezone.localdate(now))
+
+
+def _selection_standstill_end_from(call: Call, sent_on: date) -> date:
+    return sent_on + timedelta(days=call.standstill_days)
+
+
+def selection_standstill_from_sending(
+    *, call_id: int, decided_at: datetime, sent_on: date
+) -> date | None:
+    """The standstill runs from the day the letter is sent (Aw 2012 art. 2.127): a selection
+    letter that leaves after the day of the selection moves the selection's end so that the
+    full period follows the letter's own date; it never shortens it, so the selection ends
+    after the last letter's period (an invitation, which states when tenders open, counts
+    too). Returns the end of a candidate's period from this letter (None when the selection
+    has no standstill, or is no longer the one the letter is on).
+
+    Locks the call, as the selection's services do; call inside the transaction that dates
+    the letter. Writes only ``selection_standstill_ends_on`` (the audit trail records it)."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        if call.selection_standstill_ends_on is None or call.invitations_sent_at != decided_at:
+            return None
+        ends_on = _selection_standstill_end_from(call, sent_on)
+        if call.selection_standstill_ends_on < ends_on:
+            call.selection_standstill_ends_on = ends_on
+            call.save(update_fields=["selection_standstill_ends_on", "updated_at"])
+    return ends_on
 
 
 def selection_reopen(*, call: Call, actor: User) -> Call:

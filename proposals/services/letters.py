@@ -16,8 +16,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from calls.models import ParticipationRequest, Phase
+from calls.models import Call, ParticipationRequest, Phase
 from calls.selectors.selection import selection_outcome
+from calls.services.participation import selection_standstill_from_sending
 from portal.models import User
 from portal.services.outbox import outbox_enqueue
 
@@ -166,10 +167,15 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
     """The letter on a candidate's selection: numbered like every decision letter, rendered
     with the reasons per selection criterion and exclusion ground, kept, then mailed. One
     letter per request and selection (the moment it was made final); idempotent. None when
-    the selection is no longer final (an upheld objection reopened it)."""
+    the selection is no longer final (an upheld objection reopened it). A letter made after
+    the day of the selection (a queue that waited past midnight) is dated the day it is made
+    and its standstill runs from then, as when it is dated again at sending."""
     from ..tasks import send_decision_letter
 
     with transaction.atomic():
+        # Lock order as the selection's services: the call, then the request.
+        call_id = ParticipationRequest.objects.values_list("call_id", flat=True).get(pk=request_id)
+        Call.objects.select_for_update().only("pk").get(pk=call_id)
         request = (
             ParticipationRequest.objects.select_for_update(of=("self",))
             .select_related("call__authority", "company")
@@ -182,6 +188,11 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
             participation_request=request, decided_at=call.invitations_sent_at
         ).first()
         if letter is None:
+            today = timezone.localdate()
+            standstill_ends_on = selection_standstill_from_sending(
+                call_id=call.pk, decided_at=call.invitations_sent_at, sent_on=today
+            )
+            call.refresh_from_db(fields=["selection_standstill_ends_on"])
             year = timezone.localdate(call.invitations_sent_at).year
             sequence = letter_number_next(authority_id=call.authority_id, year=year)
             letter = DecisionLetter.objects.create(
@@ -194,11 +205,9 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=SELECTION_KINDS[request.status],
                 decided_at=call.invitations_sent_at,
-                dated_on=timezone.localdate(),
+                dated_on=today,
                 language=letter_language(request.company),
-                standstill_ends_on=None
-                if request.is_invited
-                else call.selection_standstill_ends_on,
+                standstill_ends_on=None if request.is_invited else standstill_ends_on,
             )
     letter.participation_request = request
     if not letter.pdf:
@@ -258,7 +267,8 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
     letter bears the day it is sent, so a letter made one day and sent the next (a retry, a
     queue that waited past midnight) is dated again before it leaves, and the PDF kept is the
     one the company received. The standstill runs from that day (Aw 2012 art. 2.127), so the
-    decision's end moves with it (``decision_standstill_from_sending``) and the letter states
+    decision's end moves with it (``decision_standstill_from_sending``), or for a selection
+    letter the selection's (``selection_standstill_from_sending``), and the letter states
     the new end. Nothing happens when the date is right already or the letter was sent.
 
     The letter's row is locked before anything is decided and stays locked while the PDF is
@@ -282,6 +292,16 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
             if ends_on is not None:
                 assert letter.decision is not None
                 letter.decision.standstill_ends_on = ends_on
+                letter.standstill_ends_on = ends_on
+        else:
+            # A selection letter: the selection's end moves (an invitation states it too).
+            request = letter.participation_request
+            assert request is not None
+            ends_on = selection_standstill_from_sending(
+                call_id=request.call_id, decided_at=letter.decided_at, sent_on=on
+            )
+            request.call.refresh_from_db(fields=["selection_standstill_ends_on"])
+            if ends_on is not None and letter.standstill_ends_on is not None:
                 letter.standstill_ends_on = ends_on
         letter.dated_on = on
         pdf = render_pdf_of(letter)

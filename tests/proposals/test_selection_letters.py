@@ -406,3 +406,238 @@ def test_upholding_one_objection_to_the_selection_lapses_the_other_candidates_ob
     content = page.content.decode()
     assert f'data-testid="selection-objection-{moot.pk}"' in content
     assert "vervallen" in content
+
+
+# --- The standstill runs from the day each letter is sent -------------------------------------
+
+
+def _selection_held(call, moment):
+    """The selection of the fixture made final at ``moment`` (frozen); its letter tasks are
+    held back, so each test makes and sends the letters when it wants."""
+    invited = [ask(call), ask(call)]
+    failed = ask(call)
+    excluded = ask_yes(call, "fraud")
+    with after_requests(call):
+        for participation in invited:
+            decide(call, participation)
+        decide(call, failed, meets=False, selected=False)
+        decide(call, excluded, exclude=True, selected=False)
+    with time_machine.travel(moment, tick=False):
+        participation_invitations_send(call=call, actor=call.officer, fewer_reason=FEWER)
+    call.refresh_from_db()
+    return invited, failed, excluded
+
+
+def _day_after_requests(call, hour, minute=0, second=0):
+    """A moment on the day after the deadline for requests, Amsterdam time."""
+    day = timezone.localdate(call.participation_deadline) + timedelta(days=1)
+    return timezone.make_aware(
+        timezone.datetime.combine(day, timezone.datetime.min.time())
+    ).replace(hour=hour, minute=minute, second=second)
+
+
+def _at(day, hour):
+    return timezone.make_aware(
+        timezone.datetime.combine(day, timezone.datetime.min.time())
+    ).replace(hour=hour)
+
+
+def _make(participations, moment):
+    with time_machine.travel(moment, tick=False):
+        return [selection_letter_make(request_id=p.pk, send=False) for p in participations]
+
+
+def _send(letters, moment):
+    from proposals.tasks import send_decision_letter
+
+    with time_machine.travel(moment, tick=False):
+        for letter in letters:
+            assert send_decision_letter(letter.pk) == 1
+    for letter in letters:
+        letter.refresh_from_db()
+
+
+def _nl(day) -> str:
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("nl"):
+        return date_format(day)
+
+
+def _lodge_url(participation, letter):
+    return reverse("proposals:selection_objection_lodge", args=[participation.pk, letter.pk])
+
+
+def _page(client, participation) -> str:
+    url = reverse("calls:participation_detail", args=[participation.pk])
+    return " ".join(client.get(url).content.decode().split())
+
+
+def _officer_page(call) -> str:
+    url = reverse("calls:officer_manage", args=[call.pk])
+    return " ".join(client_of(call.officer).get(url).content.decode().split())
+
+
+def test_selection_letters_sent_days_later_move_the_selection_standstill_everywhere(
+    mailoutbox,
+):
+    """Selected on D, the letters made that day but sent on D+3: each letter is dated D+3
+    and the selection's standstill ends 20 days after that (not after D), in the letters,
+    their e-mails, the API, the pages of company and officer, the invited company's task,
+    and the tender stage opens only after it."""
+    from auditlog.models import LogEntry
+
+    from portal.hooks import tasks_for
+
+    call = published_call(instrument=IP)
+    moment = _day_after_requests(call, 10)
+    invited, failed, excluded = _selection_held(call, moment)
+    decided_on = moment.date()
+    old_end = decided_on + timedelta(days=call.standstill_days)
+    assert call.selection_standstill_ends_on == old_end
+    letters = _make([*invited, failed, excluded], moment)
+    assert letters[2].standstill_ends_on == old_end
+
+    sent_on = decided_on + timedelta(days=3)
+    _send(letters, _at(sent_on, 11))
+    new_end = sent_on + timedelta(days=call.standstill_days)
+    call.refresh_from_db()
+    assert call.selection_standstill_ends_on == new_end
+    invitation, failed_letter, excluded_letter = letters[0], letters[2], letters[3]
+    for letter in letters:
+        assert letter.dated_on == sent_on
+    assert failed_letter.standstill_ends_on == new_end
+    assert excluded_letter.standstill_ends_on == new_end
+    assert invitation.standstill_ends_on is None
+    # The audit trail records the moved end of the selection.
+    entries = LogEntry.objects.get_for_object(call).filter(action=LogEntry.Action.UPDATE)
+    assert any("selection_standstill_ends_on" in e.changes_dict for e in entries)
+
+    # The letters (PDF) and their e-mails.
+    text = pdf_text(failed_letter)
+    assert f"Datum {_nl(sent_on)}" in text
+    assert f"tot en met {_nl(new_end)}" in text
+    assert _nl(old_end) not in text
+    assert f"tot en met {_nl(new_end)}" in pdf_text(invitation)
+    (message,) = [m for m in mailoutbox if failed_letter.number in m.body]
+    assert _nl(new_end) in " ".join(message.body.split())
+    assert _nl(old_end) not in message.body
+    # The API.
+    from tests.calls.test_participation import api_of
+
+    rows = api_of(failed.member).get(reverse("api-letter-list")).json()["results"]
+    assert [row["standstill_ends_on"] for row in rows] == [new_end.isoformat()]
+
+    # The day after the old end: the company may still object, the officer's page and the
+    # invited company's task say the new end, and the tender stage is closed.
+    with time_machine.travel(_at(old_end + timedelta(days=1), 9), tick=False):
+        company = client_of(failed.member)
+        page = _page(company, failed)
+        assert _lodge_url(failed, failed_letter) in page
+        assert _nl(new_end) in page
+        assert _nl(old_end) not in page
+        lodge = company.get(_lodge_url(failed, failed_letter))
+        assert lodge.status_code == 200
+        assert _nl(new_end) in " ".join(lodge.content.decode().split())
+        officer = _officer_page(call)
+        assert f"tot en met {_nl(new_end)}" in officer
+        assert _nl(old_end) not in officer
+        (task,) = [t for t in tasks_for(invited[0].member) if t["kind"] == "tender_soon"]
+        assert _nl(new_end + timedelta(days=1)) in str(task["title"])
+        with refused("funnel", NotAllowed):
+            proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+    # The new end's last hour: still closed; the day after: open, and no more objections.
+    with time_machine.travel(_at(new_end, 23), tick=False):
+        with refused("funnel", NotAllowed):
+            proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+        assert client_of(failed.member).get(_lodge_url(failed, failed_letter)).status_code == 200
+    with time_machine.travel(_at(new_end + timedelta(days=1), 9), tick=False):
+        assert client_of(failed.member).get(_lodge_url(failed, failed_letter)).status_code == 404
+        assert proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+
+
+def test_selection_letters_on_either_side_of_midnight_the_selection_ends_after_the_last():
+    """Selected at 23:59; one letter leaves at 23:59:40, the next at 00:00:20. Each company
+    may object for the full period from its own letter; the selection (the officer's page,
+    the tender stage, the invited company's letter sent after midnight) ends after the
+    last letter's period."""
+    call = published_call(instrument=IP)
+    moment = _day_after_requests(call, 23, 59)
+    invited, failed, excluded = _selection_held(call, moment)
+    day = moment.date()
+    letters = _make([failed, excluded, *invited], moment + timedelta(seconds=20))
+    failed_letter, excluded_letter = letters[0], letters[1]
+    _send([failed_letter], moment + timedelta(seconds=40))
+    _send(letters[1:], moment + timedelta(seconds=80))  # 00:00:20 the next day
+    days = timedelta(days=call.standstill_days)
+    call.refresh_from_db()
+    assert failed_letter.dated_on == day
+    assert failed_letter.standstill_ends_on == day + days
+    assert excluded_letter.dated_on == day + timedelta(days=1)
+    assert excluded_letter.standstill_ends_on == day + timedelta(days=1) + days
+    assert call.selection_standstill_ends_on == day + timedelta(days=1) + days
+    assert f"tot en met {_nl(day + timedelta(days=1) + days)}" in pdf_text(letters[2])
+
+    with time_machine.travel(_at(day + days, 12), tick=False):
+        assert _nl(day + days) in _page(client_of(failed.member), failed)
+        assert _nl(day + timedelta(days=1) + days) in _page(client_of(excluded.member), excluded)
+        officer = _officer_page(call)
+        assert f"tot en met {_nl(day + timedelta(days=1) + days)}" in officer
+        assert f'data-testid="selection-letter-standstill-{failed_letter.pk}">' in officer
+    # The first company's period has ended; the second's runs one day longer, and the
+    # tender stage waits for it.
+    with time_machine.travel(_at(day + days + timedelta(days=1), 12), tick=False):
+        assert client_of(failed.member).get(_lodge_url(failed, failed_letter)).status_code == 404
+        assert (
+            client_of(excluded.member).get(_lodge_url(excluded, excluded_letter)).status_code == 200
+        )
+        with refused("funnel", NotAllowed):
+            proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+    with time_machine.travel(_at(day + days + timedelta(days=2), 9), tick=False):
+        assert proposal_start(phase=call.phases.get(order=1), actor=invited[0].member, title="P")
+
+
+def test_selection_letters_made_past_midnight_by_their_tasks_run_from_that_day(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """The selection is made final at 23:59:50 and its letter tasks run after midnight: the
+    letters are dated, mailed and give the standstill from the next day."""
+    call = published_call(instrument=IP)
+    moment = _day_after_requests(call, 23, 59, 50)
+    invited, failed, _excluded = _selection_held(call, moment)
+    next_day = moment.date() + timedelta(days=1)
+    with (
+        time_machine.travel(moment + timedelta(seconds=30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        from proposals.tasks import make_selection_letter
+
+        for participation in [*invited, failed, _excluded]:
+            make_selection_letter(participation.pk)
+    assert len(mailoutbox) == 4
+    call.refresh_from_db()
+    end = next_day + timedelta(days=call.standstill_days)
+    letter = letter_of(failed)
+    assert letter.is_sent
+    assert (letter.dated_on, letter.standstill_ends_on) == (next_day, end)
+    assert call.selection_standstill_ends_on == end
+    assert f"tot en met {_nl(end)}" in pdf_text(letter)
+    assert f"tot en met {_nl(end)}" in pdf_text(letter_of(invited[0]))
+
+
+def test_a_selection_letter_sent_the_day_it_is_made_keeps_its_standstill():
+    call = published_call(instrument=IP)
+    moment = _day_after_requests(call, 10)
+    _invited, failed, _excluded = _selection_held(call, moment)
+    (letter,) = _make([failed], moment)
+    pdf = letter.pdf.name
+    _send([letter], moment + timedelta(hours=3))
+    call.refresh_from_db()
+    end = moment.date() + timedelta(days=call.standstill_days)
+    assert (letter.dated_on, letter.standstill_ends_on, letter.pdf.name) == (
+        moment.date(),
+        end,
+        pdf,
+    )
+    assert call.selection_standstill_ends_on == end
