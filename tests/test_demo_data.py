@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -77,6 +79,10 @@ def test_the_demo_partnership_shows_the_whole_procedure(demo_world):
     assert letters[rejected.pk].kind == DecisionLetter.Kind.NOT_SELECTED
     assert letters[rejected.pk].standstill_ends_on == call.selection_standstill_ends_on
     assert call.selection_standstill_ends_on < timezone.localdate(call.deadline)
+    # The letters bear the day of the selection, and the standstill runs from it.
+    selected_on = timezone.localdate(call.invitations_sent_at)
+    assert {letter.dated_on for letter in letters.values()} == {selected_on}
+    assert call.selection_standstill_ends_on == selected_on + timedelta(days=call.standstill_days)
 
     rounds = list(NegotiationRound.objects.filter(phase__call=call).order_by("number"))
     assert [r.is_final for r in rounds] == [False, True]

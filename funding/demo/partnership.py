@@ -241,7 +241,9 @@ def _selection(call: Call, officer: User) -> int:
     )
     made = 0
     for request in call.participation_requests.order_by("pk"):
-        letter = selection_letter_make(request_id=request.pk, send=False)
+        letter = selection_letter_make(
+            request_id=request.pk, send=False, on=timezone.localdate(invited_at)
+        )
         if letter is not None:
             DecisionLetter.objects.filter(pk=letter.pk).update(
                 sent_at=invited_at, read_at=invited_at + timedelta(hours=3)

@@ -163,13 +163,16 @@ def selection_letters_schedule(*, call, requests: list[ParticipationRequest]) ->
     return len(requests)
 
 
-def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLetter | None:
+def selection_letter_make(
+    *, request_id: int, send: bool = True, on: date | None = None
+) -> DecisionLetter | None:
     """The letter on a candidate's selection: numbered like every decision letter, rendered
     with the reasons per selection criterion and exclusion ground, kept, then mailed. One
     letter per request and selection (the moment it was made final); idempotent. None when
     the selection is no longer final (an upheld objection reopened it). A letter made after
     the day of the selection (a queue that waited past midnight) is dated the day it is made
-    and its standstill runs from then, as when it is dated again at sending."""
+    (``on``, today by default: the demo's history dates its letters in the past) and its
+    standstill runs from then, as when it is dated again at sending."""
     from ..tasks import send_decision_letter
 
     with transaction.atomic():
@@ -188,9 +191,9 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
             participation_request=request, decided_at=call.invitations_sent_at
         ).first()
         if letter is None:
-            today = timezone.localdate()
+            dated_on = on or timezone.localdate()
             standstill_ends_on = selection_standstill_from_sending(
-                call_id=call.pk, decided_at=call.invitations_sent_at, sent_on=today
+                call_id=call.pk, decided_at=call.invitations_sent_at, sent_on=dated_on
             )
             call.refresh_from_db(fields=["selection_standstill_ends_on"])
             year = timezone.localdate(call.invitations_sent_at).year
@@ -205,7 +208,7 @@ def selection_letter_make(*, request_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=SELECTION_KINDS[request.status],
                 decided_at=call.invitations_sent_at,
-                dated_on=today,
+                dated_on=dated_on,
                 language=letter_language(request.company),
                 standstill_ends_on=None if request.is_invited else standstill_ends_on,
             )
