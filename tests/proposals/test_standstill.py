@@ -604,9 +604,7 @@ def _stale_objection(world) -> tuple[Objection, Decision]:
     stale.refresh_from_db()
     assert stale.is_open
     assert stale.decision.is_withdrawn
-    return stale, Decision.objects.get(
-        proposal=world.proposals[1], status=Decision.Status.INTENDED
-    )
+    return stale, Decision.objects.get(proposal=world.proposals[1], status=Decision.Status.INTENDED)
 
 
 def test_an_objection_against_a_withdrawn_decision_cannot_be_answered(
@@ -675,7 +673,10 @@ def test_the_data_migration_lapses_objections_against_withdrawn_decisions(stands
     # Before 0015 upholding lapsed nothing: put the other objection back as it was left.
     objection_uphold(objection=upheld, actor=standstill.officer, answer="Criterium 2.")
     Objection.objects.filter(pk=stale.pk).update(
-        status=Objection.Status.OPEN, answer="", answered_by=None, answered_at=None,
+        status=Objection.Status.OPEN,
+        answer="",
+        answered_by=None,
+        answered_at=None,
         lapsed_with=None,
     )
     again = proposal_reject(
