@@ -10,6 +10,11 @@ from django.dispatch import Signal
 # proposals refuses while contracts still run; funding releases what EZK still holds for it.
 call_ended = Signal()
 
+# A call that had ended with the decisions on its first phase (awarded, or cancelled because
+# none could be awarded) is under assessment again: a decision was revoked on objection.
+# Arguments: call, actor, reason. reporting records an open data release.
+call_assessment_resumed = Signal()
+
 # Innovation partnership, stage 1: the invitations to tender went out and the selection is
 # final. Arguments: call, actor, invited and not_invited (lists of ParticipationRequest; the
 # not invited are excluded or not selected). The outcome with its reasons per criterion and

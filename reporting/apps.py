@@ -13,6 +13,7 @@ class ReportingConfig(AppConfig):
 
         from calls.signals import (
             call_amended,
+            call_assessment_resumed,
             call_ended,
             call_published,
             clarifications_published,
@@ -49,6 +50,7 @@ class ReportingConfig(AppConfig):
             (call_amended, receivers.release_on_amendment),
             (clarifications_published, receivers.release_on_clarifications),
             (call_ended, receivers.release_on_cancellation),
+            (call_assessment_resumed, receivers.release_on_assessment_resumed),
             (phase_opened, receivers.release_on_opening),
             (decision_finalised, receivers.release_on_final_award),
             (contract_awarded, receivers.release_on_contract),

@@ -58,6 +58,17 @@ def release_on_cancellation(sender, *, call, actor, reason, **kwargs) -> None:
         )
 
 
+def release_on_assessment_resumed(sender, *, call, actor, reason, **kwargs) -> None:
+    """A decision was revoked: the call that had ended is under assessment again."""
+    now = timezone.now()
+    ocds_release_enqueue(
+        call_id=call.pk,
+        event=f"resumed-{now:%Y%m%dT%H%M%S}",
+        tags=["tenderUpdate"],
+        date=now,
+    )
+
+
 def release_on_opening(sender, *, opening, actor, **kwargs) -> None:
     """At the deadline the number of tenderers is known."""
     ocds_release_enqueue(

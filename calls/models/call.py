@@ -423,9 +423,26 @@ CALL_TRANSITIONS: dict[str, set[str]] = {
     Call.Status.PUBLISHED: {Call.Status.CLOSED, Call.Status.CANCELLED},
     Call.Status.CLOSED: {Call.Status.UNDER_ASSESSMENT, Call.Status.CANCELLED},
     Call.Status.UNDER_ASSESSMENT: {Call.Status.AWARDED, Call.Status.CANCELLED},
-    Call.Status.AWARDED: {Call.Status.COMPLETED},
+    # Back under assessment when a decision of its first phase is revoked on objection (a
+    # prize decision under the Awb, art. 7:11): only then (``CALL_GUARDS``).
+    Call.Status.AWARDED: {Call.Status.COMPLETED, Call.Status.UNDER_ASSESSMENT},
     Call.Status.COMPLETED: set(),
-    Call.Status.CANCELLED: set(),
+    Call.Status.CANCELLED: {Call.Status.UNDER_ASSESSMENT},
+}
+
+
+def _first_phase_awaits_a_decision(call: Call) -> bool:
+    """An entry of the call's first phase is under assessment again: its decision, which
+    ended the call with the others, was revoked (proposals' ``decision_revoke``). One query
+    through the reverse relation: calls does not import proposals."""
+    return call.proposals.filter(  # type: ignore[attr-defined]  # reverse relation
+        phase__order=1, status="under_assessment"
+    ).exists()
+
+
+CALL_GUARDS = {
+    (Call.Status.AWARDED, Call.Status.UNDER_ASSESSMENT): _first_phase_awaits_a_decision,
+    (Call.Status.CANCELLED, Call.Status.UNDER_ASSESSMENT): _first_phase_awaits_a_decision,
 }
 
 
@@ -684,4 +701,4 @@ auditlog.register(Criterion)
 auditlog.register(RequiredDocument)
 auditlog.register(Question)
 auditlog.register(Call, m2m_fields={"missions"})
-states.register(Call, CALL_TRANSITIONS)
+states.register(Call, CALL_TRANSITIONS, guards=CALL_GUARDS)

@@ -567,6 +567,26 @@ def call_mark_awarded(*, call: Call, actor: User) -> Call:
     return _simple_transition(call, actor, Call.Status.AWARDED)
 
 
+def call_resume_assessment(*, call: Call, actor: User, reason: str) -> Call:
+    """The call ended with the decisions on its first phase (awarded, or cancelled because
+    none could be awarded) and one of them was revoked on objection: it is under assessment
+    again until that entry's new decision, which ends it again (proposals'
+    ``_finish_phase_if_decided``). The caller holds the locks of the decision; the audit trail
+    keeps the cancellation's reason, which no longer applies."""
+    _require(actor, "calls.manage_call", call)
+    with transaction.atomic():
+        call = _locked(call)
+        call.cancellation_reason = ""
+        states.transition(
+            call,
+            Call.Status.UNDER_ASSESSMENT,
+            actor=actor,
+            extra_fields=["cancellation_reason", "updated_at"],
+        )
+        signals.call_assessment_resumed.send(sender=Call, call=call, actor=actor, reason=reason)
+    return call
+
+
 def call_complete(*, call: Call, actor: User) -> Call:
     """The trajectory is done. Refused while contracts still run (the proposals app says so);
     what EZK granted and did not pay goes back to its fund (the funding app books it)."""

@@ -173,12 +173,15 @@ def objection_document_of(objection: Objection, document_pk: int) -> ObjectionDo
 
 
 def open_objections_for_officer(user: User) -> list[Objection]:
-    """Open objections in the calls this person manages, oldest first (one query)."""
+    """Open objections in the calls this person manages, oldest first (one query); not one
+    whose decision was withdrawn (left open by the code before objections lapsed): there is
+    nothing left to answer."""
     from calls.selectors.calls import calls_managed_by
 
     return list(
         Objection.objects.filter(
             status=Objection.Status.OPEN,
+            decision__status__in=(Decision.Status.INTENDED, Decision.Status.FINAL),
             decision__proposal__call__in=calls_managed_by(user).values("pk"),
         )
         .select_related("decision__proposal__call", "decision__proposal__company")

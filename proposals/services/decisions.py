@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Phase, Prize
-from calls.services.lifecycle import STANDSTILL_DEFAULT_DAYS, call_cancel, call_mark_awarded
+from calls.services.lifecycle import (
+    STANDSTILL_DEFAULT_DAYS,
+    call_cancel,
+    call_mark_awarded,
+    call_resume_assessment,
+)
 from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import Role, User
@@ -237,9 +242,16 @@ def proposal_award(
                 % {"proposal": proposal},
                 code="revoked_prize",
             )
+        if proposal.call.has_ended:
+            # Cancelled or completed: the public page says so; no award comes after it.
+            raise DomainError(
+                _("The call has ended; %(proposal)s can no longer be awarded.")
+                % {"proposal": proposal},
+                code="call_ended",
+            )
         _require_eligible(_signed_advice(phase), proposal)
         if proposal.call.is_contest:
-            prize = _prize_to_award(phase, prize, amount)
+            prize = _prize_to_award(phase, prize, amount, proposal)
             amount = prize.amount
         elif prize is not None:
             raise DomainError(_("Only an entry of a contest wins a prize."), code="prize")
@@ -275,9 +287,15 @@ def proposal_award(
     return decision
 
 
-def _prize_to_award(phase: Phase, prize: Prize | None, amount: Decimal | None) -> Prize:
+def _prize_to_award(
+    phase: Phase, prize: Prize | None, amount: Decimal | None, proposal: Proposal
+) -> Prize:
     """The prize an entry is awarded: one of its phase's, with a place left, not withheld;
-    an amount other than the prize's is refused (the call promised it)."""
+    an amount other than the prize's is refused (the call promised it).
+
+    A prize left unawarded before the entry's decision was revoked on objection may go to
+    the entry after all: the objection reopened its place in the distribution of the prizes.
+    The withholding then goes (the audit trail keeps it and its reason)."""
     if prize is None:
         raise DomainError(_("Choose the prize this entry wins."), code="prize")
     prize = Prize.objects.filter(pk=prize.pk, phase=phase).first()
@@ -289,8 +307,18 @@ def _prize_to_award(phase: Phase, prize: Prize | None, amount: Decimal | None) -
             % {"amount": prize.amount},
             code="amount",
         )
-    if PrizeWithholding.objects.filter(prize=prize).exists():
-        raise DomainError(_("This prize has been left unawarded."), code="prize_withheld")
+    withholding = PrizeWithholding.objects.filter(prize=prize).first()
+    if withholding is not None:
+        revoked = Decision.objects.filter(
+            proposal=proposal,
+            under_awb=True,
+            status=Decision.Status.WITHDRAWN,
+            finalised_at__isnull=False,
+            withdrawn_at__gte=withholding.decided_at,
+        )
+        if not revoked.exists():
+            raise DomainError(_("This prize has been left unawarded."), code="prize_withheld")
+        withholding.delete()
     won = (
         Decision.objects.filter(prize=prize, kind=Decision.Kind.AWARD)
         .exclude(status=Decision.Status.WITHDRAWN)
@@ -526,14 +554,21 @@ def decision_revoke(*, decision: Decision, actor: User, reason: str) -> Decision
     Only the contested decision goes: the other entrants' decisions are final and stand. The
     entry awaits a new decision (by the officer, or after the jury's reassessment), which gets
     a new letter and a new period for an objection. A prize it had won is taken back: its
-    contract ends and the ledger releases what was not paid; the place is free again, and so
-    are the prizes of the phase that were left unawarded."""
+    contract ends and the ledger releases what was not paid; the place is free again. A call
+    that had ended with the decisions on the phase (awarded, or cancelled because none could be
+    awarded) is under assessment again; the entry's new decision ends it as the decisions
+    then say (``_finish_phase_if_decided``). Prizes left unawarded stay so for the others."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not (decision.under_awb and decision.is_final):
         raise DomainError(
             _("Only a final decision under the Awb is revoked on objection."), code="state"
         )
     proposal = Proposal.objects.select_for_update().get(pk=decision.proposal_id)
+    call = Call.objects.get(pk=proposal.call_id)
+    # Whether the call ended with the decisions on its first phase: none awaited one.
+    ended_with_decisions = not Proposal.objects.filter(
+        phase_id=decision.phase_id, status=Proposal.Status.UNDER_ASSESSMENT
+    ).exists()
     contract = Contract.objects.select_for_update().filter(proposal=proposal).first()
     if contract is not None and contract.is_active:
         states.transition(contract, Contract.Status.TERMINATED, actor=actor)
@@ -541,11 +576,17 @@ def decision_revoke(*, decision: Decision, actor: User, reason: str) -> Decision
         contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
     _mark_withdrawn(decision, actor=actor, reason=reason)
     states.transition(proposal, Proposal.Status.UNDER_ASSESSMENT, actor=actor)
-    # A prize left unawarded was part of the same distribution of the prizes: the entry's new
-    # decision may give it, so it is set aside (the audit trail keeps it and its reason); the
-    # officer leaves unawarded again what stays so once the entry is decided.
-    for withholding in PrizeWithholding.objects.filter(prize__phase_id=decision.phase_id):
-        withholding.delete()
+    # A prize left unawarded stays so: the other entrants' final letters and the public
+    # results say it. Only this entry's new decision may still give it (``_prize_to_award``).
+    phase = Phase.objects.get(pk=decision.phase_id)
+    if (
+        phase.order == 1
+        and ended_with_decisions
+        and call.status in (Call.Status.AWARDED, Call.Status.CANCELLED)
+    ):
+        # The call ended with the decisions on this phase (``_finish_phase_if_decided``):
+        # it is under assessment again until the entry's new decision ends it again.
+        call_resume_assessment(call=call, actor=actor, reason=reason)
     decision.proposal = proposal
     decision_withdrawn.send(sender=Decision, decision=decision, actor=actor, reason=reason)
     return decision

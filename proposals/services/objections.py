@@ -228,6 +228,16 @@ def _answer(
     with transaction.atomic():
         objection = _locked(objection)
         states.check(objection, to_state)
+        if objection.decision is not None and objection.decision.is_withdrawn:
+            # Left open by the code before objections lapsed: upholding it now would withdraw
+            # the phase's new decisions. It has nothing left to contest.
+            raise DomainError(
+                _(
+                    "The decision this objection contests has been withdrawn; the objection "
+                    "can no longer be answered. A new decision can be objected to again."
+                ),
+                code="decision_withdrawn",
+            )
         objection.answer = answer
         objection.answered_by = actor
         objection.answered_at = timezone.now()

@@ -175,7 +175,14 @@ def officer_answer(request, objection_pk: int):
         request.user, "calls.manage_call", objection.decision.proposal.call
     ):
         raise Http404
-    can_answer = objection.is_open and can(request.user, "proposals.answer_objection", objection)
+    # Left open against a decision since withdrawn (before objections lapsed): nothing to
+    # answer, and the service refuses it.
+    decision_withdrawn = objection.is_open and objection.decision.is_withdrawn
+    can_answer = (
+        objection.is_open
+        and not decision_withdrawn
+        and can(request.user, "proposals.answer_objection", objection)
+    )
     form = ObjectionAnswerForm(
         request.POST or None,
         proposals=reassessable_proposals(objection),
@@ -248,6 +255,7 @@ def officer_answer(request, objection_pk: int):
         "phase": objection.decision.phase,
         "decision": objection.decision,
         "can_answer": can_answer,
+        "decision_withdrawn": decision_withdrawn,
         "form": form,
         "lapsed": lapsed_with(objection),
     }

@@ -526,31 +526,6 @@ def test_an_upheld_objection_to_a_prize_won_takes_it_back_and_the_jury_reassesse
     assert third.company.name not in content[start : content.index("</tr>", start)]
 
 
-def test_upholding_an_objection_to_an_entry_without_a_prize_sets_aside_the_withheld_prize():
-    from proposals.models import PrizeWithholding
-    from proposals.services.objections import objection_uphold
-
-    world = ranked_entries()
-    first, second, third, fourth = world.entries
-    for entry, rank in ((first, 1), (second, 2)):
-        proposal_award(
-            proposal=entry, actor=world.officer, motivation="J.", prize=world.prizes[rank]
-        )
-    prize_withhold(prize=world.prizes[3], actor=world.officer, reason="Geen derde van niveau.")
-    proposal_reject(proposal=third, actor=world.officer, motivation="Niet van niveau.")
-    proposal_reject(proposal=fourth, actor=world.officer, motivation="Niet van niveau.")
-    letter = decision_letter_make(decision_id=Decision.objects.get(proposal=third).pk, send=False)
-    objection = _objection_to(world, {third.pk: letter}, third)
-    objection_uphold(objection=objection, actor=world.officer, answer="Toch van niveau.")
-    assert not PrizeWithholding.objects.exists()
-    # The entry can now win the prize that was left unawarded.
-    decision = proposal_award(
-        proposal=third, actor=world.officer, motivation="Derde prijs.", prize=world.prizes[3]
-    )
-    assert decision.is_final
-    assert Contract.objects.get(proposal=third).amount == world.prizes[3].amount
-
-
 def test_a_decided_sbir_proposal_never_goes_back_to_assessment():
     from portal import states
     from proposals.services.decisions import decision_revoke, decisions_finalise_due
@@ -602,3 +577,163 @@ def test_an_awarded_entry_goes_back_to_assessment_only_once_its_decision_is_revo
     assert third.awaits_decision
     assert Decision.objects.get(proposal=third).is_withdrawn
     assert Contract.objects.get(proposal=third).is_terminated
+
+
+# --- A revoked decision in a call that had ended with its decisions -------------------------
+
+
+def _public_status(client, call) -> str:
+    content = client.get(call.get_absolute_url()).content.decode()
+    start = content.index("portal-call-status--")
+    return content[start : content.index("</span>", start)]
+
+
+def _uphold_on_page(client, objection, answer="Toch van niveau.") -> None:
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
+    response = client.post(address, {"outcome": "uphold", "answer": answer})
+    assert response.status_code == 302, response.content.decode()
+
+
+def _decide_on_page(client, entry, **data):
+    url = reverse("proposals:officer_decide", kwargs={"pk": entry.pk})
+    return client.post(url, {"motivation": "Na bezwaar.", "confirmed": "1", **data})
+
+
+def test_a_call_cancelled_for_want_of_an_award_is_assessed_again_once_a_decision_is_revoked(
+    client,
+):
+    """Every entry was rejected, so the call was cancelled ("No proposal could be
+    awarded"). An entrant's objection is upheld: its decision is revoked, and the call is
+    under assessment again (audited), not a cancelled call in which a prize is then awarded.
+    The officer awards the entry a prize: the call is awarded, and its public page says so."""
+    from auditlog.models import LogEntry
+
+    world = ranked_entries()
+    for entry in world.entries:
+        proposal_reject(proposal=entry, actor=world.officer, motivation="Niet van niveau.")
+    world.call.refresh_from_db()
+    assert world.call.is_cancelled
+    first = world.entries[0]
+    letter = decision_letter_make(decision_id=Decision.objects.get(proposal=first).pk, send=False)
+    objection = _objection_to(world, {first.pk: letter}, first)
+    login_verified(client, world.officer)
+
+    _uphold_on_page(client, objection)
+
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.UNDER_ASSESSMENT
+    assert world.call.cancellation_reason == ""
+    entry = LogEntry.objects.get_for_object(world.call).filter(changes__has_key="status").first()
+    assert entry.changes_dict["status"] == [Call.Status.CANCELLED, Call.Status.UNDER_ASSESSMENT]
+    assert entry.actor == world.officer
+    anonymous = type(client)()
+    assert "under_assessment" in _public_status(anonymous, world.call)
+    assert (
+        'data-testid="cancellation-notice"'
+        not in anonymous.get(world.call.get_absolute_url()).content.decode()
+    )
+    # Open data follows: a release of the call under assessment again.
+    from portal.models import OutboxMessage
+    from reporting.models import OcdsRelease
+    from reporting.tasks import record_ocds_release
+
+    (message,) = [
+        m
+        for m in OutboxMessage.objects.filter(task="reporting.record_ocds_release")
+        if m.args[1].startswith("resumed-")
+    ]
+    record_ocds_release.apply(args=message.args).get()
+    release = OcdsRelease.objects.get(release_id__endswith=message.args[1])
+    assert release.data["tender"]["status"] == "active"
+    assert "tenderCancellation" not in release.tags
+
+    response = _decide_on_page(client, first, decision="award", prize=str(world.prizes[1].pk))
+    assert response.status_code == 302, response.content.decode()
+    assert Decision.objects.get(proposal=first, status=Decision.Status.FINAL).is_award
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+    assert "awarded" in _public_status(anonymous, world.call)
+
+
+def test_an_awarded_call_whose_only_prize_is_revoked_ends_as_the_new_decisions_say(client):
+    """One prize was awarded and the call marked awarded; the objection to that prize is
+    upheld: the call is under assessment again. The entry cannot win a prize again in the
+    portal; rejected, no entry has a prize, so the call is cancelled for want of an award."""
+    world = ranked_entries(count=2)
+    winner, other = world.entries
+    proposal_award(proposal=winner, actor=world.officer, motivation="J.", prize=world.prizes[1])
+    for rank in (2, 3):
+        prize_withhold(prize=world.prizes[rank], actor=world.officer, reason="Geen.")
+    proposal_reject(proposal=other, actor=world.officer, motivation="Niet van niveau.")
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.AWARDED
+    letter = decision_letter_make(decision_id=Decision.objects.get(proposal=winner).pk, send=False)
+    objection = _objection_to(world, {winner.pk: letter}, winner)
+    login_verified(client, world.officer)
+
+    _uphold_on_page(client, objection, answer="Het prototype voldoet niet.")
+
+    world.call.refresh_from_db()
+    assert world.call.status == Call.Status.UNDER_ASSESSMENT
+    response = _decide_on_page(client, winner, decision="reject")
+    assert response.status_code == 302, response.content.decode()
+    world.call.refresh_from_db()
+    assert world.call.is_cancelled
+    assert world.call.cancellation_reason
+
+
+def test_no_prize_is_awarded_in_a_call_that_was_cancelled():
+    """The officer cancelled the call while an entry still awaited its decision: the portal
+    awards it no prize (its public page says the call was cancelled)."""
+    from calls.services.lifecycle import call_cancel
+
+    world = ranked_entries()
+    call_cancel(call=world.call, actor=world.officer, reason="Het budget is vervallen.")
+    with pytest.raises(DomainError) as refused:
+        proposal_award(
+            proposal=world.entries[0], actor=world.officer, motivation="J.", prize=world.prizes[1]
+        )
+    assert refused.value.code == "call_ended"
+    assert not Decision.objects.exists()
+
+
+def test_a_revoked_decision_leaves_the_prizes_left_unawarded_as_they_were(client):
+    """A prize left unawarded is in every entrant's final letter and in the public results:
+    revoking one entrant's decision does not undo it. Only that entrant's new decision may
+    still give it (the objection reopened its place in the distribution); then the public
+    results name the winner instead."""
+    from proposals.models import PrizeWithholding
+    from proposals.services.objections import objection_uphold
+
+    world = ranked_entries()
+    first, second, third, fourth = world.entries
+    for entry, rank in ((first, 1), (second, 2)):
+        proposal_award(
+            proposal=entry, actor=world.officer, motivation="J.", prize=world.prizes[rank]
+        )
+    prize_withhold(prize=world.prizes[3], actor=world.officer, reason="Geen derde van niveau.")
+    proposal_reject(proposal=third, actor=world.officer, motivation="Niet van niveau.")
+    proposal_reject(proposal=fourth, actor=world.officer, motivation="Niet van niveau.")
+    letter = decision_letter_make(decision_id=Decision.objects.get(proposal=fourth).pk, send=False)
+    objection = _objection_to(world, {fourth.pk: letter}, fourth)
+
+    objection_uphold(objection=objection, actor=world.officer, answer="Toch van niveau.")
+
+    withholding = PrizeWithholding.objects.get(prize=world.prizes[3])
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    start = content.index('data-testid="prize-result-3"')
+    assert "Geen derde van niveau." in content[start : content.index("</tr>", start)]
+    # Another entrant, decided and not revoked, has no claim on it (nor a new decision).
+    with pytest.raises(DomainError):
+        proposal_award(proposal=third, actor=world.officer, motivation="J.", prize=world.prizes[3])
+    # The revoked entry's new decision gives it: the withholding goes with the award.
+    decision = proposal_award(
+        proposal=fourth, actor=world.officer, motivation="Derde prijs.", prize=world.prizes[3]
+    )
+    assert decision.is_final
+    assert not PrizeWithholding.objects.filter(pk=withholding.pk).exists()
+    content = client.get(world.call.get_absolute_url()).content.decode()
+    start = content.index('data-testid="prize-result-3"')
+    row = content[start : content.index("</tr>", start)]
+    assert fourth.company.name in row
+    assert "Geen derde van niveau." not in row

@@ -580,3 +580,125 @@ def test_the_tasks_end_once_every_proposal_is_decided_and_once_the_company_objec
     objection_dismiss(objection=objection, actor=standstill.officer, answer="Het bedrag klopt.")
     assert "standstill" not in kinds(company)
     assert "decide" not in kinds(officer)
+
+
+# --- An objection left open against a withdrawn decision (before objections lapsed) ------------
+
+
+def _stale_objection(world) -> tuple[Objection, Decision]:
+    """What upholding an objection did before objections lapsed: the phase's intended
+    decisions were withdrawn and the other companies' objections were left open. Returns the
+    stale objection and the new intended decision on its proposal."""
+    from django.db import transaction
+
+    from proposals.services.decisions import phase_decisions_withdraw
+
+    award_first(world)
+    first = reject_second(world)
+    reject_the_rest(world, decided=2)
+    stale = objection_lodge(decision=first, actor=world.proposals[1].person, text="Oneens.")
+    with transaction.atomic():
+        phase_decisions_withdraw(phase=world.phase, actor=world.officer, reason="Bezwaar X.")
+    award_first(world)
+    reject_the_rest(world, decided=1)
+    stale.refresh_from_db()
+    assert stale.is_open
+    assert stale.decision.is_withdrawn
+    return stale, Decision.objects.get(proposal=world.proposals[1], status=Decision.Status.INTENDED)
+
+
+def test_an_objection_against_a_withdrawn_decision_cannot_be_answered(
+    standstill, django_capture_on_commit_callbacks
+):
+    """Upholding it would withdraw the phase's *new* intended decisions and e-mail every
+    company: the officer's page refuses with a message, the service and the API refuse."""
+    from proposals.services.objections import objection_uphold
+    from tests.proposals.test_my_tasks import kinds
+
+    stale, new = _stale_objection(standstill)
+    officer = officer_client(standstill.officer)
+    assert "answer_objection" not in kinds(officer)  # no task for it
+    address = reverse("proposals:officer_objection", kwargs={"objection_pk": stale.pk})
+    page = officer.get(address).content.decode()
+    assert 'data-testid="answer-form"' not in page
+    assert 'data-testid="objection-decision-gone"' in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(address, {"outcome": "uphold", "answer": "Gegrond."})
+    assert response.status_code == 200
+    assert "ingetrokken" in response.content.decode()
+    new.refresh_from_db()
+    assert new.is_intended  # the current decisions stand
+    stale.refresh_from_db()
+    assert stale.is_open
+    assert mail.outbox == []
+    for answer in (objection_uphold, objection_dismiss):
+        with pytest.raises(DomainError) as refused:
+            answer(objection=stale, actor=standstill.officer, answer="Gegrond.")
+        assert refused.value.code == "decision_withdrawn"
+    api = client_for(standstill.officer)
+    response = api.post(
+        reverse("api-objection-answer", kwargs={"pk": stale.pk}),
+        {"outcome": "uphold", "answer": "Gegrond.", "follow_up": "new_decision"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "decision_withdrawn"
+    new.refresh_from_db()
+    assert new.is_intended
+
+
+def test_the_data_migration_lapses_objections_against_withdrawn_decisions(standstill):
+    """0017 closes what the code before 0015 left open, in one UPDATE: an open objection
+    whose decision was withdrawn lapses with the upheld objection and the decision's stored
+    reason; an open objection to a standing decision stays open."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.services.objections import objection_uphold
+
+    migration = import_module("proposals.migrations.0017_lapse_stale_objections")
+    award_first(standstill)
+    first = reject_second(standstill)
+    reject_the_rest(standstill, decided=2)
+    upheld = objection_lodge(decision=first, actor=standstill.proposals[1].person, text="A")
+    stale = objection_lodge(
+        decision=Decision.objects.get(proposal=standstill.proposals[2]),
+        actor=standstill.proposals[2].person,
+        text="B",
+    )
+    # Before 0015 upholding lapsed nothing: put the other objection back as it was left.
+    objection_uphold(objection=upheld, actor=standstill.officer, answer="Criterium 2.")
+    Objection.objects.filter(pk=stale.pk).update(
+        status=Objection.Status.OPEN,
+        answer="",
+        answered_by=None,
+        answered_at=None,
+        lapsed_with=None,
+    )
+    again = proposal_reject(
+        proposal=standstill.proposals[2], actor=standstill.officer, motivation="Opnieuw"
+    )
+    standing = objection_lodge(
+        decision=again, actor=standstill.proposals[2].person, text="Nog steeds oneens."
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        migration.lapse_stale_objections(apps, None)
+    assert len(queries) == 1
+
+    stale.refresh_from_db()
+    withdrawn = Decision.objects.get(pk=stale.decision_id)
+    assert stale.is_lapsed
+    assert stale.lapsed_with_id == upheld.pk
+    assert stale.answer == withdrawn.withdrawal_reason
+    assert upheld.number in stale.answer
+    assert stale.answered_at == withdrawn.withdrawn_at
+    assert stale.answered_by_id == standstill.officer.pk
+    standing.refresh_from_db()
+    assert standing.is_open
+    upheld.refresh_from_db()
+    assert upheld.is_upheld
