@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.indexes import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL, which cannot run in a transaction
+    # (portal/indexes.py).
+    atomic = False
 
     dependencies = [
         ('calls', '0016_prizes_per_rank_and_registration_limit'),
@@ -13,11 +18,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='call',
             index=models.Index(fields=['deadline', 'id'], name='call_deadline_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='participationrequest',
             index=models.Index(fields=['submitted_at', 'id'], name='participation_submitted_idx'),
         ),

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.indexes import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL, which cannot run in a transaction
+    # (portal/indexes.py).
+    atomic = False
 
     dependencies = [
         ('calls', '0016_prizes_per_rank_and_registration_limit'),
@@ -14,7 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='proposal',
             index=models.Index(fields=['created_at', 'id'], name='proposal_created_idx'),
         ),
