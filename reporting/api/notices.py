@@ -85,11 +85,15 @@ def _managed_call(request, pk: int) -> Call:
     return call
 
 
-def _notice(request, pk: int, notice_pk: int) -> Notice:
-    notice = notice_of_call(_managed_call(request, pk), notice_pk)
+def _notice_of(call: Call, notice_pk: int) -> Notice:
+    notice = notice_of_call(call, notice_pk)
     if notice is None:
         raise Http404
     return notice
+
+
+def _notice(request, pk: int, notice_pk: int) -> Notice:
+    return _notice_of(_managed_call(request, pk), notice_pk)
 
 
 NOT_FOUND = OpenApiResponse(description=_("No such call or notice, or not yours."))
@@ -150,5 +154,9 @@ class CallNoticeSendView(APIView):
         },
     )
     def post(self, request, pk: int, notice_pk: int):
-        notice = notice_send(notice=_notice(request, pk, notice_pk), actor=request.user)
+        call = _managed_call(request, pk)
+        notice = notice_send(notice=_notice_of(call, notice_pk), actor=request.user)
+        # Read again: the task may have answered already (in-process, without a broker: the
+        # publisher's answer, or the rejection after its last attempt when it is unreachable).
+        notice = _notice_of(call, notice.pk)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_202_ACCEPTED)
