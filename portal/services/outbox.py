@@ -5,6 +5,9 @@ to the broker once that transaction commits. If the broker cannot take it (Redis
 request still succeeds: the failure is logged, and ``outbox_dispatch`` (Celery beat, every
 minute) sends what is still pending once the broker is back. The tasks are idempotent, so a
 task sent twice (the broker took it, but confirming that in the database failed) does no harm.
+Without a broker (no ``REDIS_URL``: ``manage.py`` on its own, a shell, the tests) the task
+runs in-process after the commit, and its failure is the task's to record, never the
+request's: see ``_run_here``.
 """
 
 import logging
@@ -12,6 +15,7 @@ from datetime import timedelta
 from typing import Literal
 
 from celery import Task
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +26,8 @@ from ..models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["sent", "skipped", "failed"]
+# Without a broker: how often a task that sets no ``max_retries`` of its own is tried again.
+EAGER_MAX_RETRIES = 3
 
 
 def outbox_enqueue(task: Task | str, /, *args, secret: bool = False, **kwargs) -> OutboxMessage:
@@ -54,8 +60,7 @@ def outbox_send(pk: int) -> Outcome:
             sent_at=now, attempts=1
         ):
             return "skipped"
-        message = OutboxMessage.objects.get(pk=pk)
-        _task(message.task).apply_async(args=message.args, kwargs=message.kwargs)
+        _run_here(OutboxMessage.objects.get(pk=pk))
         return "sent"
     with transaction.atomic():
         # Locked without waiting: the commit's own send and the periodic job never both send.
@@ -98,6 +103,46 @@ def outbox_send(pk: int) -> Outcome:
             fields += ["args", "kwargs"]
         message.save(update_fields=fields)
     return "sent"
+
+
+def _run_here(message: OutboxMessage) -> None:
+    """Run the task in this process (no broker), as a worker would run it for the request.
+
+    A worker runs a task after the request has been answered: the task's error never reaches
+    the person who asked, a retry comes later and the task records its own failures (a notice
+    rejected after its last attempt, a report marked failed). Here the request is still being
+    answered, so the task's error is caught, logged and kept in ``last_error`` instead of
+    becoming the request's 500; a retry runs straight away, as a worker would run it after
+    the pause, until the task's own ``max_retries`` (``EAGER_MAX_RETRIES`` for a task without
+    a limit), so that the task's own handling of its last attempt runs and leaves its record.
+    """
+    task = _task(message.task)
+    limit = task.max_retries if task.max_retries is not None else EAGER_MAX_RETRIES
+    retries = 0
+    while True:
+        try:
+            task.apply(args=message.args, kwargs=message.kwargs, retries=retries, throw=True)
+        except Retry as retry:
+            if retries < limit:
+                retries += 1
+                continue
+            error: BaseException = retry.exc or retry
+        except Exception as exc:
+            error = exc
+        else:
+            return
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.attempts = retries + 1
+        message.save(update_fields=["attempts", "last_error"])
+        logger.error(
+            "Outbox: task %s (message %s) failed in-process after %s attempt(s): %s",
+            message.task,
+            message.pk,
+            message.attempts,
+            message.last_error,
+            exc_info=error,
+        )
+        return
 
 
 def outbox_dispatch(*, limit: int = 500) -> int:

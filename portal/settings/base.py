@@ -501,6 +501,7 @@ SPECTACULAR_SETTINGS = {
         "IntendedDecisionStatusEnum": "proposals.models.Decision.Status",
         "ObjectionStatusEnum": "proposals.models.Objection.Status",
         "NutsRegionEnum": "portal.nuts.NUTS_CHOICES",
+        "FindingPlaceEnum": "reporting.selectors.findings.PLACES",
     },
 }
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from calls.models import Call
+from portal.permissions import can
 
 from ..eforms.validation import describe, parties_of, party_at, problem_field, technical
 from ..models import Notice
@@ -30,6 +31,9 @@ DETAILS, CALL, PHASE, AUTHORITY, COMPANY, PROPOSAL, PORTAL = (
     "proposal",
     "portal",
 )
+PLACES = (DETAILS, CALL, PHASE, AUTHORITY, COMPANY, PROPOSAL, PORTAL)
+# The question the pages where a value is fixed ask (their views' ``can``).
+MANAGE_CALL = "calls.manage_call"
 
 # What the portal lacks (the builder's gaps), by code: where it is fixed, and for the
 # publication details the form field (its id on the notices page).
@@ -92,15 +96,45 @@ TERM_PLACES = {
 
 @dataclass
 class Finding:
-    """One point shown to the officer: the words, where it is fixed (with a link to the
-    form field when the portal holds the value and the officer may change it), and the
-    technical detail (rule, XPath), collapsed on the page."""
+    """One point shown to the officer: the words, where it is fixed (``place``, one of the
+    names above, with the sentence ``where``), and the technical detail (rule, XPath),
+    collapsed on the page. ``form_field`` is the publication details' form field (``details``);
+    ``phase`` the phase's number (``phase``). ``url`` is the page where it is fixed, only when
+    the portal holds the value, it may still change, and the reader may open that page;
+    ``link`` is the same for the notices page itself (``#id_<field>`` when ``url`` is that
+    page)."""
 
     words: str
     where: str
+    place: str = PORTAL
+    form_field: str = ""
+    phase: int | None = None
+    url: str = ""
     link: str = ""
     link_label: str = ""
     technical: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FixPage:
+    """The page where a value is fixed and the question its view asks (``can``): a reader
+    who may not open the page gets no address for it."""
+
+    url_name: str
+    kwargs: dict
+    permission: str
+    obj: object
+    fragment: str = ""
+    this_page: bool = False  # the notices page: the page links the fragment alone
+
+    def url_for(self, user) -> str:
+        if user is None or not can(user, self.permission, self.obj):
+            return ""
+        url = reverse(self.url_name, kwargs=self.kwargs)
+        return f"{url}#{self.fragment}" if self.fragment else url
+
+    def link_for(self, url: str) -> str:
+        return f"#{self.fragment}" if url and self.this_page and self.fragment else url
 
 
 _LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
@@ -145,35 +179,47 @@ def _place(call: Call, problem: dict) -> tuple[str, str]:
     return PORTAL, ""
 
 
-def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str, str, str]:
-    """The sentence saying where to fix it, a link and its label."""
+Where = tuple[str, FixPage | None, str]
+
+
+def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
+    """The sentence saying where to fix it, the page (if the portal has one) and its label.
+    Each page with the question its view asks: ``calls.manage_call`` for the call's pages,
+    the notices page and the phase's page."""
     params = dict(problem.get("params") or {})
     if place == DETAILS:
         if call.has_ended:
-            return _("The call has ended: its publication details can no longer change."), "", ""
+            return _("The call has ended: its publication details can no longer change."), None, ""
         return (
             _(
                 "Fill it in under “Publication details” on this page, then prepare the notice "
                 "again."
             ),
-            f"#id_{form_field}" if form_field else "#details-title",
+            FixPage(
+                "notices:officer",
+                {"pk": call.pk},
+                MANAGE_CALL,
+                call,
+                fragment=f"id_{form_field}" if form_field else "details-title",
+                this_page=True,
+            ),
             _("Go to the field"),
         )
     if place == CALL:
         if call.is_draft:
             return (
                 _("Fill it in on the call's form (Edit the call)."),
-                reverse("calls:officer_edit", kwargs={"pk": call.pk}),
+                FixPage("calls:officer_edit", {"pk": call.pk}, MANAGE_CALL, call),
                 _("Edit the call"),
             )
         if call.has_ended:
-            return _("The call has ended: its terms can no longer change."), "", ""
+            return _("The call has ended: its terms can no longer change."), None, ""
         return (
             _(
                 "The call is published: its terms change only with an amendment; the change "
                 "notice then carries the new value."
             ),
-            reverse("calls:officer_amend", kwargs={"pk": call.pk}),
+            FixPage("calls:officer_amend", {"pk": call.pk}, MANAGE_CALL, call),
             _("Amend the call"),
         )
     if place == PHASE:
@@ -182,7 +228,7 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
             return (
                 _("Give phase %(number)s its deadline on the call's phases page.")
                 % {"number": form_field},
-                reverse("calls:officer_phases", kwargs={"pk": call.pk}),
+                FixPage("calls:officer_phases", {"pk": call.pk}, MANAGE_CALL, call),
                 _("Phases of the call"),
             )
         if phase is not None and not call.has_ended:
@@ -193,10 +239,10 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
                     "TenderNed or TED may refuse the notice."
                 )
                 % {"number": form_field},
-                reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk}),
+                FixPage("proposals:officer_phase", {"phase_pk": phase.pk}, MANAGE_CALL, call),
                 _("Go to phase %(number)s") % {"number": form_field},
             )
-        return _("The call has ended: its phases' deadlines can no longer change."), "", ""
+        return _("The call has ended: its phases' deadlines can no longer change."), None, ""
     if place == AUTHORITY:
         return (
             _(
@@ -204,7 +250,7 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
                 "has no page for officers to change them yet): ask the administrator to add it, "
                 "then prepare the notice again."
             ),
-            "",
+            None,
             "",
         )
     if place == COMPANY:
@@ -216,7 +262,7 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
                     "fill it in, then prepare the notice again."
                 )
                 % {"name": name},
-                "",
+                None,
                 "",
             )
         return (
@@ -224,7 +270,7 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
                 "The companies keep this on their company details page: ask them to fill it "
                 "in, then prepare the notice again."
             ),
-            "",
+            None,
             "",
         )
     if place == PROPOSAL:
@@ -233,13 +279,13 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
                 "The company says this when it submits its proposal; the portal cannot add it "
                 "afterwards. The notice cannot supply it for this proposal."
             ),
-            "",
+            None,
             "",
         )
     if problem.get("source") == "schema" or problem.get("code") == "not_checked":
         return (
             _("This is a fault in the portal, not in your data: tell the portal's administrator."),
-            "",
+            None,
             "",
         )
     return (
@@ -247,21 +293,32 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
             "The portal cannot supply this value yet; it is not something you can fix on this "
             "page. TenderNed or TED may refuse the notice on this point."
         ),
-        "",
+        None,
         "",
     )
 
 
-def findings(call: Call, problems: list[dict]) -> list[Finding]:
-    """``problems`` in words with where each is fixed; identical points once."""
+def findings(call: Call, problems: list[dict], *, user) -> list[Finding]:
+    """``problems`` in words with where each is fixed; identical points once. ``user`` is the
+    reader: a page's address is given only if they may open it."""
     shown: dict[tuple[str, str], Finding] = {}
     for problem in problems:
         words = describe(problem)
         place, form_field = _place(call, problem)
-        where, link, label = _where(call, place, form_field, problem)
-        finding = shown.setdefault(
-            (words, where), Finding(words=words, where=where, link=link, link_label=label)
-        )
+        where, page, label = _where(call, place, form_field, problem)
+        finding = shown.get((words, where))
+        if finding is None:
+            url = page.url_for(user) if page is not None else ""
+            finding = shown[words, where] = Finding(
+                words=words,
+                where=where,
+                place=place,
+                form_field=form_field if place == DETAILS else "",
+                phase=int(form_field) if place == PHASE and form_field else None,
+                url=url,
+                link=page.link_for(url) if page is not None else "",
+                link_label=label if url else "",
+            )
         detail = technical(problem)
         if detail and detail not in finding.technical:
             finding.technical.append(detail)
@@ -291,8 +348,9 @@ def _with_parties(notice: Notice, problems: list[dict]) -> list[dict]:
     ]
 
 
-def notice_findings(notice: Notice, call: Call) -> dict[str, list[Finding]]:
-    """The notice's blocking problems and its remaining business-rule findings, for the page."""
+def notice_findings(notice: Notice, call: Call, *, user) -> dict[str, list[Finding]]:
+    """The notice's blocking problems and its remaining business-rule findings, for the page
+    and the API alike (``user``: the reader, see ``findings``)."""
     blocking = notice.blocking_problems
     rules = [
         problem
@@ -300,6 +358,6 @@ def notice_findings(notice: Notice, call: Call) -> dict[str, list[Finding]]:
         if problem.get("source") == "rules" and problem not in blocking
     ]
     return {
-        "blocking": findings(call, _with_parties(notice, blocking)),
-        "rules": findings(call, _with_parties(notice, rules)),
+        "blocking": findings(call, _with_parties(notice, blocking), user=user),
+        "rules": findings(call, _with_parties(notice, rules), user=user),
     }

@@ -58,7 +58,9 @@ def _page(request, call: Call, form: PublicationDetailsForm | None = None):
         "form": form or PublicationDetailsForm(instance=call),
         "notices": notices,
         # Each notice with its findings in words and where each is fixed.
-        "notice_rows": [(notice, notice_findings(notice, call)) for notice in notices],
+        "notice_rows": [
+            (notice, notice_findings(notice, call, user=request.user)) for notice in notices
+        ],
         "takes_notices": takes_notices(call),
         "above_threshold": above_eu_threshold(call),
         "goes_to_tenderned": goes_to_tenderned(call),
@@ -133,9 +135,9 @@ def prepare_again(request, pk: int, notice_pk: int):
     )
 
 
-def _send_confirmation(call: Call, notice: Notice) -> Confirmation:
+def _send_confirmation(call: Call, notice: Notice, user) -> Confirmation:
     """What the officer confirms: the notice as last checked, where it goes, what remains."""
-    findings = notice_findings(notice, call)["rules"]
+    findings = notice_findings(notice, call, user=user)["rules"]
     kind = str(notice.get_kind_display()).capitalize()
     if notice.amendment is not None:
         kind += " " + _("(amendment %(number)s)") % {"number": notice.amendment.number}
@@ -191,7 +193,9 @@ def send(request, pk: int, notice_pk: int):
     call = _managed_call(request, pk)
     notice = _notice(call, notice_pk)
     if notice.may_be_sent and not is_confirmed(request):
-        return confirmation_page(request, _send_confirmation(call, notice), context={"call": call})
+        return confirmation_page(
+            request, _send_confirmation(call, notice, request.user), context={"call": call}
+        )
     return _act(
         request,
         call,

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from celery import shared_task
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
@@ -156,6 +157,50 @@ def test_without_a_worker_the_task_runs_in_process_as_before(django_capture_on_c
     message = OutboxMessage.objects.get(task="proposals.send_receipt")
     assert message.args == [proposal.pk]
     assert message.sent_at is not None
+
+
+@shared_task(name="tests.outbox.broken")
+def broken_task(number: int) -> None:
+    raise RuntimeError(f"broken {number}")
+
+
+@shared_task(name="tests.outbox.unanswered", autoretry_for=(ConnectionError,), max_retries=2)
+def unanswered_task(number: int) -> None:
+    unanswered_calls.append(number)
+    raise ConnectionError(f"no answer {number}")
+
+
+unanswered_calls: list[int] = []
+
+
+@pytest.mark.parametrize(
+    ("task", "attempts", "error"),
+    [
+        ("tests.outbox.broken", 1, "RuntimeError: broken 7"),
+        # Retried straight away as a worker would after each pause, up to its max_retries.
+        ("tests.outbox.unanswered", 3, "ConnectionError: no answer 7"),
+    ],
+)
+def test_without_a_worker_a_failing_task_is_logged_and_kept_never_raised_into_the_request(
+    task, attempts, error, django_capture_on_commit_callbacks, caplog
+):
+    """A worker runs the task after the answer, so its error never reaches the person who
+    asked; in-process it must not either (it used to become the request's 500)."""
+    unanswered_calls.clear()
+    logger = logging.getLogger("portal.services.outbox")
+    logger.addHandler(caplog.handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            message = outbox_enqueue(task, 7)
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert (message.attempts, message.last_error) == (attempts, error)
+    assert "failed in-process" in caplog.text
+    expected = [7] * attempts if task == "tests.outbox.unanswered" else []
+    assert unanswered_calls == expected
 
 
 def test_the_html_submit_succeeds_while_the_broker_is_down(

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from portal.models import OutboxMessage
 from reporting.models import Notice
 from reporting.selectors.notices import above_eu_threshold
 from reporting.services.notices import notice_send
@@ -122,3 +123,76 @@ def test_the_stand_in_gives_a_ted_number_only_to_a_notice_forwarded_to_ted(publi
     assert european.accepted
     assert european.publication_id != national.publication_id
     assert re.fullmatch(r"\d{6}-\d{4}", european.ted_id)
+
+
+# --- Without a broker (no REDIS_URL: runserver, a shell): the task runs after the commit -----
+
+
+@pytest.fixture
+def unreachable_publisher(settings, monkeypatch):
+    """Nothing listens at the publisher's address; counts the attempts to reach it."""
+    from tests.portal.test_redis_outage import free_port
+
+    settings.NOTICE_PUBLISHER_URL = f"http://127.0.0.1:{free_port()}/notices"
+    attempts: list[str] = []
+    publish = LocalPublisher.publish
+
+    def counted(self, **kwargs):
+        attempts.append(kwargs["notice_id"])
+        return publish(self, **kwargs)
+
+    monkeypatch.setattr(LocalPublisher, "publish", counted)
+    return attempts
+
+
+def _assert_given_up_as_a_worker_would(notice: Notice, attempts: list[str]) -> None:
+    from reporting.tasks import NOTICE_MAX_RETRIES
+
+    notice.refresh_from_db()
+    # Every attempt a worker makes, straight away; then the record a worker's last leaves.
+    assert attempts == [str(notice.notice_id)] * (NOTICE_MAX_RETRIES + 1)
+    assert notice.status == Notice.Status.REJECTED
+    assert notice.sent_at is not None
+    assert notice.rejection_reason.startswith("De publicatiedienst was niet bereikbaar")
+    message = OutboxMessage.objects.get(task="reporting.send_notice", args=[notice.pk])
+    assert message.sent_at is not None
+    assert message.last_error == ""  # the task recorded its failure on the notice
+
+
+# As in a request: no transaction around the test, so the task runs at the service's commit.
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_sending_through_the_api_answers_and_the_notice_says_what_happened(
+    client, unreachable_publisher
+):
+    from portal.celery import app
+
+    assert app.conf.task_always_eager
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    login_verified(client, call.officer)
+    url = f"/api/v1/calls/{call.pk}/notices/{notice.pk}/send/"
+    response = client.post(url)
+    assert response.status_code == 202
+    _assert_given_up_as_a_worker_would(notice, unreachable_publisher)
+    # The answer is the notice as it now is, and so is what the API says of it afterwards.
+    sent = response.json()
+    assert sent["status"] == "rejected"
+    assert sent["rejection_reason"] == notice.rejection_reason
+    again = client.get(f"/api/v1/calls/{call.pk}/notices/{notice.pk}/").json()
+    assert (again["status"], again["rejection_reason"]) == ("rejected", notice.rejection_reason)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_sending_from_the_page_answers_and_the_page_shows_the_reason(
+    client, unreachable_publisher
+):
+    call = notice_ready_call()
+    notice = Notice.objects.get(call=call)
+    login_verified(client, call.officer)
+    send_url = reverse("notices:send", kwargs={"pk": call.pk, "notice_pk": notice.pk})
+    response = client.post(send_url, {"confirmed": "1"})
+    assert response.status_code == 302
+    _assert_given_up_as_a_worker_would(notice, unreachable_publisher)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="rejection-reason"' in page
+    assert "De publicatiedienst was niet bereikbaar" in page

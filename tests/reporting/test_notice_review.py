@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
+from calls.models import Call
 from calls.services.lifecycle import call_amend
 from reporting.eforms.validation import schema_problems, validate
 from reporting.models import Notice
@@ -174,7 +175,9 @@ def test_what_the_portal_lacks_says_where_it_is_fixed(client):
     with translation.override("en"):
         found = {
             finding.words: finding
-            for finding in notice_findings(Notice.objects.get(pk=notice.pk), call)["blocking"]
+            for finding in notice_findings(
+                Notice.objects.get(pk=notice.pk), call, user=call.officer
+            )["blocking"]
         }
         cpv = found["The call has no CPV code."]
         assert cpv.link == "#id_cpv_code"
@@ -194,7 +197,7 @@ def test_what_the_portal_lacks_says_where_it_is_fixed(client):
 def test_a_draft_calls_terms_are_fixed_on_the_call_form():
     call = notice_ready_call(publish=False, tender_validity=None)
     problem = {"source": "data", "code": "no_tender_validity", "params": {}}
-    (finding,) = findings(call, [problem])
+    (finding,) = findings(call, [problem], user=call.officer)
     assert finding.link == reverse("calls:officer_edit", kwargs={"pk": call.pk})
 
 
@@ -217,12 +220,138 @@ def test_a_rule_at_an_organisation_names_it_and_says_whose_details_they_are():
     }
     assert NoticeModel  # the model is not needed: words come from the stored report
     with translation.override("en"):
-        (finding,) = findings(call, [problem])
+        (finding,) = findings(call, [problem], user=None)
     assert finding.words == "Viaduct Circulair B.V.: 'Telephone' is mandatory in this case."
     assert "company details page" in finding.where
     assert "Viaduct Circulair B.V." in finding.where
     assert "BR-BT-00503-0022" in finding.technical[0]
     assert "cbc:Telephone" in finding.technical[0]
+
+
+# --- 4b. The same findings through the API ------------------------------------------------------
+
+
+def _schema_of(component: str) -> dict:
+    """The published schema's component as JSON Schema (references resolved, OpenAPI 3.0's
+    ``nullable`` as a null type)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(components[node["$ref"].rsplit("/", 1)[1]])
+            node = {key: resolve(value) for key, value in node.items()}
+            if node.pop("nullable", False):
+                node = {"anyOf": [node, {"type": "null"}]}
+            return node
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(components[component])
+
+
+def _lacking_call():
+    """A published call without CPV code and tender validity, its authority without telephone;
+    its later phases have no deadline (a business rule's finding)."""
+    call = notice_ready_call(tender_validity=None, cpv_code="")
+    call.authority.telephone = ""
+    call.authority.save(update_fields=["telephone"])
+    notice = Notice.objects.get(call=call)
+    notice_prepare_again(notice=notice, actor=call.officer)
+    return call, Notice.objects.get(pk=notice.pk)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_each_finding_with_where_it_is_fixed_as_the_page_does(client):
+    import jsonschema
+
+    call, notice = _lacking_call()
+    login_verified(client, call.officer)
+    client.cookies["django_language"] = "en"
+    response = client.get(f"/api/v1/calls/{call.pk}/notices/{notice.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    jsonschema.validate(body, _schema_of("Notice"))
+    found = {each["words"]: each for each in body["findings"]["blocking"]}
+    notices_page = reverse("notices:officer", kwargs={"pk": call.pk})
+    assert found["The call has no CPV code."] | {"technical": []} == {
+        "words": "The call has no CPV code.",
+        "where": found["The call has no CPV code."]["where"],
+        "place": "details",
+        "field": "cpv_code",
+        "phase": None,
+        "url": f"{notices_page}#id_cpv_code",
+        "technical": [],
+    }
+    validity = found["The call does not say how long a proposal must remain valid."]
+    assert (validity["place"], validity["field"], validity["url"]) == (
+        "call",
+        None,
+        reverse("calls:officer_amend", kwargs={"pk": call.pk}),
+    )
+    telephone = found[f"The telephone number of {call.authority.name} is missing."]
+    assert (telephone["place"], telephone["url"]) == ("authority", None)
+    (later_phase,) = [each for each in body["findings"]["rules"] if each["place"] == "phase"]
+    assert later_phase["phase"] == 2
+    assert later_phase["url"] == reverse(
+        "proposals:officer_phase", kwargs={"phase_pk": call.phases.get(order=2).pk}
+    )
+    # One source: the page's selector, point for point, in the same words.
+    with translation.override("en"):
+        page = notice_findings(notice, call, user=call.officer)
+    for kind in ("blocking", "rules"):
+        assert [
+            (each["words"], each["where"], each["place"], each["url"])
+            for each in body["findings"][kind]
+        ] == [(each.words, each.where, each.place, each.url or None) for each in page[kind]]
+    # The list says the same.
+    (listed,) = client.get(f"/api/v1/calls/{call.pk}/notices/").json()
+    assert listed["findings"] == body["findings"]
+
+
+@pytest.mark.django_db
+def test_the_api_gives_no_address_of_a_page_the_requester_may_not_open(client, monkeypatch):
+    """Every page where an officer fixes a value asks ``calls.manage_call`` today, as the
+    notices API does, so no real reader of a notice differs: the test narrows the rule the
+    fix pages ask (not the API's own) to say no."""
+    import reporting.selectors.findings as selector
+
+    call, notice = _lacking_call()
+    asked: list[tuple[str, int]] = []
+
+    def refuse(user, permission, obj=None):
+        asked.append((permission, obj.pk))
+        return False
+
+    monkeypatch.setattr(selector, "can", refuse)
+    login_verified(client, call.officer)
+    body = client.get(f"/api/v1/calls/{call.pk}/notices/{notice.pk}/").json()
+    every = body["findings"]["blocking"] + body["findings"]["rules"]
+    assert {each["place"] for each in every} >= {"details", "call", "phase", "authority"}
+    assert [each["url"] for each in every] == [None] * len(every)
+    assert ("calls.manage_call", call.pk) in asked
+    # The words still say where; the field is still named.
+    assert any(each["field"] == "cpv_code" for each in every)
+    # The page asks the same, and links nothing either.
+    page = client.get(reverse("notices:officer", kwargs={"pk": call.pk})).content.decode()
+    assert 'data-testid="finding-link"' not in page
+    assert reverse("calls:officer_amend", kwargs={"pk": call.pk}) not in page
+
+
+@pytest.mark.django_db
+def test_once_the_call_has_ended_the_api_gives_no_address_to_fix_it(client):
+    call, notice = _lacking_call()
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.COMPLETED)
+    login_verified(client, call.officer)
+    client.cookies["django_language"] = "en"
+    body = client.get(f"/api/v1/calls/{call.pk}/notices/{notice.pk}/").json()
+    cpv = next(each for each in body["findings"]["blocking"] if each["field"] == "cpv_code")
+    assert cpv["place"] == "details"
+    assert cpv["url"] is None
+    assert "ended" in cpv["where"]
 
 
 # --- 5. Sending asks first ------------------------------------------------------------------------
@@ -309,7 +438,7 @@ def test_the_stand_in_refuses_a_later_phase_without_its_deadline_as_ted_would():
     with translation.override("en"):
         (finding,) = [
             each
-            for each in notice_findings(notice, call)["rules"]
+            for each in notice_findings(notice, call, user=call.officer)["rules"]
             if any("BR-BT-00131-0022" in line for line in each.technical)
         ]
     phase = call.phases.get(order=2)
