@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from proposals.models import Advice
 from proposals.services.assessment import advice_sign, code_of_conduct_accept, consensus_record
+from proposals.services.submission import proposal_submit
 
+from .factories import complete_draft
 from .test_assessment_pages import build_committee, cleared
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,9 @@ SURNAMES = ("Bakker", "Mulder", "Ouali", "Hendriks", "Visser", "Ruimschoot")
 
 def page_texts(response) -> list[str]:
     """The text of each page, as the tests of the other PDFs extract it (pypdf)."""
-    content = b"".join(response.streaming_content)
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
     return [page.extract_text() or "" for page in PdfReader(BytesIO(content)).pages]
 
 
@@ -86,3 +90,32 @@ def test_a_row_of_the_advice_stays_on_one_page_with_its_header_and_names_are_not
             seen.add(n)
     assert seen == set(range(1, 61))
     assert "Bak-" not in "".join(pages)
+
+
+def grouped(fingerprint: str) -> tuple[str, str]:
+    """The two printed lines of a fingerprint: four groups of eight characters each."""
+    groups = [fingerprint[start : start + 8] for start in range(0, 64, 8)]
+    return " ".join(groups[:4]), " ".join(groups[4:])
+
+
+def test_the_receipt_prints_each_fingerprint_whole_in_groups_and_says_how_to_compare(client):
+    draft = complete_draft()
+    proposal = proposal_submit(proposal=draft, actor=draft.person, declaration_accepted=True)
+    client.force_login(draft.person)
+
+    response = client.get(reverse("proposals:receipt", kwargs={"pk": proposal.pk}))
+
+    assert response.status_code == 200
+    text = "\n".join(page_texts(response))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    fingerprints = [a.sha256 for a in proposal.attachments.all()] + [proposal.content_hash]
+    assert len(fingerprints) >= 2
+    for fingerprint in fingerprints:
+        assert len(fingerprint) == 64
+        first, second = grouped(fingerprint)
+        # Each half on a line of its own, exactly: never one character alone on the next line.
+        assert first in lines, (fingerprint, text)
+        assert second in lines, (fingerprint, text)
+        # Copied without its spaces, it is the fingerprint again.
+        assert fingerprint in "".join(text.split())
+    assert "in groepen van acht tekens" in " ".join(text.split())
