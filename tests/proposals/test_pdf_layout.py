@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from proposals.models import Advice
 from proposals.services.assessment import advice_sign, code_of_conduct_accept, consensus_record
 from proposals.services.submission import proposal_submit
 
@@ -23,9 +22,7 @@ SURNAMES = ("Bakker", "Mulder", "Ouali", "Hendriks", "Visser", "Ruimschoot")
 
 def page_texts(response) -> list[str]:
     """The text of each page, as the tests of the other PDFs extract it (pypdf)."""
-    content = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     return [page.extract_text() or "" for page in PdfReader(BytesIO(content)).pages]
 
 

@@ -42,9 +42,7 @@ def standstill(advised):  # noqa: F811
 
 
 def receipt_text(response) -> str:
-    content = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
