@@ -34,6 +34,7 @@ class Replacement:
 
     old: str
     new: str
+    lang: str = ""  # the language the text is written in, when known
     is_replacement: bool = True
 
 

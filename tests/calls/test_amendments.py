@@ -132,8 +132,8 @@ def test_the_confirmation_shows_times_with_their_zone_and_a_long_text_as_two_blo
     assert moment_in("nl", new_deadline).endswith(" CET")
     replacement = page.split('data-testid="confirm-replacement"', 1)[1]
     assert replacement.startswith(
-        '><dl class="portal-amendment-change"><dt>Nu</dt><dd><p>Viaducten die opnieuw gebruikt'
-        " worden.</p></dd><dt>Wordt</dt><dd><p>Viaducten die na hun eerste leven"
+        '><dl class="portal-amendment-change"><dt>Nu</dt><dd lang="nl"><p>Viaducten die opnieuw'
+        ' gebruikt worden.</p></dd><dt>Wordt</dt><dd lang="nl"><p>Viaducten die na hun eerste'
     )
     assert "worden., wordt" not in page
     assert not Amendment.objects.exists()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -308,7 +309,8 @@ def _amend_confirmation(call: Call, form: CallAmendForm, changes: dict) -> Confi
         old, new = shown(getattr(call, name)), shown(value)
         label = str(form.fields[name].label)
         if isinstance(form.fields[name].widget, forms.Textarea):
-            summary.append((label, Replacement(old=old, new=new)))  # as two blocks
+            written_in = "en" if name.endswith("_en") else settings.LANGUAGE_CODE
+            summary.append((label, Replacement(old=old, new=new, lang=written_in)))  # two blocks
         else:
             summary.append((label, _("%(old)s, becomes %(new)s") % {"old": old, "new": new}))
     summary.append((_("Reason for the amendment"), form.cleaned_data["reason"]))
