@@ -120,9 +120,7 @@ def amendment_value(value) -> str:
         return timezone.localtime(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    return str(value)  # a Decimal as "1500000.00"
 
 
 def _shown(field: models.Field, stored: str) -> str:
