@@ -28,11 +28,23 @@ NOT_CARRIED = frozenset({"csrfmiddlewaretoken", CONFIRMED, REVISE})
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """A summary value that replaces a long text: the page shows the current and the new text
+    as two blocks, one below the other, rather than run together on one line."""
+
+    old: str
+    new: str
+    lang: str = ""  # the language the text is written in, when known
+    is_replacement: bool = True
+
+
+@dataclass(frozen=True)
 class Confirmation:
     """What the confirmation page says.
 
     ``happens``: what the action does; ``final``: what cannot be changed afterwards;
-    ``summary``: (label, value) rows of what is confirmed; ``back_url``: where "no" goes;
+    ``summary``: (label, value) rows of what is confirmed, a value a text or a
+    ``Replacement``; ``back_url``: where "no" goes;
     ``revisable``: whether a "change" button posts the data back to the form.
     """
 
@@ -43,7 +55,7 @@ class Confirmation:
     button: str
     back_url: str
     back_label: str
-    summary: list[tuple[str, str]] = field(default_factory=list)
+    summary: list[tuple[str, str | Replacement]] = field(default_factory=list)
     revisable: bool = False
     breadcrumbs: str = ""
 
@@ -71,8 +83,12 @@ def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def moment(value) -> str:
-    """A moment for a summary row, in Europe/Amsterdam and the active language's notation."""
-    return date_format(localtime(value), "DATETIME_FORMAT") if value else "–"
+    """A moment for a summary row, in Europe/Amsterdam and the active language's notation,
+    always with its zone: 20 januari 2027 17:00 CET."""
+    if not value:
+        return "–"
+    local = localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def confirmation_page(

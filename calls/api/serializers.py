@@ -254,7 +254,10 @@ class AmendmentSerializer(serializers.ModelSerializer):
     changes = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
         read_only=True,
-        help_text=_("Per changed field: [old value, new value]."),
+        help_text=_(
+            "Per changed field: [old value, new value]; a date and time in ISO 8601 with its"
+            " offset, text as it is."
+        ),
     )
 
     class Meta:

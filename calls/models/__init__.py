@@ -17,7 +17,14 @@ from .call import (
     RequiredDocument,
 )
 from .clarifications import ClarificationQuestion, ClarificationRelease
-from .documents import Amendment, CallDocument, call_document_path, private_storage
+from .documents import (
+    Amendment,
+    AmendmentChange,
+    CallDocument,
+    amendment_value,
+    call_document_path,
+    private_storage,
+)
 from .mandates import Mandate
 from .participation import (
     PARTICIPATION_TRANSITIONS,
@@ -31,6 +38,7 @@ __all__ = [
     "CONTEST_INSTRUMENTS",
     "PARTICIPATION_TRANSITIONS",
     "Amendment",
+    "AmendmentChange",
     "Call",
     "CallDocument",
     "ClarificationQuestion",
@@ -48,6 +56,7 @@ __all__ = [
     "Question",
     "RequiredDocument",
     "SelectionCriterion",
+    "amendment_value",
     "call_document_path",
     "participation_document_path",
     "private_storage",

@@ -33,6 +33,7 @@ from ..models import (
     Phase,
     Prize,
     RequiredDocument,
+    amendment_value,
 )
 from ..signals import call_ended
 from ..structures import STRUCTURES, standard_declaration
@@ -670,7 +671,7 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
         for field, value in changes.items():
             old = getattr(call, field)
             if old != value:
-                recorded[field] = [_describe(old), _describe(value)]
+                recorded[field] = [amendment_value(old), amendment_value(value)]
                 setattr(call, field, value)
         if not recorded:
             raise DomainError(_("The amendment changes nothing."), code="empty")
@@ -690,12 +691,6 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
         signals.call_amended.send(sender=Call, call=call, amendment=amendment, actor=actor)
         _notify_followers_on_commit(call, "amendment", amendment_id=amendment.pk)
     return amendment
-
-
-def _describe(value) -> str:
-    if isinstance(value, datetime):
-        return _moment(value)
-    return str(value)
 
 
 # --- Following and clarification questions (nota van inlichtingen) -------------------------

@@ -46,6 +46,18 @@ def percent(share) -> str:
 
 
 @register.filter
+def fingerprint_lines(value) -> list[str]:
+    """A SHA-256 fingerprint (64 hexadecimal characters) as printed on a receipt: two lines of
+    four groups of eight, so it never breaks at a chance place and can be compared group by
+    group. Anything else as it is, on one line."""
+    text = str(value or "")
+    if len(text) != 64:
+        return [text]
+    groups = [text[start : start + 8] for start in range(0, 64, 8)]
+    return [" ".join(groups[:4]), " ".join(groups[4:])]
+
+
+@register.filter
 def moment(value) -> str:
     """A date and time in Europe/Amsterdam, always with its zone: 1 juni 2026 17:00 CEST."""
     if not value:

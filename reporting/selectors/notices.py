@@ -182,8 +182,8 @@ def _criteria(phase: Phase) -> list[NoticeCriterion]:
 def _change_description(amendment: Amendment) -> str:
     lines = [amendment.reason]
     with translation.override("nl"):
-        for label, old, new in amendment.described_changes():
-            lines.append(f"{label}: {old} → {new}")
+        for change in amendment.described_changes():
+            lines.append(f"{change.label}: {change.old} → {change.new}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@ company sees its own scores — through the pages, the API and the beat task."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from pypdf import PdfReader
 
 from calls.models import Call
 from calls.services.lifecycle import standstill_problem
@@ -37,6 +39,11 @@ def standstill(advised):  # noqa: F811
     for proposal in advised.proposals:
         proposal.call.standstill_days = 20
     return advised
+
+
+def receipt_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def days_later(days: int):
@@ -171,6 +178,11 @@ def test_an_open_objection_holds_up_the_contract_until_it_is_dismissed(
         reverse("proposals:objection_receipt", kwargs={"objection_pk": objection.pk})
     )
     assert receipt["Content-Type"] == "application/pdf"
+    # The document's fingerprint in two lines of four groups of eight, never broken elsewhere.
+    printed = receipt_text(receipt)
+    sha256 = objection.documents.get().sha256
+    assert " ".join(sha256[start : start + 8] for start in range(0, 32, 8)) in printed
+    assert sha256 in "".join(printed.split())
 
     with days_later(21):
         assert decisions_finalise_due() == 0

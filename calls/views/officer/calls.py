@@ -9,6 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import states
 from portal.confirm import (
     Confirmation,
+    Replacement,
     confirmation_page,
     is_confirmed,
     is_revision,
@@ -299,15 +302,17 @@ def _amend_confirmation(call: Call, form: CallAmendForm, changes: dict) -> Confi
     def shown(value) -> str:
         return moment(value) if isinstance(value, datetime) else str(value or "–")
 
-    summary = [(_("Call"), f"{call.reference} {call.display_title}")]
+    summary: list[tuple[str, str | Replacement]] = [
+        (_("Call"), f"{call.reference} {call.display_title}")
+    ]
     for name, value in changes.items():
-        summary.append(
-            (
-                str(form.fields[name].label),
-                _("%(old)s, becomes %(new)s")
-                % {"old": shown(getattr(call, name)), "new": shown(value)},
-            )
-        )
+        old, new = shown(getattr(call, name)), shown(value)
+        label = str(form.fields[name].label)
+        if isinstance(form.fields[name].widget, forms.Textarea):
+            written_in = "en" if name.endswith("_en") else settings.LANGUAGE_CODE
+            summary.append((label, Replacement(old=old, new=new, lang=written_in)))  # two blocks
+        else:
+            summary.append((label, _("%(old)s, becomes %(new)s") % {"old": old, "new": new}))
     summary.append((_("Reason for the amendment"), form.cleaned_data["reason"]))
     return Confirmation(
         title=_("Publish amendment %(number)s?") % {"number": number},
