@@ -38,7 +38,7 @@ DATA_PLACES = {
     "no_nuts": (DETAILS, "place_of_performance_nuts"),
     "no_deadline": (CALL, ""),
     "no_criteria": (CALL, ""),
-    "no_tender_validity": (CALL, ""),
+    "no_tender_validity": (CALL, "tender_validity"),
     "no_review_body": (AUTHORITY, ""),
     "no_main_activity": (AUTHORITY, ""),
     "no_company_size": (COMPANY, ""),
@@ -69,7 +69,7 @@ TERM_PLACES = {
     "BT-27": (CALL, ""),
     "BT-36": (CALL, ""),
     "BT-50": (CALL, ""),
-    "BT-98": (CALL, ""),
+    "BT-98": (CALL, "tender_validity"),
     "BT-131": (PHASE, ""),
     "BT-1311": (PHASE, ""),
     "BT-13": (CALL, ""),
@@ -160,20 +160,32 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> tuple[str,
             _("Go to the field"),
         )
     if place == CALL:
+        # The call's form and the amendment give the field its id: the link goes to it.
+        anchor = f"#id_{form_field}" if form_field else ""
         if call.is_draft:
             return (
                 _("Fill it in on the call's form (Edit the call)."),
-                reverse("calls:officer_edit", kwargs={"pk": call.pk}),
+                reverse("calls:officer_edit", kwargs={"pk": call.pk}) + anchor,
                 _("Edit the call"),
             )
         if call.has_ended:
             return _("The call has ended: its terms can no longer change."), "", ""
+        if form_field == "tender_validity" and not call.is_open:
+            # It binds the companies to what they submitted: never set after the deadline.
+            return (
+                _(
+                    "The deadline has passed: the proposals bind the companies as they were "
+                    "submitted, so their validity period can no longer change."
+                ),
+                "",
+                "",
+            )
         return (
             _(
                 "The call is published: its terms change only with an amendment; the change "
                 "notice then carries the new value."
             ),
-            reverse("calls:officer_amend", kwargs={"pk": call.pk}),
+            reverse("calls:officer_amend", kwargs={"pk": call.pk}) + anchor,
             _("Amend the call"),
         )
     if place == PHASE:

@@ -47,6 +47,7 @@ from ...forms.calls import (
     RequiredDocumentFormSet,
 )
 from ...models import Call
+from ...models.call import validity_in_words
 from ...selectors.calls import (
     call_detail,
     calls_managed_listed,
@@ -54,6 +55,7 @@ from ...selectors.calls import (
     with_open_questions,
 )
 from ...services.lifecycle import (
+    VALIDITY_FIELDS,
     call_amend,
     call_amend_check,
     call_cancel,
@@ -300,12 +302,20 @@ def _amend_confirmation(call: Call, form: CallAmendForm, changes: dict) -> Confi
         return moment(value) if isinstance(value, datetime) else str(value or "–")
 
     summary = [(_("Call"), f"{call.reference} {call.display_title}")]
-    for name, value in changes.items():
+    rows = [(name, getattr(call, name), value) for name, value in changes.items()]
+    if set(changes) & set(VALIDITY_FIELDS):
+        # One row for the period, in words with its unit ("3 months"), as it is recorded.
+        rows = [row for row in rows if row[0] not in VALIDITY_FIELDS]
+        new = validity_in_words(
+            changes.get("tender_validity", call.tender_validity),
+            changes.get("tender_validity_unit") or call.tender_validity_unit,
+        )
+        rows.append(("tender_validity", call.tender_validity_display, new))
+    for name, old, new in rows:
         summary.append(
             (
                 str(form.fields[name].label),
-                _("%(old)s, becomes %(new)s")
-                % {"old": shown(getattr(call, name)), "new": shown(value)},
+                _("%(old)s, becomes %(new)s") % {"old": shown(old), "new": shown(new)},
             )
         )
     summary.append((_("Reason for the amendment"), form.cleaned_data["reason"]))
