@@ -70,6 +70,7 @@ TERM_PLACES = {
     "BT-36": (CALL, ""),
     "BT-50": (CALL, ""),
     "BT-98": (CALL, "tender_validity"),
+    "OPA-98": (CALL, "tender_validity"),  # BT-98's number (its unit is an attribute)
     "BT-131": (PHASE, ""),
     "BT-1311": (PHASE, ""),
     "BT-13": (CALL, ""),
@@ -107,7 +108,7 @@ _LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
 
 
 def _bt(field_id: str) -> str:
-    match = re.match(r"^(BT-\d+)", field_id or "")
+    match = re.match(r"^((?:BT|OPA)-\d+)", field_id or "")
     return match.group(1) if match else ""
 
 

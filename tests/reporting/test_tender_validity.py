@@ -21,13 +21,13 @@ from calls.services.lifecycle import call_amend
 from portal.exceptions import DomainError
 from portal.models import Role
 from reporting.models import Notice
-from reporting.selectors.findings import findings
+from reporting.selectors.findings import findings, notice_findings
 from reporting.services.notices import notice_record_outcome, notice_send
 from reporting.services.publishers import Outcome
 from tests.conftest import login_verified
 from tests.factories import person_with_role
 
-from .notices import notice_ready_call
+from .notices import notice_ready_call, rule_clean_call
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ MINUTE = "%Y-%m-%dT%H:%M"
 def _published_before_the_field(**fields) -> Call:
     """An SBIR whose contract notice is published, whose validity is empty (as for every call
     published before migration calls 0018 added it) and whose deadline was then extended."""
-    call = notice_ready_call(**fields)
+    call = rule_clean_call(**fields)
     officer = call.officer
     competition = notice_send(notice=Notice.objects.get(call=call), actor=officer)
     notice_record_outcome(
@@ -79,6 +79,12 @@ def test_the_officer_follows_the_finding_sets_the_validity_and_sends_the_change_
     Follower.objects.create(call=call, user=follower)
     blocked = Notice.objects.get(call=call, kind=Notice.Kind.CHANGE)
     assert "no_tender_validity" in {problem["code"] for problem in blocked.blocking_problems}
+    # Every point it causes (the gap, and the SDK's rules on BT-98 and its number) is fixed
+    # at the same field.
+    found = notice_findings(blocked, call)
+    assert {finding.link.split("#")[-1] for finding in found["blocking"] + found["rules"]} == {
+        "id_tender_validity"
+    }
     login_verified(client, call.officer)
     notices_url = reverse("notices:officer", kwargs={"pk": call.pk})
     page = client.get(notices_url).content.decode()
