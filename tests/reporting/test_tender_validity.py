@@ -15,6 +15,7 @@ from django import forms
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from lxml import etree
 
 from calls.models import Amendment, Call, Follower
 from calls.services.lifecycle import call_amend
@@ -118,12 +119,22 @@ def test_the_officer_follows_the_finding_sets_the_validity_and_sends_the_change_
     amendment = Amendment.objects.get(call=call, number=2)
     assert amendment.changes == {"tender_validity": ["", "3 maanden"]}
     assert [message.to for message in mail.outbox] == [[follower.email]]
-    assert "3 maanden" in mail.outbox[0].body
+    assert "gedurende: – → 3 maanden" in mail.outbox[0].body
     # The amendment's change notice carries the period and may be sent.
     change = Notice.objects.get(call=call, amendment=amendment)
     assert change.status == Notice.Status.VALIDATED
     assert change.blocking_problems == []
     assert 'unitCode="MONTH">3</cbc:DurationMeasure>' in change.xml
+    # It names every lot as changed (each carries the period) and says what changed.
+    sections = etree.fromstring(change.xml.encode()).xpath(
+        "//*[local-name()='ChangedSectionIdentifier']/text()"
+    )
+    assert sections == [f"LOT-{phase.order:04d}" for phase in call.phases.order_by("order")]
+    assert "voorstellen blijven geldig gedurende: – → 3 maanden" in change.xml
+    rules = {problem["code"] for problem in change.problems}
+    assert not {
+        code for code in rules if code.startswith(("BR-BT-00141", "BR-BT-00140", "BR-BT-0013716"))
+    }
 
     # The earlier change notice, prepared again, has it too; the finding is gone.
     client.post(reverse("notices:prepare_again", kwargs={"pk": call.pk, "notice_pk": blocked.pk}))
