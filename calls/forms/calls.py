@@ -18,6 +18,7 @@ from ..services.lifecycle import (
     AMENDABLE_FIELDS,
     CALL_FIELDS,
     STANDSTILL_DEFAULT_DAYS,
+    VALIDITY_FIELDS,
     DraftRows,
     prizes_problem,
     standstill_problem,
@@ -264,12 +265,18 @@ class CallAmendForm(forms.Form):
                 Call, fields=AMENDABLE_FIELDS, widgets=CALL_WIDGETS, help_texts=CALL_HELP_TEXTS
             )
         )
+        if call.is_contest:
+            # A prize is a decision under the Awb: no proposal binds the company for a period.
+            for name in VALIDITY_FIELDS:
+                del self.fields[name]
         self.fields["reason"] = reason
 
     def changes(self) -> dict:
         """Only what the officer changed; a time shown to the minute counts as unchanged."""
         changes = {}
         for name in AMENDABLE_FIELDS:
+            if name not in self.fields:
+                continue
             old, new = getattr(self.call, name), self.cleaned_data.get(name)
             if isinstance(old, datetime):
                 new = keep_seconds(new, old)

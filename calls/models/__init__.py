@@ -24,6 +24,7 @@ from .documents import (
     amendment_value,
     call_document_path,
     private_storage,
+    validity_value,
 )
 from .mandates import Mandate
 from .participation import (
@@ -60,4 +61,5 @@ __all__ = [
     "call_document_path",
     "participation_document_path",
     "private_storage",
+    "validity_value",
 ]

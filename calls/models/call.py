@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import states
@@ -28,6 +28,17 @@ cpv_code_validator = RegexValidator(
 
 # A call's reference as people type it (IL-2026-00042): the number is its id.
 REFERENCE = re.compile(r"IL-\d{4}-0*(\d+)")
+
+
+def validity_in_words(value: int | None, unit: str) -> str:
+    """ "3 months": a validity period in words ("" when there is none)."""
+    if not value:
+        return ""
+    if unit == "DAY":
+        return ngettext("%(count)d day", "%(count)d days", value) % {"count": value}
+    if unit == "WEEK":
+        return ngettext("%(count)d week", "%(count)d weeks", value) % {"count": value}
+    return ngettext("%(count)d month", "%(count)d months", value) % {"count": value}
 
 
 class Mission(models.Model):
@@ -304,18 +315,28 @@ class Call(models.Model):
     # A year at most: a company cannot be held to its price and team for longer.
     VALIDITY_LIMITS = {"DAY": 365, "WEEK": 52, "MONTH": 12}
 
+    @classmethod
+    def validity_problem(cls, value: int | None, unit: str) -> str | None:
+        """Why ``value`` ``unit`` cannot be a validity period, or None (the form and an
+        amendment ask the same)."""
+        limit = cls.VALIDITY_LIMITS.get(unit)
+        if value and limit and value > limit:
+            return _("A proposal can be held valid for a year at most (%(limit)s %(unit)s).") % {
+                "limit": limit,
+                "unit": cls.ValidityUnit(unit).label,
+            }
+        return None
+
     def clean(self) -> None:
         super().clean()
-        limit = self.VALIDITY_LIMITS.get(self.tender_validity_unit)
-        if self.tender_validity and limit and self.tender_validity > limit:
-            raise ValidationError(
-                {
-                    "tender_validity": _(
-                        "A proposal can be held valid for a year at most (%(limit)s %(unit)s)."
-                    )
-                    % {"limit": limit, "unit": self.get_tender_validity_unit_display()}
-                }
-            )
+        problem = self.validity_problem(self.tender_validity, self.tender_validity_unit)
+        if problem:
+            raise ValidationError({"tender_validity": problem})
+
+    @property
+    def tender_validity_display(self) -> str:
+        """ "3 months": how long a proposal binds the company after the deadline ("" unset)."""
+        return validity_in_words(self.tender_validity, self.tender_validity_unit)
 
     @property
     def reference(self) -> str:

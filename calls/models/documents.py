@@ -14,7 +14,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
-from .call import Call
+from .call import Call, validity_in_words
 
 
 def private_storage():
@@ -88,8 +88,8 @@ class Amendment(models.Model):
             described.append(
                 AmendmentChange(
                     label=capfirst(str(field.verbose_name)),
-                    old=_shown(field, old),
-                    new=_shown(field, new),
+                    old=_shown(field, old) if name != "tender_validity" else _validity(old),
+                    new=_shown(field, new) if name != "tender_validity" else _validity(new),
                     long=isinstance(field, models.TextField),
                     english=name.endswith("_en"),
                 )
@@ -121,6 +121,17 @@ def amendment_value(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)  # a Decimal as "1500000.00"
+
+
+def validity_value(value: int | None, unit: str) -> str:
+    """How an amendment stores a validity period: its number and unit ("3 MONTH")."""
+    return f"{value} {unit}" if value else ""
+
+
+def _validity(stored: str) -> str:
+    """A stored validity period in words in the active language: "3 maanden"."""
+    value, _space, unit = (stored or "").partition(" ")
+    return validity_in_words(int(value), unit) if value.isdigit() else "–"
 
 
 def _shown(field: models.Field, stored: str) -> str:

@@ -34,6 +34,7 @@ from ..models import (
     Prize,
     RequiredDocument,
     amendment_value,
+    validity_value,
 )
 from ..signals import call_ended
 from ..structures import STRUCTURES, standard_declaration
@@ -69,12 +70,13 @@ def standstill_problem(*, instrument: str, days: int | None, reason: str = "") -
     return None
 
 
-# The main fields of a call that its officers set while it is a draft: the page's form and the
-# API's serializer offer these, and call_update_draft writes only these.
 # What procurement notices (eForms) need beyond the call's own terms. An officer may still fill
 # these in after publication (call_update_publication_details): they describe the call for
-# TenderNed and TED, they do not change the competition.
+# TenderNed and TED, they do not change the competition. (How long a proposal stays valid is
+# not one of them: it binds the companies, so once published it changes only by amendment.)
 PUBLICATION_FIELDS = ("cpv_code", "place_of_performance_nuts", "publish_on_tenderned")
+# The main fields of a call that its officers set while it is a draft: the page's form and the
+# API's serializer offer these, and call_update_draft writes only these.
 CALL_FIELDS = (
     "title",
     "title_en",
@@ -105,6 +107,10 @@ CALL_FIELDS = (
 )
 # Fields an amendment may change on a published call. Criteria, phases and budgets are
 # frozen: changing them after publication would change the competition itself.
+# The validity period binds every company to its proposal (BT-98 in the notices): setting it,
+# also for the first time on a call published before the portal asked for it, is a change of
+# the terms that every company must hear of with its reason, before the deadline.
+VALIDITY_FIELDS = ("tender_validity", "tender_validity_unit")
 AMENDABLE_FIELDS = (
     "title",
     "title_en",
@@ -114,6 +120,7 @@ AMENDABLE_FIELDS = (
     "contact_email",
     "deadline",
     "questions_deadline",
+    *VALIDITY_FIELDS,
 )
 
 
@@ -658,6 +665,37 @@ def call_amend_check(*, call: Call, actor: User, reason: str, changes: dict) -> 
         )
     if not any(getattr(call, field) != value for field, value in changes.items()):
         raise DomainError(_("The amendment changes nothing."), code="empty")
+    if set(changes) & set(VALIDITY_FIELDS):
+        _validity_amendment_check(call, changes, now)
+
+
+def _validity_amendment_check(call: Call, changes: dict, now: datetime) -> None:
+    """A new validity period: for a procurement, before the deadline, within a year."""
+    if call.is_contest:
+        raise DomainError(
+            _("A prize competition or hackathon has no validity period for proposals."),
+            code="frozen",
+        )
+    value = changes.get("tender_validity", call.tender_validity)
+    unit = changes.get("tender_validity_unit") or call.tender_validity_unit
+    if call.deadline <= now:
+        raise DomainError(
+            _(
+                "The deadline has passed: the proposals bind the companies as they were "
+                "submitted, so their validity period can no longer change."
+            ),
+            code="tender_validity",
+        )
+    if not value:
+        raise DomainError(
+            _("An amendment can change the validity period of proposals, not remove it.")
+            if call.tender_validity
+            else _("Give the number of days, weeks or months that proposals remain valid."),
+            code="tender_validity",
+        )
+    problem = Call.validity_problem(value, unit)
+    if problem:
+        raise DomainError(problem, code="tender_validity")
 
 
 def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendment:
@@ -668,11 +706,21 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
         new_deadline = changes.get("deadline")
         old_deadline = call.deadline
         recorded = {}
+        validity_before = (call.tender_validity, call.tender_validity_unit)
         for field, value in changes.items():
             old = getattr(call, field)
             if old != value:
                 recorded[field] = [amendment_value(old), amendment_value(value)]
                 setattr(call, field, value)
+        changed = list(recorded)
+        if set(recorded) & set(VALIDITY_FIELDS):
+            # One change with its unit ("3 MONTH"), read as "– → 3 months" in the reader's
+            # language.
+            recorded.pop("tender_validity_unit", None)
+            recorded["tender_validity"] = [
+                validity_value(*validity_before),
+                validity_value(call.tender_validity, call.tender_validity_unit),
+            ]
         if not recorded:
             raise DomainError(_("The amendment changes nothing."), code="empty")
         number = (call.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -685,7 +733,7 @@ def call_amend(*, call: Call, actor: User, reason: str, changes: dict) -> Amendm
             new_deadline=call.deadline if "deadline" in recorded else None,
             created_by=actor,
         )
-        call.save(update_fields=[*recorded.keys(), "updated_at"])
+        call.save(update_fields=[*changed, "updated_at"])
         if "deadline" in recorded:
             call.phases.filter(order=1).update(deadline=new_deadline)
         signals.call_amended.send(sender=Call, call=call, amendment=amendment, actor=actor)

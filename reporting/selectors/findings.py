@@ -42,7 +42,7 @@ DATA_PLACES = {
     "no_nuts": (DETAILS, "place_of_performance_nuts"),
     "no_deadline": (CALL, ""),
     "no_criteria": (CALL, ""),
-    "no_tender_validity": (CALL, ""),
+    "no_tender_validity": (CALL, "tender_validity"),
     "no_review_body": (AUTHORITY, ""),
     "no_main_activity": (AUTHORITY, ""),
     "no_company_size": (COMPANY, ""),
@@ -73,7 +73,8 @@ TERM_PLACES = {
     "BT-27": (CALL, ""),
     "BT-36": (CALL, ""),
     "BT-50": (CALL, ""),
-    "BT-98": (CALL, ""),
+    "BT-98": (CALL, "tender_validity"),
+    "OPA-98": (CALL, "tender_validity"),  # BT-98's number (its unit is an attribute)
     "BT-131": (PHASE, ""),
     "BT-1311": (PHASE, ""),
     "BT-13": (CALL, ""),
@@ -141,7 +142,7 @@ _LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
 
 
 def _bt(field_id: str) -> str:
-    match = re.match(r"^(BT-\d+)", field_id or "")
+    match = re.match(r"^((?:BT|OPA)-\d+)", field_id or "")
     return match.group(1) if match else ""
 
 
@@ -206,20 +207,32 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
             _("Go to the field"),
         )
     if place == CALL:
+        # The call's form and the amendment give the field its id: the link goes to it.
+        anchor = f"id_{form_field}" if form_field else ""
         if call.is_draft:
             return (
                 _("Fill it in on the call's form (Edit the call)."),
-                FixPage("calls:officer_edit", {"pk": call.pk}, MANAGE_CALL, call),
+                FixPage("calls:officer_edit", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
                 _("Edit the call"),
             )
         if call.has_ended:
             return _("The call has ended: its terms can no longer change."), None, ""
+        if form_field == "tender_validity" and not call.is_open:
+            # It binds the companies to what they submitted: never set after the deadline.
+            return (
+                _(
+                    "The deadline has passed: the proposals bind the companies as they were "
+                    "submitted, so their validity period can no longer change."
+                ),
+                None,
+                "",
+            )
         return (
             _(
                 "The call is published: its terms change only with an amendment; the change "
                 "notice then carries the new value."
             ),
-            FixPage("calls:officer_amend", {"pk": call.pk}, MANAGE_CALL, call),
+            FixPage("calls:officer_amend", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
             _("Amend the call"),
         )
     if place == PHASE:

@@ -270,13 +270,18 @@ def notice_source(
         )
     change = None
     if changes is not None and amendment is not None:
+        changed = set(amendment.changes)
+        # The sections changed: the first phase's deadline, every lot's validity period (each
+        # lot carries it), the procedure for the rest.
+        numbers = {1} if "deadline" in changed else set()
+        if "tender_validity" in changed:
+            numbers |= {lot.number for lot in lots}
         change = Change(
             notice_id=str(changes.notice_id),
             notice_version=changes.version,
             description=_change_description(amendment),
-            # The sections changed: the first phase's deadline, the procedure for the rest.
-            lots=(["LOT-0001"] if "deadline" in amendment.changes else [])
-            + (["PROCEDURE"] if set(amendment.changes) - {"deadline"} else []),
+            lots=[f"LOT-{number:04d}" for number in sorted(numbers)]
+            + (["PROCEDURE"] if changed - {"deadline", "tender_validity"} else []),
         )
     call_url = absolute_url(call.get_absolute_url())
     central = authority.authority_tier == Organisation.AuthorityTier.CENTRAL_GOVERNMENT

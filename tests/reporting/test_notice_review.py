@@ -182,14 +182,16 @@ def test_what_the_portal_lacks_says_where_it_is_fixed(client):
         cpv = found["The call has no CPV code."]
         assert cpv.link == "#id_cpv_code"
         validity = found["The call does not say how long a proposal must remain valid."]
-        # The call is published: its terms change with an amendment.
-        assert validity.link == reverse("calls:officer_amend", kwargs={"pk": call.pk})
+        # The call is published: its terms change with an amendment, at the period's field
+        # (tests/reporting/test_tender_validity.py follows the link).
+        amend = reverse("calls:officer_amend", kwargs={"pk": call.pk})
+        assert validity.link == amend + "#id_tender_validity"
         assert "amendment" in validity.where
         telephone = found[f"The telephone number of {authority.name} is missing."]
         assert telephone.link == ""
         assert "administrator" in telephone.where
     page = client.get(reverse("notices:officer", kwargs={"pk": call.pk})).content.decode()
-    assert reverse("calls:officer_amend", kwargs={"pk": call.pk}) in page
+    assert f'href="{amend}#id_tender_validity"' in page
     assert 'href="#id_cpv_code"' in page
 
 
@@ -198,7 +200,9 @@ def test_a_draft_calls_terms_are_fixed_on_the_call_form():
     call = notice_ready_call(publish=False, tender_validity=None)
     problem = {"source": "data", "code": "no_tender_validity", "params": {}}
     (finding,) = findings(call, [problem], user=call.officer)
-    assert finding.link == reverse("calls:officer_edit", kwargs={"pk": call.pk})
+    assert finding.link == reverse("calls:officer_edit", kwargs={"pk": call.pk}) + (
+        "#id_tender_validity"
+    )
 
 
 def test_a_rule_at_an_organisation_names_it_and_says_whose_details_they_are():

@@ -50,6 +50,7 @@ from ...forms.calls import (
     RequiredDocumentFormSet,
 )
 from ...models import Call
+from ...models.call import validity_in_words
 from ...selectors.calls import (
     call_detail,
     calls_managed_listed,
@@ -57,6 +58,7 @@ from ...selectors.calls import (
     with_open_questions,
 )
 from ...services.lifecycle import (
+    VALIDITY_FIELDS,
     call_amend,
     call_amend_check,
     call_cancel,
@@ -305,8 +307,17 @@ def _amend_confirmation(call: Call, form: CallAmendForm, changes: dict) -> Confi
     summary: list[tuple[str, str | Replacement]] = [
         (_("Call"), f"{call.reference} {call.display_title}")
     ]
-    for name, value in changes.items():
-        old, new = shown(getattr(call, name)), shown(value)
+    rows = [(name, getattr(call, name), value) for name, value in changes.items()]
+    if set(changes) & set(VALIDITY_FIELDS):
+        # One row for the period, in words with its unit ("3 months"), as it is recorded.
+        rows = [row for row in rows if row[0] not in VALIDITY_FIELDS]
+        period = validity_in_words(
+            changes.get("tender_validity", call.tender_validity),
+            changes.get("tender_validity_unit") or call.tender_validity_unit,
+        )
+        rows.append(("tender_validity", call.tender_validity_display, period))
+    for name, before, after in rows:
+        old, new = shown(before), shown(after)
         label = str(form.fields[name].label)
         if isinstance(form.fields[name].widget, forms.Textarea):
             written_in = "en" if name.endswith("_en") else settings.LANGUAGE_CODE
