@@ -294,7 +294,7 @@ def test_the_api_gives_each_finding_with_where_it_is_fixed_as_the_page_does(clie
     assert (validity["place"], validity["field"], validity["url"]) == (
         "call",
         None,
-        reverse("calls:officer_amend", kwargs={"pk": call.pk}),
+        reverse("calls:officer_amend", kwargs={"pk": call.pk}) + "#id_tender_validity",
     )
     telephone = found[f"The telephone number of {call.authority.name} is missing."]
     assert (telephone["place"], telephone["url"]) == ("authority", None)

@@ -117,7 +117,11 @@ def test_the_officer_follows_the_finding_sets_the_validity_and_sends_the_change_
     call.refresh_from_db()
     assert (call.tender_validity, call.tender_validity_unit) == (3, "MONTH")
     amendment = Amendment.objects.get(call=call, number=2)
-    assert amendment.changes == {"tender_validity": ["", "3 maanden"]}
+    # Stored as a value with its unit, read in the reader's language.
+    assert amendment.changes == {"tender_validity": ["", "3 MONTH"]}
+    with translation.override("nl"):
+        (change,) = amendment.described_changes()
+    assert (change.old, change.new) == ("–", "3 maanden")
     assert [message.to for message in mail.outbox] == [[follower.email]]
     assert "gedurende: – → 3 maanden" in mail.outbox[0].body
     # The amendment's change notice carries the period and may be sent.
@@ -130,7 +134,7 @@ def test_the_officer_follows_the_finding_sets_the_validity_and_sends_the_change_
         "//*[local-name()='ChangedSectionIdentifier']/text()"
     )
     assert sections == [f"LOT-{phase.order:04d}" for phase in call.phases.order_by("order")]
-    assert "voorstellen blijven geldig gedurende: – → 3 maanden" in change.xml
+    assert "Voorstellen blijven geldig gedurende: – → 3 maanden" in change.xml
     rules = {problem["code"] for problem in change.problems}
     assert not {
         code for code in rules if code.startswith(("BR-BT-00141", "BR-BT-00140", "BR-BT-0013716"))
@@ -202,7 +206,10 @@ def test_an_amendment_changes_a_validity_but_never_removes_it():
         reason="Korter.",
         changes={"tender_validity": 8, "tender_validity_unit": "WEEK"},
     )
-    assert amendment.changes == {"tender_validity": ["3 maanden", "8 weken"]}
+    assert amendment.changes == {"tender_validity": ["3 MONTH", "8 WEEK"]}
+    with translation.override("en"):
+        (change,) = amendment.described_changes()
+    assert (change.old, change.new) == ("3 months", "8 weeks")
     call.refresh_from_db()
     assert (call.tender_validity, call.tender_validity_unit) == (8, "WEEK")
 
