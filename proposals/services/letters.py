@@ -107,13 +107,22 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLetter | None:
+def decision_letter_make(
+    *, decision_id: int, send: bool = True, on: date | None = None
+) -> DecisionLetter | None:
     """The letter on this decision: numbered, rendered, kept, then mailed (``send``: the demo's
-    history makes its letters without mailing them again). Idempotent."""
+    history makes its letters without mailing them again). Idempotent. The letter is dated
+    the day it is made (``on``, today by default: the demo's history dates its letters in the
+    past) and the standstill runs from then (``decision_standstill_from_sending``), so a
+    letter task that ran past midnight gives the full period from the letter's date."""
     from ..tasks import send_decision_letter
+    from .decisions import decision_standstill_from_sending
 
     with transaction.atomic():
-        # The decision's row is the lock: two runs of the task make one letter.
+        # Lock order as the decision services: the phase, then the decision. The decision's
+        # row is the lock: two runs of the task make one letter.
+        phase_id = Decision.objects.values_list("phase_id", flat=True).get(pk=decision_id)
+        Phase.objects.select_for_update().only("pk").get(pk=phase_id)
         decision = (
             Decision.objects.select_for_update(of=("self",))
             .select_related("proposal__call__authority", "proposal__phase", "proposal__company")
@@ -123,6 +132,10 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
         if letter is None:
             if decision.is_withdrawn:
                 return None  # withdrawn before its letter was made: nothing to state
+            dated_on = on or timezone.localdate()
+            ends_on = decision_standstill_from_sending(decision_id=decision.pk, sent_on=dated_on)
+            if ends_on is not None:
+                decision.standstill_ends_on = ends_on
             proposal = decision.proposal
             authority_id = proposal.call.authority_id
             year = timezone.localdate(decision.decided_at).year
@@ -138,7 +151,7 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=decision.kind,
                 decided_at=decision.decided_at,
-                dated_on=timezone.localdate(),
+                dated_on=dated_on,
                 language=letter_language(proposal.company),
                 standstill_ends_on=decision.standstill_ends_on
                 if decision.standstill_days

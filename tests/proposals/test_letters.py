@@ -366,6 +366,79 @@ def test_a_send_task_delivered_twice_dates_the_letter_once_and_keeps_the_stored_
     assert second.standstill_ends_on == day.date() + timedelta(days=21)
 
 
+def test_letters_made_by_their_tasks_past_midnight_give_the_full_standstill_from_their_date(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """The last proposal is decided at 23:50 on D; the letter tasks run at 00:10 on D+1, so
+    each letter is made and sent on D+1 and dated that day. Aw 2012 art. 2.127: the company
+    has the full 20 days from its letter, so the standstill ends on D+21 (not D+20) in the
+    letter, its e-mail, the company's page and the decision (its finalisation)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from proposals.services.decisions import (
+        decisions_finalise_due,
+        proposal_award,
+        proposal_reject,
+    )
+    from tests.calls.test_participation import client_of
+
+    world = decided_phase(decide=False)
+    evening = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(
+        hour=23, minute=50
+    )
+    officer = world.call.officer
+    with (
+        time_machine.travel(evening, tick=False),
+        django_capture_on_commit_callbacks(execute=False) as tasks,
+    ):
+        proposal_award(
+            proposal=world.winner, actor=officer, motivation="Beste.", amount=Decimal("20000.00")
+        )
+        proposal_reject(proposal=world.runner_up, actor=officer, motivation="Lager.")
+        proposal_reject(proposal=world.not_eligible, actor=officer, motivation="Niet.")
+    decided_on = evening.date()
+    assert not DecisionLetter.objects.exists()
+    with (
+        time_machine.travel(evening + timedelta(minutes=20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for task in tasks:
+            task()  # the letter tasks leave the outbox at 00:10
+    sent_on = decided_on + timedelta(days=1)
+    ends_on = sent_on + timedelta(days=20)
+    too_early = decided_on + timedelta(days=20)
+    letter = DecisionLetter.objects.select_related("decision").get(proposal=world.runner_up)
+    assert letter.is_sent
+    assert timezone.localdate(letter.sent_at) == sent_on
+    assert (letter.dated_on, letter.standstill_ends_on) == (sent_on, ends_on)
+    assert letter.decision.standstill_ends_on == ends_on
+    assert set(Decision.objects.values_list("standstill_ends_on", flat=True)) == {ends_on}
+    with translation_nl():
+        text = " ".join(pdf_text(letter).split())
+        assert f"Datum {date_format(sent_on)}" in text
+        assert f"tot en met {date_format(ends_on)}" in text
+        assert date_format(too_early) not in text
+        (message,) = [m for m in mailoutbox if letter.number in m.subject]
+        body = " ".join(message.body.split())
+        assert date_format(ends_on) in body
+        assert date_format(too_early) not in body
+        with time_machine.travel(evening + timedelta(days=2), tick=False):
+            page = client_of(world.runner_up.person).get(
+                reverse("proposals:detail", args=[world.runner_up.pk])
+            )
+        content = " ".join(page.content.decode().split())
+        assert f"De opschortingstermijn eindigt op {date_format(ends_on)}" in content
+        assert date_format(too_early) not in content
+    # No contract on D+21, while the company may still object.
+    assert decisions_finalise_due(today=ends_on) == 0
+    assert decisions_finalise_due(today=ends_on + timedelta(days=1)) == 3
+
+
 def translation_nl():
     from django.utils import translation
 
