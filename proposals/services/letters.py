@@ -287,12 +287,18 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
     letter the selection's (``selection_standstill_from_sending``), and the letter states
     the new end. Nothing happens when the date is right already or the letter was sent.
 
-    The letter's row is locked before anything is decided and stays locked while the PDF is
-    made: a second run of the task (delivered twice) waits, then finds the letter dated (or
-    sent) and leaves the PDF the first run stored alone."""
+    Two steps, so that the locks of the phase, the decision or the call are not held while
+    the PDF is made (seconds: a phase whose letters all leave the next day would send them
+    one after another, and an objection or the finalisation would wait with them). First the
+    new date and end are committed with the old PDF taken off the letter (a letter without
+    its PDF is not sent); then the PDF is made and stored under the letter's row lock only.
+    A second run of the task (delivered twice) waits for that lock, then finds the letter
+    with its PDF (or sent) and leaves it alone; a run that stopped between the steps is
+    completed by the next, which finds the letter dated but without its PDF."""
     from .decisions import decision_standstill_from_sending
 
     on = on or timezone.localdate()
+    old = ""
     with transaction.atomic():
         locked = (
             DecisionLetter.objects.select_for_update()
@@ -301,39 +307,53 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
         )
         if locked.sent_at is not None or (locked.dated_on == on and locked.pdf):
             return _letter_to_render(letter_id)
-        letter = _letter_to_render(letter_id)
-        if letter.decision_id is not None:
-            # Lock order as elsewhere after the letter: the phase, then the decision.
-            ends_on = decision_standstill_from_sending(decision_id=letter.decision_id, sent_on=on)
-            if ends_on is not None:
-                assert letter.decision is not None
-                letter.decision.standstill_ends_on = ends_on
-                letter.standstill_ends_on = ends_on
-        else:
-            # A selection letter: the selection's end moves (an invitation states it too).
-            request = letter.participation_request
-            assert request is not None
-            ends_on = selection_standstill_from_sending(
-                call_id=request.call_id, decided_at=letter.decided_at, sent_on=on
+        if locked.dated_on != on:
+            letter = _letter_to_render(letter_id)
+            if letter.decision_id is not None:
+                # Lock order as elsewhere after the letter: the phase, then the decision.
+                ends_on = decision_standstill_from_sending(
+                    decision_id=letter.decision_id, sent_on=on
+                )
+                if ends_on is not None:
+                    letter.standstill_ends_on = ends_on
+            else:
+                # A selection letter: the selection's end moves (an invitation states it too).
+                request = letter.participation_request
+                assert request is not None
+                ends_on = selection_standstill_from_sending(
+                    call_id=request.call_id, decided_at=letter.decided_at, sent_on=on
+                )
+                if ends_on is not None and letter.standstill_ends_on is not None:
+                    letter.standstill_ends_on = ends_on
+            old = locked.pdf.name or ""
+            letter.dated_on = on
+            letter.pdf.name = ""
+            letter.save(update_fields=["dated_on", "standstill_ends_on", "pdf"])
+    storage = DecisionLetter.pdf.field.storage
+    kept = ""
+    try:
+        with transaction.atomic():
+            locked = (
+                DecisionLetter.objects.select_for_update()
+                .only("pk", "pdf", "sent_at")
+                .get(pk=letter_id)
             )
-            request.call.refresh_from_db(fields=["selection_standstill_ends_on"])
-            if ends_on is not None and letter.standstill_ends_on is not None:
-                letter.standstill_ends_on = ends_on
-        letter.dated_on = on
-        pdf = render_pdf_of(letter)
-        storage = letter.pdf.storage
-        old = locked.pdf.name
-        name: str = storage.save(
-            letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
-        )
-        try:
-            letter.pdf.name = name
-            letter.save(update_fields=["dated_on", "pdf", "standstill_ends_on"])
-        except Exception:
-            storage.delete(name)  # the old PDF stays, with the old date
-            raise
-    if old and old != name:
-        storage.delete(old)
+            letter = _letter_to_render(letter_id)
+            if locked.sent_at is None and not locked.pdf:
+                name: str = storage.save(
+                    letter.pdf.field.generate_filename(letter, letter.filename),
+                    ContentFile(render_pdf_of(letter)),
+                )
+                try:
+                    letter.pdf.name = name
+                    letter.save(update_fields=["pdf"])
+                except Exception:
+                    storage.delete(name)
+                    raise
+            kept = letter.pdf.name or ""
+    finally:
+        if old and old != kept:
+            storage.delete(old)  # the PDF with the old date, no longer the letter's
     return letter
 
 
