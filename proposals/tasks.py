@@ -253,9 +253,10 @@ def send_decision_letter(letter_id: int) -> int:
         decision_letter_unclaim_sent,
     )
 
-    pending = DecisionLetter.objects.only("pk", "sent_at", "dated_on").get(pk=letter_id)
-    if pending.sent_at is None and pending.dated_on != timezone.localdate():
-        # Made on an earlier day: the letter bears the day it is sent.
+    pending = DecisionLetter.objects.only("pk", "sent_at", "dated_on", "pdf").get(pk=letter_id)
+    if pending.sent_at is None and (pending.dated_on != timezone.localdate() or not pending.pdf):
+        # Made on an earlier day: the letter bears the day it is sent (without its PDF: an
+        # earlier run dated it and stopped before the PDF was made again).
         decision_letter_redate(letter_id=letter_id)
     letter = DecisionLetter.objects.select_related(
         "proposal__call__authority",

@@ -411,6 +411,15 @@ class Call(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_open
 
     @property
+    def selection_standstill_reaches_deadline(self) -> bool:
+        """A partnership whose selection's standstill (moved by a letter sent later) runs
+        until or past the deadline for tenders: no tender could be made in time, so the
+        officer extends the deadline (an amendment) while the call is open."""
+        return self.selection_standstill_ends_on is not None and (
+            self.selection_standstill_ends_on >= timezone.localdate(self.deadline)
+        )
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 

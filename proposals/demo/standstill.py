@@ -195,7 +195,9 @@ def _intended() -> str:
     )
     # Every company had its letter the day of the decision; the standstill runs from it.
     for decision in Decision.objects.filter(phase=phase).order_by("pk"):
-        letter = decision_letter_make(decision_id=decision.pk, send=False)
+        letter = decision_letter_make(
+            decision_id=decision.pk, send=False, on=timezone.localdate(decided)
+        )
         if letter is not None:
             backdate_letter(letter, decision, read=False)
     return f"{CALL_TITLE}: {len(made)} proposals, an intended award until {ends:%d-%m-%Y}"

@@ -107,13 +107,22 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLetter | None:
+def decision_letter_make(
+    *, decision_id: int, send: bool = True, on: date | None = None
+) -> DecisionLetter | None:
     """The letter on this decision: numbered, rendered, kept, then mailed (``send``: the demo's
-    history makes its letters without mailing them again). Idempotent."""
+    history makes its letters without mailing them again). Idempotent. The letter is dated
+    the day it is made (``on``, today by default: the demo's history dates its letters in the
+    past) and the standstill runs from then (``decision_standstill_from_sending``), so a
+    letter task that ran past midnight gives the full period from the letter's date."""
     from ..tasks import send_decision_letter
+    from .decisions import decision_standstill_from_sending
 
     with transaction.atomic():
-        # The decision's row is the lock: two runs of the task make one letter.
+        # Lock order as the decision services: the phase, then the decision. The decision's
+        # row is the lock: two runs of the task make one letter.
+        phase_id = Decision.objects.values_list("phase_id", flat=True).get(pk=decision_id)
+        Phase.objects.select_for_update().only("pk").get(pk=phase_id)
         decision = (
             Decision.objects.select_for_update(of=("self",))
             .select_related("proposal__call__authority", "proposal__phase", "proposal__company")
@@ -123,6 +132,10 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
         if letter is None:
             if decision.is_withdrawn:
                 return None  # withdrawn before its letter was made: nothing to state
+            dated_on = on or timezone.localdate()
+            ends_on = decision_standstill_from_sending(decision_id=decision.pk, sent_on=dated_on)
+            if ends_on is not None:
+                decision.standstill_ends_on = ends_on
             proposal = decision.proposal
             authority_id = proposal.call.authority_id
             year = timezone.localdate(decision.decided_at).year
@@ -138,7 +151,7 @@ def decision_letter_make(*, decision_id: int, send: bool = True) -> DecisionLett
                 ),
                 kind=decision.kind,
                 decided_at=decision.decided_at,
-                dated_on=timezone.localdate(),
+                dated_on=dated_on,
                 language=letter_language(proposal.company),
                 standstill_ends_on=decision.standstill_ends_on
                 if decision.standstill_days
@@ -274,12 +287,18 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
     letter the selection's (``selection_standstill_from_sending``), and the letter states
     the new end. Nothing happens when the date is right already or the letter was sent.
 
-    The letter's row is locked before anything is decided and stays locked while the PDF is
-    made: a second run of the task (delivered twice) waits, then finds the letter dated (or
-    sent) and leaves the PDF the first run stored alone."""
+    Two steps, so that the locks of the phase, the decision or the call are not held while
+    the PDF is made (seconds: a phase whose letters all leave the next day would send them
+    one after another, and an objection or the finalisation would wait with them). First the
+    new date and end are committed with the old PDF taken off the letter (a letter without
+    its PDF is not sent); then the PDF is made and stored under the letter's row lock only.
+    A second run of the task (delivered twice) waits for that lock, then finds the letter
+    with its PDF (or sent) and leaves it alone; a run that stopped between the steps is
+    completed by the next, which finds the letter dated but without its PDF."""
     from .decisions import decision_standstill_from_sending
 
     on = on or timezone.localdate()
+    old = ""
     with transaction.atomic():
         locked = (
             DecisionLetter.objects.select_for_update()
@@ -288,39 +307,53 @@ def decision_letter_redate(*, letter_id: int, on: date | None = None) -> Decisio
         )
         if locked.sent_at is not None or (locked.dated_on == on and locked.pdf):
             return _letter_to_render(letter_id)
-        letter = _letter_to_render(letter_id)
-        if letter.decision_id is not None:
-            # Lock order as elsewhere after the letter: the phase, then the decision.
-            ends_on = decision_standstill_from_sending(decision_id=letter.decision_id, sent_on=on)
-            if ends_on is not None:
-                assert letter.decision is not None
-                letter.decision.standstill_ends_on = ends_on
-                letter.standstill_ends_on = ends_on
-        else:
-            # A selection letter: the selection's end moves (an invitation states it too).
-            request = letter.participation_request
-            assert request is not None
-            ends_on = selection_standstill_from_sending(
-                call_id=request.call_id, decided_at=letter.decided_at, sent_on=on
+        if locked.dated_on != on:
+            letter = _letter_to_render(letter_id)
+            if letter.decision_id is not None:
+                # Lock order as elsewhere after the letter: the phase, then the decision.
+                ends_on = decision_standstill_from_sending(
+                    decision_id=letter.decision_id, sent_on=on
+                )
+                if ends_on is not None:
+                    letter.standstill_ends_on = ends_on
+            else:
+                # A selection letter: the selection's end moves (an invitation states it too).
+                request = letter.participation_request
+                assert request is not None
+                ends_on = selection_standstill_from_sending(
+                    call_id=request.call_id, decided_at=letter.decided_at, sent_on=on
+                )
+                if ends_on is not None and letter.standstill_ends_on is not None:
+                    letter.standstill_ends_on = ends_on
+            old = locked.pdf.name or ""
+            letter.dated_on = on
+            letter.pdf.name = ""
+            letter.save(update_fields=["dated_on", "standstill_ends_on", "pdf"])
+    storage = DecisionLetter.pdf.field.storage
+    kept = ""
+    try:
+        with transaction.atomic():
+            locked = (
+                DecisionLetter.objects.select_for_update()
+                .only("pk", "pdf", "sent_at")
+                .get(pk=letter_id)
             )
-            request.call.refresh_from_db(fields=["selection_standstill_ends_on"])
-            if ends_on is not None and letter.standstill_ends_on is not None:
-                letter.standstill_ends_on = ends_on
-        letter.dated_on = on
-        pdf = render_pdf_of(letter)
-        storage = letter.pdf.storage
-        old = locked.pdf.name
-        name: str = storage.save(
-            letter.pdf.field.generate_filename(letter, letter.filename), ContentFile(pdf)
-        )
-        try:
-            letter.pdf.name = name
-            letter.save(update_fields=["dated_on", "pdf", "standstill_ends_on"])
-        except Exception:
-            storage.delete(name)  # the old PDF stays, with the old date
-            raise
-    if old and old != name:
-        storage.delete(old)
+            letter = _letter_to_render(letter_id)
+            if locked.sent_at is None and not locked.pdf:
+                name: str = storage.save(
+                    letter.pdf.field.generate_filename(letter, letter.filename),
+                    ContentFile(render_pdf_of(letter)),
+                )
+                try:
+                    letter.pdf.name = name
+                    letter.save(update_fields=["pdf"])
+                except Exception:
+                    storage.delete(name)
+                    raise
+            kept = letter.pdf.name or ""
+    finally:
+        if old and old != kept:
+            storage.delete(old)  # the PDF with the old date, no longer the letter's
     return letter
 
 

@@ -366,6 +366,180 @@ def test_a_send_task_delivered_twice_dates_the_letter_once_and_keeps_the_stored_
     assert second.standstill_ends_on == day.date() + timedelta(days=21)
 
 
+def test_letters_made_by_their_tasks_past_midnight_give_the_full_standstill_from_their_date(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """The last proposal is decided at 23:50 on D; the letter tasks run at 00:10 on D+1, so
+    each letter is made and sent on D+1 and dated that day. Aw 2012 art. 2.127: the company
+    has the full 20 days from its letter, so the standstill ends on D+21 (not D+20) in the
+    letter, its e-mail, the company's page and the decision (its finalisation)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from proposals.services.decisions import (
+        decisions_finalise_due,
+        proposal_award,
+        proposal_reject,
+    )
+    from tests.calls.test_participation import client_of
+
+    world = decided_phase(decide=False)
+    evening = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(
+        hour=23, minute=50
+    )
+    officer = world.call.officer
+    with (
+        time_machine.travel(evening, tick=False),
+        django_capture_on_commit_callbacks(execute=False) as tasks,
+    ):
+        proposal_award(
+            proposal=world.winner, actor=officer, motivation="Beste.", amount=Decimal("20000.00")
+        )
+        proposal_reject(proposal=world.runner_up, actor=officer, motivation="Lager.")
+        proposal_reject(proposal=world.not_eligible, actor=officer, motivation="Niet.")
+    decided_on = evening.date()
+    assert not DecisionLetter.objects.exists()
+    with (
+        time_machine.travel(evening + timedelta(minutes=20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for task in tasks:
+            task()  # the letter tasks leave the outbox at 00:10
+    sent_on = decided_on + timedelta(days=1)
+    ends_on = sent_on + timedelta(days=20)
+    too_early = decided_on + timedelta(days=20)
+    letter = DecisionLetter.objects.select_related("decision").get(proposal=world.runner_up)
+    assert letter.is_sent
+    assert timezone.localdate(letter.sent_at) == sent_on
+    assert (letter.dated_on, letter.standstill_ends_on) == (sent_on, ends_on)
+    assert letter.decision.standstill_ends_on == ends_on
+    assert set(Decision.objects.values_list("standstill_ends_on", flat=True)) == {ends_on}
+    with translation_nl():
+        text = " ".join(pdf_text(letter).split())
+        assert f"Datum {date_format(sent_on)}" in text
+        assert f"tot en met {date_format(ends_on)}" in text
+        assert date_format(too_early) not in text
+        (message,) = [m for m in mailoutbox if letter.number in m.subject]
+        body = " ".join(message.body.split())
+        assert date_format(ends_on) in body
+        assert date_format(too_early) not in body
+        with time_machine.travel(evening + timedelta(days=2), tick=False):
+            page = client_of(world.runner_up.person).get(
+                reverse("proposals:detail", args=[world.runner_up.pk])
+            )
+        content = " ".join(page.content.decode().split())
+        assert f"De opschortingstermijn eindigt op {date_format(ends_on)}" in content
+        assert date_format(too_early) not in content
+    # No contract on D+21, while the company may still object.
+    assert decisions_finalise_due(today=ends_on) == 0
+    assert decisions_finalise_due(today=ends_on + timedelta(days=1)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_dated_again_is_rendered_without_holding_its_phase_or_decision(monkeypatch):
+    """While the PDF of a letter dated again is made (seconds), the new date and end are
+    committed and only the letter's row is locked: another worker can lock the phase (an
+    objection, the finalisation) and the decision, and reads the moved end."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.db import DatabaseError, transaction
+    from django.utils import timezone
+
+    from calls.models import Phase
+    from proposals.services import letters
+    from proposals.tasks import send_decision_letter
+    from tests.concurrency import require_postgresql, run_at_once
+
+    require_postgresql()
+    world = decided_phase(decide=False)
+    day = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(hour=10)
+    with monkeypatch.context() as held:  # committed for real: the letter tasks are held back
+        held.setattr(letters, "outbox_enqueue", lambda *args, **kwargs: None)
+        letter = _decided_on_day_d(world, day)
+    sent_on = day.date() + timedelta(days=1)
+
+    def other_worker():
+        with transaction.atomic():
+            Phase.objects.select_for_update(nowait=True).get(pk=world.phase.pk)
+            decision = Decision.objects.select_for_update(nowait=True).get(pk=letter.decision_id)
+            try:
+                with transaction.atomic():
+                    DecisionLetter.objects.select_for_update(nowait=True).get(pk=letter.pk)
+            except DatabaseError:
+                letter_locked = True
+            else:
+                letter_locked = False
+            dated_on = DecisionLetter.objects.values_list("dated_on", flat=True).get(pk=letter.pk)
+            return decision.standstill_ends_on, dated_on, letter_locked
+
+    seen = []
+    render = letters.render_pdf_of
+
+    def render_and_look(letter):
+        seen.extend(run_at_once(other_worker, 1))
+        return render(letter)
+
+    monkeypatch.setattr(letters, "render_pdf_of", render_and_look)
+    with time_machine.travel(day + timedelta(days=1), tick=False):
+        assert send_decision_letter(letter.pk) == 1
+    assert seen == [(sent_on + timedelta(days=20), sent_on, True)]
+    letter.refresh_from_db()
+    assert letter.dated_on == sent_on
+    assert f"tot en met {_nl(sent_on + timedelta(days=20))}" in " ".join(pdf_text(letter).split())
+
+
+def test_a_letter_whose_new_pdf_failed_is_made_and_sent_by_the_retry(monkeypatch, mailoutbox):
+    """The PDF failed after the new date was committed: the letter is not sent without it
+    (nor with the old one); the task's retry makes it with the new date and sends it."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposals.services import letters
+    from proposals.tasks import send_decision_letter
+
+    world = decided_phase(decide=False)
+    day = timezone.localtime(world.call.deadline + timedelta(days=1)).replace(hour=10)
+    letter = _decided_on_day_d(world, day)
+    old_pdf = letter.pdf.name
+    sent_on = day.date() + timedelta(days=1)
+    render = letters.render_pdf_of
+
+    def fail(letter):
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(letters, "render_pdf_of", fail)
+    with time_machine.travel(day + timedelta(days=1), tick=False):
+        with pytest.raises(OSError, match="fonts missing"):
+            send_decision_letter(letter.pk)
+        letter.refresh_from_db()
+        assert (letter.dated_on, bool(letter.pdf), letter.sent_at) == (sent_on, False, None)
+        assert not letter.pdf.storage.exists(old_pdf)  # the old date's PDF is not left behind
+        assert not mailoutbox
+        monkeypatch.setattr(letters, "render_pdf_of", render)
+        assert send_decision_letter(letter.pk) == 1
+    letter.refresh_from_db()
+    assert letter.is_sent
+    text = " ".join(pdf_text(letter).split())
+    assert f"Datum {_nl(sent_on)}" in text
+    assert f"tot en met {_nl(sent_on + timedelta(days=20))}" in text
+    (message,) = mailoutbox
+    assert message.attachments[0][0] == letter.filename
+
+
+def _nl(day) -> str:
+    from django.utils.formats import date_format
+
+    with translation_nl():
+        return date_format(day)
+
+
 def translation_nl():
     from django.utils import translation
 

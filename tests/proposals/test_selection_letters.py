@@ -641,3 +641,49 @@ def test_a_selection_letter_sent_the_day_it_is_made_keeps_its_standstill():
         pdf,
     )
     assert call.selection_standstill_ends_on == end
+
+
+def test_a_letter_that_moves_the_selection_past_the_tender_deadline_warns_the_officer():
+    """The invitations left in time, but the last letter was sent so late that the
+    selection's standstill now runs until the deadline for tenders: the officer's call page
+    and its page of requests say so and link to the amendment that extends the deadline;
+    after the amendment the warning is gone."""
+    from calls.services.lifecycle import call_amend
+
+    call = published_call(instrument=IP)
+    moment = _day_after_requests(call, 10)
+    _invited, failed, _excluded = _selection_held(call, moment)
+    (letter,) = _make([failed], moment)
+    participation_page = reverse("calls:officer_participation", args=[call.pk])
+    amend = reverse("calls:officer_amend", args=[call.pk])
+
+    def requests_page() -> str:
+        response = client_of(call.officer).get(participation_page)
+        assert response.status_code == 200
+        return " ".join(response.content.decode().split())
+
+    with time_machine.travel(moment + timedelta(hours=1), tick=False):
+        assert 'data-testid="selection-standstill"' in _officer_page(call)
+        assert 'data-testid="selection-deadline-warning"' not in _officer_page(call)
+        assert 'data-testid="selection-deadline-warning"' not in requests_page()
+
+    deadline = timezone.localdate(call.deadline)
+    sent_on = deadline - timedelta(days=call.standstill_days)
+    _send([letter], _at(sent_on, 9))
+    call.refresh_from_db()
+    assert call.selection_standstill_ends_on == deadline
+    with time_machine.travel(_at(sent_on, 10), tick=False):
+        for page in (_officer_page(call), requests_page()):
+            assert 'data-testid="selection-deadline-warning"' in page
+            assert f"tot en met {_nl(deadline)}" in page
+            assert f'href="{amend}" data-testid="selection-deadline-amend"' in page
+        # A company sees no page of the officer's.
+        assert client_of(failed.member).get(participation_page).status_code in (403, 404)
+
+        call_amend(
+            call=call,
+            actor=call.officer,
+            reason="De selectie loopt langer door een later verzonden brief.",
+            changes={"deadline": call.deadline + timedelta(days=14)},
+        )
+        assert 'data-testid="selection-deadline-warning"' not in _officer_page(call)
