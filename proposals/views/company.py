@@ -31,7 +31,7 @@ from ..forms.company import (
     ProposalStartForm,
     SubmissionForm,
 )
-from ..models import Attachment, Deliverable, Proposal
+from ..models import Attachment, Proposal
 from ..permissions import is_company_member
 from ..selectors.contracts import (
     contract_with_milestones,
@@ -439,9 +439,10 @@ def deliver(request, deliverable_pk: int):
     proposal = deliverable.contract.proposal
     if not is_company_member(request.user, proposal.company_id):
         raise Http404
-    accepted = deliverable.status == Deliverable.Status.ACCEPTED
+    # Accepted, or cancelled when its contract ended: nothing more to deliver.
+    closed = not deliverable.is_open
     form = DeliverableForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and not accepted and form.is_valid():
+    if request.method == "POST" and not closed and form.is_valid():
         try:
             deliverable_deliver(
                 deliverable=deliverable, actor=request.user, upload=form.cleaned_data["file"]
@@ -459,7 +460,8 @@ def deliver(request, deliverable_pk: int):
         "deliverable": deliverable,
         "proposal": proposal,
         "call": proposal.call,
-        "accepted": accepted,
+        "accepted": deliverable.is_accepted,
+        "closed": closed,
         "form": form,
     }
     return render(request, "proposals/company/deliver.html", context)
