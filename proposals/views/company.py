@@ -38,7 +38,12 @@ from ..selectors.contracts import (
     deliverables_due_for_company_member,
     deliverables_with_contract,
 )
-from ..selectors.decisions import decisions_of_proposal, feedback_for, standing_decision
+from ..selectors.decisions import (
+    decisions_of_proposal,
+    feedback_for,
+    standing_decision,
+    withdrawing_objection,
+)
 from ..selectors.letters import letters_of_proposal
 from ..selectors.proposals import (
     answers_for_display,
@@ -352,7 +357,12 @@ def _decision_context(request, proposal: Proposal, is_member: bool) -> dict:
         decisions = decisions_of_proposal(proposal)
         withdrawn = next((d for d in decisions if d.is_withdrawn), None)
         if withdrawn is not None and can(request.user, "proposals.view_decision", withdrawn):
-            return {"decision": None, "withdrawn": withdrawn, "decisions": decisions}
+            return {
+                "decision": None,
+                "withdrawn": withdrawn,
+                "withdrawn_by": withdrawing_objection(withdrawn),
+                "decisions": decisions,
+            }
     if decision is None or not can(request.user, "proposals.view_decision", decision):
         return {"decision": None}
     return {
