@@ -110,9 +110,7 @@ def test_a_prize_revoked_on_objection_leaves_no_deliverable_to_deliver_review_or
     assert _review(officer, prize_money).status_code == 200
     prize_money.refresh_from_db()
     assert prize_money.status == Deliverable.Status.CANCELLED
-    assert not Transaction.objects.filter(
-        kind=Transaction.Kind.PAYMENT, contract=contract
-    ).exists()
+    assert not Transaction.objects.filter(kind=Transaction.Kind.PAYMENT, contract=contract).exists()
     # The open data: a milestone that will not be met, and its payment neither.
     assert {m["status"] for m in _milestones(contract, [])} == {"notMet"}
 

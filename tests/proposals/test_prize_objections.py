@@ -70,7 +70,8 @@ def test_the_objection_to_a_prize_reads_as_an_awb_objection_with_one_end_everywh
     address = reverse("proposals:objection_lodge", kwargs={"pk": world.winner.pk})
     page = company.get(address).content.decode()
     assert 'data-testid="awb-objection"' in page
-    assert "Bezwaartermijn eindigt op" in page and end in page
+    assert "Bezwaartermijn eindigt op" in page
+    assert end in page
     assert "Het besluit" in page
     assert not any(word in page for word in PROCUREMENT_WORDS)
     assert "geen contract" not in page
@@ -80,7 +81,8 @@ def test_the_objection_to_a_prize_reads_as_an_awb_objection_with_one_end_everywh
     objection = Objection.objects.get(decision=world.decision)
     page = company.get(response.url).content.decode()
     assert "blijft van kracht" in page  # the message, and the objection's facts
-    assert "Bezwaartermijn eindigt op" in page and end in page
+    assert "Bezwaartermijn eindigt op" in page
+    assert end in page
     assert not any(word in page for word in PROCUREMENT_WORDS)
     assert "geen contract" not in page
 
@@ -88,7 +90,8 @@ def test_the_objection_to_a_prize_reads_as_an_awb_objection_with_one_end_everywh
     page = world.officer_client.get(
         reverse("proposals:officer_objection", kwargs={"objection_pk": objection.pk})
     ).content.decode()
-    assert "Bezwaartermijn eindigt op" in page and end in page
+    assert "Bezwaartermijn eindigt op" in page
+    assert end in page
     assert not any(word in page for word in PROCUREMENT_WORDS)
 
     # The receipt (PDF): its number is a number ("Nummer"), not a count ("Aantal").
@@ -137,5 +140,6 @@ def test_after_the_revocation_the_company_reads_what_happened_in_its_language(
     assert objection.number in page
     assert "Criterium 2 is verkeerd gescoord." in page  # the officer's answer, as written
     assert foreign not in page
-    assert "intended decision" not in page and "standstill" not in page
+    assert "intended decision" not in page
+    assert "standstill" not in page
     assert not any(word in page for word in PROCUREMENT_WORDS)
