@@ -323,7 +323,11 @@ def detail(request, pk: int):
     is_member = is_company_member(request.user, proposal.company_id)
     open_problem = phase_open_problem(proposal.phase)
     contract = None
-    if proposal.status == Proposal.Status.AWARDED:
+    if proposal.status == Proposal.Status.AWARDED or (
+        is_member and proposal.status == Proposal.Status.UNDER_ASSESSMENT
+    ):
+        # Under assessment again: a prize revoked on objection shows its ended contract,
+        # with the deliverables cancelled with it.
         contract = contract_with_milestones(proposal)
     context = {
         "proposal": proposal,

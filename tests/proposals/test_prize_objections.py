@@ -135,6 +135,7 @@ def test_after_the_revocation_the_company_reads_what_happened_in_its_language(
         reverse("proposals:detail", kwargs={"pk": world.winner.pk})
     ).content.decode()
     assert 'data-testid="decision-revoked"' in page
+    assert 'data-testid="deliverables"' in page  # the ended contract, its prize cancelled
     for text in expected:
         assert text in page
     assert objection.number in page
