@@ -132,10 +132,13 @@ def load() -> str:
     for decision in Decision.objects.filter(phase=phase).order_by("pk"):
         letter = decision_letter_make(decision_id=decision.pk, send=False)
         if letter is not None:
+            # A prize decision has no standstill: its letter states none (as the task makes it).
             DecisionLetter.objects.filter(pk=letter.pk).update(
                 decided_at=decided,
                 standstill_ends_on=timezone.localdate(decided)
-                + timedelta(days=decision.standstill_days),
+                + timedelta(days=decision.standstill_days)
+                if decision.standstill_days
+                else None,
             )
             backdate_letter(letter, decision)
             letters += 1

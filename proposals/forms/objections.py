@@ -39,8 +39,14 @@ class ObjectionForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Documents (PDF)"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, under_awb: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if under_awb:
+            # A final decision under the Awb (a prize): no contract waits; it stays in force.
+            self.fields["text"].help_text = _(
+                "What is wrong with the decision, and why. The authority answers with "
+                "reasons; the decision stays in force while your objection is handled."
+            )
         self.fields["documents"].help_text = _(
             "Optional: at most %(n)d PDF files of at most %(mb)d MB each."
         ) % {"n": MAX_DOCUMENTS, "mb": settings.UPLOAD_MAX_SIZE // (1024 * 1024)}

@@ -76,6 +76,8 @@ class Deliverable(models.Model):
         DELIVERED = "delivered", _("delivered")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("not accepted")
+        # The contract ended before it was accepted: nothing more to deliver or review.
+        CANCELLED = "cancelled", _("cancelled")
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliverables")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -92,6 +94,9 @@ class Deliverable(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_remarks = models.TextField(_("remarks"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Why it was cancelled: the reason its contract ended (as the officer wrote it).
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         verbose_name = _("deliverable")
@@ -114,14 +119,31 @@ class Deliverable(models.Model):
     def is_accepted(self) -> bool:
         return self.status == self.Status.ACCEPTED
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be delivered or reviewed: its contract runs and it is not accepted."""
+        return self.awaits_delivery or self.awaits_review
+
 
 D_STATUS = Deliverable.Status
 # A deliverable can be handed in again until it is accepted (also after it was sent back).
+# One not accepted when its contract ends is cancelled (``contract_close``); an accepted one
+# stays as it is, with its payment.
 DELIVERABLE_TRANSITIONS: dict[str, set[str]] = {
-    D_STATUS.PENDING: {D_STATUS.DELIVERED},
-    D_STATUS.DELIVERED: {D_STATUS.DELIVERED, D_STATUS.ACCEPTED, D_STATUS.REJECTED},
-    D_STATUS.REJECTED: {D_STATUS.DELIVERED},
+    D_STATUS.PENDING: {D_STATUS.DELIVERED, D_STATUS.CANCELLED},
+    D_STATUS.DELIVERED: {
+        D_STATUS.DELIVERED,
+        D_STATUS.ACCEPTED,
+        D_STATUS.REJECTED,
+        D_STATUS.CANCELLED,
+    },
+    D_STATUS.REJECTED: {D_STATUS.DELIVERED, D_STATUS.CANCELLED},
     D_STATUS.ACCEPTED: set(),
+    D_STATUS.CANCELLED: set(),
 }
 states.register(Contract, CONTRACT_TRANSITIONS)
 states.register(Deliverable, DELIVERABLE_TRANSITIONS)

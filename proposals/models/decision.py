@@ -159,7 +159,7 @@ class Decision(models.Model):
             return None
         if sent_at is None:
             return None
-        return timezone.localdate(sent_at) + AWB_OBJECTION_PERIOD
+        return awb_objection_end(timezone.localdate(sent_at))
 
     @property
     def open_to_objection(self) -> bool:
@@ -175,6 +175,11 @@ class Decision(models.Model):
 
 # Bezwaar: six weeks from the day after the decision was sent (art. 6:7, 6:8 Awb).
 AWB_OBJECTION_PERIOD = timedelta(weeks=6)
+
+
+def awb_objection_end(sent_on: date) -> date:
+    """The last day for an objection to a decision under the Awb sent on ``sent_on``."""
+    return sent_on + AWB_OBJECTION_PERIOD
 
 
 DECISION_TRANSITIONS: dict[str, set[str]] = {

@@ -52,6 +52,26 @@ def decisions_of_proposal(proposal: Proposal) -> list[Decision]:
     )
 
 
+def withdrawing_objection(decision: Decision) -> Objection | None:
+    """The upheld objection that withdrew ``decision``, or None: a revoked prize decision's
+    own objection; in a procurement, the objection upheld in the phase last before the
+    decision was withdrawn (upholding it withdrew the phase's intended decisions).
+
+    The company reads why in its own language: a sentence of the page naming the objection,
+    with the officer's answer as written (the reason stored with the withdrawal is in the
+    officer's language)."""
+    if decision.withdrawn_at is None:
+        return None
+    upheld = Objection.objects.filter(
+        status=Objection.Status.UPHELD, answered_at__lte=decision.withdrawn_at
+    )
+    if decision.under_awb:
+        upheld = upheld.filter(decision=decision)
+    else:
+        upheld = upheld.filter(decision__phase_id=decision.phase_id)
+    return upheld.order_by("-answered_at", "-pk").first()
+
+
 def standstill_end_of_phase(phase: Phase) -> date | None:
     """The end of the standstill of the phase's intended decisions: the last company's (a
     letter sent a day later runs a day longer, and no decision of the phase is final before

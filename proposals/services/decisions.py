@@ -571,9 +571,7 @@ def decision_revoke(*, decision: Decision, actor: User, reason: str) -> Decision
     ).exists()
     contract = Contract.objects.select_for_update().filter(proposal=proposal).first()
     if contract is not None and contract.is_active:
-        states.transition(contract, Contract.Status.TERMINATED, actor=actor)
-        # The ledger gives back what the prize did not pay yet, in this same transaction.
-        contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+        contract_close(contract, to_state=Contract.Status.TERMINATED, actor=actor, reason=reason)
     _mark_withdrawn(decision, actor=actor, reason=reason)
     states.transition(proposal, Proposal.Status.UNDER_ASSESSMENT, actor=actor)
     # A prize left unawarded stays so: the other entrants' final letters and the public
@@ -636,8 +634,13 @@ def deliverable_deliver(
     check_upload(upload, allowed=PDF_ONLY)
     with transaction.atomic():
         deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-        if deliverable.status == Deliverable.Status.ACCEPTED:
+        if deliverable.is_accepted:
             raise DomainError(_("This deliverable has been accepted already."))
+        if deliverable.is_cancelled:
+            raise DomainError(
+                _("This deliverable was cancelled when its contract ended; it is not due."),
+                code="cancelled",
+            )
         deliverable.file = upload
         deliverable.delivered_at = timezone.now()
         states.transition(
@@ -659,6 +662,11 @@ def deliverable_review(
         raise DomainError(_("Explain what must be improved."), code="remarks")
     with transaction.atomic():
         deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if deliverable.is_cancelled:
+            raise DomainError(
+                _("This deliverable was cancelled when its contract ended; it is not reviewed."),
+                code="cancelled",
+            )
         if deliverable.status != Deliverable.Status.DELIVERED:
             raise DomainError(_("Only a delivered deliverable can be reviewed."))
         deliverable.reviewed_by = actor
@@ -689,14 +697,42 @@ def _end_contract(*, contract: Contract, actor: User, to_state: str, reason: str
                 _("Review the delivered milestones first: accept them or send them back."),
                 code="to_review",
             )
-        states.transition(contract, to_state, actor=actor)
-        # The ledger gives back what the contract did not pay, in this same transaction.
-        contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+        contract_close(contract, to_state=to_state, actor=actor, reason=reason)
     return contract
 
 
+def contract_close(contract: Contract, *, to_state: str, actor: User, reason: str) -> None:
+    """End ``contract`` (completed or terminated), the one way a contract ends: for the
+    officer's completion or termination, and for a prize revoked on objection.
+
+    Its deliverables not accepted yet are cancelled with ``reason``: nobody delivers or
+    reviews them any more, they leave both sides' tasks, and they are not paid. Accepted ones
+    stay as they are, with their payments. The ledger then releases what the contract did not
+    pay (``contract_ended``). The caller holds the contract's lock, in its transaction."""
+    states.transition(contract, to_state, actor=actor)
+    now = timezone.now()
+    for deliverable in (
+        Deliverable.objects.select_for_update()
+        .filter(contract=contract)
+        .exclude(status__in=(Deliverable.Status.ACCEPTED, Deliverable.Status.CANCELLED))
+        .order_by("due_date", "pk")
+    ):
+        # One by one, not in bulk: each leaves its move in the audit trail.
+        deliverable.cancelled_at = now
+        deliverable.cancellation_reason = reason
+        states.transition(
+            deliverable,
+            Deliverable.Status.CANCELLED,
+            actor=actor,
+            extra_fields=["cancelled_at", "cancellation_reason"],
+        )
+    # The ledger gives back what the contract did not pay, in this same transaction.
+    contract_ended.send(sender=Contract, contract=contract, actor=actor, reason=reason)
+
+
 def contract_complete(*, contract: Contract, actor: User, reason: str = "") -> Contract:
-    """The work is done; milestones not accepted are not paid, and that money is released."""
+    """The work is done; milestones not accepted are cancelled and not paid, and that money
+    is released (``contract_close``)."""
     reason = reason.strip() or _("Contract completed")
     return _end_contract(
         contract=contract, actor=actor, to_state=Contract.Status.COMPLETED, reason=reason
@@ -704,7 +740,8 @@ def contract_complete(*, contract: Contract, actor: User, reason: str = "") -> C
 
 
 def contract_terminate(*, contract: Contract, actor: User, reason: str) -> Contract:
-    """Stop a contract early, with a reason; what it did not pay is released."""
+    """Stop a contract early, with a reason: its milestones not accepted are cancelled with
+    it, and what it did not pay is released (``contract_close``)."""
     if not reason.strip():
         raise DomainError(_("Give the reason for terminating the contract."), code="reason")
     return _end_contract(

@@ -23,6 +23,7 @@ from portal.models import User
 from portal.services.outbox import outbox_enqueue
 
 from ..models import Decision, DecisionLetter, LetterSequence
+from ..models.decision import awb_objection_end
 from ..models.letter import SELECTION_KINDS
 from ..permissions import is_company_member
 from ..selectors.letters import letter_content, letter_language
@@ -102,6 +103,12 @@ def render_letter_pdf(letter: DecisionLetter) -> bytes:
                 "call": proposal.call,
                 "phase": proposal.phase,
                 "company": proposal.company,
+                # The letter bears the day it is sent (``decision_letter_redate``): the six
+                # weeks for an objection under the Awb run from it, as on the company's page
+                # (``Decision.objection_ends_on``).
+                "objection_ends_on": awb_objection_end(letter.dated_on)
+                if decision.under_awb
+                else None,
             },
         )
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -31,14 +31,19 @@ from ..forms.company import (
     ProposalStartForm,
     SubmissionForm,
 )
-from ..models import Attachment, Deliverable, Proposal
+from ..models import Attachment, Proposal
 from ..permissions import is_company_member
 from ..selectors.contracts import (
     contract_with_milestones,
     deliverables_due_for_company_member,
     deliverables_with_contract,
 )
-from ..selectors.decisions import decisions_of_proposal, feedback_for, standing_decision
+from ..selectors.decisions import (
+    decisions_of_proposal,
+    feedback_for,
+    standing_decision,
+    withdrawing_objection,
+)
 from ..selectors.letters import letters_of_proposal
 from ..selectors.proposals import (
     answers_for_display,
@@ -318,7 +323,11 @@ def detail(request, pk: int):
     is_member = is_company_member(request.user, proposal.company_id)
     open_problem = phase_open_problem(proposal.phase)
     contract = None
-    if proposal.status == Proposal.Status.AWARDED:
+    if proposal.status == Proposal.Status.AWARDED or (
+        is_member and proposal.status == Proposal.Status.UNDER_ASSESSMENT
+    ):
+        # Under assessment again: a prize revoked on objection shows its ended contract,
+        # with the deliverables cancelled with it.
         contract = contract_with_milestones(proposal)
     context = {
         "proposal": proposal,
@@ -352,7 +361,12 @@ def _decision_context(request, proposal: Proposal, is_member: bool) -> dict:
         decisions = decisions_of_proposal(proposal)
         withdrawn = next((d for d in decisions if d.is_withdrawn), None)
         if withdrawn is not None and can(request.user, "proposals.view_decision", withdrawn):
-            return {"decision": None, "withdrawn": withdrawn, "decisions": decisions}
+            return {
+                "decision": None,
+                "withdrawn": withdrawn,
+                "withdrawn_by": withdrawing_objection(withdrawn),
+                "decisions": decisions,
+            }
     if decision is None or not can(request.user, "proposals.view_decision", decision):
         return {"decision": None}
     return {
@@ -439,9 +453,10 @@ def deliver(request, deliverable_pk: int):
     proposal = deliverable.contract.proposal
     if not is_company_member(request.user, proposal.company_id):
         raise Http404
-    accepted = deliverable.status == Deliverable.Status.ACCEPTED
+    # Accepted, or cancelled when its contract ended: nothing more to deliver.
+    closed = not deliverable.is_open
     form = DeliverableForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and not accepted and form.is_valid():
+    if request.method == "POST" and not closed and form.is_valid():
         try:
             deliverable_deliver(
                 deliverable=deliverable, actor=request.user, upload=form.cleaned_data["file"]
@@ -459,7 +474,8 @@ def deliver(request, deliverable_pk: int):
         "deliverable": deliverable,
         "proposal": proposal,
         "call": proposal.call,
-        "accepted": accepted,
+        "accepted": deliverable.is_accepted,
+        "closed": closed,
         "form": form,
     }
     return render(request, "proposals/company/deliver.html", context)

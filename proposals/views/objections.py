@@ -58,7 +58,7 @@ def lodge(request, pk: int):
         raise Http404
     allowed = can(request.user, "proposals.lodge_objection", decision)
     open_objection = decision.objections.filter(status=Objection.Status.OPEN).first()
-    form = ObjectionForm(request.POST or None, request.FILES or None)
+    form = ObjectionForm(request.POST or None, request.FILES or None, under_awb=decision.under_awb)
     if request.method == "POST" and allowed and form.is_valid():
         try:
             objection = objection_lodge(
@@ -70,14 +70,18 @@ def lodge(request, pk: int):
         except DomainError as error:
             form.add_error("documents" if error.code in _FILE_CODES else "text", error.message)
         else:
-            messages.success(
-                request,
-                _(
+            if decision.under_awb:
+                # A final decision under the Awb: it stays in force meanwhile (art. 6:16 Awb).
+                text = _(
+                    "Your objection %(number)s has been received; the receipt is sent by "
+                    "e-mail. The decision stays in force while the objection is handled."
+                )
+            else:
+                text = _(
                     "Your objection %(number)s has been received; the receipt is sent by "
                     "e-mail. No contract is concluded in this phase while it is open."
                 )
-                % {"number": objection.number},
-            )
+            messages.success(request, text % {"number": objection.number})
             return redirect("proposals:objection", objection_pk=objection.pk)
     context = {
         "proposal": proposal,

@@ -846,7 +846,7 @@ def officer_review(request, deliverable_pk: int):
         "contract": deliverable.contract,
         "proposal": deliverable.contract.proposal,
         "call": deliverable.contract.proposal.call,
-        "show_form": deliverable.status == Deliverable.Status.DELIVERED or form.is_bound,
+        "show_form": deliverable.awaits_review or (form.is_bound and not deliverable.is_cancelled),
         "form": form,
     }
     return render(request, "proposals/officer/review.html", context)

@@ -371,12 +371,14 @@ def _milestones(contract: Contract, payments: list) -> list[dict]:
             milestone["status"] = "met"
             if deliverable.reviewed_at:
                 milestone["dateMet"] = moment(deliverable.reviewed_at)
-        elif deliverable.due_date < today and deliverable.status != Deliverable.Status.DELIVERED:
+        elif deliverable.status == Deliverable.Status.CANCELLED or (
+            deliverable.due_date < today and deliverable.status != Deliverable.Status.DELIVERED
+        ):
+            # Cancelled: its contract ended before it was accepted; it will not be met.
             milestone["status"] = "notMet"
         milestones.append(milestone)
         if deliverable.amount <= 0:
             continue
-        scheduled += deliverable.amount
         payment = {
             "id": f"payment-{deliverable.pk}",
             "title": _("Payment on acceptance: %(name)s") % {"name": deliverable.name},
@@ -386,6 +388,12 @@ def _milestones(contract: Contract, payments: list) -> list[dict]:
             "dueDate": day_end(deliverable.due_date),
             "status": "scheduled",
         }
+        if deliverable.status == Deliverable.Status.CANCELLED:
+            # Never paid: it stays out of the amounts the payments made are matched with.
+            payment["status"] = "notMet"
+            milestones.append(payment)
+            continue
+        scheduled += deliverable.amount
         met = next((when for total, when in paid_steps if total >= scheduled), None)
         if met is not None:
             payment["status"] = "met"

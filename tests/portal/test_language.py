@@ -37,7 +37,9 @@ def test_language_switch_refuses_an_offsite_next(client):
 def read_po(path: Path) -> dict:
     """The catalogue as gettext holds it: msgid -> msgstr, (msgid, n) -> plural form n.
 
-    Fuzzy and untranslated entries are left out, as msgfmt leaves them out.
+    Fuzzy and untranslated entries are left out, as msgfmt leaves them out. A message with a
+    context (pgettext, ``{% translate … context … %}``) is keyed "context\x04msgid", as in
+    the compiled catalogue.
     """
     entries, current, key, fuzzy = {}, {}, None, False
 
@@ -45,6 +47,8 @@ def read_po(path: Path) -> dict:
         nonlocal current, fuzzy
         if "msgid" in current and not fuzzy:
             msgid = current["msgid"]
+            if "msgctxt" in current:
+                msgid = f"{current['msgctxt']}\x04{msgid}"
             if "msgid_plural" in current:
                 forms = [k for k in current if k.startswith("msgstr[")]
                 if all(current[k] for k in forms):
