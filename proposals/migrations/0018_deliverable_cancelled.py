@@ -20,7 +20,7 @@ def cancel_open_deliverables_of_ended_contracts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0016_advice_assessors_and_submission_language"),
+        ("proposals", "0017_lapse_stale_objections"),
     ]
 
     operations = [
