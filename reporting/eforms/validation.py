@@ -253,8 +253,9 @@ def describe(problem: dict) -> str:
             "label": field_label(_rule_field(params)),
             "length": params.get("length", ""),
         }
-        if lot is not None:
-            # Rules of one field in two phases must not read the same.
+        if lot is not None and lot > 1:
+            # Rules of one field in two phases must not read the same (the first phase's is
+            # said as the call's: most values of a notice's first lot are).
             words = gettext("Phase %(number)s: %(words)s") % {"number": lot, "words": words}
         if params.get("organisation"):
             return gettext("%(organisation)s: %(words)s") % {
