@@ -630,6 +630,13 @@ def call_cancel(*, call: Call, actor: User, reason: str) -> Call:
 # --- Amendments -------------------------------------------------------------------------------
 
 
+def call_may_amend(call: Call, field: str = "") -> bool:
+    """Whether an amendment may change the call now (only while it is open), and ``field`` of
+    it when given (``AMENDABLE_FIELDS``): the amend page, its service and the notices' hints
+    ask this."""
+    return call.status == Call.Status.PUBLISHED and (not field or field in AMENDABLE_FIELDS)
+
+
 def call_amend_check(*, call: Call, actor: User, reason: str, changes: dict) -> None:
     """Raise the DomainError ``call_amend`` would raise for these changes, writing nothing:
     the page asks for confirmation only of an amendment that can be published."""
@@ -643,7 +650,7 @@ def call_amend_check(*, call: Call, actor: User, reason: str, changes: dict) -> 
             % {"fields": ", ".join(sorted(unknown))},
             code="frozen",
         )
-    if call.status != Call.Status.PUBLISHED:
+    if not call_may_amend(call):
         raise DomainError(_("Only a call that is open can be amended."), code="frozen")
     now = timezone.now()
     new_deadline = changes.get("deadline")

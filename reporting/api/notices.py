@@ -16,7 +16,7 @@ from portal.permissions import can
 
 from ..eforms.validation import SOURCES, describe
 from ..models import Notice
-from ..selectors.findings import PLACES, Finding, notice_findings
+from ..selectors.findings import PLACES, CallPhases, Finding, notice_findings
 from ..selectors.notices import call_for_notices, notice_of_call, notices_of_call
 from ..services.notices import notice_send
 
@@ -155,6 +155,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             notice,
             self.context.get("call") or notice.call,
             user=request.user if request is not None else None,
+            phases=self.context.get("phases"),
         )
         return NoticeFindingsSerializer(found).data
 
@@ -181,7 +182,8 @@ def _notice(request, pk: int, notice_pk: int) -> Notice:
 
 
 def _context(request, call: Call) -> dict:
-    return {"request": request, "call": call}
+    # The call's phases read once for all its notices' findings.
+    return {"request": request, "call": call, "phases": CallPhases(call)}
 
 
 NOT_FOUND = OpenApiResponse(description=_("No such call or notice, or not yours."))
@@ -238,7 +240,11 @@ class CallNoticeSendView(APIView):
         responses={
             202: NoticeSerializer,
             400: OpenApiResponse(
-                description=_("The notice has problems, or is not for TenderNed.")
+                description=_(
+                    "The notice has problems, is not for TenderNed, or follows a notice that "
+                    "is not yet published (a change notice the contract notice, a contract "
+                    "award notice the contract notice)."
+                )
             ),
             404: NOT_FOUND,
             409: OpenApiResponse(description=_("Not possible in the notice's status.")),

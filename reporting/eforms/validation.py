@@ -94,6 +94,48 @@ RULE_MESSAGES = {
     "whitespace": gettext_lazy("%(label)s must not have leading or trailing whitespace."),
     "rule": gettext_lazy("%(label)s breaks a business rule of the eForms SDK."),
 }
+# The SDK's rules the portal's notices are known to break, in words that say what is wrong
+# (the SDK's own rule messages are not copied: see the package's docstring). ``number`` is the
+# phase: the notice's lot at the rule's place.
+RULE_WORDS = {
+    # A lot's tender deadline (BT-131) in an open procedure.
+    "BR-BT-00131-0022": gettext_lazy(
+        "Phase %(number)s has no deadline for receipt of tenders; in an open procedure every "
+        "phase needs one."
+    ),
+    "BR-BT-00131-0105": gettext_lazy(
+        "Phase %(number)s gives a deadline for receipt of tenders, which only an open "
+        "procedure has."
+    ),
+    # EndDate > IssueDate, unless the notice is a change notice.
+    "BR-BT-00131-0151": gettext_lazy(
+        "The deadline for receipt of tenders of phase %(number)s lies on or before the date of "
+        "the notice; it must lie after it."
+    ),
+    # A lot's deadline for requests to participate (BT-1311) in a procedure with a selection.
+    "BR-BT-01311-0022": gettext_lazy(
+        "Phase %(number)s has no deadline for requests to participate; in this procedure every "
+        "phase needs one."
+    ),
+    "BR-BT-01311-0156": gettext_lazy(
+        "The deadline for requests to participate of phase %(number)s lies on or before the "
+        "date of the notice; it must lie after it."
+    ),
+    # Several settled contracts in one lot result, outside a framework agreement or DPS.
+    "BR-OPT-00322-0053": gettext_lazy(
+        "A phase's result lists several contracts (one per winner); eForms allows several "
+        "contracts in one result only for a framework agreement or a dynamic purchasing system."
+    ),
+}
+_LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
+
+
+def lot_number(location: str) -> int | None:
+    """The number of the notice's lot (the phase) a rule's place lies in (None if none)."""
+    match = _LOT_STEP.search(location or "")
+    return int(match.group(1)) if match else None
+
+
 _KINDS = [
     (re.compile(r"^count\([^()]*(\([^()]*\)[^()]*)*\) > 0$"), "mandatory"),
     (re.compile(r"^count\([^()]*(\([^()]*\)[^()]*)*\) = 0$"), "forbidden"),
@@ -203,11 +245,18 @@ def describe(problem: dict) -> str:
     if source == "rules" and code == "not_checked":
         return gettext("The business rules of the eForms SDK could not be checked.")
     if source == "rules":
+        lot = lot_number(params.get("location", ""))
+        if code in RULE_WORDS:
+            return str(RULE_WORDS[code] % {"number": lot or 1})
         kind = params.get("kind", "rule")
         words = RULE_MESSAGES.get(kind, RULE_MESSAGES["rule"]) % {
             "label": field_label(_rule_field(params)),
             "length": params.get("length", ""),
         }
+        if lot is not None and lot > 1:
+            # Rules of one field in two phases must not read the same (the first phase's is
+            # said as the call's: most values of a notice's first lot are).
+            words = gettext("Phase %(number)s: %(words)s") % {"number": lot, "words": words}
         if params.get("organisation"):
             return gettext("%(organisation)s: %(words)s") % {
                 "organisation": params["organisation"],

@@ -10,15 +10,25 @@ Identical words are shown once, with every place in the technical detail.
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from calls.models import Call
+from calls.models import Call, Phase
+from calls.services.lifecycle import call_may_amend
 from portal.permissions import can
 
-from ..eforms.validation import describe, parties_of, party_at, problem_field, technical
+from ..eforms.validation import (
+    describe,
+    lot_number,
+    parties_of,
+    party_at,
+    problem_field,
+    technical,
+)
 from ..models import Notice
 
 # Where a value is fixed.
@@ -60,7 +70,8 @@ ORGANISATION_GAPS = {
     "no_organisation_nuts",
     "no_telephone",
 }
-# Business terms by their BT number: where the portal holds them.
+# Business terms by their BT number: where the portal holds them (for the call's form, the
+# call's field when the hint depends on it: whether an amendment may change it).
 TERM_PLACES = {
     "BT-262": (DETAILS, "cpv_code"),
     "BT-263": (DETAILS, "cpv_code"),
@@ -76,7 +87,7 @@ TERM_PLACES = {
     "BT-98": (CALL, "tender_validity"),
     "OPA-98": (CALL, "tender_validity"),  # BT-98's number (its unit is an attribute)
     "BT-131": (PHASE, ""),
-    "BT-1311": (PHASE, ""),
+    "BT-1311": (CALL, "participation_deadline"),  # the call's, the same for every phase
     "BT-13": (CALL, ""),
     "BT-539": (CALL, ""),
     "BT-540": (CALL, ""),
@@ -138,7 +149,23 @@ class FixPage:
         return f"#{self.fragment}" if url and self.this_page and self.fragment else url
 
 
-_LOT_STEP = re.compile(r"cac:ProcurementProjectLot\[(\d+)\]")
+# Rules that follow from how the portal reports a call, not from its data: nothing to fix.
+PORTAL_RULES = {"BR-BT-00131-0105", "BR-OPT-00322-0053"}
+# Rules about the order of dates (a deadline after the notice's date): the value is there.
+DATE_ORDER_RULES = {"BR-BT-00131-0151", "BR-BT-01311-0156"}
+
+
+class CallPhases:
+    """The call's phases by their number, read once (and only when a finding needs them)."""
+
+    def __init__(self, call: Call):
+        self.call = call
+        self._by_order: dict[int, Phase] | None = None
+
+    def get(self, order: int) -> Phase | None:
+        if self._by_order is None:
+            self._by_order = {phase.order: phase for phase in self.call.phases.all()}
+        return self._by_order.get(order)
 
 
 def _bt(field_id: str) -> str:
@@ -165,6 +192,8 @@ def _place(call: Call, problem: dict) -> tuple[str, str]:
         if code in ORGANISATION_GAPS:
             return _organisation_place(call, params.get("name", ""), params.get("party", "")), ""
         return DATA_PLACES.get(code, (PORTAL, ""))
+    if source == "rules" and code in PORTAL_RULES:
+        return PORTAL, ""
     if source in ("terms", "rules"):
         if params.get("party"):
             return _organisation_place(call, "", params["party"]), ""
@@ -172,9 +201,8 @@ def _place(call: Call, problem: dict) -> tuple[str, str]:
         if place and place[0] == PHASE:
             # A deadline: the first phase's is the call's, a later phase's its own (its
             # order is the lot's place in the notice).
-            lot = _LOT_STEP.search(params.get("location", ""))
-            number = int(lot.group(1)) if lot else 1
-            return (CALL, "") if number == 1 else (PHASE, str(number))
+            number = lot_number(params.get("location", "")) or 1
+            return (CALL, "deadline") if number == 1 else (PHASE, str(number))
         if place:
             return place
     return PORTAL, ""
@@ -183,7 +211,121 @@ def _place(call: Call, problem: dict) -> tuple[str, str]:
 Where = tuple[str, FixPage | None, str]
 
 
-def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
+def _not_open() -> Where:
+    return (
+        _(
+            "The call is no longer open, so the portal cannot change this: only an open call "
+            "can be amended. If the notice must still be published, ask TenderNed how to "
+            "correct it there."
+        ),
+        None,
+        "",
+    )
+
+
+def _call_where(call: Call, call_field: str, problem: dict) -> Where:
+    """A value of the call's form (``call_field``, "" when not one field): edited while a
+    draft, amended while open if an amendment may change it (``call_may_amend``, the amend
+    page's own question), otherwise out of the portal's reach."""
+    # The call's form and the amendment give the field its id: the link goes to it.
+    anchor = f"id_{call_field}" if call_field else ""
+    if call.is_draft:
+        return (
+            _("Fill it in on the call's form (Edit the call)."),
+            FixPage("calls:officer_edit", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
+            _("Edit the call"),
+        )
+    if call_field == "tender_validity" and call_may_amend(call) and not call.is_open:
+        # It binds the companies to what they submitted: never set after the deadline.
+        return (
+            _(
+                "The deadline has passed: the proposals bind the companies as they were "
+                "submitted, so their validity period can no longer change."
+            ),
+            None,
+            "",
+        )
+    if call_may_amend(call, call_field):
+        if call_field == "deadline" and problem.get("code") in DATE_ORDER_RULES:
+            where = _("Amend the call to give it a later deadline, then prepare the notice again.")
+        else:
+            where = _(
+                "The call is published: its terms change only with an amendment; the change "
+                "notice then carries the new value."
+            )
+        return (
+            where,
+            FixPage("calls:officer_amend", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
+            _("Amend the call"),
+        )
+    if call_may_amend(call):
+        return (
+            _(
+                "An amendment cannot change this part of a published call, so the portal cannot "
+                "change it now. TenderNed or TED may refuse the notice on this point."
+            ),
+            None,
+            "",
+        )
+    return _not_open()
+
+
+def _phase_where(call: Call, phase: Phase | None, number: str, problem: dict) -> Where:
+    """A later phase's deadline: set on the call's phases page while a draft, on the phase's
+    page while the call is under way (the page's and its service's own condition). Said as
+    what is wrong: a phase without a deadline gets one; a deadline on or before the notice's
+    date can only be extended."""
+    lacks = phase is None or phase.deadline is None
+    if call.is_draft:
+        return (
+            _("Give phase %(number)s its deadline on the call's phases page.") % {"number": number}
+            if lacks
+            else _("Give phase %(number)s a later deadline on the call's phases page.")
+            % {"number": number},
+            FixPage("calls:officer_phases", {"pk": call.pk}, MANAGE_CALL, call),
+            _("Phases of the call"),
+        )
+    if phase is None or not call.is_under_way:
+        return _("The call has ended: its phases' deadlines can no longer change."), None, ""
+    fix = FixPage(
+        "proposals:officer_phase", {"phase_pk": phase.pk}, MANAGE_CALL, call, fragment="deadline"
+    )
+    label = _("Go to phase %(number)s") % {"number": number}
+    if lacks:
+        return (
+            _(
+                "Give phase %(number)s its deadline on the phase's page (a later phase may "
+                "get it once the call runs), then prepare the notice again. Until then "
+                "TenderNed or TED may refuse the notice."
+            )
+            % {"number": number},
+            fix,
+            label,
+        )
+    if _passed(phase.deadline):
+        return (
+            _(
+                "Phase %(number)s's deadline has passed, and a notice cannot announce a deadline "
+                "that has passed. The portal can only extend it, on the phase's page, which lets "
+                "companies apply again until the new date."
+            )
+            % {"number": number},
+            fix,
+            label,
+        )
+    return (
+        _("Extend phase %(number)s's deadline on the phase's page, then prepare the notice again.")
+        % {"number": number},
+        fix,
+        label,
+    )
+
+
+def _passed(moment: datetime | None) -> bool:
+    return moment is not None and moment <= timezone.now()
+
+
+def _where(call: Call, place: str, form_field: str, problem: dict, phases: CallPhases) -> Where:
     """The sentence saying where to fix it, the page (if the portal has one) and its label.
     Each page with the question its view asks: ``calls.manage_call`` for the call's pages,
     the notices page and the phase's page."""
@@ -207,55 +349,9 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
             _("Go to the field"),
         )
     if place == CALL:
-        # The call's form and the amendment give the field its id: the link goes to it.
-        anchor = f"id_{form_field}" if form_field else ""
-        if call.is_draft:
-            return (
-                _("Fill it in on the call's form (Edit the call)."),
-                FixPage("calls:officer_edit", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
-                _("Edit the call"),
-            )
-        if call.has_ended:
-            return _("The call has ended: its terms can no longer change."), None, ""
-        if form_field == "tender_validity" and not call.is_open:
-            # It binds the companies to what they submitted: never set after the deadline.
-            return (
-                _(
-                    "The deadline has passed: the proposals bind the companies as they were "
-                    "submitted, so their validity period can no longer change."
-                ),
-                None,
-                "",
-            )
-        return (
-            _(
-                "The call is published: its terms change only with an amendment; the change "
-                "notice then carries the new value."
-            ),
-            FixPage("calls:officer_amend", {"pk": call.pk}, MANAGE_CALL, call, fragment=anchor),
-            _("Amend the call"),
-        )
+        return _call_where(call, form_field, problem)
     if place == PHASE:
-        phase = call.phases.filter(order=int(form_field or 0)).first()
-        if call.is_draft:
-            return (
-                _("Give phase %(number)s its deadline on the call's phases page.")
-                % {"number": form_field},
-                FixPage("calls:officer_phases", {"pk": call.pk}, MANAGE_CALL, call),
-                _("Phases of the call"),
-            )
-        if phase is not None and not call.has_ended:
-            return (
-                _(
-                    "Give phase %(number)s its deadline on the phase's page (a later phase may "
-                    "get it once the call runs), then prepare the notice again. Until then "
-                    "TenderNed or TED may refuse the notice."
-                )
-                % {"number": form_field},
-                FixPage("proposals:officer_phase", {"phase_pk": phase.pk}, MANAGE_CALL, call),
-                _("Go to phase %(number)s") % {"number": form_field},
-            )
-        return _("The call has ended: its phases' deadlines can no longer change."), None, ""
+        return _phase_where(call, phases.get(int(form_field or 0)), form_field, problem)
     if place == AUTHORITY:
         return (
             _(
@@ -295,6 +391,16 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
             None,
             "",
         )
+    if problem.get("source") == "rules" and problem.get("code") in PORTAL_RULES:
+        return (
+            _(
+                "This follows from how the portal reports the call, not from your data: it is "
+                "not something you can fix here. TenderNed or TED may refuse the notice on this "
+                "point."
+            ),
+            None,
+            "",
+        )
     if problem.get("source") == "schema" or problem.get("code") == "not_checked":
         return (
             _("This is a fault in the portal, not in your data: tell the portal's administrator."),
@@ -311,14 +417,18 @@ def _where(call: Call, place: str, form_field: str, problem: dict) -> Where:
     )
 
 
-def findings(call: Call, problems: list[dict], *, user) -> list[Finding]:
+def findings(
+    call: Call, problems: list[dict], *, user, phases: CallPhases | None = None
+) -> list[Finding]:
     """``problems`` in words with where each is fixed; identical points once. ``user`` is the
-    reader: a page's address is given only if they may open it."""
+    reader: a page's address is given only if they may open it. ``phases``: the call's, read
+    once for all its notices."""
+    phases = phases if phases is not None else CallPhases(call)
     shown: dict[tuple[str, str], Finding] = {}
     for problem in problems:
         words = describe(problem)
         place, form_field = _place(call, problem)
-        where, page, label = _where(call, place, form_field, problem)
+        where, page, label = _where(call, place, form_field, problem, phases)
         finding = shown.get((words, where))
         if finding is None:
             url = page.url_for(user) if page is not None else ""
@@ -361,9 +471,12 @@ def _with_parties(notice: Notice, problems: list[dict]) -> list[dict]:
     ]
 
 
-def notice_findings(notice: Notice, call: Call, *, user) -> dict[str, list[Finding]]:
+def notice_findings(
+    notice: Notice, call: Call, *, user, phases: CallPhases | None = None
+) -> dict[str, list[Finding]]:
     """The notice's blocking problems and its remaining business-rule findings, for the page
-    and the API alike (``user``: the reader, see ``findings``)."""
+    and the API alike (``user``: the reader, ``phases``: see ``findings``)."""
+    phases = phases if phases is not None else CallPhases(call)
     blocking = notice.blocking_problems
     rules = [
         problem
@@ -371,6 +484,6 @@ def notice_findings(notice: Notice, call: Call, *, user) -> dict[str, list[Findi
         if problem.get("source") == "rules" and problem not in blocking
     ]
     return {
-        "blocking": findings(call, _with_parties(notice, blocking), user=user),
-        "rules": findings(call, _with_parties(notice, rules), user=user),
+        "blocking": findings(call, _with_parties(notice, blocking), user=user, phases=phases),
+        "rules": findings(call, _with_parties(notice, rules), user=user, phases=phases),
     }

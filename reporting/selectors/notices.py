@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from calls.models import Amendment, Call, Criterion, Phase
 from portal.models import Organisation
@@ -89,6 +90,72 @@ def competition_notice(call: Call) -> Notice | None:
 
 def result_notice(call: Call) -> Notice | None:
     return Notice.objects.filter(call=call, kind=Notice.Kind.RESULT).order_by("pk").first()
+
+
+def waits_for(notice: Notice, notices: list[Notice]) -> Notice | None:
+    """The notice of the same call that must be published before ``notice`` may be sent (None
+    when none): a change notice follows the contract notice it changes and the change notices
+    of earlier amendments (each describes its own changes to what is published), a contract
+    award notice the contract notice of its procedure. ``notices``: the call's notices."""
+    if notice.kind == Notice.Kind.COMPETITION:
+        return None
+    competition = next(
+        (
+            each
+            for each in notices
+            if each.pk == notice.changes_id
+            or (notice.changes_id is None and each.kind == Notice.Kind.COMPETITION)
+        ),
+        None,
+    )
+    before = [competition] if competition is not None else []
+    if notice.kind == Notice.Kind.CHANGE and notice.amendment is not None:
+        number = notice.amendment.number
+        before += sorted(
+            (
+                each
+                for each in notices
+                if each.kind == Notice.Kind.CHANGE
+                and each.amendment is not None
+                and each.amendment.number < number
+            ),
+            key=lambda each: each.amendment.number,  # type: ignore[union-attr]
+        )
+    return next((each for each in before if not each.is_published), None)
+
+
+def notice_waits_for(notice: Notice) -> Notice | None:
+    """``waits_for`` read from the database (the send service)."""
+    return waits_for(notice, list(notices_of_call(notice.call)))
+
+
+def notice_label(notice: Notice) -> str:
+    """'change notice (amendment 2)', 'contract notice': the notice as the page names it."""
+    label = str(notice.get_kind_display())
+    if notice.amendment is not None:
+        label += " " + _("(amendment %(number)s)") % {"number": notice.amendment.number}
+    return label
+
+
+def order_message(notice: Notice, previous: Notice) -> str:
+    """Why ``notice`` waits for ``previous`` (``waits_for``), and what to do: the page shows it
+    beside the notice, the send service refuses with it."""
+    words = {"kind": notice_label(notice), "previous": notice_label(previous)}
+    if previous.awaits_publisher:
+        return (
+            _(
+                "The %(previous)s is sent but not yet published: send this %(kind)s once "
+                "TenderNed has published it."
+            )
+            % words
+        )
+    return (
+        _(
+            "Send the %(previous)s first: this %(kind)s follows it and can be sent once "
+            "TenderNed has published it."
+        )
+        % words
+    )
 
 
 def notice_for_amendment(amendment: Amendment) -> Notice | None:

@@ -33,6 +33,8 @@ from ..selectors.notices import (
     final_awards,
     goes_to_tenderned,
     notice_source,
+    notice_waits_for,
+    order_message,
     takes_notices,
 )
 from .publishers import Outcome, PublisherUnavailable, publisher
@@ -168,6 +170,9 @@ def notice_send(*, notice: Notice, actor: User) -> Notice:
         states.check(notice, Notice.Status.SENT)
         if notice.blocking_problems:
             raise DomainError(_("Solve the notice's problems first."), code="problems")
+        previous = notice_waits_for(notice)
+        if previous is not None:
+            raise DomainError(order_message(notice, previous), code="order")
         if not goes_to_tenderned(notice.call):
             raise DomainError(
                 _(

@@ -21,7 +21,7 @@ from portal.permissions import can
 
 from ..forms.notices import PublicationDetailsForm
 from ..models import Notice
-from ..selectors.findings import notice_findings
+from ..selectors.findings import CallPhases, notice_findings
 from ..selectors.notices import (
     above_eu_threshold,
     call_for_notices,
@@ -29,9 +29,12 @@ from ..selectors.notices import (
     final_awards,
     goes_to_tenderned,
     notice_of_call,
+    notice_waits_for,
     notices_of_call,
+    order_message,
     result_notice,
     takes_notices,
+    waits_for,
 )
 from ..services.notices import notice_prepare, notice_prepare_again, notice_send
 
@@ -50,16 +53,31 @@ def _notice(call: Call, notice_pk: int) -> Notice:
     return notice
 
 
+def _waiting(notice: Notice, notices: list[Notice]) -> str:
+    """Why a notice that could be sent must wait ("" when it need not)."""
+    if notice.is_published or notice.awaits_publisher:
+        return ""
+    previous = waits_for(notice, notices)
+    return order_message(notice, previous) if previous is not None else ""
+
+
 def _page(request, call: Call, form: PublicationDetailsForm | None = None):
     notices = list(notices_of_call(call))
+    phases = CallPhases(call)
     awards = final_awards(call) if call.is_public else []
     context = {
         "call": call,
         "form": form or PublicationDetailsForm(instance=call),
         "notices": notices,
-        # Each notice with its findings in words and where each is fixed.
+        # Each notice with its findings in words and where each is fixed, and why it waits
+        # (the notice it follows is not yet published).
         "notice_rows": [
-            (notice, notice_findings(notice, call, user=request.user)) for notice in notices
+            (
+                notice,
+                notice_findings(notice, call, user=request.user, phases=phases),
+                _waiting(notice, notices),
+            )
+            for notice in notices
         ],
         "takes_notices": takes_notices(call),
         "above_threshold": above_eu_threshold(call),
@@ -192,7 +210,8 @@ def send(request, pk: int, notice_pk: int):
     """Asks first (portal.confirm): the notice is sent only by a POST with confirmed=1."""
     call = _managed_call(request, pk)
     notice = _notice(call, notice_pk)
-    if notice.may_be_sent and not is_confirmed(request):
+    # A notice that must wait for another is refused by the service, without asking first.
+    if notice.may_be_sent and not is_confirmed(request) and notice_waits_for(notice) is None:
         return confirmation_page(
             request, _send_confirmation(call, notice, request.user), context={"call": call}
         )

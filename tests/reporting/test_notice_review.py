@@ -300,9 +300,11 @@ def test_the_api_gives_each_finding_with_where_it_is_fixed_as_the_page_does(clie
     assert (telephone["place"], telephone["url"]) == ("authority", None)
     (later_phase,) = [each for each in body["findings"]["rules"] if each["place"] == "phase"]
     assert later_phase["phase"] == 2
-    assert later_phase["url"] == reverse(
-        "proposals:officer_phase", kwargs={"phase_pk": call.phases.get(order=2).pk}
-    )
+    assert (
+        later_phase["url"]
+        == reverse("proposals:officer_phase", kwargs={"phase_pk": call.phases.get(order=2).pk})
+        + "#deadline"
+    )  # the phase's deadline section
     # One source: the page's selector, point for point, in the same words.
     with translation.override("en"):
         page = notice_findings(notice, call, user=call.officer)
@@ -446,5 +448,10 @@ def test_the_stand_in_refuses_a_later_phase_without_its_deadline_as_ted_would():
             if any("BR-BT-00131-0022" in line for line in each.technical)
         ]
     phase = call.phases.get(order=2)
-    assert finding.link == reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk})
-    assert "phase" in finding.where
+    url = reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk})
+    assert finding.link == f"{url}#deadline"
+    assert finding.words == (
+        "Phase 2 has no deadline for receipt of tenders; in an open procedure every phase "
+        "needs one."
+    )
+    assert finding.where.startswith("Give phase 2 its deadline on the phase's page")

@@ -67,6 +67,7 @@ from ...services.lifecycle import (
     call_create,
     call_document_add,
     call_document_delete,
+    call_may_amend,
     call_publication_problems,
     call_publish,
     call_update_draft,
@@ -157,7 +158,7 @@ def officer_manage(request, pk: int):
         "can_start_assessment": Call.Status.UNDER_ASSESSMENT in next_states,
         "can_cancel": Call.Status.CANCELLED in next_states,
         "can_complete": Call.Status.COMPLETED in next_states,
-        "can_amend": call.status == Call.Status.PUBLISHED,
+        "can_amend": call_may_amend(call),
         "deadline_passed": not call.is_open and call.status == Call.Status.PUBLISHED,
         "sections": call_sections(call, request.user, "officer"),
     }
@@ -292,6 +293,7 @@ def officer_amend(request, pk: int):
                 return redirect("calls:officer_manage", pk=call.pk)
     context = {
         "call": call,
+        "may_amend": call_may_amend(call),
         "form": form,
         "amendments": call.amendments.select_related("created_by"),
     }
