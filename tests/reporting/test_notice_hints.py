@@ -62,7 +62,7 @@ def test_an_open_calls_past_deadline_says_so_and_points_to_the_amendment(client)
     )
     assert second.words != first.words  # two findings never read the same
     assert "phase 2" in second.words
-    assert first.link == reverse("calls:officer_amend", kwargs={"pk": call.pk})
+    assert first.link == reverse("calls:officer_amend", kwargs={"pk": call.pk}) + "#id_deadline"
     assert first.where == (
         "Amend the call to give it a later deadline, then prepare the notice again."
     )
