@@ -202,7 +202,7 @@ def _status_table(counts: dict, intended: dict) -> list[dict]:
     state now: a submitted proposal moves on to "under assessment", so "submitted" alone
     would read 0 once the assessment started. Under assessment, how many of those have an
     intended decision: the proposal is awarded or rejected only once it is final."""
-    received = {"value": "", "label": _("received"), "count": sum(counts.values()), "link": True}
+    received = {"value": "", "label": _("received"), "count": sum(counts.values())}
     labels = {
         Proposal.Status.SUBMITTED: _("waiting for the assessment"),
         Proposal.Status.AWARDED: _("awarded (final)"),
@@ -217,25 +217,27 @@ def _status_table(counts: dict, intended: dict) -> list[dict]:
                 "value": value,
                 "label": labels.get(value, label),
                 "count": counts.get(value, 0),
-                "link": True,
             }
         )
         if value == Proposal.Status.UNDER_ASSESSMENT:
-            rows += [
+            subs = [
                 {
                     "value": "intended_award",
                     "label": _("of which an intended award"),
                     "count": intended.get(Decision.Kind.AWARD, 0),
-                    "link": False,
+                    "sub": True,
                 },
                 {
                     "value": "intended_rejection",
                     "label": _("of which an intended rejection"),
                     "count": intended.get(Decision.Kind.REJECTION, 0)
                     + intended.get(Decision.Kind.NOT_ELIGIBLE, 0),
-                    "link": False,
+                    "sub": True,
                 },
             ]
+            # A list of figures shows them as rows of their own, a table in this row's cell.
+            rows[-1]["subs"] = subs
+            rows += subs
     return rows
 
 

@@ -1383,7 +1383,7 @@ def test_the_phase_counts_say_how_many_came_in_and_where_they_are_now(assessing)
 
 
 def _cell(html: str, testid: str) -> str:
-    cell = re.search(rf'data-testid="{testid}">(.*?)</(td|dd)>', html, flags=re.S)[1]
+    cell = re.search(rf'data-testid="{testid}">(.*?)</(span|dd)>', html, flags=re.S)[1]
     return re.sub(r"<[^>]+>", "", cell).strip()
 
 
