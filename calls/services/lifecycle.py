@@ -21,6 +21,7 @@ from portal.models import Organisation, User
 from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
 from portal.services.updates import model_update
+from portal.templatetags.portal import euro
 from portal.uploads import PDF_ONLY, check_upload
 
 from .. import signals
@@ -368,9 +369,10 @@ def prizes_problem(prizes: Sequence[tuple[int, Decimal, int]], *, budget: Decima
         return _("A prize cannot be higher than the prize of a better rank.")
     total = sum((amount * count for _rank, amount, count in prizes), Decimal("0.00"))
     if total > budget:
-        return _(
-            "The prizes add up to € %(total)s, more than the phase's budget of € %(budget)s."
-        ) % {"total": total, "budget": budget}
+        return _("The prizes add up to %(total)s, more than the phase's budget of %(budget)s.") % {
+            "total": euro(total),
+            "budget": euro(budget),
+        }
     return None
 
 
@@ -427,8 +429,8 @@ def call_publication_problems(call: Call, *, now: datetime | None = None) -> lis
     phase_total = sum((p.budget for p in phases), Decimal("0.00"))
     if phase_total > call.total_budget:
         problems.append(
-            _("The phase budgets (€ %(phases)s) exceed the call's budget (€ %(total)s).")
-            % {"phases": phase_total, "total": call.total_budget}
+            _("The phase budgets (%(phases)s) exceed the call's budget (%(total)s).")
+            % {"phases": euro(phase_total), "total": euro(call.total_budget)}
         )
     for phase in phases:
         criteria = list(phase.criteria.all())

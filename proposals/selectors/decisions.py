@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from calls.models import Call, Phase
@@ -289,6 +289,21 @@ def standing_decisions_by_proposal(proposal_ids: list[int]) -> dict[int, Decisio
             status=Decision.Status.WITHDRAWN
         )
     }
+
+
+def intended_decision_counts(**filters) -> dict[int, dict[str, int]]:
+    """{phase_id: {kind: n}} of the decisions still intended (not final, not withdrawn), in
+    one query; ``filters`` as on Decision (``phase=…``, ``phase__call=…``)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Decision.objects.filter(status=Decision.Status.INTENDED, **filters)
+        .values_list("phase_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for phase_id, kind, n in rows:
+        counts.setdefault(phase_id, {})[kind] = n
+    return counts
 
 
 def open_reassessment_of_phase(phase: Phase) -> Reassessment | None:

@@ -88,6 +88,25 @@ def _require_seat(actor: User, member: CommitteeMember) -> None:
 # --- The committee ----------------------------------------------------------------------------
 
 
+def committee_advice_signed(committee: Committee) -> bool:
+    return Advice.objects.filter(committee=committee).exists()
+
+
+def _lock_open(committee: Committee) -> Committee:
+    """The committee's row, locked, if it may still change; refused once the advice is signed.
+
+    Every change of the committee (members, experts, the deputy chair, assignments, the
+    deputy's decisions) asks this inside its transaction. Signing takes the same lock, so no
+    change slips in while the advice is being signed.
+    """
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    if committee_advice_signed(committee):
+        raise DomainError(
+            _("The advice is signed; the committee can no longer change."), code="signed"
+        )
+    return committee
+
+
 def committee_create(
     *,
     phase: Phase,
@@ -145,6 +164,7 @@ def committee_member_add(
         raise DomainError(_("Someone of a company with a proposal cannot sit on its committee."))
     try:
         with transaction.atomic():
+            _lock_open(committee)
             return CommitteeMember.objects.create(
                 committee=committee,
                 user=user,
@@ -165,6 +185,7 @@ def committee_invite_expert(
     _require_officer(actor, committee.phase)
     email = email.strip().lower()
     with transaction.atomic():
+        _lock_open(committee)  # before an account is made for nothing
         user, created = User.objects.get_or_create(
             email=email, defaults={"full_name": full_name.strip()}
         )
@@ -293,17 +314,17 @@ def _conflicted_pairs(committee: Committee) -> set[tuple[int, int]]:
 
 def assignment_add(*, member: CommitteeMember, proposal: Proposal, actor: User) -> Assignment:
     _require_officer(actor, member.committee.phase)
-    _require_open(member.committee)
     if proposal.phase_id != member.committee.phase_id:
         raise DomainError(_("This proposal is not in the committee's phase."))
     if member.removed_at is not None:
         raise DomainError(_("This member was removed from the committee."), code="member")
     if (member.pk, proposal.pk) in _conflicted_pairs(member.committee):
         raise DomainError(_("This member declared a conflict of interest for this proposal."))
-    assignment = Assignment.objects.filter(member=member, proposal=proposal).first()
-    if assignment is not None and assignment.withdrawn_at is None:
-        return assignment
-    with set_actor(actor):
+    with transaction.atomic(), set_actor(actor):
+        _lock_open(member.committee)
+        assignment = Assignment.objects.filter(member=member, proposal=proposal).first()
+        if assignment is not None and assignment.withdrawn_at is None:
+            return assignment
         return _assign(member=member, proposal=proposal)
 
 
@@ -315,7 +336,12 @@ def assignments_balance(*, committee: Committee, actor: User) -> int:
     Existing assignments are kept. Returns how many were added.
     """
     _require_officer(actor, committee.phase)
-    _require_open(committee)
+    with transaction.atomic():
+        committee = _lock_open(committee)
+        return _balance(committee)
+
+
+def _balance(committee: Committee) -> int:
     per_proposal = committee.assessors_per_proposal
     members = list(committee.members.active().order_by("pk"))
     proposals = list(
@@ -475,10 +501,6 @@ def consensus_record(
         },
     )
     return consensus
-
-
-def committee_advice_signed(committee: Committee) -> bool:
-    return Advice.objects.filter(committee=committee).exists()
 
 
 def advice_sign(
@@ -690,17 +712,11 @@ def _who_assessed(committee: Committee) -> dict:
 # --- The officer: deputy chair, removing members, withdrawing assignments ----------------------
 
 
-def _require_open(committee: Committee) -> None:
-    if committee_advice_signed(committee):
-        raise DomainError(_("The advice is signed; the committee can no longer change."))
-
-
 def committee_deputy_designate(
     *, committee: Committee, actor: User, member: CommitteeMember | None
 ) -> Committee:
     """The officer designates the deputy chair (or, with None, no longer one)."""
     _require_officer(actor, committee.phase)
-    _require_open(committee)
     if member is not None:
         if member.committee_id != committee.pk or member.removed_at is not None:
             raise DomainError(_("Choose a member of this committee."), code="member")
@@ -722,7 +738,7 @@ def committee_deputy_designate(
                 code="member",
             )
     with transaction.atomic(), set_actor(actor):
-        committee = Committee.objects.select_for_update().get(pk=committee.pk)
+        committee = _lock_open(committee)
         committee.deputy_chair = member
         committee.save(update_fields=["deputy_chair"])
     return committee
@@ -749,8 +765,7 @@ def committee_member_remove(*, member: CommitteeMember, actor: User, reason: str
     if member.role == CommitteeMember.Role.CHAIR:
         raise DomainError(_("The chair cannot be removed from the committee."), code="member")
     with transaction.atomic(), set_actor(actor):
-        committee = Committee.objects.select_for_update().get(pk=committee.pk)
-        _require_open(committee)
+        committee = _lock_open(committee)
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
         if member.removed_at is not None:
             raise DomainError(_("This member was removed already."))
@@ -799,8 +814,7 @@ def assignment_withdraw(
                 _("Choose another member than the one withdrawn."), code="reassign_to"
             )
     with transaction.atomic(), set_actor(actor):
-        Committee.objects.select_for_update().get(pk=committee.pk)
-        _require_open(committee)
+        _lock_open(committee)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.withdrawn_at is not None:
             raise DomainError(_("This assignment was withdrawn already."))
@@ -846,8 +860,7 @@ def deputy_decide(*, committee: Committee, actor: User, selected: list[Proposal]
     if seat is None or seat.user_id != actor.pk or seat.removed_at is not None:
         raise NotAllowed(_("Only the deputy chair can do this."))
     with transaction.atomic(), set_actor(actor):
-        committee = Committee.objects.select_for_update().get(pk=committee.pk)
-        _require_open(committee)
+        committee = _lock_open(committee)
         mine = set(
             cleared_proposals(seat)
             .filter(pk__in=chair_conflicts(committee).values("proposal_id"))

@@ -34,6 +34,7 @@ from portal.models import Role, User
 from portal.money import ZERO, round_cents
 from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
+from portal.templatetags.portal import euro
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import (
@@ -224,67 +225,102 @@ def proposal_award(
     prize's, and the decision is final at once (see ``standstill_days_for``).
     """
     _require_officer(actor, proposal)
-    if not motivation.strip():
-        raise DomainError(_("Motivate the decision."), code="motivation")
+    _require_motivation(motivation)
     with transaction.atomic():
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        # The state first: a double click on the last award reads "already awarded".
-        states.check(proposal, Proposal.Status.AWARDED)
-        _not_decided_yet(proposal)
-        if Contract.objects.filter(proposal=proposal).exists():
-            # A prize taken back on objection: its contract ended, and an entry has one.
-            raise DomainError(
-                _(
-                    "%(proposal)s had a prize that was revoked on objection; the portal does "
-                    "not award it a prize again. Record the new decision outside the portal."
-                )
-                % {"proposal": proposal},
-                code="revoked_prize",
-            )
-        if proposal.call.has_ended:
-            # Cancelled or completed: the public page says so; no award comes after it.
-            raise DomainError(
-                _("The call has ended; %(proposal)s can no longer be awarded.")
-                % {"proposal": proposal},
-                code="call_ended",
-            )
-        _require_eligible(_signed_advice(phase), proposal)
-        if proposal.call.is_contest:
-            prize = _prize_to_award(phase, prize, amount, proposal)
-            amount = prize.amount
-        elif prize is not None:
-            raise DomainError(_("Only an entry of a contest wins a prize."), code="prize")
-        amount = amount if amount is not None else proposal.requested_amount
-        if amount is None or amount <= 0:
-            raise DomainError(_("The contract amount must be more than zero."), code="amount")
-        if amount > phase.max_per_award:
-            raise DomainError(
-                _("The amount exceeds the maximum of € %(max)s per award.")
-                % {"max": phase.max_per_award},
-                code="amount",
-            )
-        capacity = phase_capacity(phase)
-        if capacity.awards_left == 0:
-            raise DomainError(
-                ngettext(
-                    "The %(n)d planned award of this phase has been made.",
-                    "All %(n)d planned awards of this phase have been made.",
-                    phase.planned_awards,
-                )
-                % {"n": phase.planned_awards},
-                code="awards_full",
-            )
-        if amount > capacity.budget_left:
-            raise DomainError(
-                _("The phase has € %(left)s left; € %(amount)s does not fit.")
-                % {"left": capacity.budget_left, "amount": amount},
-                code="budget",
-            )
+        amount, prize = _award_terms(proposal, phase, amount, prize)
+        if prize is not None:
+            # A prize left unawarded that this entry may win after all (``_prize_to_award``).
+            PrizeWithholding.objects.filter(prize=prize).delete()
         decision = _intend(
             proposal, phase, actor, motivation, Decision.Kind.AWARD, amount, prize=prize
         )
     return decision
+
+
+def proposal_award_check(
+    *,
+    proposal: Proposal,
+    actor: User,
+    motivation: str,
+    amount: Decimal | None = None,
+    prize: Prize | None = None,
+) -> Decimal:
+    """Would ``proposal_award`` accept this award now? Raises its refusal, changes nothing.
+
+    The page asks before it shows its confirmation, so that an officer is never asked to
+    confirm an award that is then refused; ``proposal_award`` asks the same rules again on
+    the locked rows. Returns the amount the award would be for.
+    """
+    _require_officer(actor, proposal)
+    _require_motivation(motivation)
+    amount, _prize = _award_terms(proposal, proposal.phase, amount, prize)
+    return amount
+
+
+def _require_motivation(motivation: str) -> None:
+    if not motivation.strip():
+        raise DomainError(_("Motivate the decision."), code="motivation")
+
+
+def _award_terms(
+    proposal: Proposal, phase: Phase, amount: Decimal | None, prize: Prize | None
+) -> tuple[Decimal, Prize | None]:
+    """Every rule of an award, in the order it is refused: the amount and prize it is for."""
+    # The state first: a double click on the last award reads "already awarded".
+    states.check(proposal, Proposal.Status.AWARDED)
+    _not_decided_yet(proposal)
+    if Contract.objects.filter(proposal=proposal).exists():
+        # A prize taken back on objection: its contract ended, and an entry has one.
+        raise DomainError(
+            _(
+                "%(proposal)s had a prize that was revoked on objection; the portal does "
+                "not award it a prize again. Record the new decision outside the portal."
+            )
+            % {"proposal": proposal},
+            code="revoked_prize",
+        )
+    if proposal.call.has_ended:
+        # Cancelled or completed: the public page says so; no award comes after it.
+        raise DomainError(
+            _("The call has ended; %(proposal)s can no longer be awarded.")
+            % {"proposal": proposal},
+            code="call_ended",
+        )
+    _require_eligible(_signed_advice(phase), proposal)
+    if proposal.call.is_contest:
+        prize = _prize_to_award(phase, prize, amount, proposal)
+        amount = prize.amount
+    elif prize is not None:
+        raise DomainError(_("Only an entry of a contest wins a prize."), code="prize")
+    amount = amount if amount is not None else proposal.requested_amount
+    if amount is None or amount <= 0:
+        raise DomainError(_("The contract amount must be more than zero."), code="amount")
+    if amount > phase.max_per_award:
+        raise DomainError(
+            _("The amount exceeds the maximum of %(max)s per award.")
+            % {"max": euro(phase.max_per_award)},
+            code="amount",
+        )
+    capacity = phase_capacity(phase)
+    if capacity.awards_left == 0:
+        raise DomainError(
+            ngettext(
+                "The %(n)d planned award of this phase has been made.",
+                "All %(n)d planned awards of this phase have been made.",
+                phase.planned_awards,
+            )
+            % {"n": phase.planned_awards},
+            code="awards_full",
+        )
+    if amount > capacity.budget_left:
+        raise DomainError(
+            _("The phase has %(left)s left; %(amount)s does not fit.")
+            % {"left": euro(capacity.budget_left), "amount": euro(amount)},
+            code="budget",
+        )
+    return amount, prize
 
 
 def _prize_to_award(
@@ -295,7 +331,8 @@ def _prize_to_award(
 
     A prize left unawarded before the entry's decision was revoked on objection may go to
     the entry after all: the objection reopened its place in the distribution of the prizes.
-    The withholding then goes (the audit trail keeps it and its reason)."""
+    ``proposal_award`` then deletes the withholding (the audit trail keeps it and its reason);
+    this only asks, as ``proposal_award_check`` does."""
     if prize is None:
         raise DomainError(_("Choose the prize this entry wins."), code="prize")
     prize = Prize.objects.filter(pk=prize.pk, phase=phase).first()
@@ -303,8 +340,8 @@ def _prize_to_award(
         raise DomainError(_("That prize is not a prize of this phase."), code="prize")
     if amount is not None and amount != prize.amount:
         raise DomainError(
-            _("A prize is paid as the call states it: € %(amount)s for this prize.")
-            % {"amount": prize.amount},
+            _("A prize is paid as the call states it: %(amount)s for this prize.")
+            % {"amount": euro(prize.amount)},
             code="amount",
         )
     withholding = PrizeWithholding.objects.filter(prize=prize).first()
@@ -318,7 +355,6 @@ def _prize_to_award(
         )
         if not revoked.exists():
             raise DomainError(_("This prize has been left unawarded."), code="prize_withheld")
-        withholding.delete()
     won = (
         Decision.objects.filter(prize=prize, kind=Decision.Kind.AWARD)
         .exclude(status=Decision.Status.WITHDRAWN)
@@ -363,22 +399,32 @@ def prize_withhold(*, prize: Prize, actor: User, reason: str) -> PrizeWithholdin
 def proposal_reject(*, proposal: Proposal, actor: User, motivation: str) -> Decision:
     """The intended rejection; "not eligible" when the signed advice found it so."""
     _require_officer(actor, proposal)
-    if not motivation.strip():
-        raise DomainError(_("Motivate the decision."), code="motivation")
+    _require_motivation(motivation)
     with transaction.atomic():
         phase = Phase.objects.select_for_update().get(pk=proposal.phase_id)
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        states.check(proposal, Proposal.Status.REJECTED)
-        _not_decided_yet(proposal)
-        advice = _signed_advice(phase)
-        row = next((r for r in advice.ranking if r.get("proposal") == proposal.pk), None)
-        kind = (
-            Decision.Kind.NOT_ELIGIBLE
-            if row is not None and not row.get("eligible")
-            else Decision.Kind.REJECTION
-        )
+        kind = _rejection_kind(proposal, phase)
         decision = _intend(proposal, phase, actor, motivation, kind, None)
     return decision
+
+
+def proposal_reject_check(*, proposal: Proposal, actor: User, motivation: str) -> None:
+    """Would ``proposal_reject`` accept this rejection now? Raises its refusal, changes
+    nothing (asked before the page's confirmation, as ``proposal_award_check``)."""
+    _require_officer(actor, proposal)
+    _require_motivation(motivation)
+    _rejection_kind(proposal, proposal.phase)
+
+
+def _rejection_kind(proposal: Proposal, phase: Phase) -> str:
+    """Every rule of a rejection; its kind: "not eligible" when the signed advice found so."""
+    states.check(proposal, Proposal.Status.REJECTED)
+    _not_decided_yet(proposal)
+    advice = _signed_advice(phase)
+    row = next((r for r in advice.ranking if r.get("proposal") == proposal.pk), None)
+    if row is not None and not row.get("eligible"):
+        return Decision.Kind.NOT_ELIGIBLE
+    return Decision.Kind.REJECTION
 
 
 def _intend(

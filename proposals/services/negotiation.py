@@ -28,6 +28,7 @@ from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
 from portal.services.outbox import outbox_enqueue
+from portal.templatetags.portal import euro
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import NegotiationRound, Proposal, TenderVersion
@@ -159,8 +160,8 @@ def tender_revise(
             )
         if proposal.phase.max_per_award and price > proposal.phase.max_per_award:
             raise DomainError(
-                _("The price exceeds the maximum of € %(max)s.")
-                % {"max": proposal.phase.max_per_award},
+                _("The price exceeds the maximum of %(max)s.")
+                % {"max": euro(proposal.phase.max_per_award)},
                 code="price",
             )
         number = (

@@ -24,6 +24,7 @@ from portal import states
 from portal.exceptions import DomainError, NotAllowed
 from portal.models import User
 from portal.permissions import can
+from portal.templatetags.portal import euro
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Contract, InterimTarget, PhasePlan, TargetReport
@@ -69,15 +70,15 @@ def partnership_plan_set(
         raise DomainError(_("The maximum cost must be more than zero."), code="max_cost")
     if max_cost > phase.max_per_award:
         raise DomainError(
-            _("The maximum cost exceeds the phase's maximum of € %(max)s per partner.")
-            % {"max": phase.max_per_award},
+            _("The maximum cost exceeds the phase's maximum of %(max)s per partner.")
+            % {"max": euro(phase.max_per_award)},
             code="max_cost",
         )
     own_phase = phase.pk == proposal.phase_id
     if own_phase and max_cost != contract.amount:
         raise DomainError(
-            _("The first phase costs what was awarded: € %(amount)s.")
-            % {"amount": contract.amount},
+            _("The first phase costs what was awarded: %(amount)s.")
+            % {"amount": euro(contract.amount)},
             code="max_cost",
         )
     is_purchase = phase.kind == Phase.Kind.PURCHASE
@@ -250,8 +251,8 @@ def partnership_purchase(
             raise DomainError(_("This phase is not the purchase to record."), code="state")
         if amount > plan.max_cost:
             raise DomainError(
-                _("The purchase exceeds the agreed maximum cost of € %(max)s.")
-                % {"max": plan.max_cost},
+                _("The purchase exceeds the agreed maximum cost of %(max)s.")
+                % {"max": euro(plan.max_cost)},
                 code="amount",
             )
         plan.purchase_amount = amount

@@ -28,6 +28,7 @@ from portal.identity.services.companies import company_submission_problem
 from portal.models import Organisation, Role, User
 from portal.selectors.identity import organisations_of
 from portal.services.outbox import outbox_enqueue
+from portal.templatetags.portal import euro
 from portal.uploads import PDF_ONLY, check_upload
 
 from ..models import Attachment, Deliverable, Proposal
@@ -304,8 +305,8 @@ def proposal_missing(proposal: Proposal) -> list[str]:
         missing.append(_("The requested amount is empty."))
     elif proposal.requested_amount > phase.max_per_award:
         missing.append(
-            _("The requested amount exceeds the maximum of € %(max)s per award.")
-            % {"max": phase.max_per_award}
+            _("The requested amount exceeds the maximum of %(max)s per award.")
+            % {"max": euro(phase.max_per_award)}
         )
     uploaded = set(proposal.attachments.values_list("required_document_id", flat=True))
     for document in phase.required_documents.all():

@@ -56,6 +56,7 @@ from ..models import (
     Assessment,
     CommitteeMember,
     Contract,
+    Decision,
     Deliverable,
     Proposal,
 )
@@ -80,6 +81,7 @@ from ..selectors.contracts import (
     deliverables_with_contract,
 )
 from ..selectors.decisions import (
+    intended_decision_counts,
     objections_of_phase,
     open_reassessment_of_phase,
     standing_decision,
@@ -107,7 +109,9 @@ from ..services.decisions import (
     deliverable_review,
     prize_withhold,
     proposal_award,
+    proposal_award_check,
     proposal_reject,
+    proposal_reject_check,
     standstill_days_for,
 )
 from ..services.opening import phase_open_if_due
@@ -176,6 +180,15 @@ def _put_on_form(form, error: DomainError, fields: dict[str, str] | None = None)
     form.add_error(field, ValidationError(error.message, code=error.code))
 
 
+def _committee_closed(request, phase: Phase, error: DomainError, anchor: str):
+    """A committee change refused because the advice is signed: the page shows no form for it
+    any more, so the refusal is a message on the page instead. None for any other refusal."""
+    if error.code != "signed":
+        return None
+    messages.error(request, error.message)
+    return redirect(_phase_url(phase, anchor))
+
+
 def _phase_url(phase: Phase, anchor: str = "") -> str:
     url = reverse("proposals:officer_phase", kwargs={"phase_pk": phase.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -184,21 +197,48 @@ def _phase_url(phase: Phase, anchor: str = "") -> str:
 # --- The proposals of a call -------------------------------------------------------------------
 
 
-def _status_table(counts: dict) -> list[dict]:
+def _status_table(counts: dict, intended: dict) -> list[dict]:
     """How many came in (every submission, whatever became of it), then how many are in each
     state now: a submitted proposal moves on to "under assessment", so "submitted" alone
-    would read 0 once the assessment started."""
+    would read 0 once the assessment started. Under assessment, how many of those have an
+    intended decision: the proposal is awarded or rejected only once it is final."""
     received = {"value": "", "label": _("received"), "count": sum(counts.values())}
-    waiting = _("waiting for the assessment")
-    return [received] + [
-        {
-            "value": value,
-            "label": waiting if value == Proposal.Status.SUBMITTED else label,
-            "count": counts.get(value, 0),
-        }
-        for value, label in Proposal.Status.choices
-        if value != Proposal.Status.DRAFT
-    ]
+    labels = {
+        Proposal.Status.SUBMITTED: _("waiting for the assessment"),
+        Proposal.Status.AWARDED: _("awarded (final)"),
+        Proposal.Status.REJECTED: _("rejected (final)"),
+    }
+    rows = [received]
+    for value, label in Proposal.Status.choices:
+        if value == Proposal.Status.DRAFT:
+            continue
+        rows.append(
+            {
+                "value": value,
+                "label": labels.get(value, label),
+                "count": counts.get(value, 0),
+            }
+        )
+        if value == Proposal.Status.UNDER_ASSESSMENT:
+            subs = [
+                {
+                    "value": "intended_award",
+                    "label": _("of which an intended award"),
+                    "count": intended.get(Decision.Kind.AWARD, 0),
+                    "sub": True,
+                },
+                {
+                    "value": "intended_rejection",
+                    "label": _("of which an intended rejection"),
+                    "count": intended.get(Decision.Kind.REJECTION, 0)
+                    + intended.get(Decision.Kind.NOT_ELIGIBLE, 0),
+                    "sub": True,
+                },
+            ]
+            # A list of figures shows them as rows of their own, a table in this row's cell.
+            rows[-1]["subs"] = subs
+            rows += subs
+    return rows
 
 
 @login_required
@@ -214,7 +254,12 @@ def officer_proposals(request, call_pk: int):
         .order_by(*filter_form.order())
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The intended decision, as the phase page shows it: the status changes only once final.
+    standing = standing_decisions_by_proposal([proposal.pk for proposal in page])
+    for proposal in page:
+        proposal.decision = standing.get(proposal.pk)
     counts = status_counts(call=call)
+    intended = intended_decision_counts(phase__call=call)
     # The pagination keeps the valid choices (the filters and the order).
     chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
     query = {name: chosen[name] for name in ("phase", "status", "sort") if chosen.get(name)}
@@ -223,7 +268,7 @@ def officer_proposals(request, call_pk: int):
         "phases": [
             {
                 "phase": phase,
-                "statuses": _status_table(counts.get(phase.pk, {})),
+                "statuses": _status_table(counts.get(phase.pk, {}), intended.get(phase.pk, {})),
                 "deadline": phase_deadline(phase),
                 "sealed": not phase_is_opened(phase),
             }
@@ -288,7 +333,7 @@ def _phase_page(request, phase: Phase, **bound_forms):
         "deadline": deadline,
         "deadline_passed": deadline is not None and timezone.now() >= deadline,
         "sealed": not phase_is_opened(phase),
-        "statuses": _status_table(counts),
+        "statuses": _status_table(counts, intended_decision_counts(phase=phase).get(phase.pk, {})),
         "submitted": counts.get(Proposal.Status.SUBMITTED, 0),
         "under_assessment": counts.get(Proposal.Status.UNDER_ASSESSMENT, 0),
         "committee": committee,
@@ -448,6 +493,8 @@ def officer_member_add(request, phase_pk: int):
                 expertise=form.cleaned_data["expertise"],
             )
         except DomainError as error:
+            if closed := _committee_closed(request, phase, error, "members"):
+                return closed
             _put_on_form(form, error)
         else:
             messages.success(
@@ -473,6 +520,8 @@ def officer_expert_invite(request, phase_pk: int):
                 committee=committee, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
+            if closed := _committee_closed(request, phase, error, "members"):
+                return closed
             _put_on_form(form, error)
         else:
             messages.success(
@@ -497,6 +546,8 @@ def officer_assign(request, phase_pk: int):
         try:
             assignment_add(member=member, proposal=proposal, actor=request.user)
         except DomainError as error:
+            if closed := _committee_closed(request, phase, error, "assignments"):
+                return closed
             _put_on_form(form, error)
         else:
             messages.success(
@@ -545,6 +596,8 @@ def officer_deputy(request, phase_pk: int):
         try:
             committee_deputy_designate(committee=committee, actor=request.user, member=member)
         except DomainError as error:
+            if closed := _committee_closed(request, phase, error, "deputy"):
+                return closed
             _put_on_form(form, error)
         else:
             if member is None:
@@ -647,7 +700,12 @@ def officer_decide(request, pk: int):
     phase = proposal.phase
     prizes = list(prizes_of_phase(phase.pk)) if proposal.call.is_contest else []
     form = DecisionForm(request.POST or None, proposal=proposal, prizes=prizes)
-    if request.method == "POST" and not is_revision(request) and form.is_valid():
+    if (
+        request.method == "POST"
+        and not is_revision(request)
+        and form.is_valid()
+        and _decision_allowed(request, proposal, form)
+    ):
         motivation = form.cleaned_data["motivation"]
         if not is_confirmed(request):
             return confirmation_page(
@@ -739,6 +797,28 @@ def officer_decide(request, pk: int):
         "form": form,
     }
     return render(request, "proposals/officer/decide.html", context)
+
+
+def _decision_allowed(request, proposal: Proposal, form: DecisionForm) -> bool:
+    """The service's own rules, asked before the confirmation (the officer is never asked to
+    confirm a decision that is then refused); a refusal goes on the form."""
+    try:
+        if form.is_award:
+            proposal_award_check(
+                proposal=proposal,
+                actor=request.user,
+                motivation=form.cleaned_data["motivation"],
+                amount=form.cleaned_data["amount"],
+                prize=form.prize,
+            )
+        else:
+            proposal_reject_check(
+                proposal=proposal, actor=request.user, motivation=form.cleaned_data["motivation"]
+            )
+    except DomainError as error:
+        _put_on_form(form, error, DECISION_ERROR_FIELDS)
+        return False
+    return True
 
 
 def _decision_confirmation(proposal: Proposal, form: DecisionForm) -> Confirmation:

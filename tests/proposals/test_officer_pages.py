@@ -26,7 +26,7 @@ from django.utils import timezone
 from calls.models import Call, Phase
 from calls.services.lifecycle import call_close
 from portal.exceptions import DomainError
-from portal.models import Organisation, Role
+from portal.models import Organisation, Role, User
 from proposals.models import (
     Assessment,
     Assignment,
@@ -42,6 +42,7 @@ from proposals.services.assessment import (
     assessment_open,
     code_of_conduct_accept,
     committee_create,
+    committee_invite_expert,
     committee_member_add,
     conflict_declare,
 )
@@ -622,9 +623,63 @@ def test_no_assignment_is_added_once_the_advice_is_signed(assessing):
         url("officer_assign", phase_pk=assessing.phase.pk),
         {"member": str(member.pk), "proposal": str(proposal.pk)},
     )
-    assert response.status_code == 200
-    assert response.context["assign_form"].errors
+    # The page has no form to show the refusal on any more: it says so in a message.
+    assert response.status_code == 302
+    assert messages_of(response)[-1] == (
+        "Het advies is ondertekend; de commissie kan niet meer veranderen."
+    )
     assert Assignment.objects.count() == before
+
+
+def test_no_member_or_expert_is_added_once_the_advice_is_signed(
+    assessing, django_capture_on_commit_callbacks
+):
+    signed_advice(assessing.phase)
+    phase, committee = assessing.phase, assessing.committee
+    client = officer_client(assessing.officer)
+    page = client.get(url("officer_phase", phase_pk=phase.pk)).text
+    assert 'data-testid="members-closed"' in page
+    for form in ("member-form", "expert-form", "deputy-form"):
+        assert f'data-testid="{form}"' not in page
+    seats = set(committee.members.values_list("pk", flat=True))
+    assessor = person_with_role(Role.ASSESSOR, organisation=assessing.call.authority)
+    closed = "Het advies is ondertekend; de commissie kan niet meer veranderen."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, data in (
+            ("officer_member_add", {"user": str(assessor.pk), "role": "member"}),
+            (
+                "officer_expert_invite",
+                {"full_name": "Eva de Expert", "email": "eva@example.org", "expertise": "Beton"},
+            ),
+            ("officer_deputy", {"member": str(assessing.members[0].pk)}),
+        ):
+            response = client.post(url(name, phase_pk=phase.pk), data, follow=True)
+            assert response.redirect_chain, name
+            assert [str(m) for m in response.context["messages"]] == [closed], name
+
+    assert set(committee.members.values_list("pk", flat=True)) == seats
+    assert not User.objects.filter(email="eva@example.org").exists()
+    assert mail.outbox == []
+    committee.refresh_from_db()
+    assert committee.deputy_chair is None
+    # The service refuses whoever calls it, with one rule for every change.
+    for change in (
+        lambda: committee_member_add(
+            committee=committee, actor=assessing.officer, user=assessor, role="member"
+        ),
+        lambda: committee_invite_expert(
+            committee=committee,
+            actor=assessing.officer,
+            email="eva@example.org",
+            full_name="Eva",
+            expertise="Beton",
+        ),
+    ):
+        with pytest.raises(DomainError) as refused:
+            change()
+        assert refused.value.code == "signed"
+    assert set(committee.members.values_list("pk", flat=True)) == seats
 
 
 def test_assigning_by_hand_and_refusing_a_conflicted_member(assessing):
@@ -758,6 +813,74 @@ def test_an_award_over_the_phase_budget_is_refused_on_the_form(advised):
     second.refresh_from_db()
     assert second.status == Proposal.Status.UNDER_ASSESSMENT
     assert Contract.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("english", "maximum"), [(False, "€\u00a0100.000,00"), (True, "€\u00a0100,000.00")]
+)
+def test_an_award_over_the_maximum_is_refused_before_the_confirmation(advised, english, maximum):
+    Phase.objects.filter(pk=advised.phase.pk).update(
+        budget=Decimal("300000.00"), max_per_award=Decimal("100000.00")
+    )
+    proposal = advised.proposals[0]
+    client = officer_client(advised.officer, english=english)
+
+    # The first step, not yet confirmed: the service's refusal, not the confirmation.
+    response = client.post(
+        url("officer_decide", pk=proposal.pk),
+        {"decision": "award", "motivation": "Boven het maximum", "amount": "150000"},
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="confirm-summary"' not in response.text
+    assert response.context["form"].has_error("amount", "amount")
+    summary = re.search(r'data-testid="form-error-summary".*?</div>', response.text, re.S)
+    assert summary is not None
+    assert maximum in summary[0]
+    assert "100000.00" not in response.text
+    assert "Boven het maximum" in response.text  # nothing typed is lost
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.UNDER_ASSESSMENT
+
+    # Within the maximum the confirmation is asked as before.
+    asked = client.post(
+        url("officer_decide", pk=proposal.pk),
+        {"decision": "award", "motivation": "Goed", "amount": "100000"},
+    )
+    assert 'data-testid="confirm-summary"' in asked.text
+
+
+@pytest.mark.parametrize("decision", ["award", "reject"])
+def test_a_decision_before_the_advice_is_refused_before_the_confirmation(assessing, decision):
+    proposal = assessing.proposals[0]
+    client = officer_client(assessing.officer)
+
+    response = client.post(
+        url("officer_decide", pk=proposal.pk), {"decision": decision, "motivation": "Sterk"}
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="confirm-summary"' not in response.text
+    assert response.context["form"].has_error(NON_FIELD_ERRORS, "advice")
+    assert 'data-testid="form-error-summary"' in response.text
+
+
+def test_an_award_over_the_budget_names_both_amounts_in_the_readers_notation(advised):
+    Phase.objects.filter(pk=advised.phase.pk).update(
+        budget=Decimal("30000.00"), max_per_award=Decimal("25000.00")
+    )
+    first, second = advised.proposals[:2]
+    proposal_award(proposal=first, actor=advised.officer, motivation="Beste")  # 20.000
+    client = officer_client(advised.officer)
+
+    response = client.post(
+        url("officer_decide", pk=second.pk),
+        {"decision": "award", "motivation": "Ook goed", "amount": "20000.00"},
+    )
+
+    assert response.context["form"].has_error("amount", "budget")
+    assert "€\u00a010.000,00" in response.text
+    assert "€\u00a020.000,00" in response.text
+    assert "10000.00" not in response.text
 
 
 def test_an_award_beyond_the_planned_number_is_refused_on_the_form(advised):
@@ -1257,6 +1380,54 @@ def test_the_phase_counts_say_how_many_came_in_and_where_they_are_now(assessing)
     assert "Ontvangen" in page.text
     listed = client.get(url("officer_proposals", call_pk=assessing.call.pk))
     assert 'data-testid="count-received">' in listed.text
+
+
+def _cell(html: str, testid: str) -> str:
+    cell = re.search(rf'data-testid="{testid}">(.*?)</(span|dd)>', html, flags=re.S)[1]
+    return re.sub(r"<[^>]+>", "", cell).strip()
+
+
+def test_the_list_shows_the_intended_decision_and_counts_intended_apart_from_final(
+    advised, django_assert_num_queries
+):
+    Call.objects.filter(pk=advised.call.pk).update(standstill_days=20, standstill_reason="")
+    first, second, third = advised.proposals
+    client = officer_client(advised.officer)
+    pages = [
+        url("officer_proposals", call_pk=advised.call.pk),
+        url("officer_phase", phase_pk=advised.phase.pk),
+    ]
+    proposal_award(proposal=first, actor=advised.officer, motivation="Sterk")
+    for page in pages:
+        client.get(page)  # the opening and the session, once
+    counts = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts[page] = len(queries)
+
+    proposal_reject(proposal=second, actor=advised.officer, motivation="Minder")
+    proposal_reject(proposal=third, actor=advised.officer, motivation="Zwak")
+    responses = {}
+    for page in pages:
+        with django_assert_num_queries(counts[page]):
+            responses[page] = client.get(page)
+
+    assert first.decisions.get().is_intended
+    listed = responses[pages[0]].text
+    row = re.search(rf'data-testid="proposal-{first.pk}".*?</tr>', listed, flags=re.S)[0]
+    assert ">In beoordeling<" in row  # the proposal's status stays until the decision is final
+    assert "Gunnen (voorgenomen)" in row
+    row = re.search(rf'data-testid="proposal-{second.pk}".*?</tr>', listed, flags=re.S)[0]
+    assert "Niet gegund (voorgenomen)" in row
+    assert "Bekijk het besluit" in row
+    assert "Besluiten<" not in row
+    for html in (listed, responses[pages[1]].text):
+        assert _cell(html, "count-under_assessment") == "3"
+        assert _cell(html, "count-intended_award") == "1"
+        assert _cell(html, "count-intended_rejection") == "2"
+        assert _cell(html, "count-awarded") == "0"
+        assert "Gegund (definitief)" in html
 
 
 def test_the_dashboard_tells_an_administrator_no_one_needs_to_add_them(client):
