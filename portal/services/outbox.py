@@ -121,7 +121,9 @@ def _run_here(message: OutboxMessage) -> None:
     retries = 0
     while True:
         try:
-            task.apply(args=message.args, kwargs=message.kwargs, retries=retries, throw=True)
+            # ``apply_async`` (eager: serialised as for a broker, then run here), the door
+            # every task leaves by.
+            task.apply_async(args=message.args, kwargs=message.kwargs, retries=retries, throw=True)
         except Retry as retry:
             if retries < limit:
                 retries += 1

@@ -288,9 +288,14 @@ def test_the_demo_letters_carry_the_dates_of_their_decisions(demo_world):
         assert timezone.localdate(letter.created_at) == decided_on, letter.number
         assert timezone.localdate(letter.sent_at) == decided_on, letter.number
         assert letter.year == decided_on.year
-        assert letter.standstill_ends_on == decided_on + timezone.timedelta(
-            days=letter.decision.standstill_days
-        )
+        if letter.decision.under_awb:
+            # A prize decision is final at once: its letter gives the objection period (six
+            # weeks under the Awb), no standstill.
+            assert letter.standstill_ends_on is None, letter.number
+        else:
+            assert letter.standstill_ends_on == decided_on + timezone.timedelta(
+                days=letter.decision.standstill_days
+            )
     intended = Decision.objects.filter(status=Decision.Status.INTENDED)
     assert intended.exists()
     assert not intended.filter(letter__isnull=True).exists()
