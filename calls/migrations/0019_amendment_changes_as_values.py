@@ -97,7 +97,10 @@ def rendered_to_values(apps, schema_editor):
             if name == "deadline" and amendment.previous_deadline and amendment.new_deadline:
                 values = [_iso(amendment.previous_deadline), _iso(amendment.new_deadline)]
             else:
-                values = [read_rendered(value) or value for value in pair]
+                # "None": how a value set for the first time was written before (now "").
+                values = [
+                    "" if value == "None" else read_rendered(value) or value for value in pair
+                ]
             if values != pair:
                 changes[name] = values
                 changed = True

@@ -50,7 +50,7 @@ MANAGE_CALL = "calls.manage_call"
 DATA_PLACES = {
     "no_cpv": (DETAILS, "cpv_code"),
     "no_nuts": (DETAILS, "place_of_performance_nuts"),
-    "no_deadline": (CALL, ""),
+    "no_deadline": (CALL, "deadline"),
     "no_criteria": (CALL, ""),
     "no_tender_validity": (CALL, "tender_validity"),
     "no_review_body": (AUTHORITY, ""),
@@ -79,8 +79,8 @@ TERM_PLACES = {
     "BT-5071": (DETAILS, "place_of_performance_nuts"),
     "BT-5141": (DETAILS, "place_of_performance_nuts"),
     "BT-727": (DETAILS, "place_of_performance_nuts"),
-    "BT-21": (CALL, ""),
-    "BT-24": (CALL, ""),
+    "BT-21": (CALL, "title"),
+    "BT-24": (CALL, "challenge"),
     "BT-27": (CALL, ""),
     "BT-36": (CALL, ""),
     "BT-50": (CALL, ""),
@@ -88,7 +88,7 @@ TERM_PLACES = {
     "OPA-98": (CALL, "tender_validity"),  # BT-98's number (its unit is an attribute)
     "BT-131": (PHASE, ""),
     "BT-1311": (CALL, "participation_deadline"),  # the call's, the same for every phase
-    "BT-13": (CALL, ""),
+    "BT-13": (CALL, "questions_deadline"),
     "BT-539": (CALL, ""),
     "BT-540": (CALL, ""),
     "BT-541": (CALL, ""),
@@ -245,7 +245,8 @@ def _call_where(call: Call, call_field: str, problem: dict) -> Where:
             None,
             "",
         )
-    if call_may_amend(call, call_field):
+    # A term without a field of its own (criteria, value, duration) is frozen once published.
+    if call_field and call_may_amend(call, call_field):
         if call_field == "deadline" and problem.get("code") in DATE_ORDER_RULES:
             where = _("Amend the call to give it a later deadline, then prepare the notice again.")
         else:

@@ -180,3 +180,16 @@ def test_amendments_stored_as_rendered_text_are_read_back_as_values(client):
     assert migration.read_rendered("27 July 2027 09:30") == "2027-07-27T09:30:00+02:00"
     assert migration.read_rendered("27 July 2027 09:30 CET") is None  # no such moment
     assert migration.read_rendered("31 februari 2027 17:00 CET") is None
+
+    # A moment set for the first time was stored as "None" before: nothing, shown as "–".
+    first = Amendment.objects.create(
+        call=call,
+        number=2,
+        reason="Nieuw.",
+        changes={"questions_deadline": ["None", moment_in("nl", old_questions)]},
+        created_by=call.officer,
+    )
+    migration.rendered_to_values(apps, None)
+    first.refresh_from_db()
+    assert first.changes["questions_deadline"][0] == ""
+    assert "None" not in client.get(call.get_absolute_url()).text

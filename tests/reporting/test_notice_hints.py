@@ -195,3 +195,20 @@ def test_the_phases_are_read_once_for_every_phase_finding_of_every_notice():
         found = findings(draft, problems, user=draft.officer)
     assert len([q for q in queries.captured_queries if '"calls_phase"' in q["sql"]]) == 1
     assert found[0].link == reverse("calls:officer_phases", kwargs={"pk": draft.pk})
+
+
+@pytest.mark.django_db
+def test_a_term_no_amendment_changes_gets_no_link_to_the_amendment():
+    """The award criteria of an open call are frozen once published: the hint says so, and
+    never sends the officer to an amendment that cannot change them."""
+    call = notice_ready_call()
+    assert call.is_open
+    problem = {"source": "data", "code": "no_criteria", "params": {"number": 1}}
+    with translation.override("en"):
+        (finding,) = findings(call, [problem], user=call.officer)
+    assert finding.link == finding.url == ""
+    assert finding.where.startswith("An amendment cannot change this part of a published call")
+    # A term an amendment does change still links to its field.
+    deadline = {"source": "data", "code": "no_deadline", "params": {}}
+    (finding,) = findings(call, [deadline], user=call.officer)
+    assert finding.link == reverse("calls:officer_amend", kwargs={"pk": call.pk}) + "#id_deadline"
