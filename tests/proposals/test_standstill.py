@@ -1,7 +1,7 @@
 """The standstill: a decision is intended first, an objection holds up the contract, and the
 company sees its own scores — through the pages, the API and the beat task."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from pypdf import PdfReader
+from time_machine import escape_hatch
 
 from calls.models import Call
 from calls.services.lifecycle import standstill_problem
 from portal.exceptions import DomainError, NotAllowed
 from proposals.models import ConsensusScore, Contract, Decision, Objection, Proposal
 from proposals.services.decisions import decisions_finalise_due, proposal_award, proposal_reject
+from proposals.services.letters import decision_letter_make
 from proposals.services.objections import objection_dismiss, objection_lodge
 from proposals.tasks import finalise_decisions
 from tests.proposals.factories import applicant, pdf_upload
@@ -395,6 +397,12 @@ def test_the_beat_task_on_a_worker_waits_for_the_objection(own_workers, standsti
     decision = award_first(standstill)
     rejection = reject_second(standstill)
     reject_the_rest(standstill, decided=2)
+    # A letter dates its decision's standstill from the day it is made, and the worker runs on
+    # the real clock: the letters are made here first, dated the real day, so that neither the
+    # worker's letter task nor its sending task moves the end this test puts in the past.
+    real_today = timezone.localtime(escape_hatch.datetime.datetime.now(tz=UTC)).date()
+    for decision_id in Decision.objects.filter(phase=standstill.phase).values_list("pk", flat=True):
+        decision_letter_make(decision_id=decision_id, send=False, on=real_today)
     objection = objection_lodge(
         decision=rejection, actor=standstill.proposals[1].person, text="Niet eerlijk beoordeeld"
     )
